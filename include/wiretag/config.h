@@ -1,0 +1,94 @@
+/*  config.h: wiretag's configuration, one declarative table of keys.
+
+    Every key has a type, a default, bounds and a target field in wt_config_t
+    (see lib/config.c and docs/CONFIG.md). wt_config_load() reads a YAML file
+    with libyaml: nested maps give dotted keys ("broker.fsync"); unknown keys,
+    wrong types, out-of-range values, aliases/anchors and files over
+    WT_CONFIG_MAX_BYTES are fatal, and the error names file, line, column and
+    key. Relative paths in a file resolve against that file's directory; the
+    defaults resolve against the data directory (wt_config_data_dir()).
+*/
+#ifndef WT_CONFIG_H
+#define WT_CONFIG_H
+
+#include "wiretag/common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define WT_CONFIG_MAX_BYTES (1024 * 1024)
+#define WT_CONFIG_MAX_LIST 64
+
+typedef enum { WT_FSYNC_ALWAYS = 0, WT_FSYNC_INTERVAL, WT_FSYNC_NEVER } wt_fsync_t;
+
+typedef struct {
+    char *items[WT_CONFIG_MAX_LIST];
+    int count;
+} wt_strlist_t;
+
+typedef struct {
+    /* engine */
+    wt_strlist_t actors_dictionaries;  /* our YAML dictionaries */
+    wt_strlist_t actors_petrarch;      /* optional PETRARCH/TABARI files */
+    char *issues_taxonomy;             /* config/issues.yaml */
+    char *issues_petrarch;             /* optional Phoenix.IssueCoding.txt */
+    double issues_threshold;           /* minimum score for an issue to be reported */
+    int issues_max;                    /* at most this many issues per item */
+    bool quotes_indirect;              /* report indirect (unquoted) speech */
+    int64_t max_text_bytes;            /* limit on item text, default 1 MiB */
+
+    /* broker */
+    char *broker_producers, *broker_workers, *broker_subscribers, *broker_replay;
+    char *broker_journal;              /* journal directory */
+    wt_fsync_t broker_fsync;
+    int64_t broker_fsync_interval_ms;
+    int64_t broker_heartbeat_ms;
+    int64_t broker_liveness;           /* missed heartbeats before a peer is dead */
+    int64_t broker_job_timeout_ms;     /* an item in flight longer than this is re-dispatched */
+    int64_t broker_max_attempts;       /* then dead-lettered */
+    int64_t broker_dedup_window;       /* remembered item ids */
+    int64_t broker_retention_bytes;
+    int64_t broker_retention_age_s;
+    int64_t broker_journal_map_bytes;  /* LMDB map size */
+    int64_t broker_pub_hwm;
+    int64_t broker_max_inflight_per_producer;
+    int64_t broker_max_message_bytes;
+
+    /* worker */
+    wt_strlist_t worker_brokers;
+    int64_t worker_threads;
+    int64_t worker_credit;
+    int64_t worker_heartbeat_ms;
+    int64_t worker_reconnect_min_ms, worker_reconnect_max_ms;
+
+    /* security (CURVE) */
+    bool curve_enabled;
+    char *curve_secret_key;            /* this side's key pair file (wiretag keygen) */
+    char *curve_server_key;            /* clients: the broker's public key file */
+    char *curve_allowed_keys;          /* broker: directory of allowed client public keys */
+
+    /* logging */
+    char *log_level;                   /* error | warn | info | debug */
+
+    char *path;                        /* the file loaded, or NULL for defaults */
+} wt_config_t;
+
+/* Fill cfg with every key's default. */
+void wt_config_defaults(wt_config_t *cfg);
+/* Load path over the defaults. On error returns WT_ECONFIG (or -errno) and
+   writes "FILE:LINE:COL: key: reason" into err. cfg is valid (defaults) on
+   failure and must still be freed. */
+int wt_config_load(wt_config_t *cfg, const char *path, char *err, size_t errlen);
+void wt_config_free(wt_config_t *cfg);
+/* Directory holding the shipped dictionaries: $WIRETAG_DATA, else the
+   source tree's config/ (compiled in). Borrowed. */
+const char *wt_config_data_dir(void);
+/* Resolve a path from the config: absolute stays, relative joins the data
+   dir. Caller frees. */
+char *wt_config_path(const wt_config_t *cfg, const char *p);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
