@@ -16,24 +16,21 @@ static void s_oom(size_t size)
 void *wt_malloc(size_t size)
 {
     void *p = malloc(size ? size : 1);
-    if (!p)
-        s_oom(size);
+    if (!p) s_oom(size);
     return p;
 }
 
 void *wt_calloc(size_t n, size_t size)
 {
     void *p = calloc(n ? n : 1, size ? size : 1);
-    if (!p)
-        s_oom(n * size);
+    if (!p) s_oom(n * size);
     return p;
 }
 
 void *wt_realloc(void *ptr, size_t size)
 {
     void *p = realloc(ptr, size ? size : 1);
-    if (!p)
-        s_oom(size);
+    if (!p) s_oom(size);
     return p;
 }
 
@@ -52,8 +49,7 @@ char *wt_strndup(const char *s, size_t n)
 
 void wt_grow(void *arr_p, size_t *cap, size_t need, size_t esz)
 {
-    if (need <= *cap)
-        return;
+    if (need <= *cap) return;
     size_t ncap = *cap ? *cap : 16;
     while (ncap < need)
         ncap *= 2;
@@ -101,15 +97,12 @@ bool wt_utf8_valid(const char *str, size_t n)
         } else {
             return false;
         }
-        if ((size_t)(e - s) < len)
-            return false;
+        if ((size_t)(e - s) < len) return false;
         for (size_t i = 1; i < len; i++) {
-            if ((s[i] & 0xC0) != 0x80)
-                return false;
+            if ((s[i] & 0xC0) != 0x80) return false;
             cp = (cp << 6) | (s[i] & 0x3F);
         }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return false;
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
         s += len;
     }
     return true;
@@ -162,33 +155,26 @@ static const struct {
     int code;
     const char *name;
 } s_errnos[] = {
-    {EINVAL, "EINVAL"}, {ENOMEM, "ENOMEM"},       {EPROTO, "EPROTO"},
-    {EMSGSIZE, "EMSGSIZE"}, {ETIMEDOUT, "ETIMEDOUT"}, {ENOENT, "ENOENT"},
-    {EIO, "EIO"},       {EAGAIN, "EAGAIN"},       {EACCES, "EACCES"},
-    {EEXIST, "EEXIST"}, {ENOSPC, "ENOSPC"},       {ECANCELED, "ECANCELED"},
+    {EINVAL, "EINVAL"},       {ENOMEM, "ENOMEM"}, {EPROTO, "EPROTO"}, {EMSGSIZE, "EMSGSIZE"},
+    {ETIMEDOUT, "ETIMEDOUT"}, {ENOENT, "ENOENT"}, {EIO, "EIO"},       {EAGAIN, "EAGAIN"},
+    {EACCES, "EACCES"},       {EEXIST, "EEXIST"}, {ENOSPC, "ENOSPC"}, {ECANCELED, "ECANCELED"},
 };
 
 const char *wt_strerror(int code)
 {
-    if (code == 0)
-        return "success";
+    if (code == 0) return "success";
     for (size_t i = 0; i < sizeof s_errors / sizeof s_errors[0]; i++)
-        if (s_errors[i].code == code)
-            return s_errors[i].text;
-    if (code < 0 && code > WT_EFIRST)
-        return strerror(-code);
+        if (s_errors[i].code == code) return s_errors[i].text;
+    if (code < 0 && code > WT_EFIRST) return strerror(-code);
     return "unknown error";
 }
 
 const char *wt_errname(int code)
 {
-    if (code == 0)
-        return "OK";
+    if (code == 0) return "OK";
     for (size_t i = 0; i < sizeof s_errors / sizeof s_errors[0]; i++)
-        if (s_errors[i].code == code)
-            return s_errors[i].name;
+        if (s_errors[i].code == code) return s_errors[i].name;
     for (size_t i = 0; i < sizeof s_errnos / sizeof s_errnos[0]; i++)
-        if (-s_errnos[i].code == code)
-            return s_errnos[i].name;
+        if (-s_errnos[i].code == code) return s_errnos[i].name;
     return "EUNKNOWN";
 }

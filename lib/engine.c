@@ -29,14 +29,11 @@ wt_engine_t *wt_engine_new(const wt_config_t *cfg, char *err, size_t errlen)
     wt_engine_t *self = wt_calloc(1, sizeof *self);
     self->max_text = cfg->max_text_bytes;
     self->actors = wt_actordb_new(cfg, err, errlen);
-    if (!self->actors)
-        goto fail;
+    if (!self->actors) goto fail;
     self->issues = wt_issuedb_new(cfg, err, errlen);
-    if (!self->issues)
-        goto fail;
+    if (!self->issues) goto fail;
     self->quotes = wt_quotedb_new(cfg, err, errlen);
-    if (!self->quotes)
-        goto fail;
+    if (!self->quotes) goto fail;
     snprintf(self->version, sizeof self->version, "actors:%08llx;issues:%08llx",
              (unsigned long long)(wt_actordb_hash(self->actors) & 0xffffffffu),
              (unsigned long long)(wt_issuedb_hash(self->issues) & 0xffffffffu));
@@ -48,8 +45,7 @@ fail:
 
 void wt_engine_destroy(wt_engine_t **self_p)
 {
-    if (!self_p || !*self_p)
-        return;
+    if (!self_p || !*self_p) return;
     wt_engine_t *self = *self_p;
     wt_actordb_destroy(&self->actors);
     wt_issuedb_destroy(&self->issues);
@@ -81,8 +77,7 @@ wt_annotator_t *wt_annotator_new(const wt_engine_t *engine)
 
 void wt_annotator_destroy(wt_annotator_t **self_p)
 {
-    if (!self_p || !*self_p)
-        return;
+    if (!self_p || !*self_p) return;
     wt_annotator_t *self = *self_p;
     wt_doc_free(&self->doc);
     wt_actors_ctx_destroy(&self->actors);
@@ -96,22 +91,19 @@ void wt_annotator_destroy(wt_annotator_t **self_p)
    stop, it is the title. */
 static uint32_t s_title_end(const wt_doc_t *doc)
 {
-    if (doc->nparas < 2)
-        return 0;
+    if (doc->nparas < 2) return 0;
     const wt_paragraph_t *p = &doc->paras[0];
     if (p->end - p->start > 200 || p->sent_end - p->sent_first != 1 || p->tok_end == p->tok_first)
         return 0;
     const wt_token_t *last = &doc->toks[p->tok_end - 1];
-    if (last->flags & WT_TF_STOP)
-        return 0;
+    if (last->flags & WT_TF_STOP) return 0;
     return p->end;
 }
 
 int wt_annotate(wt_annotator_t *self, const wt_item_t *item, wt_result_t *res)
 {
     int64_t t0 = wt_clock_us();
-    if (!item->text)
-        return WT_EMISSING;
+    if (!item->text) return WT_EMISSING;
     if (self->engine->max_text > 0 && item->text_len > (size_t)self->engine->max_text)
         return WT_ETOOBIG;
     wt_item_copy(&res->item, item);
@@ -120,8 +112,8 @@ int wt_annotate(wt_annotator_t *self, const wt_item_t *item, wt_result_t *res)
 
     wt_input_t in = {.doc = &self->doc, .published = res->item.published};
     if (in.published && strlen(in.published) >= 10)
-        in.date = atoi(in.published) * 10000 + atoi(in.published + 5) * 100 +
-                  atoi(in.published + 8);
+        in.date =
+            atoi(in.published) * 10000 + atoi(in.published + 5) * 100 + atoi(in.published + 8);
     in.title_end = s_title_end(&self->doc);
 
     wt_actors_tag(self->actors, &in, res);

@@ -14,19 +14,34 @@ const wt_limits_t wt_limits_default = {
 };
 
 const char *const wt_topics[21] = {
-    "macroeconomics", "civil_rights", "health", "agriculture", "labor", "education",
-    "environment", "energy", "immigration", "transportation", "law_crime", "social_welfare",
-    "housing", "domestic_commerce", "defense", "technology", "foreign_trade",
-    "international_affairs", "government_operations", "public_lands", "culture",
+    "macroeconomics",
+    "civil_rights",
+    "health",
+    "agriculture",
+    "labor",
+    "education",
+    "environment",
+    "energy",
+    "immigration",
+    "transportation",
+    "law_crime",
+    "social_welfare",
+    "housing",
+    "domestic_commerce",
+    "defense",
+    "technology",
+    "foreign_trade",
+    "international_affairs",
+    "government_operations",
+    "public_lands",
+    "culture",
 };
 
 bool wt_topic_valid(const char *s)
 {
-    if (!s)
-        return false;
+    if (!s) return false;
     for (int i = 0; i < 21; i++)
-        if (strcmp(s, wt_topics[i]) == 0)
-            return true;
+        if (strcmp(s, wt_topics[i]) == 0) return true;
     return false;
 }
 
@@ -167,8 +182,7 @@ int wt_quote_kind_parse(const char *s, wt_quote_kind_t *out)
 
 void wt_item_ensure_id(wt_item_t *item)
 {
-    if (item->id)
-        return;
+    if (item->id) return;
     char buf[20];
     uint64_t h = wt_hash64(item->text ? item->text : "", item->text_len);
     snprintf(buf, sizeof buf, "h%016llx", (unsigned long long)h);
@@ -178,8 +192,7 @@ void wt_item_ensure_id(wt_item_t *item)
 static bool s_digits(const char *s, int n)
 {
     for (int i = 0; i < n; i++)
-        if (s[i] < '0' || s[i] > '9')
-            return false;
+        if (s[i] < '0' || s[i] > '9') return false;
     return true;
 }
 
@@ -190,13 +203,10 @@ int wt_date_normalize(const char *s, char out[11])
         return WT_EVALUE;
     int month = (s[5] - '0') * 10 + (s[6] - '0');
     int day = (s[8] - '0') * 10 + (s[9] - '0');
-    if (month < 1 || month > 12 || day < 1 || day > 31)
-        return WT_EVALUE;
+    if (month < 1 || month > 12 || day < 1 || day > 31) return WT_EVALUE;
     /* ISO 8601: a time part may follow ("T12:00:00Z", " 12:00"). */
-    if (s[10] != 0 && s[10] != 'T' && s[10] != 't' && s[10] != ' ')
-        return WT_EVALUE;
-    if (s[10] != 0 && strlen(s) > 40)
-        return WT_EVALUE;
+    if (s[10] != 0 && s[10] != 'T' && s[10] != 't' && s[10] != ' ') return WT_EVALUE;
+    if (s[10] != 0 && strlen(s) > 40) return WT_EVALUE;
     memcpy(out, s, 10);
     out[10] = 0;
     return 0;

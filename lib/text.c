@@ -1,0 +1,710 @@
+/*  text.c: UTF-8 repair, tokenizer, sentence and paragraph splitter.
+
+    One pass over the bytes. Tokens, sentences and paragraphs are appended to
+    arrays owned by the wt_doc_t that grow geometrically and are reused from
+    item to item, so steady state allocates nothing. A sentence break is
+    decided one token late: after a stop (. ! ?) closing quotes and brackets
+    stay in the sentence, and the next token tells whether the stop really
+    ended it (a lower-case word after "U.S." or after `?"` does not).
+*/
+#include "wiretag/text.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void wt_doc_init(wt_doc_t *doc)
+{
+    memset(doc, 0, sizeof *doc);
+}
+
+void wt_doc_free(wt_doc_t *doc)
+{
+    free(doc->toks);
+    free(doc->sents);
+    free(doc->paras);
+    memset(doc, 0, sizeof *doc);
+}
+
+int wt_utf8_decode(const char *str, size_t n, uint32_t *cp)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    unsigned c = s[0];
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    size_t len;
+    uint32_t v, min;
+    if (c >= 0xC2 && c <= 0xDF)
+        len = 2, v = c & 0x1F, min = 0x80;
+    else if (c >= 0xE0 && c <= 0xEF)
+        len = 3, v = c & 0x0F, min = 0x800;
+    else if (c >= 0xF0 && c <= 0xF4)
+        len = 4, v = c & 0x07, min = 0x10000;
+    else
+        goto bad;
+    if (n < len) goto bad;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80) goto bad;
+        v = (v << 6) | (s[i] & 0x3F);
+    }
+    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) goto bad;
+    *cp = v;
+    return (int)len;
+bad:
+    *cp = 0xFFFD;
+    return 1;
+}
+
+char *wt_utf8_repair(const char *src, size_t n, size_t *out_len, size_t *invalid)
+{
+    /* Worst case every byte becomes the 3-byte U+FFFD. */
+    char *out = wt_malloc(n * 3 + 1);
+    size_t o = 0, bad = 0, i = 0;
+    while (i < n) {
+        unsigned char c = (unsigned char)src[i];
+        if (c < 0x80) {
+            out[o++] = c ? (char)c : ' ';
+            if (!c) bad++;
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        int len = wt_utf8_decode(src + i, n - i, &cp);
+        if (cp == 0xFFFD && len == 1) {
+            memcpy(out + o, "\xEF\xBF\xBD", 3);
+            o += 3;
+            bad++;
+        } else {
+            memcpy(out + o, src + i, (size_t)len);
+            o += (size_t)len;
+        }
+        i += (size_t)len;
+    }
+    out[o] = 0;
+    if (out_len) *out_len = o;
+    if (invalid) *invalid = bad;
+    return out;
+}
+
+/* ---- character classes ---- */
+
+static bool s_is_space(uint32_t cp)
+{
+    return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\v' || cp == '\f' ||
+           cp == 0xA0 || (cp >= 0x2000 && cp <= 0x200B) || cp == 0x202F || cp == 0x205F ||
+           cp == 0x3000 || cp == 0xFEFF || cp == 0x2028 || cp == 0x2029;
+}
+
+static bool s_is_upper(uint32_t cp)
+{
+    if (cp < 0x80) return cp >= 'A' && cp <= 'Z';
+    if (cp >= 0xC0 && cp <= 0xDE) return cp != 0xD7;
+    if (cp >= 0x100 && cp <= 0x17F)
+        return (cp & 1) == 0; /* Latin Extended-A: mostly upper/lower pairs */
+    if (cp >= 0x391 && cp <= 0x3A9) return true;
+    if (cp >= 0x400 && cp <= 0x42F) return true;
+    return false;
+}
+
+static bool s_is_letter(uint32_t cp)
+{
+    if (cp < 0x80) return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
+    if (cp < 0xC0) return cp == 0xAA || cp == 0xB5 || cp == 0xBA;
+    if (cp == 0xD7 || cp == 0xF7) return false;
+    if (cp >= 0x2000 && cp <= 0x2BFF) /* punctuation, symbols, arrows, ... */
+        return false;
+    if (cp >= 0x3000 && cp <= 0x303F) return false;
+    if (cp >= 0xFE30 && cp <= 0xFE4F) return false;
+    if (cp >= 0xFF00 && cp <= 0xFF20) return false;
+    if (cp == 0xFFFD || cp >= 0x1F000) /* replacement char, emoji */
+        return false;
+    return true;
+}
+
+static bool s_is_digit(uint32_t cp)
+{
+    return cp >= '0' && cp <= '9';
+}
+
+static bool s_is_alnum(uint32_t cp)
+{
+    return s_is_letter(cp) || s_is_digit(cp);
+}
+
+/* Peek the code point at byte i (0 at the end). */
+static uint32_t s_peek(const char *t, size_t len, size_t i, int *clen)
+{
+    if (i >= len) {
+        if (clen) *clen = 0;
+        return 0;
+    }
+    uint32_t cp;
+    int l = wt_utf8_decode(t + i, len - i, &cp);
+    if (clen) *clen = l;
+    return cp;
+}
+
+/* Code point ending just before byte i (0 at the start). */
+static uint32_t s_prev(const char *t, size_t i)
+{
+    if (i == 0) return 0;
+    size_t j = i - 1;
+    while (j > 0 && ((unsigned char)t[j] & 0xC0) == 0x80 && i - j < 4)
+        j--;
+    uint32_t cp;
+    wt_utf8_decode(t + j, i - j, &cp);
+    return cp;
+}
+
+/* ---- hashing ---- */
+
+uint32_t wt_text_hash(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        /* fold ’ (E2 80 99) to ' so O’Brien == O'Brien */
+        if (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+            (unsigned char)s[i + 2] == 0x99) {
+            c = '\'';
+            i += 2;
+        } else if (c >= 'A' && c <= 'Z') {
+            c = (unsigned char)(c + 32);
+        }
+        h ^= c;
+        h *= 16777619u;
+    }
+    return h;
+}
+
+bool wt_tok_is(const wt_doc_t *doc, const wt_token_t *t, const char *s)
+{
+    size_t n = strlen(s);
+    return wt_tok_len(t) == n && memcmp(doc->text + t->start, s, n) == 0;
+}
+
+bool wt_tok_ieq(const wt_doc_t *doc, const wt_token_t *t, const char *s)
+{
+    size_t n = strlen(s);
+    if (wt_tok_len(t) != n) return false;
+    const char *p = doc->text + t->start;
+    for (size_t i = 0; i < n; i++) {
+        char a = p[i], b = s[i];
+        if (a >= 'A' && a <= 'Z') a = (char)(a + 32);
+        if (b >= 'A' && b <= 'Z') b = (char)(b + 32);
+        if (a != b) return false;
+    }
+    return true;
+}
+
+/* ---- abbreviations ---- */
+
+/* Words that take a full stop without ending a sentence. TITLE: never ends
+   one (Mr. Smith, Jan. 5). TAIL: may end one (Inc., Ltd., etc.). */
+enum { ABBR_NONE = 0, ABBR_TITLE = 1, ABBR_TAIL = 2 };
+
+static const struct {
+    const char *w;
+    int kind;
+} s_abbrevs[] = {
+    {"mr", ABBR_TITLE},     {"mrs", ABBR_TITLE},    {"ms", ABBR_TITLE},   {"dr", ABBR_TITLE},
+    {"prof", ABBR_TITLE},   {"st", ABBR_TITLE},     {"gen", ABBR_TITLE},  {"lt", ABBR_TITLE},
+    {"col", ABBR_TITLE},    {"capt", ABBR_TITLE},   {"maj", ABBR_TITLE},  {"sgt", ABBR_TITLE},
+    {"adm", ABBR_TITLE},    {"cmdr", ABBR_TITLE},   {"gov", ABBR_TITLE},  {"sen", ABBR_TITLE},
+    {"rep", ABBR_TITLE},    {"rev", ABBR_TITLE},    {"hon", ABBR_TITLE},  {"pres", ABBR_TITLE},
+    {"supt", ABBR_TITLE},   {"insp", ABBR_TITLE},   {"mt", ABBR_TITLE},   {"ft", ABBR_TITLE},
+    {"messrs", ABBR_TITLE}, {"mme", ABBR_TITLE},    {"mlle", ABBR_TITLE}, {"fr", ABBR_TITLE},
+    {"jan", ABBR_TITLE},    {"feb", ABBR_TITLE},    {"mar", ABBR_TITLE},  {"apr", ABBR_TITLE},
+    {"jun", ABBR_TITLE},    {"jul", ABBR_TITLE},    {"aug", ABBR_TITLE},  {"sep", ABBR_TITLE},
+    {"sept", ABBR_TITLE},   {"oct", ABBR_TITLE},    {"nov", ABBR_TITLE},  {"dec", ABBR_TITLE},
+    {"no", ABBR_TITLE},     {"nos", ABBR_TITLE},    {"vs", ABBR_TITLE},   {"v", ABBR_TITLE},
+    {"fig", ABBR_TITLE},    {"approx", ABBR_TITLE}, {"dept", ABBR_TITLE}, {"univ", ABBR_TITLE},
+    {"ave", ABBR_TAIL},     {"blvd", ABBR_TAIL},    {"inc", ABBR_TAIL},   {"ltd", ABBR_TAIL},
+    {"corp", ABBR_TAIL},    {"co", ABBR_TAIL},      {"bros", ABBR_TAIL},  {"jr", ABBR_TAIL},
+    {"sr", ABBR_TAIL},      {"etc", ABBR_TAIL},     {"plc", ABBR_TAIL},   {"est", ABBR_TAIL},
+    {"govt", ABBR_TAIL},
+};
+
+static int s_abbrev_kind(const char *w, size_t n)
+{
+    if (n > 6) return ABBR_NONE;
+    char low[8];
+    for (size_t i = 0; i < n; i++) {
+        char c = w[i];
+        low[i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+    }
+    low[n] = 0;
+    for (size_t i = 0; i < sizeof s_abbrevs / sizeof s_abbrevs[0]; i++)
+        if (strcmp(low, s_abbrevs[i].w) == 0) {
+            /* "No." only before a number; "v." "co" rarely matter otherwise */
+            return s_abbrevs[i].kind;
+        }
+    return ABBR_NONE;
+}
+
+/* Capitalised words that usually start a sentence: after "U.S." they mean
+   the abbreviation ended the sentence. */
+static const char *const s_starters[] = {
+    "the",   "he",    "she",   "it",    "they",      "we",        "i",     "in",
+    "but",   "a",     "an",    "this",  "that",      "there",     "his",   "her",
+    "their", "its",   "our",   "on",    "at",        "for",       "after", "before",
+    "when",  "while", "as",    "if",    "however",   "meanwhile", "some",  "many",
+    "most",  "both",  "these", "those", "officials", "according", "last",  "earlier",
+    "later", "then",  "yet",   "and",   "so",        "also",      "since", "what",
+    "who",   "why",   "how",   "one",   "two",       "no",        "not",
+};
+
+static bool s_is_starter(const char *w, size_t n)
+{
+    if (n > 12) return false;
+    for (size_t i = 0; i < sizeof s_starters / sizeof s_starters[0]; i++) {
+        const char *s = s_starters[i];
+        size_t m = strlen(s);
+        if (m != n) continue;
+        size_t k = 0;
+        for (; k < n; k++) {
+            char c = w[k];
+            if (c >= 'A' && c <= 'Z') c = (char)(c + 32);
+            if (c != s[k]) break;
+        }
+        if (k == n) return true;
+    }
+    return false;
+}
+
+/* ---- the analyser ---- */
+
+typedef struct {
+    wt_doc_t *doc;
+    const char *t;
+    size_t len;
+    /* pending boundaries */
+    bool para_break;   /* the next token starts a paragraph */
+    int stop;          /* 0 none, 1 hard stop (. ! ?), 2 weak (abbreviation tail) */
+    uint32_t stop_tok; /* index of the token that set stop */
+    uint32_t sent_first, para_first, para_sent_first;
+    uint16_t next_flags; /* SPACE_BEFORE / NL_BEFORE for the next token */
+} s_state_t;
+
+static void s_close_sentence(s_state_t *st, uint32_t tok_end)
+{
+    wt_doc_t *doc = st->doc;
+    if (tok_end <= st->sent_first) return;
+    wt_grow(&doc->sents, &doc->sent_cap, doc->nsents + 1, sizeof *doc->sents);
+    wt_sentence_t *s = &doc->sents[doc->nsents++];
+    s->tok_first = st->sent_first;
+    s->tok_end = tok_end;
+    s->start = doc->toks[st->sent_first].start;
+    s->end = doc->toks[tok_end - 1].end;
+    s->para = (uint32_t)doc->nparas;
+    doc->toks[st->sent_first].flags |= WT_TF_SENT_START;
+    doc->toks[tok_end - 1].flags |= WT_TF_SENT_END;
+    st->sent_first = tok_end;
+}
+
+static void s_close_paragraph(s_state_t *st, uint32_t tok_end)
+{
+    wt_doc_t *doc = st->doc;
+    s_close_sentence(st, tok_end);
+    if (tok_end <= st->para_first) return;
+    wt_grow(&doc->paras, &doc->para_cap, doc->nparas + 1, sizeof *doc->paras);
+    wt_paragraph_t *p = &doc->paras[doc->nparas++];
+    p->tok_first = st->para_first;
+    p->tok_end = tok_end;
+    p->start = doc->toks[st->para_first].start;
+    p->end = doc->toks[tok_end - 1].end;
+    p->sent_first = st->para_sent_first;
+    p->sent_end = (uint32_t)doc->nsents;
+    doc->toks[st->para_first].flags |= WT_TF_PARA_START;
+    st->para_first = tok_end;
+    st->para_sent_first = (uint32_t)doc->nsents;
+}
+
+static bool s_closer(const wt_token_t *tk, const char *t)
+{
+    if (tk->kind == WT_TOK_QUOTE)
+        return !(tk->flags & WT_TF_SPACE_BEFORE) || tk->qside == WT_QS_CLOSE;
+    if (tk->kind == WT_TOK_PUNCT && tk->end - tk->start == 1) {
+        char c = t[tk->start];
+        return c == ')' || c == ']';
+    }
+    return false;
+}
+
+/* Decide boundaries before appending token tk (not yet in the array). */
+static void s_boundaries(s_state_t *st, wt_token_t *tk)
+{
+    wt_doc_t *doc = st->doc;
+    uint32_t idx = (uint32_t)doc->ntoks;
+    if (st->para_break) {
+        s_close_paragraph(st, idx);
+        st->para_break = false;
+        st->stop = 0;
+        return;
+    }
+    if (!st->stop) return;
+    if (s_closer(tk, st->t)) return; /* ." .” ?) stay in the sentence; decision waits */
+    bool brk;
+    if (!(tk->flags & (WT_TF_SPACE_BEFORE | WT_TF_NL_BEFORE))) {
+        brk = false; /* "thin.Maybe", "U.S.-China" */
+    } else if (tk->flags & WT_TF_LOWER) {
+        brk = false; /* `?" he asked`, "U.S. officials" */
+    } else if (st->stop == 2) {
+        brk = (tk->flags & WT_TF_CAP) && s_is_starter(st->t + tk->start, tk->end - tk->start);
+    } else {
+        brk = true;
+    }
+    if (brk && st->stop == 2) doc->toks[st->stop_tok].flags |= WT_TF_STOP;
+    st->stop = 0;
+    if (brk) s_close_sentence(st, idx);
+}
+
+static void s_emit(s_state_t *st, wt_token_t *tk)
+{
+    wt_doc_t *doc = st->doc;
+    tk->flags |= st->next_flags;
+    st->next_flags = 0;
+    s_boundaries(st, tk);
+    tk->sent = (uint32_t)doc->nsents;
+    tk->para = (uint32_t)doc->nparas;
+    if (tk->kind != WT_TOK_QUOTE) tk->hash = wt_text_hash(st->t + tk->start, tk->end - tk->start);
+    wt_grow(&doc->toks, &doc->tok_cap, doc->ntoks + 1, sizeof *doc->toks);
+    doc->toks[doc->ntoks++] = *tk;
+}
+
+/* Side of a quote mark from the spacing around it. */
+static uint8_t s_qside(const char *t, size_t len, size_t start, size_t end)
+{
+    uint32_t before = s_prev(t, start);
+    uint32_t after = s_peek(t, len, end, NULL);
+    bool sp_before = before == 0 || s_is_space(before) || before == '(' || before == '[' ||
+                     before == 0x2014 || before == 0x2013;
+    bool sp_after = after == 0 || s_is_space(after);
+    bool punct_after = after == ',' || after == '.' || after == ';' || after == ':' ||
+                       after == '?' || after == '!' || after == ')' || after == 0x2014;
+    if (sp_before && !sp_after) return WT_QS_OPEN;
+    if (!sp_before && (sp_after || punct_after)) return WT_QS_CLOSE;
+    if (!sp_before && !sp_after) {
+        /* glued: `said"Hello` vs `word"said`: a letter after an opening-looking
+           position cannot be told; prefer close after stop punctuation */
+        if (before == '.' || before == ',' || before == '?' || before == '!') return WT_QS_CLOSE;
+        return WT_QS_UNKNOWN;
+    }
+    return WT_QS_UNKNOWN;
+}
+
+/* Scan a word/number starting at i; returns its end and sets flags. */
+static size_t s_scan_word(s_state_t *st, size_t i, wt_token_t *tk)
+{
+    const char *t = st->t;
+    size_t len = st->len;
+    size_t start = i;
+    bool any_letter = false, any_digit = false, all_upper = true, nonascii = false;
+    int letters = 0;
+    int clen;
+    uint32_t first = s_peek(t, len, i, NULL);
+    while (i < len) {
+        uint32_t cp = s_peek(t, len, i, &clen);
+        if (s_is_letter(cp)) {
+            any_letter = true;
+            letters++;
+            if (!s_is_upper(cp)) all_upper = false;
+            if (cp >= 0x80) nonascii = true;
+            i += (size_t)clen;
+            continue;
+        }
+        if (s_is_digit(cp)) {
+            any_digit = true;
+            i += (size_t)clen;
+            continue;
+        }
+        int nlen;
+        uint32_t next = s_peek(t, len, i + (size_t)clen, &nlen);
+        if (cp == '-' || cp == 0x2010 || cp == 0x2011) { /* hyphen inside a word */
+            if (s_is_alnum(next) && i > start) {
+                tk->flags |= WT_TF_HYPHEN;
+                i += (size_t)clen;
+                continue;
+            }
+            break;
+        }
+        if (cp == '\'' || cp == 0x2019) {
+            uint32_t prev = s_prev(t, i);
+            if (!s_is_letter(prev) || !s_is_letter(next)) break;
+            /* possessive 's / ’s split off: Biden's -> Biden + 's */
+            if ((next == 's' || next == 'S')) {
+                uint32_t after = s_peek(t, len, i + (size_t)clen + 1, NULL);
+                if (!s_is_alnum(after)) break;
+            }
+            tk->flags |= WT_TF_APOS;
+            i += (size_t)clen;
+            continue;
+        }
+        if ((cp == '.' || cp == ',' || cp == ':') && any_digit && !any_letter &&
+            s_is_digit(next)) { /* 1,200.50  3.5  10:30 */
+            i += (size_t)clen;
+            continue;
+        }
+        break;
+    }
+    /* percent sign belongs to a number */
+    if (any_digit && !any_letter && i < len && t[i] == '%') i++;
+    tk->start = (uint32_t)start;
+    tk->end = (uint32_t)i;
+    tk->kind = (any_digit && !any_letter) ? WT_TOK_NUMBER : WT_TOK_WORD;
+    if (any_digit) tk->flags |= WT_TF_DIGIT;
+    if (nonascii) tk->flags |= WT_TF_NONASCII;
+    if (s_is_upper(first))
+        tk->flags |= WT_TF_CAP;
+    else if (s_is_letter(first))
+        tk->flags |= WT_TF_LOWER;
+    if (any_letter && all_upper && letters >= 2) tk->flags |= WT_TF_ALLCAP;
+    return i;
+}
+
+int wt_doc_analyze(wt_doc_t *doc, const char *text, size_t len)
+{
+    doc->text = text;
+    doc->len = len;
+    doc->ntoks = doc->nsents = doc->nparas = 0;
+    s_state_t st = {.doc = doc, .t = text, .len = len};
+    size_t i = 0;
+    int open_single = 0; /* unmatched single quotes in the paragraph */
+    while (i < len) {
+        int clen;
+        uint32_t cp = s_peek(text, len, i, &clen);
+        if (s_is_space(cp)) {
+            st.next_flags |= WT_TF_SPACE_BEFORE;
+            if (cp == '\n' || cp == 0x2029) {
+                /* count newlines in this whitespace run */
+                int nl = 0;
+                size_t j = i;
+                while (j < len) {
+                    int l2;
+                    uint32_t c2 = s_peek(text, len, j, &l2);
+                    if (!s_is_space(c2)) break;
+                    if (c2 == '\n' || c2 == 0x2029) nl++;
+                    j += (size_t)l2;
+                }
+                uint32_t next = s_peek(text, len, j, NULL);
+                st.next_flags |= WT_TF_NL_BEFORE;
+                /* a blank line always breaks; a single newline breaks unless
+                   the next line goes on in lower case (a soft wrap) */
+                if (doc->ntoks > 0 && (nl >= 2 || !(s_is_letter(next) && !s_is_upper(next)))) {
+                    st.para_break = true;
+                    open_single = 0;
+                }
+                i = j;
+                continue;
+            }
+            i += (size_t)clen;
+            continue;
+        }
+        wt_token_t tk;
+        memset(&tk, 0, sizeof tk);
+        size_t start = i;
+        if (s_is_alnum(cp)) {
+            size_t end = s_scan_word(&st, i, &tk);
+            /* abbreviation / initial / U.S. with its full stop */
+            if (end < len && text[end] == '.' && !(tk.flags & WT_TF_DIGIT)) {
+                size_t wl = end - start;
+                uint32_t after = s_peek(text, len, end + 1, NULL);
+                if (wl == 1 && s_is_letter(after)) {
+                    /* U.S. / U.N. / e.g. / a.m.: letter . letter . ... */
+                    size_t j = end;
+                    while (j + 1 < len && text[j] == '.' &&
+                           s_is_letter((unsigned char)text[j + 1]) &&
+                           (j + 2 >= len || text[j + 2] == '.' ||
+                            !s_is_letter((unsigned char)text[j + 2]))) {
+                        j += 2;
+                    }
+                    if (j < len && text[j] == '.' && j > end) {
+                        tk.end = (uint32_t)(j + 1);
+                        tk.flags |= WT_TF_ABBREV;
+                        end = j + 1;
+                        /* tail abbreviation: may end the sentence */
+                        s_emit(&st, &tk);
+                        st.stop = 2;
+                        st.stop_tok = (uint32_t)doc->ntoks - 1;
+                        i = end;
+                        continue;
+                    }
+                }
+                int ak = s_abbrev_kind(text + start, wl);
+                if (wl == 1 && (tk.flags & WT_TF_CAP)) {
+                    tk.end = (uint32_t)(end + 1);
+                    tk.flags |= WT_TF_INITIAL;
+                    s_emit(&st, &tk);
+                    i = end + 1;
+                    continue;
+                }
+                if (ak != ABBR_NONE &&
+                    !(ak == ABBR_TITLE && wl <= 3 && (tk.flags & WT_TF_ALLCAP) && wl > 2)) {
+                    /* "No." is an abbreviation only before a number */
+                    bool ok = true;
+                    if (wl == 2 && (text[start] == 'N' || text[start] == 'n') &&
+                        (text[start + 1] == 'o' || text[start + 1] == 'O')) {
+                        size_t j = end + 1;
+                        while (j < len && text[j] == ' ')
+                            j++;
+                        ok = j < len && text[j] >= '0' && text[j] <= '9';
+                    }
+                    if (ok) {
+                        tk.end = (uint32_t)(end + 1);
+                        tk.flags |= WT_TF_ABBREV;
+                        s_emit(&st, &tk);
+                        if (ak == ABBR_TAIL) {
+                            st.stop = 2;
+                            st.stop_tok = (uint32_t)doc->ntoks - 1;
+                        }
+                        i = end + 1;
+                        continue;
+                    }
+                }
+            }
+            s_emit(&st, &tk);
+            i = end;
+            continue;
+        }
+        tk.start = (uint32_t)start;
+        tk.end = (uint32_t)(start + (size_t)clen);
+        tk.kind = WT_TOK_PUNCT;
+        int stop = 0;
+        switch (cp) {
+        case '"':
+            tk.kind = WT_TOK_QUOTE;
+            tk.quote = WT_Q_DOUBLE_STRAIGHT;
+            break;
+        case 0x201C:
+        case 0x201E:
+        case 0x201F:
+            tk.kind = WT_TOK_QUOTE;
+            tk.quote = WT_Q_DOUBLE_OPEN;
+            break;
+        case 0x201D:
+            tk.kind = WT_TOK_QUOTE;
+            tk.quote = WT_Q_DOUBLE_CLOSE;
+            break;
+        case 0x2018:
+        case 0x201A:
+        case 0x201B:
+            tk.kind = WT_TOK_QUOTE;
+            tk.quote = WT_Q_SINGLE_OPEN;
+            open_single++;
+            break;
+        case 0xAB:
+        case 0x2039:
+            tk.kind = WT_TOK_QUOTE;
+            tk.quote = WT_Q_GUILLEMET_OPEN;
+            break;
+        case 0xBB:
+        case 0x203A:
+            tk.kind = WT_TOK_QUOTE;
+            tk.quote = WT_Q_GUILLEMET_CLOSE;
+            break;
+        case '`':
+            tk.kind = WT_TOK_QUOTE;
+            if (i + 1 < len && text[i + 1] == '`') {
+                tk.end++;
+                tk.quote = WT_Q_DOUBLE_OPEN;
+            } else {
+                tk.quote = WT_Q_SINGLE_OPEN;
+                open_single++;
+            }
+            break;
+        case '\'':
+        case 0x2019: {
+            if (cp == '\'' && i + 1 < len && text[i + 1] == '\'') {
+                tk.kind = WT_TOK_QUOTE;
+                tk.end++;
+                tk.quote = WT_Q_DOUBLE_CLOSE;
+                break;
+            }
+            uint32_t prev = s_prev(text, i);
+            int nl2;
+            uint32_t next = s_peek(text, len, i + (size_t)clen, &nl2);
+            uint32_t after =
+                s_peek(text, len, i + (size_t)clen + (size_t)(nl2 > 0 ? nl2 : 0), NULL);
+            if (s_is_alnum(prev) && (next == 's' || next == 'S') && !s_is_alnum(after)) {
+                /* possessive 's */
+                tk.kind = WT_TOK_POSS;
+                tk.end = (uint32_t)(i + (size_t)clen + 1);
+                break;
+            }
+            if ((prev == 's' || prev == 'z') && !s_is_alnum(next) && open_single == 0) {
+                /* plural possessive: workers' rights */
+                tk.kind = WT_TOK_POSS;
+                break;
+            }
+            if (!s_is_alnum(prev) && s_is_digit(next) && cp == 0x2019) {
+                /* ’90s */
+                tk.kind = WT_TOK_PUNCT;
+                break;
+            }
+            tk.kind = WT_TOK_QUOTE;
+            if (cp == '\'') {
+                tk.quote = WT_Q_SINGLE_STRAIGHT;
+                uint8_t side = s_qside(text, len, tk.start, tk.end);
+                if (side == WT_QS_OPEN)
+                    open_single++;
+                else if (open_single > 0)
+                    open_single--;
+            } else {
+                tk.quote = WT_Q_SINGLE_CLOSE;
+                if (open_single > 0) open_single--;
+            }
+            break;
+        }
+        case '-':
+            if (i + 1 < len && text[i + 1] == '-') {
+                size_t j = i;
+                while (j < len && text[j] == '-')
+                    j++;
+                tk.end = (uint32_t)j;
+                tk.kind = WT_TOK_DASH;
+            } else {
+                uint32_t prev = s_prev(text, i);
+                int nl3;
+                uint32_t next = s_peek(text, len, i + 1, &nl3);
+                if ((prev == 0 || s_is_space(prev)) && (next == 0 || s_is_space(next)))
+                    tk.kind = WT_TOK_DASH;
+            }
+            break;
+        case 0x2013:
+        case 0x2014:
+        case 0x2015:
+        case 0x2012:
+            tk.kind = WT_TOK_DASH;
+            break;
+        case '.':
+            if (i + 2 < len && text[i + 1] == '.' && text[i + 2] == '.') {
+                size_t j = i;
+                while (j < len && text[j] == '.')
+                    j++;
+                tk.end = (uint32_t)j; /* ellipsis: not a stop */
+            } else {
+                stop = 1;
+            }
+            break;
+        case '!':
+        case '?':
+            while (tk.end < len && (text[tk.end] == '!' || text[tk.end] == '?'))
+                tk.end++;
+            stop = 1;
+            break;
+        default:
+            break;
+        }
+        if (tk.kind == WT_TOK_QUOTE) tk.qside = s_qside(text, len, tk.start, tk.end);
+        if (stop) tk.flags |= WT_TF_STOP;
+        s_emit(&st, &tk);
+        if (stop) {
+            st.stop = 1;
+            st.stop_tok = (uint32_t)doc->ntoks - 1;
+        }
+        i = tk.end;
+    }
+    s_close_paragraph(&st, (uint32_t)doc->ntoks);
+    return 0;
+}
