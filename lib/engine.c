@@ -108,6 +108,17 @@ int wt_annotate(wt_annotator_t *self, const wt_item_t *item, wt_result_t *res)
         return WT_ETOOBIG;
     wt_item_copy(&res->item, item);
     wt_item_ensure_id(&res->item);
+    /* Decoders refuse invalid UTF-8, but plain-text files reach us as they
+       are: repair (U+FFFD for each bad byte, NUL -> space) so that every
+       span and every output is valid. */
+    if (memchr(res->item.text, 0, res->item.text_len) ||
+        !wt_utf8_valid(res->item.text, res->item.text_len)) {
+        size_t n = 0, bad = 0;
+        char *fixed = wt_utf8_repair(res->item.text, res->item.text_len, &n, &bad);
+        free(res->item.text);
+        res->item.text = fixed;
+        res->item.text_len = n;
+    }
     wt_doc_analyze(&self->doc, res->item.text, res->item.text_len);
 
     wt_input_t in = {.doc = &self->doc, .published = res->item.published};

@@ -1,0 +1,30 @@
+#!/bin/sh
+# deps.sh [build|test]: install what wiretag needs on Debian 12, only when
+# missing. "build" = compiler, CMake and libraries; "test" adds what the
+# test suite uses (python3 with zmq/msgpack/yaml, clang for fuzzing,
+# iproute2 for the multi-host test). Safe to run again: installs nothing
+# when everything is there.
+set -eu
+mode=${1:-build}
+pkgs="gcc libc6-dev make cmake pkg-config libzmq3-dev libmsgpack-dev libyaml-dev libjansson-dev liblmdb-dev libstemmer-dev"
+if [ "$mode" = test ]; then
+  pkgs="$pkgs python3 python3-zmq python3-msgpack python3-yaml clang libclang-rt-14-dev iproute2 procps"
+fi
+missing=""
+for p in $pkgs; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing="$missing $p"
+  fi
+done
+[ -z "$missing" ] && exit 0
+echo "wiretag: installing missing packages:$missing" >&2
+SUDO=""
+if [ "$(id -u)" != 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO=sudo; else
+    echo "wiretag: need root (or sudo) to apt-get install:$missing" >&2; exit 1
+  fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,0 +1,168 @@
+/*  annotate.c: `wiretag annotate`, offline annotation without a broker.
+
+    Inputs (files, folders, .jsonl, .json, `-`/stdin) come through the input
+    reader (input.h); every item is annotated in input order and written as
+    one line of JSON (or pretty JSON) on stdout. A bad item is reported on
+    stderr with file, line and reason; the rest goes on and the exit status
+    is 1 at the end. A progress line appears on stderr when it is a
+    terminal and the job runs longer than a second. */
+#include "cmds.h"
+#include "input.h"
+#include "readable.h"
+#include "wiretag/annotate.h"
+#include "wiretag/json.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void s_usage(FILE *f)
+{
+    fprintf(f, "usage: wiretag annotate [-c FILE] [--pretty|--readable] [INPUT...]\n"
+               "\n"
+               "Annotate news items offline and print one annotated item per input item\n"
+               "(JSON Lines, or indented JSON with --pretty) on stdout, in input order.\n"
+               "\n"
+               "INPUT: a plain-text file (a leading `date YYYY-MM-DD` sets published),\n"
+               "       NAME.jsonl (one JSON item per line), NAME.json (one item or an array),\n"
+               "       a folder (recursively, sorted), or - / nothing for standard input.\n"
+               "\n"
+               "  -c, --config FILE   configuration (default: built-in defaults)\n"
+               "  -p, --pretty        indented JSON\n"
+               "  -r, --readable      a readable summary instead of JSON\n"
+               "  -q, --quiet         no progress line\n"
+               "  -h, --help          this help\n");
+}
+
+static void s_progress(size_t items, size_t bytes, int64_t t0, bool final)
+{
+    double secs = (double)(wt_clock_us() - t0) / 1e6;
+    fprintf(stderr, "\rannotate: %zu items, %.1f MB, %.0f items/s, %.1f MB/s%s", items,
+            (double)bytes / 1e6, secs > 0 ? (double)items / secs : 0.0,
+            secs > 0 ? (double)bytes / 1e6 / secs : 0.0, final ? "\n" : "   ");
+    fflush(stderr);
+}
+
+int cmd_annotate(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"config", required_argument, NULL, 'c'}, {"pretty", no_argument, NULL, 'p'},
+        {"quiet", no_argument, NULL, 'q'},        {"help", no_argument, NULL, 'h'},
+        {"readable", no_argument, NULL, 'r'},     {NULL, 0, NULL, 0},
+    };
+    const char *config_path = NULL;
+    bool pretty = false, quiet = false, readable = false;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "c:pqrh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'c':
+            config_path = optarg;
+            break;
+        case 'p':
+            pretty = true;
+            break;
+        case 'q':
+            quiet = true;
+            break;
+        case 'r':
+            readable = true;
+            break;
+        case 'h':
+            s_usage(stdout);
+            return 0;
+        default:
+            s_usage(stderr);
+            return 2;
+        }
+    }
+
+    wt_config_t cfg;
+    wt_config_defaults(&cfg);
+    char err[512] = "";
+    if (config_path && wt_config_load(&cfg, config_path, err, sizeof err) != 0) {
+        fprintf(stderr, "wiretag annotate: %s\n", err);
+        wt_config_free(&cfg);
+        return 2;
+    }
+    wt_engine_t *engine = wt_engine_new(&cfg, err, sizeof err);
+    if (!engine) {
+        fprintf(stderr, "wiretag annotate: cannot load dictionaries: %s\n", err);
+        wt_config_free(&cfg);
+        return 2;
+    }
+    wt_annotator_t *ann = wt_annotator_new(engine);
+
+    char *stdin_arg[] = {"-"};
+    char *const *paths = optind < argc ? argv + optind : stdin_arg;
+    int npaths = optind < argc ? argc - optind : 1;
+    wt_limits_t limits = wt_limits_default;
+    if (cfg.max_text_bytes > 0) limits.max_text = (size_t)cfg.max_text_bytes;
+    wt_input_reader_t *in = wt_input_open(paths, npaths, &limits);
+
+    bool tty = !quiet && isatty(STDERR_FILENO);
+    int64_t t0 = wt_clock_us(), last = t0;
+    bool shown = false;
+    size_t items = 0, bytes = 0, bad = 0;
+    wt_buf_t out;
+    wt_buf_init(&out);
+    for (;;) {
+        wt_item_t item = {0};
+        const char *where = NULL;
+        int rc = wt_input_next(in, &item, &where, err, sizeof err);
+        if (rc == 0) break;
+        if (rc < 0) {
+            fprintf(stderr, "%s: %s (%s)\n", where ? where : "?", err[0] ? err : wt_strerror(rc),
+                    wt_errname(rc));
+            bad++;
+            continue;
+        }
+        wt_result_t res = {0};
+        rc = wt_annotate(ann, &item, &res);
+        if (rc != 0) {
+            fprintf(stderr, "%s: cannot annotate item %s: %s (%s)\n", where ? where : "?",
+                    item.id ? item.id : "?", wt_strerror(rc), wt_errname(rc));
+            bad++;
+        } else {
+            wt_buf_reset(&out);
+            if (readable) {
+                wt_readable_format(&res, isatty(STDOUT_FILENO), &out);
+            } else {
+                wt_result_to_json(&res, pretty, &out);
+                wt_buf_append(&out, "\n", 1);
+            }
+            if (fwrite(out.data, 1, out.size, stdout) != out.size) {
+                fprintf(stderr, "wiretag annotate: cannot write output\n");
+                wt_result_clear(&res);
+                wt_item_clear(&item);
+                bad++;
+                break;
+            }
+            items++;
+            bytes += item.text_len;
+        }
+        wt_result_clear(&res);
+        wt_item_clear(&item);
+        if (tty) {
+            int64_t now = wt_clock_us();
+            if (now - t0 > 1000000 && now - last > 200000) {
+                s_progress(items, bytes, t0, false);
+                last = now;
+                shown = true;
+            }
+        }
+    }
+    fflush(stdout);
+    if (shown) s_progress(items, bytes, t0, true);
+    if (bad)
+        fprintf(stderr, "wiretag annotate: %zu item(s) annotated, %zu failed (see above)\n", items,
+                bad);
+    wt_buf_free(&out);
+    wt_input_close(&in);
+    wt_annotator_destroy(&ann);
+    wt_engine_destroy(&engine);
+    wt_config_free(&cfg);
+    return bad ? 1 : 0;
+}
