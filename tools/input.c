@@ -11,6 +11,7 @@
 */
 #include "input.h"
 #include "wiretag/json.h"
+#include "wiretag/text.h"
 
 #include <assert.h>
 #include <dirent.h>
@@ -56,7 +57,7 @@ struct wt_input_reader {
     size_t index;
 
     char where[4200];
-    size_t items, errors;
+    size_t items, errors, repaired;
 };
 
 static void s_push(char ***list, size_t *n, size_t *cap, const char *path)
@@ -173,6 +174,11 @@ size_t wt_input_errors(const wt_input_reader_t *self)
     return self->errors;
 }
 
+size_t wt_input_repaired(const wt_input_reader_t *self)
+{
+    return self->repaired;
+}
+
 bool wt_input_done(const wt_input_reader_t *self)
 {
     return self->mode == S_NONE && self->next >= self->npaths;
@@ -235,13 +241,17 @@ static int s_text_item(wt_input_reader_t *self, const char *text, size_t n, wt_i
         return WT_ENUL;
     }
     if (!wt_utf8_valid(text, n)) {
-        snprintf(err, errlen, "not valid UTF-8");
-        return WT_EUTF8;
+        /* as the engine does for offline text: U+FFFD for each bad byte, so
+           that the item can travel (the wire refuses invalid UTF-8) */
+        size_t bad = 0;
+        item->text = wt_utf8_repair(text, n, &item->text_len, &bad);
+        self->repaired += bad;
+    } else {
+        item->text = wt_strndup(text, n);
+        item->text_len = n;
     }
-    item->text = wt_strndup(text, n);
-    item->text_len = n;
     char date[11];
-    if (wt_input_leading_date(text, n, date)) item->published = wt_strdup(date);
+    if (wt_input_leading_date(item->text, item->text_len, date)) item->published = wt_strdup(date);
     wt_item_ensure_id(item);
     return 1;
 }

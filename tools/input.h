@@ -6,7 +6,8 @@
       - NAME.jsonl / NAME.ndjson: one JSON object per line (blank lines skipped);
       - NAME.json: one JSON object, or an array of objects;
       - any other file: plain text, one item; a leading `date YYYY-MM-DD`
-        (after optional whitespace) sets `published`; the text is kept as is;
+        (after optional whitespace) sets `published`; the text is kept as is
+        except that invalid UTF-8 bytes become U+FFFD (a NUL byte is an error);
       - "-": standard input; JSON Lines when its first non-blank byte is '{',
         a JSON array when '[', plain text (one item) otherwise.
     JSON Lines (stdin or files) are streamed line by line with no buffering of
@@ -51,6 +52,8 @@ int wt_input_next(wt_input_reader_t *self, wt_item_t *item, const char **where, 
 /* Items returned and errors reported so far. */
 size_t wt_input_items(const wt_input_reader_t *self);
 size_t wt_input_errors(const wt_input_reader_t *self);
+/* Invalid UTF-8 bytes replaced by U+FFFD in plain-text files so far. */
+size_t wt_input_repaired(const wt_input_reader_t *self);
 /* True when every remaining source is finished (no more items). */
 bool wt_input_done(const wt_input_reader_t *self);
 
