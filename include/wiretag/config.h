@@ -18,7 +18,7 @@ extern "C" {
 #endif
 
 #define WT_CONFIG_MAX_BYTES (1024 * 1024)
-#define WT_CONFIG_MAX_LIST 64
+#define WT_CONFIG_MAX_LIST  64
 
 typedef enum { WT_FSYNC_ALWAYS = 0, WT_FSYNC_INTERVAL, WT_FSYNC_NEVER } wt_fsync_t;
 
@@ -29,28 +29,28 @@ typedef struct {
 
 typedef struct {
     /* engine */
-    wt_strlist_t actors_dictionaries;  /* our YAML dictionaries */
-    wt_strlist_t actors_petrarch;      /* optional PETRARCH/TABARI files */
-    char *issues_taxonomy;             /* config/issues.yaml */
-    char *issues_petrarch;             /* optional Phoenix.IssueCoding.txt */
-    double issues_threshold;           /* minimum score for an issue to be reported */
-    int issues_max;                    /* at most this many issues per item */
-    bool quotes_indirect;              /* report indirect (unquoted) speech */
-    int64_t max_text_bytes;            /* limit on item text, default 1 MiB */
+    wt_strlist_t actors_dictionaries; /* our YAML dictionaries */
+    wt_strlist_t actors_petrarch;     /* optional PETRARCH/TABARI files */
+    char *issues_taxonomy;            /* config/issues.yaml */
+    char *issues_petrarch;            /* optional Phoenix.IssueCoding.txt */
+    double issues_threshold;          /* minimum score for an issue to be reported */
+    int issues_max;                   /* at most this many issues per item */
+    bool quotes_indirect;             /* report indirect (unquoted) speech */
+    int64_t max_text_bytes;           /* limit on item text, default 1 MiB */
 
     /* broker */
     char *broker_producers, *broker_workers, *broker_subscribers, *broker_replay;
-    char *broker_journal;              /* journal directory */
+    char *broker_journal; /* journal directory */
     wt_fsync_t broker_fsync;
     int64_t broker_fsync_interval_ms;
     int64_t broker_heartbeat_ms;
-    int64_t broker_liveness;           /* missed heartbeats before a peer is dead */
-    int64_t broker_job_timeout_ms;     /* an item in flight longer than this is re-dispatched */
-    int64_t broker_max_attempts;       /* then dead-lettered */
-    int64_t broker_dedup_window;       /* remembered item ids */
+    int64_t broker_liveness;       /* missed heartbeats before a peer is dead */
+    int64_t broker_job_timeout_ms; /* an item in flight longer than this is re-dispatched */
+    int64_t broker_max_attempts;   /* then dead-lettered */
+    int64_t broker_dedup_window;   /* remembered item ids */
     int64_t broker_retention_bytes;
     int64_t broker_retention_age_s;
-    int64_t broker_journal_map_bytes;  /* LMDB map size */
+    int64_t broker_journal_map_bytes; /* LMDB map size */
     int64_t broker_pub_hwm;
     int64_t broker_max_inflight_per_producer;
     int64_t broker_max_message_bytes;
@@ -64,22 +64,35 @@ typedef struct {
 
     /* security (CURVE) */
     bool curve_enabled;
-    char *curve_secret_key;            /* this side's key pair file (wiretag keygen) */
-    char *curve_server_key;            /* clients: the broker's public key file */
-    char *curve_allowed_keys;          /* broker: directory of allowed client public keys */
+    char *curve_secret_key;   /* this side's key pair file (wiretag keygen) */
+    char *curve_server_key;   /* clients: the broker's public key file */
+    char *curve_allowed_keys; /* broker: directory of allowed client public keys */
 
     /* logging */
-    char *log_level;                   /* error | warn | info | debug */
+    char *log_level; /* error | warn | info | debug */
 
-    char *path;                        /* the file loaded, or NULL for defaults */
+    char *path; /* the file loaded, or NULL for defaults */
 } wt_config_t;
 
 /* Fill cfg with every key's default. */
 void wt_config_defaults(wt_config_t *cfg);
 /* Load path over the defaults. On error returns WT_ECONFIG (or -errno) and
    writes "FILE:LINE:COL: key: reason" into err. cfg is valid (defaults) on
-   failure and must still be freed. */
+   failure and must still be freed. cfg is filled from scratch (it need not
+   be initialised; do not call wt_config_defaults() on it first: that would
+   leak). */
 int wt_config_load(wt_config_t *cfg, const char *path, char *err, size_t errlen);
+/* Same on a buffer of YAML; name stands for the file in errors and its
+   directory anchors relative paths. */
+int wt_config_load_buffer(wt_config_t *cfg, const char *name, const char *buf, size_t len,
+                          char *err, size_t errlen);
+/* The i-th key of the table ("broker.fsync"), NULL past the end. */
+const char *wt_config_key(size_t i);
+/* One-line description of a key, NULL for an unknown key. */
+const char *wt_config_key_doc(const char *key);
+/* The value of key in cfg as text, in the syntax a config file uses
+   ("64MiB", "250ms", "[a, b]", "null"). Caller frees; NULL for an unknown key. */
+char *wt_config_get(const wt_config_t *cfg, const char *key);
 void wt_config_free(wt_config_t *cfg);
 /* Directory holding the shipped dictionaries: $WIRETAG_DATA, else the
    source tree's config/ (compiled in). Borrowed. */
