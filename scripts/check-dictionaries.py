@@ -227,7 +227,7 @@ def main():
                 rep.error(where, f"unknown country {c!r}")
             if fn == "institutions.yaml" and c is None:
                 rep.error(where, "institutions need a country")
-            check_code(rep, where, e.get("code"), countries, ("IGO", "NGO", "MNC"))
+            check_code(rep, where, e.get("code"), countries, ("IGO", "NGO", "MNC", "IMG"))
 
     for e in data.get("people.yaml", []):
         if not isinstance(e, dict):
@@ -251,7 +251,7 @@ def main():
                 rep.error(rw, f"missing keys {sorted(ROLE_KEYS[0] - set(r))}")
             if set(r) - ROLE_KEYS[0] - ROLE_KEYS[1]:
                 rep.error(rw, f"unknown keys {sorted(set(r) - ROLE_KEYS[0] - ROLE_KEYS[1])}")
-            check_code(rep, rw, r.get("code"), countries, ("IGO", "NGO"))
+            check_code(rep, rw, r.get("code"), countries, ("IGO", "NGO", "IMG"))
             f = as_date(r.get("from"))
             t = as_date(r["to"]) if "to" in r else datetime.date.max
             if f is None:
