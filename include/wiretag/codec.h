@@ -41,6 +41,14 @@ void wt_item_encode(const wt_item_t *item, wt_buf_t *out);
 int wt_result_decode(const uint8_t *data, size_t n, const wt_limits_t *limits, wt_result_t *res);
 void wt_result_encode(const wt_result_t *res, wt_buf_t *out);
 
+/* As above, and on failure write a one-line reason naming the field
+   ("actors[2].mentions[0].start: a value is malformed ...") into errbuf
+   (may be NULL). */
+int wt_item_decode_ex(const uint8_t *data, size_t n, const wt_limits_t *limits, wt_item_t *item,
+                      char *errbuf, size_t errlen);
+int wt_result_decode_ex(const uint8_t *data, size_t n, const wt_limits_t *limits,
+                        wt_result_t *res, char *errbuf, size_t errlen);
+
 /* Validate that [data, data+n) is exactly one well-formed MessagePack value
    within depth and count limits (used for `meta` and by the broker). */
 int wt_msgpack_check(const uint8_t *data, size_t n, int max_depth);

@@ -1,0 +1,770 @@
+/*  json.c: JSON in and out.
+
+    In: jansson parses (strict UTF-8, duplicate keys rejected, \u0000
+    refused, line/column in errors); before that a one-pass scan refuses raw
+    NUL bytes and nesting deeper than WT_MAX_DEPTH, so jansson never recurses
+    deep. The parsed tree is packed into MessagePack and decoded by the
+    MessagePack decoder of codec.c: the JSON and MessagePack decoders share
+    one set of checks and one set of error codes.
+
+    Out: a small hand-written writer, not jansson objects: the annotated item
+    is written field by field in the ARCHITECTURE.md order with byte-exact
+    names, without building a tree (one pass, no allocation per field).
+    Strings are escaped per RFC 8259; invalid UTF-8 (possible only through a
+    hand-built struct) is written as U+FFFD so the output is always valid
+    JSON. Doubles use the shortest of %.15g/%.16g/%.17g that reads back
+    exactly, with ".0" added to integral values so they stay reals.
+*/
+#include "wiretag/json.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <msgpack.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------ */
+/* Input */
+
+/* Raw NUL anywhere -> ENUL; [ { nested deeper than WT_MAX_DEPTH -> EDEPTH. */
+static int s_scan(const char *s, size_t n)
+{
+    if (n && memchr(s, 0, n)) return WT_ENUL;
+    int depth = 0;
+    size_t i = 0;
+    while (i < n) {
+        char c = s[i++];
+        if (c == '"') {
+            /* skip the string (an escaped character is skipped whole) */
+            while (i < n) {
+                char d = s[i++];
+                if (d == '\\')
+                    i++;
+                else if (d == '"')
+                    break;
+            }
+        } else if (c == '[' || c == '{') {
+            if (++depth > WT_MAX_DEPTH) return WT_EDEPTH;
+        } else if (c == ']' || c == '}') {
+            depth--;
+        }
+    }
+    return 0;
+}
+
+static int s_jerr(const json_error_t *e, char *errbuf, size_t errlen)
+{
+    int code;
+    switch (json_error_code(e)) {
+    case json_error_invalid_utf8:
+        code = WT_EUTF8;
+        break;
+    case json_error_premature_end_of_input:
+        code = WT_ETRUNCATED;
+        break;
+    case json_error_end_of_input_expected:
+        code = WT_ETRAILING;
+        break;
+    case json_error_null_character:
+    case json_error_null_byte_in_key:
+        code = WT_ENUL;
+        break;
+    case json_error_duplicate_key:
+        code = WT_EDUPKEY;
+        break;
+    case json_error_numeric_overflow:
+        code = WT_EVALUE;
+        break;
+    case json_error_stack_overflow:
+        code = WT_EDEPTH;
+        break;
+    default:
+        /* lone surrogates in \u escapes are a UTF-8 problem, not syntax */
+        code = strncmp(e->text, "invalid Unicode", 15) == 0 ? WT_EUTF8 : WT_ESYNTAX;
+        break;
+    }
+    if (errbuf && errlen)
+        snprintf(errbuf, errlen, "line %d column %d: %s", e->line, e->column, e->text);
+    return code;
+}
+
+static int s_write(void *data, const char *buf, size_t len)
+{
+    wt_buf_append(data, buf, len);
+    return 0;
+}
+
+/* Pack a jansson tree (depth already bounded by s_scan). */
+static void s_pack(msgpack_packer *pk, const json_t *j)
+{
+    switch (json_typeof(j)) {
+    case JSON_OBJECT: {
+        const char *k;
+        json_t *v;
+        msgpack_pack_map(pk, json_object_size(j));
+        json_object_foreach((json_t *)j, k, v)
+        {
+            msgpack_pack_str_with_body(pk, k, strlen(k));
+            s_pack(pk, v);
+        }
+        break;
+    }
+    case JSON_ARRAY: {
+        size_t i;
+        json_t *v;
+        msgpack_pack_array(pk, json_array_size(j));
+        json_array_foreach(j, i, v) s_pack(pk, v);
+        break;
+    }
+    case JSON_STRING:
+        msgpack_pack_str_with_body(pk, json_string_value(j), json_string_length(j));
+        break;
+    case JSON_INTEGER:
+        msgpack_pack_int64(pk, json_integer_value(j));
+        break;
+    case JSON_REAL:
+        msgpack_pack_double(pk, json_real_value(j));
+        break;
+    case JSON_TRUE:
+        msgpack_pack_true(pk);
+        break;
+    case JSON_FALSE:
+        msgpack_pack_false(pk);
+        break;
+    case JSON_NULL:
+        msgpack_pack_nil(pk);
+        break;
+    }
+}
+
+/* Parse JSON text into MessagePack. */
+static int s_json_to_mp(const char *json, size_t n, wt_buf_t *out, char *errbuf, size_t errlen)
+{
+    int r = s_scan(json, n);
+    if (r) {
+        if (errbuf && errlen) snprintf(errbuf, errlen, "%s", wt_strerror(r));
+        return r;
+    }
+    json_error_t e;
+    json_t *root = json_loadb(json, n, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &e);
+    if (!root) return s_jerr(&e, errbuf, errlen);
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, out, s_write);
+    s_pack(&pk, root);
+    json_decref(root);
+    return 0;
+}
+
+/* Upper bound on the JSON size of an item within the limits (every byte of
+   the text escaped as \u00XX, meta, other fields). Longer input is refused
+   before jansson spends time and memory on it. */
+static size_t s_max_json(const wt_limits_t *lim)
+{
+    return 6 * lim->max_text + 8 * lim->max_meta + 64 * lim->max_field + 4096;
+}
+
+int wt_item_from_json(const char *json, size_t n, const wt_limits_t *limits, wt_item_t *item,
+                      char *errbuf, size_t errlen)
+{
+    const wt_limits_t *lim = limits ? limits : &wt_limits_default;
+    memset(item, 0, sizeof *item);
+    if (n > s_max_json(lim)) {
+        if (errbuf && errlen) snprintf(errbuf, errlen, "%s", wt_strerror(WT_ETOOBIG));
+        return WT_ETOOBIG;
+    }
+    wt_buf_t mp;
+    wt_buf_init(&mp);
+    int r = s_json_to_mp(json, n, &mp, errbuf, errlen);
+    if (!r) r = wt_item_decode_ex(mp.data, mp.size, lim, item, errbuf, errlen);
+    wt_buf_free(&mp);
+    return r;
+}
+
+int wt_result_from_json(const char *json, size_t n, wt_result_t *res, char *errbuf, size_t errlen)
+{
+    memset(res, 0, sizeof *res);
+    wt_buf_t mp;
+    wt_buf_init(&mp);
+    int r = s_json_to_mp(json, n, &mp, errbuf, errlen);
+    if (!r) r = wt_result_decode_ex(mp.data, mp.size, NULL, res, errbuf, errlen);
+    wt_buf_free(&mp);
+    return r;
+}
+
+int wt_json_to_msgpack(const char *json, size_t n, wt_buf_t *out)
+{
+    size_t mark = out->size;
+    int r = s_json_to_mp(json, n, out, NULL, 0);
+    if (r) out->size = mark;
+    return r;
+}
+
+/* ------------------------------------------------------------------ */
+/* Output writer */
+
+#define S_JW_MAXD (WT_MAX_DEPTH + 8)
+
+typedef struct {
+    wt_buf_t *out;
+    bool pretty;
+    bool after_key;
+    int depth;
+    bool first[S_JW_MAXD + 1];
+} s_jw_t;
+
+static void s_reserve(wt_buf_t *b, size_t extra)
+{
+    if (b->size + extra > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap < b->size + extra)
+            cap *= 2;
+        b->data = wt_realloc(b->data, cap);
+        b->cap = cap;
+    }
+}
+
+static inline void s_put(wt_buf_t *b, const char *s, size_t n)
+{
+    s_reserve(b, n);
+    memcpy(b->data + b->size, s, n);
+    b->size += n;
+}
+
+static inline void s_putc(wt_buf_t *b, char c)
+{
+    s_reserve(b, 1);
+    b->data[b->size++] = (uint8_t)c;
+}
+
+static void s_newline(s_jw_t *w, int depth)
+{
+    s_reserve(w->out, 1 + 2 * (size_t)depth);
+    w->out->data[w->out->size++] = '\n';
+    memset(w->out->data + w->out->size, ' ', 2 * (size_t)depth);
+    w->out->size += 2 * (size_t)depth;
+}
+
+/* Before a value or a key: separator, newline and indent as needed. */
+static void s_jw_pre(s_jw_t *w)
+{
+    if (w->after_key) {
+        w->after_key = false;
+        return;
+    }
+    if (w->depth == 0) return;
+    if (!w->first[w->depth]) s_putc(w->out, ',');
+    w->first[w->depth] = false;
+    if (w->pretty) s_newline(w, w->depth);
+}
+
+/* Length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid. */
+static size_t s_utf8_len(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0];
+    size_t len;
+    uint32_t cp, min;
+    if (c >= 0xC2 && c <= 0xDF)
+        len = 2, cp = c & 0x1F, min = 0x80;
+    else if (c >= 0xE0 && c <= 0xEF)
+        len = 3, cp = c & 0x0F, min = 0x800;
+    else if (c >= 0xF0 && c <= 0xF4)
+        len = 4, cp = c & 0x07, min = 0x10000;
+    else
+        return 0;
+    if (n < len) return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80) return 0;
+        cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+    return len;
+}
+
+static void s_escape(wt_buf_t *b, const char *str, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *s = (const unsigned char *)str;
+    s_reserve(b, n + 2);
+    s_putc(b, '"');
+    size_t i = 0, run = 0;
+    while (i < n) {
+        unsigned char c = s[i];
+        if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t k = 0;
+        if (c >= 0x80) {
+            k = s_utf8_len(s + i, n - i);
+            if (k) {
+                i += k;
+                continue;
+            }
+        }
+        s_put(b, str + run, i - run);
+        switch (c) {
+        case '"':
+            s_put(b, "\\\"", 2);
+            break;
+        case '\\':
+            s_put(b, "\\\\", 2);
+            break;
+        case '\n':
+            s_put(b, "\\n", 2);
+            break;
+        case '\r':
+            s_put(b, "\\r", 2);
+            break;
+        case '\t':
+            s_put(b, "\\t", 2);
+            break;
+        case '\b':
+            s_put(b, "\\b", 2);
+            break;
+        case '\f':
+            s_put(b, "\\f", 2);
+            break;
+        default:
+            if (c >= 0x80) {
+                s_put(b, "\\ufffd", 6);
+            } else {
+                char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+                s_put(b, u, 6);
+            }
+        }
+        i++;
+        run = i;
+    }
+    s_put(b, str + run, n - run);
+    s_putc(b, '"');
+}
+
+static void s_jw_key(s_jw_t *w, const char *k)
+{
+    s_jw_pre(w);
+    s_putc(w->out, '"');
+    s_put(w->out, k, strlen(k)); /* our own key names: nothing to escape */
+    if (w->pretty)
+        s_put(w->out, "\": ", 3);
+    else
+        s_put(w->out, "\":", 2);
+    w->after_key = true;
+}
+
+static void s_jw_open(s_jw_t *w, char c)
+{
+    s_jw_pre(w);
+    s_putc(w->out, c);
+    if (w->depth < S_JW_MAXD) w->depth++;
+    w->first[w->depth] = true;
+}
+
+static void s_jw_close(s_jw_t *w, char c)
+{
+    if (w->pretty && !w->first[w->depth]) s_newline(w, w->depth - 1);
+    w->depth--;
+    s_putc(w->out, c);
+}
+
+static void s_jw_strn(s_jw_t *w, const char *s, size_t n)
+{
+    s_jw_pre(w);
+    s_escape(w->out, s, n);
+}
+
+/* NULL -> null */
+static void s_jw_opt(s_jw_t *w, const char *s)
+{
+    if (s) {
+        s_jw_strn(w, s, strlen(s));
+    } else {
+        s_jw_pre(w);
+        s_put(w->out, "null", 4);
+    }
+}
+
+/* NULL -> "" */
+static void s_jw_req(s_jw_t *w, const char *s)
+{
+    s_jw_strn(w, s ? s : "", s ? strlen(s) : 0);
+}
+
+static void s_jw_raw(s_jw_t *w, const char *s)
+{
+    s_jw_pre(w);
+    s_put(w->out, s, strlen(s));
+}
+
+static void s_jw_u64(s_jw_t *w, uint64_t v)
+{
+    char tmp[24];
+    int len = snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)v);
+    s_jw_pre(w);
+    s_put(w->out, tmp, (size_t)len);
+}
+
+static void s_jw_i64(s_jw_t *w, int64_t v)
+{
+    char tmp[24];
+    int len = snprintf(tmp, sizeof tmp, "%lld", (long long)v);
+    s_jw_pre(w);
+    s_put(w->out, tmp, (size_t)len);
+}
+
+static void s_jw_double(s_jw_t *w, double v)
+{
+    char tmp[40];
+    if (!isfinite(v)) v = 0.0;
+    int len = 0;
+    for (int prec = 15; prec <= 17; prec++) {
+        len = snprintf(tmp, sizeof tmp, "%.*g", prec, v);
+        if (strtod(tmp, NULL) == v) break;
+    }
+    if (!strpbrk(tmp, ".eEn")) {
+        tmp[len++] = '.';
+        tmp[len++] = '0';
+        tmp[len] = 0;
+    }
+    s_jw_pre(w);
+    s_put(w->out, tmp, (size_t)len);
+}
+
+/* ------------------------------------------------------------------ */
+/* MessagePack value -> JSON (meta pass-through). The cursor reader is a
+   small copy of codec.c's, limited to what JSON can hold. */
+
+typedef struct {
+    const uint8_t *p, *end;
+} s_rd_t;
+
+static bool s_take(s_rd_t *rd, size_t k, uint64_t *v)
+{
+    if ((size_t)(rd->end - rd->p) < k) return false;
+    uint64_t x = 0;
+    for (size_t i = 0; i < k; i++)
+        x = (x << 8) | rd->p[i];
+    rd->p += k;
+    *v = x;
+    return true;
+}
+
+/* Write one value; the data was checked by wt_msgpack_check (structure).
+   Keys must be strings; bin, ext and non-finite floats have no JSON form. */
+static int s_mp_value(s_jw_t *w, s_rd_t *rd, int depth)
+{
+    if (rd->p >= rd->end) return WT_ETRUNCATED;
+    uint8_t c = *rd->p++;
+    uint64_t len = 0, v;
+    int kind; /* 0 str, 1 array, 2 map */
+    if (c <= 0x7f) {
+        s_jw_u64(w, c);
+        return 0;
+    }
+    if (c >= 0xe0) {
+        s_jw_i64(w, (int8_t)c);
+        return 0;
+    }
+    if ((c & 0xf0) == 0x80)
+        kind = 2, len = c & 0x0f;
+    else if ((c & 0xf0) == 0x90)
+        kind = 1, len = c & 0x0f;
+    else if ((c & 0xe0) == 0xa0)
+        kind = 0, len = c & 0x1f;
+    else
+        switch (c) {
+        case 0xc0:
+            s_jw_raw(w, "null");
+            return 0;
+        case 0xc2:
+            s_jw_raw(w, "false");
+            return 0;
+        case 0xc3:
+            s_jw_raw(w, "true");
+            return 0;
+        case 0xca:
+        case 0xcb: {
+            if (!s_take(rd, c == 0xca ? 4 : 8, &v)) return WT_ETRUNCATED;
+            double d;
+            if (c == 0xca) {
+                uint32_t b = (uint32_t)v;
+                float f;
+                memcpy(&f, &b, 4);
+                d = f;
+            } else
+                memcpy(&d, &v, 8);
+            if (!isfinite(d)) return WT_EVALUE;
+            s_jw_double(w, d);
+            return 0;
+        }
+        case 0xcc:
+        case 0xcd:
+        case 0xce:
+        case 0xcf:
+            if (!s_take(rd, (size_t)1 << (c - 0xcc), &v)) return WT_ETRUNCATED;
+            s_jw_u64(w, v);
+            return 0;
+        case 0xd0:
+        case 0xd1:
+        case 0xd2:
+        case 0xd3: {
+            int k = 1 << (c - 0xd0);
+            if (!s_take(rd, (size_t)k, &v)) return WT_ETRUNCATED;
+            int64_t sv = k == 1   ? (int8_t)v
+                         : k == 2 ? (int16_t)v
+                         : k == 4 ? (int32_t)v
+                                  : (int64_t)v;
+            s_jw_i64(w, sv);
+            return 0;
+        }
+        case 0xd9:
+        case 0xda:
+        case 0xdb:
+            if (!s_take(rd, (size_t)1 << (c - 0xd9), &len)) return WT_ETRUNCATED;
+            kind = 0;
+            break;
+        case 0xdc:
+        case 0xdd:
+            if (!s_take(rd, c == 0xdc ? 2 : 4, &len)) return WT_ETRUNCATED;
+            kind = 1;
+            break;
+        case 0xde:
+        case 0xdf:
+            if (!s_take(rd, c == 0xde ? 2 : 4, &len)) return WT_ETRUNCATED;
+            kind = 2;
+            break;
+        case 0xc1:
+            return WT_ESYNTAX;
+        default: /* bin, ext, fixext */
+            return WT_ETYPE;
+        }
+    if (kind == 0) {
+        if ((uint64_t)(rd->end - rd->p) < len) return WT_ETRUNCATED;
+        const char *s = (const char *)rd->p;
+        if (memchr(s, 0, len)) return WT_ENUL;
+        if (!wt_utf8_valid(s, len)) return WT_EUTF8;
+        s_jw_strn(w, s, len);
+        rd->p += len;
+        return 0;
+    }
+    if (depth < 1) return WT_EDEPTH;
+    if (len * (kind == 2 ? 2 : 1) > (uint64_t)(rd->end - rd->p)) return WT_ECOUNT;
+    s_jw_open(w, kind == 2 ? '{' : '[');
+    for (uint64_t i = 0; i < len; i++) {
+        if (kind == 2) {
+            /* key: a string */
+            if (rd->p >= rd->end) return WT_ETRUNCATED;
+            uint8_t kc = *rd->p;
+            uint64_t kl;
+            if ((kc & 0xe0) == 0xa0) {
+                kl = kc & 0x1f;
+                rd->p++;
+            } else if (kc >= 0xd9 && kc <= 0xdb) {
+                rd->p++;
+                if (!s_take(rd, (size_t)1 << (kc - 0xd9), &kl)) return WT_ETRUNCATED;
+            } else {
+                return WT_EBADKEY;
+            }
+            if ((uint64_t)(rd->end - rd->p) < kl) return WT_ETRUNCATED;
+            const char *ks = (const char *)rd->p;
+            if (memchr(ks, 0, kl)) return WT_ENUL;
+            if (!wt_utf8_valid(ks, kl)) return WT_EUTF8;
+            s_jw_pre(w);
+            s_escape(w->out, ks, kl);
+            s_put(w->out, w->pretty ? ": " : ":", w->pretty ? 2 : 1);
+            w->after_key = true;
+            rd->p += kl;
+        }
+        int r = s_mp_value(w, rd, depth - 1);
+        if (r) return r;
+    }
+    s_jw_close(w, kind == 2 ? '}' : ']');
+    return 0;
+}
+
+/* Write a MessagePack value as JSON; on failure nothing is written and the
+   writer is unchanged. */
+static int s_jw_msgpack(s_jw_t *w, const uint8_t *data, size_t n, int depth)
+{
+    int r = wt_msgpack_check(data, n, depth);
+    if (r) return r;
+    s_jw_t save = *w;
+    size_t mark = w->out->size;
+    s_rd_t rd = {data, data + n};
+    r = s_mp_value(w, &rd, depth);
+    if (r) {
+        *w = save;
+        w->out->size = mark;
+    }
+    return r;
+}
+
+int wt_msgpack_to_json(const uint8_t *data, size_t n, wt_buf_t *out)
+{
+    s_jw_t w = {.out = out};
+    return s_jw_msgpack(&w, data, n, WT_MAX_DEPTH);
+}
+
+/* ------------------------------------------------------------------ */
+/* The annotated item */
+
+static void s_jw_slice(s_jw_t *w, const wt_item_t *it, wt_span_t sp)
+{
+    if (it->text && sp.start <= sp.end && sp.end <= it->text_len)
+        s_jw_strn(w, it->text + sp.start, sp.end - sp.start);
+    else
+        s_jw_strn(w, "", 0);
+}
+
+static void s_jw_mentions(s_jw_t *w, const wt_item_t *it, const wt_span_t *m, size_t n)
+{
+    s_jw_key(w, "mentions");
+    s_jw_open(w, '[');
+    for (size_t j = 0; j < n; j++) {
+        s_jw_open(w, '{');
+        s_jw_key(w, "start");
+        s_jw_u64(w, m[j].start);
+        s_jw_key(w, "end");
+        s_jw_u64(w, m[j].end);
+        s_jw_key(w, "text");
+        s_jw_slice(w, it, m[j]);
+        s_jw_close(w, '}');
+    }
+    s_jw_close(w, ']');
+}
+
+void wt_result_to_json(const wt_result_t *res, bool pretty, wt_buf_t *out)
+{
+    const wt_item_t *it = &res->item;
+    s_jw_t w = {.out = out, .pretty = pretty};
+    s_reserve(out, it->text_len + 512 + 160 * (res->actor_count + res->quote_count));
+    s_jw_open(&w, '{');
+    s_jw_key(&w, "id");
+    s_jw_req(&w, it->id);
+    if (res->has_seq) {
+        s_jw_key(&w, "seq");
+        s_jw_u64(&w, res->seq);
+    }
+    s_jw_key(&w, "source");
+    s_jw_opt(&w, it->source);
+    s_jw_key(&w, "url");
+    s_jw_opt(&w, it->url);
+    s_jw_key(&w, "title");
+    s_jw_opt(&w, it->title);
+    s_jw_key(&w, "published");
+    s_jw_opt(&w, it->published);
+    if (it->lang) {
+        s_jw_key(&w, "lang");
+        s_jw_req(&w, it->lang);
+    }
+    s_jw_key(&w, "text");
+    s_jw_strn(&w, it->text ? it->text : "", it->text ? it->text_len : 0);
+
+    s_jw_key(&w, "actors");
+    s_jw_open(&w, '[');
+    for (size_t i = 0; i < res->actor_count; i++) {
+        const wt_actor_t *a = &res->actors[i];
+        s_jw_open(&w, '{');
+        s_jw_key(&w, "id");
+        s_jw_req(&w, a->id);
+        s_jw_key(&w, "name");
+        s_jw_req(&w, a->name);
+        s_jw_key(&w, "type");
+        s_jw_req(&w, wt_actor_type_name(a->type));
+        s_jw_key(&w, "country");
+        s_jw_opt(&w, a->country[0] ? a->country : NULL);
+        s_jw_key(&w, "code");
+        s_jw_opt(&w, a->code);
+        s_jw_key(&w, "role");
+        s_jw_opt(&w, a->role);
+        s_jw_key(&w, "wikidata");
+        s_jw_opt(&w, a->wikidata);
+        s_jw_key(&w, "known");
+        s_jw_raw(&w, a->known ? "true" : "false");
+        s_jw_key(&w, "salience");
+        s_jw_double(&w, a->salience);
+        s_jw_mentions(&w, it, a->mentions, a->mention_count);
+        s_jw_close(&w, '}');
+    }
+    s_jw_close(&w, ']');
+
+    s_jw_key(&w, "issues");
+    s_jw_open(&w, '[');
+    for (size_t i = 0; i < res->issue_count; i++) {
+        const wt_issue_t *is = &res->issues[i];
+        s_jw_open(&w, '{');
+        s_jw_key(&w, "id");
+        s_jw_req(&w, is->id);
+        s_jw_key(&w, "label");
+        s_jw_req(&w, is->label);
+        s_jw_key(&w, "topic");
+        s_jw_req(&w, is->topic);
+        s_jw_key(&w, "score");
+        s_jw_double(&w, is->score);
+        s_jw_mentions(&w, it, is->mentions, is->mention_count);
+        s_jw_close(&w, '}');
+    }
+    s_jw_close(&w, ']');
+
+    s_jw_key(&w, "quotes");
+    s_jw_open(&w, '[');
+    for (size_t i = 0; i < res->quote_count; i++) {
+        const wt_quote_t *q = &res->quotes[i];
+        s_jw_open(&w, '{');
+        s_jw_key(&w, "text");
+        s_jw_slice(&w, it, q->span);
+        s_jw_key(&w, "start");
+        s_jw_u64(&w, q->span.start);
+        s_jw_key(&w, "end");
+        s_jw_u64(&w, q->span.end);
+        s_jw_key(&w, "kind");
+        s_jw_req(&w, wt_quote_kind_name(q->kind));
+        s_jw_key(&w, "cue");
+        s_jw_opt(&w, q->cue);
+        s_jw_key(&w, "speaker");
+        if (q->has_speaker) {
+            s_jw_open(&w, '{');
+            s_jw_key(&w, "actor");
+            s_jw_opt(&w, q->speaker_actor);
+            s_jw_key(&w, "text");
+            s_jw_slice(&w, it, q->speaker);
+            s_jw_key(&w, "start");
+            s_jw_u64(&w, q->speaker.start);
+            s_jw_key(&w, "end");
+            s_jw_u64(&w, q->speaker.end);
+            s_jw_close(&w, '}');
+        } else {
+            s_jw_raw(&w, "null");
+        }
+        s_jw_close(&w, '}');
+    }
+    s_jw_close(&w, ']');
+
+    s_jw_key(&w, "stats");
+    s_jw_open(&w, '{');
+    s_jw_key(&w, "bytes");
+    s_jw_u64(&w, res->stats.bytes);
+    s_jw_key(&w, "tokens");
+    s_jw_u64(&w, res->stats.tokens);
+    s_jw_key(&w, "sentences");
+    s_jw_u64(&w, res->stats.sentences);
+    s_jw_key(&w, "elapsed_us");
+    s_jw_u64(&w, res->stats.elapsed_us);
+    s_jw_close(&w, '}');
+
+    s_jw_key(&w, "annotator");
+    s_jw_open(&w, '{');
+    s_jw_key(&w, "version");
+    s_jw_opt(&w, res->annotator_version);
+    s_jw_key(&w, "dictionaries");
+    s_jw_opt(&w, res->annotator_dictionaries);
+    s_jw_close(&w, '}');
+
+    if (it->meta && it->meta_len) {
+        s_jw_key(&w, "meta");
+        /* meta sits at depth 2; invalid meta (only from a hand-built
+           struct: decoders check it) is written as null */
+        if (s_jw_msgpack(&w, it->meta, it->meta_len, WT_MAX_DEPTH - 1)) s_jw_raw(&w, "null");
+    }
+    s_jw_close(&w, '}');
+}
