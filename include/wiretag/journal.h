@@ -1,0 +1,141 @@
+/*  journal.h: the broker's durable log on LMDB.
+
+    What it keeps (one LMDB environment in a directory):
+      - accepted items, numbered by a strictly increasing item seq, with
+        their state (queued, in flight, done, dead), attempts and reason;
+      - the payload of every unfinished or dead item (dropped once done);
+      - the queue: the seqs of unfinished items, in order (the backlog lives
+        here, not in the broker's memory);
+      - the result log, numbered by a strictly increasing result seq, for
+        replay;
+      - a dedup index item id -> item seq bounded by a window of ids;
+      - the dead-letter list.
+    Writes go into one open write transaction that wt_journal_commit()
+    ends; `durable` commits are fsynced at once under WT_FSYNC_ALWAYS, on
+    wt_journal_tick() under WT_FSYNC_INTERVAL, never under WT_FSYNC_NEVER
+    (the environment runs with MDB_NOSYNC and we call mdb_env_sync). Every
+    failed write aborts the whole open transaction: the caller must treat
+    everything since the last commit as not done.
+    Reopening recovers the next sequence numbers and turns every in-flight
+    item back into a queued one. Single-threaded: one owner.
+*/
+#ifndef WT_JOURNAL_H
+#define WT_JOURNAL_H
+
+#include "wiretag/codec.h"
+#include "wiretag/config.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct wt_journal_t wt_journal_t;
+
+typedef enum {
+    WT_JITEM_QUEUED = 0,
+    WT_JITEM_INFLIGHT = 1,
+    WT_JITEM_DONE = 2,
+    WT_JITEM_DEAD = 3
+} wt_jitem_state_t;
+
+typedef struct {
+    const char *dir;           /* created if missing */
+    wt_fsync_t fsync;          /* WT_FSYNC_ALWAYS by default */
+    int64_t fsync_interval_ms; /* for WT_FSYNC_INTERVAL */
+    int64_t map_bytes;         /* LMDB map size (upper bound of the journal) */
+    int64_t dedup_window;      /* ids remembered for dedup (0 = no dedup) */
+    int64_t retention_bytes;   /* keep live data under this (0 = no limit) */
+    int64_t retention_age_s;   /* drop results older than this (0 = keep) */
+} wt_journal_opts_t;
+
+/* One item's record; strings are borrowed (valid during the callback or
+   until the next journal call). */
+typedef struct {
+    uint64_t seq;
+    wt_jitem_state_t state;
+    uint32_t attempts;
+    int64_t accepted_ms, finished_ms; /* wall clock */
+    uint64_t rseq;                    /* result seq once done */
+    const char *id, *code, *reason;   /* never NULL ("" when unset) */
+} wt_jitem_t;
+
+typedef struct {
+    uint64_t next_seq, next_rseq;   /* next numbers to be assigned */
+    uint64_t first_rseq, last_rseq; /* retained result range (0 when none) */
+    uint64_t unfinished;            /* queued + in flight */
+    uint64_t dead, results, items, dedup_ids;
+    int64_t live_bytes; /* pages in use x page size */
+    int64_t map_bytes, file_bytes;
+    uint64_t syncs, retained; /* fsyncs done, records dropped by retention */
+    uint64_t recovered;       /* in-flight items re-queued at open */
+} wt_journal_stats_t;
+
+/* Open (or create) the journal in opts->dir. Returns NULL and sets *err
+   (negative code) on failure; errmsg (may be NULL) gets a sentence. */
+wt_journal_t *wt_journal_new(const wt_journal_opts_t *opts, int *err, char *errmsg, size_t errlen);
+/* Commit what is open, fsync (whatever the policy) and close. */
+void wt_journal_destroy(wt_journal_t **self_p);
+
+/* Accept an item: new seq, state queued, payload kept, id remembered. When
+   id is already in the dedup window, nothing is written, *dup is true and
+   *seq is the original seq. */
+int wt_journal_put(wt_journal_t *self, const char *id, const uint8_t *payload, size_t n,
+                   int64_t now_ms, uint64_t *seq, bool *dup);
+/* Mark seq in flight and count one more attempt (*attempt = the new
+   count). WT_ESEQ when seq is not unfinished. */
+int wt_journal_dispatch(wt_journal_t *self, uint64_t seq, uint32_t *attempt);
+/* Put an in-flight item back in the queue (state only; attempts stay). */
+int wt_journal_requeue(wt_journal_t *self, uint64_t seq);
+/* Record the result of seq: assigns *rseq, stores the result, marks the
+   item done and drops its payload. WT_ESEQ when seq is not unfinished
+   (already done or dead, or unknown): nothing is written. */
+int wt_journal_done(wt_journal_t *self, uint64_t seq, const uint8_t *result, size_t n,
+                    int64_t now_ms, uint64_t *rseq);
+/* Dead-letter seq with an error name and a reason. WT_ESEQ as above. */
+int wt_journal_dead(wt_journal_t *self, uint64_t seq, const char *code, const char *reason,
+                    int64_t now_ms);
+
+/* End the open write transaction (no-op when none). durable: the data
+   must reach the disk per the fsync policy before the caller acknowledges. */
+int wt_journal_commit(wt_journal_t *self, bool durable);
+/* Drop the open write transaction (after a failed step). */
+void wt_journal_abort(wt_journal_t *self);
+/* Timer: fsync pending data under the interval policy. Returns 0 or error. */
+int wt_journal_tick(wt_journal_t *self, int64_t now_ms);
+/* fsync now, whatever the policy. */
+int wt_journal_sync(wt_journal_t *self);
+
+/* Copy the payload of seq into out (appended). WT_ESEQ when absent. */
+int wt_journal_payload(wt_journal_t *self, uint64_t seq, wt_buf_t *out);
+/* Look an item up; the record is valid until the next journal call. */
+int wt_journal_item(wt_journal_t *self, uint64_t seq, wt_jitem_t *it);
+/* Up to max unfinished seqs greater than after, ascending; *n = count. */
+int wt_journal_queue_scan(wt_journal_t *self, uint64_t after, uint64_t *seqs, size_t max,
+                          size_t *n);
+
+/* Results with rseq >= from, at most max; fn returns nonzero to stop.
+ *next = the rseq after the last one visited (or from). */
+typedef int (*wt_journal_result_fn)(uint64_t rseq, uint64_t seq, const uint8_t *payload, size_t n,
+                                    void *arg);
+int wt_journal_results(wt_journal_t *self, uint64_t from, size_t max, wt_journal_result_fn fn,
+                       void *arg, uint64_t *next);
+/* Dead items with seq >= from, at most max, with their payload. */
+typedef int (*wt_journal_dead_fn)(const wt_jitem_t *it, const uint8_t *payload, size_t n,
+                                  void *arg);
+int wt_journal_dead_list(wt_journal_t *self, uint64_t from, size_t max, wt_journal_dead_fn fn,
+                         void *arg, uint64_t *next);
+
+/* Apply retention: drop the oldest results (and their done items) while
+   live data exceeds retention_bytes or they are older than
+   retention_age_s, and dead items older than retention_age_s; at most
+   max_delete records per call; commits. *deleted = records dropped. */
+int wt_journal_retain(wt_journal_t *self, int64_t now_ms, size_t max_delete, size_t *deleted);
+
+void wt_journal_stats(wt_journal_t *self, wt_journal_stats_t *st);
+/* Name of a state ("queued", "inflight", "done", "dead"). */
+const char *wt_jitem_state_name(wt_jitem_state_t s);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
