@@ -47,8 +47,10 @@ SCHEMA = {
     # file: (required keys, optional keys)
     "countries.yaml": ({"id", "name", "code", "names"},
                        {"wikidata", "adjectives", "capitals", "government"}),
-    "organizations.yaml": ({"id", "name", "type", "code", "names"}, {"country", "wikidata"}),
-    "institutions.yaml": ({"id", "name", "type", "country", "code", "names"}, {"wikidata"}),
+    "organizations.yaml": ({"id", "name", "type", "code", "names"},
+                           {"country", "wikidata", "codes"}),
+    "institutions.yaml": ({"id", "name", "type", "country", "code", "names"},
+                          {"wikidata", "codes"}),
     "people.yaml": ({"id", "name", "country", "names", "roles"}, {"gender", "wikidata"}),
     "agents.yaml": ({"names", "code", "person"}, {"title"}),
 }
@@ -228,6 +230,16 @@ def main():
             if fn == "institutions.yaml" and c is None:
                 rep.error(where, "institutions need a country")
             check_code(rep, where, e.get("code"), countries, ("IGO", "NGO", "MNC", "IMG"))
+            for j, c in enumerate(e.get("codes") or []):
+                cw = f"{where}.codes[{j}]"
+                if not isinstance(c, dict) or "code" not in c or set(c) - {"code", "from", "to"}:
+                    rep.error(cw, "each `codes` item is a map {code, from?, to?}")
+                    continue
+                check_code(rep, cw, c["code"], countries, ("IGO", "NGO", "MNC", "IMG"))
+                f = as_date(c["from"]) if "from" in c else datetime.date.min
+                t = as_date(c["to"]) if "to" in c else datetime.date.max
+                if f is None or t is None or f > t:
+                    rep.error(cw, "bad or reversed dates")
 
     for e in data.get("people.yaml", []):
         if not isinstance(e, dict):
