@@ -2,7 +2,8 @@
 
     Databases in the one environment (keys of sequence numbers are
     big-endian u64 so that LMDB's byte order is numeric order):
-      items     seq  -> item record (state, attempts, times, rseq, id, code, reason)
+      items     seq  -> item record (state, attempts, times, rseq, producer, id, code,
+                        reason)
       payloads  seq  -> the input item bytes (unfinished and dead items only)
       queue     seq  -> ""   (unfinished items: the backlog, in order)
       results   rseq -> u64 seq | i64 time | annotated item bytes
@@ -27,7 +28,7 @@ enum { DB_ITEMS, DB_PAYLOADS, DB_QUEUE, DB_RESULTS, DB_DEDUP, DB_DEDUPSEQ, DB_DE
 static const char *const s_db_names[DB_N] = {"items", "payloads", "queue", "results",
                                              "dedup", "dedupseq", "dead",  "meta"};
 
-#define S_REC_FIXED 29 /* state 1, attempts 4, accepted 8, finished 8, rseq 8 */
+#define S_REC_FIXED 37 /* state 1, attempts 4, accepted 8, finished 8, rseq 8, producer 8 */
 
 struct wt_journal_t {
     MDB_env *env;
@@ -102,6 +103,7 @@ static int s_rec_decode(const MDB_val *val, uint64_t seq, wt_jitem_t *it)
     it->accepted_ms = (int64_t)s_get64(p + 5);
     it->finished_ms = (int64_t)s_get64(p + 13);
     it->rseq = s_get64(p + 21);
+    it->producer = s_get64(p + 29);
     const char **strs[3] = {&it->id, &it->code, &it->reason};
     size_t off = S_REC_FIXED;
     for (int i = 0; i < 3; i++) {
@@ -137,6 +139,7 @@ static size_t s_rec_encode(wt_journal_t *self, const wt_jitem_t *it)
     s_be64((uint64_t)it->accepted_ms, p + 5);
     s_be64((uint64_t)it->finished_ms, p + 13);
     s_be64(it->rseq, p + 21);
+    s_be64(it->producer, p + 29);
     size_t off = S_REC_FIXED;
     for (int i = 0; i < 3; i++) {
         p[off] = (uint8_t)(lens[i] >> 8);
@@ -437,8 +440,8 @@ static int s_dedup_evict(wt_journal_t *self, MDB_txn *txn)
     return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
-int wt_journal_put(wt_journal_t *self, const char *id, const uint8_t *payload, size_t n,
-                   int64_t now_ms, uint64_t *seq, bool *dup)
+int wt_journal_put(wt_journal_t *self, const char *id, uint64_t producer, const uint8_t *payload,
+                   size_t n, int64_t now_ms, uint64_t *seq, bool *dup)
 {
     MDB_txn *txn;
     int rc = s_wtxn(self, &txn);
@@ -464,7 +467,8 @@ int wt_journal_put(wt_journal_t *self, const char *id, const uint8_t *payload, s
     uint8_t kb[8];
     s_be64(s, kb);
     MDB_val k = {8, kb}, empty = {0, ""};
-    wt_jitem_t it = {.seq = s, .state = WT_JITEM_QUEUED, .accepted_ms = now_ms, .id = id};
+    wt_jitem_t it = {
+        .seq = s, .state = WT_JITEM_QUEUED, .accepted_ms = now_ms, .producer = producer, .id = id};
     MDB_val pv = {n, (void *)payload};
     if ((rc = s_put_rec(self, txn, &it)) ||
         (rc = mdb_put(txn, self->dbi[DB_PAYLOADS], &k, &pv, 0)) ||

@@ -52,7 +52,7 @@ static uint64_t s_put(wt_journal_t *j, const char *id, const char *payload, bool
 {
     uint64_t seq = 0;
     bool d = false;
-    int rc = wt_journal_put(j, id, (const uint8_t *)payload, strlen(payload), 1000, &seq, &d);
+    int rc = wt_journal_put(j, id, 7, (const uint8_t *)payload, strlen(payload), 1000, &seq, &d);
     CHECK_MSG(rc == 0, "put %s: %s", id, wt_errname(rc));
     CHECK_EQ_INT(wt_journal_commit(j, true), 0);
     if (dup) *dup = d;
@@ -122,6 +122,7 @@ static void test_basic(void)
     CHECK_EQ_INT(it.rseq, 1);
     CHECK_EQ_STR(it.id, "a");
     CHECK_EQ_INT(it.finished_ms, 2000);
+    CHECK_EQ_INT(it.producer, 7);
 
     CHECK_EQ_INT(wt_journal_dispatch(j, b, &att), 0);
     CHECK_EQ_INT(wt_journal_done(j, b, (const uint8_t *)"res-b", 5, 2001, &r), 0);
@@ -397,7 +398,7 @@ static void test_full_and_abort(void)
     for (i = 0; i < 100 && rc == 0; i++) {
         char id[16];
         snprintf(id, sizeof id, "f%d", i);
-        rc = wt_journal_put(j, id, big, sizeof big, 1, &seq, &dup);
+        rc = wt_journal_put(j, id, 0, big, sizeof big, 1, &seq, &dup);
         if (rc == 0) rc = wt_journal_commit(j, true);
     }
     CHECK_EQ_INT(rc, -ENOSPC);
@@ -413,11 +414,11 @@ static void test_full_and_abort(void)
     j = s_open(&o);
     wt_journal_stats(j, &st);
     uint64_t before = st.next_seq;
-    CHECK_EQ_INT(wt_journal_put(j, "gone", (const uint8_t *)"p", 1, 1, &seq, &dup), 0);
+    CHECK_EQ_INT(wt_journal_put(j, "gone", 0, (const uint8_t *)"p", 1, 1, &seq, &dup), 0);
     wt_journal_abort(j);
     wt_journal_stats(j, &st);
     CHECK_EQ_INT(st.next_seq, before);
-    CHECK_EQ_INT(wt_journal_put(j, "gone", (const uint8_t *)"p", 1, 1, &seq, &dup), 0);
+    CHECK_EQ_INT(wt_journal_put(j, "gone", 0, (const uint8_t *)"p", 1, 1, &seq, &dup), 0);
     CHECK(!dup);
     CHECK_EQ_INT(seq, before);
     wt_journal_commit(j, true);

@@ -56,6 +56,7 @@ typedef struct {
     uint32_t attempts;
     int64_t accepted_ms, finished_ms; /* wall clock */
     uint64_t rseq;                    /* result seq once done */
+    uint64_t producer;                /* caller's tag of the producer (for back-pressure) */
     const char *id, *code, *reason;   /* never NULL ("" when unset) */
 } wt_jitem_t;
 
@@ -78,9 +79,9 @@ void wt_journal_destroy(wt_journal_t **self_p);
 
 /* Accept an item: new seq, state queued, payload kept, id remembered. When
    id is already in the dedup window, nothing is written, *dup is true and
-   *seq is the original seq. */
-int wt_journal_put(wt_journal_t *self, const char *id, const uint8_t *payload, size_t n,
-                   int64_t now_ms, uint64_t *seq, bool *dup);
+   *seq is the original seq. producer is an opaque tag kept in the record. */
+int wt_journal_put(wt_journal_t *self, const char *id, uint64_t producer, const uint8_t *payload,
+                   size_t n, int64_t now_ms, uint64_t *seq, bool *dup);
 /* Mark seq in flight and count one more attempt (*attempt = the new
    count). WT_ESEQ when seq is not unfinished. */
 int wt_journal_dispatch(wt_journal_t *self, uint64_t seq, uint32_t *attempt);
