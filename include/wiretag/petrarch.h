@@ -34,7 +34,7 @@
     line uses several sets). "~CODE" appends the code to the actor code
     (prefix = false), "CODE~" puts it before (prefix = true). Plurals: those
     in {...}; "{}" means none; without braces the regular plural of the last
-    word is generated (+S, Y->IES, S/SS/X/CH/SH->ES). Phrases built with a
+    word is generated (+S; consonant+Y -> IES; S, X, Z, CH, SH -> +ES). Phrases built with a
     substitution set get no generated plural (the set lists the forms).
 
     Discards file (Phoenix.discards.txt): one phrase per line; a leading "+"
@@ -42,7 +42,15 @@
     the last word is a stem (prefix match).
 
     Comments: "#" and ";" to the end of the line, "<!-- ... -->" (also over
-    several lines). Blank lines are skipped everywhere.
+    several lines). Blank lines are skipped everywhere. A line holding
+    "---STOP---" ends the file.
+
+    Uniqueness: each phrase belongs to one entry of its kind in a dictionary
+    (across files too): a phrase met again later is dropped with a warning
+    ("duplicate ... first at FILE:LINE"); an actor record left without
+    phrases is dropped. PETRARCH's rule that consecutive primary phrases
+    without codes share the code lines that follow is kept: such phrases
+    become synonyms of one record.
 */
 #ifndef WT_PETRARCH_H
 #define WT_PETRARCH_H
@@ -98,6 +106,7 @@ typedef struct {
     wt_petrarch_discard_t *discards;
     size_t ndiscards;
     size_t cap_actors, cap_agents, cap_discards; /* internal */
+    struct wt_petrarch_index *index;             /* internal: phrase -> first entry */
 } wt_petrarch_dict_t;
 
 /* What one read found. Counts are for this call only. warnings[] holds the
