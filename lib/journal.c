@@ -521,7 +521,7 @@ int wt_journal_dispatch(wt_journal_t *self, uint64_t seq, uint32_t *attempt)
     return 0;
 }
 
-int wt_journal_requeue(wt_journal_t *self, uint64_t seq)
+int wt_journal_requeue(wt_journal_t *self, uint64_t seq, bool refund)
 {
     MDB_txn *txn;
     int rc = s_wtxn(self, &txn);
@@ -529,6 +529,7 @@ int wt_journal_requeue(wt_journal_t *self, uint64_t seq)
     wt_jitem_t it;
     if ((rc = s_unfinished(self, txn, seq, &it))) return rc;
     it.state = WT_JITEM_QUEUED;
+    if (refund && it.attempts > 0) it.attempts--;
     if ((rc = s_put_rec(self, txn, &it))) return s_fail(self, rc);
     return 0;
 }

@@ -174,7 +174,10 @@ static void test_restart(void)
     CHECK_EQ_INT(wt_journal_dispatch(j, 1, &att), 0);
     CHECK_EQ_INT(wt_journal_dispatch(j, 2, &att), 0);
     CHECK_EQ_INT(wt_journal_dispatch(j, 3, &att), 0);
-    CHECK_EQ_INT(wt_journal_requeue(j, 3), 0);
+    CHECK_EQ_INT(wt_journal_requeue(j, 3, false), 0);
+    CHECK_EQ_INT(wt_journal_dispatch(j, 3, &att), 0);
+    CHECK_EQ_INT(att, 2);
+    CHECK_EQ_INT(wt_journal_requeue(j, 3, true), 0); /* handed back: not counted */
     CHECK_EQ_INT(wt_journal_dispatch(j, 3, &att), 0);
     CHECK_EQ_INT(att, 2);
     CHECK_EQ_INT(wt_journal_done(j, 2, (const uint8_t *)"r", 1, 5, &r), 0);

@@ -85,8 +85,9 @@ int wt_journal_put(wt_journal_t *self, const char *id, uint64_t producer, const 
 /* Mark seq in flight and count one more attempt (*attempt = the new
    count). WT_ESEQ when seq is not unfinished. */
 int wt_journal_dispatch(wt_journal_t *self, uint64_t seq, uint32_t *attempt);
-/* Put an in-flight item back in the queue (state only; attempts stay). */
-int wt_journal_requeue(wt_journal_t *self, uint64_t seq);
+/* Put an in-flight item back in the queue. refund: the attempt did not
+   really happen (handed back unstarted), so it is not counted. */
+int wt_journal_requeue(wt_journal_t *self, uint64_t seq, bool refund);
 /* Record the result of seq: assigns *rseq, stores the result, marks the
    item done and drops its payload. WT_ESEQ when seq is not unfinished
    (already done or dead, or unknown): nothing is written. */
