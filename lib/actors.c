@@ -1,58 +1,1039 @@
-/*  actors.c: the actors stage. Not written yet: it tags nothing (see the issue
-    that builds it). */
-#include "stages.h"
+/*  actors.c: the actors stage: finds every person, organisation and country
+    of an article, with canonical ids, types, countries, CAMEO codes and
+    date-aware roles.
 
+    1. One pass over the tokens emits mentions: dictionary matches (longest
+       match in the trie, case rules), titles composed with the country
+       before them ("Chinese Foreign Minister Wang Yi": person "Wang Yi",
+       country from "Chinese", role "Foreign Minister", code CHNGOV), and
+       capitalised sequences that no dictionary explains, typed by their head
+       word (Ministry, Party, Bank...), their shape and their context
+       (honorific, title, appositive, speech verb, location preposition).
+    2. Resolution groups the mentions into actors: dictionary entities by id,
+       unknown names by their token sequence, short forms (surname, family
+       name first, honorific forms, glued "MrXi", acronyms defined in
+       brackets) to the one person or organisation in play that they fit;
+       ambiguous short forms stay unattached.
+    3. Output: one wt_actor_t per actor sorted by first mention.
+
+    Every array lives in the context and is reused: no allocation per token.
+*/
+#include "actors_internal.h"
+#include "wiretag/petrarch.h"
+
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
-struct wt_actordb {
-    int unused;
+enum { UT_KNOWN = 0, UT_PERSON, UT_ORG, UT_SINGLE };
+
+enum {
+    MF_HON = 1 << 0,     /* an honorific before it */
+    MF_AGENT = 1 << 1,   /* a title before it */
+    MF_LOCPREP = 1 << 2, /* after in/at/from... */
+    MF_SAID = 1 << 3,    /* followed by a speech verb */
+    MF_HEAD = 1 << 4,    /* in a headline / title-case line */
+    MF_SSTART = 1 << 5,  /* first word of its sentence */
+    MF_APPOS = 1 << 6,   /* an appositive with a title follows */
+    MF_ACRO = 1 << 7,    /* an acronym defined in brackets after mention `link` */
+    MF_ALLCAP = 1 << 8,  /* a single all-capitals token */
+    MF_GLUED = 1 << 9    /* taken out of a glued token ("MrXi", "Xisaid") */
 };
+
+typedef struct {
+    uint32_t t0, t1; /* tokens */
+    uint32_t b0, b1; /* bytes */
+    uint32_t ent;    /* dictionary entity or WT_A_NONE */
+    uint32_t key;    /* unknown: hash of the token hashes; single: the token hash */
+    uint32_t cent;   /* country entity from context, or WT_A_NONE */
+    uint32_t agent;  /* agent index of the title before it, or WT_A_NONE */
+    uint32_t mod0;   /* first token of the title's modifiers ("Vice"), or WT_A_NONE */
+    uint32_t agent_t0;
+    uint32_t link; /* MF_ACRO: the mention it abbreviates */
+    int32_t actor;
+    uint16_t flags;
+    uint8_t form;  /* WT_AF_* for dictionary matches */
+    uint8_t utype; /* UT_* */
+} s_mention_t;
+
+typedef struct {
+    uint32_t ent;    /* WT_A_NONE for an unknown actor */
+    uint32_t cent;   /* country entity */
+    uint32_t name_m; /* mention whose text names it (unknown actors) */
+    uint32_t agent, mod0, agent_t0;
+    uint32_t first_b;
+    uint32_t count;
+    uint8_t type;
+    uint8_t ctx_country; /* country from the text, not the fallback */
+    uint8_t dead;
+    uint8_t only_weak; /* every mention is headline or location-only */
+    uint8_t ntok;
+    uint32_t to; /* merged into this actor */
+} s_actor_t;
+
 struct wt_actors_ctx {
     const wt_actordb_t *db;
+    s_mention_t *m;
+    size_t nm, cap_m;
+    s_actor_t *a;
+    size_t na, cap_a;
+    uint32_t *order;
+    size_t cap_order;
+    wt_hmap_t lower;  /* hashes of words written in lower case in this item */
+    wt_hmap_t ent2a;  /* entity -> actor */
+    wt_hmap_t groups; /* unknown name key -> actor */
+    wt_hmap_t shorts; /* short form key -> actor or WT_A_AMBIG */
+    wt_hmap_t acros;  /* acronym hash -> actor */
+    char *buf;
+    size_t cap_buf;
+    /* the current item */
+    const wt_doc_t *doc;
+    const char *text;
+    int date;
 };
 
-wt_actordb_t *wt_actordb_new(const wt_config_t *cfg, char *err, size_t errlen)
+/* ---------------------------------------------------------------- helpers */
+
+static inline uint32_t s_mix(uint32_t h, uint32_t x)
 {
-    (void)cfg, (void)err, (void)errlen;
-    return wt_calloc(1, sizeof(wt_actordb_t));
+    h ^= x + 0x9e3779b9u + (h << 6) + (h >> 2);
+    return h ? h : 1;
 }
 
-void wt_actordb_destroy(wt_actordb_t **self_p)
+static void s_map_reset(wt_hmap_t *m, size_t want)
 {
-    if (self_p && *self_p) {
-        free(*self_p);
-        *self_p = NULL;
+    size_t cap = 16;
+    while (cap < want * 2)
+        cap <<= 1;
+    if (!m->cap || m->cap < cap || m->cap > cap * 8) {
+        wt_hmap_free(m);
+        wt_hmap_init(m, want);
+    } else {
+        wt_hmap_clear(m);
     }
 }
+
+/* Case rule check of a dictionary token against a text token. */
+static inline bool s_case_ok(const wt_token_t *t, int rule)
+{
+    if (rule == WT_AC_ANY) return true;
+    if (rule == WT_AC_UPPER)
+        return (t->flags & WT_TF_ALLCAP) || (t->flags & (WT_TF_ABBREV | WT_TF_INITIAL));
+    return (t->flags & (WT_TF_CAP | WT_TF_ALLCAP)) != 0;
+}
+
+/* Longest dictionary match starting at token i; *len gets its tokens.
+   only_form >= 0 restricts the payloads considered. */
+static const wt_apayload_t *s_match(const wt_actors_ctx_t *ctx, uint32_t i, uint32_t *len,
+                                    int only_form)
+{
+    const wt_actordb_t *db = ctx->db;
+    const wt_doc_t *doc = ctx->doc;
+    uint32_t node = 0;
+    const wt_apayload_t *best = NULL;
+    for (uint32_t j = i; j < doc->ntoks && j - i < WT_A_MAX_NAME_TOKS; j++) {
+        const wt_token_t *t = &doc->toks[j];
+        if (t->kind == WT_TOK_QUOTE || t->kind == WT_TOK_DASH) break;
+        if (j > i && (t->flags & WT_TF_SENT_START)) break;
+        node = wt_adb_child(db, node, t->hash);
+        if (node == WT_A_NONE) break;
+        for (uint32_t p = db->node_pay[node]; p != WT_A_NONE; p = db->pays[p].next) {
+            const wt_apayload_t *pl = &db->pays[p];
+            if (only_form >= 0 && pl->form != only_form) continue;
+            bool ok = true;
+            for (uint32_t k = 0; k < pl->ntok && ok; k++)
+                ok = s_case_ok(&doc->toks[i + k], (int)((pl->cases >> (2 * k)) & 3));
+            if (ok) {
+                best = pl;
+                *len = j - i + 1;
+                break;
+            }
+        }
+    }
+    return best;
+}
+
+static bool s_starts_agent(const wt_actors_ctx_t *ctx, uint32_t i)
+{
+    uint32_t len;
+    return s_match(ctx, i, &len, WT_AF_AGENT) != NULL;
+}
+
+/* A capitalised word that can be part of a name. */
+static bool s_name_tok(const wt_actors_ctx_t *ctx, uint32_t i)
+{
+    const wt_token_t *t = &ctx->doc->toks[i];
+    if (t->kind != WT_TOK_WORD) return false;
+    if (t->flags & (WT_TF_CAP | WT_TF_ALLCAP | WT_TF_INITIAL)) {
+        if (t->flags & WT_TF_DIGIT) return false;
+        return !(wt_names_class(t->hash) & WT_W_STOP);
+    }
+    /* al-Attiyah, el-Sisi, bin-Salman */
+    if ((t->flags & WT_TF_HYPHEN) && wt_tok_len(t) >= 4) {
+        const char *s = ctx->text + t->start;
+        const char *h = memchr(s, '-', wt_tok_len(t));
+        if (h && h - s <= 3 && h + 1 < s + wt_tok_len(t) && h[1] >= 'A' && h[1] <= 'Z') return true;
+    }
+    return false;
+}
+
+/* Country entity named at token i (name or adjective), or WT_A_NONE. */
+static uint32_t s_country_at(const wt_actors_ctx_t *ctx, uint32_t i, uint32_t *len)
+{
+    const wt_apayload_t *p = s_match(ctx, i, len, -1);
+    if (!p || p->form == WT_AF_AGENT) return WT_A_NONE;
+    const wt_aentity_t *e = &ctx->db->ents[p->target];
+    if (e->type == WT_ACTOR_COUNTRY && p->form != WT_AF_CAPITAL) return p->target;
+    return WT_A_NONE;
+}
+
+static uint32_t s_iso_ent(const wt_actordb_t *db, const char *iso)
+{
+    if (!iso[0]) return WT_A_NONE;
+    return wt_hmap_get(&db->isos, wt_text_hash(iso, 3));
+}
+
+typedef struct {
+    uint32_t end;     /* token after the run */
+    int32_t org_head; /* last organisation head word, -1 */
+    bool place, thing, polity;
+    int allcap, words;
+    uint32_t cent; /* a country named inside the run */
+    bool stopped_by_agent;
+} s_run_t;
+
+/* The capitalised run starting at i (a name token). */
+static void s_caprun(const wt_actors_ctx_t *ctx, uint32_t i, s_run_t *r)
+{
+    const wt_doc_t *doc = ctx->doc;
+    memset(r, 0, sizeof *r);
+    r->org_head = -1;
+    r->cent = WT_A_NONE;
+    uint32_t j = i;
+    bool head_seen = false;
+    while (j < doc->ntoks && j - i < 12) {
+        const wt_token_t *t = &doc->toks[j];
+        if (j > i && (t->flags & WT_TF_SENT_START)) break;
+        if (s_name_tok(ctx, j)) {
+            unsigned cls = wt_names_class(t->hash);
+            if (j > i && (cls & WT_W_HONORIFIC)) break;
+            if (j > i && s_starts_agent(ctx, j)) {
+                r->stopped_by_agent = true;
+                break;
+            }
+            if (cls & WT_W_ORGHEAD) r->org_head = (int32_t)j, head_seen = true;
+            if (cls & WT_W_PLACEHEAD) r->place = true, head_seen = true;
+            if (cls & WT_W_THINGHEAD) r->thing = true, head_seen = true;
+            if (cls & WT_W_POLITY) r->polity = true, head_seen = true;
+            if (t->flags & WT_TF_ALLCAP) r->allcap++;
+            if (r->cent == WT_A_NONE) {
+                uint32_t l;
+                r->cent = s_country_at(ctx, j, &l);
+            }
+            r->words++;
+            j++;
+            continue;
+        }
+        /* connectors and particles between name words */
+        if (t->kind == WT_TOK_WORD && j > i && j + 1 < doc->ntoks && s_name_tok(ctx, j + 1) &&
+            !(doc->toks[j + 1].flags & WT_TF_SENT_START)) {
+            unsigned cls = wt_names_class(t->hash);
+            if ((cls & WT_W_PARTICLE) && (t->flags & WT_TF_LOWER)) {
+                j++;
+                continue;
+            }
+            if ((cls & WT_W_CONNECT) && head_seen) {
+                /* "of the": one more connector */
+                j++;
+                continue;
+            }
+            if ((cls & WT_W_ARTICLE) && head_seen) {
+                j++;
+                continue;
+            }
+        }
+        if ((t->kind == WT_TOK_WORD) && j > i && head_seen && j + 2 < doc->ntoks &&
+            (wt_names_class(t->hash) & WT_W_CONNECT) &&
+            (wt_names_class(doc->toks[j + 1].hash) & WT_W_ARTICLE) && s_name_tok(ctx, j + 2)) {
+            j += 2;
+            continue;
+        }
+        break;
+    }
+    r->end = j;
+}
+
+/* True when the capitalisation of token i is explained by its position. */
+static bool s_pos_cap(const wt_actors_ctx_t *ctx, uint32_t i)
+{
+    const wt_token_t *t = &ctx->doc->toks[i];
+    if (t->flags & (WT_TF_SENT_START | WT_TF_PARA_START)) return true;
+    if (i > 0) {
+        const wt_token_t *p = &ctx->doc->toks[i - 1];
+        if (p->kind == WT_TOK_QUOTE || p->kind == WT_TOK_DASH ||
+            (p->kind == WT_TOK_PUNCT && wt_tok_len(p) == 1 &&
+             (ctx->text[p->start] == ':' || ctx->text[p->start] == '(')))
+            return true;
+    }
+    return false;
+}
+
+static s_mention_t *s_emit(wt_actors_ctx_t *ctx, uint32_t t0, uint32_t t1, uint8_t utype)
+{
+    wt_grow(&ctx->m, &ctx->cap_m, ctx->nm + 1, sizeof *ctx->m);
+    s_mention_t *m = &ctx->m[ctx->nm++];
+    memset(m, 0, sizeof *m);
+    m->t0 = t0;
+    m->t1 = t1;
+    m->b0 = ctx->doc->toks[t0].start;
+    m->b1 = ctx->doc->toks[t1 - 1].end;
+    m->ent = WT_A_NONE;
+    m->cent = WT_A_NONE;
+    m->agent = WT_A_NONE;
+    m->mod0 = WT_A_NONE;
+    m->link = WT_A_NONE;
+    m->actor = -1;
+    m->utype = utype;
+    uint32_t k = 0;
+    for (uint32_t i = t0; i < t1; i++)
+        if (ctx->doc->toks[i].kind == WT_TOK_WORD)
+            k = t1 - t0 == 1 ? ctx->doc->toks[i].hash : s_mix(k, ctx->doc->toks[i].hash);
+    m->key = k;
+    return m;
+}
+
+/* Noun-phrase state: what precedes a name in the same phrase. */
+typedef struct {
+    uint32_t cent;  /* country named before ("Chinese", "US", "of Israel") */
+    uint32_t agent; /* title */
+    uint32_t agent_t0;
+    uint32_t mod0; /* modifiers of the title */
+    bool hon;
+} s_np_t;
+
+static void s_np_reset(s_np_t *np)
+{
+    np->cent = WT_A_NONE;
+    np->agent = WT_A_NONE;
+    np->agent_t0 = WT_A_NONE;
+    np->mod0 = WT_A_NONE;
+    np->hon = false;
+}
+
+/* After a name ending before token j: speech verb, appositive, bracketed
+   acronym. Returns the token to continue from. */
+static uint32_t s_after_name(wt_actors_ctx_t *ctx, size_t mi, uint32_t j)
+{
+    const wt_doc_t *doc = ctx->doc;
+    s_mention_t *m = &ctx->m[mi];
+    if (j < doc->ntoks && (wt_names_class(doc->toks[j].hash) & WT_W_SAY)) m->flags |= MF_SAID;
+    /* "(KHRC)" */
+    if (j + 2 < doc->ntoks && doc->toks[j].kind == WT_TOK_PUNCT &&
+        ctx->text[doc->toks[j].start] == '(' && (doc->toks[j + 1].flags & WT_TF_ALLCAP) &&
+        doc->toks[j + 2].kind == WT_TOK_PUNCT && ctx->text[doc->toks[j + 2].start] == ')' &&
+        m->utype != UT_SINGLE) {
+        s_mention_t *a = s_emit(ctx, j + 1, j + 2, UT_SINGLE);
+        a->flags |= MF_ACRO | MF_ALLCAP;
+        a->link = (uint32_t)mi;
+        return j + 3;
+    }
+    /* ", a spokesman for the Indian foreign ministry," */
+    if (j + 1 < doc->ntoks && doc->toks[j].kind == WT_TOK_PUNCT &&
+        ctx->text[doc->toks[j].start] == ',') {
+        uint32_t k = j + 1;
+        uint32_t lim = k + 12;
+        bool agent = false;
+        uint32_t cent = WT_A_NONE;
+        for (; k < doc->ntoks && k < lim; k++) {
+            const wt_token_t *t = &doc->toks[k];
+            if (t->flags & WT_TF_SENT_START) break;
+            if (t->kind != WT_TOK_WORD && t->kind != WT_TOK_POSS) break;
+            if (k == j + 1 && !(wt_names_class(t->hash) & WT_W_ARTICLE) && !s_starts_agent(ctx, k))
+                break;
+            uint32_t l = 1;
+            const wt_apayload_t *p = s_match(ctx, k, &l, -1);
+            if (p && p->form == WT_AF_AGENT)
+                agent = true;
+            else if (p && ctx->db->ents[p->target].type == WT_ACTOR_COUNTRY && cent == WT_A_NONE &&
+                     p->form != WT_AF_CAPITAL)
+                cent = p->target;
+            k += l - 1;
+        }
+        if (agent) {
+            m->flags |= MF_APPOS;
+            if (m->cent == WT_A_NONE) m->cent = cent;
+        }
+    }
+    return j;
+}
+
+/* Title-case or all-capitals line (headline). */
+static void s_sentence_kind(const wt_actors_ctx_t *ctx, const wt_sentence_t *s, bool *head,
+                            bool *shout)
+{
+    int words = 0, caps = 0, allcap = 0;
+    for (uint32_t i = s->tok_first; i < s->tok_end; i++) {
+        const wt_token_t *t = &ctx->doc->toks[i];
+        if (t->kind != WT_TOK_WORD) continue;
+        unsigned cls = wt_names_class(t->hash);
+        if ((cls & (WT_W_CONNECT | WT_W_ARTICLE | WT_W_PARTICLE)) && (t->flags & WT_TF_LOWER))
+            continue;
+        words++;
+        if (t->flags & (WT_TF_CAP | WT_TF_ALLCAP)) caps++;
+        if (t->flags & WT_TF_ALLCAP) allcap++;
+    }
+    bool stop = s->tok_end > s->tok_first && (ctx->doc->toks[s->tok_end - 1].flags & WT_TF_STOP);
+    for (uint32_t i = s->tok_end; !stop && i > s->tok_first && i + 3 > s->tok_end; i--)
+        stop = (ctx->doc->toks[i - 1].flags & WT_TF_STOP) != 0;
+    *shout = words >= 3 && allcap * 10 >= words * 6;
+    *head = (!stop && words >= 4 && caps * 10 >= words * 8) || (words >= 6 && caps == words);
+}
+
+/* ---------------------------------------------------------------- pass 1 */
+
+static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
+{
+    const wt_doc_t *doc = ctx->doc;
+    const wt_actordb_t *db = ctx->db;
+    s_np_t np;
+    s_np_reset(&np);
+    bool head = false, shout = false;
+    uint32_t sent = UINT32_MAX;
+    for (uint32_t i = 0; i < doc->ntoks; i++) {
+        const wt_token_t *t = &doc->toks[i];
+        if (t->sent != sent) {
+            sent = t->sent;
+            s_np_reset(&np);
+            if (sent < doc->nsents) s_sentence_kind(ctx, &doc->sents[sent], &head, &shout);
+            if (in->title_end && t->start < in->title_end) head = true;
+        }
+        if (t->kind == WT_TOK_POSS) continue; /* "China's foreign minister": keep the country */
+        if (t->kind != WT_TOK_WORD) {
+            s_np_reset(&np);
+            continue;
+        }
+        unsigned cls = wt_names_class(t->hash);
+        uint32_t len = 0;
+        const wt_apayload_t *p = s_match(ctx, i, &len, -1);
+        bool locprep = false;
+        if (i > 0) {
+            uint32_t q = i - 1;
+            if (q > 0 && (wt_names_class(doc->toks[q].hash) & WT_W_ARTICLE)) q--;
+            locprep = (wt_names_class(doc->toks[q].hash) & WT_W_LOCPREP) &&
+                      (doc->toks[q].flags & WT_TF_LOWER);
+        }
+        if (p && p->form == WT_AF_AGENT) {
+            if (np.agent == WT_A_NONE || np.agent_t0 + 1 != i) {
+                np.agent = p->target;
+                np.agent_t0 = i;
+            } else {
+                np.agent = p->target; /* "Foreign Minister" after "Vice" etc. */
+            }
+            i += len - 1;
+            /* "President of Israel" */
+            if (i + 2 < doc->ntoks && doc->toks[i + 1].hash == wt_text_hash("of", 2)) {
+                uint32_t l2;
+                uint32_t ce = s_country_at(ctx, i + 2, &l2);
+                if (ce != WT_A_NONE) {
+                    s_mention_t *m = s_emit(ctx, i + 2, i + 2 + l2, UT_KNOWN);
+                    m->ent = ce;
+                    m->form = WT_AF_NAME;
+                    np.cent = ce;
+                    i += 1 + l2;
+                }
+            }
+            continue;
+        }
+        if (p) {
+            const wt_aentity_t *e = &db->ents[p->target];
+            s_run_t r;
+            bool extend = false;
+            if (!shout && (t->flags & (WT_TF_CAP | WT_TF_ALLCAP)) && s_name_tok(ctx, i)) {
+                s_caprun(ctx, i, &r);
+                if (r.org_head >= (int32_t)(i + len) && r.end > i + len)
+                    extend = true; /* "Zimbabwe Electoral Commission" */
+                else if (e->type == WT_ACTOR_ORGANIZATION && p->form == WT_AF_NAME &&
+                         r.end > i + len) {
+                    uint32_t l2;
+                    uint32_t ce = s_country_at(ctx, i + len, &l2);
+                    if (ce != WT_A_NONE && i + len + l2 == r.end)
+                        extend = true; /* "Amnesty International Kenya" */
+                }
+            }
+            if (extend) {
+                s_mention_t *m = s_emit(ctx, i, r.end, UT_ORG);
+                m->cent = e->type == WT_ACTOR_COUNTRY ? p->target
+                          : r.cent != WT_A_NONE       ? r.cent
+                                                      : s_iso_ent(db, e->country);
+                if (head) m->flags |= MF_HEAD;
+                size_t mi = ctx->nm - 1;
+                uint32_t nx = s_after_name(ctx, mi, r.end);
+                i = nx - 1;
+                s_np_reset(&np);
+                continue;
+            }
+            s_mention_t *m = s_emit(ctx, i, i + len, UT_KNOWN);
+            m->ent = p->target;
+            m->form = p->form;
+            if (locprep) m->flags |= MF_LOCPREP;
+            if (np.hon) m->flags |= MF_HON;
+            if (np.agent != WT_A_NONE) {
+                m->flags |= MF_AGENT;
+                m->agent = np.agent;
+                m->agent_t0 = np.agent_t0;
+                m->mod0 = np.mod0;
+            }
+            if (e->type == WT_ACTOR_COUNTRY && p->form != WT_AF_CAPITAL) {
+                uint32_t keep = np.agent;
+                s_np_reset(&np);
+                np.cent = p->target;
+                (void)keep;
+            } else if (e->type == WT_ACTOR_ORGANIZATION && e->country[0]) {
+                s_np_reset(&np);
+                np.cent = s_iso_ent(db, e->country);
+            } else {
+                s_np_reset(&np);
+            }
+            uint32_t nx = s_after_name(ctx, ctx->nm - 1, i + len);
+            if (nx > i + len) s_np_reset(&np);
+            i = nx - 1;
+            continue;
+        }
+        if ((cls & WT_W_HONORIFIC) && (t->flags & WT_TF_CAP)) {
+            np.hon = true;
+            continue;
+        }
+        /* glued honorific: "MrXi" */
+        if ((t->flags & WT_TF_CAP) && wt_tok_len(t) >= 4 && !(t->flags & WT_TF_ALLCAP)) {
+            const char *s = ctx->text + t->start;
+            uint32_t n = wt_tok_len(t), pre = 0;
+            if ((s[0] == 'M' && s[1] == 'r' && s[2] == 's') && s[3] >= 'A' && s[3] <= 'Z')
+                pre = 3;
+            else if (((s[0] == 'M' && (s[1] == 'r' || s[1] == 's')) ||
+                      (s[0] == 'D' && s[1] == 'r')) &&
+                     s[2] >= 'A' && s[2] <= 'Z')
+                pre = 2;
+            if (pre && n - pre >= 2) {
+                s_mention_t *m = s_emit(ctx, i, i + 1, UT_SINGLE);
+                m->b0 += pre;
+                m->key = wt_text_hash(s + pre, n - pre);
+                m->flags |= MF_HON | MF_GLUED;
+                s_np_reset(&np);
+                continue;
+            }
+        }
+        if ((cls & WT_W_MODIFIER) && i + 1 < doc->ntoks && s_starts_agent(ctx, i + 1)) {
+            if (np.mod0 == WT_A_NONE) np.mod0 = i;
+            continue;
+        }
+        if (!shout && s_name_tok(ctx, i) &&
+            !(t->flags & WT_TF_LOWER && !(t->flags & WT_TF_HYPHEN))) {
+            if (s_pos_cap(ctx, i) &&
+                ((cls & WT_W_FUNC) || wt_hmap_get(&ctx->lower, t->hash) != WT_A_NONE))
+                goto plain;
+            s_run_t r;
+            s_caprun(ctx, i, &r);
+            uint32_t n = r.end - i;
+            if (r.stopped_by_agent && r.org_head < 0 && r.allcap == 0 &&
+                (doc->toks[r.end].flags & WT_TF_CAP)) {
+                /* "Oil Minister ...": modifiers of the title */
+                if (np.mod0 == WT_A_NONE) np.mod0 = i;
+                i = r.end - 1;
+                continue;
+            }
+            uint8_t ut;
+            if (r.org_head >= 0 && n >= 2)
+                ut = UT_ORG;
+            else if (r.org_head >= 0 || ((r.place || r.thing || r.polity) && r.org_head < 0))
+                ut = 0; /* a place, a thing, or a bare head word */
+            else if (n >= 2 && r.allcap == r.words)
+                ut = 0; /* dateline or shouting */
+            else if (n >= 2 && r.allcap > 0)
+                ut = UT_ORG;
+            else if (n >= 2)
+                ut = UT_PERSON;
+            else
+                ut = UT_SINGLE;
+            if (!ut) {
+                i = r.end - 1;
+                s_np_reset(&np);
+                continue;
+            }
+            s_mention_t *m = s_emit(ctx, i, r.end, ut);
+            if (ut == UT_ORG)
+                m->cent = r.cent != WT_A_NONE ? r.cent : np.cent;
+            else
+                m->cent = np.cent;
+            if (np.hon) m->flags |= MF_HON;
+            if (np.agent != WT_A_NONE) {
+                m->flags |= MF_AGENT;
+                m->agent = np.agent;
+                m->agent_t0 = np.agent_t0;
+                m->mod0 = np.mod0;
+            }
+            if (locprep && !np.hon && np.agent == WT_A_NONE) m->flags |= MF_LOCPREP;
+            if (head) m->flags |= MF_HEAD;
+            if (s_pos_cap(ctx, i)) m->flags |= MF_SSTART;
+            if (ut == UT_SINGLE && (t->flags & WT_TF_ALLCAP)) m->flags |= MF_ALLCAP;
+            /* glued speech verb: "Xisaid" */
+            if (ut == UT_SINGLE && wt_tok_len(t) > 5) {
+                const char *s = ctx->text + t->start;
+                uint32_t tl = wt_tok_len(t);
+                if (memcmp(s + tl - 4, "said", 4) == 0 || memcmp(s + tl - 4, "says", 4) == 0) {
+                    m->key = wt_text_hash(s, tl - 4);
+                    m->b1 -= 4;
+                    m->flags |= MF_GLUED | MF_SAID;
+                }
+            }
+            s_np_reset(&np);
+            uint32_t nx = s_after_name(ctx, ctx->nm - 1, r.end);
+            i = nx - 1;
+            continue;
+        }
+    plain:
+        /* "the" and lower-case words between a country and a title keep nothing */
+        s_np_reset(&np);
+    }
+}
+
+/* ---------------------------------------------------------------- pass 2 */
+
+static uint32_t s_actor_new(wt_actors_ctx_t *ctx, uint32_t ent, uint8_t type)
+{
+    wt_grow(&ctx->a, &ctx->cap_a, ctx->na + 1, sizeof *ctx->a);
+    s_actor_t *a = &ctx->a[ctx->na];
+    memset(a, 0, sizeof *a);
+    a->ent = ent;
+    a->type = type;
+    a->cent = WT_A_NONE;
+    a->agent = WT_A_NONE;
+    a->mod0 = WT_A_NONE;
+    a->name_m = WT_A_NONE;
+    a->first_b = UINT32_MAX;
+    a->only_weak = 1;
+    a->to = WT_A_NONE;
+    return (uint32_t)ctx->na++;
+}
+
+static void s_attach(wt_actors_ctx_t *ctx, size_t mi, uint32_t ai)
+{
+    s_mention_t *m = &ctx->m[mi];
+    s_actor_t *a = &ctx->a[ai];
+    m->actor = (int32_t)ai;
+    a->count++;
+    if (m->b0 < a->first_b) a->first_b = m->b0;
+    if (!(m->flags & (MF_HEAD | MF_LOCPREP))) a->only_weak = 0;
+    if (m->cent != WT_A_NONE && a->cent == WT_A_NONE && a->ent == WT_A_NONE) {
+        a->cent = m->cent;
+        a->ctx_country = 1;
+    }
+    if (m->agent != WT_A_NONE && a->agent == WT_A_NONE) {
+        a->agent = m->agent;
+        a->mod0 = m->mod0;
+        a->agent_t0 = m->agent_t0;
+    }
+    if (a->ent == WT_A_NONE && m->utype != UT_SINGLE &&
+        (a->name_m == WT_A_NONE || m->t1 - m->t0 > ctx->m[a->name_m].t1 - ctx->m[a->name_m].t0))
+        a->name_m = (uint32_t)mi;
+}
+
+static uint32_t s_ent_actor(wt_actors_ctx_t *ctx, uint32_t ent)
+{
+    uint32_t ai = wt_hmap_get(&ctx->ent2a, ent);
+    if (ai == WT_A_NONE) {
+        ai = s_actor_new(ctx, ent, ctx->db->ents[ent].type);
+        wt_hmap_put(&ctx->ent2a, ent, ai);
+    }
+    return ai;
+}
+
+static void s_short_put(wt_actors_ctx_t *ctx, uint32_t key, uint32_t ai)
+{
+    uint32_t old = wt_hmap_get(&ctx->shorts, key);
+    if (old == WT_A_NONE || old == ai)
+        wt_hmap_put(&ctx->shorts, key, ai);
+    else
+        wt_hmap_put(&ctx->shorts, key, WT_A_AMBIG);
+}
+
+/* Hash of the part after "al-" style prefixes, or 0. */
+static uint32_t s_unprefixed(const wt_actors_ctx_t *ctx, const wt_token_t *t)
+{
+    if (!(t->flags & WT_TF_HYPHEN)) return 0;
+    const char *s = ctx->text + t->start;
+    const char *h = memchr(s, '-', wt_tok_len(t));
+    if (!h || h - s > 3 || h + 2 >= s + wt_tok_len(t)) return 0;
+    return wt_text_hash(h + 1, (size_t)(s + wt_tok_len(t) - h - 1));
+}
+
+/* Register the short forms of person actor ai named by hashes h[0..n). */
+static void s_short_forms(wt_actors_ctx_t *ctx, uint32_t ai, const uint32_t *h, int n,
+                          bool east_asian, uint32_t unpref)
+{
+    if (n < 2) return;
+    s_short_put(ctx, h[n - 1], ai);
+    if (unpref) s_short_put(ctx, unpref, ai);
+    if (east_asian) s_short_put(ctx, h[0], ai);
+    for (int s = 1; s + 2 <= n; s++) { /* suffixes of 2+ words: "Suu Kyi" */
+        uint32_t k = 0;
+        for (int i = s; i < n; i++)
+            k = s_mix(k, h[i]);
+        s_short_put(ctx, k, ai);
+    }
+}
+
+static bool s_is_east_asian_ent(const wt_actordb_t *db, uint32_t cent)
+{
+    if (cent == WT_A_NONE) return false;
+    const char *c = db->ents[cent].country;
+    return strcmp(c, "CHN") == 0 || strcmp(c, "TWN") == 0 || strcmp(c, "KOR") == 0 ||
+           strcmp(c, "PRK") == 0 || strcmp(c, "HKG") == 0 || strcmp(c, "VNM") == 0 ||
+           strcmp(c, "MAC") == 0 || strcmp(c, "SGP") == 0;
+}
+
+static void s_resolve(wt_actors_ctx_t *ctx)
+{
+    const wt_actordb_t *db = ctx->db;
+    const wt_doc_t *doc = ctx->doc;
+    /* known entities and full unknown names */
+    for (size_t i = 0; i < ctx->nm; i++) {
+        s_mention_t *m = &ctx->m[i];
+        if (m->utype == UT_KNOWN) {
+            if (m->form == WT_AF_CAPITAL && (m->flags & MF_LOCPREP)) continue; /* decided below */
+            s_attach(ctx, i, s_ent_actor(ctx, m->ent));
+        } else if (m->utype == UT_PERSON || m->utype == UT_ORG) {
+            uint32_t ai = wt_hmap_get(&ctx->groups, m->key);
+            if (ai == WT_A_NONE) {
+                ai = s_actor_new(ctx, WT_A_NONE,
+                                 m->utype == UT_ORG ? WT_ACTOR_ORGANIZATION : WT_ACTOR_PERSON);
+                ctx->a[ai].ntok = (uint8_t)(m->t1 - m->t0 > 255 ? 255 : m->t1 - m->t0);
+                wt_hmap_put(&ctx->groups, m->key, ai);
+            }
+            if (m->utype == UT_ORG) ctx->a[ai].type = WT_ACTOR_ORGANIZATION;
+            s_attach(ctx, i, ai);
+        }
+    }
+    /* short forms of the persons in play */
+    uint32_t hb[WT_A_MAX_NAME_TOKS];
+    for (size_t ai = 0; ai < ctx->na; ai++) {
+        s_actor_t *a = &ctx->a[ai];
+        if (a->type != WT_ACTOR_PERSON) continue;
+        if (a->ent != WT_A_NONE) {
+            const wt_aentity_t *e = &db->ents[a->ent];
+            s_short_forms(ctx, (uint32_t)ai, e->name_hashes, e->nname, e->east_asian, 0);
+            /* the name as written too ("Joseph R. Biden") */
+        }
+        if (a->ent != WT_A_NONE || a->name_m == WT_A_NONE) continue;
+        const s_mention_t *m = &ctx->m[a->name_m];
+        int n = 0;
+        for (uint32_t k = m->t0; k < m->t1 && n < WT_A_MAX_NAME_TOKS; k++)
+            if (doc->toks[k].kind == WT_TOK_WORD) hb[n++] = doc->toks[k].hash;
+        uint32_t unpref = s_unprefixed(ctx, &doc->toks[m->t1 - 1]);
+        s_short_forms(ctx, (uint32_t)ai, hb, n, s_is_east_asian_ent(db, a->cent), unpref);
+    }
+    /* unknown persons that are the short form of a longer one: merge */
+    bool any = false;
+    for (size_t ai = 0; ai < ctx->na; ai++) {
+        s_actor_t *a = &ctx->a[ai];
+        a->to = WT_A_NONE;
+        if (a->ent != WT_A_NONE || a->type != WT_ACTOR_PERSON || a->name_m == WT_A_NONE) continue;
+        uint32_t to = wt_hmap_get(&ctx->shorts, ctx->m[a->name_m].key);
+        if (to == WT_A_NONE || to == WT_A_AMBIG || to == ai || ctx->a[to].to != WT_A_NONE) continue;
+        s_actor_t *b = &ctx->a[to];
+        if (b->cent == WT_A_NONE && a->cent != WT_A_NONE) {
+            b->cent = a->cent;
+            b->ctx_country = a->ctx_country;
+        }
+        if (b->agent == WT_A_NONE && a->agent != WT_A_NONE) {
+            b->agent = a->agent;
+            b->mod0 = a->mod0;
+            b->agent_t0 = a->agent_t0;
+        }
+        a->to = to;
+        a->dead = 1;
+        any = true;
+    }
+    for (size_t i = 0; any && i < ctx->nm; i++) {
+        s_mention_t *m = &ctx->m[i];
+        if (m->actor >= 0 && ctx->a[m->actor].to != WT_A_NONE) {
+            uint32_t to = ctx->a[m->actor].to;
+            uint32_t nm = ctx->a[to].name_m;
+            m->actor = -1;
+            s_attach(ctx, i, to);
+            ctx->a[to].name_m = nm; /* keep the longer name */
+        }
+    }
+    /* acronyms defined in brackets */
+    for (size_t i = 0; i < ctx->nm; i++) {
+        s_mention_t *m = &ctx->m[i];
+        if ((m->flags & MF_ACRO) && m->link != WT_A_NONE && ctx->m[m->link].actor >= 0) {
+            uint32_t ai = (uint32_t)ctx->m[m->link].actor;
+            s_attach(ctx, i, ai);
+            if (wt_hmap_get(&ctx->acros, m->key) == WT_A_NONE) wt_hmap_put(&ctx->acros, m->key, ai);
+        }
+    }
+    /* single words */
+    for (size_t i = 0; i < ctx->nm; i++) {
+        s_mention_t *m = &ctx->m[i];
+        if (m->utype != UT_SINGLE || m->actor >= 0) continue;
+        uint32_t ai = wt_hmap_get(&ctx->acros, m->key);
+        if (ai == WT_A_NONE && !(m->flags & MF_ALLCAP)) {
+            ai = wt_hmap_get(&ctx->shorts, m->key);
+            if (ai == WT_A_AMBIG) continue; /* two people in play share it */
+        }
+        if (ai == WT_A_NONE && !(m->flags & MF_ALLCAP) &&
+            wt_hmap_get(&ctx->lower, m->key) == WT_A_NONE) {
+            uint32_t e = wt_hmap_get(&db->surnames, m->key);
+            if (e != WT_A_NONE && e != WT_A_AMBIG &&
+                (!(m->flags & MF_SSTART) || (m->flags & (MF_HON | MF_AGENT | MF_SAID))))
+                ai = s_ent_actor(ctx, e);
+        }
+        if (ai == WT_A_NONE && !(m->flags & MF_GLUED) && !(m->flags & MF_HEAD) &&
+            ((m->flags & (MF_HON | MF_APPOS)) ||
+             ((m->flags & MF_AGENT) && db->agents[m->agent].person) ||
+             ((m->flags & MF_SAID) && !(m->flags & MF_LOCPREP)))) {
+            ai = wt_hmap_get(&ctx->groups, m->key);
+            if (ai == WT_A_NONE) {
+                ai = s_actor_new(ctx, WT_A_NONE,
+                                 (m->flags & MF_ALLCAP) ? WT_ACTOR_ORGANIZATION : WT_ACTOR_PERSON);
+                ctx->a[ai].ntok = 1;
+                wt_hmap_put(&ctx->groups, m->key, ai);
+            }
+        }
+        if (ai == WT_A_NONE) continue;
+        s_attach(ctx, i, ai);
+        if (ctx->a[ai].name_m == WT_A_NONE && ctx->a[ai].ent == WT_A_NONE)
+            ctx->a[ai].name_m = (uint32_t)i;
+    }
+    /* capitals after "in"/"from": only when their country is in play */
+    for (size_t i = 0; i < ctx->nm; i++) {
+        s_mention_t *m = &ctx->m[i];
+        if (m->utype == UT_KNOWN && m->actor < 0) {
+            uint32_t ai = wt_hmap_get(&ctx->ent2a, m->ent);
+            if (ai != WT_A_NONE) s_attach(ctx, i, ai);
+        }
+    }
+    /* weak groups (headline-only, after a location preposition only) */
+    for (size_t ai = 0; ai < ctx->na; ai++) {
+        s_actor_t *a = &ctx->a[ai];
+        if (a->ent == WT_A_NONE && a->only_weak) a->dead = 1;
+    }
+}
+
+/* ---------------------------------------------------------------- output */
+
+static char *s_slice(wt_actors_ctx_t *ctx, uint32_t b0, uint32_t b1)
+{
+    return wt_strndup(ctx->text + b0, b1 - b0);
+}
+
+static void s_slug(const char *name, char *out, size_t cap)
+{
+    size_t j = 0;
+    bool us = false;
+    for (const char *p = name; *p && j + 1 < cap; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c >= 'A' && c <= 'Z') c = (unsigned char)(c + 32);
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+            out[j++] = (char)c;
+            us = false;
+        } else if (c < 0x80 && j > 0 && !us) {
+            out[j++] = '_';
+            us = true;
+        } else if (c >= 0xc0 && j + 1 < cap) {
+            /* drop accents of Latin-1 letters; other scripts: keep nothing */
+            out[j++] = 'x';
+            us = false;
+        }
+    }
+    while (j > 0 && out[j - 1] == '_')
+        j--;
+    out[j] = 0;
+}
+
+static char *s_role(wt_actors_ctx_t *ctx, const s_actor_t *a)
+{
+    const wt_aagent_t *ag = &ctx->db->agents[a->agent];
+    if (a->mod0 == WT_A_NONE || a->mod0 >= a->agent_t0) return wt_strdup(ag->title);
+    const wt_token_t *t0 = &ctx->doc->toks[a->mod0];
+    const wt_token_t *t1 = &ctx->doc->toks[a->agent_t0 - 1];
+    size_t n = t1->end - t0->start, tl = strlen(ag->title);
+    char *s = wt_malloc(n + tl + 2);
+    memcpy(s, ctx->text + t0->start, n);
+    if (s[0] >= 'a' && s[0] <= 'z') s[0] = (char)(s[0] - 32);
+    s[n] = ' ';
+    memcpy(s + n + 1, ag->title, tl + 1);
+    return s;
+}
+
+static void s_output(wt_actors_ctx_t *ctx, const wt_input_t *in, wt_result_t *res)
+{
+    const wt_actordb_t *db = ctx->db;
+    /* the dominant country of the item: fallback for unknown actors */
+    uint32_t dom = WT_A_NONE, best = 0;
+    for (size_t ai = 0; ai < ctx->na; ai++) {
+        const s_actor_t *a = &ctx->a[ai];
+        if (!a->dead && a->ent != WT_A_NONE && db->ents[a->ent].type == WT_ACTOR_COUNTRY &&
+            a->count > best) {
+            best = a->count;
+            dom = a->ent;
+        }
+    }
+    wt_grow(&ctx->order, &ctx->cap_order, ctx->na + 1, sizeof *ctx->order);
+    size_t no = 0;
+    for (size_t ai = 0; ai < ctx->na; ai++)
+        if (!ctx->a[ai].dead && ctx->a[ai].count > 0) ctx->order[no++] = (uint32_t)ai;
+    /* qsort is not reentrant with a context: the comparison reads first_b
+       through a per-call copy of the keys instead */
+    for (size_t x = 1; x < no; x++) { /* insertion sort: actors are few */
+        uint32_t v = ctx->order[x];
+        size_t y = x;
+        while (y > 0 && (ctx->a[ctx->order[y - 1]].first_b > ctx->a[v].first_b ||
+                         (ctx->a[ctx->order[y - 1]].first_b == ctx->a[v].first_b &&
+                          ctx->order[y - 1] > v))) {
+            ctx->order[y] = ctx->order[y - 1];
+            y--;
+        }
+        ctx->order[y] = v;
+    }
+    size_t base = res->actor_count;
+    s_map_reset(&ctx->acros, no + 16); /* now: ids given out */
+    for (size_t x = 0; x < no; x++) {
+        s_actor_t *a = &ctx->a[ctx->order[x]];
+        wt_actor_t *o = wt_result_add_actor(res);
+        char cbuf[16];
+        if (a->ent != WT_A_NONE) {
+            const wt_aentity_t *e = &db->ents[a->ent];
+            o->id = wt_strdup(e->id);
+            o->name = wt_strdup(e->name);
+            o->type = (wt_actor_type_t)e->type;
+            memcpy(o->country, e->country, 4);
+            o->known = true;
+            o->wikidata = e->wikidata ? wt_strdup(e->wikidata) : NULL;
+            const char *code = e->code;
+            const char *role = NULL;
+            if (e->pact) {
+                code = wt_petrarch_actor_code(e->pact, ctx->date);
+            } else if (e->nroles) {
+                int r = wt_adb_role_at(e, ctx->date);
+                if (r >= 0) {
+                    role = e->roles[r].title;
+                    code = e->roles[r].code;
+                } else if (e->country[0]) {
+                    const uint32_t ce = s_iso_ent(db, e->country);
+                    snprintf(cbuf, sizeof cbuf, "%sELI",
+                             ce != WT_A_NONE && db->ents[ce].code ? db->ents[ce].code : e->country);
+                    code = cbuf;
+                }
+            }
+            o->code = code ? wt_strdup(code) : NULL;
+            if (role)
+                o->role = wt_strdup(role);
+            else if (a->agent != WT_A_NONE && e->type == WT_ACTOR_PERSON)
+                o->role = s_role(ctx, a);
+        } else {
+            const s_mention_t *nm = &ctx->m[a->name_m];
+            o->name = s_slice(ctx, nm->b0, nm->b1);
+            o->type = (wt_actor_type_t)a->type;
+            uint32_t ce = a->cent != WT_A_NONE ? a->cent : dom;
+            if (ce != WT_A_NONE) memcpy(o->country, db->ents[ce].country, 4);
+            if (a->agent != WT_A_NONE) {
+                const wt_aagent_t *ag = &db->agents[a->agent];
+                o->role = s_role(ctx, a);
+                if (a->cent != WT_A_NONE) {
+                    const char *cc =
+                        db->ents[a->cent].code ? db->ents[a->cent].code : db->ents[a->cent].country;
+                    snprintf(cbuf, sizeof cbuf, "%s%s", ag->prefix ? ag->code : cc,
+                             ag->prefix ? cc : ag->code);
+                    o->code = wt_strdup(cbuf);
+                }
+            } else if (a->cent != WT_A_NONE && a->ctx_country && db->ents[a->cent].code) {
+                o->code = wt_strdup(db->ents[a->cent].code);
+            }
+            /* id: slug of the name, unique within the item */
+            char slug[96];
+            s_slug(o->name, slug, sizeof slug - 8);
+            if (!slug[0]) snprintf(slug, sizeof slug, "actor");
+            char id[112];
+            snprintf(id, sizeof id, "%s", slug);
+            for (int k = 2; wt_hmap_get(&ctx->acros, wt_text_hash(id, strlen(id))) != WT_A_NONE;
+                 k++)
+                snprintf(id, sizeof id, "%s_%d", slug, k);
+            o->id = wt_strdup(id);
+        }
+        wt_hmap_put(&ctx->acros, wt_text_hash(o->id, strlen(o->id)), 1);
+        /* salience: mentions and position */
+        double cnt = a->count >= 6 ? 1.0 : a->count / 6.0;
+        double pos = in->doc->len ? 1.0 - (double)a->first_b / (double)in->doc->len : 0.0;
+        double s = 0.6 * cnt + 0.4 * pos;
+        o->salience = s < 0 ? 0 : s > 1 ? 1 : s;
+    }
+    /* mentions in text order */
+    for (size_t x = 0; x < no; x++)
+        ctx->a[ctx->order[x]].ntok = 0;
+    /* map actor -> output index through first_b order: reuse `order` */
+    for (size_t x = 0; x < no; x++)
+        ctx->a[ctx->order[x]].first_b = (uint32_t)x;
+    for (size_t i = 0; i < ctx->nm; i++) {
+        const s_mention_t *m = &ctx->m[i];
+        if (m->actor < 0 || ctx->a[m->actor].dead) continue;
+        wt_actor_t *o = &res->actors[base + ctx->a[m->actor].first_b];
+        if (o->mention_count && o->mentions[o->mention_count - 1].start == m->b0) continue;
+        wt_actor_add_mention(o, m->b0, m->b1);
+    }
+}
+
+/* ---------------------------------------------------------------- public */
 
 wt_actors_ctx_t *wt_actors_ctx_new(const wt_actordb_t *db)
 {
     wt_actors_ctx_t *ctx = wt_calloc(1, sizeof *ctx);
     ctx->db = db;
+    wt_hmap_init(&ctx->lower, 256);
+    wt_hmap_init(&ctx->ent2a, 64);
+    wt_hmap_init(&ctx->groups, 64);
+    wt_hmap_init(&ctx->shorts, 64);
+    wt_hmap_init(&ctx->acros, 16);
     return ctx;
 }
 
 void wt_actors_ctx_destroy(wt_actors_ctx_t **self_p)
 {
-    if (self_p && *self_p) {
-        free(*self_p);
-        *self_p = NULL;
-    }
+    if (!self_p || !*self_p) return;
+    wt_actors_ctx_t *ctx = *self_p;
+    free(ctx->m);
+    free(ctx->a);
+    free(ctx->order);
+    free(ctx->buf);
+    wt_hmap_free(&ctx->lower);
+    wt_hmap_free(&ctx->ent2a);
+    wt_hmap_free(&ctx->groups);
+    wt_hmap_free(&ctx->shorts);
+    wt_hmap_free(&ctx->acros);
+    free(ctx);
+    *self_p = NULL;
 }
 
 void wt_actors_tag(wt_actors_ctx_t *ctx, const wt_input_t *in, wt_result_t *res)
 {
-    (void)ctx, (void)in, (void)res;
-}
-
-uint64_t wt_actordb_hash(const wt_actordb_t *db)
-{
-    (void)db;
-    return 0;
-}
-
-size_t wt_actordb_warnings(const wt_actordb_t *db)
-{
-    (void)db;
-    return 0;
+    const wt_doc_t *doc = in->doc;
+    ctx->doc = doc;
+    ctx->text = doc->text;
+    ctx->date = in->date;
+    ctx->nm = 0;
+    ctx->na = 0;
+    if (!ctx->db || doc->ntoks == 0 || ctx->db->nnodes == 0) return;
+    s_map_reset(&ctx->lower, doc->ntoks / 2 + 16);
+    for (size_t i = 0; i < doc->ntoks; i++) {
+        const wt_token_t *t = &doc->toks[i];
+        if (t->kind == WT_TOK_WORD && (t->flags & WT_TF_LOWER))
+            wt_hmap_put(&ctx->lower, t->hash, 1);
+    }
+    s_scan(ctx, in);
+    s_map_reset(&ctx->ent2a, 64);
+    s_map_reset(&ctx->groups, ctx->nm / 2 + 16);
+    s_map_reset(&ctx->shorts, ctx->nm / 2 + 16);
+    s_map_reset(&ctx->acros, 16);
+    s_resolve(ctx);
+    s_output(ctx, in, res);
 }

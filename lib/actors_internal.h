@@ -1,0 +1,151 @@
+/*  actors_internal.h: the compiled actor database shared by actordb.c (loading,
+    trie) and actors.c (tagging).
+
+    The database is built once and then read-only, so any number of threads
+    may tag with it. Names are stored as a token trie keyed by the token hash
+    of the text layer (wt_token_t.hash): one open-addressing table maps
+    (node, token hash) to a child node; a node carries payloads (which entity
+    or agent the token sequence names, and the case rule of each token).
+*/
+#ifndef WT_ACTORS_INTERNAL_H
+#define WT_ACTORS_INTERNAL_H
+
+#include "stages.h"
+
+#define WT_A_NONE          UINT32_MAX
+#define WT_A_MAX_NAME_TOKS 16
+
+/* What a dictionary phrase names. */
+enum {
+    WT_AF_NAME = 0, /* a name of the entity */
+    WT_AF_ADJ,      /* adjective / demonym of a country */
+    WT_AF_CAPITAL,  /* capital used for its country */
+    WT_AF_GOVSEAT,  /* seat of power: names the government actor */
+    WT_AF_AGENT     /* role noun (agents.yaml / PETRARCH agents) */
+};
+
+/* Case rule of one dictionary token (2 bits each in wt_apayload_t.cases). */
+enum { WT_AC_ANY = 0, WT_AC_CAP = 1, WT_AC_UPPER = 2 };
+
+typedef struct {
+    uint32_t target; /* entity index, or agent index for WT_AF_AGENT */
+    uint32_t next;   /* next payload at the same node, or WT_A_NONE */
+    uint32_t cases;  /* WT_AC_* per token, 2 bits, token 0 in the low bits */
+    uint8_t form;    /* WT_AF_* */
+    uint8_t ntok;
+    uint8_t petrarch; /* from a PETRARCH file (lower priority) */
+    uint8_t pad;
+} wt_apayload_t;
+
+typedef struct {
+    char *title;      /* "President" */
+    char *code;       /* full CAMEO code "USAGOV" */
+    int32_t from, to; /* YYYYMMDD, 0 = open */
+} wt_arole_t;
+
+typedef struct {
+    char *id, *name, *code, *wikidata;
+    char country[4];
+    uint8_t type;       /* wt_actor_type_t */
+    uint8_t petrarch;   /* entity read from a PETRARCH actors file */
+    uint8_t east_asian; /* family name first ("Xi" for Xi Jinping) */
+    uint8_t pad;
+    wt_arole_t *roles;
+    int nroles;
+    uint32_t *name_hashes; /* token hashes of the canonical name (persons) */
+    int nname;
+    uint32_t gov;     /* countries: the <iso>_government entity, or WT_A_NONE */
+    const void *pact; /* wt_petrarch_actor_t for date-coded PETRARCH entities */
+} wt_aentity_t;
+
+typedef struct {
+    char *title; /* "Foreign Minister" */
+    char *code;  /* "GOV" */
+    bool person; /* precedes a person's name */
+    bool prefix; /* code goes before the country code */
+} wt_aagent_t;
+
+typedef struct {
+    uint64_t key; /* (node << 32) | token hash */
+    uint32_t child;
+    uint32_t used;
+} wt_aedge_t;
+
+/* Small hash -> value map (open addressing); value WT_A_NONE = empty. */
+typedef struct {
+    uint32_t *keys;
+    uint32_t *vals;
+    size_t cap; /* power of two */
+    size_t n;
+} wt_hmap_t;
+
+struct wt_actordb {
+    wt_aentity_t *ents;
+    size_t nents, cap_ents;
+    wt_aagent_t *agents;
+    size_t nagents, cap_agents;
+    wt_apayload_t *pays;
+    size_t npays, cap_pays;
+    uint32_t *node_pay; /* first payload of each node */
+    size_t nnodes, cap_nodes;
+    wt_aedge_t *edges;
+    size_t nedges, edge_cap; /* power of two */
+    wt_hmap_t isos;          /* hash of ISO3 -> country entity */
+    wt_hmap_t surnames;      /* surname hash -> person entity (WT_A_NONE - 1 = ambiguous) */
+    size_t warnings;
+    uint64_t hash;
+    void *petrarch; /* wt_petrarch_dict_t kept alive for date codes */
+};
+
+#define WT_A_AMBIG (UINT32_MAX - 1)
+
+/* Load YAML dictionaries and PETRARCH files into a new database. Errors:
+   NULL and "FILE:LINE: key: reason" in err. */
+wt_actordb_t *wt_actordb_load(const char *const *yaml, int nyaml, const char *const *petrarch,
+                              int npetrarch, char *err, size_t errlen);
+
+/* Child of node for a token hash, or WT_A_NONE. */
+static inline uint32_t wt_adb_child(const wt_actordb_t *db, uint32_t node, uint32_t h)
+{
+    uint64_t key = ((uint64_t)node << 32) | h;
+    uint64_t x = key * 0x9E3779B97F4A7C15ull;
+    size_t mask = db->edge_cap - 1;
+    size_t i = (size_t)(x >> 32) & mask;
+    for (;;) {
+        const wt_aedge_t *e = &db->edges[i];
+        if (!e->used) return WT_A_NONE;
+        if (e->key == key) return e->child;
+        i = (i + 1) & mask;
+    }
+}
+
+void wt_hmap_init(wt_hmap_t *m, size_t want);
+void wt_hmap_free(wt_hmap_t *m);
+void wt_hmap_clear(wt_hmap_t *m);
+uint32_t wt_hmap_get(const wt_hmap_t *m, uint32_t key);
+void wt_hmap_put(wt_hmap_t *m, uint32_t key, uint32_t val);
+
+/* The role of a person entity on date (YYYYMMDD, 0 = latest): returns the
+   role index or -1 when outside every range (former holder). */
+int wt_adb_role_at(const wt_aentity_t *e, int date);
+
+/* Built-in word classes (names.c). h = wt_token_t.hash. */
+enum {
+    WT_W_HONORIFIC = 1 << 0, /* Mr Mrs Ms Dr Sir ... */
+    WT_W_ORGHEAD = 1 << 1,   /* Ministry Party Bank ... */
+    WT_W_PLACEHEAD = 1 << 2, /* Street Province River ... */
+    WT_W_THINGHEAD = 1 << 3, /* Bill Act Summit Conference ... (not actors) */
+    WT_W_STOP = 1 << 4,      /* never part of a name: months, weekdays, pronouns */
+    WT_W_FUNC = 1 << 5,      /* common sentence-initial words */
+    WT_W_LOCPREP = 1 << 6,   /* in at from near ... */
+    WT_W_CONNECT = 1 << 7,   /* of for and the & inside organisation names */
+    WT_W_PARTICLE = 1 << 8,  /* de da van von bin ... inside person names */
+    WT_W_SAY = 1 << 9,       /* said says told added ... */
+    WT_W_MODIFIER = 1 << 10, /* vice deputy acting former ... before a title */
+    WT_W_ARTICLE = 1 << 11,  /* a an the */
+    WT_W_POLITY = 1 << 12    /* Republic Kingdom Emirates ... (places) */
+};
+void wt_names_init(void);
+unsigned wt_names_class(uint32_t h);
+
+#endif

@@ -1,0 +1,120 @@
+/*  names.c: built-in word classes of the actors engine (honorifics,
+    organisation head words, place head words, stop words, speech verbs...).
+
+    These are closed English word lists, not dictionary entries: they decide
+    how a capitalised sequence that no dictionary explains is typed. They are
+    hashed once (pthread_once) into a small table keyed by the text layer's
+    token hash, so a class test is one probe.
+*/
+#include "actors_internal.h"
+
+#include <pthread.h>
+#include <string.h>
+
+typedef struct {
+    unsigned cls;
+    const char *words;
+} s_list_t;
+
+static const s_list_t s_lists[] = {
+    {WT_W_HONORIFIC, "mr mr. mrs mrs. ms ms. miss dr dr. sir dame lord lady prof prof. professor "
+                     "madam madame mme mme. monsieur m. excellency majesty highness sheikh sheik "
+                     "rev rev. reverend hon hon. honourable honorable herr frau comrade"},
+    {WT_W_ORGHEAD,
+     "ministry ministries department office agency agencies authority bureau board commission "
+     "committee council party front movement alliance league union federation association "
+     "organisation organization institute institution foundation fund bank university college "
+     "school academy hospital army navy forces force guard guards police militia brigade "
+     "brigades battalion corps court tribunal parliament assembly senate congress cabinet "
+     "government administration secretariat chamber service services network company co co. "
+     "corp corp. corporation inc inc. ltd ltd. llc plc group holdings partners airlines airways "
+     "news times post press daily herald tribune journal gazette telegraph television radio tv "
+     "media watch coalition society centre center club church reserve exchange systems "
+     "technologies pharmaceuticals motors industries petroleum bloc taliban mission observatory "
+     "inc"},
+    {WT_W_PLACEHEAD,
+     "street avenue road square province county city district region island islands river lake "
+     "mountain mountains sea ocean gulf valley peninsula strait bay airport port park bridge "
+     "stadium hotel coast desert village town border basin delta plateau highway canal hills "
+     "heights beach prefecture oblast territory territories"},
+    {WT_W_THINGHEAD,
+     "bill act agreement accord treaty plan law convention declaration summit conference forum "
+     "games cup olympics award prize day week war crisis initiative program programme project "
+     "strategy protocol deal pact index report festival era election elections vaccine virus "
+     "cathedral temple mosque"},
+    {WT_W_STOP,
+     "january february march april june july august september october november december jan jan. "
+     "feb feb. mar mar. apr apr. jun jun. jul jul. aug aug. sep sep. sept sept. oct oct. nov nov. "
+     "dec dec. monday tuesday wednesday thursday friday saturday sunday i i'm i've i'd his her "
+     "hers its their our my your we they he she it covid covid-19 coronavirus internet "
+     "christmas easter ramadan eid god ok am pm a.m. p.m. gmt utc edt est bst cet"},
+    {WT_W_FUNC,
+     "the a an in on at for but and or if when while as after before since this that these those "
+     "it its he she they we you there here what who whom whose why how where which not no yes so "
+     "then also although though however meanwhile despite during under over with without from "
+     "to by of about according amid among all some many most other another both each every more "
+     "less one two three four five six seven eight nine ten last next new former earlier later "
+     "now today yesterday tomorrow still even only just such because once until unless whether "
+     "do does did be is are was were has have had will would can could should may might must "
+     "let please thank thanks dear meanwhile instead indeed yet already again asked speaking "
+     "addressing writing following like unlike given having being top senior local national "
+     "federal state official officials government police military authorities protesters "
+     "critics supporters analysts experts sources residents people our my his her their"},
+    {WT_W_LOCPREP, "in at from near into across outside inside toward towards via through around "
+                   "throughout within visit visited visiting"},
+    {WT_W_CONNECT, "of for and the & on"},
+    {WT_W_PARTICLE, "de da di del della van von der den ter bin ibn bint al el le la du dos das "
+                    "y abu ben"},
+    {WT_W_SAY, "said says say told tells added adds stated announced warned wrote tweeted "
+               "insisted argued noted urged replied explained claimed declared stressed"},
+    {WT_W_MODIFIER, "vice deputy acting former senior chief assistant junior interim first "
+                    "top then ex- ex under undersecretary principal"},
+    {WT_W_ARTICLE, "a an the"},
+    {WT_W_POLITY, "republic kingdom emirates emirate states federation principality union "
+                  "commonwealth sultanate"},
+};
+
+#define S_CAP 2048
+static uint32_t s_keys[S_CAP];
+static unsigned s_vals[S_CAP];
+static pthread_once_t s_once = PTHREAD_ONCE_INIT;
+
+static void s_add(uint32_t h, unsigned cls)
+{
+    size_t i = (h * 2654435761u) & (S_CAP - 1);
+    while (s_vals[i] && s_keys[i] != h)
+        i = (i + 1) & (S_CAP - 1);
+    s_keys[i] = h;
+    s_vals[i] |= cls;
+}
+
+static void s_build(void)
+{
+    for (size_t l = 0; l < sizeof s_lists / sizeof s_lists[0]; l++) {
+        const char *p = s_lists[l].words;
+        while (*p) {
+            while (*p == ' ')
+                p++;
+            const char *q = p;
+            while (*q && *q != ' ')
+                q++;
+            if (q > p) s_add(wt_text_hash(p, (size_t)(q - p)), s_lists[l].cls);
+            p = q;
+        }
+    }
+}
+
+void wt_names_init(void)
+{
+    pthread_once(&s_once, s_build);
+}
+
+unsigned wt_names_class(uint32_t h)
+{
+    size_t i = (h * 2654435761u) & (S_CAP - 1);
+    while (s_vals[i]) {
+        if (s_keys[i] == h) return s_vals[i];
+        i = (i + 1) & (S_CAP - 1);
+    }
+    return 0;
+}

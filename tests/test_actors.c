@@ -1,0 +1,374 @@
+/*  test_actors.c: the actors stage on sentences we write, one table row per
+    rule (dictionary match and case rules, composition of titles, unknown
+    people and organisations, coreference, date-aware roles, output shape),
+    loader errors, and hostile inputs (50,000 repetitions of a name, a 1 MB
+    token, all capitals, no spaces). Dictionaries: tests/fixtures/actors/.
+    WT_ACTORS_DEBUG=1 prints what each row found. */
+#include "actors_internal.h"
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define FIX "tests/fixtures/actors/"
+
+static const char *const s_files[] = {FIX "countries.yaml", FIX "organizations.yaml",
+                                      FIX "institutions.yaml", FIX "people.yaml",
+                                      FIX "agents.yaml"};
+
+typedef struct {
+    const char *text;
+    int date;
+    /* expected actors: "name|type|country|code|role|mention;mention" ("*" = any,
+       "-" = null); the mentions listed must all be present, exactly */
+    const char *expect[6];
+    /* names that must not be actors (neither a name nor a mention) */
+    const char *absent[6];
+} row_t;
+
+static const row_t s_rows[] = {
+    /* 1. dictionary, synonyms, case rules */
+    {"The US and China agreed on Monday.",
+     0,
+     {"United States|country|USA|USA|-|US", "China|country|CHN|*|-|China"},
+     {0}},
+    {"Officials told us that the U.S. would act.",
+     0,
+     {"United States|country|USA|*|-|U.S."},
+     {"us"}},
+    {"They ate turkey in Ankara while Turkey watched.",
+     0,
+     {"Turkey|country|TUR|*|-|Turkey"},
+     {"turkey"}},
+    {"Chinese officials met American diplomats in the afternoon.",
+     0,
+     {"China|country|CHN|*|-|Chinese", "United States|country|USA|*|-|American"},
+     {0}},
+    {"Beijing said it would respond, and the Kremlin agreed.",
+     0,
+     {"China|country|CHN|*|-|Beijing", "Russian government|organization|RUS|RUSGOV|-|Kremlin"},
+     {0}},
+    {"The White House declined to comment.",
+     0,
+     {"United States government|organization|USA|USAGOV|-|White House"},
+     {0}},
+    {"The United Nations and the UN Security Council met.",
+     0,
+     {"United Nations|organization|-|IGOUNO|-|United Nations"},
+     {0}},
+    /* 2. composition: titles outside the span, country from the adjective */
+    {"Chinese Foreign Minister Wang Yi arrived on Tuesday.",
+     0,
+     {"Wang Yi|person|CHN|CHNGOV|Foreign Minister|Wang Yi", "China|country|CHN|*|-|Chinese"},
+     {"Foreign Minister Wang Yi"}},
+    {"President of Israel Isaac Herzog spoke first.",
+     0,
+     {"Isaac Herzog|person|ISR|ISRGOV|President|Isaac Herzog", "Israel|country|ISR|*|-|Israel"},
+     {0}},
+    {"The American commander Jane Doeman said the base was safe.",
+     0,
+     {"Jane Doeman|person|USA|USAMIL|Commander|Jane Doeman"},
+     {0}},
+    {"Russia's foreign minister Ivan Petrovsky left.",
+     0,
+     {"Ivan Petrovsky|person|RUS|RUSGOV|Foreign Minister|Ivan Petrovsky"},
+     {0}},
+    /* 2. unknown people and organisations */
+    {"A statement from the Kenya Human Rights Commission criticised police.",
+     0,
+     {"Kenya Human Rights Commission|organization|KEN|*|-|Kenya Human Rights Commission"},
+     {"Kenya"}},
+    {"The Ministry of External Affairs in India issued a note.",
+     0,
+     {"Ministry of External Affairs|organization|IND|*|*|Ministry of External Affairs"},
+     {0}},
+    {"Arun Mehra, a spokesman for the Indian foreign ministry, said so.",
+     0,
+     {"Arun Mehra|person|IND|*|*|Arun Mehra"},
+     {0}},
+    {"Poland, Germany, Spain and Kenya signed.",
+     0,
+     {"Poland|country|POL|*|-|Poland", "Germany|country|DEU|*|-|Germany",
+      "Spain|country|ESP|*|-|Spain", "Kenya|country|KEN|*|-|Kenya"},
+     {"Poland, Germany"}},
+    {"On Monday the talks resumed. Tuesday was quiet. However, nothing changed in March.",
+     0,
+     {0},
+     {"Monday", "Tuesday", "However", "March"}},
+    {"He flew to Kelowna from Tamberlane last week.", 0, {0}, {"Kelowna", "Tamberlane"}},
+    {"Maria Kovalenko of the Green Valley Party met Ms Kovalenko's aides.",
+     0,
+     {"Maria Kovalenko|person|*|*|-|Maria Kovalenko;Kovalenko",
+      "Green Valley Party|organization|*|*|-|Green Valley Party"},
+     {0}},
+    {"The Kenya Wildlife Workers Union (KWWU) said it would strike. KWWU leaders met.",
+     0,
+     {"Kenya Wildlife Workers Union|organization|KEN|*|-|Kenya Wildlife Workers Union;KWWU"},
+     {0}},
+    /* 3. coreference */
+    {"Xi Jinping met aides. Later Xi spoke, and Mr Xi left. MrXi was tired.",
+     20210910,
+     {"Xi Jinping|person|CHN|CHNGOV|President|Xi Jinping;Xi;Xi;Xi"},
+     {0}},
+    {"Joe Biden spoke. Mr. Biden then left, and Biden returned.",
+     20220101,
+     {"Joe Biden|person|USA|USAGOV|President|Joe Biden;Biden;Biden"},
+     {0}},
+    {"Anna Lindqvist and Erik Lindqvist arrived. Lindqvist said nothing.",
+     0,
+     {"Anna Lindqvist|person|*|*|-|Anna Lindqvist", "Erik Lindqvist|person|*|*|-|Erik Lindqvist"},
+     {0}},
+    {"Wendy Shermanova met Chinese officials. Ms. Shermanova said talks went well.",
+     0,
+     {"Wendy Shermanova|person|*|*|-|Wendy Shermanova;Shermanova"},
+     {0}},
+    /* 4. dates */
+    {"Joe Biden met Chinese leaders.",
+     20150601,
+     {"Joe Biden|person|USA|USAGOV|Vice President|Joe Biden"},
+     {0}},
+    {"Joe Biden met Chinese leaders.", 20180601, {"Joe Biden|person|USA|USAELI|-|Joe Biden"}, {0}},
+    {"Joe Biden met Chinese leaders.", 0, {"Joe Biden|person|USA|USAGOV|President|Joe Biden"}, {0}},
+};
+
+static const char *s_type(wt_actor_type_t t)
+{
+    return wt_actor_type_name(t);
+}
+
+static void s_dump(const char *text, const wt_result_t *res)
+{
+    printf("-- %s\n", text);
+    for (size_t i = 0; i < res->actor_count; i++) {
+        const wt_actor_t *a = &res->actors[i];
+        printf("   %s | %s | %s | %s | %s | %s | %.2f |", a->id, a->name, s_type(a->type),
+               a->country[0] ? a->country : "-", a->code ? a->code : "-", a->role ? a->role : "-",
+               a->salience);
+        for (size_t m = 0; m < a->mention_count; m++)
+            printf(" [%.*s]", (int)(a->mentions[m].end - a->mentions[m].start),
+                   text + a->mentions[m].start);
+        printf("\n");
+    }
+}
+
+static bool s_field_ok(const char *want, size_t wn, const char *got)
+{
+    if (wn == 1 && want[0] == '*') return true;
+    if (wn == 1 && want[0] == '-') return got == NULL || got[0] == 0;
+    return got && strlen(got) == wn && memcmp(got, want, wn) == 0;
+}
+
+static void s_check_row(const row_t *r, const wt_result_t *res)
+{
+    for (int e = 0; e < 6 && r->expect[e]; e++) {
+        const char *f[6];
+        size_t fl[6];
+        const char *p = r->expect[e];
+        for (int k = 0; k < 6; k++) {
+            const char *q = strchr(p, '|');
+            f[k] = p;
+            fl[k] = q ? (size_t)(q - p) : strlen(p);
+            p = q ? q + 1 : p + strlen(p);
+        }
+        const wt_actor_t *a = NULL;
+        for (size_t i = 0; i < res->actor_count && !a; i++)
+            if (strlen(res->actors[i].name) == fl[0] &&
+                memcmp(res->actors[i].name, f[0], fl[0]) == 0)
+                a = &res->actors[i];
+        CHECK_MSG(a != NULL, "\"%s\": no actor %.*s", r->text, (int)fl[0], f[0]);
+        if (!a) continue;
+        CHECK_MSG(s_field_ok(f[1], fl[1], s_type(a->type)), "\"%s\": %s type %s", r->text, a->name,
+                  s_type(a->type));
+        CHECK_MSG(s_field_ok(f[2], fl[2], a->country), "\"%s\": %s country %s", r->text, a->name,
+                  a->country);
+        CHECK_MSG(s_field_ok(f[3], fl[3], a->code), "\"%s\": %s code %s", r->text, a->name,
+                  a->code ? a->code : "null");
+        CHECK_MSG(s_field_ok(f[4], fl[4], a->role), "\"%s\": %s role %s", r->text, a->name,
+                  a->role ? a->role : "null");
+        /* mentions: in order, exactly these texts first */
+        p = f[5];
+        const char *end = f[5] + fl[5];
+        size_t mi = 0;
+        while (p < end) {
+            const char *q = memchr(p, ';', (size_t)(end - p));
+            size_t n = q ? (size_t)(q - p) : (size_t)(end - p);
+            bool found = false;
+            for (; mi < a->mention_count && !found; mi++) {
+                const wt_span_t *s = &a->mentions[mi];
+                found = s->end - s->start == n && memcmp(r->text + s->start, p, n) == 0;
+            }
+            CHECK_MSG(found, "\"%s\": %s lacks mention \"%.*s\"", r->text, a->name, (int)n, p);
+            p = q ? q + 1 : end;
+        }
+    }
+    for (int e = 0; e < 6 && r->absent[e]; e++) {
+        const char *w = r->absent[e];
+        for (size_t i = 0; i < res->actor_count; i++) {
+            const wt_actor_t *a = &res->actors[i];
+            CHECK_MSG(strcmp(a->name, w) != 0, "\"%s\": unwanted actor %s", r->text, w);
+            for (size_t m = 0; m < a->mention_count; m++) {
+                const wt_span_t *s = &a->mentions[m];
+                CHECK_MSG(!(s->end - s->start == strlen(w) &&
+                            memcmp(r->text + s->start, w, strlen(w)) == 0),
+                          "\"%s\": unwanted mention %s (actor %s)", r->text, w, a->name);
+            }
+        }
+    }
+}
+
+static void s_tag(wt_actors_ctx_t *ctx, wt_doc_t *doc, const char *text, size_t len, int date,
+                  wt_result_t *res)
+{
+    wt_doc_analyze(doc, text, len);
+    wt_input_t in = {.doc = doc, .published = NULL, .date = date, .title_end = 0};
+    wt_result_clear(res);
+    wt_actors_tag(ctx, &in, res);
+}
+
+/* Every mention lies inside the text, names are non-empty, ids unique. */
+static void s_check_shape(const wt_result_t *res, size_t len)
+{
+    for (size_t i = 0; i < res->actor_count; i++) {
+        const wt_actor_t *a = &res->actors[i];
+        CHECK(a->id && a->id[0] && a->name && a->name[0]);
+        CHECK(a->salience >= 0 && a->salience <= 1);
+        CHECK(a->mention_count > 0);
+        for (size_t m = 0; m < a->mention_count; m++)
+            CHECK(a->mentions[m].start < a->mentions[m].end && a->mentions[m].end <= len);
+        for (size_t j = i + 1; j < res->actor_count && j < i + 50; j++)
+            CHECK(strcmp(a->id, res->actors[j].id) != 0);
+        if (i > 0) CHECK(res->actors[i - 1].mentions[0].start <= a->mentions[0].start);
+    }
+}
+
+static void s_test_loader_errors(void)
+{
+    char err[512];
+    const char *dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+    char path[512];
+    snprintf(path, sizeof path, "%s/wt_test_actors_%d.yaml", dir, (int)getpid());
+    struct {
+        const char *yaml;
+        const char *needle;
+    } cases[] = {
+        {"entries:\n- id: XX1\n  name: X\n  names: Bad\n", ":4: names: expected a list"},
+        {"entries:\n- name: X\n", ":2: id: required"},
+        {"entries:\n- id: a\n  name: A\n- id: a\n  name: B\n", ":4: id: duplicate id"},
+        {"entries:\n- id: p\n  name: P Q\n  roles:\n  - {title: T, from: 2020-13-01}\n",
+         "roles.from: expected a date"},
+        {"entries: [\n", "YAML error"},
+        {"foo: 1\n", "entries"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        FILE *f = fopen(path, "w");
+        CHECK(f != NULL);
+        if (!f) return;
+        fputs(cases[i].yaml, f);
+        fclose(f);
+        const char *files[] = {path};
+        err[0] = 0;
+        wt_actordb_t *db = wt_actordb_load(files, 1, NULL, 0, err, sizeof err);
+        CHECK_MSG(db == NULL, "case %zu loaded", i);
+        CHECK_MSG(strstr(err, cases[i].needle) != NULL, "case %zu: error \"%s\"", i, err);
+        CHECK_MSG(strstr(err, path) != NULL, "case %zu: error names no file: %s", i, err);
+        wt_actordb_destroy(&db);
+    }
+    remove(path);
+}
+
+int main(void)
+{
+    char err[512] = "";
+    wt_actordb_t *db = wt_actordb_load(s_files, 5, NULL, 0, err, sizeof err);
+    if (!db) {
+        fprintf(stderr, "load: %s\n", err);
+        return 1;
+    }
+    CHECK(wt_actordb_hash(db) != 0);
+    wt_actors_ctx_t *ctx = wt_actors_ctx_new(db);
+    wt_doc_t doc;
+    wt_doc_init(&doc);
+    wt_result_t res;
+    memset(&res, 0, sizeof res);
+    bool debug = getenv("WT_ACTORS_DEBUG") != NULL;
+
+    for (size_t i = 0; i < sizeof s_rows / sizeof s_rows[0]; i++) {
+        const row_t *r = &s_rows[i];
+        s_tag(ctx, &doc, r->text, strlen(r->text), r->date, &res);
+        if (debug) s_dump(r->text, &res);
+        s_check_row(r, &res);
+        s_check_shape(&res, strlen(r->text));
+    }
+
+    /* the same database gives the same hash */
+    wt_actordb_t *db2 = wt_actordb_load(s_files, 5, NULL, 0, err, sizeof err);
+    CHECK(db2 && wt_actordb_hash(db2) == wt_actordb_hash(db));
+    wt_actordb_destroy(&db2);
+
+    /* hostile: 50,000 repetitions of a name -> one actor, 50,000 mentions */
+    {
+        const char *unit = "Xi Jinping met Joe Biden. ";
+        size_t ul = strlen(unit), n = 50000;
+        char *big = malloc(ul * n + 1);
+        for (size_t i = 0; i < n; i++)
+            memcpy(big + i * ul, unit, ul);
+        big[ul * n] = 0;
+        s_tag(ctx, &doc, big, ul * n, 20220101, &res);
+        CHECK_EQ_INT(res.actor_count, 2);
+        if (res.actor_count >= 1) {
+            CHECK_EQ_STR(res.actors[0].id, "xi_jinping");
+            CHECK_EQ_INT(res.actors[0].mention_count, n);
+        }
+        s_check_shape(&res, ul * n);
+        free(big);
+    }
+    /* hostile: 50,000 different unknown names */
+    {
+        size_t n = 50000;
+        char *big = malloc(n * 40);
+        size_t len = 0;
+        for (size_t i = 0; i < n; i++)
+            len += (size_t)sprintf(big + len, "Ms Qa%c%c%c said it. ", 'a' + (int)(i % 26),
+                                   'a' + (int)(i / 26 % 26), 'a' + (int)(i / 676 % 26));
+        s_tag(ctx, &doc, big, len, 0, &res);
+        CHECK(res.actor_count > 1000);
+        s_check_shape(&res, len);
+        free(big);
+    }
+    /* hostile: a 1 MB token, no spaces, all capitals */
+    {
+        size_t n = 1 << 20;
+        char *big = malloc(n + 1);
+        memset(big, 'A', n);
+        big[n] = 0;
+        s_tag(ctx, &doc, big, n, 0, &res);
+        s_check_shape(&res, n);
+        for (size_t i = 0; i < n; i++)
+            big[i] = "Xi,China."[i % 9];
+        s_tag(ctx, &doc, big, n, 0, &res);
+        s_check_shape(&res, n);
+        const char *caps = "CHINESE FOREIGN MINISTER WANG YI MET US PRESIDENT JOE BIDEN IN "
+                           "BEIJING ON MONDAY. THE TALKS WERE LONG.";
+        s_tag(ctx, &doc, caps, strlen(caps), 20220101, &res);
+        if (debug) s_dump(caps, &res);
+        s_check_shape(&res, strlen(caps));
+        bool china = false, biden = false;
+        for (size_t i = 0; i < res.actor_count; i++) {
+            china |= strcmp(res.actors[i].id, "CHN") == 0;
+            biden |= strcmp(res.actors[i].id, "joe_biden") == 0;
+            CHECK_MSG(strcmp(res.actors[i].name, "MONDAY") != 0, "all caps: MONDAY");
+            CHECK_MSG(strcmp(res.actors[i].name, "THE TALKS") != 0, "all caps: THE TALKS");
+        }
+        CHECK(china && biden);
+        free(big);
+    }
+    s_test_loader_errors();
+
+    wt_result_clear(&res);
+    wt_doc_free(&doc);
+    wt_actors_ctx_destroy(&ctx);
+    wt_actordb_destroy(&db);
+    TEST_END();
+}
