@@ -1,52 +1,846 @@
-/*  issues.c: the issues stage. Not written yet: it tags nothing (see the issue
-    that builds it). */
-#include "stages.h"
+/*  issues.c: the issues stage. The taxonomy (config/issues.yaml, plus an
+    optional PETRARCH issue file) is compiled once into a trie over a
+    vocabulary of Snowball stems; each item is matched in one pass over its
+    tokens (leftmost-longest phrase hits), the hits are scored per issue
+    (phrase weight x position factor, repeats damped, a bonus for spread over
+    paragraphs), issues are grouped by CAP topic, and a topic is reported
+    when its score reaches the threshold. See docs/ISSUES.md.
 
+    The stemmer is not thread-safe: the db owns one only while loading, and
+    each context owns its own. Stemming every token would cost more than the
+    rest of the stage, so a context caches word -> vocabulary id.
+*/
+#include "issues_int.h"
+
+#include <libstemmer.h>
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
-struct wt_issuedb {
-    int unused;
-};
-struct wt_issues_ctx {
-    const wt_issuedb_t *db;
-};
+#define CACHE_CAP  16384 /* stem cache slots per context (power of two) */
+#define CACHE_WORD 23
+
+/* ------------------------------------------------------------------ */
+/* small helpers                                                      */
+
+static uint32_t s_fnv32(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (uint8_t)s[i];
+        h *= 16777619u;
+    }
+    return h;
+}
+
+static uint64_t s_mix64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    return x;
+}
+
+static inline char s_lower(char c)
+{
+    return (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+}
+
+static int s_topic_index(const char *topic)
+{
+    for (int i = 0; i < 21; i++)
+        if (strcmp(wt_topics[i], topic) == 0) return i;
+    return -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* building                                                           */
+
+wt_issuedb_t *wt_ixdb_empty(void)
+{
+    wt_issuedb_t *db = wt_calloc(1, sizeof *db);
+    db->scoring = (wt_ix_scoring_t){.title = 1.6,
+                                    .lead = 1.0,
+                                    .body = 0.6,
+                                    .repeat = 0.5,
+                                    .spread = 0.15,
+                                    .spread_max = 5,
+                                    .member = 0.35,
+                                    .relative = 0.0,
+                                    .countries = 0.0,
+                                    .country_mentions = 2,
+                                    .petrarch_weight = 0.5};
+    db->threshold = 1.0;
+    db->max = 8;
+    db->countries_issue = -1;
+    /* node 0 is the root */
+    wt_grow(&db->nodes, &db->nodes_cap, 1, sizeof *db->nodes);
+    db->nodes[0] = (struct ix_node){0, 0};
+    db->nnodes = 1;
+    db->stemmer = sb_stemmer_new("english", NULL);
+    return db;
+}
+
+int wt_ixdb_find_issue(const wt_issuedb_t *db, const char *id)
+{
+    for (size_t i = 0; i < db->nissues; i++)
+        if (strcmp(db->issues[i].id, id) == 0) return (int)i;
+    return -1;
+}
+
+int wt_ixdb_add_issue(wt_issuedb_t *db, const char *id, const char *label, const char *topic,
+                      double weight)
+{
+    if (!id || !*id || strlen(id) > 128) return -EINVAL;
+    for (const char *p = id; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '-'))
+            return -EINVAL;
+    int t = topic ? s_topic_index(topic) : -1;
+    if (t < 0 || !(weight > 0 && weight <= 100)) return -EINVAL;
+    if (wt_ixdb_find_issue(db, id) >= 0) return -EEXIST;
+    wt_grow(&db->issues, &db->issues_cap, db->nissues + 1, sizeof *db->issues);
+    struct ix_issue *is = &db->issues[db->nissues];
+    is->id = wt_strdup(id);
+    is->label = wt_strdup(label && *label ? label : id);
+    is->topic = t;
+    is->weight = weight;
+    is->group = db->ngroups++;
+    return (int)db->nissues++;
+}
+
+static uint32_t s_vocab_id(wt_issuedb_t *db, const char *stem, size_t n)
+{
+    if (db->nvocab * 2 + 2 > db->vocab_tab_cap) {
+        size_t cap = db->vocab_tab_cap ? db->vocab_tab_cap * 2 : 1024;
+        uint32_t *tab = wt_calloc(cap, sizeof *tab);
+        for (size_t i = 0; i < db->nvocab; i++) {
+            size_t h = s_fnv32(db->vocab[i], strlen(db->vocab[i])) & (cap - 1);
+            while (tab[h])
+                h = (h + 1) & (cap - 1);
+            tab[h] = (uint32_t)i + 1;
+        }
+        free(db->vocab_tab);
+        db->vocab_tab = tab;
+        db->vocab_tab_cap = cap;
+    }
+    size_t h = s_fnv32(stem, n) & (db->vocab_tab_cap - 1);
+    while (db->vocab_tab[h]) {
+        const char *v = db->vocab[db->vocab_tab[h] - 1];
+        if (strlen(v) == n && memcmp(v, stem, n) == 0) return db->vocab_tab[h] - 1;
+        h = (h + 1) & (db->vocab_tab_cap - 1);
+    }
+    wt_grow(&db->vocab, &db->vocab_cap, db->nvocab + 1, sizeof *db->vocab);
+    db->vocab[db->nvocab] = wt_strndup(stem, n);
+    db->vocab_tab[h] = (uint32_t)db->nvocab + 1;
+    return (uint32_t)db->nvocab++;
+}
+
+/* Vocabulary id of a stem, or -1 (read-only lookup). */
+static int32_t s_vocab_find(const wt_issuedb_t *db, const char *stem, size_t n)
+{
+    if (!db->vocab_tab_cap) return -1;
+    size_t h = s_fnv32(stem, n) & (db->vocab_tab_cap - 1);
+    while (db->vocab_tab[h]) {
+        const char *v = db->vocab[db->vocab_tab[h] - 1];
+        if (strncmp(v, stem, n) == 0 && v[n] == 0) return (int32_t)db->vocab_tab[h] - 1;
+        h = (h + 1) & (db->vocab_tab_cap - 1);
+    }
+    return -1;
+}
+
+static size_t s_edge_slot(const wt_issuedb_t *db, uint64_t key)
+{
+    return (size_t)s_mix64(key) & (db->edge_cap - 1);
+}
+
+static uint32_t s_child(const wt_issuedb_t *db, uint32_t node, uint32_t vid)
+{
+    if (!db->edge_cap) return 0;
+    uint64_t key = (((uint64_t)node << 32) | vid) + 1;
+    size_t h = s_edge_slot(db, key);
+    while (db->edge_keys[h]) {
+        if (db->edge_keys[h] == key) return db->edge_vals[h];
+        h = (h + 1) & (db->edge_cap - 1);
+    }
+    return 0; /* the root is never a child */
+}
+
+static void s_edge_put(wt_issuedb_t *db, uint64_t key, uint32_t val)
+{
+    size_t h = s_edge_slot(db, key);
+    while (db->edge_keys[h])
+        h = (h + 1) & (db->edge_cap - 1);
+    db->edge_keys[h] = key;
+    db->edge_vals[h] = val;
+}
+
+static uint32_t s_child_add(wt_issuedb_t *db, uint32_t node, uint32_t vid)
+{
+    uint32_t c = s_child(db, node, vid);
+    if (c) return c;
+    if ((db->nedges + 1) * 2 > db->edge_cap) {
+        size_t ocap = db->edge_cap;
+        uint64_t *ok = db->edge_keys;
+        uint32_t *ov = db->edge_vals;
+        db->edge_cap = ocap ? ocap * 2 : 1024;
+        db->edge_keys = wt_calloc(db->edge_cap, sizeof *db->edge_keys);
+        db->edge_vals = wt_calloc(db->edge_cap, sizeof *db->edge_vals);
+        for (size_t i = 0; i < ocap; i++)
+            if (ok[i]) s_edge_put(db, ok[i], ov[i]);
+        free(ok);
+        free(ov);
+    }
+    wt_grow(&db->nodes, &db->nodes_cap, db->nnodes + 1, sizeof *db->nodes);
+    db->nodes[db->nnodes] = (struct ix_node){0, 0};
+    c = (uint32_t)db->nnodes++;
+    s_edge_put(db, (((uint64_t)node << 32) | vid) + 1, c);
+    db->nedges++;
+    return c;
+}
+
+/* Stem a lower-cased word with stemmer st into out (NUL-terminated); returns
+   its length. Words the stemmer would not help (digits, very long) are kept. */
+static size_t s_stem(struct sb_stemmer *st, const char *w, size_t n, char *out, size_t outlen)
+{
+    const sb_symbol *s = NULL;
+    int sl = 0;
+    if (st && n < WT_IX_MAX_WORD) {
+        s = sb_stemmer_stem(st, (const sb_symbol *)w, (int)n);
+        sl = s ? sb_stemmer_length(st) : 0;
+    }
+    if (!s || sl <= 0 || (size_t)sl >= outlen) {
+        s = (const sb_symbol *)w;
+        sl = (int)(n < outlen ? n : outlen - 1);
+    }
+    memcpy(out, s, (size_t)sl);
+    out[sl] = 0;
+    return (size_t)sl;
+}
+
+int wt_ixdb_add_phrase(wt_issuedb_t *db, int issue, const char *phrase, double weight,
+                       wt_ix_kind_t kind, int group, char *err, size_t errlen)
+{
+    if (kind == WT_IX_PHRASE && (issue < 0 || (size_t)issue >= db->nissues)) {
+        snprintf(err, errlen, "phrase for an unknown issue");
+        return -EINVAL;
+    }
+    if (!(weight > 0 && weight <= 100)) {
+        snprintf(err, errlen, "weight out of range (0, 100]");
+        return -EINVAL;
+    }
+    if (!wt_utf8_valid(phrase, strlen(phrase))) {
+        snprintf(err, errlen, "phrase is not valid UTF-8");
+        return -EINVAL;
+    }
+    uint32_t vids[WT_IX_MAX_WORDS];
+    char *cons[WT_IX_MAX_WORDS] = {0};
+    int nw = 0;
+    const char *p = phrase;
+    int rc = 0;
+    while (*p) {
+        while (*p == ' ' || *p == '\t' || *p == '-' || *p == '_')
+            p++;
+        if (!*p) break;
+        char mode = 0;
+        if (*p == '=' || *p == '^') mode = *p++;
+        const char *w = p;
+        while (*p && *p != ' ' && *p != '\t')
+            p++;
+        /* hyphens split a word into pieces that keep the word's constraint */
+        const char *q = w;
+        while (q < p) {
+            const char *e = q;
+            while (e < p && *e != '-')
+                e++;
+            size_t n = (size_t)(e - q);
+            /* drop a possessive ending: the tokenizer splits it off */
+            if (n > 2 && q[n - 2] == '\'' && s_lower(q[n - 1]) == 's') n -= 2;
+            if (n > 4 && memcmp(q + n - 4, "\xe2\x80\x99", 3) == 0 && s_lower(q[n - 1]) == 's')
+                n -= 4;
+            if (n > 1 && q[n - 1] == '\'') n--;
+            if (n) {
+                if (nw == WT_IX_MAX_WORDS || n >= WT_IX_MAX_WORD) {
+                    snprintf(err, errlen, "phrase too long (at most %d words of %d bytes)",
+                             WT_IX_MAX_WORDS, WT_IX_MAX_WORD - 1);
+                    rc = -EINVAL;
+                    goto done;
+                }
+                char low[WT_IX_MAX_WORD], stem[WT_IX_MAX_WORD];
+                for (size_t i = 0; i < n; i++)
+                    low[i] = s_lower(q[i]);
+                low[n] = 0;
+                size_t sl = s_stem(db->stemmer, low, n, stem, sizeof stem);
+                vids[nw] = s_vocab_id(db, stem, sl);
+                if (mode) {
+                    cons[nw] = wt_malloc(n + 2);
+                    cons[nw][0] = mode;
+                    memcpy(cons[nw] + 1, mode == '^' ? q : low, n);
+                    cons[nw][n + 1] = 0;
+                }
+                nw++;
+            }
+            q = e < p ? e + 1 : e;
+        }
+    }
+    if (nw == 0) {
+        snprintf(err, errlen, "empty phrase");
+        rc = -EINVAL;
+        goto done;
+    }
+    uint32_t node = 0;
+    for (int i = 0; i < nw; i++)
+        node = s_child_add(db, node, vids[i]);
+    wt_grow(&db->phrases, &db->phrases_cap, db->nphrases + 1, sizeof *db->phrases);
+    struct ix_phrase *ph = &db->phrases[db->nphrases++];
+    memset(ph, 0, sizeof *ph);
+    ph->issue = kind == WT_IX_PHRASE ? (uint32_t)issue : 0;
+    ph->weight = (float)weight;
+    ph->kind = (uint8_t)kind;
+    ph->nwords = (uint8_t)nw;
+    ph->group = group;
+    ph->node = node;
+    memcpy(ph->cons, cons, sizeof cons);
+    return 0;
+done:
+    for (int i = 0; i < WT_IX_MAX_WORDS; i++)
+        free(cons[i]);
+    return rc;
+}
+
+static const wt_issuedb_t *s_sort_db;
+static int s_cmp_term(const void *a, const void *b)
+{
+    const struct ix_phrase *pa = &s_sort_db->phrases[*(const uint32_t *)a];
+    const struct ix_phrase *pb = &s_sort_db->phrases[*(const uint32_t *)b];
+    if (pa->node != pb->node) return pa->node < pb->node ? -1 : 1;
+    /* constrained phrases are tried before unconstrained ones, ignores first */
+    int ca = 0, cb = 0;
+    for (int i = 0; i < WT_IX_MAX_WORDS; i++)
+        ca += pa->cons[i] != NULL, cb += pb->cons[i] != NULL;
+    if (pa->kind != pb->kind) return pa->kind == WT_IX_PHRASE ? 1 : -1;
+    if (ca != cb) return ca > cb ? -1 : 1;
+    return *(const uint32_t *)a < *(const uint32_t *)b ? -1 : 1;
+}
+
+void wt_ixdb_compile(wt_issuedb_t *db)
+{
+    free(db->terms);
+    db->terms = wt_malloc((db->nphrases + 1) * sizeof *db->terms);
+    for (size_t i = 0; i < db->nphrases; i++)
+        db->terms[i] = (uint32_t)i;
+    s_sort_db = db; /* load happens once, before any thread uses the db */
+    qsort(db->terms, db->nphrases, sizeof *db->terms, s_cmp_term);
+    s_sort_db = NULL;
+    for (size_t i = 0; i < db->nnodes; i++)
+        db->nodes[i] = (struct ix_node){0, 0};
+    for (size_t i = 0; i < db->nphrases; i++) {
+        struct ix_node *n = &db->nodes[db->phrases[db->terms[i]].node];
+        if (!n->term_count) n->term_first = (uint32_t)i;
+        n->term_count++;
+    }
+    if (db->stemmer) {
+        sb_stemmer_delete(db->stemmer);
+        db->stemmer = NULL;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* lifecycle                                                          */
+
+static int s_read_file(const char *path, char **buf, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return -errno;
+    size_t cap = 65536, n = 0;
+    char *b = wt_malloc(cap);
+    size_t r;
+    while ((r = fread(b + n, 1, cap - n - 1, f)) > 0) {
+        n += r;
+        if (n + 1 == cap) b = wt_realloc(b, cap *= 2);
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        free(b);
+        return -EIO;
+    }
+    b[n] = 0;
+    *buf = b;
+    *len = n;
+    return 0;
+}
 
 wt_issuedb_t *wt_issuedb_new(const wt_config_t *cfg, char *err, size_t errlen)
 {
-    (void)cfg, (void)err, (void)errlen;
-    return wt_calloc(1, sizeof(wt_issuedb_t));
+    wt_issuedb_t *db = wt_ixdb_empty();
+    char **map = NULL;
+    char *path = NULL;
+    uint64_t h = 0x6973737565730000ULL;
+    if (cfg->issues_taxonomy && *cfg->issues_taxonomy) {
+        path = wt_config_path(cfg, cfg->issues_taxonomy);
+        if (wt_ix_yaml_load(db, path, &map, err, errlen) != 0) goto fail;
+        char *buf;
+        size_t len;
+        if (s_read_file(path, &buf, &len) == 0) {
+            h ^= wt_hash64(buf, len);
+            free(buf);
+        }
+        free(path);
+        path = NULL;
+    }
+    if (cfg->issues_petrarch && *cfg->issues_petrarch) {
+        path = wt_config_path(cfg, cfg->issues_petrarch);
+        if (wt_issuecoding_load(db, path, map, err, errlen) != 0) goto fail;
+        char *buf;
+        size_t len;
+        if (s_read_file(path, &buf, &len) == 0) {
+            h = s_mix64(h) ^ wt_hash64(buf, len);
+            free(buf);
+        }
+        free(path);
+        path = NULL;
+    }
+    db->threshold = cfg->issues_threshold;
+    if (cfg->issues_max > 0) db->max = cfg->issues_max;
+    db->hash = h;
+    wt_ix_map_free(&map);
+    wt_ixdb_compile(db);
+    return db;
+fail:
+    free(path);
+    wt_ix_map_free(&map);
+    wt_issuedb_destroy(&db);
+    return NULL;
 }
 
 void wt_issuedb_destroy(wt_issuedb_t **self_p)
 {
-    if (self_p && *self_p) {
-        free(*self_p);
-        *self_p = NULL;
+    if (!self_p || !*self_p) return;
+    wt_issuedb_t *db = *self_p;
+    for (size_t i = 0; i < db->nissues; i++) {
+        free(db->issues[i].id);
+        free(db->issues[i].label);
     }
+    free(db->issues);
+    for (size_t i = 0; i < db->nphrases; i++)
+        for (int k = 0; k < WT_IX_MAX_WORDS; k++)
+            free(db->phrases[i].cons[k]);
+    free(db->phrases);
+    for (size_t i = 0; i < db->nvocab; i++)
+        free(db->vocab[i]);
+    free(db->vocab);
+    free(db->vocab_tab);
+    free(db->nodes);
+    free(db->edge_keys);
+    free(db->edge_vals);
+    free(db->terms);
+    if (db->stemmer) sb_stemmer_delete(db->stemmer);
+    free(db);
+    *self_p = NULL;
 }
+
+uint64_t wt_issuedb_hash(const wt_issuedb_t *db)
+{
+    return db ? db->hash : 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* matching                                                           */
+
+typedef struct {
+    int32_t vid;
+    uint32_t start, end; /* bytes of this piece */
+    uint32_t sent, para;
+    uint8_t brk; /* a phrase may not run from the previous unit into this one */
+} ix_unit_t;
+
+typedef struct {
+    uint32_t phrase;
+    uint32_t start, end;
+    uint32_t sent, para;
+    uint8_t zone; /* 0 body, 1 lead, 2 title */
+    uint8_t dead;
+} ix_hit_t;
+
+typedef struct {
+    uint32_t key;
+    int32_t vid;
+    uint8_t len;
+    char w[CACHE_WORD];
+} ix_cache_t;
+
+typedef struct {
+    double score;
+    uint32_t paras, last_para;
+    uint32_t first_hit; /* hits are scanned in order */
+    uint8_t seen;
+} ix_acc_t;
+
+struct wt_issues_ctx {
+    const wt_issuedb_t *db;
+    struct sb_stemmer *stemmer;
+    ix_cache_t *cache;
+    size_t cache_used;
+    ix_unit_t *units;
+    size_t units_cap;
+    ix_hit_t *hits;
+    size_t nhits, hits_cap;
+    uint16_t *phrase_seen; /* per phrase: hits in this item */
+    ix_acc_t *acc;         /* per issue */
+    double topic_score[21];
+    uint32_t *order;
+    wt_doc_t title_doc; /* a separate item title, analysed on its own */
+};
 
 wt_issues_ctx_t *wt_issues_ctx_new(const wt_issuedb_t *db)
 {
     wt_issues_ctx_t *ctx = wt_calloc(1, sizeof *ctx);
     ctx->db = db;
+    ctx->stemmer = sb_stemmer_new("english", NULL);
+    ctx->cache = wt_calloc(CACHE_CAP, sizeof *ctx->cache);
+    ctx->phrase_seen = wt_calloc(db->nphrases + 1, sizeof *ctx->phrase_seen);
+    ctx->acc = wt_calloc(db->nissues + 1, sizeof *ctx->acc);
+    ctx->order = wt_calloc(db->nissues + 1, sizeof *ctx->order);
+    wt_doc_init(&ctx->title_doc);
     return ctx;
 }
 
 void wt_issues_ctx_destroy(wt_issues_ctx_t **self_p)
 {
-    if (self_p && *self_p) {
-        free(*self_p);
-        *self_p = NULL;
+    if (!self_p || !*self_p) return;
+    wt_issues_ctx_t *ctx = *self_p;
+    if (ctx->stemmer) sb_stemmer_delete(ctx->stemmer);
+    free(ctx->cache);
+    free(ctx->units);
+    free(ctx->hits);
+    free(ctx->phrase_seen);
+    free(ctx->acc);
+    free(ctx->order);
+    wt_doc_free(&ctx->title_doc);
+    free(ctx);
+    *self_p = NULL;
+}
+
+/* Vocabulary id of the word text[0, n) (any case), or -1. */
+static int32_t s_word_vid(wt_issues_ctx_t *ctx, const char *text, size_t n)
+{
+    char low[WT_IX_MAX_WORD];
+    if (n == 0 || n >= WT_IX_MAX_WORD) return -1;
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) {
+        low[i] = s_lower(text[i]);
+        h ^= (uint8_t)low[i];
+        h *= 16777619u;
     }
+    low[n] = 0;
+    ix_cache_t *c = NULL;
+    if (n <= CACHE_WORD) {
+        size_t slot = h & (CACHE_CAP - 1);
+        for (;;) {
+            c = &ctx->cache[slot];
+            if (!c->len) break;
+            if (c->key == h && c->len == n && memcmp(c->w, low, n) == 0) return c->vid;
+            slot = (slot + 1) & (CACHE_CAP - 1);
+        }
+    }
+    char stem[WT_IX_MAX_WORD];
+    size_t sl = s_stem(ctx->stemmer, low, n, stem, sizeof stem);
+    int32_t vid = s_vocab_find(ctx->db, stem, sl);
+    if (c) {
+        if (ctx->cache_used * 4 >= CACHE_CAP * 3) {
+            memset(ctx->cache, 0, CACHE_CAP * sizeof *ctx->cache);
+            ctx->cache_used = 0;
+            size_t slot = h & (CACHE_CAP - 1);
+            c = &ctx->cache[slot];
+        }
+        c->key = h;
+        c->vid = vid;
+        c->len = (uint8_t)n;
+        memcpy(c->w, low, n);
+        ctx->cache_used++;
+    }
+    return vid;
+}
+
+/* Units: word tokens, split at hyphens; possessives are skipped; any other
+   token (punctuation, quotes, dashes) and a sentence start break phrases. */
+static size_t s_units(wt_issues_ctx_t *ctx, const wt_doc_t *doc)
+{
+    size_t n = 0;
+    uint8_t brk = 1;
+    uint32_t last_sent = UINT32_MAX;
+    for (size_t i = 0; i < doc->ntoks; i++) {
+        const wt_token_t *t = &doc->toks[i];
+        if (t->kind == WT_TOK_POSS) continue;
+        if (t->kind != WT_TOK_WORD && t->kind != WT_TOK_NUMBER) {
+            brk = 1;
+            continue;
+        }
+        if (t->sent != last_sent) brk = 1, last_sent = t->sent;
+        const char *s = doc->text + t->start;
+        uint32_t len = t->end - t->start;
+        uint32_t a = 0;
+        while (a <= len) {
+            uint32_t b = a;
+            if (t->flags & WT_TF_HYPHEN)
+                while (b < len && s[b] != '-')
+                    b++;
+            else
+                b = len;
+            if (b > a) {
+                wt_grow(&ctx->units, &ctx->units_cap, n + 1, sizeof *ctx->units);
+                ix_unit_t *u = &ctx->units[n++];
+                u->vid = s_word_vid(ctx, s + a, b - a);
+                u->start = t->start + a;
+                u->end = t->start + b;
+                u->sent = t->sent;
+                u->para = t->para;
+                u->brk = brk;
+                brk = 0;
+            }
+            a = b + 1;
+        }
+    }
+    return n;
+}
+
+static bool s_cons_ok(const wt_doc_t *doc, const struct ix_phrase *ph, const ix_unit_t *u)
+{
+    for (int k = 0; k < ph->nwords; k++) {
+        const char *c = ph->cons[k];
+        if (!c) continue;
+        size_t n = strlen(c + 1);
+        if (u[k].end - u[k].start != n) return false;
+        const char *s = doc->text + u[k].start;
+        if (c[0] == '^') {
+            if (memcmp(s, c + 1, n) != 0) return false;
+        } else {
+            for (size_t i = 0; i < n; i++)
+                if (s_lower(s[i]) != c[1 + i]) return false;
+        }
+    }
+    return true;
+}
+
+static void s_add_hit(wt_issues_ctx_t *ctx, uint32_t pid, const ix_unit_t *first,
+                      const ix_unit_t *last, uint32_t title_end, uint32_t lead_para, bool all_title)
+{
+    wt_grow(&ctx->hits, &ctx->hits_cap, ctx->nhits + 1, sizeof *ctx->hits);
+    ix_hit_t *h = &ctx->hits[ctx->nhits++];
+    h->phrase = pid;
+    h->start = first->start;
+    h->end = last->end;
+    h->sent = first->sent;
+    h->para = first->para;
+    h->dead = 0;
+    if (all_title || h->start < title_end)
+        h->zone = 2;
+    else if (first->para == lead_para)
+        h->zone = 1;
+    else
+        h->zone = 0;
+}
+
+/* One pass: leftmost-longest matches. At the matched node an ignore phrase
+   wins; otherwise every phrase there (one per issue) gets a hit. */
+static void s_match(wt_issues_ctx_t *ctx, const wt_doc_t *doc, size_t nunits, uint32_t title_end,
+                    uint32_t lead_para, bool all_title)
+{
+    const wt_issuedb_t *db = ctx->db;
+    const ix_unit_t *u = ctx->units;
+    size_t i = 0;
+    while (i < nunits) {
+        if (u[i].vid < 0) {
+            i++;
+            continue;
+        }
+        uint32_t node = 0, best = 0;
+        size_t best_len = 0;
+        for (size_t j = i; j < nunits && j - i < WT_IX_MAX_WORDS; j++) {
+            if (u[j].vid < 0 || (j > i && u[j].brk)) break;
+            node = s_child(db, node, (uint32_t)u[j].vid);
+            if (!node) break;
+            const struct ix_node *nd = &db->nodes[node];
+            for (uint32_t k = 0; k < nd->term_count; k++) {
+                uint32_t pid = db->terms[nd->term_first + k];
+                if (s_cons_ok(doc, &db->phrases[pid], u + i)) {
+                    best = node;
+                    best_len = j - i + 1;
+                    break;
+                }
+            }
+        }
+        if (!best) {
+            i++;
+            continue;
+        }
+        const struct ix_node *nd = &db->nodes[best];
+        const ix_unit_t *last = &u[i + best_len - 1];
+        for (uint32_t k = 0; k < nd->term_count; k++) {
+            uint32_t pid = db->terms[nd->term_first + k];
+            const struct ix_phrase *ph = &db->phrases[pid];
+            if (!s_cons_ok(doc, ph, u + i)) continue;
+            if (ph->kind == WT_IX_IGNORE_SPAN) break;
+            if (ph->kind != WT_IX_PHRASE) {
+                s_add_hit(ctx, pid, u + i, last, title_end, lead_para, all_title);
+                break;
+            }
+            s_add_hit(ctx, pid, u + i, last, title_end, lead_para, all_title);
+        }
+        i += best_len;
+    }
+}
+
+/* Apply sentence and document ignores to the hits from first on. */
+static void s_cancel(wt_issues_ctx_t *ctx, size_t first)
+{
+    const wt_issuedb_t *db = ctx->db;
+    for (size_t i = first; i < ctx->nhits; i++) {
+        const struct ix_phrase *ig = &db->phrases[ctx->hits[i].phrase];
+        if (ig->kind != WT_IX_IGNORE_SENT && ig->kind != WT_IX_IGNORE_DOC) continue;
+        for (size_t k = first; k < ctx->nhits; k++) {
+            ix_hit_t *h = &ctx->hits[k];
+            const struct ix_phrase *ph = &db->phrases[h->phrase];
+            if (ph->kind != WT_IX_PHRASE) continue;
+            if (ig->kind == WT_IX_IGNORE_SENT && h->sent != ctx->hits[i].sent) continue;
+            if (ig->group >= 0 && db->issues[ph->issue].group != ig->group) continue;
+            h->dead = 1;
+        }
+    }
+}
+
+static int s_cmp_order(const void *a, const void *b, void *arg)
+{
+    const ix_acc_t *acc = arg;
+    double x = acc[*(const uint32_t *)a].score, y = acc[*(const uint32_t *)b].score;
+    if (x != y) return x > y ? -1 : 1;
+    return *(const uint32_t *)a < *(const uint32_t *)b ? -1 : 1;
+}
+
+/* Distinct countries with enough mentions among the actors already tagged. */
+static int s_acting_countries(const wt_result_t *res, int min_mentions)
+{
+    char seen[64][4];
+    int n = 0;
+    for (size_t i = 0; i < res->actor_count && n < 64; i++) {
+        const wt_actor_t *a = &res->actors[i];
+        if (a->type != WT_ACTOR_COUNTRY || !a->country[0]) continue;
+        if ((int)a->mention_count < min_mentions) continue;
+        bool dup = false;
+        for (int k = 0; k < n; k++)
+            dup |= memcmp(seen[k], a->country, 4) == 0;
+        if (!dup) memcpy(seen[n++], a->country, 4);
+    }
+    return n;
 }
 
 void wt_issues_tag(wt_issues_ctx_t *ctx, const wt_input_t *in, wt_result_t *res)
 {
-    (void)ctx, (void)in, (void)res;
-}
+    const wt_issuedb_t *db = ctx->db;
+    const wt_doc_t *doc = in->doc;
+    const wt_ix_scoring_t *sc = &db->scoring;
+    if (!db->nphrases || !doc) return;
+    ctx->nhits = 0;
 
-uint64_t wt_issuedb_hash(const wt_issuedb_t *db)
-{
-    (void)db;
-    return 0;
+    /* the lead: the first paragraph after the headline */
+    uint32_t lead_para = UINT32_MAX;
+    for (size_t i = 0; i < doc->ntoks; i++)
+        if (doc->toks[i].start >= in->title_end) {
+            lead_para = doc->toks[i].para;
+            break;
+        }
+    size_t nunits = s_units(ctx, doc);
+    s_match(ctx, doc, nunits, in->title_end, lead_para, false);
+    s_cancel(ctx, 0);
+    size_t text_hits = ctx->nhits;
+
+    /* a title given apart from the text scores like a headline (no mentions) */
+    const char *title = res->item.title;
+    if (title && *title && in->title_end == 0) {
+        size_t tl = strnlen(title, 1024);
+        if (wt_utf8_valid(title, tl)) {
+            wt_doc_analyze(&ctx->title_doc, title, tl);
+            size_t nu = s_units(ctx, &ctx->title_doc);
+            s_match(ctx, &ctx->title_doc, nu, 0, UINT32_MAX, true);
+            s_cancel(ctx, text_hits);
+        }
+    }
+
+    /* score (ctx->acc is all zero between items; ctx->order lists the issues touched) */
+    size_t norder = 0;
+    for (size_t i = 0; i < ctx->nhits; i++) {
+        ix_hit_t *h = &ctx->hits[i];
+        const struct ix_phrase *ph = &db->phrases[h->phrase];
+        if (h->dead || ph->kind != WT_IX_PHRASE) continue;
+        ix_acc_t *a = &ctx->acc[ph->issue];
+        double zone = h->zone == 2 ? sc->title : h->zone == 1 ? sc->lead : sc->body;
+        double c = ph->weight * db->issues[ph->issue].weight * zone;
+        if (ctx->phrase_seen[h->phrase]++) c *= sc->repeat;
+        a->score += c;
+        if (!a->seen) {
+            a->seen = 1;
+            a->first_hit = (uint32_t)i;
+            a->last_para = UINT32_MAX;
+            ctx->order[norder++] = ph->issue;
+        }
+        if (i < text_hits && h->para != a->last_para) a->paras++, a->last_para = h->para;
+    }
+    for (size_t i = 0; i < ctx->nhits; i++)
+        ctx->phrase_seen[ctx->hits[i].phrase] = 0;
+
+    if (db->countries_issue >= 0 && sc->countries > 0) {
+        int n = s_acting_countries(res, sc->country_mentions);
+        if (n >= 2) {
+            ix_acc_t *a = &ctx->acc[db->countries_issue];
+            a->score += sc->countries * (n - 1);
+            if (!a->seen) {
+                a->seen = 1;
+                a->first_hit = UINT32_MAX;
+                ctx->order[norder++] = (uint32_t)db->countries_issue;
+            }
+        }
+    }
+
+    for (int t = 0; t < 21; t++)
+        ctx->topic_score[t] = 0;
+    double best_topic = 0;
+    for (size_t k = 0; k < norder; k++) {
+        uint32_t i = ctx->order[k];
+        ix_acc_t *a = &ctx->acc[i];
+        int p = (int)a->paras;
+        if (p > sc->spread_max) p = sc->spread_max;
+        if (p > 1) a->score *= 1.0 + sc->spread * (p - 1);
+        double *ts = &ctx->topic_score[db->issues[i].topic];
+        *ts += a->score;
+        if (*ts > best_topic) best_topic = *ts;
+    }
+    qsort_r(ctx->order, norder, sizeof *ctx->order, s_cmp_order, ctx->acc);
+
+    int reported = 0;
+    for (size_t k = 0; k < norder && reported < db->max; k++) {
+        uint32_t i = ctx->order[k];
+        const ix_acc_t *a = &ctx->acc[i];
+        const struct ix_issue *is = &db->issues[i];
+        double ts = ctx->topic_score[is->topic];
+        if (ts < db->threshold || ts < sc->relative * best_topic) continue;
+        if (a->score < sc->member * db->threshold) continue;
+        wt_issue_t *out = wt_result_add_issue(res);
+        out->id = wt_strdup(is->id);
+        out->label = wt_strdup(is->label);
+        out->topic = wt_strdup(wt_topics[is->topic]);
+        out->score = round(a->score * 1000.0) / 1000.0;
+        if (a->first_hit != UINT32_MAX)
+            for (size_t h = a->first_hit; h < text_hits; h++) {
+                const ix_hit_t *hit = &ctx->hits[h];
+                const struct ix_phrase *ph = &db->phrases[hit->phrase];
+                if (hit->dead || ph->kind != WT_IX_PHRASE || ph->issue != i) continue;
+                wt_issue_add_mention(out, hit->start, hit->end);
+            }
+        reported++;
+    }
+    for (size_t k = 0; k < norder; k++)
+        ctx->acc[ctx->order[k]] = (ix_acc_t){0};
 }

@@ -1,0 +1,147 @@
+/*  issues_int.h: what the issues stage's files share (issues.c: the
+    compiled taxonomy, the matcher and the scorer; issues_yaml.c: the YAML
+    taxonomy loader; issuecoding.c: the PETRARCH issue-file reader).
+
+    A taxonomy is a list of fine issues, each under one CAP major topic, and
+    a list of phrases. A phrase is a sequence of words; each word is matched
+    through its Snowball stem (so "sanction", "sanctions", "sanctioned" are
+    one word) unless it carries a constraint: "=word" must equal the token
+    ignoring ASCII case, "^Word" must equal it exactly (acronyms: ^WHO).
+    A phrase either credits an issue or is an ignore phrase: a span ignore
+    consumes its words (so "climate of fear" never reads as "climate"); a
+    sentence or document ignore cancels the hits of its group in that
+    sentence or in the whole item (PETRARCH's ~ and ~~).
+*/
+#ifndef WT_ISSUES_INT_H
+#define WT_ISSUES_INT_H
+
+#include "stages.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define WT_IX_MAX_WORDS 8    /* words in one phrase */
+#define WT_IX_MAX_WORD  64   /* bytes in one word */
+#define WT_IX_MAX_FORMS 64   /* forms one PETRARCH line may expand to */
+#define WT_IX_MAX_LINE  4096 /* bytes in one PETRARCH line */
+
+typedef enum {
+    WT_IX_PHRASE = 0,  /* credits its issue */
+    WT_IX_IGNORE_SPAN, /* consumes its words: overlapped phrases do not count */
+    WT_IX_IGNORE_SENT, /* cancels hits of its group in the same sentence */
+    WT_IX_IGNORE_DOC   /* cancels hits of its group in the whole item */
+} wt_ix_kind_t;
+
+/* Scoring parameters (the `scoring:` map of the taxonomy; docs/ISSUES.md). */
+typedef struct {
+    double title;           /* factor for a hit in the headline */
+    double lead;            /* factor for a hit in the first body paragraph */
+    double body;            /* factor for any other hit */
+    double repeat;          /* factor for the 2nd and later hit of the same phrase */
+    double spread;          /* bonus per extra paragraph with a hit (x (1 + spread*(p-1))) */
+    int spread_max;         /* paragraphs counted for the bonus */
+    double member;          /* an issue in a passing topic is reported from member*threshold */
+    double relative;        /* a topic scoring below relative * best topic is dropped */
+    double countries;       /* score per acting country beyond the first (0: off) */
+    int country_mentions;   /* mentions a country needs to count as acting */
+    double petrarch_weight; /* weight of every PETRARCH phrase */
+} wt_ix_scoring_t;
+
+/* The compiled taxonomy (read-only once built; shared by threads). */
+struct wt_issuedb {
+    struct ix_issue *issues;
+    size_t nissues, issues_cap;
+    struct ix_phrase *phrases;
+    size_t nphrases, phrases_cap;
+    /* vocabulary: stem -> id */
+    char **vocab;
+    size_t nvocab, vocab_cap;
+    uint32_t *vocab_tab; /* open addressing: id + 1, 0 empty */
+    size_t vocab_tab_cap;
+    /* trie over vocabulary ids */
+    struct ix_node *nodes;
+    size_t nnodes, nodes_cap;
+    uint64_t *edge_keys; /* (node << 32 | vid) + 1, 0 empty */
+    uint32_t *edge_vals;
+    size_t edge_cap, nedges;
+    uint32_t *terms; /* phrase ids grouped by terminal node */
+    wt_ix_scoring_t scoring;
+    double threshold;
+    int max;
+    int countries_issue; /* issue credited for several acting countries, or -1 */
+    int ngroups;         /* group ids handed out */
+    size_t warnings;
+    uint64_t hash;
+    struct sb_stemmer *stemmer; /* load time only */
+};
+
+struct ix_issue {
+    char *id, *label;
+    int topic; /* index in wt_topics */
+    double weight;
+    int group;
+};
+
+struct ix_phrase {
+    uint32_t issue; /* for WT_IX_PHRASE */
+    float weight;
+    uint8_t kind; /* wt_ix_kind_t */
+    uint8_t nwords;
+    int32_t group;               /* for sentence/document ignores: the group cancelled, -1 all */
+    uint32_t node;               /* terminal trie node */
+    char *cons[WT_IX_MAX_WORDS]; /* per word: NULL, "=word" or "^Word" */
+};
+
+struct ix_node {
+    uint32_t term_first, term_count;
+};
+
+/* Builder calls (issues.c). An empty db with default scoring. */
+wt_issuedb_t *wt_ixdb_empty(void);
+/* Add an issue; returns its index, or -EEXIST when the id is taken, -EINVAL
+   when id or topic is bad. label may be NULL (the id is used). */
+int wt_ixdb_add_issue(wt_issuedb_t *db, const char *id, const char *label, const char *topic,
+                      double weight);
+/* Index of an issue by id or -1. */
+int wt_ixdb_find_issue(const wt_issuedb_t *db, const char *id);
+/* Add a phrase (words separated by blanks, optional = or ^ prefix per
+   word, hyphens split words) of the given kind. For WT_IX_PHRASE issue is
+   the issue index; for sentence/document ignores group is the group (-1:
+   all). 0, or -EINVAL with a reason in err. */
+int wt_ixdb_add_phrase(wt_issuedb_t *db, int issue, const char *phrase, double weight,
+                       wt_ix_kind_t kind, int group, char *err, size_t errlen);
+/* Build the trie; after this the db is read-only. */
+void wt_ixdb_compile(wt_issuedb_t *db);
+
+/* YAML taxonomy (issues_yaml.c). Fills db from the file at path; the
+   PETRARCH topic map (category or code -> CAP topic id) is returned in
+   *map as a NULL-terminated array of key, value pairs (caller frees with
+   wt_ix_map_free). 0 or WT_ECONFIG with "FILE:LINE:COL: reason" in err. */
+int wt_ix_yaml_load(wt_issuedb_t *db, const char *path, char ***map, char *err, size_t errlen);
+void wt_ix_map_free(char ***map);
+
+/* PETRARCH issue file (issuecoding.c). */
+typedef struct {
+    const char *category; /* the <ISSUE CATEGORY="..."> section, "" outside one */
+    const char *code;     /* the [CODE], NULL for an ignore line */
+    const char *phrase;   /* one expanded form, lower-case, words separated by one blank */
+    int ignore;           /* 0, 1 for ~ (sentence), 2 for ~~ (story) */
+    int line;
+} wt_issuecoding_entry_t;
+typedef int (*wt_issuecoding_fn)(const wt_issuecoding_entry_t *e, void *ud);
+
+/* Parse a PETRARCH issue file held in buf[0, len) (any bytes): calls fn for
+   every expanded form of every entry, in file order. Defective lines
+   (no code, unterminated bracket, too long, too many forms) are skipped and
+   counted in *warnings. Returns 0, or the first non-zero value fn returns. */
+int wt_issuecoding_parse(const char *buf, size_t len, wt_issuecoding_fn fn, void *ud,
+                         size_t *warnings);
+
+/* Load the PETRARCH file at path into db: every code becomes an issue
+   "phx_<code>" whose topic is map[code] or else map[category]; unmapped
+   entries are skipped (counted in db->warnings). 0 or a negative code with
+   a reason in err. */
+int wt_issuecoding_load(wt_issuedb_t *db, const char *path, char *const *map, char *err,
+                        size_t errlen);
+
+#endif
