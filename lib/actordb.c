@@ -141,6 +141,9 @@ static int s_case_of(const char *s, size_t n)
             letters++, lower++;
     }
     unsigned char c0 = (unsigned char)s[0];
+    /* an upper-case letter after a lower-case one: "LeT", "McDonald" */
+    for (size_t i = 1; i < n; i++)
+        if (s[i] >= 'A' && s[i] <= 'Z' && s[i - 1] >= 'a' && s[i - 1] <= 'z') return WT_AC_EXACT;
     if (letters >= 2 && lower == 0) return WT_AC_UPPER;
     if (c0 >= 'a' && c0 <= 'z') return WT_AC_ANY;
     if ((c0 >= 'A' && c0 <= 'Z') || c0 >= 0x80) return WT_AC_CAP;
@@ -166,10 +169,15 @@ static int s_add_phrase(wt_actordb_t *db, wt_doc_t *doc, const char *phrase, uin
         nt++;
     }
     if (nt == 0) return -1;
+    uint32_t exact = 0;
+    for (int k = 0; k < nt; k++)
+        if (((cases >> (2 * k)) & 3) == WT_AC_EXACT)
+            exact = wt_adb_exact_hash(phrase, doc->toks, 0, doc->ntoks);
     /* the same target and form already here: nothing to add */
     for (uint32_t p = db->node_pay[node]; p != WT_A_NONE; p = db->pays[p].next) {
         const wt_apayload_t *q = &db->pays[p];
-        if (q->target == target && q->form == form && q->cases == cases) return 0;
+        if (q->target == target && q->form == form && q->cases == cases && q->exact == exact)
+            return 0;
         if (petrarch && !q->petrarch) return 0; /* our own dictionaries win over PETRARCH phrases */
     }
     wt_grow(&db->pays, &db->cap_pays, db->npays + 1, sizeof *db->pays);
@@ -180,6 +188,7 @@ static int s_add_phrase(wt_actordb_t *db, wt_doc_t *doc, const char *phrase, uin
     pl->ntok = (uint8_t)nt;
     pl->cases = cases;
     pl->petrarch = petrarch;
+    pl->exact = exact;
     /* append at the end so that file order decides among equals */
     pl->next = WT_A_NONE;
     uint32_t *pp = &db->node_pay[node];
@@ -802,6 +811,7 @@ void wt_actordb_destroy(wt_actordb_t **self_p)
     free(db->edges);
     wt_hmap_free(&db->surnames);
     wt_hmap_free(&db->isos);
+    wt_hmap_free(&db->firsts);
     if (db->petrarch) {
         wt_petrarch_dict_t *pd = db->petrarch;
         wt_petrarch_dict_destroy(&pd);
@@ -820,9 +830,33 @@ wt_actordb_t *wt_actordb_new(const wt_config_t *cfg, char *err, size_t errlen)
     for (int i = 0; i < cfg->actors_petrarch.count; i++)
         pet[np++] = own[no++] = wt_config_path(cfg, cfg->actors_petrarch.items[i]);
     wt_actordb_t *db = wt_actordb_load(yaml, ny, pet, np, err, errlen);
+    if (db) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/names/first-names.txt", wt_config_data_dir());
+        wt_actordb_load_first_names(db, path);
+    }
     for (int i = 0; i < no; i++)
         free(own[i]);
     return db;
+}
+
+int wt_actordb_load_first_names(wt_actordb_t *db, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) return 0;
+    char line[256];
+    int n = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (line[0] == '#' || line[0] == 0 || line[1] != ' ') continue;
+        char *w = line + 2;
+        size_t l = strcspn(w, " \t\r\n");
+        if (l == 0) continue;
+        wt_hmap_put(&db->firsts, wt_text_hash(w, l), 1);
+        n++;
+    }
+    fclose(f);
+    db->hash = s_file_hash(path, db->hash);
+    return n;
 }
 
 uint64_t wt_actordb_hash(const wt_actordb_t *db)

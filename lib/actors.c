@@ -37,7 +37,8 @@ enum {
     MF_APPOS = 1 << 6,   /* an appositive with a title follows */
     MF_ACRO = 1 << 7,    /* an acronym defined in brackets after mention `link` */
     MF_ALLCAP = 1 << 8,  /* a single all-capitals token */
-    MF_GLUED = 1 << 9    /* taken out of a glued token ("MrXi", "Xisaid") */
+    MF_GLUED = 1 << 9,   /* taken out of a glued token ("MrXi", "Xisaid") */
+    MF_THE = 1 << 10     /* an article before it */
 };
 
 typedef struct {
@@ -117,6 +118,7 @@ static void s_map_reset(wt_hmap_t *m, size_t want)
 static inline bool s_case_ok(const wt_token_t *t, int rule)
 {
     if (rule == WT_AC_ANY) return true;
+    if (rule == WT_AC_EXACT) return true; /* checked on the whole phrase */
     if (rule == WT_AC_UPPER)
         return (t->flags & WT_TF_ALLCAP) || (t->flags & (WT_TF_ABBREV | WT_TF_INITIAL));
     return (t->flags & (WT_TF_CAP | WT_TF_ALLCAP)) != 0;
@@ -143,6 +145,8 @@ static const wt_apayload_t *s_match(const wt_actors_ctx_t *ctx, uint32_t i, uint
             bool ok = true;
             for (uint32_t k = 0; k < pl->ntok && ok; k++)
                 ok = s_case_ok(&doc->toks[i + k], (int)((pl->cases >> (2 * k)) & 3));
+            if (ok && pl->exact)
+                ok = wt_adb_exact_hash(ctx->text, doc->toks, i, j + 1) == pl->exact;
             if (ok) {
                 best = pl;
                 *len = j - i + 1;
@@ -202,29 +206,60 @@ typedef struct {
     bool stopped_by_agent;
 } s_run_t;
 
+/* True when the agent phrase at j is part of an organisation name
+   ("Supreme Court", "National Police Service"): it holds or is followed by
+   an organisation head word. */
+static bool s_agent_in_org(const wt_actors_ctx_t *ctx, uint32_t j)
+{
+    const wt_doc_t *doc = ctx->doc;
+    for (uint32_t k = j; k < doc->ntoks && k < j + 4 && s_name_tok(ctx, k); k++)
+        if (wt_names_class(doc->toks[k].hash) & WT_W_ORGHEAD) return true;
+    return false;
+}
+
+/* A dictionary name (not an agent) starts at token j. */
+static bool s_starts_name(const wt_actors_ctx_t *ctx, uint32_t j)
+{
+    uint32_t len;
+    const wt_apayload_t *p = s_match(ctx, j, &len, -1);
+    return p && p->form != WT_AF_AGENT;
+}
+
 /* The capitalised run starting at i (a name token). */
 static void s_caprun(const wt_actors_ctx_t *ctx, uint32_t i, s_run_t *r)
 {
     const wt_doc_t *doc = ctx->doc;
+    const wt_actordb_t *db = ctx->db;
     memset(r, 0, sizeof *r);
     r->org_head = -1;
     r->cent = WT_A_NONE;
     uint32_t j = i;
-    bool head_seen = false;
+    bool head_seen = false, after_conn = false;
     while (j < doc->ntoks && j - i < 12) {
         const wt_token_t *t = &doc->toks[j];
         if (j > i && (t->flags & WT_TF_SENT_START)) break;
         if (s_name_tok(ctx, j)) {
             unsigned cls = wt_names_class(t->hash);
             if (j > i && (cls & WT_W_HONORIFIC)) break;
-            if (j > i && s_starts_agent(ctx, j)) {
+            if (j > i && s_starts_agent(ctx, j) && !s_agent_in_org(ctx, j)) {
                 r->stopped_by_agent = true;
                 break;
             }
+            /* "Bank of San Francisco Mary Daly": a first name after the
+               place part of an organisation name starts a person */
+            if (after_conn && j > i + 1 && j + 1 < doc->ntoks && s_name_tok(ctx, j + 1) &&
+                wt_hmap_get(&db->firsts, t->hash) != WT_A_NONE && !(cls & WT_W_ORGHEAD))
+                break;
+            /* a known person's name inside a run starts a new name */
+            if (j > i && !head_seen && s_starts_name(ctx, j)) {
+                uint32_t len;
+                const wt_apayload_t *p = s_match(ctx, j, &len, -1);
+                if (p && db->ents[p->target].type == WT_ACTOR_PERSON) break;
+            }
             if (cls & WT_W_ORGHEAD) r->org_head = (int32_t)j, head_seen = true;
-            if (cls & WT_W_PLACEHEAD) r->place = true, head_seen = true;
-            if (cls & WT_W_THINGHEAD) r->thing = true, head_seen = true;
-            if (cls & WT_W_POLITY) r->polity = true, head_seen = true;
+            if (cls & WT_W_PLACEHEAD) r->place = true;
+            if (cls & WT_W_THINGHEAD) r->thing = true;
+            if (cls & WT_W_POLITY) r->polity = true;
             if (t->flags & WT_TF_ALLCAP) r->allcap++;
             if (r->cent == WT_A_NONE) {
                 uint32_t l;
@@ -236,25 +271,23 @@ static void s_caprun(const wt_actors_ctx_t *ctx, uint32_t i, s_run_t *r)
         }
         /* connectors and particles between name words */
         if (t->kind == WT_TOK_WORD && j > i && j + 1 < doc->ntoks && s_name_tok(ctx, j + 1) &&
-            !(doc->toks[j + 1].flags & WT_TF_SENT_START)) {
+            !(doc->toks[j + 1].flags & WT_TF_SENT_START) && (t->flags & WT_TF_LOWER)) {
             unsigned cls = wt_names_class(t->hash);
-            if ((cls & WT_W_PARTICLE) && (t->flags & WT_TF_LOWER)) {
+            if (cls & WT_W_PARTICLE) {
                 j++;
                 continue;
             }
-            if ((cls & WT_W_CONNECT) && head_seen) {
-                /* "of the": one more connector */
-                j++;
-                continue;
-            }
-            if ((cls & WT_W_ARTICLE) && head_seen) {
+            bool and = t->hash == wt_text_hash("and", 3) || t->hash == wt_text_hash("&", 1);
+            if ((cls & WT_W_CONNECT) && head_seen && !(and&&s_starts_name(ctx, j + 1))) {
+                after_conn = true;
                 j++;
                 continue;
             }
         }
-        if ((t->kind == WT_TOK_WORD) && j > i && head_seen && j + 2 < doc->ntoks &&
-            (wt_names_class(t->hash) & WT_W_CONNECT) &&
+        if (t->kind == WT_TOK_WORD && j > i && head_seen && j + 2 < doc->ntoks &&
+            (t->flags & WT_TF_LOWER) && (wt_names_class(t->hash) & WT_W_CONNECT) &&
             (wt_names_class(doc->toks[j + 1].hash) & WT_W_ARTICLE) && s_name_tok(ctx, j + 2)) {
+            after_conn = true;
             j += 2;
             continue;
         }
@@ -369,7 +402,7 @@ static uint32_t s_after_name(wt_actors_ctx_t *ctx, size_t mi, uint32_t j)
 
 /* Title-case or all-capitals line (headline). */
 static void s_sentence_kind(const wt_actors_ctx_t *ctx, const wt_sentence_t *s, bool *head,
-                            bool *shout)
+                            bool *shout, int *nwords, bool *has_stop)
 {
     int words = 0, caps = 0, allcap = 0;
     for (uint32_t i = s->tok_first; i < s->tok_end; i++) {
@@ -387,6 +420,8 @@ static void s_sentence_kind(const wt_actors_ctx_t *ctx, const wt_sentence_t *s, 
         stop = (ctx->doc->toks[i - 1].flags & WT_TF_STOP) != 0;
     *shout = words >= 3 && allcap * 10 >= words * 6;
     *head = (!stop && words >= 4 && caps * 10 >= words * 8) || (words >= 6 && caps == words);
+    *nwords = words;
+    *has_stop = stop;
 }
 
 /* ---------------------------------------------------------------- pass 1 */
@@ -397,14 +432,16 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
     const wt_actordb_t *db = ctx->db;
     s_np_t np;
     s_np_reset(&np);
-    bool head = false, shout = false;
+    bool head = false, shout = false, sstop = false;
+    int swords = 0;
     uint32_t sent = UINT32_MAX;
     for (uint32_t i = 0; i < doc->ntoks; i++) {
         const wt_token_t *t = &doc->toks[i];
         if (t->sent != sent) {
             sent = t->sent;
             s_np_reset(&np);
-            if (sent < doc->nsents) s_sentence_kind(ctx, &doc->sents[sent], &head, &shout);
+            if (sent < doc->nsents)
+                s_sentence_kind(ctx, &doc->sents[sent], &head, &shout, &swords, &sstop);
             if (in->title_end && t->start < in->title_end) head = true;
         }
         if (t->kind == WT_TOK_POSS) continue; /* "China's foreign minister": keep the country */
@@ -422,6 +459,11 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
             locprep = (wt_names_class(doc->toks[q].hash) & WT_W_LOCPREP) &&
                       (doc->toks[q].flags & WT_TF_LOWER);
         }
+        if (p && p->form == WT_AF_AGENT && (t->flags & WT_TF_CAP) && s_agent_in_org(ctx, i)) {
+            s_run_t r;
+            s_caprun(ctx, i, &r);
+            if (r.words >= 2 && r.org_head >= 0) p = NULL; /* "Court of Appeal" */
+        }
         if (p && p->form == WT_AF_AGENT) {
             if (np.agent == WT_A_NONE || np.agent_t0 + 1 != i) {
                 np.agent = p->target;
@@ -430,18 +472,28 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
                 np.agent = p->target; /* "Foreign Minister" after "Vice" etc. */
             }
             i += len - 1;
-            /* "President of Israel" */
-            if (i + 2 < doc->ntoks && doc->toks[i + 1].hash == wt_text_hash("of", 2)) {
+            /* "President of Israel"; "ambassador to Mexico" keeps the sender */
+            bool of = i + 2 < doc->ntoks && doc->toks[i + 1].hash == wt_text_hash("of", 2);
+            bool to = i + 2 < doc->ntoks && (doc->toks[i + 1].hash == wt_text_hash("to", 2) ||
+                                             doc->toks[i + 1].hash == wt_text_hash("in", 2));
+            if (of || to) {
                 uint32_t l2;
                 uint32_t ce = s_country_at(ctx, i + 2, &l2);
                 if (ce != WT_A_NONE) {
                     s_mention_t *m = s_emit(ctx, i + 2, i + 2 + l2, UT_KNOWN);
                     m->ent = ce;
                     m->form = WT_AF_NAME;
-                    np.cent = ce;
+                    if (of) np.cent = ce;
                     i += 1 + l2;
                 }
             }
+            continue;
+        }
+        if (p && db->ents[p->target].type == WT_ACTOR_COUNTRY && p->form != WT_AF_AGENT &&
+            i + len < doc->ntoks && (doc->toks[i + len].flags & WT_TF_CAP) &&
+            (wt_names_class(doc->toks[i + len].hash) & WT_W_PLACEHEAD)) {
+            i += len; /* "Korean Peninsula", "South China Sea" */
+            s_np_reset(&np);
             continue;
         }
         if (p) {
@@ -571,8 +623,9 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
                 m->agent_t0 = np.agent_t0;
                 m->mod0 = np.mod0;
             }
-            if (locprep && !np.hon && np.agent == WT_A_NONE) m->flags |= MF_LOCPREP;
-            if (head) m->flags |= MF_HEAD;
+            if (locprep && !np.hon && np.agent == WT_A_NONE && ut != UT_ORG) m->flags |= MF_LOCPREP;
+            if (head || (!sstop && swords <= r.words + 1)) m->flags |= MF_HEAD;
+            if (i > 0 && (wt_names_class(doc->toks[i - 1].hash) & WT_W_ARTICLE)) m->flags |= MF_THE;
             if (s_pos_cap(ctx, i)) m->flags |= MF_SSTART;
             if (ut == UT_SINGLE && (t->flags & WT_TF_ALLCAP)) m->flags |= MF_ALLCAP;
             /* glued speech verb: "Xisaid" */
@@ -788,7 +841,7 @@ static void s_resolve(wt_actors_ctx_t *ctx)
                 (!(m->flags & MF_SSTART) || (m->flags & (MF_HON | MF_AGENT | MF_SAID))))
                 ai = s_ent_actor(ctx, e);
         }
-        if (ai == WT_A_NONE && !(m->flags & MF_GLUED) && !(m->flags & MF_HEAD) &&
+        if (ai == WT_A_NONE && !(m->flags & (MF_GLUED | MF_HEAD | MF_THE)) &&
             ((m->flags & (MF_HON | MF_APPOS)) ||
              ((m->flags & MF_AGENT) && db->agents[m->agent].person) ||
              ((m->flags & MF_SAID) && !(m->flags & MF_LOCPREP)))) {

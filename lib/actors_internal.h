@@ -25,7 +25,7 @@ enum {
 };
 
 /* Case rule of one dictionary token (2 bits each in wt_apayload_t.cases). */
-enum { WT_AC_ANY = 0, WT_AC_CAP = 1, WT_AC_UPPER = 2 };
+enum { WT_AC_ANY = 0, WT_AC_CAP = 1, WT_AC_UPPER = 2, WT_AC_EXACT = 3 };
 
 typedef struct {
     uint32_t target; /* entity index, or agent index for WT_AF_AGENT */
@@ -35,6 +35,7 @@ typedef struct {
     uint8_t ntok;
     uint8_t petrarch; /* from a PETRARCH file (lower priority) */
     uint8_t pad;
+    uint32_t exact; /* WT_AC_EXACT tokens: wt_adb_exact_hash of the phrase as written */
 } wt_apayload_t;
 
 typedef struct {
@@ -91,6 +92,7 @@ struct wt_actordb {
     wt_aedge_t *edges;
     size_t nedges, edge_cap; /* power of two */
     wt_hmap_t isos;          /* hash of ISO3 -> country entity */
+    wt_hmap_t firsts;        /* first names (config/names/first-names.txt) */
     wt_hmap_t surnames;      /* surname hash -> person entity (WT_A_NONE - 1 = ambiguous) */
     size_t warnings;
     uint64_t hash;
@@ -103,6 +105,10 @@ struct wt_actordb {
    NULL and "FILE:LINE: key: reason" in err. */
 wt_actordb_t *wt_actordb_load(const char *const *yaml, int nyaml, const char *const *petrarch,
                               int npetrarch, char *err, size_t errlen);
+
+/* Add the first names of a names file ("m NAME" lines) to db; a missing
+   file is not an error. Returns the number of names read. */
+int wt_actordb_load_first_names(wt_actordb_t *db, const char *path);
 
 /* Child of node for a token hash, or WT_A_NONE. */
 static inline uint32_t wt_adb_child(const wt_actordb_t *db, uint32_t node, uint32_t h)
@@ -117,6 +123,19 @@ static inline uint32_t wt_adb_child(const wt_actordb_t *db, uint32_t node, uint3
         if (e->key == key) return e->child;
         i = (i + 1) & mask;
     }
+}
+
+/* Case-sensitive hash of tokens [t0, t1) of text (one space between). */
+static inline uint32_t wt_adb_exact_hash(const char *text, const wt_token_t *toks, size_t t0,
+                                         size_t t1)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = t0; i < t1; i++) {
+        for (uint32_t b = toks[i].start; b < toks[i].end; b++)
+            h = (h ^ (unsigned char)text[b]) * 16777619u;
+        h = (h ^ ' ') * 16777619u;
+    }
+    return h;
 }
 
 void wt_hmap_init(wt_hmap_t *m, size_t want);
