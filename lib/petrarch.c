@@ -29,7 +29,8 @@ typedef struct {
     const char *phrase; /* borrowed from the entry */
     int kind;
     int line;
-    int file; /* index into names */
+    int file;   /* index into names */
+    long entry; /* actors: index of the record owning the phrase */
 } s_slot_t;
 
 struct wt_petrarch_index {
@@ -69,21 +70,24 @@ static void s_index_grow(struct wt_petrarch_index *ix)
     free(old);
 }
 
-/* Returns the slot already holding (kind, p), or NULL after inserting it. */
-static const s_slot_t *s_index_add(struct wt_petrarch_index *ix, int kind, const char *p, int line,
-                                   int file)
+/* The slot of (kind, p): *fresh tells whether it was just inserted (then
+   it borrows p). The pointer is valid until the next insertion. */
+static s_slot_t *s_index_add(struct wt_petrarch_index *ix, int kind, const char *p, int line,
+                             int file, bool *fresh)
 {
     if ((ix->used + 1) * 2 > ix->cap) s_index_grow(ix);
     uint64_t h = s_hash(kind, p);
     s_slot_t *s = s_index_find(ix, kind, p, h);
-    if (s->phrase) return s;
+    *fresh = !s->phrase;
+    if (!*fresh) return s;
     s->hash = h;
     s->phrase = p;
     s->kind = kind;
     s->line = line;
     s->file = file;
+    s->entry = -1;
     ix->used++;
-    return NULL;
+    return s;
 }
 
 /* ---------------------------------------------------------------------------
@@ -162,8 +166,10 @@ typedef struct {
     s_set_t *sets;
     size_t nsets, cap_sets;
     /* actors: the open record (index into d->actors), -1 when none */
-    long cur;
-    int cur_codes_seen; /* codes given to the open record */
+    long cur;           /* -1 none, -2 primary unusable: next synonym opens a record */
+    int cur_codes_seen; /* code groups seen for the open record */
+    bool dup_mode;      /* the open record is an earlier one met again: codes ignored */
+    bool dup_warned;
 } s_parse_t;
 
 static void s_warn(s_parse_t *P, const char *fmt, ...)
@@ -545,42 +551,46 @@ static wt_petrarch_actor_t *s_cur(s_parse_t *P)
 static void s_record_close(s_parse_t *P)
 {
     wt_petrarch_actor_t *a = s_cur(P);
-    if (a && a->ncodes == 0) {
+    if (a && a->ncodes == 0 && !P->dup_mode) {
         int save = P->line;
         P->line = a->line;
         s_warn(P, "actor '%s' has no code", a->phrase);
         P->line = save;
     }
     P->cur = -1;
+    P->dup_mode = false;
 }
 
 /* Add phrase p (owned) to the open record, or open a new record. */
 static void s_actor_phrase(s_parse_t *P, char *p, bool primary)
 {
     struct wt_petrarch_index *ix = P->d->index;
-    const s_slot_t *dup = s_index_add(ix, K_ACTOR, p, P->line, P->file);
-    if (dup) {
-        wt_petrarch_actor_t *a = s_cur(P);
-        bool same = a && dup->file == P->file && dup->line >= a->line;
+    if (!primary && P->cur == -1) {
+        s_warn(P, "synonym '%s' outside an entry; taken as a primary phrase", p);
+        primary = true;
+    }
+    if (!primary && P->cur == -2) primary = true; /* the primary was unusable */
+    bool fresh;
+    s_slot_t *slot = s_index_add(ix, K_ACTOR, p, P->line, P->file, &fresh);
+    if (!fresh) {
+        bool same = P->cur >= 0 && slot->entry == P->cur;
         if (!same)
             s_warn(P, "duplicate actor phrase '%s' (first at %s:%d); skipped", p,
-                   ix->names[dup->file], dup->line);
+                   ix->names[slot->file], slot->line);
         if (P->rep) P->rep->duplicates++;
         free(p);
-        /* A primary phrase already known still closes the open record: its
-           code lines must not fall onto the previous actor. */
         if (primary && !same) {
+            /* An entry met again: later synonyms join the first record, its
+               code lines are ignored. */
             s_record_close(P);
-            P->cur = -2; /* a record whose phrases were all dropped */
+            P->cur = slot->entry;
+            P->dup_mode = true;
+            P->dup_warned = false;
         }
         return;
     }
     wt_petrarch_actor_t *a = s_cur(P);
-    if (!primary && P->cur == -2) {
-        /* synonym of a dropped primary: it becomes the record's primary */
-        primary = true;
-    }
-    if (primary && !(a && a->ncodes == 0 && P->cur_codes_seen == 0)) {
+    if (primary && !(a && !P->dup_mode && a->ncodes == 0 && P->cur_codes_seen == 0)) {
         s_record_close(P);
         wt_petrarch_dict_t *d = P->d;
         wt_grow(&d->actors, &d->cap_actors, d->nactors + 1, sizeof *d->actors);
@@ -588,30 +598,54 @@ static void s_actor_phrase(s_parse_t *P, char *p, bool primary)
         memset(a, 0, sizeof *a);
         a->phrase = p;
         a->line = P->line;
+        slot->entry = (long)d->nactors;
         P->cur = (long)d->nactors++;
         P->cur_codes_seen = 0;
         if (P->rep) P->rep->actors++;
         return;
     }
-    if (!a) {
-        s_warn(P, "synonym '%s' outside an entry; taken as a primary phrase", p);
-        s_actor_phrase(P, p, true);
-        return;
-    }
+    /* a synonym, or a code-less primary that shares the codes to come */
+    slot->entry = P->cur;
     a->synonyms = wt_realloc(a->synonyms, (size_t)(a->nsynonyms + 1) * sizeof *a->synonyms);
     a->synonyms[a->nsynonyms++] = p;
     if (P->rep) P->rep->synonyms++;
+}
+
+/* Code groups for the open record, unless it is dropped or repeated. */
+static void s_actor_codes(s_parse_t *P, const char *s, size_t n)
+{
+    if (P->cur == -2) return; /* the record's phrase was unusable */
+    if (P->dup_mode) {
+        /* Silent when the repeated entry repeats the same codes. */
+        wt_petrarch_actor_t tmp = {0};
+        s_codes(P, &tmp, s, n);
+        if (P->rep) P->rep->codes -= tmp.ncodes;
+        const wt_petrarch_actor_t *a = s_cur(P);
+        bool same = true;
+        for (int i = 0; i < tmp.ncodes; i++) {
+            bool found = false;
+            for (int j = 0; a && j < a->ncodes && !found; j++)
+                found = !strcmp(a->codes[j].code, tmp.codes[i].code) &&
+                        a->codes[j].from == tmp.codes[i].from && a->codes[j].to == tmp.codes[i].to;
+            same = same && found;
+            free(tmp.codes[i].code);
+        }
+        free(tmp.codes);
+        if (!same && !P->dup_warned)
+            s_warn(P, "different codes of a repeated entry ignored (the first entry's apply)");
+        if (!same) P->dup_warned = true;
+        return;
+    }
+    s_codes(P, s_cur(P), s, n);
+    P->cur_codes_seen++;
 }
 
 static void s_actor_line(s_parse_t *P, const char *s, size_t n, bool indented)
 {
     char ex[64];
     if (s[0] == '[') {
-        if (P->cur == -2) return; /* codes of a dropped duplicate record */
-        wt_petrarch_actor_t *a = s_cur(P);
-        if (!indented && a) s_warn(P, "code line not indented; taken as a code line");
-        s_codes(P, a, s, n);
-        P->cur_codes_seen++;
+        if (!indented && P->cur >= 0) s_warn(P, "code line not indented; taken as a code line");
+        s_actor_codes(P, s, n);
         return;
     }
     if (s[0] == '!' && memchr(s, '=', n) && s_set_define(P, s, n)) return;
@@ -654,11 +688,7 @@ static void s_actor_line(s_parse_t *P, const char *s, size_t n, bool indented)
         P->cur = -2;
         return;
     }
-    if (br) {
-        if (P->cur == -2) return;
-        s_codes(P, s_cur(P), br, n - (size_t)(br - s));
-        P->cur_codes_seen++;
-    }
+    if (br) s_actor_codes(P, br, n - (size_t)(br - s));
 }
 
 /* ---------------------------------------------------------------------------
@@ -685,8 +715,9 @@ static void s_agent_add(s_parse_t *P, char *phrase, const char *code, size_t cn,
                         char **plurals, int npl)
 {
     struct wt_petrarch_index *ix = P->d->index;
-    const s_slot_t *dup = s_index_add(ix, K_AGENT, phrase, P->line, P->file);
-    if (dup) {
+    bool fresh;
+    const s_slot_t *dup = s_index_add(ix, K_AGENT, phrase, P->line, P->file, &fresh);
+    if (!fresh) {
         s_warn(P, "duplicate agent '%s' (first at %s:%d); skipped", phrase, ix->names[dup->file],
                dup->line);
         if (P->rep) P->rep->duplicates++;
@@ -813,8 +844,9 @@ static void s_discard_line(s_parse_t *P, const char *s, size_t n)
     char *p = s_phrase(P, s, n, "discard");
     if (!p) return;
     struct wt_petrarch_index *ix = P->d->index;
-    const s_slot_t *dup = s_index_add(ix, K_DISCARD, p, P->line, P->file);
-    if (dup) {
+    bool fresh;
+    const s_slot_t *dup = s_index_add(ix, K_DISCARD, p, P->line, P->file, &fresh);
+    if (!fresh) {
         s_warn(P, "duplicate discard '%s' (first at %s:%d); skipped", p, ix->names[dup->file],
                dup->line);
         if (P->rep) P->rep->duplicates++;
