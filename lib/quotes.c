@@ -1,25 +1,120 @@
-/*  quotes.c: the quotes stage. Not written yet: it tags nothing (see the issue
-    that builds it). */
+/*  quotes.c: the quotes stage. Finds quoted statements, tells direct quotes
+    from partial ones, finds reported speech without marks (indirect), and
+    attributes each to its speaker.
+
+    Passes over one document, each linear in its size:
+      1. pairing: per paragraph, a small state machine over the quote-mark
+         tokens pairs double marks (“ ” " « » „ `` '') by their spacing and
+         class, single marks (‘ ’ ') outside double quotes, and survives
+         stray, unbalanced and reversed marks. A paragraph that ends inside
+         a quote is continued by the next one when that one opens with a
+         mark, or closes a mark it never opened.
+      2. mentions: person mentions for pronoun resolution, from the actors
+         stage (res->actors) and from our own name detection.
+      3. attribution, in order: cue right after the quote ("Q," X said /
+         said X / X, a spokesman, said / according to X / — Name), cue right
+         before it (X said: "Q"), a colon-ended previous paragraph, a cue
+         elsewhere in the sentence (partial quotes), then carry-over from the
+         previous quote of the same or previous paragraph.
+      4. indirect speech: X said (that) ..., X told Y that ..., ..., X said.,
+         according to X, ...
+    Every window is bounded (a few dozen tokens), so 100,000 marks or a
+    1 MB paragraph cost time proportional to their size.
+    See docs/QUOTES.md for the rules and their limits.
+*/
+#include "quotes_int.h"
 #include "stages.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#define NONE UINT32_MAX
+
+enum { SK_NONE = 0, SK_NAME, SK_PRON, SK_NOM };
+enum {
+    QF_OPEN_END = 1u << 0, /* no closing mark: runs to the paragraph end */
+    QF_CONT = 1u << 1,     /* continues the previous paragraph's quote */
+    QF_ORPHAN = 1u << 2,   /* closing mark only: starts at its sentence start */
+    QF_SINGLE = 1u << 3,   /* single marks */
+    QF_OWN = 1u << 4,      /* speaker from its own cue */
+    QF_INDIRECT = 1u << 5  /* reported speech without marks */
+};
+
+typedef struct {
+    uint8_t kind;          /* SK_* */
+    uint8_t gender;        /* QG_* */
+    uint8_t org;           /* an institution, not a person */
+    uint8_t person;        /* evidence that it is a person (first name, honorific, title) */
+    uint32_t t0, t1;       /* the speaker's words: tokens [t0, t1) */
+    uint32_t cue, cue_end; /* cue tokens [cue, cue_end) or NONE */
+    int actor;             /* index into res->actors or -1 */
+    int men;               /* index of the resolved mention (pronouns) or -1 */
+} s_spk_t;
+
+typedef struct {
+    uint32_t o, c;   /* open / close mark tokens, NONE when absent */
+    uint32_t c0, c1; /* content tokens [c0, c1) */
+    uint32_t b0, b1; /* content bytes, trimmed */
+    uint32_t para;
+    uint32_t flags;
+    uint8_t kind; /* wt_quote_kind_t */
+    uint8_t keep;
+    s_spk_t spk;
+} s_quote_t;
+
+typedef struct {
+    uint32_t start, end; /* bytes */
+    uint32_t tok;        /* first token */
+    uint32_t key;        /* hash of the last word (surname) */
+    int actor;           /* res->actors index or -1 */
+    uint8_t gender;
+    uint8_t type; /* wt_actor_type_t */
+} s_men_t;
 
 struct wt_quotedb {
-    int unused;
+    ql_lex_t lex;
+    bool indirect;
 };
+
 struct wt_quotes_ctx {
     const wt_quotedb_t *db;
+    const wt_doc_t *doc;
+    const wt_input_t *in;
+    wt_result_t *res;
+    s_quote_t *q;
+    size_t nq, qcap;
+    uint32_t *qid; /* per token: 1 + index of the quote holding it, 0 outside */
+    size_t qid_cap;
+    s_men_t *men; /* person mentions, sorted by start */
+    size_t nmen, men_cap;
+    s_men_t *am; /* every actor mention, sorted by start */
+    size_t nam, am_cap;
+    uint32_t *gkey; /* surname hash -> gender / actor */
+    uint8_t *gval;
+    int *gactor;
+    size_t gcap;
 };
+
+/* ---------------------------------------------------------------- db */
 
 wt_quotedb_t *wt_quotedb_new(const wt_config_t *cfg, char *err, size_t errlen)
 {
-    (void)cfg, (void)err, (void)errlen;
-    return wt_calloc(1, sizeof(wt_quotedb_t));
+    wt_quotedb_t *self = wt_calloc(1, sizeof *self);
+    self->indirect = cfg ? cfg->quotes_indirect : true;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/names/first-names.txt", wt_config_data_dir());
+    if (ql_lex_init(&self->lex, path, err, errlen) != 0) {
+        wt_quotedb_destroy(&self);
+        return NULL;
+    }
+    return self;
 }
 
 void wt_quotedb_destroy(wt_quotedb_t **self_p)
 {
     if (self_p && *self_p) {
+        ql_lex_free(&(*self_p)->lex);
         free(*self_p);
         *self_p = NULL;
     }
@@ -35,12 +130,1543 @@ wt_quotes_ctx_t *wt_quotes_ctx_new(const wt_quotedb_t *db)
 void wt_quotes_ctx_destroy(wt_quotes_ctx_t **self_p)
 {
     if (self_p && *self_p) {
-        free(*self_p);
+        wt_quotes_ctx_t *c = *self_p;
+        free(c->q);
+        free(c->qid);
+        free(c->men);
+        free(c->am);
+        free(c->gkey);
+        free(c->gval);
+        free(c->gactor);
+        free(c);
         *self_p = NULL;
     }
 }
 
+/* ---------------------------------------------------------------- tokens */
+
+#define TK(i) (&ctx->doc->toks[(i)])
+
+static const ql_entry_t *s_lx(const wt_quotes_ctx_t *ctx, uint32_t i)
+{
+    const wt_token_t *t = TK(i);
+    if (t->kind != WT_TOK_WORD) return NULL;
+    return ql_lex_get(&ctx->db->lex, t->hash);
+}
+
+static uint32_t s_cls(const wt_quotes_ctx_t *ctx, uint32_t i)
+{
+    const ql_entry_t *e = s_lx(ctx, i);
+    return e ? e->cls : 0;
+}
+
+static bool s_punct(const wt_quotes_ctx_t *ctx, uint32_t i, char c)
+{
+    const wt_token_t *t = TK(i);
+    return t->kind == WT_TOK_PUNCT && t->end - t->start == 1 && ctx->doc->text[t->start] == c;
+}
+
+static bool s_is_stop(const wt_quotes_ctx_t *ctx, uint32_t i)
+{
+    const wt_token_t *t = TK(i);
+    return t->kind == WT_TOK_PUNCT && (t->flags & WT_TF_STOP);
+}
+
+static bool s_dashlike(const wt_quotes_ctx_t *ctx, uint32_t i)
+{
+    return TK(i)->kind == WT_TOK_DASH || s_punct(ctx, i, '-');
+}
+
+static bool s_lower(const wt_token_t *t)
+{
+    return t->kind == WT_TOK_WORD && (t->flags & WT_TF_LOWER);
+}
+
+static bool s_capword(const wt_token_t *t)
+{
+    return t->kind == WT_TOK_WORD && (t->flags & (WT_TF_CAP | WT_TF_ALLCAP | WT_TF_INITIAL));
+}
+
+static bool s_inq(const wt_quotes_ctx_t *ctx, uint32_t i)
+{
+    return ctx->qid[i] != 0 || TK(i)->kind == WT_TOK_QUOTE;
+}
+
+/* A speech verb usable as a cue at token i. */
+static const ql_entry_t *s_verb(const wt_quotes_ctx_t *ctx, uint32_t i)
+{
+    const ql_entry_t *e = s_lx(ctx, i);
+    if (!e || !(e->cls & QL_VERB)) return NULL;
+    /* a capitalised verb inside a name ("Washington Post") is not a cue unless it
+       starts nothing: accept capitalised forms only for headline title case */
+    return e;
+}
+
+/* Can token i be part of a name? */
+static bool s_nametok(const wt_quotes_ctx_t *ctx, uint32_t i)
+{
+    const wt_token_t *t = TK(i);
+    if (!s_capword(t) || ctx->qid[i]) return false;
+    const ql_entry_t *e = s_lx(ctx, i);
+    if (!e) return true;
+    if (e->cls & (QL_HONOR | QL_TITLE | QL_RANK | QL_FIRST)) return true;
+    if (e->cls & (QL_STOP | QL_PRON)) return false;
+    if ((e->cls & QL_VERB) && !(e->vflags & QVF_WEAK)) return false;
+    return true;
+}
+
+/* ---------------------------------------------------------------- names */
+
+/* Set the speaker span of a name run [s, e): drop role titles in front of
+   the name, keep honorifics and ranks, pick the person of "X of Y". */
+static void s_name_core(const wt_quotes_ctx_t *ctx, uint32_t s, uint32_t e, s_spk_t *sp)
+{
+    sp->kind = SK_NAME;
+    sp->gender = QG_NONE;
+    sp->org = 0;
+    sp->person = 0;
+    /* segments split at connectors */
+    uint32_t seg_s = s, best_s = NONE, best_e = NONE, first_s = s, first_e = e;
+    bool first_done = false;
+    for (uint32_t i = s; i <= e; i++) {
+        bool split = i == e || wt_tok_is(ctx->doc, TK(i), "of") ||
+                     wt_tok_is(ctx->doc, TK(i), "for") || wt_tok_is(ctx->doc, TK(i), "on");
+        if (!split) continue;
+        if (!first_done) {
+            first_e = i;
+            first_done = true;
+        }
+        for (uint32_t k = seg_s; k < i; k++)
+            if (s_cls(ctx, k) & QL_FIRST) {
+                best_s = seg_s;
+                best_e = i;
+            }
+        seg_s = i + 1;
+    }
+    uint32_t a = s, b = e;
+    if (best_s != NONE) {
+        a = best_s;
+        b = best_e;
+    } else if (first_e < e) {
+        /* "Ross Rogers of Boston": the first segment when it looks personal */
+        bool personal = false;
+        for (uint32_t k = first_s; k < first_e; k++)
+            if (s_cls(ctx, k) & (QL_HONOR | QL_RANK | QL_TITLE)) personal = true;
+        bool orgish = false;
+        for (uint32_t k = s; k < e; k++)
+            if (s_cls(ctx, k) & QL_ORGHEAD) orgish = true;
+        if (personal && !orgish) {
+            a = first_s;
+            b = first_e;
+        }
+    }
+    /* gender and org evidence over the whole run */
+    for (uint32_t k = s; k < e; k++) {
+        const ql_entry_t *en = s_lx(ctx, k);
+        if (!en) continue;
+        if (en->cls & QL_ORGHEAD && TK(k)->flags & WT_TF_CAP) sp->org = 1;
+        if (en->cls & (QL_HONOR | QL_TITLE | QL_RANK)) {
+            sp->person = 1;
+            if (en->gender == QG_M || en->gender == QG_F) sp->gender = en->gender;
+        }
+    }
+    if (s > 0) { /* a lower-case title right before: "spokeswoman Haley Morris" */
+        const ql_entry_t *en = s_lx(ctx, s - 1);
+        if (en && (en->cls & (QL_TITLE | QL_HONOR)) && !ctx->qid[s - 1]) {
+            sp->person = 1;
+            if (!sp->gender && (en->gender == QG_M || en->gender == QG_F)) sp->gender = en->gender;
+        }
+    }
+    /* first name inside the chosen segment starts the core */
+    uint32_t core = a;
+    for (uint32_t k = a; k < b; k++) {
+        const ql_entry_t *en = s_lx(ctx, k);
+        if (en && (en->cls & QL_FIRST) && !(en->cls & (QL_TITLE | QL_HONOR))) {
+            core = k;
+            if (!sp->gender && (en->gender == QG_M || en->gender == QG_F)) sp->gender = en->gender;
+            sp->person = 1;
+            break;
+        }
+    }
+    if (core == a) {
+        /* after the last role title, when a name follows it */
+        for (uint32_t k = a; k + 1 < b; k++)
+            if ((s_cls(ctx, k) & QL_TITLE) && !(s_cls(ctx, k) & QL_FIRST)) core = k + 1;
+        /* an honorific or rank right before the core stays ("Mr Xi", "Officer Tusk") */
+    }
+    if (core > a && (s_cls(ctx, core - 1) & (QL_HONOR | QL_RANK))) core--;
+    while (core < b && (s_cls(ctx, core) & QL_CONNECT))
+        core++;
+    if (core >= b) core = a;
+    if (b - core == 1 && (TK(core)->flags & WT_TF_ALLCAP)) sp->org = sp->person ? 0 : 1;
+    sp->t0 = core;
+    sp->t1 = b;
+    if (sp->org) sp->person = 0;
+}
+
+/* The name run that ends at token e (exclusive), not before lo. */
+static bool s_name_back(const wt_quotes_ctx_t *ctx, uint32_t e, uint32_t lo, s_spk_t *sp)
+{
+    uint32_t i = e;
+    while (i > lo) {
+        if (s_nametok(ctx, i - 1)) {
+            i--;
+            continue;
+        }
+        if (i - 1 > lo && i < e && s_nametok(ctx, i - 2) && s_nametok(ctx, i)) {
+            uint32_t c = s_cls(ctx, i - 1);
+            if ((c & (QL_CONNECT | QL_PARTICLE)) && s_lower(TK(i - 1))) {
+                i--;
+                continue;
+            }
+            if (s_punct(ctx, i - 1, '&')) {
+                i--;
+                continue;
+            }
+        }
+        break;
+    }
+    while (i < e && !s_nametok(ctx, i))
+        i++;
+    if (i >= e) return false;
+    s_name_core(ctx, i, e, sp);
+    return true;
+}
+
+/* The name run that starts at token s; its end in *end. */
+static bool s_name_fwd(const wt_quotes_ctx_t *ctx, uint32_t s, uint32_t hi, s_spk_t *sp,
+                       uint32_t *end)
+{
+    uint32_t j = s;
+    while (j < hi) {
+        if (s_nametok(ctx, j)) {
+            j++;
+            continue;
+        }
+        if (j > s && j + 1 < hi && s_nametok(ctx, j + 1)) {
+            uint32_t c = s_cls(ctx, j);
+            if (((c & (QL_CONNECT | QL_PARTICLE)) && s_lower(TK(j))) || s_punct(ctx, j, '&')) {
+                j++;
+                continue;
+            }
+        }
+        break;
+    }
+    if (j == s) return false;
+    s_name_core(ctx, s, j, sp);
+    *end = j;
+    return true;
+}
+
+/* ---------------------------------------------------------------- speakers */
+
+static bool s_pron(const wt_quotes_ctx_t *ctx, uint32_t i, s_spk_t *sp)
+{
+    const ql_entry_t *e = s_lx(ctx, i);
+    if (!e || !(e->cls & QL_PRON) || ctx->qid[i]) return false;
+    /* "I" and "we" are the writer or a group: not resolved, not reported */
+    memset(sp, 0, sizeof *sp);
+    sp->kind = SK_PRON;
+    sp->gender = e->gender;
+    sp->t0 = i;
+    sp->t1 = i + 1;
+    sp->actor = sp->men = -1;
+    return true;
+}
+
+static bool s_nomhead(const wt_quotes_ctx_t *ctx, uint32_t i)
+{
+    uint32_t c = s_cls(ctx, i);
+    return (c & (QL_NOMHEAD | QL_ORGHEAD)) && !(c & QL_NOTSPK) && !ctx->qid[i];
+}
+
+/* A word that may sit inside a nominal speaker ("a senior administration"). */
+static bool s_nomword(const wt_quotes_ctx_t *ctx, uint32_t i)
+{
+    const wt_token_t *t = TK(i);
+    if (ctx->qid[i]) return false;
+    if (t->kind == WT_TOK_POSS) return true;
+    if (t->kind != WT_TOK_WORD) return false;
+    uint32_t c = s_cls(ctx, i);
+    if (c & (QL_PREP | QL_SUBORD | QL_PRON | QL_OBJPRON)) return false;
+    if ((c & QL_VERB) && s_lower(t) && !(c & (QL_NOMHEAD | QL_ORGHEAD))) return false;
+    if ((c & QL_STOP) && !(c & QL_DET)) return false;
+    return true;
+}
+
+/* Nominal speaker ending at token e (exclusive): "a senior official". */
+static bool s_nom_back(const wt_quotes_ctx_t *ctx, uint32_t e, uint32_t lo, s_spk_t *sp)
+{
+    uint32_t h = e - 1;
+    if (!s_lower(TK(h))) return false;
+    bool head = s_nomhead(ctx, h);
+    uint32_t i = h, det = NONE;
+    while (i > lo && h - i < 6) {
+        uint32_t k = i - 1;
+        if (s_cls(ctx, k) & QL_DET && TK(k)->kind == WT_TOK_WORD) {
+            det = k;
+            i = k;
+            break;
+        }
+        if (!s_nomword(ctx, k)) break;
+        i = k;
+    }
+    uint32_t c = s_cls(ctx, h);
+    if (c & (QL_NOTSPK | QL_STOP | QL_ADV | QL_TIME)) return false;
+    if (!head && !(det != NONE && h - det <= 3 && det == i)) return false;
+    if (!head) {
+        /* any noun after a determiner: only "the"/"a"/"an" */
+        const wt_token_t *d = TK(det);
+        if (!wt_tok_ieq(ctx->doc, d, "the") && !wt_tok_ieq(ctx->doc, d, "a") &&
+            !wt_tok_ieq(ctx->doc, d, "an"))
+            return false;
+    }
+    memset(sp, 0, sizeof *sp);
+    sp->kind = SK_NOM;
+    sp->t0 = i;
+    sp->t1 = e;
+    sp->actor = sp->men = -1;
+    const ql_entry_t *en = s_lx(ctx, h);
+    sp->gender = en ? en->gender : 0;
+    sp->org = (c & QL_ORGHEAD) && !(c & QL_NOMHEAD);
+    return true;
+}
+
+/* Nominal speaker starting at token s (a determiner or a bare plural head). */
+static bool s_nom_fwd(const wt_quotes_ctx_t *ctx, uint32_t s, uint32_t hi, s_spk_t *sp,
+                      uint32_t *end)
+{
+    uint32_t j = s, last_head = NONE;
+    bool det = (s_cls(ctx, s) & QL_DET) && TK(s)->kind == WT_TOK_WORD;
+    if (det) j++;
+    uint32_t first = j;
+    while (j < hi && j - first < 6 && s_nomword(ctx, j)) {
+        if (s_nomhead(ctx, j) && s_lower(TK(j))) last_head = j;
+        if (s_cls(ctx, j) & QL_DET && j > first) break;
+        j++;
+    }
+    uint32_t h = last_head;
+    if (h == NONE && det && j > first && j - first <= 3 && j < hi &&
+        (s_verb(ctx, j) || s_punct(ctx, j, ',')) && s_lower(TK(j - 1))) {
+        const wt_token_t *d = TK(s);
+        if (wt_tok_ieq(ctx->doc, d, "the") || wt_tok_ieq(ctx->doc, d, "a") ||
+            wt_tok_ieq(ctx->doc, d, "an"))
+            h = j - 1;
+    }
+    if (h == NONE) return false;
+    uint32_t c = s_cls(ctx, h);
+    if (c & (QL_NOTSPK | QL_STOP | QL_ADV | QL_TIME)) return false;
+    if (!det && !(TK(h)->flags & WT_TF_LOWER)) return false;
+    memset(sp, 0, sizeof *sp);
+    sp->kind = SK_NOM;
+    sp->t0 = s;
+    sp->t1 = h + 1;
+    sp->actor = sp->men = -1;
+    const ql_entry_t *en = s_lx(ctx, h);
+    sp->gender = en ? en->gender : 0;
+    sp->org = (c & QL_ORGHEAD) && !(c & QL_NOMHEAD);
+    *end = h + 1;
+    return true;
+}
+
+/* Skip an appositive ", a spokesman for Y," or "(R-Texas)" ending at token e-1;
+   returns the new end, or e when there is none. */
+static uint32_t s_skip_appos_back(const wt_quotes_ctx_t *ctx, uint32_t e, uint32_t lo)
+{
+    if (e <= lo + 1) return e;
+    uint32_t k = e - 1;
+    if (s_punct(ctx, k, ')')) {
+        for (uint32_t j = k; j > lo && k - j < 14; j--)
+            if (s_punct(ctx, j - 1, '(')) return j - 1;
+        return e;
+    }
+    if (!s_punct(ctx, k, ',')) return e;
+    for (uint32_t j = k; j > lo && k - j < 26; j--) {
+        uint32_t p = j - 1;
+        if (s_inq(ctx, p) || s_is_stop(ctx, p)) return e;
+        if (s_punct(ctx, p, ',')) {
+            if (p + 1 >= k) return e;
+            const wt_token_t *f = TK(p + 1);
+            uint32_t c = s_cls(ctx, p + 1);
+            if ((c & (QL_DET | QL_SUBORD)) || s_lower(f) || f->kind == WT_TOK_NUMBER ||
+                (c & (QL_TITLE | QL_NOMHEAD)))
+                return p;
+            return e;
+        }
+    }
+    return e;
+}
+
+/* The speaker of cue verb v: the noun phrase before it. */
+static bool s_np_back(const wt_quotes_ctx_t *ctx, uint32_t v, uint32_t lo, s_spk_t *sp)
+{
+    uint32_t i = v, n = 0;
+    while (i > lo && n < 3) {
+        const wt_token_t *t = TK(i - 1);
+        if (t->kind != WT_TOK_WORD || !s_lower(t)) break;
+        uint32_t c = s_cls(ctx, i - 1);
+        size_t len = t->end - t->start;
+        bool ly = len > 3 && memcmp(ctx->doc->text + t->end - 2, "ly", 2) == 0 &&
+                  !(c & (QL_NOMHEAD | QL_ORGHEAD));
+        if (!(c & QL_ADV) && !ly) break;
+        i--;
+        n++;
+    }
+    if (i <= lo) return false;
+    i = s_skip_appos_back(ctx, i, lo);
+    if (i <= lo) return false;
+    uint32_t k = i - 1;
+    if (ctx->qid[k] || TK(k)->kind == WT_TOK_QUOTE) return false;
+    if (s_pron(ctx, k, sp)) return true;
+    memset(sp, 0, sizeof *sp);
+    sp->actor = sp->men = -1;
+    if (s_nametok(ctx, k)) {
+        if (s_name_back(ctx, i, lo, sp)) {
+            sp->actor = sp->men = -1;
+            /* a nominal with a name inside ("a State Department spokesman") is handled
+               below; a name followed by nothing is the speaker */
+            return true;
+        }
+        return false;
+    }
+    if (TK(k)->kind == WT_TOK_WORD && s_nom_back(ctx, i, lo, sp)) return true;
+    return false;
+}
+
+/* The speaker after an inverted cue ("said X") starting at token s. */
+static bool s_np_fwd(const wt_quotes_ctx_t *ctx, uint32_t s, uint32_t hi, s_spk_t *sp,
+                     uint32_t *end)
+{
+    if (s >= hi || ctx->qid[s]) return false;
+    if (s_pron(ctx, s, sp)) {
+        *end = s + 1;
+        return true;
+    }
+    memset(sp, 0, sizeof *sp);
+    sp->actor = sp->men = -1;
+    uint32_t c = s_cls(ctx, s);
+    if (c & QL_TIME && !(TK(s)->flags & WT_TF_CAP)) return false;
+    /* "the Kremlin", "The Business Council": a determiner before a name */
+    uint32_t s2 = s;
+    if ((c & QL_DET) && s + 1 < hi && s_nametok(ctx, s + 1) && (wt_tok_ieq(ctx->doc, TK(s), "the")))
+        s2 = s + 1;
+    if (s_nametok(ctx, s2)) {
+        const ql_entry_t *e = s_lx(ctx, s2);
+        if (e && (e->cls & QL_STOP) && !(e->cls & (QL_HONOR | QL_TITLE | QL_RANK))) return false;
+        uint32_t j;
+        if (!s_name_fwd(ctx, s2, hi, sp, &j)) return false;
+        /* "Biden's spokesman": the possessor is not the speaker */
+        if (j < hi && TK(j)->kind == WT_TOK_POSS) {
+            s_spk_t n2;
+            uint32_t e2;
+            if (s_nom_fwd(ctx, j + 1, hi, &n2, &e2)) {
+                n2.t0 = s;
+                *sp = n2;
+                *end = e2;
+                return true;
+            }
+            return false;
+        }
+        sp->actor = sp->men = -1;
+        *end = j;
+        return true;
+    }
+    return s_nom_fwd(ctx, s, hi, sp, end);
+}
+
+/* ---------------------------------------------------------------- pairing */
+
+enum { SIDE_OPEN = 1, SIDE_CLOSE = 2, SIDE_AMBIG = 3 };
+
+static int s_side(const wt_token_t *t)
+{
+    if (t->qside == WT_QS_OPEN) return SIDE_OPEN;
+    if (t->qside == WT_QS_CLOSE) return SIDE_CLOSE;
+    switch (t->quote) {
+    case WT_Q_DOUBLE_OPEN:
+    case WT_Q_GUILLEMET_OPEN:
+    case WT_Q_SINGLE_OPEN:
+        return SIDE_OPEN;
+    case WT_Q_DOUBLE_CLOSE:
+    case WT_Q_GUILLEMET_CLOSE:
+    case WT_Q_SINGLE_CLOSE:
+        return SIDE_CLOSE;
+    default:
+        return SIDE_AMBIG;
+    }
+}
+
+static bool s_double(const wt_token_t *t)
+{
+    return t->quote == WT_Q_DOUBLE_STRAIGHT || t->quote == WT_Q_DOUBLE_OPEN ||
+           t->quote == WT_Q_DOUBLE_CLOSE || t->quote == WT_Q_GUILLEMET_OPEN ||
+           t->quote == WT_Q_GUILLEMET_CLOSE;
+}
+
+static s_quote_t *s_add_quote(wt_quotes_ctx_t *ctx, uint32_t o, uint32_t c, uint32_t c0,
+                              uint32_t c1, uint32_t para, uint32_t flags)
+{
+    if (c1 <= c0) return NULL;
+    wt_grow(&ctx->q, &ctx->qcap, ctx->nq + 1, sizeof *ctx->q);
+    s_quote_t *q = &ctx->q[ctx->nq++];
+    memset(q, 0, sizeof *q);
+    q->o = o;
+    q->c = c;
+    q->c0 = c0;
+    q->c1 = c1;
+    q->para = para;
+    q->flags = flags;
+    q->spk.actor = q->spk.men = -1;
+    q->spk.cue = NONE;
+    return q;
+}
+
+/* Pair the marks of paragraph p. *open_end says whether the previous
+   paragraph ended inside a quote; it is updated for this one. */
+static void s_pair_para(wt_quotes_ctx_t *ctx, uint32_t p, bool *open_end)
+{
+    const wt_paragraph_t *pa = &ctx->doc->paras[p];
+    uint32_t open = NONE, sopen = NONE;
+    bool first_double = true;
+    bool prev_open = *open_end;
+    *open_end = false;
+    uint32_t last_close = pa->tok_first; /* first token after the last quote */
+    for (uint32_t i = pa->tok_first; i < pa->tok_end; i++) {
+        const wt_token_t *t = TK(i);
+        if (t->kind != WT_TOK_QUOTE) continue;
+        int side = s_side(t);
+        if (s_double(t)) {
+            bool was_first = first_double;
+            first_double = false;
+            if (open == NONE) {
+                if (side != SIDE_CLOSE) {
+                    open = i;
+                    sopen = NONE;
+                    continue;
+                }
+                /* a closing mark with nothing open */
+                if (was_first && prev_open) {
+                    s_add_quote(ctx, NONE, i, pa->tok_first, i, p, QF_CONT);
+                    last_close = i + 1;
+                } else if (i > last_close) {
+                    uint32_t s0 = ctx->doc->sents[t->sent].tok_first;
+                    if (s0 < last_close) s0 = last_close;
+                    /* a closing mark right after a sentence stop may belong to the
+                       previous sentence: start after the last stop before i-1 */
+                    if (i - s0 < 200) s_add_quote(ctx, NONE, i, s0, i, p, QF_ORPHAN);
+                    last_close = i + 1;
+                }
+                continue;
+            }
+            if (side == SIDE_OPEN && i > open + 1) {
+                /* two opening marks: the first was never closed. Keep it when it
+                   holds a sentence, up to the new mark. */
+                bool stop = false;
+                for (uint32_t k = open + 1; k < i && k < open + 400; k++)
+                    if (s_is_stop(ctx, k)) stop = true;
+                if (stop) s_add_quote(ctx, open, NONE, open + 1, i, p, 0);
+                open = i;
+                continue;
+            }
+            if (i == open + 1) { /* empty "" */
+                open = NONE;
+                continue;
+            }
+            s_add_quote(ctx, open, i, open + 1, i, p, 0);
+            open = NONE;
+            last_close = i + 1;
+            continue;
+        }
+        /* single marks: only outside double quotes */
+        if (open != NONE) continue;
+        if (t->quote == WT_Q_SINGLE_OPEN ||
+            (t->quote == WT_Q_SINGLE_STRAIGHT && side == SIDE_OPEN)) {
+            if (t->qside != WT_QS_CLOSE) sopen = i;
+            continue;
+        }
+        if (sopen != NONE && side != SIDE_OPEN && i > sopen + 1) {
+            s_add_quote(ctx, sopen, i, sopen + 1, i, p, QF_SINGLE);
+            sopen = NONE;
+            last_close = i + 1;
+        }
+    }
+    if (open != NONE && open + 1 < pa->tok_end) {
+        s_add_quote(ctx, open, NONE, open + 1, pa->tok_end, p, QF_OPEN_END);
+        *open_end = true;
+    }
+    (void)prev_open;
+}
+
+/* Mark continuation quotes: a paragraph that opens with a mark after a
+   paragraph that ended inside a quote. */
+static void s_mark_continuations(wt_quotes_ctx_t *ctx)
+{
+    for (size_t k = 1; k < ctx->nq; k++) {
+        s_quote_t *q = &ctx->q[k], *pq = &ctx->q[k - 1];
+        if (q->o == NONE || !(pq->flags & QF_OPEN_END) || q->para != pq->para + 1) continue;
+        if (q->o == ctx->doc->paras[q->para].tok_first) q->flags |= QF_CONT;
+    }
+}
+
+/* Byte span of the content, trimmed of spaces and a trailing comma. */
+static void s_bytes(wt_quotes_ctx_t *ctx, s_quote_t *q)
+{
+    const wt_doc_t *d = ctx->doc;
+    uint32_t b0 = q->o != NONE ? TK(q->o)->end : TK(q->c0)->start;
+    uint32_t b1 = q->c != NONE ? TK(q->c)->start : TK(q->c1 - 1)->end;
+    if (q->flags & QF_ORPHAN) b0 = TK(q->c0)->start;
+    while (b0 < b1 && (d->text[b0] == ' ' || d->text[b0] == '\n' || d->text[b0] == '\t' ||
+                       d->text[b0] == '\r'))
+        b0++;
+    while (b1 > b0 &&
+           (d->text[b1 - 1] == ' ' || d->text[b1 - 1] == '\n' || d->text[b1 - 1] == '\t' ||
+            d->text[b1 - 1] == '\r' || d->text[b1 - 1] == ','))
+        b1--;
+    q->b0 = b0;
+    q->b1 = b1;
+}
+
+/* ---------------------------------------------------------------- kinds */
+
+static uint32_t s_words(const wt_quotes_ctx_t *ctx, uint32_t a, uint32_t b)
+{
+    uint32_t n = 0;
+    for (uint32_t i = a; i < b; i++)
+        if (TK(i)->kind == WT_TOK_WORD || TK(i)->kind == WT_TOK_NUMBER) n++;
+    return n;
+}
+
+/* direct when the quote stands as a clause: it starts its sentence or
+   follows a colon / a cue and a comma, and ends at punctuation or a cue. */
+static void s_classify(wt_quotes_ctx_t *ctx, s_quote_t *q)
+{
+    bool left = false, right = false;
+    if (q->o == NONE) {
+        left = true;
+    } else {
+        const wt_paragraph_t *pa = &ctx->doc->paras[q->para];
+        uint32_t o = q->o;
+        if (o == pa->tok_first || (TK(o)->flags & WT_TF_SENT_START))
+            left = true;
+        else {
+            uint32_t k = o - 1;
+            if (s_is_stop(ctx, k) || s_punct(ctx, k, ':') || s_dashlike(ctx, k) ||
+                TK(k)->kind == WT_TOK_QUOTE || s_punct(ctx, k, '('))
+                left = true;
+            else if (s_punct(ctx, k, ',') || s_verb(ctx, k)) {
+                /* after a cue: `X said, "Q"` */
+                for (uint32_t j = k + 1; j-- > pa->tok_first && k - j < 8;) {
+                    if (s_is_stop(ctx, j) || TK(j)->kind == WT_TOK_QUOTE) break;
+                    const ql_entry_t *e = s_verb(ctx, j);
+                    if (e && !(e->vflags & (QVF_DESCRIBE | QVF_THINK))) {
+                        left = true;
+                        break;
+                    }
+                }
+                if (!left && s_punct(ctx, k, ',') && k > pa->tok_first &&
+                    TK(k - 1)->kind == WT_TOK_QUOTE)
+                    left = true;
+            }
+            if (left && s_lower(TK(q->c0)) && !s_punct(ctx, k, ':') && !s_is_stop(ctx, k) &&
+                !(TK(o)->flags & WT_TF_SENT_START) && o != pa->tok_first)
+                left = false;
+        }
+    }
+    if (q->c == NONE) {
+        right = true;
+    } else {
+        uint32_t last = q->c1 - 1, c = q->c;
+        const wt_paragraph_t *pa = &ctx->doc->paras[q->para];
+        if (s_is_stop(ctx, last) || s_punct(ctx, last, ',') || s_punct(ctx, last, ':') ||
+            s_punct(ctx, last, ';') || TK(last)->kind == WT_TOK_DASH)
+            right = true;
+        else if (c + 1 >= pa->tok_end)
+            right = true;
+        else {
+            const wt_token_t *n = TK(c + 1);
+            if (n->kind == WT_TOK_PUNCT || n->kind == WT_TOK_DASH || n->kind == WT_TOK_QUOTE)
+                right = !s_punct(ctx, c + 1, ')') || true;
+            else if (s_verb(ctx, c + 1))
+                right = true;
+        }
+        /* "... as “transitory”." a short fragment ending the sentence is partial */
+    }
+    q->kind = (left && right) ? WT_QUOTE_DIRECT : WT_QUOTE_PARTIAL;
+}
+
+/* ---------------------------------------------------------------- attribution */
+
+static void s_set_cue(s_spk_t *sp, uint32_t cue, uint32_t cue_end)
+{
+    sp->cue = cue;
+    sp->cue_end = cue_end;
+}
+
+/* "according to X" at token k. */
+static bool s_according(const wt_quotes_ctx_t *ctx, uint32_t k, uint32_t hi, s_spk_t *sp,
+                        uint32_t *end)
+{
+    if (k + 2 >= hi || !wt_tok_ieq(ctx->doc, TK(k), "according") ||
+        !wt_tok_ieq(ctx->doc, TK(k + 1), "to"))
+        return false;
+    if (!s_np_fwd(ctx, k + 2, hi, sp, end)) return false;
+    s_set_cue(sp, k, k + 2);
+    return true;
+}
+
+/* Cue right after the closing mark. */
+static bool s_cue_after(wt_quotes_ctx_t *ctx, s_quote_t *q, s_spk_t *sp)
+{
+    if (q->c == NONE) return false;
+    const wt_paragraph_t *pa = &ctx->doc->paras[q->para];
+    uint32_t k = q->c + 1, pe = pa->tok_end;
+    uint32_t first = k;
+    int skipped = 0;
+    while (k < pe && skipped < 3 &&
+           (s_punct(ctx, k, ',') || TK(k)->kind == WT_TOK_DASH ||
+            (TK(k)->kind == WT_TOK_QUOTE && s_side(TK(k)) != SIDE_OPEN))) {
+        k++;
+        skipped++;
+    }
+    if (k >= pe) return false;
+    uint32_t hi = k + 40 < pe ? k + 40 : pe;
+    const ql_entry_t *v = s_verb(ctx, k);
+    uint32_t end;
+    if (v && v->vform != QV_ING && !(v->vflags & (QVF_THINK | QVF_DESCRIBE))) {
+        if (s_np_fwd(ctx, k + 1, hi, sp, &end)) {
+            s_set_cue(sp, k, k + 1);
+            return true;
+        }
+        return false;
+    }
+    if (s_according(ctx, k, hi, sp, &end)) return true;
+    if (s_np_fwd(ctx, k, hi, sp, &end)) {
+        uint32_t j = end;
+        /* appositive or relative clause: ", a spokesman for Y," */
+        if (j < hi && s_punct(ctx, j, ',')) {
+            uint32_t m = j + 1;
+            while (m < hi && m - j < 26 && !s_punct(ctx, m, ',') && !s_is_stop(ctx, m) &&
+                   !s_inq(ctx, m))
+                m++;
+            if (m < hi && s_punct(ctx, m, ',')) j = m + 1;
+        } else if (j < hi && s_punct(ctx, j, '(')) {
+            uint32_t m = j + 1;
+            while (m < hi && m - j < 14 && !s_punct(ctx, m, ')'))
+                m++;
+            if (m < hi) j = m + 1;
+        }
+        int n = 0;
+        while (j < hi && n < 3 && (s_cls(ctx, j) & QL_ADV) && s_lower(TK(j)) && !s_verb(ctx, j)) {
+            j++;
+            n++;
+        }
+        const ql_entry_t *v2 = j < hi ? s_verb(ctx, j) : NULL;
+        if (v2 && !(v2->vflags & QVF_THINK) && !ctx->qid[j]) {
+            s_set_cue(sp, j, j + 1);
+            return true;
+        }
+    }
+    /* trailing "— Name" (rest of the paragraph) */
+    if (first < pe && s_dashlike(ctx, first)) {
+        uint32_t s = first + 1;
+        if (s < pe && pe - s <= 8 && s_name_fwd(ctx, s, pe, sp, &end)) {
+            while (end < pe && (s_punct(ctx, end, ',') || s_nametok(ctx, end) || s_lower(TK(end)) ||
+                                s_is_stop(ctx, end)))
+                end++;
+            if (end == pe) {
+                sp->actor = sp->men = -1;
+                s_set_cue(sp, NONE, NONE);
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+/* Cue right before the opening mark: `X said: "Q"`, `what X calls "Q"`. */
+static bool s_cue_before(wt_quotes_ctx_t *ctx, s_quote_t *q, s_spk_t *sp)
+{
+    if (q->o == NONE) return false;
+    const wt_paragraph_t *pa = &ctx->doc->paras[q->para];
+    if (q->o == pa->tok_first) return false;
+    uint32_t k = q->o - 1;
+    bool colon = s_punct(ctx, k, ':');
+    if (colon || s_punct(ctx, k, ',') || s_dashlike(ctx, k) ||
+        wt_tok_ieq(ctx->doc, TK(k), "that")) {
+        if (k == pa->tok_first) return false;
+        k--;
+    }
+    uint32_t lo = k > pa->tok_first + 12 ? k - 12 : pa->tok_first;
+    for (uint32_t v = k + 1; v-- > lo;) {
+        if (s_inq(ctx, v) || s_is_stop(ctx, v) || s_punct(ctx, v, ';')) break;
+        const ql_entry_t *e = s_verb(ctx, v);
+        if (!e || (e->vflags & QVF_THINK && !colon)) continue;
+        uint32_t slo = ctx->doc->sents[TK(v)->sent].tok_first;
+        if (slo < pa->tok_first) slo = pa->tok_first;
+        if (v > slo && s_np_back(ctx, v, slo, sp)) {
+            s_set_cue(sp, v, v + 1);
+            return true;
+        }
+        uint32_t end;
+        if (s_np_fwd(ctx, v + 1, k + 1, sp, &end) && end >= k) {
+            s_set_cue(sp, v, v + 1);
+            return true;
+        }
+        break;
+    }
+    /* headline or transcript "Name: Q" */
+    if (colon && q->o - 1 > pa->tok_first) {
+        uint32_t s0 = ctx->doc->sents[TK(q->o - 1)->sent].tok_first;
+        if (s0 < pa->tok_first) s0 = pa->tok_first;
+        uint32_t end;
+        if (q->o - 1 - s0 <= 6 && s_name_fwd(ctx, s0, q->o - 1, sp, &end) && end == q->o - 1) {
+            sp->actor = sp->men = -1;
+            s_set_cue(sp, NONE, NONE);
+            return !sp->org || true;
+        }
+    }
+    return false;
+}
+
+/* The previous paragraph ends with a colon: "And from Chairwoman X:". */
+static bool s_cue_prevcolon(wt_quotes_ctx_t *ctx, s_quote_t *q, s_spk_t *sp)
+{
+    if (q->para == 0) return false;
+    const wt_paragraph_t *pa = &ctx->doc->paras[q->para];
+    if (q->o != pa->tok_first && q->c0 != pa->tok_first) return false;
+    const wt_paragraph_t *pp = &ctx->doc->paras[q->para - 1];
+    if (pp->tok_end == pp->tok_first) return false;
+    uint32_t L = pp->tok_end - 1;
+    if (!s_punct(ctx, L, ':')) return false;
+    uint32_t s0 = ctx->doc->sents[TK(L)->sent].tok_first;
+    if (s0 < pp->tok_first) s0 = pp->tok_first;
+    if (L - s0 > 60) s0 = L - 60;
+    for (uint32_t v = L; v-- > s0;) {
+        const ql_entry_t *e = s_verb(ctx, v);
+        if (e && !(e->vflags & QVF_THINK) && !s_inq(ctx, v)) {
+            if (v > s0 && s_np_back(ctx, v, s0, sp)) {
+                s_set_cue(sp, v, v + 1);
+                return true;
+            }
+            uint32_t end;
+            if (s_np_fwd(ctx, v + 1, L, sp, &end)) {
+                s_set_cue(sp, v, v + 1);
+                return true;
+            }
+        }
+    }
+    for (uint32_t e = L; e > s0; e--) {
+        if (s_nametok(ctx, e - 1)) {
+            if (s_name_back(ctx, e, s0, sp)) {
+                sp->actor = sp->men = -1;
+                s_set_cue(sp, NONE, NONE);
+                return true;
+            }
+            break;
+        }
+    }
+    return false;
+}
+
+/* A cue elsewhere in the sentence (reported speech around a partial quote). */
+static bool s_cue_sentence(wt_quotes_ctx_t *ctx, s_quote_t *q, s_spk_t *sp)
+{
+    uint32_t a = q->o != NONE ? q->o : q->c0;
+    uint32_t b = q->c != NONE ? q->c : q->c1 - 1;
+    const wt_sentence_t *s = &ctx->doc->sents[TK(a)->sent];
+    const wt_sentence_t *s2 = &ctx->doc->sents[TK(b)->sent];
+    uint32_t lo = a > s->tok_first + 40 ? a - 40 : s->tok_first;
+    uint32_t hi = b + 40 < s2->tok_end ? b + 40 : s2->tok_end;
+    for (uint32_t v = a; v-- > lo;) {
+        if (s_inq(ctx, v)) continue;
+        uint32_t end;
+        if (wt_tok_ieq(ctx->doc, TK(v), "according") && s_according(ctx, v, a, sp, &end))
+            return true;
+        const ql_entry_t *e = s_verb(ctx, v);
+        if (!e) continue;
+        if (v > lo && s_np_back(ctx, v, lo, sp)) {
+            s_set_cue(sp, v, v + 1);
+            return true;
+        }
+    }
+    for (uint32_t v = b + 1; v < hi; v++) {
+        if (s_inq(ctx, v)) continue;
+        uint32_t end;
+        if (s_according(ctx, v, hi, sp, &end)) return true;
+        const ql_entry_t *e = s_verb(ctx, v);
+        if (!e || (e->vflags & QVF_THINK)) continue;
+        if (v > b + 1 && s_np_back(ctx, v, b + 1, sp)) {
+            s_set_cue(sp, v, v + 1);
+            return true;
+        }
+    }
+    return false;
+}
+
+/* ---------------------------------------------------------------- mentions */
+
+static void s_gmap_reset(wt_quotes_ctx_t *ctx, size_t want)
+{
+    size_t cap = 256;
+    while (cap < want * 2)
+        cap *= 2;
+    if (cap > ctx->gcap) {
+        free(ctx->gkey);
+        free(ctx->gval);
+        free(ctx->gactor);
+        ctx->gkey = wt_malloc(cap * sizeof *ctx->gkey);
+        ctx->gval = wt_malloc(cap);
+        ctx->gactor = wt_malloc(cap * sizeof *ctx->gactor);
+        ctx->gcap = cap;
+    }
+    memset(ctx->gval, 0xff, ctx->gcap);
+}
+
+static size_t s_gslot(const wt_quotes_ctx_t *ctx, uint32_t key)
+{
+    size_t j = (key * 2654435761u) & (ctx->gcap - 1);
+    while (ctx->gval[j] != 0xff && ctx->gkey[j] != key)
+        j = (j + 1) & (ctx->gcap - 1);
+    return j;
+}
+
+static void s_gmap_put(wt_quotes_ctx_t *ctx, uint32_t key, uint8_t gender, int actor)
+{
+    size_t j = s_gslot(ctx, key);
+    if (ctx->gval[j] == 0xff) {
+        ctx->gkey[j] = key;
+        ctx->gval[j] = gender;
+        ctx->gactor[j] = actor;
+        return;
+    }
+    if (!ctx->gval[j]) ctx->gval[j] = gender;
+    if (ctx->gactor[j] < 0) ctx->gactor[j] = actor;
+}
+
+static uint8_t s_gmap_gender(const wt_quotes_ctx_t *ctx, uint32_t key, int *actor)
+{
+    size_t j = s_gslot(ctx, key);
+    if (ctx->gval[j] == 0xff) {
+        if (actor) *actor = -1;
+        return QG_NONE;
+    }
+    if (actor) *actor = ctx->gactor[j];
+    return ctx->gval[j];
+}
+
+static int s_men_cmp(const void *a, const void *b)
+{
+    const s_men_t *x = a, *y = b;
+    return x->start < y->start ? -1 : x->start > y->start ? 1 : 0;
+}
+
+/* First token with start >= b (binary search). */
+static uint32_t s_tok_at(const wt_quotes_ctx_t *ctx, uint32_t b)
+{
+    size_t lo = 0, hi = ctx->doc->ntoks;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (ctx->doc->toks[mid].start < b)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return (uint32_t)lo;
+}
+
+static void s_add_men(wt_quotes_ctx_t *ctx, uint32_t t0, uint32_t t1, int actor, uint8_t gender,
+                      uint8_t type)
+{
+    wt_grow(&ctx->men, &ctx->men_cap, ctx->nmen + 1, sizeof *ctx->men);
+    s_men_t *m = &ctx->men[ctx->nmen++];
+    m->start = TK(t0)->start;
+    m->end = TK(t1 - 1)->end;
+    m->tok = t0;
+    m->key = TK(t1 - 1)->hash;
+    m->actor = actor;
+    m->gender = gender;
+    m->type = type;
+}
+
+/* Index of the actor whose mention overlaps bytes [b0, b1) best, or -1. */
+static int s_actor_at(const wt_quotes_ctx_t *ctx, uint32_t b0, uint32_t b1, bool want_person)
+{
+    size_t lo = 0, hi = ctx->nam;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (ctx->am[mid].start < b1)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    int best = -1;
+    uint32_t best_ov = 0;
+    for (size_t k = lo, n = 0; k-- > 0 && n < 16; n++) {
+        const s_men_t *m = &ctx->am[k];
+        if (m->end <= b0) continue;
+        uint32_t s = m->start > b0 ? m->start : b0, e = m->end < b1 ? m->end : b1;
+        uint32_t ov = e > s ? e - s : 0;
+        if (want_person && m->type == WT_ACTOR_PERSON) ov += 1u << 20;
+        if (ov > best_ov) {
+            best_ov = ov;
+            best = m->actor;
+        }
+    }
+    return best;
+}
+
+/* Gender evidence around a person mention [t0, t1). */
+static uint8_t s_gender_at(const wt_quotes_ctx_t *ctx, uint32_t t0, uint32_t t1)
+{
+    uint32_t from = t0 > 0 ? t0 - 1 : t0;
+    for (uint32_t k = from; k < t1; k++) {
+        const ql_entry_t *e = s_lx(ctx, k);
+        if (e && (e->cls & (QL_HONOR | QL_TITLE | QL_FIRST)) &&
+            (e->gender == QG_M || e->gender == QG_F))
+            return e->gender;
+    }
+    return QG_NONE;
+}
+
+static void s_collect_mentions(wt_quotes_ctx_t *ctx)
+{
+    wt_result_t *res = ctx->res;
+    ctx->nmen = ctx->nam = 0;
+    size_t total = 0;
+    for (size_t a = 0; a < res->actor_count; a++)
+        total += res->actors[a].mention_count;
+    s_gmap_reset(ctx, total + ctx->doc->ntoks / 4 + 16);
+    for (size_t a = 0; a < res->actor_count; a++) {
+        const wt_actor_t *ac = &res->actors[a];
+        for (size_t m = 0; m < ac->mention_count; m++) {
+            wt_grow(&ctx->am, &ctx->am_cap, ctx->nam + 1, sizeof *ctx->am);
+            s_men_t *x = &ctx->am[ctx->nam++];
+            x->start = ac->mentions[m].start;
+            x->end = ac->mentions[m].end;
+            x->actor = (int)a;
+            x->type = (uint8_t)ac->type;
+            x->gender = 0;
+            x->tok = 0;
+            x->key = 0;
+        }
+    }
+    qsort(ctx->am, ctx->nam, sizeof *ctx->am, s_men_cmp);
+    /* person actors: mentions with gender, keyed by their last word */
+    for (size_t k = 0; k < ctx->nam; k++) {
+        s_men_t *x = &ctx->am[k];
+        if (x->type != WT_ACTOR_PERSON || x->end <= x->start) continue;
+        uint32_t t0 = s_tok_at(ctx, x->start), t1 = t0;
+        while (t1 < ctx->doc->ntoks && TK(t1)->end <= x->end)
+            t1++;
+        if (t1 <= t0) continue;
+        uint32_t last = t1;
+        while (last > t0 && TK(last - 1)->kind != WT_TOK_WORD)
+            last--;
+        if (last <= t0) continue;
+        uint8_t g = s_gender_at(ctx, t0, last);
+        s_add_men(ctx, t0, last, x->actor, g, WT_ACTOR_PERSON);
+        s_gmap_put(ctx, TK(last - 1)->hash, g, x->actor);
+    }
+    /* our own: name runs with evidence of a person, and speakers of cue verbs */
+    const wt_doc_t *d = ctx->doc;
+    for (uint32_t i = 0; i < d->ntoks;) {
+        if (!s_nametok(ctx, i)) {
+            i++;
+            continue;
+        }
+        s_spk_t sp;
+        uint32_t end;
+        uint32_t hi = i + 12 < d->ntoks ? i + 12 : (uint32_t)d->ntoks;
+        if (!s_name_fwd(ctx, i, hi, &sp, &end)) {
+            i++;
+            continue;
+        }
+        bool verb_after = end < d->ntoks && s_verb(ctx, end);
+        bool verb_before = i > 0 && s_verb(ctx, i - 1);
+        uint8_t g0 = QG_NONE;
+        bool known = false;
+        if (!sp.org) {
+            int act;
+            g0 = s_gmap_gender(ctx, TK(sp.t1 - 1)->hash, &act);
+            known = ctx->gval[s_gslot(ctx, TK(sp.t1 - 1)->hash)] != 0xff;
+        }
+        bool sent_start_only =
+            (TK(i)->flags & WT_TF_SENT_START) && end == i + 1 && !verb_after && !known;
+        if (!sp.org && !sent_start_only &&
+            (sp.person || sp.gender || known || verb_after || verb_before)) {
+            int act = s_actor_at(ctx, TK(sp.t0)->start, TK(sp.t1 - 1)->end, true);
+            if (act >= 0 && res->actors[act].type != WT_ACTOR_PERSON) act = -1;
+            if (act < 0 || res->actors[act].type == WT_ACTOR_PERSON) {
+                uint8_t g = sp.gender ? sp.gender : g0;
+                s_add_men(ctx, sp.t0, sp.t1, act, g, WT_ACTOR_PERSON);
+                s_gmap_put(ctx, TK(sp.t1 - 1)->hash, g, act);
+            }
+        }
+        i = end;
+    }
+    qsort(ctx->men, ctx->nmen, sizeof *ctx->men, s_men_cmp);
+    /* entity-level gender: every mention of a surname takes what is known */
+    for (size_t k = 0; k < ctx->nmen; k++) {
+        int act;
+        uint8_t g = s_gmap_gender(ctx, ctx->men[k].key, &act);
+        if (g) ctx->men[k].gender = g;
+        if (ctx->men[k].actor < 0) ctx->men[k].actor = act;
+    }
+}
+
+/* Resolve a he/she pronoun at token t to the nearest compatible person
+   mention before it (outside quotes, within a few paragraphs). */
+static int s_resolve_person(const wt_quotes_ctx_t *ctx, uint32_t t, uint8_t gender)
+{
+    uint32_t pos = TK(t)->start, para = TK(t)->para;
+    size_t lo = 0, hi = ctx->nmen;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (ctx->men[mid].start < pos)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    int fallback = -1;
+    for (size_t k = lo, n = 0; k-- > 0 && n < 60; n++) {
+        const s_men_t *m = &ctx->men[k];
+        if (TK(m->tok)->para + 4 < para) break;
+        if (ctx->qid[m->tok]) continue;
+        if (m->gender == gender) return (int)k;
+        if (m->gender == QG_NONE && fallback < 0) fallback = (int)k;
+    }
+    return fallback;
+}
+
+/* ---------------------------------------------------------------- speakers: final */
+
+/* Link a found speaker to an actor and resolve pronouns. prev: the speaker
+   of the previous attributed quote (for they/it), or NULL. */
+static void s_settle(wt_quotes_ctx_t *ctx, s_spk_t *sp, const s_spk_t *prev)
+{
+    if (sp->kind == SK_NONE) return;
+    uint32_t b0 = TK(sp->t0)->start, b1 = TK(sp->t1 - 1)->end;
+    if (sp->kind == SK_NAME || sp->kind == SK_NOM) {
+        int a = s_actor_at(ctx, b0, b1, sp->kind == SK_NAME && !sp->org);
+        if (a < 0 && sp->kind == SK_NAME && !sp->org) {
+            int act;
+            s_gmap_gender(ctx, TK(sp->t1 - 1)->hash, &act);
+            a = act;
+        }
+        sp->actor = a;
+        return;
+    }
+    /* pronouns */
+    if (sp->gender == QG_M || sp->gender == QG_F) {
+        int k = s_resolve_person(ctx, sp->t0, sp->gender);
+        if (k >= 0) {
+            sp->men = k;
+            sp->actor = ctx->men[k].actor;
+        }
+        return;
+    }
+    if (prev && prev->kind != SK_NONE && prev->kind != SK_PRON &&
+        (prev->org || prev->kind == SK_NOM)) {
+        sp->actor = prev->actor;
+        sp->men = -1;
+        if (prev->actor < 0) { /* the nominal itself ("the ministry ... it said") */
+            sp->t0 = prev->t0;
+            sp->t1 = prev->t1;
+            sp->kind = SK_NOM;
+        }
+    }
+}
+
+/* ---------------------------------------------------------------- indirect */
+
+static s_quote_t *s_add_indirect(wt_quotes_ctx_t *ctx, uint32_t c0, uint32_t c1, const s_spk_t *sp)
+{
+    /* trim leading marks/punctuation and trailing stops/marks/commas */
+    while (c0 < c1 && (TK(c0)->kind == WT_TOK_PUNCT || TK(c0)->kind == WT_TOK_DASH))
+        c0++;
+    while (c1 > c0 && (TK(c1 - 1)->kind == WT_TOK_PUNCT || TK(c1 - 1)->kind == WT_TOK_DASH ||
+                       (TK(c1 - 1)->kind == WT_TOK_QUOTE && s_side(TK(c1 - 1)) != SIDE_OPEN)))
+        c1--;
+    if (c1 <= c0 || s_words(ctx, c0, c1) < 3) return NULL;
+    s_quote_t *q = s_add_quote(ctx, NONE, NONE, c0, c1, TK(c0)->para, QF_INDIRECT | QF_OWN);
+    if (!q) return NULL;
+    q->kind = WT_QUOTE_INDIRECT;
+    q->spk = *sp;
+    q->b0 = TK(c0)->start;
+    q->b1 = TK(c1 - 1)->end;
+    q->keep = 1;
+    return q;
+}
+
+/* End of a reported clause starting at c0 in sentence s: the sentence end,
+   or the opening mark of a direct quote. */
+static uint32_t s_clause_end(const wt_quotes_ctx_t *ctx, uint32_t c0, const wt_sentence_t *s)
+{
+    uint32_t e = s->tok_end;
+    if (e > c0 + 250) e = c0 + 250;
+    for (uint32_t k = c0; k < e; k++) {
+        uint32_t id = ctx->qid[k];
+        if (id && ctx->q[id - 1].kind == WT_QUOTE_DIRECT && ctx->q[id - 1].keep) return k;
+    }
+    return e;
+}
+
+static void s_indirect(wt_quotes_ctx_t *ctx)
+{
+    const wt_doc_t *d = ctx->doc;
+    size_t nq_direct = ctx->nq;
+    for (size_t si = 0; si < d->nsents; si++) {
+        const wt_sentence_t *s = &d->sents[si];
+        uint32_t done = s->tok_first;
+        for (uint32_t v = s->tok_first; v < s->tok_end; v++) {
+            if (v < done || ctx->qid[v]) continue;
+            uint32_t end;
+            s_spk_t sp;
+            /* according to X, CLAUSE  /  CLAUSE, according to X. */
+            if (wt_tok_ieq(d, TK(v), "according") &&
+                s_according(ctx, v, s->tok_end < v + 30 ? s->tok_end : v + 30, &sp, &end)) {
+                if (end < s->tok_end && s_punct(ctx, end, ',') && v <= s->tok_first + 1) {
+                    uint32_t ce = s_clause_end(ctx, end + 1, s);
+                    if (s_add_indirect(ctx, end + 1, ce, &sp)) done = ce;
+                } else if (v > s->tok_first && s_punct(ctx, v - 1, ',') &&
+                           (end >= s->tok_end || s_is_stop(ctx, end))) {
+                    bool marks = false;
+                    for (uint32_t k = s->tok_first; k < v; k++)
+                        if (s_inq(ctx, k)) marks = true;
+                    if (!marks && s_add_indirect(ctx, s->tok_first, v - 1, &sp)) done = end;
+                }
+                continue;
+            }
+            const ql_entry_t *e = s_verb(ctx, v);
+            if (!e || (e->vflags & QVF_DESCRIBE) || !s_lower(TK(v))) continue;
+            if (v > s->tok_first && wt_tok_ieq(d, TK(v - 1), "to")) continue;
+            /* CLAUSE, X said.  /  CLAUSE, said X. */
+            bool tail = false;
+            if (v > s->tok_first + 4 && !(e->vflags & QVF_THINK)) {
+                uint32_t after = v + 1;
+                while (after < s->tok_end && (s_cls(ctx, after) & QL_TIME))
+                    after++;
+                bool at_end = after >= s->tok_end || s_is_stop(ctx, after);
+                if (at_end && s_np_back(ctx, v, s->tok_first, &sp) && sp.t0 > s->tok_first &&
+                    sp.kind != SK_NONE) {
+                    uint32_t cs = sp.t0;
+                    uint32_t cpos = s_skip_appos_back(ctx, sp.t0, s->tok_first);
+                    (void)cpos;
+                    if (cs > s->tok_first && s_punct(ctx, cs - 1, ',')) tail = true;
+                    if (tail) {
+                        bool marks = false;
+                        for (uint32_t k = s->tok_first; k < cs - 1; k++)
+                            if (s_inq(ctx, k)) marks = true;
+                        s_set_cue(&sp, v, v + 1);
+                        if (!marks) s_add_indirect(ctx, s->tok_first, cs - 1, &sp);
+                        done = s->tok_end;
+                        continue;
+                    }
+                }
+                if (s_punct(ctx, v - 1, ',') && s_np_fwd(ctx, v + 1, s->tok_end, &sp, &end) &&
+                    (end >= s->tok_end || s_is_stop(ctx, end) || s_punct(ctx, end, ','))) {
+                    bool marks = false;
+                    for (uint32_t k = s->tok_first; k < v - 1; k++)
+                        if (s_inq(ctx, k)) marks = true;
+                    s_set_cue(&sp, v, v + 1);
+                    if (!marks) s_add_indirect(ctx, s->tok_first, v - 1, &sp);
+                    done = s->tok_end;
+                    continue;
+                }
+            }
+            /* X said (that) CLAUSE */
+            if (!s_np_back(ctx, v, s->tok_first, &sp)) continue;
+            if (sp.kind == SK_PRON && (sp.gender == QG_PL || sp.gender == QG_N) &&
+                wt_tok_ieq(d, TK(sp.t0), "we"))
+                continue;
+            s_set_cue(&sp, v, v + 1);
+            uint32_t k = v + 1, c0 = NONE;
+            /* "that" within a few tokens (an object or a time phrase between) */
+            for (uint32_t j = k; j < s->tok_end && j < k + 9; j++) {
+                if (s_inq(ctx, j) || s_is_stop(ctx, j) || s_punct(ctx, j, ';')) break;
+                if (wt_tok_ieq(d, TK(j), "that")) {
+                    c0 = j + 1;
+                    break;
+                }
+                if (s_verb(ctx, j) || (TK(j)->kind == WT_TOK_PUNCT && !s_punct(ctx, j, ','))) break;
+            }
+            if (c0 == NONE) {
+                if (!(e->vflags & QVF_NOTHAT) || (e->vflags & QVF_OBJ && e->vflags & QVF_THINK))
+                    continue;
+                if (e->vflags & QVF_OBJ) {
+                    /* tell: only "told X that" */
+                    if (!wt_tok_ieq(d, TK(v), "warned") && !wt_tok_ieq(d, TK(v), "warns")) continue;
+                }
+                while (k < s->tok_end && (s_cls(ctx, k) & QL_TIME) && !(s_cls(ctx, k) & QL_DET))
+                    k++;
+                if (k >= s->tok_end) continue;
+                uint32_t c = s_cls(ctx, k);
+                const wt_token_t *t = TK(k);
+                if (t->kind == WT_TOK_PUNCT || t->kind == WT_TOK_DASH || t->kind == WT_TOK_QUOTE ||
+                    (c & (QL_PREP | QL_OBJPRON)) || s_verb(ctx, k) || (c & QL_ADV))
+                    continue;
+                c0 = k;
+            }
+            if (c0 >= s->tok_end || s_inq(ctx, c0)) continue;
+            uint32_t ce = s_clause_end(ctx, c0, s);
+            if (s_add_indirect(ctx, c0, ce, &sp)) done = ce;
+        }
+    }
+    (void)nq_direct;
+}
+
+/* ---------------------------------------------------------------- output */
+
+static void s_slug(const char *s, size_t n, char *out, size_t outlen)
+{
+    size_t o = 0;
+    bool us = false;
+    for (size_t i = 0; i < n && o + 2 < outlen; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+            out[o++] = (char)c;
+            us = false;
+        } else if (c >= 'A' && c <= 'Z') {
+            out[o++] = (char)(c + 32);
+            us = false;
+        } else if (c >= 0x80) {
+            out[o++] = (char)c; /* keep UTF-8 letters as they are */
+            us = false;
+        } else if (!us && o > 0) {
+            out[o++] = '_';
+            us = true;
+        }
+    }
+    while (o > 0 && out[o - 1] == '_')
+        o--;
+    out[o] = 0;
+}
+
+/* Add a person actor for a speaker that the actors stage did not find. The
+   actor gets every mention of ours with the same last word. */
+static int s_new_actor(wt_quotes_ctx_t *ctx, uint32_t t0, uint32_t t1)
+{
+    wt_result_t *res = ctx->res;
+    const char *text = ctx->doc->text;
+    uint32_t key = TK(t1 - 1)->hash;
+    /* the longest form among our mentions with that key */
+    uint32_t b0 = TK(t0)->start, b1 = TK(t1 - 1)->end;
+    /* skip honorifics and ranks in the name */
+    while (t0 + 1 < t1 && (s_cls(ctx, t0) & (QL_HONOR | QL_RANK | QL_TITLE)))
+        t0++;
+    b0 = TK(t0)->start;
+    for (size_t k = 0; k < ctx->nmen; k++) {
+        const s_men_t *m = &ctx->men[k];
+        if (m->key != key || m->actor >= 0) continue;
+        uint32_t a = m->tok;
+        while (a < ctx->doc->ntoks && TK(a)->end <= m->end &&
+               (s_cls(ctx, a) & (QL_HONOR | QL_RANK | QL_TITLE)))
+            a++;
+        if (a < ctx->doc->ntoks && TK(a)->start < m->end && m->end - TK(a)->start > b1 - b0) {
+            b0 = TK(a)->start;
+            b1 = m->end;
+        }
+    }
+    char slug[96], id[112];
+    s_slug(text + b0, b1 - b0, slug, sizeof slug);
+    if (!slug[0]) return -1;
+    snprintf(id, sizeof id, "q_%s", slug);
+    for (size_t a = 0; a < res->actor_count; a++)
+        if (res->actors[a].id && strcmp(res->actors[a].id, id) == 0) return (int)a;
+    wt_actor_t *ac = wt_result_add_actor(res);
+    int idx = (int)(res->actor_count - 1);
+    ac->id = wt_strdup(id);
+    ac->name = wt_strndup(text + b0, b1 - b0);
+    ac->type = WT_ACTOR_PERSON;
+    ac->known = false;
+    size_t n = 0;
+    for (size_t k = 0; k < ctx->nmen; k++) {
+        s_men_t *m = &ctx->men[k];
+        if (m->key != key || m->actor >= 0) continue;
+        wt_actor_add_mention(ac, m->start, m->end);
+        m->actor = idx;
+        n++;
+    }
+    if (!n) wt_actor_add_mention(ac, TK(t0)->start, TK(t1 - 1)->end);
+    ac->salience = n >= 10 ? 1.0 : 0.1 * (double)(n ? n : 1);
+    s_gmap_put(ctx, key, 0, idx);
+    return idx;
+}
+
+static int s_qcmp(const void *a, const void *b)
+{
+    const s_quote_t *x = a, *y = b;
+    if (x->b0 != y->b0) return x->b0 < y->b0 ? -1 : 1;
+    return x->b1 < y->b1 ? -1 : x->b1 > y->b1 ? 1 : 0;
+}
+
+static void s_emit(wt_quotes_ctx_t *ctx, s_quote_t *q)
+{
+    const char *text = ctx->doc->text;
+    wt_quote_t *o = wt_result_add_quote(ctx->res);
+    o->span.start = q->b0;
+    o->span.end = q->b1;
+    o->kind = (wt_quote_kind_t)q->kind;
+    s_spk_t *sp = &q->spk;
+    if (sp->cue != NONE && sp->cue_end > sp->cue) {
+        uint32_t c0 = TK(sp->cue)->start, c1 = TK(sp->cue_end - 1)->end;
+        o->cue = wt_strndup(text + c0, c1 - c0);
+    }
+    if (sp->kind == SK_NONE) return;
+    uint32_t t0 = sp->t0, t1 = sp->t1;
+    if (sp->kind == SK_PRON && sp->actor < 0 && sp->men >= 0) {
+        /* a pronoun resolved to a name of ours the actors stage missed */
+        const s_men_t *m = &ctx->men[sp->men];
+        uint32_t e = m->tok;
+        while (e < ctx->doc->ntoks && TK(e)->end <= m->end)
+            e++;
+        if (e > m->tok) sp->actor = s_new_actor(ctx, m->tok, e);
+    } else if (sp->kind == SK_NAME && sp->actor < 0 && !sp->org &&
+               (sp->person || sp->gender || t1 - t0 >= 2)) {
+        sp->actor = s_new_actor(ctx, t0, t1);
+    }
+    o->has_speaker = true;
+    o->speaker.start = TK(t0)->start;
+    o->speaker.end = TK(t1 - 1)->end;
+    if (sp->actor >= 0 && (size_t)sp->actor < ctx->res->actor_count &&
+        ctx->res->actors[sp->actor].id)
+        o->speaker_actor = wt_strdup(ctx->res->actors[sp->actor].id);
+}
+
+/* ---------------------------------------------------------------- stage */
+
+static bool s_titlecase(const wt_quotes_ctx_t *ctx, const s_quote_t *q)
+{
+    uint32_t words = 0, caps = 0;
+    for (uint32_t i = q->c0; i < q->c1; i++) {
+        const wt_token_t *t = TK(i);
+        if (t->kind != WT_TOK_WORD) continue;
+        words++;
+        if (t->flags & (WT_TF_CAP | WT_TF_ALLCAP))
+            caps++;
+        else if (!(s_cls(ctx, i) & (QL_CONNECT | QL_DET | QL_PREP)))
+            return false;
+    }
+    return words > 0 && caps > 0;
+}
+
 void wt_quotes_tag(wt_quotes_ctx_t *ctx, const wt_input_t *in, wt_result_t *res)
 {
-    (void)ctx, (void)in, (void)res;
+    const wt_doc_t *d = in->doc;
+    ctx->doc = d;
+    ctx->in = in;
+    ctx->res = res;
+    ctx->nq = 0;
+    if (!d->ntoks) return;
+    wt_grow(&ctx->qid, &ctx->qid_cap, d->ntoks, sizeof *ctx->qid);
+    memset(ctx->qid, 0, d->ntoks * sizeof *ctx->qid);
+
+    /* 1. pairing */
+    bool open_end = false;
+    for (uint32_t p = 0; p < d->nparas; p++)
+        s_pair_para(ctx, p, &open_end);
+    s_mark_continuations(ctx);
+    for (size_t k = 0; k < ctx->nq; k++) {
+        s_quote_t *q = &ctx->q[k];
+        uint32_t a = q->o != NONE ? q->o : q->c0;
+        uint32_t b = q->c != NONE ? q->c + 1 : q->c1;
+        for (uint32_t i = a; i < b; i++)
+            if (!ctx->qid[i]) ctx->qid[i] = (uint32_t)k + 1;
+        s_bytes(ctx, q);
+    }
+    /* 2. mentions */
+    s_collect_mentions(ctx);
+
+    /* 3. attribution */
+    const s_spk_t *prev = NULL;
+    int prev_k = -1;
+    for (size_t k = 0; k < ctx->nq; k++) {
+        s_quote_t *q = &ctx->q[k];
+        if (q->b1 <= q->b0 || s_words(ctx, q->c0, q->c1) == 0) continue;
+        s_classify(ctx, q);
+        s_spk_t sp;
+        memset(&sp, 0, sizeof sp);
+        sp.actor = sp.men = -1;
+        sp.cue = NONE;
+        bool own = s_cue_after(ctx, q, &sp);
+        if (!own && !(q->flags & QF_ORPHAN))
+            own = s_cue_before(ctx, q, &sp) || s_cue_prevcolon(ctx, q, &sp);
+        if (!own && !(q->flags & QF_ORPHAN) &&
+            (q->kind == WT_QUOTE_PARTIAL || !(q->flags & (QF_CONT))))
+            own = s_cue_sentence(ctx, q, &sp);
+        if (own) {
+            if (sp.kind == SK_PRON &&
+                (wt_tok_ieq(d, TK(sp.t0), "we") || wt_tok_ieq(d, TK(sp.t0), "i"))) {
+                /* the writer or a group speaking: not a speaker we report */
+                sp.kind = SK_NONE;
+            }
+            s_settle(ctx, &sp, prev);
+            q->spk = sp;
+            q->flags |= QF_OWN;
+        }
+        if (q->flags & QF_ORPHAN && !own) continue;
+        if (!own && prev_k >= 0) {
+            /* carry-over: same or next paragraph, nobody new in between */
+            const s_quote_t *pq = &ctx->q[prev_k];
+            bool near = q->para == pq->para || q->para == pq->para + 1 || (q->flags & QF_CONT);
+            if (near && q->kind == WT_QUOTE_DIRECT) {
+                uint32_t from = pq->c != NONE ? pq->c + 1 : pq->c1;
+                uint32_t to = q->o != NONE ? q->o : q->c0;
+                bool someone = false;
+                uint32_t pkey = pq->spk.kind == SK_NAME ? TK(pq->spk.t1 - 1)->hash : 0;
+                for (uint32_t i = from; i < to && i < from + 200; i++) {
+                    if (ctx->qid[i]) continue;
+                    if (s_nametok(ctx, i) && !(TK(i)->flags & WT_TF_SENT_START) &&
+                        TK(i)->hash != pkey && !(s_cls(ctx, i) & (QL_TITLE | QL_HONOR))) {
+                        int a = s_actor_at(ctx, TK(i)->start, TK(i)->end, true);
+                        if (a < 0 || a != pq->spk.actor) {
+                            uint8_t g = s_gmap_gender(ctx, TK(i)->hash, NULL);
+                            int act = -1;
+                            s_gmap_gender(ctx, TK(i)->hash, &act);
+                            if (g || act >= 0 ||
+                                (a >= 0 && ctx->res->actors[a].type == WT_ACTOR_PERSON))
+                                someone = true;
+                        }
+                    }
+                }
+                if (to > from + 200) someone = true;
+                if (!someone) {
+                    q->spk = pq->spk;
+                    q->spk.cue = NONE;
+                }
+            }
+        }
+        /* keep or drop */
+        bool has = q->spk.kind != SK_NONE;
+        if (q->kind == WT_QUOTE_PARTIAL) {
+            q->keep = has && (q->flags & QF_OWN);
+        } else {
+            uint32_t w = s_words(ctx, q->c0, q->c1);
+            bool sentence = s_is_stop(ctx, q->c1 - 1) || w >= 4;
+            q->keep = has || (sentence && !s_titlecase(ctx, q));
+        }
+        if (q->keep && has) {
+            prev = &q->spk;
+            prev_k = (int)k;
+        } else if (q->keep && q->kind == WT_QUOTE_DIRECT) {
+            prev_k = prev_k; /* an unattributed quote does not break the chain */
+        }
+    }
+    /* continuation chains: a quote without a cue takes the next one's speaker
+       when it opens a chain (the cue often comes in the second paragraph) */
+    for (size_t k = ctx->nq; k-- > 1;) {
+        s_quote_t *q = &ctx->q[k - 1], *n = &ctx->q[k];
+        if (!q->keep || q->spk.kind != SK_NONE || !n->keep || n->spk.kind == SK_NONE) continue;
+        if ((q->flags & QF_OPEN_END) && (n->flags & QF_CONT)) q->spk = n->spk, q->spk.cue = NONE;
+    }
+    /* 4. indirect speech */
+    if (ctx->db->indirect) s_indirect(ctx);
+    for (size_t k = 0; k < ctx->nq; k++) {
+        s_quote_t *q = &ctx->q[k];
+        if (q->flags & QF_INDIRECT) s_settle(ctx, &q->spk, NULL);
+    }
+    /* output in text order */
+    qsort(ctx->q, ctx->nq, sizeof *ctx->q, s_qcmp);
+    for (size_t k = 0; k < ctx->nq; k++)
+        if (ctx->q[k].keep && ctx->q[k].b1 > ctx->q[k].b0) s_emit(ctx, &ctx->q[k]);
 }
