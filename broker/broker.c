@@ -1,0 +1,875 @@
+/*  broker.c: the broker's loop and its producer, subscriber and replay
+    sides (the worker side is workers.c).
+
+    Producers: PUT -> validate (wt_item_decode with our limits) -> journal
+    -> ACK with the item seq (or NAK with an error name). PUTs that arrive
+    together are journaled in one transaction and one fsync (group commit)
+    and acknowledged only after it. Results: journaled with a new result seq
+    in the same turn as the DONE, then published once on XPUB in that
+    order. Replay and control: REPLAY / DEAD read the journal, STATS
+    reports figures. Anything malformed is answered (NAK / ERROR), counted
+    and logged once here, where the decision is made.
+*/
+#include "broker.h"
+
+#include <msgpack.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "wiretag/curve.h"
+
+/* ------------------------------------------------------------ logging */
+
+static const char *const s_levels[] = {"error", "warn", "info", "debug"};
+
+void wt_broker_log(wt_broker_t *self, int level, const char *sock, const char *peer,
+                   const char *cmd, int code, const char *fmt, ...)
+{
+    if (level > self->log_level) return;
+    char ts[40];
+    int64_t now = wt_time_ms();
+    time_t secs = (time_t)(now / 1000);
+    struct tm tm;
+    gmtime_r(&secs, &tm);
+    strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%S", &tm);
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "%s.%03dZ broker %s %s peer=%s cmd=%s %s %s\n", ts, (int)(now % 1000),
+            s_levels[level], sock, peer ? peer : "-", cmd ? cmd : "-",
+            code ? wt_errname(code) : "OK", msg);
+}
+
+void wt_broker_count(wt_broker_t *self, const char *name)
+{
+    for (size_t i = 0; i < self->counter_count; i++)
+        if (strcmp(self->counters[i].name, name) == 0) {
+            self->counters[i].count++;
+            return;
+        }
+    if (self->counter_count < sizeof self->counters / sizeof self->counters[0]) {
+        /* names come from wt_errname() or literals: static storage */
+        self->counters[self->counter_count].name = name;
+        self->counters[self->counter_count++].count = 1;
+    }
+}
+
+void wt_broker_fatal(wt_broker_t *self, const char *what, int code)
+{
+    wt_broker_log(self, 0, "journal", "-", what, code,
+                  "journal write failed: stopping so that no guarantee is broken (restart "
+                  "resumes from the journal)");
+    wt_journal_abort(self->journal);
+    *self->stop_flag = 2;
+}
+
+/* ------------------------------------------------------------ producers table */
+
+static struct wt_prod *s_prod_slot(wt_broker_t *self, uint64_t tag, bool create)
+{
+    if (create && (self->prod_used + 1) * 2 > self->prod_cap) { /* rehash */
+        size_t ncap = self->prod_cap ? self->prod_cap * 2 : 64;
+        struct wt_prod *n = wt_calloc(ncap, sizeof *n);
+        for (size_t i = 0; i < self->prod_cap; i++)
+            if (self->prods[i].count) {
+                size_t h = self->prods[i].tag & (ncap - 1);
+                while (n[h].count)
+                    h = (h + 1) & (ncap - 1);
+                n[h] = self->prods[i];
+            }
+        free(self->prods);
+        self->prods = n;
+        self->prod_cap = ncap;
+    }
+    if (!self->prod_cap) return NULL;
+    size_t h = tag & (self->prod_cap - 1);
+    while (self->prods[h].count) {
+        if (self->prods[h].tag == tag) return &self->prods[h];
+        h = (h + 1) & (self->prod_cap - 1);
+    }
+    return create ? &self->prods[h] : NULL;
+}
+
+uint64_t wt_broker_producer_count(wt_broker_t *self, uint64_t tag)
+{
+    struct wt_prod *p = s_prod_slot(self, tag, false);
+    return p ? p->count : 0;
+}
+
+void wt_broker_producer_add(wt_broker_t *self, uint64_t tag, int64_t delta)
+{
+    if (tag == 0) return;
+    struct wt_prod *p = s_prod_slot(self, tag, delta > 0);
+    if (!p) return; /* not counted (accepted before a restart) */
+    if (delta > 0) {
+        if (!p->count) {
+            p->tag = tag;
+            self->prod_used++;
+        }
+        p->count += (uint64_t)delta;
+        return;
+    }
+    if (p->count > (uint64_t)-delta) {
+        p->count -= (uint64_t)-delta;
+        return;
+    }
+    /* count reaches zero: remove with backward-shift deletion */
+    size_t i = (size_t)(p - self->prods), mask = self->prod_cap - 1;
+    self->prods[i].count = 0;
+    self->prod_used--;
+    for (size_t j = (i + 1) & mask; self->prods[j].count; j = (j + 1) & mask) {
+        size_t home = self->prods[j].tag & mask;
+        /* move j back into the hole at i when its home is not in (i, j] */
+        bool stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+        if (!stays) {
+            self->prods[i] = self->prods[j];
+            self->prods[j].count = 0;
+            i = j;
+        }
+    }
+}
+
+/* ------------------------------------------------------------ publish */
+
+void wt_broker_publish(wt_broker_t *self, uint64_t rseq, uint64_t seq, const char *id,
+                       const uint8_t *payload, size_t n)
+{
+    wt_proto_t m = {0};
+    wt_proto_init(&m, WT_CMD_RESULT);
+    m.has |= WT_F_SEQ | WT_F_JOB;
+    m.seq = rseq;
+    m.job = seq;
+    if (id && *id) wt_proto_set_id(&m, id);
+    /* XPUB without NODROP never blocks: a subscriber at its high-water mark
+       loses the message and sees a gap in seq, which it fills by REPLAY */
+    int rc = wt_proto_send_to(self->subscribers, WT_PROTO_TOPIC, strlen(WT_PROTO_TOPIC), &m,
+                              payload, n, ZMQ_DONTWAIT);
+    wt_proto_clear(&m);
+    if (rc) {
+        self->n_publish_errors++;
+        wt_broker_log(self, 1, "subscribers", "-", "RESULT", rc, "rseq=%llu not published",
+                      (unsigned long long)rseq);
+    } else {
+        self->n_published++;
+    }
+}
+
+/* ------------------------------------------------------------ producers */
+
+typedef struct {
+    uint8_t identity[WT_PROTO_MAX_ENVELOPE];
+    size_t identity_len;
+    wt_proto_t reply;
+    uint64_t tag; /* producer tag of a new item (for rollback) */
+    bool fresh;   /* a new item journaled in this batch */
+} s_reply_t;
+
+static void s_nak(s_reply_t *r, const wt_proto_t *req, int code, const char *reason)
+{
+    wt_proto_init(&r->reply, WT_CMD_NAK);
+    if (req && (req->has & WT_F_CORR)) {
+        r->reply.has |= WT_F_CORR;
+        r->reply.corr = req->corr;
+    }
+    wt_proto_set_error(&r->reply, code, reason);
+    r->fresh = false;
+}
+
+static void s_put(wt_broker_t *self, wt_proto_in_t *in, s_reply_t *r, const char *peer,
+                  s_reply_t *batch, size_t batch_n)
+{
+    const wt_proto_t *req = &in->msg;
+    size_t n = 0;
+    const uint8_t *payload = wt_proto_in_payload(in, &n);
+    self->n_put++;
+    if (!payload) {
+        wt_broker_count(self, "EFRAMES");
+        wt_broker_log(self, 1, "producers", peer, "PUT", WT_EFRAMES, "no item frame");
+        s_nak(r, req, WT_EFRAMES, "PUT needs an item frame");
+        return;
+    }
+    wt_item_t item = {0};
+    int rc = wt_item_decode(payload, n, &self->limits, &item);
+    if (rc) {
+        wt_broker_count(self, wt_errname(rc));
+        wt_broker_log(self, 1, "producers", peer, "PUT", rc, "corr=%llu invalid item",
+                      (unsigned long long)req->corr);
+        s_nak(r, req, rc, NULL);
+        return;
+    }
+    uint64_t tag = wt_hash64(in->envelope, in->envelope_len) | 1;
+    uint64_t mine = wt_broker_producer_count(self, tag);
+    if (mine >= (uint64_t)self->cfg->broker_max_inflight_per_producer) {
+        wt_broker_count(self, "EFULL");
+        wt_broker_log(self, 1, "producers", peer, "PUT", WT_EFULL,
+                      "id=%s producer has %llu unfinished items", item.id,
+                      (unsigned long long)mine);
+        s_nak(r, req, WT_EFULL, "too many unfinished items from this producer; retry later");
+        wt_item_clear(&item);
+        return;
+    }
+    uint64_t seq = 0;
+    bool dup = false;
+    rc = wt_journal_put(self->journal, item.id, tag, payload, n, wt_time_ms(), &seq, &dup);
+    if (rc) {
+        /* the open transaction is gone: every ACK of this batch so far too */
+        for (size_t i = 0; i < batch_n; i++)
+            if (batch[i].reply.cmd == WT_CMD_ACK) {
+                if (batch[i].fresh) wt_broker_producer_add(self, batch[i].tag, -1);
+                wt_proto_t copy = {0};
+                copy.has = batch[i].reply.has & WT_F_CORR;
+                copy.corr = batch[i].reply.corr;
+                s_nak(&batch[i], &copy, WT_EJOURNAL, "journal write failed; retry");
+            }
+        wt_broker_count(self, wt_errname(rc));
+        wt_broker_log(self, 0, "producers", peer, "PUT", rc, "id=%s journal write failed", item.id);
+        s_nak(r, req, rc == -ENOSPC ? WT_EFULL : WT_EJOURNAL,
+              rc == -ENOSPC ? "journal full; retry later" : "journal write failed; retry");
+        wt_item_clear(&item);
+        return;
+    }
+    wt_proto_init(&r->reply, WT_CMD_ACK);
+    r->reply.has |= WT_F_CORR | WT_F_SEQ | WT_F_DUP;
+    r->reply.corr = req->corr;
+    r->reply.seq = seq;
+    r->reply.dup = dup;
+    wt_proto_set_id(&r->reply, item.id);
+    r->fresh = !dup;
+    r->tag = tag;
+    if (!dup) wt_broker_producer_add(self, tag, 1);
+    wt_broker_log(self, 3, "producers", peer, "PUT", 0, "id=%s seq=%llu%s", item.id,
+                  (unsigned long long)seq, dup ? " dup" : "");
+    wt_item_clear(&item);
+}
+
+static void s_on_producers(wt_broker_t *self)
+{
+    static s_reply_t batch[WT_BROKER_BATCH];
+    size_t n = 0;
+    bool wrote = false;
+    while (n < WT_BROKER_BATCH) {
+        wt_proto_in_t in = {0};
+        int rc = wt_proto_recv(self->producers, true, ZMQ_DONTWAIT, &in);
+        if (rc == -EAGAIN || rc == -EINTR) {
+            wt_proto_in_close(&in);
+            break;
+        }
+        char peer[24];
+        snprintf(peer, sizeof peer, "%08llx",
+                 (unsigned long long)(wt_hash64(in.envelope, in.envelope_len) & 0xffffffffu));
+        s_reply_t *r = &batch[n++];
+        memset(r, 0, sizeof *r);
+        memcpy(r->identity, in.envelope, in.envelope_len);
+        r->identity_len = in.envelope_len;
+        if (rc) {
+            wt_broker_count(self, wt_errname(rc));
+            wt_broker_log(self, 1, "producers", peer, wt_proto_cmd_name(in.msg.cmd), rc,
+                          "malformed message");
+            self->n_put += in.msg.cmd == WT_CMD_PUT;
+            s_nak(r, &in.msg, rc, NULL);
+        } else if (in.msg.cmd == WT_CMD_PUT) {
+            s_put(self, &in, r, peer, batch, n - 1);
+            wrote |= r->reply.cmd == WT_CMD_ACK;
+        } else if (in.msg.cmd == WT_CMD_PING) {
+            wt_proto_init(&r->reply, WT_CMD_PONG);
+            r->reply.has |= in.msg.has & WT_F_CORR;
+            r->reply.corr = in.msg.corr;
+        } else {
+            wt_broker_count(self, "EPROTO");
+            wt_broker_log(self, 1, "producers", peer, wt_proto_cmd_name(in.msg.cmd), -EPROTO,
+                          "command not allowed on the producers socket");
+            s_nak(r, &in.msg, -EPROTO, "command not allowed on the producers socket");
+        }
+        wt_proto_in_close(&in);
+    }
+    if (wrote) {
+        int rc = wt_journal_commit(self->journal, true);
+        if (rc) {
+            wt_broker_log(self, 0, "journal", "-", "PUT", rc, "commit failed: batch NAKed");
+            for (size_t i = 0; i < n; i++)
+                if (batch[i].reply.cmd == WT_CMD_ACK) {
+                    if (batch[i].fresh) wt_broker_producer_add(self, batch[i].tag, -1);
+                    wt_proto_t copy = {0};
+                    copy.has = batch[i].reply.has & WT_F_CORR;
+                    copy.corr = batch[i].reply.corr;
+                    s_nak(&batch[i], &copy, WT_EJOURNAL, "journal write failed; retry");
+                }
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        s_reply_t *r = &batch[i];
+        if (r->reply.cmd == WT_CMD_ACK) {
+            self->n_ack++;
+            if (r->reply.dup)
+                self->n_dup++;
+            else
+                wt_workers_queued(self, r->reply.seq);
+        } else if (r->reply.cmd == WT_CMD_NAK) {
+            self->n_nak++;
+        }
+        if (r->identity_len)
+            wt_proto_send_to(self->producers, r->identity, r->identity_len, &r->reply, NULL, 0,
+                             ZMQ_DONTWAIT);
+        wt_proto_clear(&r->reply);
+    }
+}
+
+/* ------------------------------------------------------------ subscribers */
+
+static void s_on_subscribers(wt_broker_t *self)
+{
+    for (int i = 0; i < WT_BROKER_BATCH; i++) {
+        zmq_msg_t m;
+        zmq_msg_init(&m);
+        if (zmq_msg_recv(&m, self->subscribers, ZMQ_DONTWAIT) < 0) {
+            zmq_msg_close(&m);
+            return;
+        }
+        const uint8_t *d = zmq_msg_data(&m);
+        size_t n = zmq_msg_size(&m);
+        if (n >= 1 && (d[0] == 1 || d[0] == 0)) {
+            self->subscriptions += d[0] == 1 ? 1 : -1;
+            if (self->subscriptions < 0) self->subscriptions = 0;
+            wt_broker_log(self, 2, "subscribers", "-", d[0] ? "SUBSCRIBE" : "UNSUBSCRIBE", 0,
+                          "topic=\"%.*s\" subscriptions=%lld", (int)(n - 1 > 64 ? 64 : n - 1),
+                          (const char *)d + 1, (long long)self->subscriptions);
+        } else {
+            wt_broker_count(self, "EXPUB");
+            wt_broker_log(self, 1, "subscribers", "-", "?", -EPROTO,
+                          "unexpected message on the subscriber socket");
+        }
+        while (zmq_msg_more(&m)) { /* drain */
+            zmq_msg_close(&m);
+            zmq_msg_init(&m);
+            if (zmq_msg_recv(&m, self->subscribers, 0) < 0) break;
+        }
+        zmq_msg_close(&m);
+    }
+}
+
+/* ------------------------------------------------------------ replay and control */
+
+typedef struct {
+    wt_broker_t *self;
+    const wt_proto_in_t *in;
+    bool has_corr;
+    uint64_t corr;
+    int sent;
+    bool blocked;
+} s_replay_ctx_t;
+
+static int s_reply(wt_broker_t *self, const wt_proto_in_t *in, const wt_proto_t *m,
+                   const void *payload, size_t n)
+{
+    return wt_proto_send_to(self->replay, in->envelope, in->envelope_len, m, payload, n,
+                            ZMQ_DONTWAIT);
+}
+
+static int s_replay_one(uint64_t rseq, uint64_t seq, const uint8_t *payload, size_t n, void *arg)
+{
+    s_replay_ctx_t *c = arg;
+    wt_proto_t m = {0};
+    wt_proto_init(&m, WT_CMD_RESULT);
+    m.has |= WT_F_SEQ | WT_F_JOB | (c->has_corr ? WT_F_CORR : 0);
+    m.seq = rseq;
+    m.job = seq;
+    m.corr = c->corr;
+    int rc = s_reply(c->self, c->in, &m, payload, n);
+    wt_proto_clear(&m);
+    if (rc) {
+        c->blocked = true;
+        return 1;
+    }
+    c->sent++;
+    return 0;
+}
+
+static int s_dead_one(const wt_jitem_t *it, const uint8_t *payload, size_t n, void *arg)
+{
+    s_replay_ctx_t *c = arg;
+    wt_proto_t m = {0};
+    wt_proto_init(&m, WT_CMD_DEAD_ITEM);
+    m.has |= WT_F_SEQ | WT_F_ATTEMPTS | (c->has_corr ? WT_F_CORR : 0);
+    m.seq = it->seq;
+    m.attempts = it->attempts;
+    m.corr = c->corr;
+    wt_proto_set_id(&m, it->id);
+    wt_proto_set_code(&m, it->code);
+    wt_proto_set_reason(&m, it->reason);
+    int rc = s_reply(c->self, c->in, &m, payload, n);
+    wt_proto_clear(&m);
+    if (rc) {
+        c->blocked = true;
+        return 1;
+    }
+    c->sent++;
+    return 0;
+}
+
+/* msgpack-c writes into our buffer */
+static int s_mp_write(void *data, const char *buf, size_t len)
+{
+    wt_buf_append(data, buf, len);
+    return 0;
+}
+
+static void s_mp_str(msgpack_packer *pk, const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    msgpack_pack_str(pk, n);
+    msgpack_pack_str_body(pk, s ? s : "", n);
+}
+
+static void s_mp_kv_u(msgpack_packer *pk, const char *k, uint64_t v)
+{
+    s_mp_str(pk, k);
+    msgpack_pack_uint64(pk, v);
+}
+
+static void s_mp_kv_i(msgpack_packer *pk, const char *k, int64_t v)
+{
+    s_mp_str(pk, k);
+    msgpack_pack_int64(pk, v);
+}
+
+static void s_mp_kv_s(msgpack_packer *pk, const char *k, const char *v)
+{
+    s_mp_str(pk, k);
+    s_mp_str(pk, v);
+}
+
+static void s_mp_kv_d(msgpack_packer *pk, const char *k, double v)
+{
+    s_mp_str(pk, k);
+    msgpack_pack_double(pk, v);
+}
+
+/* The STATS figures map (documented in docs/PROTOCOL.md). */
+static void s_stats(wt_broker_t *self, wt_buf_t *out)
+{
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, out, s_mp_write);
+    wt_journal_stats_t js;
+    wt_journal_stats(self->journal, &js);
+    int64_t now = wt_clock_ms();
+    static const char *const fsync_names[] = {"always", "interval", "never"};
+    uint64_t queued = js.unfinished > self->inflight ? js.unfinished - self->inflight : 0;
+
+    msgpack_pack_map(&pk, 22);
+    s_mp_kv_s(&pk, "version", WT_VERSION);
+    s_mp_kv_i(&pk, "pid", (int64_t)getpid());
+    s_mp_kv_i(&pk, "uptime_ms", now - self->started_ms);
+    s_mp_kv_u(&pk, "queue_depth", queued);
+    s_mp_kv_u(&pk, "in_flight", self->inflight);
+    s_mp_kv_u(&pk, "unfinished", js.unfinished);
+    s_mp_kv_u(&pk, "items_accepted", js.next_seq - 1);
+    s_mp_kv_u(&pk, "last_seq", js.next_seq - 1);
+    s_mp_kv_u(&pk, "last_rseq", js.next_rseq - 1);
+    s_mp_kv_u(&pk, "first_rseq", js.first_rseq);
+    s_mp_kv_u(&pk, "dead_letters", js.dead);
+    s_mp_kv_i(&pk, "subscriptions", self->subscriptions);
+    s_mp_kv_u(&pk, "workers_count", self->worker_count);
+
+    s_mp_str(&pk, "journal");
+    msgpack_pack_map(&pk, 9);
+    s_mp_kv_s(&pk, "dir", self->cfg->broker_journal);
+    s_mp_kv_s(&pk, "fsync", fsync_names[self->cfg->broker_fsync]);
+    s_mp_kv_i(&pk, "file_bytes", js.file_bytes);
+    s_mp_kv_i(&pk, "live_bytes", js.live_bytes);
+    s_mp_kv_i(&pk, "map_bytes", js.map_bytes);
+    s_mp_kv_u(&pk, "results", js.results);
+    s_mp_kv_u(&pk, "syncs", js.syncs);
+    s_mp_kv_u(&pk, "retained", js.retained);
+    s_mp_kv_u(&pk, "recovered", js.recovered);
+
+    s_mp_str(&pk, "rates");
+    msgpack_pack_map(&pk, 2);
+    s_mp_kv_d(&pk, "put_per_s", self->rate_put);
+    s_mp_kv_d(&pk, "done_per_s", self->rate_done);
+
+    s_mp_str(&pk, "workers");
+    msgpack_pack_array(&pk, self->worker_count);
+    for (size_t i = 0; i < self->worker_count; i++) {
+        wt_worker_t *w = self->workerv[i];
+        msgpack_pack_map(&pk, 11);
+        s_mp_kv_s(&pk, "name", w->name ? w->name : w->peer);
+        s_mp_kv_s(&pk, "peer", w->peer);
+        s_mp_kv_s(&pk, "state", wt_wstate_name(w->state));
+        s_mp_kv_u(&pk, "credit", w->credit);
+        s_mp_kv_u(&pk, "in_flight", w->job_count);
+        s_mp_kv_u(&pk, "dispatched", w->dispatched);
+        s_mp_kv_u(&pk, "done", w->done);
+        s_mp_kv_u(&pk, "failed", w->failed);
+        s_mp_kv_u(&pk, "threads", w->threads);
+        s_mp_kv_s(&pk, "dictionaries", w->dictionaries ? w->dictionaries : "");
+        s_mp_kv_i(&pk, "last_seen_ms_ago", now - w->last_seen_ms);
+    }
+
+    s_mp_str(&pk, "counters");
+    msgpack_pack_map(&pk, 16);
+    s_mp_kv_u(&pk, "put", self->n_put);
+    s_mp_kv_u(&pk, "ack", self->n_ack);
+    s_mp_kv_u(&pk, "dup", self->n_dup);
+    s_mp_kv_u(&pk, "nak", self->n_nak);
+    s_mp_kv_u(&pk, "dispatched", self->n_dispatched);
+    s_mp_kv_u(&pk, "redispatched", self->n_redispatched);
+    s_mp_kv_u(&pk, "done", self->n_done);
+    s_mp_kv_u(&pk, "late_done", self->n_late_done);
+    s_mp_kv_u(&pk, "failed", self->n_failed);
+    s_mp_kv_u(&pk, "timeouts", self->n_timeouts);
+    s_mp_kv_u(&pk, "workers_expired", self->n_expired);
+    s_mp_kv_u(&pk, "workers_seen", self->n_workers_seen);
+    s_mp_kv_u(&pk, "dead", self->n_dead);
+    s_mp_kv_u(&pk, "published", self->n_published);
+    s_mp_kv_u(&pk, "publish_errors", self->n_publish_errors);
+    s_mp_kv_u(&pk, "replayed", self->n_replayed);
+
+    s_mp_str(&pk, "errors");
+    msgpack_pack_map(&pk, self->counter_count);
+    for (size_t i = 0; i < self->counter_count; i++)
+        s_mp_kv_u(&pk, self->counters[i].name, self->counters[i].count);
+}
+
+static void s_on_replay_msg(wt_broker_t *self, wt_proto_in_t *in, int rc)
+{
+    char peer[24];
+    snprintf(peer, sizeof peer, "%08llx",
+             (unsigned long long)(wt_hash64(in->envelope, in->envelope_len) & 0xffffffffu));
+    const wt_proto_t *req = &in->msg;
+    wt_proto_t m = {0};
+    if (!rc && req->cmd != WT_CMD_REPLAY && req->cmd != WT_CMD_STATS && req->cmd != WT_CMD_DEAD &&
+        req->cmd != WT_CMD_PING)
+        rc = -EPROTO;
+    if (rc) {
+        wt_broker_count(self, wt_errname(rc));
+        wt_broker_log(self, 1, "replay", peer, wt_proto_cmd_name(req->cmd), rc, "request refused");
+        wt_proto_init(&m, WT_CMD_ERROR);
+        m.has |= req->has & WT_F_CORR;
+        m.corr = req->corr;
+        wt_proto_set_error(&m, rc,
+                           rc == -EPROTO ? "command not allowed on the replay socket" : NULL);
+        if (in->envelope_len) s_reply(self, in, &m, NULL, 0);
+        wt_proto_clear(&m);
+        return;
+    }
+    s_replay_ctx_t c = {
+        .self = self, .in = in, .has_corr = (req->has & WT_F_CORR) != 0, .corr = req->corr};
+    uint32_t count = (req->has & WT_F_COUNT) && req->count ? req->count : WT_BROKER_REPLAY_MAX;
+    if (count > WT_BROKER_REPLAY_MAX) count = WT_BROKER_REPLAY_MAX;
+    uint64_t from = (req->has & WT_F_FROM) ? req->from : 0;
+    if (from == 0) from = 1;
+    uint64_t next = from;
+    switch (req->cmd) {
+    case WT_CMD_REPLAY: {
+        rc = wt_journal_results(self->journal, from, count, s_replay_one, &c, &next);
+        if (c.blocked) /* the one that could not be sent is sent again next time */
+            next--;
+        wt_journal_stats_t js;
+        wt_journal_stats(self->journal, &js);
+        self->n_replayed += (uint64_t)c.sent;
+        wt_proto_init(&m, WT_CMD_REPLAY_END);
+        m.has |= WT_F_NEXT | WT_F_LAST | WT_F_FIRST | (c.has_corr ? WT_F_CORR : 0);
+        m.corr = c.corr;
+        m.next = next;
+        m.last = js.next_rseq - 1;
+        m.first = js.first_rseq;
+        wt_broker_log(self, 2, "replay", peer, "REPLAY", rc, "from=%llu sent=%d next=%llu%s",
+                      (unsigned long long)from, c.sent, (unsigned long long)next,
+                      c.blocked ? " (client pipe full)" : "");
+        break;
+    }
+    case WT_CMD_DEAD:
+        rc = wt_journal_dead_list(self->journal, from, count, s_dead_one, &c, &next);
+        if (c.blocked) next--;
+        wt_proto_init(&m, WT_CMD_DEAD_END);
+        m.has |= WT_F_NEXT | (c.has_corr ? WT_F_CORR : 0);
+        m.corr = c.corr;
+        m.next = next;
+        wt_broker_log(self, 2, "replay", peer, "DEAD", rc, "from=%llu sent=%d",
+                      (unsigned long long)from, c.sent);
+        break;
+    case WT_CMD_STATS: {
+        wt_buf_t b;
+        wt_buf_init(&b);
+        s_stats(self, &b);
+        wt_proto_init(&m, WT_CMD_STATS);
+        m.has |= c.has_corr ? WT_F_CORR : 0;
+        m.corr = c.corr;
+        wt_proto_set_stats(&m, b.data, b.size);
+        wt_buf_free(&b);
+        break;
+    }
+    default: /* PING */
+        wt_proto_init(&m, WT_CMD_PONG);
+        m.has |= c.has_corr ? WT_F_CORR : 0;
+        m.corr = c.corr;
+        break;
+    }
+    s_reply(self, in, &m, NULL, 0);
+    wt_proto_clear(&m);
+}
+
+static void s_on_replay(wt_broker_t *self)
+{
+    for (int i = 0; i < WT_BROKER_BATCH; i++) {
+        wt_proto_in_t in = {0};
+        int rc = wt_proto_recv(self->replay, true, ZMQ_DONTWAIT, &in);
+        if (rc == -EAGAIN || rc == -EINTR) {
+            wt_proto_in_close(&in);
+            return;
+        }
+        s_on_replay_msg(self, &in, rc);
+        wt_proto_in_close(&in);
+    }
+}
+
+static void s_on_workers(wt_broker_t *self)
+{
+    for (int i = 0; i < WT_BROKER_BATCH && !*self->stop_flag; i++) {
+        wt_proto_in_t in = {0};
+        int rc = wt_proto_recv(self->workers, true, ZMQ_DONTWAIT, &in);
+        if (rc == -EAGAIN || rc == -EINTR) {
+            wt_proto_in_close(&in);
+            return;
+        }
+        wt_workers_on_message(self, &in, rc);
+        wt_proto_in_close(&in);
+    }
+}
+
+/* ------------------------------------------------------------ lifecycle */
+
+static int s_level(const char *s)
+{
+    for (int i = 0; i < 4; i++)
+        if (s && strcmp(s, s_levels[i]) == 0) return i;
+    return 2;
+}
+
+static void *s_socket(wt_broker_t *self, int type, const char *ep, int idx,
+                      const wt_curve_keys_t *keys, char *err, size_t errlen)
+{
+    void *s = zmq_socket(self->ctx, type);
+    if (!s) {
+        snprintf(err, errlen, "zmq_socket: %s", zmq_strerror(zmq_errno()));
+        return NULL;
+    }
+    int linger = 500, one = 1;
+    int64_t maxmsg = self->cfg->broker_max_message_bytes;
+    zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger);
+    if (type == ZMQ_ROUTER) {
+        zmq_setsockopt(s, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg);
+        zmq_setsockopt(s, ZMQ_ROUTER_MANDATORY, &one, sizeof one);
+        int hwm = idx == 3 ? 4 * WT_BROKER_REPLAY_MAX + 16 : 10000;
+        zmq_setsockopt(s, ZMQ_SNDHWM, &hwm, sizeof hwm);
+    } else { /* XPUB */
+        int hwm = (int)self->cfg->broker_pub_hwm;
+        zmq_setsockopt(s, ZMQ_SNDHWM, &hwm, sizeof hwm);
+        zmq_setsockopt(s, ZMQ_XPUB_VERBOSER, &one, sizeof one);
+        int64_t small = 4096; /* subscribers only send subscriptions */
+        zmq_setsockopt(s, ZMQ_MAXMSGSIZE, &small, sizeof small);
+    }
+    if (keys && wt_curve_server_apply(s, keys) != 0) {
+        snprintf(err, errlen, "cannot enable CURVE on %s", ep);
+        zmq_close(s);
+        return NULL;
+    }
+    if (zmq_bind(s, ep) != 0) {
+        snprintf(err, errlen, "cannot bind %s: %s", ep, zmq_strerror(zmq_errno()));
+        zmq_close(s);
+        return NULL;
+    }
+    size_t len = sizeof self->endpoints[idx];
+    if (zmq_getsockopt(s, ZMQ_LAST_ENDPOINT, self->endpoints[idx], &len) != 0)
+        snprintf(self->endpoints[idx], sizeof self->endpoints[idx], "%s", ep);
+    return s;
+}
+
+wt_broker_t *wt_broker_new(const wt_config_t *cfg, volatile int *stop_flag, char *err,
+                           size_t errlen)
+{
+    wt_broker_t *self = wt_calloc(1, sizeof *self);
+    self->cfg = cfg;
+    self->stop_flag = stop_flag;
+    self->log_level = s_level(cfg->log_level);
+    self->started_ms = wt_clock_ms();
+    self->rate_ms = self->started_ms;
+    self->limits = wt_limits_default;
+    if (cfg->max_text_bytes > 0) self->limits.max_text = (size_t)cfg->max_text_bytes;
+    wt_buf_init(&self->scratch);
+
+    wt_journal_opts_t jo = {.dir = cfg->broker_journal,
+                            .fsync = cfg->broker_fsync,
+                            .fsync_interval_ms = cfg->broker_fsync_interval_ms,
+                            .map_bytes = cfg->broker_journal_map_bytes,
+                            .dedup_window = cfg->broker_dedup_window,
+                            .retention_bytes = cfg->broker_retention_bytes,
+                            .retention_age_s = cfg->broker_retention_age_s};
+    int rc = 0;
+    self->journal = wt_journal_new(&jo, &rc, err, errlen);
+    if (!self->journal) {
+        wt_broker_destroy(&self);
+        return NULL;
+    }
+    self->ctx = zmq_ctx_new();
+    wt_curve_keys_t keys, *kp = NULL;
+    if (cfg->curve_enabled) {
+        char e[256];
+        if (!cfg->curve_secret_key || !cfg->curve_allowed_keys) {
+            snprintf(err, errlen, "curve.enabled needs curve.secret_key and curve.allowed_keys");
+            wt_broker_destroy(&self);
+            return NULL;
+        }
+        if (wt_curve_load(cfg->curve_secret_key, &keys, e, sizeof e) != 0 || !keys.secret_key[0]) {
+            snprintf(err, errlen, "curve.secret_key %s: %s", cfg->curve_secret_key,
+                     e[0] ? e : "no secret key");
+            wt_broker_destroy(&self);
+            return NULL;
+        }
+        /* the ZAP handler must exist before any server socket binds (fail closed) */
+        self->zap = wt_zap_new(self->ctx, cfg->curve_allowed_keys, e, sizeof e);
+        if (!self->zap) {
+            snprintf(err, errlen, "curve.allowed_keys: %s", e);
+            wt_broker_destroy(&self);
+            return NULL;
+        }
+        kp = &keys;
+    }
+    if (!(self->producers =
+              s_socket(self, ZMQ_ROUTER, cfg->broker_producers, 0, kp, err, errlen)) ||
+        !(self->workers = s_socket(self, ZMQ_ROUTER, cfg->broker_workers, 1, kp, err, errlen)) ||
+        !(self->subscribers =
+              s_socket(self, ZMQ_XPUB, cfg->broker_subscribers, 2, kp, err, errlen)) ||
+        !(self->replay = s_socket(self, ZMQ_ROUTER, cfg->broker_replay, 3, kp, err, errlen))) {
+        wt_broker_destroy(&self);
+        return NULL;
+    }
+    wt_journal_stats_t js;
+    wt_journal_stats(self->journal, &js);
+    wt_broker_log(self, 2, "broker", "-", "START", 0,
+                  "producers=%s workers=%s subscribers=%s replay=%s journal=%s unfinished=%llu "
+                  "recovered=%llu next_seq=%llu next_rseq=%llu",
+                  self->endpoints[0], self->endpoints[1], self->endpoints[2], self->endpoints[3],
+                  cfg->broker_journal, (unsigned long long)js.unfinished,
+                  (unsigned long long)js.recovered, (unsigned long long)js.next_seq,
+                  (unsigned long long)js.next_rseq);
+    return self;
+}
+
+void wt_broker_destroy(wt_broker_t **self_p)
+{
+    wt_broker_t *self = *self_p;
+    if (!self) return;
+    void **socks[] = {&self->producers, &self->workers, &self->subscribers, &self->replay};
+    for (size_t i = 0; i < 4; i++)
+        if (*socks[i]) {
+            zmq_close(*socks[i]);
+            *socks[i] = NULL;
+        }
+    if (self->zap) {
+        wt_zap_t *z = self->zap;
+        wt_zap_destroy(&z);
+    }
+    if (self->ctx) zmq_ctx_term(self->ctx);
+    wt_workers_clear(self);
+    if (self->journal) {
+        wt_journal_commit(self->journal, true);
+        wt_journal_sync(self->journal);
+        wt_journal_destroy(&self->journal);
+    }
+    free(self->prods);
+    wt_buf_free(&self->scratch);
+    free(self);
+    *self_p = NULL;
+}
+
+int wt_broker_write_ready(wt_broker_t *self, const char *path)
+{
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    if (!f) return -errno;
+    fprintf(f,
+            "{\"producers\": \"%s\", \"workers\": \"%s\", \"subscribers\": \"%s\", "
+            "\"replay\": \"%s\", \"pid\": %d}\n",
+            self->endpoints[0], self->endpoints[1], self->endpoints[2], self->endpoints[3],
+            (int)getpid());
+    if (fclose(f) != 0 || rename(tmp, path) != 0) return -errno;
+    return 0;
+}
+
+static void s_tick(wt_broker_t *self, int64_t now)
+{
+    wt_workers_tick(self, now);
+    int rc = wt_journal_tick(self->journal, now);
+    if (rc) wt_broker_log(self, 0, "journal", "-", "SYNC", rc, "fsync failed");
+    if (now - self->rate_ms >= 1000) {
+        double secs = (double)(now - self->rate_ms) / 1000.0;
+        double put = (double)(self->n_ack - self->rate_put_base) / secs;
+        double done = (double)(self->n_done - self->rate_done_base) / secs;
+        /* smoothed over about 5 s */
+        self->rate_put = self->rate_put * 0.8 + put * 0.2;
+        self->rate_done = self->rate_done * 0.8 + done * 0.2;
+        self->rate_put_base = self->n_ack;
+        self->rate_done_base = self->n_done;
+        self->rate_ms = now;
+        size_t deleted = 0;
+        rc = wt_journal_retain(self->journal, wt_time_ms(), 10000, &deleted);
+        if (rc)
+            wt_broker_log(self, 0, "journal", "-", "RETAIN", rc, "retention failed");
+        else if (deleted)
+            wt_broker_log(self, 2, "journal", "-", "RETAIN", 0, "dropped %zu old records", deleted);
+        if (self->zap && !wt_zap_alive(self->zap)) {
+            wt_broker_log(self, 0, "broker", "-", "ZAP", WT_EAUTH,
+                          "authentication handler died: stopping (fail closed)");
+            *self->stop_flag = 2;
+        }
+    }
+}
+
+int wt_broker_run(wt_broker_t *self)
+{
+    int64_t tick_every = self->cfg->broker_heartbeat_ms / 4;
+    if (tick_every < 5) tick_every = 5;
+    if (tick_every > 100) tick_every = 100;
+    int64_t next_tick = wt_clock_ms();
+    zmq_pollitem_t items[4] = {{self->producers, 0, ZMQ_POLLIN, 0},
+                               {self->workers, 0, ZMQ_POLLIN, 0},
+                               {self->subscribers, 0, ZMQ_POLLIN, 0},
+                               {self->replay, 0, ZMQ_POLLIN, 0}};
+    while (!*self->stop_flag) {
+        int64_t now = wt_clock_ms();
+        long timeout = next_tick > now ? (long)(next_tick - now) : 0;
+        int rc = zmq_poll(items, 4, timeout);
+        if (rc < 0) {
+            if (zmq_errno() == EINTR) continue;
+            wt_broker_log(self, 0, "broker", "-", "POLL", -zmq_errno(), "zmq_poll failed");
+            *self->stop_flag = 2;
+            break;
+        }
+        if (items[1].revents & ZMQ_POLLIN) /* results first: they free credit */
+            s_on_workers(self);
+        if (items[0].revents & ZMQ_POLLIN) s_on_producers(self);
+        if (items[2].revents & ZMQ_POLLIN) s_on_subscribers(self);
+        if (items[3].revents & ZMQ_POLLIN) s_on_replay(self);
+        now = wt_clock_ms();
+        if (now >= next_tick) {
+            s_tick(self, now);
+            next_tick = now + tick_every;
+        }
+        if (!*self->stop_flag) wt_workers_dispatch(self);
+    }
+    int status = *self->stop_flag == 2 ? 1 : 0;
+    wt_journal_commit(self->journal, true);
+    int rc = wt_journal_sync(self->journal);
+    wt_broker_log(self, 2, "broker", "-", "STOP", rc,
+                  "journal synced, %zu jobs in flight will be "
+                  "re-dispatched after restart",
+                  self->inflight);
+    return status;
+}

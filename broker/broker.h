@@ -1,0 +1,153 @@
+/*  broker.h: the wiretag broker (internal to wiretag-broker).
+
+    One thread, one zmq_poll loop over four sockets (producers ROUTER,
+    workers ROUTER, subscribers XPUB, replay ROUTER). The durable state is
+    the journal (include/wiretag/journal.h); in memory the broker keeps only
+    the workers, their in-flight jobs (bounded by the credit they gave), a
+    re-dispatch FIFO (bounded the same way) and a small window of queued
+    seqs read ahead from the journal. broker.c owns the loop, producers,
+    subscribers, replay and stats; workers.c owns the per-worker state
+    machine and dispatch.
+*/
+#ifndef WT_BROKER_H
+#define WT_BROKER_H
+
+#include "wiretag/config.h"
+#include "wiretag/journal.h"
+#include "wiretag/proto.h"
+
+#include <stdarg.h>
+
+#define WT_BROKER_WINDOW     1024  /* queued seqs read ahead from the journal */
+#define WT_BROKER_BATCH      256   /* messages handled per socket per loop turn */
+#define WT_BROKER_MAX_CREDIT 10000 /* per worker */
+#define WT_BROKER_REPLAY_MAX 1000  /* results per REPLAY / DEAD request */
+
+typedef struct wt_broker wt_broker_t;
+
+/* Worker state machine. */
+typedef enum {
+    WS_READY = 0, /* has credit: may get jobs */
+    WS_BUSY,      /* no credit left */
+    WS_GONE       /* expired or left: removed after the event */
+} wt_wstate_t;
+
+typedef enum {
+    WE_READY = 0, /* READY from a known worker (it restarted) */
+    WE_DONE,
+    WE_FAIL,
+    WE_CREDIT,
+    WE_HB,
+    WE_BYE,
+    WE_EXPIRED, /* silent for liveness x heartbeat */
+    WE_BAD      /* protocol violation (unexpected command) */
+} wt_wevent_t;
+
+typedef struct {
+    uint64_t seq;
+    int64_t deadline_ms;
+    uint32_t attempt;
+} wt_job_t;
+
+typedef struct {
+    uint8_t identity[WT_PROTO_MAX_ENVELOPE];
+    size_t identity_len;
+    char peer[24]; /* short hex of the identity, for logs */
+    char *name, *dictionaries;
+    uint32_t threads;
+    wt_wstate_t state;
+    uint32_t credit; /* free slots as the broker sees them */
+    wt_job_t *jobs;  /* in flight on this worker */
+    size_t job_count, job_cap;
+    int64_t last_seen_ms, last_sent_ms, last_dispatch_ms, ready_ms;
+    uint64_t done, failed, dispatched;
+} wt_worker_t;
+
+/* Error and event counters, by name, for stats. */
+typedef struct {
+    const char *name;
+    uint64_t count;
+} wt_counter_t;
+
+struct wt_broker {
+    const wt_config_t *cfg;
+    void *ctx;
+    void *producers, *workers, *subscribers, *replay;
+    void *zap; /* wt_zap_t when CURVE is on */
+    char endpoints[4][256];
+    wt_journal_t *journal;
+    wt_limits_t limits;
+    volatile int *stop_flag;
+    int log_level; /* 0 error, 1 warn, 2 info, 3 debug */
+    int64_t started_ms;
+
+    /* workers and dispatch */
+    wt_worker_t **workerv;
+    size_t worker_count, worker_cap;
+    uint64_t *retry; /* FIFO of re-queued seqs (ring) */
+    size_t retry_head, retry_count, retry_cap;
+    uint64_t window[WT_BROKER_WINDOW]; /* ring of queued seqs read ahead */
+    size_t win_head, win_count;
+    uint64_t loaded_upto; /* highest seq ever put in the window */
+    bool window_complete; /* no queued seq above loaded_upto in the journal */
+    size_t inflight;      /* jobs on all workers */
+
+    /* producers: unfinished items per producer tag (back-pressure) */
+    struct wt_prod {
+        uint64_t tag;
+        uint64_t count;
+    } * prods;
+    size_t prod_cap, prod_used;
+
+    /* subscribers */
+    int64_t subscriptions;
+
+    /* figures */
+    uint64_t n_put, n_ack, n_dup, n_nak, n_dispatched, n_redispatched, n_done, n_late_done,
+        n_failed, n_timeouts, n_expired, n_dead, n_published, n_publish_errors, n_replayed,
+        n_workers_seen;
+    wt_counter_t counters[64];
+    size_t counter_count;
+    /* rates: exponentially smoothed per second, updated every second */
+    int64_t rate_ms;
+    uint64_t rate_put_base, rate_done_base;
+    double rate_put, rate_done;
+    wt_buf_t scratch; /* payload reads */
+};
+
+/* broker.c */
+wt_broker_t *wt_broker_new(const wt_config_t *cfg, volatile int *stop_flag, char *err,
+                           size_t errlen);
+void wt_broker_destroy(wt_broker_t **self_p);
+/* Write the bound endpoints as JSON into path (atomically). */
+int wt_broker_write_ready(wt_broker_t *self, const char *path);
+/* Run until *stop_flag becomes nonzero; returns 0 on a clean stop. */
+int wt_broker_run(wt_broker_t *self);
+
+void wt_broker_log(wt_broker_t *self, int level, const char *sock, const char *peer,
+                   const char *cmd, int code, const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
+void wt_broker_count(wt_broker_t *self, const char *name);
+/* Adjust the producer tag's count of unfinished items. */
+void wt_broker_producer_add(wt_broker_t *self, uint64_t tag, int64_t delta);
+uint64_t wt_broker_producer_count(wt_broker_t *self, uint64_t tag);
+/* Journal failure that leaves RAM and disk out of step: stop the broker. */
+void wt_broker_fatal(wt_broker_t *self, const char *what, int code);
+/* Publish a journaled result to subscribers. */
+void wt_broker_publish(wt_broker_t *self, uint64_t rseq, uint64_t seq, const char *id,
+                       const uint8_t *payload, size_t n);
+
+/* workers.c */
+/* Handle one message on the workers socket (already received). */
+void wt_workers_on_message(wt_broker_t *self, wt_proto_in_t *in, int rc);
+/* Timers: heartbeats out, expiry, job deadlines. */
+void wt_workers_tick(wt_broker_t *self, int64_t now_ms);
+/* Hand queued items to workers with credit. */
+void wt_workers_dispatch(wt_broker_t *self);
+/* A new item was accepted: make it visible to dispatch. */
+void wt_workers_queued(wt_broker_t *self, uint64_t seq);
+/* Remove every worker (shutdown). */
+void wt_workers_clear(wt_broker_t *self);
+const char *wt_wstate_name(wt_wstate_t s);
+
+#endif

@@ -1,0 +1,121 @@
+/*  main.c: wiretag-broker's entry point: arguments -> config -> loop.
+
+    wiretag-broker [-c FILE] [--producers EP] [--workers EP] [--subscribers EP]
+                   [--replay EP] [--journal DIR] [--ready-file FILE]
+    Command-line endpoints override the file. SIGINT/SIGTERM stop the loop;
+    the journal is committed and synced before exit.
+*/
+#include "broker.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static volatile int s_stop = 0;
+
+static void s_on_signal(int sig)
+{
+    (void)sig;
+    s_stop = 1;
+}
+
+static void s_usage(FILE *out)
+{
+    fprintf(out, "usage: wiretag-broker [-c FILE] [--producers EP] [--workers EP]\n"
+                 "                      [--subscribers EP] [--replay EP] [--journal DIR]\n"
+                 "                      [--ready-file FILE]\n"
+                 "  defaults: producers tcp://*:5555, workers tcp://*:5556,\n"
+                 "            subscribers tcp://*:5557, replay tcp://*:5558,\n"
+                 "            journal ./wiretag-journal (see docs/OPERATIONS.md)\n"
+                 "  --ready-file FILE  once listening, write the bound endpoints there as JSON\n"
+                 "                     (useful with tcp://127.0.0.1:* ephemeral ports)\n");
+}
+
+static void s_set(char **field, const char *value)
+{
+    free(*field);
+    *field = wt_strdup(value);
+}
+
+int main(int argc, char **argv)
+{
+    const char *config = NULL, *ready_file = NULL;
+    const char *over[5] = {NULL}; /* producers, workers, subscribers, replay, journal */
+    static const char *const names[5] = {"--producers", "--workers", "--subscribers", "--replay",
+                                         "--journal"};
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            s_usage(stdout);
+            return 0;
+        }
+        if (strcmp(a, "--version") == 0) {
+            printf("wiretag-broker %s\n", WT_VERSION);
+            return 0;
+        }
+        if (i + 1 >= argc) {
+            fprintf(stderr, "wiretag-broker: %s: missing value or unknown option\n", a);
+            s_usage(stderr);
+            return 2;
+        }
+        if (strcmp(a, "-c") == 0 || strcmp(a, "--config") == 0) {
+            config = argv[++i];
+            continue;
+        }
+        if (strcmp(a, "--ready-file") == 0) {
+            ready_file = argv[++i];
+            continue;
+        }
+        int k = -1;
+        for (int j = 0; j < 5; j++)
+            if (strcmp(a, names[j]) == 0) k = j;
+        if (k < 0) {
+            fprintf(stderr, "wiretag-broker: unknown option %s\n", a);
+            s_usage(stderr);
+            return 2;
+        }
+        over[k] = argv[++i];
+    }
+
+    wt_config_t cfg;
+    wt_config_defaults(&cfg);
+    if (config) {
+        char err[512];
+        if (wt_config_load(&cfg, config, err, sizeof err) != 0) {
+            fprintf(stderr, "wiretag-broker: %s\n", err);
+            wt_config_free(&cfg);
+            return 2;
+        }
+    }
+    char **fields[5] = {&cfg.broker_producers, &cfg.broker_workers, &cfg.broker_subscribers,
+                        &cfg.broker_replay, &cfg.broker_journal};
+    for (int j = 0; j < 5; j++)
+        if (over[j]) s_set(fields[j], over[j]);
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = s_on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    char err[512] = "";
+    wt_broker_t *broker = wt_broker_new(&cfg, &s_stop, err, sizeof err);
+    if (!broker) {
+        fprintf(stderr, "wiretag-broker: %s\n", err[0] ? err : "cannot start");
+        wt_config_free(&cfg);
+        return 1;
+    }
+    if (ready_file && wt_broker_write_ready(broker, ready_file) != 0) {
+        fprintf(stderr, "wiretag-broker: cannot write %s\n", ready_file);
+        wt_broker_destroy(&broker);
+        wt_config_free(&cfg);
+        return 1;
+    }
+    int status = wt_broker_run(broker);
+    wt_broker_destroy(&broker);
+    wt_config_free(&cfg);
+    return status;
+}
