@@ -1,0 +1,163 @@
+/*  bench_pipeline.c: the plain ZeroMQ baseline for the broker benchmark.
+
+    wiretag-bench-pipeline [--workers N] [--count K] FILE.jsonl
+    Moves the same items (MessagePack-encoded input items) through a plain
+    PUSH/PULL pipeline shaped like wiretag's: producer -> relay ("broker")
+    -> N no-op workers -> relay -> sink, over tcp on 127.0.0.1, with no
+    journal, no acks and no redelivery. Prints items/s at the sink. */
+#include "wiretag/json.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+
+static void *s_ctx;
+static char s_ep_in[64], s_ep_jobs[64], s_ep_done[64], s_ep_out[64];
+
+static void s_bind_any(void *sock, char *ep, size_t n)
+{
+    zmq_bind(sock, "tcp://127.0.0.1:*");
+    zmq_getsockopt(sock, ZMQ_LAST_ENDPOINT, ep, &n);
+}
+
+static void *s_worker(void *arg)
+{
+    (void)arg;
+    void *jobs = zmq_socket(s_ctx, ZMQ_PULL), *done = zmq_socket(s_ctx, ZMQ_PUSH);
+    int linger = 0;
+    zmq_setsockopt(jobs, ZMQ_LINGER, &linger, sizeof linger);
+    zmq_setsockopt(done, ZMQ_LINGER, &linger, sizeof linger);
+    zmq_connect(jobs, s_ep_jobs);
+    zmq_connect(done, s_ep_done);
+    for (;;) {
+        zmq_msg_t m;
+        zmq_msg_init(&m);
+        if (zmq_msg_recv(&m, jobs, 0) < 0) break;
+        if (zmq_msg_size(&m) == 0) {
+            zmq_msg_close(&m);
+            break;
+        }
+        zmq_msg_send(&m, done, 0);
+    }
+    zmq_close(jobs), zmq_close(done);
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    int workers = 2;
+    long count = 0;
+    const char *path = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--workers") && i + 1 < argc)
+            workers = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--count") && i + 1 < argc)
+            count = atol(argv[++i]);
+        else
+            path = argv[i];
+    }
+    if (!path || workers < 1) {
+        fprintf(stderr, "usage: wiretag-bench-pipeline [--workers N] [--count K] FILE.jsonl\n");
+        return 2;
+    }
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        perror(path);
+        return 2;
+    }
+    wt_buf_t *msgs = NULL;
+    size_t cap = 0, n = 0;
+    char *line = NULL;
+    size_t lcap = 0;
+    ssize_t len;
+    wt_limits_t lim = wt_limits_default;
+    lim.max_text = 64u << 20;
+    while ((len = getline(&line, &lcap, f)) > 0) {
+        wt_item_t it = {0};
+        char err[128];
+        if (wt_item_from_json(line, (size_t)len, &lim, &it, err, sizeof err) != 0) continue;
+        wt_grow(&msgs, &cap, n + 1, sizeof *msgs);
+        wt_buf_init(&msgs[n]);
+        wt_item_encode(&it, &msgs[n]);
+        n++;
+        wt_item_clear(&it);
+    }
+    free(line);
+    fclose(f);
+    if (n == 0) return 2;
+    if (count <= 0) count = (long)n;
+
+    s_ctx = zmq_ctx_new();
+    /* producer PUSH -> relay PULL; relay PUSH -> workers (PULL); workers PUSH
+       -> relay PULL; relay PUSH -> sink PULL. The relay is this thread's
+       poll loop, as the broker's is. */
+    void *p_in = zmq_socket(s_ctx, ZMQ_PUSH);
+    void *w_jobs = zmq_socket(s_ctx, ZMQ_PUSH);
+    void *w_done = zmq_socket(s_ctx, ZMQ_PULL);
+    void *sink = zmq_socket(s_ctx, ZMQ_PULL);
+    void *relay_pull = zmq_socket(s_ctx, ZMQ_PULL);
+    void *relay_push = zmq_socket(s_ctx, ZMQ_PUSH);
+    s_bind_any(relay_pull, s_ep_in, sizeof s_ep_in); /* relay's producer side */
+    s_bind_any(w_jobs, s_ep_jobs, sizeof s_ep_jobs); /* relay -> workers */
+    s_bind_any(w_done, s_ep_done, sizeof s_ep_done); /* workers -> relay */
+    s_bind_any(sink, s_ep_out, sizeof s_ep_out);     /* relay -> sink */
+    zmq_connect(p_in, s_ep_in);
+    zmq_connect(relay_push, s_ep_out);
+
+    pthread_t *wt = calloc((size_t)workers, sizeof *wt);
+    for (int i = 0; i < workers; i++)
+        pthread_create(&wt[i], NULL, s_worker, NULL);
+
+    int64_t t0 = wt_clock_us();
+    long sent = 0, got = 0;
+    zmq_pollitem_t pi[] = {{relay_pull, 0, ZMQ_POLLIN, 0},
+                           {w_done, 0, ZMQ_POLLIN, 0},
+                           {sink, 0, ZMQ_POLLIN, 0},
+                           {p_in, 0, ZMQ_POLLOUT, 0}};
+    while (got < count) {
+        pi[3].events = sent < count ? ZMQ_POLLOUT : 0;
+        zmq_poll(pi, 4, 1000);
+        if ((pi[3].revents & ZMQ_POLLOUT) && sent < count) {
+            wt_buf_t *b = &msgs[sent % (long)n];
+            zmq_send(p_in, b->data, b->size, ZMQ_DONTWAIT);
+            sent++;
+        }
+        zmq_msg_t m;
+        if (pi[0].revents & ZMQ_POLLIN) {
+            zmq_msg_init(&m);
+            zmq_msg_recv(&m, relay_pull, 0);
+            zmq_msg_send(&m, w_jobs, 0);
+        }
+        if (pi[1].revents & ZMQ_POLLIN) {
+            zmq_msg_init(&m);
+            zmq_msg_recv(&m, w_done, 0);
+            zmq_msg_send(&m, relay_push, 0);
+        }
+        if (pi[2].revents & ZMQ_POLLIN) {
+            zmq_msg_init(&m);
+            zmq_msg_recv(&m, sink, 0);
+            zmq_msg_close(&m);
+            got++;
+        }
+    }
+    double secs = (double)(wt_clock_us() - t0) / 1e6;
+    printf("items=%ld workers=%d secs=%.3f items_s=%.0f\n", got, workers, secs, (double)got / secs);
+    for (int i = 0; i < workers; i++)
+        zmq_send(w_jobs, "", 0, 0);
+    for (int i = 0; i < workers; i++)
+        pthread_join(wt[i], NULL);
+    int linger = 0;
+    void *socks[] = {p_in, w_jobs, w_done, sink, relay_pull, relay_push};
+    for (size_t i = 0; i < 6; i++) {
+        zmq_setsockopt(socks[i], ZMQ_LINGER, &linger, sizeof linger);
+        zmq_close(socks[i]);
+    }
+    zmq_ctx_term(s_ctx);
+    for (size_t i = 0; i < n; i++)
+        wt_buf_free(&msgs[i]);
+    free(msgs);
+    free(wt);
+    return 0;
+}
