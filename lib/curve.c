@@ -7,6 +7,7 @@
     (the first time it is seen) with its Z85 text: this is where the
     decision is made. */
 #include "wiretag/curve.h"
+#include "wiretag/config.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -147,6 +148,54 @@ int wt_curve_client_apply(void *sock, const wt_curve_keys_t *client, const char 
         zmq_setsockopt(sock, ZMQ_CURVE_SECRETKEY, client->secret_key, WT_CURVE_KEYLEN) != 0)
         return -errno;
     return 0;
+}
+
+int wt_curve_setup_client(void *sock, const void *config, char *err, size_t errlen)
+{
+    const wt_config_t *cfg = config;
+    if (!cfg->curve_enabled) return 0;
+    if (!cfg->curve_secret_key || !cfg->curve_server_key) {
+        snprintf(err, errlen,
+                 "curve.enabled is true but curve.secret_key (this client's .key file) or "
+                 "curve.server_key (the broker's .pub file) is not set");
+        return -EINVAL;
+    }
+    wt_curve_keys_t mine, server;
+    int rc = wt_curve_load(cfg->curve_secret_key, &mine, err, errlen);
+    if (rc != 0) return rc;
+    if (!mine.secret_key[0]) {
+        snprintf(err, errlen, "%s holds no secret-key: name the .key file, not the .pub",
+                 cfg->curve_secret_key);
+        return -EINVAL;
+    }
+    rc = wt_curve_load(cfg->curve_server_key, &server, err, errlen);
+    if (rc != 0) return rc;
+    rc = wt_curve_client_apply(sock, &mine, server.public_key);
+    if (rc != 0) snprintf(err, errlen, "cannot set CURVE options: %s", zmq_strerror(-rc));
+    return rc;
+}
+
+int wt_curve_setup_server(void *sock, const void *config, char *err, size_t errlen)
+{
+    const wt_config_t *cfg = config;
+    if (!cfg->curve_enabled) return 0;
+    if (!cfg->curve_secret_key || !cfg->curve_allowed_keys) {
+        snprintf(err, errlen,
+                 "curve.enabled is true but curve.secret_key (the broker's .key file) or "
+                 "curve.allowed_keys (directory of client .pub files) is not set");
+        return -EINVAL;
+    }
+    wt_curve_keys_t mine;
+    int rc = wt_curve_load(cfg->curve_secret_key, &mine, err, errlen);
+    if (rc != 0) return rc;
+    if (!mine.secret_key[0]) {
+        snprintf(err, errlen, "%s holds no secret-key: name the .key file, not the .pub",
+                 cfg->curve_secret_key);
+        return -EINVAL;
+    }
+    rc = wt_curve_server_apply(sock, &mine);
+    if (rc != 0) snprintf(err, errlen, "cannot set CURVE options: %s", zmq_strerror(-rc));
+    return rc;
 }
 
 /* ---- ZAP handler actor ---- */

@@ -42,6 +42,15 @@ int wt_curve_server_apply(void *sock, const wt_curve_keys_t *server);
 /* Make sock a CURVE client of the server whose public key is server_public. */
 int wt_curve_client_apply(void *sock, const wt_curve_keys_t *client, const char *server_public);
 
+/* From the configuration (curve.enabled, curve.secret_key, curve.server_key):
+   make sock a CURVE client. Does nothing and returns 0 when CURVE is off.
+   Errors say which key or file to fix. */
+int wt_curve_setup_client(void *sock, const void *cfg, char *err, size_t errlen);
+/* Make sock a CURVE server with curve.secret_key; 0 when CURVE is off. The
+   caller must have started the ZAP handler (wt_zap_new with
+   curve.allowed_keys) before binding. */
+int wt_curve_setup_server(void *sock, const void *cfg, char *err, size_t errlen);
+
 /* The ZAP handler actor. allowed: a directory of *.pub files or a file of
    Z85 public keys, one per line. The list is re-read on wt_zap_reload()
    and whenever the file's or directory's mtime changes. */
