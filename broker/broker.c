@@ -460,7 +460,7 @@ static void s_stats(wt_broker_t *self, wt_buf_t *out)
     static const char *const fsync_names[] = {"always", "interval", "never"};
     uint64_t queued = js.unfinished > self->inflight ? js.unfinished - self->inflight : 0;
 
-    msgpack_pack_map(&pk, 22);
+    msgpack_pack_map(&pk, 18); /* keep in step with the keys below */
     s_mp_kv_s(&pk, "version", WT_VERSION);
     s_mp_kv_i(&pk, "pid", (int64_t)getpid());
     s_mp_kv_i(&pk, "uptime_ms", now - self->started_ms);

@@ -572,6 +572,7 @@ void wt_workers_dispatch(wt_broker_t *self)
         m.has |= WT_F_JOB | WT_F_ATTEMPT;
         m.job = seq;
         m.attempt = attempt;
+        wt_proto_set_id(&m, it.id); /* the item may have come without one */
         rc = s_send(self, w, &m, self->scratch.data, self->scratch.size);
         wt_proto_clear(&m);
         if (rc) { /* its pipe is full or it is gone: stop giving it work */
