@@ -69,7 +69,8 @@ typedef struct {
     uint8_t dead;
     uint8_t only_weak; /* every mention is headline or location-only */
     uint8_t ntok;
-    uint32_t to; /* merged into this actor */
+    uint32_t to;      /* merged into this actor */
+    uint8_t evidence; /* a title, honorific, appositive, speech verb or short form */
 } s_actor_t;
 
 struct wt_actors_ctx {
@@ -170,7 +171,7 @@ static bool s_name_tok(const wt_actors_ctx_t *ctx, uint32_t i)
     if (t->kind != WT_TOK_WORD) return false;
     if (t->flags & (WT_TF_CAP | WT_TF_ALLCAP | WT_TF_INITIAL)) {
         if (t->flags & WT_TF_DIGIT) return false;
-        return !(wt_names_class(t->hash) & WT_W_STOP);
+        return !(wt_names_class(t->hash) & (WT_W_STOP | WT_W_CLOSED));
     }
     /* al-Attiyah, el-Sisi, bin-Salman */
     if ((t->flags & WT_TF_HYPHEN) && wt_tok_len(t) >= 4) {
@@ -204,6 +205,8 @@ typedef struct {
     int allcap, words;
     uint32_t cent; /* a country named inside the run */
     bool stopped_by_agent;
+    bool stopped_by_first; /* a first name starts a new name */
+    bool demonym;          /* holds a demonym ("Arab Iranians") */
 } s_run_t;
 
 /* True when the agent phrase at j is part of an organisation name
@@ -225,6 +228,8 @@ static bool s_starts_name(const wt_actors_ctx_t *ctx, uint32_t j)
     return p && p->form != WT_AF_AGENT;
 }
 
+static bool s_is_first(const wt_actors_ctx_t *ctx, uint32_t i);
+
 /* The capitalised run starting at i (a name token). */
 static void s_caprun(const wt_actors_ctx_t *ctx, uint32_t i, s_run_t *r)
 {
@@ -241,15 +246,21 @@ static void s_caprun(const wt_actors_ctx_t *ctx, uint32_t i, s_run_t *r)
         if (s_name_tok(ctx, j)) {
             unsigned cls = wt_names_class(t->hash);
             if (j > i && (cls & WT_W_HONORIFIC)) break;
-            if (j > i && s_starts_agent(ctx, j) && !s_agent_in_org(ctx, j)) {
+            if (j > i && s_starts_agent(ctx, j) && !s_agent_in_org(ctx, j) &&
+                !(head_seen && after_conn)) {
                 r->stopped_by_agent = true;
                 break;
             }
-            /* "Bank of San Francisco Mary Daly": a first name after the
-               place part of an organisation name starts a person */
-            if (after_conn && j > i + 1 && j + 1 < doc->ntoks && s_name_tok(ctx, j + 1) &&
-                wt_hmap_get(&db->firsts, t->hash) != WT_A_NONE && !(cls & WT_W_ORGHEAD))
+            /* "Bank of San Francisco Mary Daly", "Taoiseach Bertie Ahern": a
+               first name after other capitalised words starts a person */
+            if (j > i && j + 1 < doc->ntoks && s_name_tok(ctx, j + 1) &&
+                !(doc->toks[j + 1].flags & WT_TF_SENT_START) && s_is_first(ctx, j) &&
+                !(cls & WT_W_ORGHEAD) && !s_is_first(ctx, j - 1) &&
+                doc->toks[j - 1].kind == WT_TOK_WORD && !(doc->toks[j - 1].flags & WT_TF_LOWER) &&
+                !(doc->toks[j - 1].flags & WT_TF_INITIAL)) {
+                r->stopped_by_first = true;
                 break;
+            }
             /* a known person's name inside a run starts a new name */
             if (j > i && !head_seen && s_starts_name(ctx, j)) {
                 uint32_t len;
@@ -261,9 +272,13 @@ static void s_caprun(const wt_actors_ctx_t *ctx, uint32_t i, s_run_t *r)
             if (cls & WT_W_THINGHEAD) r->thing = true;
             if (cls & WT_W_POLITY) r->polity = true;
             if (t->flags & WT_TF_ALLCAP) r->allcap++;
-            if (r->cent == WT_A_NONE) {
+            {
                 uint32_t l;
-                r->cent = s_country_at(ctx, j, &l);
+                const wt_apayload_t *cp = s_match(ctx, j, &l, -1);
+                if (cp && cp->form == WT_AF_ADJ) r->demonym = true;
+                if (cp && r->cent == WT_A_NONE && cp->form != WT_AF_AGENT &&
+                    cp->form != WT_AF_CAPITAL && db->ents[cp->target].type == WT_ACTOR_COUNTRY)
+                    r->cent = cp->target;
             }
             r->words++;
             j++;
@@ -293,7 +308,34 @@ static void s_caprun(const wt_actors_ctx_t *ctx, uint32_t i, s_run_t *r)
         }
         break;
     }
+    /* never end on a connector ("Chamber of") */
+    while (j > i + 1 && (doc->toks[j - 1].flags & WT_TF_LOWER) && !s_name_tok(ctx, j - 1))
+        j--;
     r->end = j;
+}
+
+/* Token i is a known first name (for "Jean-Louis": its first part). */
+static bool s_is_first(const wt_actors_ctx_t *ctx, uint32_t i)
+{
+    const wt_token_t *t = &ctx->doc->toks[i];
+    if (wt_hmap_get(&ctx->db->firsts, t->hash) != WT_A_NONE) return true;
+    if (!(t->flags & WT_TF_HYPHEN)) return false;
+    const char *s = ctx->text + t->start;
+    const char *h = memchr(s, '-', wt_tok_len(t));
+    return h && h > s &&
+           wt_hmap_get(&ctx->db->firsts, wt_text_hash(s, (size_t)(h - s))) != WT_A_NONE;
+}
+
+/* A sentence-initial word that looks inflected ("Calling", "Ousted",
+   "Reportedly") and is no first name. */
+static bool s_inflected(const wt_actors_ctx_t *ctx, uint32_t i)
+{
+    const wt_token_t *t = &ctx->doc->toks[i];
+    uint32_t n = wt_tok_len(t);
+    const char *s = ctx->text + t->start;
+    if (n < 5 || wt_hmap_get(&ctx->db->firsts, t->hash) != WT_A_NONE) return false;
+    return memcmp(s + n - 3, "ing", 3) == 0 || memcmp(s + n - 2, "ed", 2) == 0 ||
+           memcmp(s + n - 2, "ly", 2) == 0;
 }
 
 /* True when the capitalisation of token i is explained by its position. */
@@ -456,8 +498,7 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
         if (i > 0) {
             uint32_t q = i - 1;
             if (q > 0 && (wt_names_class(doc->toks[q].hash) & WT_W_ARTICLE)) q--;
-            locprep = (wt_names_class(doc->toks[q].hash) & WT_W_LOCPREP) &&
-                      (doc->toks[q].flags & WT_TF_LOWER);
+            locprep = (wt_names_class(doc->toks[q].hash) & WT_W_LOCPREP) != 0;
         }
         if (p && p->form == WT_AF_AGENT && (t->flags & WT_TF_CAP) && s_agent_in_org(ctx, i)) {
             s_run_t r;
@@ -581,11 +622,18 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
         if (!shout && s_name_tok(ctx, i) &&
             !(t->flags & WT_TF_LOWER && !(t->flags & WT_TF_HYPHEN))) {
             if (s_pos_cap(ctx, i) &&
-                ((cls & WT_W_FUNC) || wt_hmap_get(&ctx->lower, t->hash) != WT_A_NONE))
+                ((cls & WT_W_FUNC) || wt_hmap_get(&ctx->lower, t->hash) != WT_A_NONE ||
+                 s_inflected(ctx, i)))
                 goto plain;
             s_run_t r;
             s_caprun(ctx, i, &r);
             uint32_t n = r.end - i;
+            if (r.stopped_by_first && r.org_head < 0 && n <= 3) {
+                /* "Taoiseach Bertie Ahern": words before a first name are a title */
+                np.hon = true;
+                i = r.end - 1;
+                continue;
+            }
             if (r.stopped_by_agent && r.org_head < 0 && r.allcap == 0 &&
                 (doc->toks[r.end].flags & WT_TF_CAP)) {
                 /* "Oil Minister ...": modifiers of the title */
@@ -596,12 +644,15 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
             uint8_t ut;
             if (r.org_head >= 0 && n >= 2)
                 ut = UT_ORG;
-            else if (r.org_head >= 0 || ((r.place || r.thing || r.polity) && r.org_head < 0))
+            else if (r.org_head >= 0 || ((r.place || r.thing || r.polity) && r.org_head < 0) ||
+                     (wt_names_class(t->hash) & WT_W_DIRECTION))
                 ut = 0; /* a place, a thing, or a bare head word */
             else if (n >= 2 && r.allcap == r.words)
                 ut = 0; /* dateline or shouting */
             else if (n >= 2 && r.allcap > 0)
                 ut = UT_ORG;
+            else if (r.demonym)
+                ut = 0; /* "Arab Iranians", "N. Korean" */
             else if (n >= 2)
                 ut = UT_PERSON;
             else
@@ -676,6 +727,8 @@ static void s_attach(wt_actors_ctx_t *ctx, size_t mi, uint32_t ai)
     a->count++;
     if (m->b0 < a->first_b) a->first_b = m->b0;
     if (!(m->flags & (MF_HEAD | MF_LOCPREP))) a->only_weak = 0;
+    if ((m->flags & (MF_HON | MF_AGENT | MF_APPOS | MF_SAID)) || m->utype == UT_SINGLE)
+        a->evidence = 1;
     if (m->cent != WT_A_NONE && a->cent == WT_A_NONE && a->ent == WT_A_NONE) {
         a->cent = m->cent;
         a->ctx_country = 1;
@@ -726,7 +779,10 @@ static void s_short_forms(wt_actors_ctx_t *ctx, uint32_t ai, const uint32_t *h, 
     if (n < 2) return;
     s_short_put(ctx, h[n - 1], ai);
     if (unpref) s_short_put(ctx, unpref, ai);
-    if (east_asian) s_short_put(ctx, h[0], ai);
+    /* a given name used alone ("Thaksin"), unless it is a common first name */
+    bool first_ok = n == 2 && wt_hmap_get(&ctx->db->firsts, h[0]) == WT_A_NONE &&
+                    !(wt_names_class(h[0]) & (WT_W_PARTICLE | WT_W_HONORIFIC));
+    if (east_asian || first_ok) s_short_put(ctx, h[0], ai);
     for (int s = 1; s + 2 <= n; s++) { /* suffixes of 2+ words: "Suu Kyi" */
         uint32_t k = 0;
         for (int i = s; i < n; i++)
@@ -841,7 +897,13 @@ static void s_resolve(wt_actors_ctx_t *ctx)
                 (!(m->flags & MF_SSTART) || (m->flags & (MF_HON | MF_AGENT | MF_SAID))))
                 ai = s_ent_actor(ctx, e);
         }
-        if (ai == WT_A_NONE && !(m->flags & (MF_GLUED | MF_HEAD | MF_THE)) &&
+        bool after_prep = false;
+        if (m->t0 > 0) {
+            const wt_token_t *pt = &doc->toks[m->t0 - 1];
+            after_prep = (wt_names_class(pt->hash) & (WT_W_CONNECT | WT_W_LOCPREP)) != 0;
+        }
+        if (ai == WT_A_NONE && !(m->flags & (MF_GLUED | MF_HEAD | MF_THE)) && !after_prep &&
+            !s_starts_agent(ctx, m->t0) &&
             ((m->flags & (MF_HON | MF_APPOS)) ||
              ((m->flags & MF_AGENT) && db->agents[m->agent].person) ||
              ((m->flags & MF_SAID) && !(m->flags & MF_LOCPREP)))) {
@@ -866,10 +928,24 @@ static void s_resolve(wt_actors_ctx_t *ctx)
             if (ai != WT_A_NONE) s_attach(ctx, i, ai);
         }
     }
-    /* weak groups (headline-only, after a location preposition only) */
+    /* weak groups (headline-only, after a location preposition only), and
+       capitalised word pairs with no sign of being a person's name whose
+       words the item also writes in lower case ("Social Security") */
     for (size_t ai = 0; ai < ctx->na; ai++) {
         s_actor_t *a = &ctx->a[ai];
-        if (a->ent == WT_A_NONE && a->only_weak) a->dead = 1;
+        if (a->ent != WT_A_NONE) continue;
+        if (a->only_weak) a->dead = 1;
+        if (a->dead || a->evidence || a->type != WT_ACTOR_PERSON || a->name_m == WT_A_NONE)
+            continue;
+        const s_mention_t *m = &ctx->m[a->name_m];
+        if (s_is_first(ctx, m->t0)) continue;
+        for (uint32_t k = m->t0; k < m->t1; k++) {
+            const wt_token_t *t = &doc->toks[k];
+            if (t->kind == WT_TOK_WORD && !(t->flags & WT_TF_LOWER) &&
+                (wt_hmap_get(&ctx->lower, t->hash) != WT_A_NONE ||
+                 (wt_names_class(t->hash) & WT_W_FUNC)))
+                a->dead = 1;
+        }
     }
 }
 

@@ -162,7 +162,9 @@ enum {
     WT_W_SAY = 1 << 9,       /* said says told added ... */
     WT_W_MODIFIER = 1 << 10, /* vice deputy acting former ... before a title */
     WT_W_ARTICLE = 1 << 11,  /* a an the */
-    WT_W_POLITY = 1 << 12    /* Republic Kingdom Emirates ... (places) */
+    WT_W_POLITY = 1 << 12,   /* Republic Kingdom Emirates ... (places) */
+    WT_W_CLOSED = 1 << 13,   /* closed-class words: never inside a name when capitalised */
+    WT_W_DIRECTION = 1 << 14 /* Northern, East, Central ... (places) */
 };
 void wt_names_init(void);
 unsigned wt_names_class(uint32_t h);

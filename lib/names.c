@@ -31,12 +31,17 @@ static const s_list_t s_lists[] = {
      "news times post press daily herald tribune journal gazette telegraph television radio tv "
      "media watch coalition society centre center club church reserve exchange systems "
      "technologies pharmaceuticals motors industries petroleum bloc taliban mission observatory "
+     "engineering construction electric steel mining resources capital investments securities "
+     "insurance telecom communications entertainment studios records publishing brands labs "
+     "laboratories software solutions consulting ventures trust sentinel observer standard "
+     "mirror express chronicle inquirer examiner magazine weekly bulletin broadcasting channel "
      "inc"},
     {WT_W_PLACEHEAD,
      "street avenue road square province county city district region island islands river lake "
      "mountain mountains sea ocean gulf valley peninsula strait bay airport port park bridge "
      "stadium hotel coast desert village town border basin delta plateau highway canal hills "
-     "heights beach prefecture oblast territory territories"},
+     "heights beach prefecture oblast territory territories hall isles palace castle tower "
+     "memorial monument plaza"},
     {WT_W_THINGHEAD,
      "bill act agreement accord treaty plan law convention declaration summit conference forum "
      "games cup olympics award prize day week war crisis initiative program programme project "
@@ -57,6 +62,8 @@ static const s_list_t s_lists[] = {
      "now today yesterday tomorrow still even only just such because once until unless whether "
      "do does did be is are was were has have had will would can could should may might must "
      "let please thank thanks dear meanwhile instead indeed yet already again asked speaking "
+     "alongside whilst besides against upon nevertheless furthermore moreover additionally "
+     "overall currently recently finally initially previously ultimately eventually tonight "
      "addressing writing following like unlike given having being top senior local national "
      "federal state official officials government police military authorities protesters "
      "critics supporters analysts experts sources residents people our my his her their"},
@@ -70,6 +77,19 @@ static const s_list_t s_lists[] = {
     {WT_W_MODIFIER, "vice deputy acting former senior chief assistant junior interim first "
                     "top then ex- ex under undersecretary principal"},
     {WT_W_ARTICLE, "a an the"},
+    {WT_W_CLOSED,
+     "the a an in on at for but or if when while as after before since this that these those "
+     "it its he she they we you there here what who whom whose why how where which not no yes so "
+     "then also although though however meanwhile despite during under over with without from "
+     "to by about amid among all some many most both each every is are was were has have had "
+     "will would can could should might must do does did be like unlike whilst alongside "
+     "besides against upon throughout nevertheless furthermore moreover additionally overall "
+     "currently recently finally initially previously ultimately eventually yesterday today "
+     "tonight tomorrow thank thanks dear please let our my your his her their i me us them "
+     "just even only still yet again already now never always often sometimes once"},
+    {WT_W_DIRECTION, "north south east west northern southern eastern western central upper "
+                     "lower greater middle northeast northwest southeast southwest northeastern "
+                     "northwestern southeastern southwestern inner outer"},
     {WT_W_POLITY, "republic kingdom emirates emirate states federation principality union "
                   "commonwealth sultanate"},
 };
