@@ -1,14 +1,20 @@
 /*  issues.c: the issues stage. The taxonomy (config/issues.yaml, plus an
-    optional PETRARCH issue file) is compiled once into a trie over a
-    vocabulary of Snowball stems; each item is matched in one pass over its
+    optional PETRARCH issue file) is compiled once into a trie over word
+    groups; each item is matched in one pass over its
     tokens (leftmost-longest phrase hits), the hits are scored per issue
     (phrase weight x position factor, repeats damped, a bonus for spread over
     paragraphs), issues are grouped by CAP topic, and a topic is reported
     when its score reaches the threshold. See docs/ISSUES.md.
 
-    The stemmer is not thread-safe: the db owns one only while loading, and
-    each context owns its own. Stemming every token would cost more than the
-    rest of the stage, so a context caches word -> vocabulary id.
+    Inflections: at load time every phrase word gets its regular inflected
+    forms (plural, -s/-ed/-ing, y/ies, doubled consonants, and back from a
+    written plural or past form); a generated form is kept only when its
+    Snowball stem (libstemmer, english) equals the word's stem, so "news" is
+    not a form of "new". The forms of one word make one group, and the trie
+    runs over groups. Matching needs no stemmer: a lower-cased token is
+    looked up in the read-only forms table, so contexts share nothing and
+    derivations the stemmer would conflate ("importance" / "import",
+    "executive" / "execution") stay apart.
 */
 #include "issues_int.h"
 
@@ -17,9 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define CACHE_CAP  16384 /* stem cache slots per context (power of two) */
-#define CACHE_WORD 23
 
 /* ------------------------------------------------------------------ */
 /* small helpers                                                      */
@@ -132,7 +135,14 @@ static uint32_t s_vocab_id(wt_issuedb_t *db, const char *stem, size_t n)
         if (strlen(v) == n && memcmp(v, stem, n) == 0) return db->vocab_tab[h] - 1;
         h = (h + 1) & (db->vocab_tab_cap - 1);
     }
+    size_t pcap = db->vocab_cap;
     wt_grow(&db->vocab, &db->vocab_cap, db->nvocab + 1, sizeof *db->vocab);
+    if (db->vocab_cap != pcap || !db->form_parent) {
+        db->form_parent = wt_realloc(db->form_parent, db->vocab_cap * sizeof *db->form_parent);
+        db->form_vid = wt_realloc(db->form_vid, db->vocab_cap * sizeof *db->form_vid);
+    }
+    db->form_parent[db->nvocab] = (uint32_t)db->nvocab;
+    db->form_vid[db->nvocab] = -1;
     db->vocab[db->nvocab] = wt_strndup(stem, n);
     db->vocab_tab[h] = (uint32_t)db->nvocab + 1;
     return (uint32_t)db->nvocab++;
@@ -235,7 +245,7 @@ int wt_ixdb_add_phrase(wt_issuedb_t *db, int issue, const char *phrase, double w
         snprintf(err, errlen, "phrase is not valid UTF-8");
         return -EINVAL;
     }
-    uint32_t vids[WT_IX_MAX_WORDS];
+    char *words[WT_IX_MAX_WORDS] = {0};
     char *cons[WT_IX_MAX_WORDS] = {0};
     int nw = 0;
     const char *p = phrase;
@@ -268,12 +278,11 @@ int wt_ixdb_add_phrase(wt_issuedb_t *db, int issue, const char *phrase, double w
                     rc = -EINVAL;
                     goto done;
                 }
-                char low[WT_IX_MAX_WORD], stem[WT_IX_MAX_WORD];
+                char low[WT_IX_MAX_WORD];
                 for (size_t i = 0; i < n; i++)
                     low[i] = s_lower(q[i]);
                 low[n] = 0;
-                size_t sl = s_stem(db->stemmer, low, n, stem, sizeof stem);
-                vids[nw] = s_vocab_id(db, stem, sl);
+                words[nw] = wt_strdup(low);
                 if (mode) {
                     cons[nw] = wt_malloc(n + 2);
                     cons[nw][0] = mode;
@@ -290,9 +299,6 @@ int wt_ixdb_add_phrase(wt_issuedb_t *db, int issue, const char *phrase, double w
         rc = -EINVAL;
         goto done;
     }
-    uint32_t node = 0;
-    for (int i = 0; i < nw; i++)
-        node = s_child_add(db, node, vids[i]);
     wt_grow(&db->phrases, &db->phrases_cap, db->nphrases + 1, sizeof *db->phrases);
     struct ix_phrase *ph = &db->phrases[db->nphrases++];
     memset(ph, 0, sizeof *ph);
@@ -301,12 +307,14 @@ int wt_ixdb_add_phrase(wt_issuedb_t *db, int issue, const char *phrase, double w
     ph->kind = (uint8_t)kind;
     ph->nwords = (uint8_t)nw;
     ph->group = group;
-    ph->node = node;
     memcpy(ph->cons, cons, sizeof cons);
+    memcpy(ph->words, words, sizeof words);
     return 0;
 done:
-    for (int i = 0; i < WT_IX_MAX_WORDS; i++)
+    for (int i = 0; i < WT_IX_MAX_WORDS; i++) {
         free(cons[i]);
+        free(words[i]);
+    }
     return rc;
 }
 
@@ -325,8 +333,109 @@ static int s_cmp_term(const void *a, const void *b)
     return *(const uint32_t *)a < *(const uint32_t *)b ? -1 : 1;
 }
 
+static uint32_t s_find(wt_issuedb_t *db, uint32_t x)
+{
+    while (db->form_parent[x] != x) {
+        db->form_parent[x] = db->form_parent[db->form_parent[x]];
+        x = db->form_parent[x];
+    }
+    return x;
+}
+
+/* Put form f (when its stem is stem) into the group of form index w. */
+static void s_form(wt_issuedb_t *db, uint32_t w, const char *stem, const char *f)
+{
+    size_t n = strlen(f);
+    char fs[WT_IX_MAX_WORD + 8];
+    if (n == 0 || n >= WT_IX_MAX_WORD) return;
+    s_stem(db->stemmer, f, n, fs, sizeof fs);
+    if (strcmp(fs, stem) != 0) return;
+    uint32_t a = s_find(db, w), b = s_find(db, s_vocab_id(db, f, n));
+    if (a != b) db->form_parent[b] = a;
+}
+
+static bool s_vowel(char c)
+{
+    return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
+}
+
+/* The regular inflections of a lower-case word, each kept only when it
+   stems like the word, all joined into the word's group. */
+static void s_inflect(wt_issuedb_t *db, const char *w)
+{
+    size_t n = strlen(w);
+    char stem[WT_IX_MAX_WORD + 8], base[6][WT_IX_MAX_WORD + 8], f[WT_IX_MAX_WORD + 16];
+    if (n < 3 || n >= WT_IX_MAX_WORD) return;
+    for (size_t i = 0; i < n; i++)
+        if (!(w[i] >= 'a' && w[i] <= 'z')) return; /* numbers, acronyms with dots */
+    s_stem(db->stemmer, w, n, stem, sizeof stem);
+    uint32_t wi = s_vocab_id(db, w, n);
+    int nb = 0;
+    snprintf(base[nb++], sizeof base[0], "%s", w);
+#define ENDS(s) (n > strlen(s) + 1 && strcmp(w + n - strlen(s), s) == 0)
+    if (ENDS("ies")) snprintf(base[nb++], sizeof base[0], "%.*sy", (int)(n - 3), w);
+    if (ENDS("es")) snprintf(base[nb++], sizeof base[0], "%.*s", (int)(n - 2), w);
+    if (ENDS("s") && !ENDS("ss")) snprintf(base[nb++], sizeof base[0], "%.*s", (int)(n - 1), w);
+    if (ENDS("ed")) {
+        snprintf(base[nb++], sizeof base[0], "%.*s", (int)(n - 2), w);
+        snprintf(base[nb++], sizeof base[0], "%.*s", (int)(n - 1), w);
+    } /* no way back from -ing: "housing" is not a form of "house" */
+#undef ENDS
+    for (int b = 0; b < nb; b++) {
+        const char *x = base[b];
+        size_t m = strlen(x);
+        if (m < 2) continue;
+        char last = x[m - 1];
+        s_form(db, wi, stem, x);
+        snprintf(f, sizeof f, "%ss", x), s_form(db, wi, stem, f);
+        snprintf(f, sizeof f, "%ses", x), s_form(db, wi, stem, f);
+        snprintf(f, sizeof f, "%sing", x), s_form(db, wi, stem, f);
+        if (last == 'e') {
+            /* no e-dropping -ing: "housing" is not "house" */
+            snprintf(f, sizeof f, "%sd", x), s_form(db, wi, stem, f);
+        } else {
+            snprintf(f, sizeof f, "%sed", x), s_form(db, wi, stem, f);
+        }
+        if (last == 'y' && !s_vowel(x[m - 2])) {
+            snprintf(f, sizeof f, "%.*sies", (int)(m - 1), x), s_form(db, wi, stem, f);
+            snprintf(f, sizeof f, "%.*sied", (int)(m - 1), x), s_form(db, wi, stem, f);
+        }
+        if (!s_vowel(last) && last != 'w' && last != 'x' && last != 'y' && s_vowel(x[m - 2]) &&
+            !(m > 2 && s_vowel(x[m - 3]))) {
+            snprintf(f, sizeof f, "%s%ced", x, last), s_form(db, wi, stem, f);
+            snprintf(f, sizeof f, "%s%cing", x, last), s_form(db, wi, stem, f);
+        }
+    }
+}
+
 void wt_ixdb_compile(wt_issuedb_t *db)
 {
+    /* word groups */
+    for (size_t i = 0; i < db->nphrases; i++) {
+        struct ix_phrase *ph = &db->phrases[i];
+        for (int k = 0; k < ph->nwords; k++) {
+            s_vocab_id(db, ph->words[k], strlen(ph->words[k]));
+            if (!ph->cons[k]) s_inflect(db, ph->words[k]);
+        }
+    }
+    uint32_t ngroups = 0;
+    for (size_t i = 0; i < db->nvocab; i++)
+        db->form_vid[i] = -1;
+    for (size_t i = 0; i < db->nvocab; i++) {
+        uint32_t r = s_find(db, (uint32_t)i);
+        if (db->form_vid[r] < 0) db->form_vid[r] = (int32_t)ngroups++;
+        db->form_vid[i] = db->form_vid[r];
+    }
+    /* the trie */
+    for (size_t i = 0; i < db->nphrases; i++) {
+        struct ix_phrase *ph = &db->phrases[i];
+        uint32_t node = 0;
+        for (int k = 0; k < ph->nwords; k++) {
+            int32_t f = s_vocab_find(db, ph->words[k], strlen(ph->words[k]));
+            node = s_child_add(db, node, (uint32_t)db->form_vid[f]);
+        }
+        ph->node = node;
+    }
     free(db->terms);
     db->terms = wt_malloc((db->nphrases + 1) * sizeof *db->terms);
     for (size_t i = 0; i < db->nphrases; i++)
@@ -426,9 +535,13 @@ void wt_issuedb_destroy(wt_issuedb_t **self_p)
     }
     free(db->issues);
     for (size_t i = 0; i < db->nphrases; i++)
-        for (int k = 0; k < WT_IX_MAX_WORDS; k++)
+        for (int k = 0; k < WT_IX_MAX_WORDS; k++) {
             free(db->phrases[i].cons[k]);
+            free(db->phrases[i].words[k]);
+        }
     free(db->phrases);
+    free(db->form_parent);
+    free(db->form_vid);
     for (size_t i = 0; i < db->nvocab; i++)
         free(db->vocab[i]);
     free(db->vocab);
@@ -466,13 +579,6 @@ typedef struct {
 } ix_hit_t;
 
 typedef struct {
-    uint32_t key;
-    int32_t vid;
-    uint8_t len;
-    char w[CACHE_WORD];
-} ix_cache_t;
-
-typedef struct {
     double score;
     uint32_t paras, last_para;
     uint32_t first_hit; /* hits are scanned in order */
@@ -481,9 +587,6 @@ typedef struct {
 
 struct wt_issues_ctx {
     const wt_issuedb_t *db;
-    struct sb_stemmer *stemmer;
-    ix_cache_t *cache;
-    size_t cache_used;
     ix_unit_t *units;
     size_t units_cap;
     ix_hit_t *hits;
@@ -499,8 +602,6 @@ wt_issues_ctx_t *wt_issues_ctx_new(const wt_issuedb_t *db)
 {
     wt_issues_ctx_t *ctx = wt_calloc(1, sizeof *ctx);
     ctx->db = db;
-    ctx->stemmer = sb_stemmer_new("english", NULL);
-    ctx->cache = wt_calloc(CACHE_CAP, sizeof *ctx->cache);
     ctx->phrase_seen = wt_calloc(db->nphrases + 1, sizeof *ctx->phrase_seen);
     ctx->acc = wt_calloc(db->nissues + 1, sizeof *ctx->acc);
     ctx->order = wt_calloc(db->nissues + 1, sizeof *ctx->order);
@@ -512,8 +613,6 @@ void wt_issues_ctx_destroy(wt_issues_ctx_t **self_p)
 {
     if (!self_p || !*self_p) return;
     wt_issues_ctx_t *ctx = *self_p;
-    if (ctx->stemmer) sb_stemmer_delete(ctx->stemmer);
-    free(ctx->cache);
     free(ctx->units);
     free(ctx->hits);
     free(ctx->phrase_seen);
@@ -524,45 +623,16 @@ void wt_issues_ctx_destroy(wt_issues_ctx_t **self_p)
     *self_p = NULL;
 }
 
-/* Vocabulary id of the word text[0, n) (any case), or -1. */
+/* Group id of the word text[0, n) (any case), or -1: one look-up in the
+   read-only forms table. */
 static int32_t s_word_vid(wt_issues_ctx_t *ctx, const char *text, size_t n)
 {
     char low[WT_IX_MAX_WORD];
     if (n == 0 || n >= WT_IX_MAX_WORD) return -1;
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n; i++)
         low[i] = s_lower(text[i]);
-        h ^= (uint8_t)low[i];
-        h *= 16777619u;
-    }
-    low[n] = 0;
-    ix_cache_t *c = NULL;
-    if (n <= CACHE_WORD) {
-        size_t slot = h & (CACHE_CAP - 1);
-        for (;;) {
-            c = &ctx->cache[slot];
-            if (!c->len) break;
-            if (c->key == h && c->len == n && memcmp(c->w, low, n) == 0) return c->vid;
-            slot = (slot + 1) & (CACHE_CAP - 1);
-        }
-    }
-    char stem[WT_IX_MAX_WORD];
-    size_t sl = s_stem(ctx->stemmer, low, n, stem, sizeof stem);
-    int32_t vid = s_vocab_find(ctx->db, stem, sl);
-    if (c) {
-        if (ctx->cache_used * 4 >= CACHE_CAP * 3) {
-            memset(ctx->cache, 0, CACHE_CAP * sizeof *ctx->cache);
-            ctx->cache_used = 0;
-            size_t slot = h & (CACHE_CAP - 1);
-            c = &ctx->cache[slot];
-        }
-        c->key = h;
-        c->vid = vid;
-        c->len = (uint8_t)n;
-        memcpy(c->w, low, n);
-        ctx->cache_used++;
-    }
-    return vid;
+    int32_t f = s_vocab_find(ctx->db, low, n);
+    return f < 0 ? -1 : ctx->db->form_vid[f];
 }
 
 /* Units: word tokens, split at hyphens; possessives are skipped; any other
@@ -791,11 +861,13 @@ void wt_issues_tag(wt_issues_ctx_t *ctx, const wt_input_t *in, wt_result_t *res)
     for (size_t i = 0; i < ctx->nhits; i++)
         ctx->phrase_seen[ctx->hits[i].phrase] = 0;
 
+    int country_topic = -1;
     if (db->countries_issue >= 0 && sc->countries > 0) {
         int n = s_acting_countries(res, sc->country_mentions);
         if (n >= 2) {
+            country_topic = db->issues[db->countries_issue].topic;
             ix_acc_t *a = &ctx->acc[db->countries_issue];
-            a->score += sc->countries * (n - 1);
+            a->score += sc->countries * (n - 1 < 4 ? n - 1 : 4);
             if (!a->seen) {
                 a->seen = 1;
                 a->first_hit = UINT32_MAX;
@@ -825,7 +897,10 @@ void wt_issues_tag(wt_issues_ctx_t *ctx, const wt_input_t *in, wt_result_t *res)
         const ix_acc_t *a = &ctx->acc[i];
         const struct ix_issue *is = &db->issues[i];
         double ts = ctx->topic_score[is->topic];
-        if (ts < db->threshold || ts < sc->relative * best_topic) continue;
+        /* the relative cut is for passing mentions in long texts; several
+           countries acting is a signal of another kind and is exempt */
+        if (ts < db->threshold) continue;
+        if (ts < sc->relative * best_topic && is->topic != country_topic) continue;
         if (a->score < sc->member * db->threshold) continue;
         wt_issue_t *out = wt_result_add_issue(res);
         out->id = wt_strdup(is->id);

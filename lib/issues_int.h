@@ -3,14 +3,13 @@
     taxonomy loader; issuecoding.c: the PETRARCH issue-file reader).
 
     A taxonomy is a list of fine issues, each under one CAP major topic, and
-    a list of phrases. A phrase is a sequence of words; each word is matched
-    through its Snowball stem (so "sanction", "sanctions", "sanctioned" are
-    one word) unless it carries a constraint: "=word" must equal the token
-    ignoring ASCII case, "^Word" must equal it exactly (acronyms: ^WHO).
-    A phrase either credits an issue or is an ignore phrase: a span ignore
-    consumes its words (so "climate of fear" never reads as "climate"); a
-    sentence or document ignore cancels the hits of its group in that
-    sentence or in the whole item (PETRARCH's ~ and ~~).
+    a list of phrases. A phrase is a sequence of words; each word matches its
+    regular inflections (so "sanction", "sanctions", "sanctioned" are one
+    word; forms checked with the Snowball stemmer) unless it carries a constraint: "=word" must
+   equal the token ignoring ASCII case, "^Word" must equal it exactly (acronyms: ^WHO). A phrase
+   either credits an issue or is an ignore phrase: a span ignore consumes its words (so "climate of
+   fear" never reads as "climate"); a sentence or document ignore cancels the hits of its group in
+   that sentence or in the whole item (PETRARCH's ~ and ~~).
 */
 #ifndef WT_ISSUES_INT_H
 #define WT_ISSUES_INT_H
@@ -53,10 +52,12 @@ struct wt_issuedb {
     size_t nissues, issues_cap;
     struct ix_phrase *phrases;
     size_t nphrases, phrases_cap;
-    /* vocabulary: stem -> id */
+    /* forms table: lower-case word form -> index; form_vid: its group */
     char **vocab;
     size_t nvocab, vocab_cap;
-    uint32_t *vocab_tab; /* open addressing: id + 1, 0 empty */
+    uint32_t *vocab_tab;   /* open addressing: id + 1, 0 empty */
+    uint32_t *form_parent; /* union-find while compiling */
+    int32_t *form_vid;
     size_t vocab_tab_cap;
     /* trie over vocabulary ids */
     struct ix_node *nodes;
@@ -87,9 +88,10 @@ struct ix_phrase {
     float weight;
     uint8_t kind; /* wt_ix_kind_t */
     uint8_t nwords;
-    int32_t group;               /* for sentence/document ignores: the group cancelled, -1 all */
-    uint32_t node;               /* terminal trie node */
-    char *cons[WT_IX_MAX_WORDS]; /* per word: NULL, "=word" or "^Word" */
+    int32_t group;                /* for sentence/document ignores: the group cancelled, -1 all */
+    uint32_t node;                /* terminal trie node */
+    char *words[WT_IX_MAX_WORDS]; /* lower-case words */
+    char *cons[WT_IX_MAX_WORDS];  /* per word: NULL, "=word" or "^Word" */
 };
 
 struct ix_node {
