@@ -981,6 +981,11 @@ int wt_config_load_buffer(wt_config_t *cfg, const char *name, const char *buf, s
 int wt_config_load(wt_config_t *cfg, const char *path, char *err, size_t errlen)
 {
     if (err && errlen) err[0] = 0;
+    if (!path) {
+        wt_config_defaults(cfg);
+        if (err && errlen) snprintf(err, errlen, "no configuration file given");
+        return -EINVAL;
+    }
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         int e = errno;

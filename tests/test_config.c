@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <errno.h>
 #include <limits.h>
@@ -404,6 +405,27 @@ static void s_test_shipped(void)
     free(doc);
 }
 
+/* $WIRETAG_DATA moves the data directory (checked in a child: the
+   directory is fixed at first use). */
+static void s_test_data_env(void)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        setenv("WIRETAG_DATA", "/opt/wt-data", 1);
+        wt_config_t c;
+        wt_config_defaults(&c);
+        int ok = !strcmp(wt_config_data_dir(), "/opt/wt-data") &&
+                 !strcmp(c.issues_taxonomy, "/opt/wt-data/issues.yaml") &&
+                 !strcmp(c.actors_dictionaries.items[0], "/opt/wt-data/actors/countries.yaml") &&
+                 !strcmp(c.broker_journal, "./wiretag-journal");
+        wt_config_free(&c);
+        _exit(ok ? 0 : 1);
+    }
+    int st = 0;
+    CHECK(pid > 0 && waitpid(pid, &st, 0) == pid);
+    CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "WIRETAG_DATA not honoured");
+}
+
 int main(void)
 {
     snprintf(s_dir, sizeof s_dir, "/tmp/wt_test_config.XXXXXX");
@@ -412,6 +434,7 @@ int main(void)
         return 1;
     }
     unsetenv("WIRETAG_DATA");
+    s_test_data_env();
     s_test_defaults();
     s_run_cases();
     s_test_paths();
