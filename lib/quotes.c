@@ -67,10 +67,21 @@ typedef struct {
     uint32_t start, end; /* bytes */
     uint32_t tok;        /* first token */
     uint32_t key;        /* hash of the last word (surname) */
+    uint32_t title;      /* hash of the role title in front of it, or 0 */
     int actor;           /* res->actors index or -1 */
     uint8_t gender;
-    uint8_t type; /* wt_actor_type_t */
+    uint8_t type;    /* wt_actor_type_t */
+    uint8_t salient; /* a subject or a speaker */
+    uint8_t nominal; /* "The stranger": a nominal subject */
 } s_men_t;
+
+/* A statement's speaker, for pronouns that refer back to it. */
+typedef struct {
+    uint32_t pos, para; /* where the statement is */
+    uint32_t t0, t1;    /* the speaker's words */
+    int actor;
+    uint8_t kind, gender, org;
+} s_hist_t;
 
 struct wt_quotedb {
     ql_lex_t lex;
@@ -90,6 +101,8 @@ struct wt_quotes_ctx {
     size_t nmen, men_cap;
     s_men_t *am; /* every actor mention, sorted by start */
     size_t nam, am_cap;
+    s_hist_t *hist; /* speakers of the statements so far, in text order */
+    size_t nhist, hist_cap;
     uint32_t *gkey; /* surname hash -> gender / actor */
     uint8_t *gval;
     int *gactor;
@@ -135,6 +148,7 @@ void wt_quotes_ctx_destroy(wt_quotes_ctx_t **self_p)
         free(c->qid);
         free(c->men);
         free(c->am);
+        free(c->hist);
         free(c->gkey);
         free(c->gval);
         free(c->gactor);
@@ -192,14 +206,23 @@ static bool s_inq(const wt_quotes_ctx_t *ctx, uint32_t i)
     return ctx->qid[i] != 0 || TK(i)->kind == WT_TOK_QUOTE;
 }
 
-/* A speech verb usable as a cue at token i. */
+/* A speech verb usable as a cue at token i: lower case, except in a
+   title-case headline ("Xi Says ..."). */
 static const ql_entry_t *s_verb(const wt_quotes_ctx_t *ctx, uint32_t i)
 {
-    const ql_entry_t *e = s_lx(ctx, i);
+    const wt_token_t *t = TK(i);
+    if (t->kind != WT_TOK_WORD) return NULL;
+    if (!(t->flags & WT_TF_LOWER) && t->start >= ctx->in->title_end) return NULL;
+    const ql_entry_t *e = ql_lex_get(&ctx->db->lex, t->hash);
     if (!e || !(e->cls & QL_VERB)) return NULL;
-    /* a capitalised verb inside a name ("Washington Post") is not a cue unless it
-       starts nothing: accept capitalised forms only for headline title case */
     return e;
+}
+
+/* A strong cue verb, usable away from the quote. */
+static const ql_entry_t *s_verb_far(const wt_quotes_ctx_t *ctx, uint32_t i)
+{
+    const ql_entry_t *e = s_verb(ctx, i);
+    return e && !(e->vflags & QVF_WEAK) ? e : NULL;
 }
 
 /* Can token i be part of a name? */
@@ -244,6 +267,13 @@ static void s_name_core(const wt_quotes_ctx_t *ctx, uint32_t s, uint32_t e, s_sp
         seg_s = i + 1;
     }
     uint32_t a = s, b = e;
+    bool coord = false;
+    for (uint32_t k = s; k < e; k++)
+        if (wt_tok_is(ctx->doc, TK(k), "and") || s_punct(ctx, k, '&')) coord = true;
+    if (coord) {
+        best_s = NONE;
+        first_e = e;
+    }
     if (best_s != NONE) {
         a = best_s;
         b = best_e;
@@ -279,7 +309,7 @@ static void s_name_core(const wt_quotes_ctx_t *ctx, uint32_t s, uint32_t e, s_sp
     }
     /* first name inside the chosen segment starts the core */
     uint32_t core = a;
-    for (uint32_t k = a; k < b; k++) {
+    for (uint32_t k = a; k < b && !coord; k++) {
         const ql_entry_t *en = s_lx(ctx, k);
         if (en && (en->cls & QL_FIRST) && !(en->cls & (QL_TITLE | QL_HONOR))) {
             core = k;
@@ -513,8 +543,27 @@ static bool s_np_back(const wt_quotes_ctx_t *ctx, uint32_t v, uint32_t lo, s_spk
         n++;
     }
     if (i <= lo) return false;
+    /* "X, who said" / "X, who has said" */
+    if (i > lo + 2 && (s_cls(ctx, i - 1) & QL_SUBORD) && wt_tok_ieq(ctx->doc, TK(i - 1), "who") &&
+        s_punct(ctx, i - 2, ','))
+        i -= 2;
+    uint32_t i0 = i;
     i = s_skip_appos_back(ctx, i, lo);
     if (i <= lo) return false;
+    if (i == i0 && s_punct(ctx, i - 1, ',')) {
+        /* "The head of EU foreign policy, Josep Borrell, described": the name
+           between the commas */
+        uint32_t e = i - 1, p = e;
+        while (p > lo && e - p < 8 && s_nametok(ctx, p - 1))
+            p--;
+        uint32_t end;
+        if (p < e && p > lo && s_punct(ctx, p - 1, ',') && s_name_fwd(ctx, p, e, sp, &end) &&
+            end == e) {
+            sp->actor = sp->men = -1;
+            return true;
+        }
+        return false;
+    }
     uint32_t k = i - 1;
     if (ctx->qid[k] || TK(k)->kind == WT_TOK_QUOTE) return false;
     if (s_pron(ctx, k, sp)) return true;
@@ -546,8 +595,10 @@ static bool s_np_fwd(const wt_quotes_ctx_t *ctx, uint32_t s, uint32_t hi, s_spk_
     sp->actor = sp->men = -1;
     uint32_t c = s_cls(ctx, s);
     if (c & QL_TIME && !(TK(s)->flags & WT_TF_CAP)) return false;
-    /* "the Kremlin", "The Business Council": a determiner before a name */
+    /* "the Mexican president": a nominal; "the Kremlin": a name */
+    if ((c & QL_DET) && s_nom_fwd(ctx, s, hi, sp, end)) return true;
     uint32_t s2 = s;
+
     if ((c & QL_DET) && s + 1 < hi && s_nametok(ctx, s + 1) && (wt_tok_ieq(ctx->doc, TK(s), "the")))
         s2 = s + 1;
     if (s_nametok(ctx, s2)) {
@@ -968,7 +1019,9 @@ static bool s_cue_prevcolon(wt_quotes_ctx_t *ctx, s_quote_t *q, s_spk_t *sp)
     return false;
 }
 
-/* A cue elsewhere in the sentence (reported speech around a partial quote). */
+/* A cue elsewhere in the sentence: the leftmost strong cue verb with a
+   subject before the quote (the verb that governs the reported speech),
+   "according to X", else a cue verb after the quote. */
 static bool s_cue_sentence(wt_quotes_ctx_t *ctx, s_quote_t *q, s_spk_t *sp)
 {
     uint32_t a = q->o != NONE ? q->o : q->c0;
@@ -977,12 +1030,12 @@ static bool s_cue_sentence(wt_quotes_ctx_t *ctx, s_quote_t *q, s_spk_t *sp)
     const wt_sentence_t *s2 = &ctx->doc->sents[TK(b)->sent];
     uint32_t lo = a > s->tok_first + 40 ? a - 40 : s->tok_first;
     uint32_t hi = b + 40 < s2->tok_end ? b + 40 : s2->tok_end;
-    for (uint32_t v = a; v-- > lo;) {
+    for (uint32_t v = lo; v < a; v++) {
         if (s_inq(ctx, v)) continue;
         uint32_t end;
         if (wt_tok_ieq(ctx->doc, TK(v), "according") && s_according(ctx, v, a, sp, &end))
             return true;
-        const ql_entry_t *e = s_verb(ctx, v);
+        const ql_entry_t *e = s_verb_far(ctx, v);
         if (!e) continue;
         if (v > lo && s_np_back(ctx, v, lo, sp)) {
             s_set_cue(sp, v, v + 1);
@@ -993,10 +1046,35 @@ static bool s_cue_sentence(wt_quotes_ctx_t *ctx, s_quote_t *q, s_spk_t *sp)
         if (s_inq(ctx, v)) continue;
         uint32_t end;
         if (s_according(ctx, v, hi, sp, &end)) return true;
-        const ql_entry_t *e = s_verb(ctx, v);
+        const ql_entry_t *e = s_verb_far(ctx, v);
         if (!e || (e->vflags & QVF_THINK)) continue;
         if (v > b + 1 && s_np_back(ctx, v, b + 1, sp)) {
             s_set_cue(sp, v, v + 1);
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A direct quote with no cue of its own, right after a sentence (same or
+   previous paragraph, no quote in it) whose subject speaks: "Blinken
+   described the verdict as an affront. “Q.”" */
+static bool s_cue_prevsent(wt_quotes_ctx_t *ctx, s_quote_t *q, s_spk_t *sp)
+{
+    uint32_t a = q->o != NONE ? q->o : q->c0;
+    uint32_t si = TK(a)->sent;
+    if (si == 0) return false;
+    const wt_sentence_t *s = &ctx->doc->sents[si - 1];
+    if (s->para + 1 < TK(a)->para || s->tok_end == s->tok_first) return false;
+    uint32_t lo = s->tok_first, hi = s->tok_end;
+    if (hi - lo > 80) lo = hi - 80;
+    for (uint32_t v = lo; v < hi; v++)
+        if (s_inq(ctx, v)) return false;
+    for (uint32_t v = lo + 1; v < hi; v++) {
+        const ql_entry_t *e = s_verb(ctx, v);
+        if (!e || (e->vflags & QVF_THINK)) continue;
+        if (s_np_back(ctx, v, lo, sp)) {
+            s_set_cue(sp, NONE, NONE);
             return true;
         }
     }
@@ -1074,6 +1152,9 @@ static uint32_t s_tok_at(const wt_quotes_ctx_t *ctx, uint32_t b)
     return (uint32_t)lo;
 }
 
+static bool s_salient(const wt_quotes_ctx_t *ctx, uint32_t t0, uint32_t t1);
+static uint32_t s_title_before(const wt_quotes_ctx_t *ctx, uint32_t t0);
+
 static void s_add_men(wt_quotes_ctx_t *ctx, uint32_t t0, uint32_t t1, int actor, uint8_t gender,
                       uint8_t type)
 {
@@ -1086,6 +1167,9 @@ static void s_add_men(wt_quotes_ctx_t *ctx, uint32_t t0, uint32_t t1, int actor,
     m->actor = actor;
     m->gender = gender;
     m->type = type;
+    m->title = s_title_before(ctx, t0);
+    m->salient = s_salient(ctx, t0, t1);
+    m->nominal = 0;
 }
 
 /* Index of the actor whose mention overlaps bytes [b0, b1) best, or -1. */
@@ -1204,19 +1288,67 @@ static void s_collect_mentions(wt_quotes_ctx_t *ctx)
         }
         i = end;
     }
+    /* nominal subjects: "The stranger was eating", for he/she of unknown antecedent */
+    for (size_t si = 0; si < d->nsents; si++) {
+        uint32_t t = d->sents[si].tok_first;
+        if (t + 2 >= d->sents[si].tok_end || ctx->qid[t]) continue;
+        if (!wt_tok_is(d, TK(t), "The") && !wt_tok_is(d, TK(t), "A") && !wt_tok_is(d, TK(t), "An"))
+            continue;
+        uint32_t h = t + 1;
+        if (!s_lower(TK(h)) || !s_lower(TK(h + 1))) continue;
+        uint32_t c = s_cls(ctx, h);
+        if (c & (QL_ORGHEAD | QL_NOTSPK | QL_STOP | QL_TIME | QL_VERB | QL_PREP)) continue;
+        if (!(s_cls(ctx, h + 1) & (QL_ADV | QL_VERB)) &&
+            !(TK(h + 1)->end - TK(h + 1)->start > 2 && d->text[TK(h + 1)->end - 1] == 's'))
+            continue;
+        const ql_entry_t *e = s_lx(ctx, h);
+        s_add_men(ctx, t, h + 1, -1, e ? e->gender : QG_NONE, WT_ACTOR_PERSON);
+        ctx->men[ctx->nmen - 1].nominal = 1;
+        ctx->men[ctx->nmen - 1].key = 0;
+    }
     qsort(ctx->men, ctx->nmen, sizeof *ctx->men, s_men_cmp);
     /* entity-level gender: every mention of a surname takes what is known */
     for (size_t k = 0; k < ctx->nmen; k++) {
         int act;
+        if (ctx->men[k].nominal) continue;
         uint8_t g = s_gmap_gender(ctx, ctx->men[k].key, &act);
         if (g) ctx->men[k].gender = g;
         if (ctx->men[k].actor < 0) ctx->men[k].actor = act;
     }
 }
 
-/* Resolve a he/she pronoun at token t to the nearest compatible person
-   mention before it (outside quotes, within a few paragraphs). */
-static int s_resolve_person(const wt_quotes_ctx_t *ctx, uint32_t t, uint8_t gender)
+/* Is the mention [t0, t1) a subject or a speaker: first in its sentence
+   (after titles and determiners), or next to a cue verb? */
+static bool s_salient(const wt_quotes_ctx_t *ctx, uint32_t t0, uint32_t t1)
+{
+    uint32_t s = t0;
+    while (s > 0 && t0 - s < 8 && !(TK(s)->flags & WT_TF_SENT_START) &&
+           (s_nametok(ctx, s - 1) || (s_cls(ctx, s - 1) & (QL_DET | QL_TITLE)) ||
+            TK(s - 1)->kind == WT_TOK_POSS))
+        s--;
+    if (TK(s)->flags & WT_TF_SENT_START) return true;
+    if (t1 < ctx->doc->ntoks && s_verb(ctx, t1)) return true;
+    if (t1 + 1 < ctx->doc->ntoks && (s_cls(ctx, t1) & QL_ADV) && s_verb(ctx, t1 + 1)) return true;
+    return t0 > 0 && s_verb(ctx, t0 - 1) != NULL;
+}
+
+/* The role title in front of a mention ("U.S. Ambassador to Mexico Ken
+   Salazar", "The president of Mexico, X"): hash of the nearest title word. */
+static uint32_t s_title_before(const wt_quotes_ctx_t *ctx, uint32_t t0)
+{
+    for (uint32_t k = t0, n = 0; k-- > 0 && n < 6; n++) {
+        if (s_inq(ctx, k) || s_is_stop(ctx, k)) break;
+        uint32_t c = s_cls(ctx, k);
+        if ((c & QL_TITLE) && !(c & QL_FIRST)) return TK(k)->hash;
+    }
+    return 0;
+}
+
+/* Antecedent of a he/she pronoun at token t: the statement history and the
+   person mentions before it. Preference: a speaker or subject of matching
+   gender, the nearest mention of matching gender, then mentions of unknown
+   gender; the later of the best mention and the last matching speaker. */
+static bool s_resolve_person(const wt_quotes_ctx_t *ctx, uint32_t t, uint8_t gender, s_hist_t *out)
 {
     uint32_t pos = TK(t)->start, para = TK(t)->para;
     size_t lo = 0, hi = ctx->nmen;
@@ -1227,54 +1359,189 @@ static int s_resolve_person(const wt_quotes_ctx_t *ctx, uint32_t t, uint8_t gend
         else
             hi = mid;
     }
-    int fallback = -1;
-    for (size_t k = lo, n = 0; k-- > 0 && n < 60; n++) {
+    int ex_sal = -1, ex_near = -1, un_sal = -1, un_near = -1;
+    for (size_t k = lo, n = 0; k-- > 0 && n < 80; n++) {
         const s_men_t *m = &ctx->men[k];
         if (TK(m->tok)->para + 4 < para) break;
         if (ctx->qid[m->tok]) continue;
-        if (m->gender == gender) return (int)k;
-        if (m->gender == QG_NONE && fallback < 0) fallback = (int)k;
+        if (m->gender == gender) {
+            if (ex_near < 0) ex_near = (int)k;
+            if (m->salient) {
+                ex_sal = (int)k;
+                break;
+            }
+        } else if (m->gender == QG_NONE) {
+            if (un_near < 0) un_near = (int)k;
+            if (m->salient && un_sal < 0) un_sal = (int)k;
+        }
     }
-    return fallback;
+    int best = ex_sal >= 0 ? ex_sal : ex_near >= 0 ? ex_near : un_sal >= 0 ? un_sal : un_near;
+    const s_hist_t *h = NULL;
+    for (size_t k = ctx->nhist; k-- > 0;) {
+        const s_hist_t *x = &ctx->hist[k];
+        if (x->pos >= pos) continue;
+        if (x->para + 3 < para) break;
+        if (x->gender == gender || (x->gender == QG_NONE && !x->org && best < 0)) {
+            h = x;
+            break;
+        }
+    }
+    if (h && (best < 0 || h->pos >= ctx->men[best].start ||
+              (ctx->men[best].gender != gender && h->gender == gender))) {
+        *out = *h;
+        return true;
+    }
+    if (best < 0) return false;
+    const s_men_t *m = &ctx->men[best];
+    memset(out, 0, sizeof *out);
+    out->t0 = m->tok;
+    out->t1 = m->tok;
+    while (out->t1 < ctx->doc->ntoks && TK(out->t1)->end <= m->end)
+        out->t1++;
+    out->actor = m->actor;
+    out->kind = m->nominal ? SK_NOM : SK_NAME;
+    out->gender = m->gender;
+    return out->t1 > out->t0;
+}
+
+/* Antecedent of they/it: the last institutional or plural speaker, else the
+   nearest organisation or country mention, within two paragraphs. */
+static bool s_resolve_group(const wt_quotes_ctx_t *ctx, uint32_t t, s_hist_t *out)
+{
+    uint32_t pos = TK(t)->start, para = TK(t)->para;
+    const s_hist_t *h = NULL;
+    for (size_t k = ctx->nhist; k-- > 0;) {
+        const s_hist_t *x = &ctx->hist[k];
+        if (x->pos >= pos) continue;
+        if (x->para + 2 < para) break;
+        if (x->org || x->gender == QG_PL) h = x;
+        break;
+    }
+    size_t lo = 0, hi = ctx->nam;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (ctx->am[mid].start < pos)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    const s_men_t *m = NULL;
+    for (size_t k = lo, n = 0; k-- > 0 && n < 40; n++) {
+        const s_men_t *x = &ctx->am[k];
+        uint32_t xt = s_tok_at(ctx, x->start);
+        if (xt >= ctx->doc->ntoks || TK(xt)->para + 2 < para) break;
+        if (ctx->qid[xt] || x->type == WT_ACTOR_PERSON) continue;
+        m = x;
+        break;
+    }
+    if (h && (!m || h->pos >= m->start)) {
+        *out = *h;
+        return true;
+    }
+    if (!m) return false;
+    memset(out, 0, sizeof *out);
+    out->t0 = s_tok_at(ctx, m->start);
+    out->t1 = out->t0;
+    while (out->t1 < ctx->doc->ntoks && TK(out->t1)->end <= m->end)
+        out->t1++;
+    out->actor = m->actor;
+    out->kind = SK_NAME;
+    out->org = 1;
+    return out->t1 > out->t0;
+}
+
+/* "the Mexican president said": the person last introduced with that title. */
+static bool s_resolve_title(const wt_quotes_ctx_t *ctx, const s_spk_t *sp, s_hist_t *out)
+{
+    if (sp->t1 <= sp->t0 + 1 || !wt_tok_ieq(ctx->doc, TK(sp->t0), "the")) return false;
+    uint32_t h = sp->t1 - 1;
+    if (!(s_cls(ctx, h) & QL_TITLE)) return false;
+    uint32_t key = TK(h)->hash, pos = TK(sp->t0)->start, para = TK(sp->t0)->para;
+    size_t lo = 0, hi = ctx->nmen;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (ctx->men[mid].start < pos)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t k = lo, n = 0; k-- > 0 && n < 80; n++) {
+        const s_men_t *m = &ctx->men[k];
+        if (TK(m->tok)->para + 8 < para) break;
+        if (ctx->qid[m->tok] || m->title != key) continue;
+        memset(out, 0, sizeof *out);
+        out->t0 = m->tok;
+        out->t1 = m->tok;
+        while (out->t1 < ctx->doc->ntoks && TK(out->t1)->end <= m->end)
+            out->t1++;
+        out->actor = m->actor;
+        out->kind = SK_NAME;
+        out->gender = m->gender;
+        return out->t1 > out->t0;
+    }
+    return false;
 }
 
 /* ---------------------------------------------------------------- speakers: final */
 
-/* Link a found speaker to an actor and resolve pronouns. prev: the speaker
-   of the previous attributed quote (for they/it), or NULL. */
-static void s_settle(wt_quotes_ctx_t *ctx, s_spk_t *sp, const s_spk_t *prev)
+/* Link a found speaker to an actor; resolve pronouns and definite titles to
+   their antecedent (the speaker's span then points at the antecedent's
+   words, and the actor is the antecedent's). */
+static void s_settle(wt_quotes_ctx_t *ctx, s_spk_t *sp)
 {
     if (sp->kind == SK_NONE) return;
+    s_hist_t ante;
+    bool found = false;
+    if (sp->kind == SK_PRON) {
+        if (sp->gender == QG_M || sp->gender == QG_F)
+            found = s_resolve_person(ctx, sp->t0, sp->gender, &ante);
+        else
+            found = s_resolve_group(ctx, sp->t0, &ante);
+    } else if (sp->kind == SK_NOM) {
+        found = s_resolve_title(ctx, sp, &ante);
+    }
+    if (found) {
+        sp->t0 = ante.t0;
+        sp->t1 = ante.t1;
+        sp->kind = ante.kind;
+        sp->actor = ante.actor;
+        sp->org = ante.org;
+        if (ante.gender) sp->gender = ante.gender;
+        if (sp->actor >= 0) return;
+        if (sp->kind == SK_NAME && !sp->org) sp->person = 1;
+    }
+    if (sp->kind == SK_PRON) return;
     uint32_t b0 = TK(sp->t0)->start, b1 = TK(sp->t1 - 1)->end;
-    if (sp->kind == SK_NAME || sp->kind == SK_NOM) {
-        int a = s_actor_at(ctx, b0, b1, sp->kind == SK_NAME && !sp->org);
-        if (a < 0 && sp->kind == SK_NAME && !sp->org) {
-            int act;
-            s_gmap_gender(ctx, TK(sp->t1 - 1)->hash, &act);
-            a = act;
-        }
-        sp->actor = a;
-        return;
+    int a = s_actor_at(ctx, b0, b1, sp->kind == SK_NAME && !sp->org);
+    if (a < 0 && sp->kind == SK_NAME && !sp->org) {
+        int act;
+        uint8_t g = s_gmap_gender(ctx, TK(sp->t1 - 1)->hash, &act);
+        a = act;
+        if (!sp->gender) sp->gender = g;
     }
-    /* pronouns */
-    if (sp->gender == QG_M || sp->gender == QG_F) {
-        int k = s_resolve_person(ctx, sp->t0, sp->gender);
-        if (k >= 0) {
-            sp->men = k;
-            sp->actor = ctx->men[k].actor;
-        }
-        return;
-    }
-    if (prev && prev->kind != SK_NONE && prev->kind != SK_PRON &&
-        (prev->org || prev->kind == SK_NOM)) {
-        sp->actor = prev->actor;
-        sp->men = -1;
-        if (prev->actor < 0) { /* the nominal itself ("the ministry ... it said") */
-            sp->t0 = prev->t0;
-            sp->t1 = prev->t1;
-            sp->kind = SK_NOM;
-        }
-    }
+    sp->actor = a;
+}
+
+static void s_hist_push(wt_quotes_ctx_t *ctx, const s_quote_t *q)
+{
+    const s_spk_t *sp = &q->spk;
+    if (sp->kind == SK_NONE || sp->kind == SK_PRON) return;
+    wt_grow(&ctx->hist, &ctx->hist_cap, ctx->nhist + 1, sizeof *ctx->hist);
+    s_hist_t *h = &ctx->hist[ctx->nhist++];
+    memset(h, 0, sizeof *h);
+    h->pos = TK(q->c0)->start;
+    h->para = TK(q->c0)->para;
+    h->t0 = sp->t0;
+    h->t1 = sp->t1;
+    h->actor = sp->actor;
+    h->kind = sp->kind;
+    h->org = sp->org;
+    h->gender = sp->gender;
+    if (!h->gender && sp->kind == SK_NAME && !sp->org)
+        h->gender = s_gmap_gender(ctx, TK(sp->t1 - 1)->hash, NULL);
+    if (sp->actor >= 0 && (size_t)sp->actor < ctx->res->actor_count &&
+        ctx->res->actors[sp->actor].type != WT_ACTOR_PERSON)
+        h->org = 1;
 }
 
 /* ---------------------------------------------------------------- indirect */
@@ -1306,7 +1573,7 @@ static uint32_t s_clause_end(const wt_quotes_ctx_t *ctx, uint32_t c0, const wt_s
     if (e > c0 + 250) e = c0 + 250;
     for (uint32_t k = c0; k < e; k++) {
         uint32_t id = ctx->qid[k];
-        if (id && ctx->q[id - 1].kind == WT_QUOTE_DIRECT && ctx->q[id - 1].keep) return k;
+        if (id && ctx->q[id - 1].kind == WT_QUOTE_DIRECT) return k;
     }
     return e;
 }
@@ -1514,17 +1781,9 @@ static void s_emit(wt_quotes_ctx_t *ctx, s_quote_t *q)
     }
     if (sp->kind == SK_NONE) return;
     uint32_t t0 = sp->t0, t1 = sp->t1;
-    if (sp->kind == SK_PRON && sp->actor < 0 && sp->men >= 0) {
-        /* a pronoun resolved to a name of ours the actors stage missed */
-        const s_men_t *m = &ctx->men[sp->men];
-        uint32_t e = m->tok;
-        while (e < ctx->doc->ntoks && TK(e)->end <= m->end)
-            e++;
-        if (e > m->tok) sp->actor = s_new_actor(ctx, m->tok, e);
-    } else if (sp->kind == SK_NAME && sp->actor < 0 && !sp->org &&
-               (sp->person || sp->gender || t1 - t0 >= 2)) {
+    if (sp->kind == SK_NAME && sp->actor < 0 && !sp->org &&
+        (sp->person || sp->gender || t1 - t0 >= 2))
         sp->actor = s_new_actor(ctx, t0, t1);
-    }
     o->has_speaker = true;
     o->speaker.start = TK(t0)->start;
     o->speaker.end = TK(t1 - 1)->end;
@@ -1550,6 +1809,54 @@ static bool s_titlecase(const wt_quotes_ctx_t *ctx, const s_quote_t *q)
     return words > 0 && caps > 0;
 }
 
+/* The speaker's own cue, by pattern priority. */
+static bool s_own_cue(wt_quotes_ctx_t *ctx, s_quote_t *q, s_spk_t *sp)
+{
+    memset(sp, 0, sizeof *sp);
+    sp->actor = sp->men = -1;
+    sp->cue = NONE;
+    bool own = s_cue_after(ctx, q, sp);
+    if (!own && !(q->flags & QF_ORPHAN))
+        own = s_cue_before(ctx, q, sp) || s_cue_prevcolon(ctx, q, sp);
+    if (!own && !(q->flags & QF_ORPHAN) && (q->kind == WT_QUOTE_PARTIAL || !(q->flags & QF_CONT)))
+        own = s_cue_sentence(ctx, q, sp);
+    if (own && sp->kind == SK_PRON &&
+        (wt_tok_ieq(ctx->doc, TK(sp->t0), "we") || wt_tok_ieq(ctx->doc, TK(sp->t0), "i")))
+        sp->kind = SK_NONE; /* the writer or a group: not a speaker we report */
+    return own;
+}
+
+/* Carry-over: a direct quote with no cue of its own keeps the speaker of the
+   previous statement in the same or the previous paragraph, unless a new
+   person is named in between (after the sentence of that statement's cue). */
+static bool s_carry(wt_quotes_ctx_t *ctx, s_quote_t *q, const s_quote_t *pq)
+{
+    bool near = q->para == pq->para || q->para == pq->para + 1 || (q->flags & QF_CONT);
+    if (!near || q->kind != WT_QUOTE_DIRECT) return false;
+    uint32_t from = pq->c != NONE ? pq->c + 1 : pq->c1;
+    if (pq->spk.cue != NONE && pq->spk.cue_end > from) from = pq->spk.cue_end;
+    uint32_t to = q->o != NONE ? q->o : q->c0;
+    if (from < to) from = ctx->doc->sents[TK(from)->sent].tok_end;
+    if (to > from + 200) return false;
+    int pact = pq->spk.actor;
+    uint32_t pkey = pq->spk.kind == SK_NAME ? TK(pq->spk.t1 - 1)->hash : 0;
+    for (uint32_t i = from; i < to; i++) {
+        if (ctx->qid[i] || !s_nametok(ctx, i) || TK(i)->hash == pkey ||
+            (s_cls(ctx, i) & (QL_TITLE | QL_HONOR | QL_RANK)))
+            continue;
+        int a = s_actor_at(ctx, TK(i)->start, TK(i)->end, true);
+        if (a >= 0 && a == pact) continue;
+        int act = -1;
+        uint8_t g = s_gmap_gender(ctx, TK(i)->hash, &act);
+        if (g || (act >= 0 && act != pact) ||
+            (a >= 0 && ctx->res->actors[a].type == WT_ACTOR_PERSON))
+            return false;
+    }
+    q->spk = pq->spk;
+    q->spk.cue = NONE;
+    return true;
+}
+
 void wt_quotes_tag(wt_quotes_ctx_t *ctx, const wt_input_t *in, wt_result_t *res)
 {
     const wt_doc_t *d = in->doc;
@@ -1557,11 +1864,12 @@ void wt_quotes_tag(wt_quotes_ctx_t *ctx, const wt_input_t *in, wt_result_t *res)
     ctx->in = in;
     ctx->res = res;
     ctx->nq = 0;
+    ctx->nhist = 0;
     if (!d->ntoks) return;
     wt_grow(&ctx->qid, &ctx->qid_cap, d->ntoks, sizeof *ctx->qid);
     memset(ctx->qid, 0, d->ntoks * sizeof *ctx->qid);
 
-    /* 1. pairing */
+    /* 1. pairing and kinds */
     bool open_end = false;
     for (uint32_t p = 0; p < d->nparas; p++)
         s_pair_para(ctx, p, &open_end);
@@ -1574,99 +1882,66 @@ void wt_quotes_tag(wt_quotes_ctx_t *ctx, const wt_input_t *in, wt_result_t *res)
             if (!ctx->qid[i]) ctx->qid[i] = (uint32_t)k + 1;
         s_bytes(ctx, q);
     }
+    for (size_t k = 0; k < ctx->nq; k++) {
+        s_quote_t *q = &ctx->q[k];
+        if (q->b1 > q->b0 && s_words(ctx, q->c0, q->c1) > 0) {
+            s_classify(ctx, q);
+            q->keep = 1;
+        }
+    }
     /* 2. mentions */
     s_collect_mentions(ctx);
 
-    /* 3. attribution */
-    const s_spk_t *prev = NULL;
+    /* 3. own cues of quotes, then indirect speech */
+    for (size_t k = 0; k < ctx->nq; k++) {
+        s_quote_t *q = &ctx->q[k];
+        if (q->keep && s_own_cue(ctx, q, &q->spk)) q->flags |= QF_OWN;
+    }
+    if (ctx->db->indirect) s_indirect(ctx);
+
+    /* 4. in text order: resolve, carry over, keep or drop */
+    qsort(ctx->q, ctx->nq, sizeof *ctx->q, s_qcmp);
     int prev_k = -1;
     for (size_t k = 0; k < ctx->nq; k++) {
         s_quote_t *q = &ctx->q[k];
-        if (q->b1 <= q->b0 || s_words(ctx, q->c0, q->c1) == 0) continue;
-        s_classify(ctx, q);
-        s_spk_t sp;
-        memset(&sp, 0, sizeof sp);
-        sp.actor = sp.men = -1;
-        sp.cue = NONE;
-        bool own = s_cue_after(ctx, q, &sp);
-        if (!own && !(q->flags & QF_ORPHAN))
-            own = s_cue_before(ctx, q, &sp) || s_cue_prevcolon(ctx, q, &sp);
-        if (!own && !(q->flags & QF_ORPHAN) &&
-            (q->kind == WT_QUOTE_PARTIAL || !(q->flags & (QF_CONT))))
-            own = s_cue_sentence(ctx, q, &sp);
-        if (own) {
-            if (sp.kind == SK_PRON &&
-                (wt_tok_ieq(d, TK(sp.t0), "we") || wt_tok_ieq(d, TK(sp.t0), "i"))) {
-                /* the writer or a group speaking: not a speaker we report */
-                sp.kind = SK_NONE;
-            }
-            s_settle(ctx, &sp, prev);
-            q->spk = sp;
-            q->flags |= QF_OWN;
+        if (!q->keep) continue;
+        if (q->flags & QF_OWN) {
+            s_settle(ctx, &q->spk);
+        } else if (q->flags & QF_ORPHAN) {
+            q->keep = 0;
+            continue;
+        } else if (!(prev_k >= 0 && s_carry(ctx, q, &ctx->q[prev_k])) &&
+                   q->kind == WT_QUOTE_DIRECT && s_cue_prevsent(ctx, q, &q->spk)) {
+            s_settle(ctx, &q->spk);
         }
-        if (q->flags & QF_ORPHAN && !own) continue;
-        if (!own && prev_k >= 0) {
-            /* carry-over: same or next paragraph, nobody new in between */
-            const s_quote_t *pq = &ctx->q[prev_k];
-            bool near = q->para == pq->para || q->para == pq->para + 1 || (q->flags & QF_CONT);
-            if (near && q->kind == WT_QUOTE_DIRECT) {
-                uint32_t from = pq->c != NONE ? pq->c + 1 : pq->c1;
-                uint32_t to = q->o != NONE ? q->o : q->c0;
-                bool someone = false;
-                uint32_t pkey = pq->spk.kind == SK_NAME ? TK(pq->spk.t1 - 1)->hash : 0;
-                for (uint32_t i = from; i < to && i < from + 200; i++) {
-                    if (ctx->qid[i]) continue;
-                    if (s_nametok(ctx, i) && !(TK(i)->flags & WT_TF_SENT_START) &&
-                        TK(i)->hash != pkey && !(s_cls(ctx, i) & (QL_TITLE | QL_HONOR))) {
-                        int a = s_actor_at(ctx, TK(i)->start, TK(i)->end, true);
-                        if (a < 0 || a != pq->spk.actor) {
-                            uint8_t g = s_gmap_gender(ctx, TK(i)->hash, NULL);
-                            int act = -1;
-                            s_gmap_gender(ctx, TK(i)->hash, &act);
-                            if (g || act >= 0 ||
-                                (a >= 0 && ctx->res->actors[a].type == WT_ACTOR_PERSON))
-                                someone = true;
-                        }
-                    }
-                }
-                if (to > from + 200) someone = true;
-                if (!someone) {
-                    q->spk = pq->spk;
-                    q->spk.cue = NONE;
-                }
-            }
-        }
-        /* keep or drop */
         bool has = q->spk.kind != SK_NONE;
         if (q->kind == WT_QUOTE_PARTIAL) {
             q->keep = has && (q->flags & QF_OWN);
-        } else {
+        } else if (q->kind == WT_QUOTE_DIRECT) {
             uint32_t w = s_words(ctx, q->c0, q->c1);
             bool sentence = s_is_stop(ctx, q->c1 - 1) || w >= 4;
             q->keep = has || (sentence && !s_titlecase(ctx, q));
+        } else {
+            q->keep = has;
         }
         if (q->keep && has) {
-            prev = &q->spk;
+            s_hist_push(ctx, q);
             prev_k = (int)k;
-        } else if (q->keep && q->kind == WT_QUOTE_DIRECT) {
-            prev_k = prev_k; /* an unattributed quote does not break the chain */
         }
     }
-    /* continuation chains: a quote without a cue takes the next one's speaker
-       when it opens a chain (the cue often comes in the second paragraph) */
-    for (size_t k = ctx->nq; k-- > 1;) {
-        s_quote_t *q = &ctx->q[k - 1], *n = &ctx->q[k];
-        if (!q->keep || q->spk.kind != SK_NONE || !n->keep || n->spk.kind == SK_NONE) continue;
-        if ((q->flags & QF_OPEN_END) && (n->flags & QF_CONT)) q->spk = n->spk, q->spk.cue = NONE;
-    }
-    /* 4. indirect speech */
-    if (ctx->db->indirect) s_indirect(ctx);
-    for (size_t k = 0; k < ctx->nq; k++) {
+    /* continuation chains: a paragraph quote without a cue takes the speaker
+       of the quote that continues it (the cue often comes in the next one) */
+    s_quote_t *next = NULL;
+    for (size_t k = ctx->nq; k-- > 0;) {
         s_quote_t *q = &ctx->q[k];
-        if (q->flags & QF_INDIRECT) s_settle(ctx, &q->spk, NULL);
+        if (!q->keep || (q->flags & QF_INDIRECT)) continue;
+        if (next && q->spk.kind == SK_NONE && next->spk.kind != SK_NONE &&
+            (q->flags & QF_OPEN_END) && (next->flags & QF_CONT)) {
+            q->spk = next->spk;
+            q->spk.cue = NONE;
+        }
+        next = q;
     }
-    /* output in text order */
-    qsort(ctx->q, ctx->nq, sizeof *ctx->q, s_qcmp);
     for (size_t k = 0; k < ctx->nq; k++)
         if (ctx->q[k].keep && ctx->q[k].b1 > ctx->q[k].b0) s_emit(ctx, &ctx->q[k]);
 }

@@ -43,6 +43,8 @@ static const s_verb_t s_verbs[] = {
     {0, "reply replies replied replying"},
     {0, "respond responds responded responding"},
     {QVF_WEAK, "continue continues continued continuing"},
+    {QVF_WEAK, "talk talks talked talking"},
+    {QVF_WEAK, "speak speaks spoke speaking spoken"},
     {QVF_NOTHAT, "acknowledge acknowledges acknowledged acknowledging"},
     {QVF_NOTHAT, "concede concedes conceded conceding"},
     {0, "recall recalls recalled recalling"},
@@ -62,11 +64,11 @@ static const s_verb_t s_verbs[] = {
     {0, "vow vows vowed vowing"},
     {0, "pledge pledges pledged pledging"},
     {QVF_NOTHAT, "admit admits admitted admitting"},
-    {0, "agree agrees agreed agreeing"},
+    {QVF_WEAK, "agree agrees agreed agreeing"},
     {QVF_NOTHAT, "complain complains complained complaining"},
     {QVF_NOTHAT, "confirm confirms confirmed confirming"},
     {0, "caution cautions cautioned cautioning"},
-    {0, "counter counters countered countering"},
+    {QVF_WEAK, "counter counters countered countering"},
     {0, "quip quips quipped quipping"},
     {0, "joke jokes joked joking"},
     {0, "boast boasts boasted boasting"},
@@ -92,18 +94,18 @@ static const s_verb_t s_verbs[] = {
     {QVF_WEAK, "post posts posted posting"},
     {0, "reveal reveals revealed revealing"},
     {0, "disclose discloses disclosed disclosing"},
-    {0, "indicate indicates indicated indicating"},
-    {0, "hint hints hinted hinting"},
-    {0, "mention mentions mentioned mentioning"},
+    {QVF_WEAK, "indicate indicates indicated indicating"},
+    {QVF_WEAK, "hint hints hinted hinting"},
+    {QVF_WEAK, "mention mentions mentioned mentioning"},
     {0, "wonder wonders wondered wondering"},
-    {0, "repeat repeats repeated repeating"},
+    {QVF_WEAK, "repeat repeats repeated repeating"},
     {0, "affirm affirms affirmed affirming"},
     {0, "clarify clarifies clarified clarifying"},
     {0, "elaborate elaborates elaborated elaborating"},
     {0, "threaten threatens threatened threatening"},
     {0, "propose proposes proposed proposing"},
-    {0, "estimate estimates estimated estimating"},
-    {0, "signal signals signalled signalling signaled signaling"},
+    {QVF_WEAK, "estimate estimates estimated estimating"},
+    {QVF_WEAK, "signal signals signalled signalling signaled signaling"},
     {0, "blast blasts blasted blasting"},
     {0, "scoff scoffs scoffed scoffing"},
     {0, "sigh sighs sighed sighing"},
@@ -116,8 +118,8 @@ static const s_verb_t s_verbs[] = {
     {0, "rail rails railed railing"},
     {0, "gush gushes gushed gushing"},
     {0, "concur concurs concurred concurring"},
-    {0, "object objects objected objecting"},
-    {0, "protest protests protested protesting"},
+    {QVF_WEAK, "object objects objected objecting"},
+    {QVF_WEAK, "protest protests protested protesting"},
     {0, "proclaim proclaims proclaimed proclaiming"},
     {0, "add adds added adding"},
     {QVF_DESCRIBE, "call calls called calling"},
@@ -133,7 +135,7 @@ static const s_verb_t s_verbs[] = {
     {QVF_THINK, "feel feels felt feeling"},
     {QVF_THINK, "hope hopes hoped hoping"},
     {QVF_THINK, "fear fears feared fearing"},
-    {QVF_THINK, "expect expects expected expecting"},
+    {QVF_THINK | QVF_WEAK, "expect expects expected expecting"},
 };
 
 typedef struct {
@@ -195,7 +197,7 @@ static const s_list_t s_lists[] = {
      "mayor premier chancellor judge commander general colonel captain sheriff detective "
      "coach manager owner founder candidate employee insider strategist consultant "
      "professor survivor victim relative parent neighbour neighbor farmer pilot soldier "
-     "driver official's clown stranger friend colleague counterpart"},
+     "driver official's friend colleague counterpart"},
     {QL_ORGHEAD, 0,
      "ministry department office agency authority bureau board commission committee council "
      "party government administration embassy consulate military army navy police "
@@ -213,7 +215,7 @@ static const s_list_t s_lists[] = {
      "simply just even still only first initially subsequently finally frequently often "
      "never always already angrily quickly flatly firmly bluntly separately similarly "
      "herself himself themselves itself not did does do has since yet too however "
-     "meanwhile though"},
+     "meanwhile though began begins started starts kept went"},
     {QL_PARTICLE, 0,
      "de da di del della van von der den ter bin ibn bint al el le la du dos das "
      "abu ben y"},
