@@ -947,6 +947,7 @@ static char *s_dirname_abs(const char *name)
 int wt_config_load_buffer(wt_config_t *cfg, const char *name, const char *buf, size_t len,
                           char *err, size_t errlen)
 {
+    wt_config_free(cfg);
     wt_config_defaults(cfg);
     if (err && errlen) err[0] = 0;
     s_load_t *L = wt_calloc(1, sizeof *L);
@@ -982,6 +983,7 @@ int wt_config_load(wt_config_t *cfg, const char *path, char *err, size_t errlen)
 {
     if (err && errlen) err[0] = 0;
     if (!path) {
+        wt_config_free(cfg);
         wt_config_defaults(cfg);
         if (err && errlen) snprintf(err, errlen, "no configuration file given");
         return -EINVAL;
@@ -989,6 +991,7 @@ int wt_config_load(wt_config_t *cfg, const char *path, char *err, size_t errlen)
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         int e = errno;
+        wt_config_free(cfg);
         wt_config_defaults(cfg);
         if (err && errlen) snprintf(err, errlen, "%s: cannot open: %s", path, strerror(e));
         return -e;
@@ -996,6 +999,7 @@ int wt_config_load(wt_config_t *cfg, const char *path, char *err, size_t errlen)
     struct stat st;
     if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > WT_CONFIG_MAX_BYTES) {
         close(fd);
+        wt_config_free(cfg);
         wt_config_defaults(cfg);
         if (err && errlen)
             snprintf(err, errlen, "%s:1:1: file is %lld bytes (expected at most %d bytes)", path,
@@ -1004,6 +1008,7 @@ int wt_config_load(wt_config_t *cfg, const char *path, char *err, size_t errlen)
     }
     if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
         close(fd);
+        wt_config_free(cfg);
         wt_config_defaults(cfg);
         if (err && errlen) snprintf(err, errlen, "%s: is a directory (expected a file)", path);
         return -EISDIR;
@@ -1018,6 +1023,7 @@ int wt_config_load(wt_config_t *cfg, const char *path, char *err, size_t errlen)
             int e = errno;
             close(fd);
             free(buf);
+            wt_config_free(cfg);
             wt_config_defaults(cfg);
             if (err && errlen) snprintf(err, errlen, "%s: read error: %s", path, strerror(e));
             return -e;

@@ -159,7 +159,7 @@ static void s_run_cases(void)
     for (size_t i = 0; i < sizeof s_cases / sizeof s_cases[0]; i++) {
         const s_case_t *c = &s_cases[i];
         const char *path = s_write("case.yaml", c->yaml);
-        wt_config_t cfg;
+        wt_config_t cfg = {0};
         char err[512];
         int rc = wt_config_load(&cfg, path, err, sizeof err);
         if (c->value) {
@@ -186,7 +186,7 @@ static void s_run_cases(void)
 
 static void s_test_defaults(void)
 {
-    wt_config_t c;
+    wt_config_t c = {0};
     wt_config_defaults(&c);
     const char *data = wt_config_data_dir();
     char want[1024];
@@ -259,7 +259,7 @@ static void s_test_paths(void)
                                              "actors:\n  petrarch: [./a.txt, b/c.txt]\n"
                                              "broker:\n  journal: jdir\n"
                                              "curve:\n  server_key: keys/server.pub\n");
-    wt_config_t c;
+    wt_config_t c = {0};
     char err[512];
     int rc = wt_config_load(&c, path, err, sizeof err);
     CHECK_MSG(rc == 0, "%s", err);
@@ -295,7 +295,20 @@ static void s_test_paths(void)
 
 static void s_test_limits(void)
 {
-    wt_config_t c;
+    {
+        /* the pattern the programs use: defaults first, then load (twice) */
+        wt_config_t p;
+        char e[512];
+        wt_config_defaults(&p);
+        const char *path = s_write("twice.yaml", "worker:\n  threads: 9\n");
+        CHECK_EQ_INT(wt_config_load(&p, path, e, sizeof e), 0);
+        CHECK_EQ_INT(wt_config_load(&p, path, e, sizeof e), 0);
+        CHECK_EQ_INT(p.worker_threads, 9);
+        CHECK_EQ_INT(wt_config_load(&p, "/nonexistent.yaml", e, sizeof e), -ENOENT);
+        CHECK_EQ_INT(p.worker_threads, 2);
+        wt_config_free(&p);
+    }
+    wt_config_t c = {0};
     char err[512];
     /* missing file: -ENOENT, defaults, message names the file */
     int rc = wt_config_load(&c, "/nonexistent/wiretag.yaml", err, sizeof err);
@@ -363,7 +376,7 @@ static char *s_slurp(const char *path)
 static void s_test_shipped(void)
 {
     /* config/wiretag.yaml loads and equals the defaults, key by key. */
-    wt_config_t file, def;
+    wt_config_t file = {0}, def;
     char err[512];
     int rc = wt_config_load(&file, "config/wiretag.yaml", err, sizeof err);
     CHECK_MSG(rc == 0, "%s", err);
@@ -412,7 +425,7 @@ static void s_test_data_env(void)
     pid_t pid = fork();
     if (pid == 0) {
         setenv("WIRETAG_DATA", "/opt/wt-data", 1);
-        wt_config_t c;
+        wt_config_t c = {0};
         wt_config_defaults(&c);
         int ok = !strcmp(wt_config_data_dir(), "/opt/wt-data") &&
                  !strcmp(c.issues_taxonomy, "/opt/wt-data/issues.yaml") &&

@@ -78,9 +78,9 @@ typedef struct {
 void wt_config_defaults(wt_config_t *cfg);
 /* Load path over the defaults. On error returns WT_ECONFIG (or -errno) and
    writes "FILE:LINE:COL: key: reason" into err. cfg is valid (defaults) on
-   failure and must still be freed. cfg is filled from scratch (it need not
-   be initialised; do not call wt_config_defaults() on it first: that would
-   leak). */
+   failure and must still be freed. cfg must be zeroed or hold a config
+   (wt_config_defaults() or an earlier load): its values are freed and every
+   key is reset to its default before the file is applied. */
 int wt_config_load(wt_config_t *cfg, const char *path, char *err, size_t errlen);
 /* Same on a buffer of YAML; name stands for the file in errors and its
    directory anchors relative paths. */

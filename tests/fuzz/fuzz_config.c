@@ -14,7 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    wt_config_t cfg;
+    wt_config_t cfg = {0};
     char err[512];
     int rc = wt_config_load_buffer(&cfg, "fuzz.yaml", (const char *)data, size, err, sizeof err);
     if (rc != 0 && (rc != WT_ECONFIG || strncmp(err, "fuzz.yaml:", 10) != 0)) {
