@@ -622,6 +622,43 @@ static void s_petrarch_phrase_words(const char *phrase, char *buf, size_t cap)
     buf[j] = 0;
 }
 
+/* True when phrase begins with a role noun of our agents ("PRESIDENT OF THE
+   UNITED STATES"): such PETRARCH entries name an office, not an actor. */
+static bool s_agent_prefix(s_load_t *L, const char *phrase)
+{
+    wt_actordb_t *db = L->db;
+    wt_doc_analyze(&L->doc, phrase, strlen(phrase));
+    uint32_t node = 0;
+    size_t i = 0;
+    if (L->doc.ntoks > 1 && L->doc.toks[0].hash == wt_text_hash("the", 3)) i = 1;
+    for (; i < L->doc.ntoks; i++) {
+        node = wt_adb_child(db, node, L->doc.toks[i].hash);
+        if (node == WT_A_NONE) return false;
+        for (uint32_t p = db->node_pay[node]; p != WT_A_NONE; p = db->pays[p].next)
+            if (db->pays[p].form == WT_AF_AGENT) return true;
+    }
+    return false;
+}
+
+/* A CAMEO role code (the part after the country): GOV, MIL, REB ... */
+static bool s_role_code(const char *c)
+{
+    static const char *const roles[] = {"GOV", "MIL", "REB", "OPP",    "PTY", "COP", "JUD", "SPY",
+                                        "IGO", "NGO", "BUS", "MED",    "EDU", "ELI", "CVL", "LEG",
+                                        "HLH", "REF", "AGR", "CRM",    "LAB", "UAF", "IMG", "IRC",
+                                        "MNC", "INS", "SEP", "RAD",    "HRI", "ENV", "DEV", "MOD",
+                                        "CON", "REL", "PRO", "IGOUNO", NULL};
+    for (int i = 0; roles[i]; i++)
+        if (strncmp(c, roles[i], 3) == 0) return true;
+    return false;
+}
+
+/* The phrase without a leading "THE ". */
+static const char *s_skip_the(const char *p)
+{
+    return strncmp(p, "THE ", 4) == 0 && p[4] ? p + 4 : p;
+}
+
 static int s_load_petrarch(s_load_t *L, const char *const *paths, int n)
 {
     wt_petrarch_dict_t *pd = wt_petrarch_dict_new();
@@ -647,22 +684,34 @@ static int s_load_petrarch(s_load_t *L, const char *const *paths, int n)
         const wt_petrarch_actor_t *a = &pd->actors[i];
         const char *code = wt_petrarch_actor_code(a, 0);
         if (!code || strcmp(code, "---") == 0 || strlen(code) < 3) continue;
-        uint32_t ce = s_country_ent(L, code);
-        bool dated = false;
-        for (int k = 0; k < a->ncodes; k++)
+        if (s_agent_prefix(L, a->phrase)) continue; /* an office, not an actor */
+        bool dated = false, role = false;
+        uint32_t ce = WT_A_NONE;
+        for (int k = 0; k < a->ncodes; k++) {
+            const char *c = a->codes[k].code;
             if (a->codes[k].from || a->codes[k].to) dated = true;
-        if (ce != WT_A_NONE && strlen(code) == 3 && !dated) {
-            /* a bare country code: another name of that country */
-            s_add_phrase(db, &L->doc, a->phrase, WT_AF_NAME, ce, WT_AC_CAP, true);
+            if (ce == WT_A_NONE && strlen(c) >= 3) ce = s_country_ent(L, c);
+            for (size_t o = 3; strlen(c) >= o + 3; o += 3)
+                if (s_role_code(c + o)) role = true;
+            if (s_role_code(c)) role = true;
+        }
+        if (ce == WT_A_NONE && strlen(code) >= 6) ce = s_country_ent(L, code + strlen(code) - 3);
+        if (ce != WT_A_NONE && !role) {
+            /* a city, region or territory of a country: a place that joins
+               its country only when the country is in play */
+            s_add_phrase(db, &L->doc, s_skip_the(a->phrase), WT_AF_CAPITAL, ce, WT_AC_CAP, true);
             continue;
         }
         uint32_t ei = s_ent_new(db);
         wt_aentity_t *en = &db->ents[ei];
-        s_petrarch_phrase_words(a->phrase, buf, sizeof buf);
+        /* display name: the primary phrase, or the longest synonym that does
+           not start with a title */
+        const char *nm = s_skip_the(a->phrase);
+        s_petrarch_phrase_words(nm, buf, sizeof buf);
         en->name = wt_strdup(buf);
         char idb[64];
         size_t j = 0;
-        for (const char *p = a->phrase; *p && j + 1 < sizeof idb; p++) {
+        for (const char *p = nm; *p && j + 1 < sizeof idb; p++) {
             char c = *p;
             if (c >= 'A' && c <= 'Z') c = (char)(c + 32);
             idb[j++] = ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) ? c : '_';
@@ -674,12 +723,24 @@ static int s_load_petrarch(s_load_t *L, const char *const *paths, int n)
         en->code = wt_strdup(code);
         en->petrarch = 1;
         en->pact = a;
-        en->type = dated ? WT_ACTOR_PERSON : WT_ACTOR_ORGANIZATION;
-        if (ce != WT_A_NONE) memcpy(en->country, code, 3);
+        /* people: dated codes, or a first name in front */
+        wt_doc_analyze(&L->doc, nm, strlen(nm));
+        bool first =
+            L->doc.ntoks >= 2 && wt_hmap_get(&db->firsts, L->doc.toks[0].hash) != WT_A_NONE;
+        en->type = (dated || first) ? WT_ACTOR_PERSON : WT_ACTOR_ORGANIZATION;
+        if (ce != WT_A_NONE) memcpy(en->country, db->ents[ce].country, 4);
         en->east_asian = en->country[0] && s_is_east_asian(en->country);
-        s_add_phrase(db, &L->doc, a->phrase, WT_AF_NAME, ei, WT_AC_CAP, true);
+        if (en->type == WT_ACTOR_PERSON) {
+            en->name_hashes = wt_calloc(L->doc.ntoks ? L->doc.ntoks : 1, sizeof(uint32_t));
+            for (size_t k = 0; k < L->doc.ntoks; k++)
+                if (L->doc.toks[k].kind == WT_TOK_WORD)
+                    en->name_hashes[en->nname++] = L->doc.toks[k].hash;
+        }
+        s_add_phrase(db, &L->doc, nm, WT_AF_NAME, ei, WT_AC_CAP, true);
         for (int k = 0; k < a->nsynonyms; k++)
-            s_add_phrase(db, &L->doc, a->synonyms[k], WT_AF_NAME, ei, WT_AC_CAP, true);
+            if (!s_agent_prefix(L, a->synonyms[k]))
+                s_add_phrase(db, &L->doc, s_skip_the(a->synonyms[k]), WT_AF_NAME, ei, WT_AC_CAP,
+                             true);
     }
     for (size_t i = 0; i < pd->nagents; i++) {
         const wt_petrarch_agent_t *a = &pd->agents[i];
@@ -732,7 +793,7 @@ static uint64_t s_file_hash(const char *path, uint64_t h)
 }
 
 wt_actordb_t *wt_actordb_load(const char *const *yaml, int nyaml, const char *const *petrarch,
-                              int npetrarch, char *err, size_t errlen)
+                              int npetrarch, const char *first_names, char *err, size_t errlen)
 {
     wt_names_init();
     wt_actordb_t *db = wt_calloc(1, sizeof *db);
@@ -765,6 +826,11 @@ wt_actordb_t *wt_actordb_load(const char *const *yaml, int nyaml, const char *co
                          ge != WT_A_NONE ? ge : ce, -1, false);
         }
         free(L.seat_phr[i]);
+    }
+    if (first_names) {
+        db->hash = h;
+        wt_actordb_load_first_names(db, first_names);
+        h = db->hash;
     }
     if (rc == 0 && npetrarch > 0) {
         rc = s_load_petrarch(&L, petrarch, npetrarch);
@@ -829,12 +895,9 @@ wt_actordb_t *wt_actordb_new(const wt_config_t *cfg, char *err, size_t errlen)
         yaml[ny++] = own[no++] = wt_config_path(cfg, cfg->actors_dictionaries.items[i]);
     for (int i = 0; i < cfg->actors_petrarch.count; i++)
         pet[np++] = own[no++] = wt_config_path(cfg, cfg->actors_petrarch.items[i]);
-    wt_actordb_t *db = wt_actordb_load(yaml, ny, pet, np, err, errlen);
-    if (db) {
-        char path[4096];
-        snprintf(path, sizeof path, "%s/names/first-names.txt", wt_config_data_dir());
-        wt_actordb_load_first_names(db, path);
-    }
+    char path[4096];
+    snprintf(path, sizeof path, "%s/names/first-names.txt", wt_config_data_dir());
+    wt_actordb_t *db = wt_actordb_load(yaml, ny, pet, np, path, err, errlen);
     for (int i = 0; i < no; i++)
         free(own[i]);
     return db;

@@ -143,6 +143,9 @@ static const wt_apayload_t *s_match(const wt_actors_ctx_t *ctx, uint32_t i, uint
         for (uint32_t p = db->node_pay[node]; p != WT_A_NONE; p = db->pays[p].next) {
             const wt_apayload_t *pl = &db->pays[p];
             if (only_form >= 0 && pl->form != only_form) continue;
+            if (only_form == -2 && (pl->form == WT_AF_AGENT || pl->form == WT_AF_CAPITAL ||
+                                    db->ents[pl->target].type != WT_ACTOR_COUNTRY))
+                continue;
             bool ok = true;
             for (uint32_t k = 0; k < pl->ntok && ok; k++)
                 ok = s_case_ok(&doc->toks[i + k], (int)((pl->cases >> (2 * k)) & 3));
@@ -185,7 +188,7 @@ static bool s_name_tok(const wt_actors_ctx_t *ctx, uint32_t i)
 /* Country entity named at token i (name or adjective), or WT_A_NONE. */
 static uint32_t s_country_at(const wt_actors_ctx_t *ctx, uint32_t i, uint32_t *len)
 {
-    const wt_apayload_t *p = s_match(ctx, i, len, -1);
+    const wt_apayload_t *p = s_match(ctx, i, len, -2);
     if (!p || p->form == WT_AF_AGENT) return WT_A_NONE;
     const wt_aentity_t *e = &ctx->db->ents[p->target];
     if (e->type == WT_ACTOR_COUNTRY && p->form != WT_AF_CAPITAL) return p->target;
@@ -230,6 +233,19 @@ static bool s_starts_name(const wt_actors_ctx_t *ctx, uint32_t j)
 
 static bool s_is_first(const wt_actors_ctx_t *ctx, uint32_t i);
 
+/* A one-word dictionary person that is more likely part of another name:
+   followed by a capitalised name word ("Abdullah al-Attiyah") or a common
+   first name. */
+static bool s_weak_person(const wt_actors_ctx_t *ctx, const wt_apayload_t *p, uint32_t i)
+{
+    if (p->ntok != 1 || p->form != WT_AF_NAME || ctx->db->ents[p->target].type != WT_ACTOR_PERSON)
+        return false;
+    if (i + 1 < ctx->doc->ntoks && !(ctx->doc->toks[i + 1].flags & WT_TF_SENT_START) &&
+        s_name_tok(ctx, i + 1))
+        return true;
+    return s_is_first(ctx, i);
+}
+
 /* The capitalised run starting at i (a name token). */
 static void s_caprun(const wt_actors_ctx_t *ctx, uint32_t i, s_run_t *r)
 {
@@ -265,7 +281,10 @@ static void s_caprun(const wt_actors_ctx_t *ctx, uint32_t i, s_run_t *r)
             if (j > i && !head_seen && s_starts_name(ctx, j)) {
                 uint32_t len;
                 const wt_apayload_t *p = s_match(ctx, j, &len, -1);
-                if (p && db->ents[p->target].type == WT_ACTOR_PERSON) break;
+                if (p && db->ents[p->target].type == WT_ACTOR_PERSON && !s_weak_person(ctx, p, j)) {
+                    r->stopped_by_first = true;
+                    break;
+                }
             }
             if (cls & WT_W_ORGHEAD) r->org_head = (int32_t)j, head_seen = true;
             if (cls & WT_W_PLACEHEAD) r->place = true;
@@ -537,6 +556,7 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
             s_np_reset(&np);
             continue;
         }
+        if (p && s_weak_person(ctx, p, i)) p = NULL;
         if (p) {
             const wt_aentity_t *e = &db->ents[p->target];
             s_run_t r;
@@ -565,7 +585,29 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
                 s_np_reset(&np);
                 continue;
             }
-            s_mention_t *m = s_emit(ctx, i, i + len, UT_KNOWN);
+            /* a PETRARCH phrase may carry a title ("PRESIDENT BUSH"): the
+               mention is the name after it */
+            uint32_t k0 = i;
+            while (p->petrarch && k0 + 1 < i + len) {
+                uint32_t l = 0;
+                const wt_apayload_t *q = s_match(ctx, k0, &l, WT_AF_AGENT);
+                if (!q || k0 + l >= i + len) {
+                    if (s_country_at(ctx, k0, &l) != WT_A_NONE && k0 + l < i + len) {
+                        k0 += l;
+                        continue;
+                    }
+                    if ((wt_names_class(doc->toks[k0].hash) & (WT_W_HONORIFIC | WT_W_ARTICLE)) &&
+                        doc->toks[k0 + 1].kind == WT_TOK_WORD) {
+                        k0++;
+                        continue;
+                    }
+                    break;
+                }
+                np.agent = q->target;
+                np.agent_t0 = k0;
+                k0 += l;
+            }
+            s_mention_t *m = s_emit(ctx, k0, i + len, UT_KNOWN);
             m->ent = p->target;
             m->form = p->form;
             if (locprep) m->flags |= MF_LOCPREP;

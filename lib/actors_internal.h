@@ -101,10 +101,11 @@ struct wt_actordb {
 
 #define WT_A_AMBIG (UINT32_MAX - 1)
 
-/* Load YAML dictionaries and PETRARCH files into a new database. Errors:
-   NULL and "FILE:LINE: key: reason" in err. */
+/* Load YAML dictionaries, the first-names file (optional, may be NULL or
+   missing) and PETRARCH files into a new database. Errors: NULL and
+   "FILE:LINE: key: reason" in err. */
 wt_actordb_t *wt_actordb_load(const char *const *yaml, int nyaml, const char *const *petrarch,
-                              int npetrarch, char *err, size_t errlen);
+                              int npetrarch, const char *first_names, char *err, size_t errlen);
 
 /* Add the first names of a names file ("m NAME" lines) to db; a missing
    file is not an error. Returns the number of names read. */
