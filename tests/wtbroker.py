@@ -208,12 +208,13 @@ class Worker(Client):
         self.held = []
         self.got = []
         self.silent = False
+        self.crashed = False
         self.last_hb = 0.0
         self.send("READY", credit=credit, name=name, threads=1, dictionaries="none")
 
     def serve(self, seconds, handle, until=None):
         end = time.time() + seconds
-        while time.time() < end:
+        while time.time() < end and not self.crashed:
             if until and until():
                 return True
             if not self.silent and time.time() - self.last_hb > 0.05:
@@ -238,6 +239,10 @@ class Worker(Client):
                 self.send("DONE", result_for(it, h["job"]), job=h["job"])
             elif what == "fail":
                 self.send("FAIL", job=h["job"], code="EVALUE", reason="fake failure")
+            elif what == "crash":  # like a process that exits: no BYE, no heartbeats
+                self.crashed = True
+                self.s.close(0)
+                return False
             elif what == "silent":
                 self.silent = True
                 self.held.append(h["job"])
