@@ -1,0 +1,132 @@
+/*  main.c: wiretag-worker, arguments -> config -> worker loop.
+
+    wiretag-worker [-c FILE] [--broker EP]... [--threads N] [--credit N]
+                   [--name NAME] [--drain-ms MS] [-v|-q]
+*/
+#include "worker.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void s_usage(FILE *f)
+{
+    fprintf(f,
+            "usage: wiretag-worker [-c FILE] [--broker EP]... [--threads N] [--credit N]\n"
+            "                      [--name NAME] [--drain-ms MS] [-v|-q]\n\n"
+            "  -c FILE        configuration file (worker.*, engine keys); re-read on SIGHUP\n"
+            "  --broker EP    broker worker endpoint, repeatable (default tcp://127.0.0.1:5556)\n"
+            "  --threads N    annotation threads (default worker.threads)\n"
+            "  --credit N     items in flight per broker (default worker.credit)\n"
+            "  --name NAME    name shown by `wiretag stats` (default host:pid)\n"
+            "  --drain-ms MS  on SIGTERM, wait this long for running items (default 10000)\n"
+            "  -v / -q        more / less logging\n\n"
+            "Signals: SIGHUP reloads the dictionaries, SIGTERM/SIGINT finish running items,\n"
+            "hand the rest back to the broker and exit.\n");
+}
+
+static void s_on_signal(int sig)
+{
+    wt_worker_signal(sig);
+}
+
+static bool s_int_arg(const char *s, long long lo, long long hi, long long *out)
+{
+    char *end = NULL;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || !end || *end || end == s || v < lo || v > hi) return false;
+    *out = v;
+    return true;
+}
+
+int main(int argc, char **argv)
+{
+    const char *config = NULL;
+    const char *brokers[WT_CONFIG_MAX_LIST];
+    int nbrokers = 0;
+    long long threads = -1, credit = -1, drain = 10000;
+    wt_worker_opts_t opts = {.log_level = 2};
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        bool more = i + 1 < argc;
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            s_usage(stdout);
+            return 0;
+        } else if (!strcmp(a, "-c") && more)
+            config = argv[++i];
+        else if (!strcmp(a, "--broker") && more) {
+            if (nbrokers == WT_CONFIG_MAX_LIST) {
+                fprintf(stderr, "wiretag-worker: at most %d --broker\n", WT_CONFIG_MAX_LIST);
+                return 2;
+            }
+            brokers[nbrokers++] = argv[++i];
+        } else if (!strcmp(a, "--threads") && more) {
+            if (!s_int_arg(argv[++i], 1, 256, &threads)) {
+                fprintf(stderr, "wiretag-worker: --threads wants 1..256\n");
+                return 2;
+            }
+        } else if (!strcmp(a, "--credit") && more) {
+            if (!s_int_arg(argv[++i], 1, 100000, &credit)) {
+                fprintf(stderr, "wiretag-worker: --credit wants 1..100000\n");
+                return 2;
+            }
+        } else if (!strcmp(a, "--drain-ms") && more) {
+            if (!s_int_arg(argv[++i], 0, 3600000, &drain)) {
+                fprintf(stderr, "wiretag-worker: --drain-ms wants 0..3600000\n");
+                return 2;
+            }
+        } else if (!strcmp(a, "--name") && more)
+            opts.name = argv[++i];
+        else if (!strcmp(a, "-v"))
+            opts.log_level = 3;
+        else if (!strcmp(a, "-q"))
+            opts.log_level = 0;
+        else {
+            fprintf(stderr, "wiretag-worker: unknown or incomplete option '%s'\n\n", a);
+            s_usage(stderr);
+            return 2;
+        }
+    }
+
+    wt_config_t cfg;
+    wt_config_defaults(&cfg);
+    char err[1024] = "";
+    if (config && wt_config_load(&cfg, config, err, sizeof err) != 0) {
+        fprintf(stderr, "wiretag-worker: %s\n", err);
+        wt_config_free(&cfg);
+        return 2;
+    }
+    if (nbrokers > 0) {
+        for (int i = 0; i < cfg.worker_brokers.count; i++)
+            free(cfg.worker_brokers.items[i]);
+        for (int i = 0; i < nbrokers; i++)
+            cfg.worker_brokers.items[i] = wt_strdup(brokers[i]);
+        cfg.worker_brokers.count = nbrokers;
+    }
+    if (threads > 0) cfg.worker_threads = threads;
+    if (credit > 0) cfg.worker_credit = credit;
+    opts.config_path = config;
+    opts.drain_ms = drain;
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = s_on_signal; /* no SA_RESTART: zmq_poll returns EINTR */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    wt_worker_t *worker = wt_worker_new(&cfg, &opts, err, sizeof err);
+    if (!worker) {
+        fprintf(stderr, "wiretag-worker: %s\n", err);
+        wt_config_free(&cfg);
+        return 1;
+    }
+    int rc = wt_worker_run(worker);
+    wt_worker_destroy(&worker);
+    wt_config_free(&cfg);
+    return rc;
+}
