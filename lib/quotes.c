@@ -212,7 +212,10 @@ static const ql_entry_t *s_verb(const wt_quotes_ctx_t *ctx, uint32_t i)
 {
     const wt_token_t *t = TK(i);
     if (t->kind != WT_TOK_WORD) return NULL;
-    if (!(t->flags & WT_TF_LOWER) && t->start >= ctx->in->title_end) return NULL;
+    if (!(t->flags & WT_TF_LOWER) && t->start >= ctx->in->title_end &&
+        !((t->flags & WT_TF_SENT_START) && i + 1 < ctx->doc->ntoks &&
+          s_capword(TK(i + 1)))) /* "Said Comey: ..." */
+        return NULL;
     const ql_entry_t *e = ql_lex_get(&ctx->db->lex, t->hash);
     if (!e || !(e->cls & QL_VERB)) return NULL;
     return e;
@@ -528,9 +531,38 @@ static uint32_t s_skip_appos_back(const wt_quotes_ctx_t *ctx, uint32_t e, uint32
 }
 
 /* The speaker of cue verb v: the noun phrase before it. */
+static bool s_np_fwd(const wt_quotes_ctx_t *ctx, uint32_t s, uint32_t hi, s_spk_t *sp,
+                     uint32_t *end);
+
+/* The subject of the sentence holding token v (for "X did Y, saying Z"):
+   the noun phrase that opens it, after a conjunction or an opening adverbial. */
+static bool s_subject(const wt_quotes_ctx_t *ctx, uint32_t v, uint32_t lo, s_spk_t *sp)
+{
+    uint32_t s0 = ctx->doc->sents[TK(v)->sent].tok_first;
+    if (s0 < lo) s0 = lo;
+    if (s0 < v && (s_cls(ctx, s0) & QL_STOP) && !(s_cls(ctx, s0) & (QL_DET | QL_PRON)) &&
+        !(s_cls(ctx, s0) & QL_PREP))
+        s0++; /* But, And */
+    if (s0 < v && (s_cls(ctx, s0) & (QL_PREP | QL_TIME)) && !(s_cls(ctx, s0) & QL_PRON)) {
+        uint32_t k = s0;
+        while (k < v && k < s0 + 15 && !s_punct(ctx, k, ','))
+            k++;
+        if (k >= v || !s_punct(ctx, k, ',')) return false;
+        s0 = k + 1;
+    }
+    uint32_t end;
+    if (s0 >= v || !s_np_fwd(ctx, s0, v, sp, &end) || end >= v) return false;
+    const wt_token_t *t = TK(end);
+    return s_lower(t) || s_punct(ctx, end, ',');
+}
+
 static bool s_np_back(const wt_quotes_ctx_t *ctx, uint32_t v, uint32_t lo, s_spk_t *sp)
 {
+    const ql_entry_t *ve = s_lx(ctx, v);
+    if (ve && (ve->cls & QL_VERB) && ve->vform == QV_ING && v > lo + 1 && s_punct(ctx, v - 1, ','))
+        return s_subject(ctx, v, lo, sp);
     uint32_t i = v, n = 0;
+
     while (i > lo && n < 3) {
         const wt_token_t *t = TK(i - 1);
         if (t->kind != WT_TOK_WORD || !s_lower(t)) break;
@@ -678,6 +710,7 @@ static void s_pair_para(wt_quotes_ctx_t *ctx, uint32_t p, bool *open_end)
 {
     const wt_paragraph_t *pa = &ctx->doc->paras[p];
     uint32_t open = NONE, sopen = NONE;
+    uint32_t nest = NONE, nest_o = NONE, nest_c = NONE; /* one nested level */
     bool first_double = true;
     bool prev_open = *open_end;
     *open_end = false;
@@ -715,8 +748,19 @@ static void s_pair_para(wt_quotes_ctx_t *ctx, uint32_t p, bool *open_end)
                 bool stop = false;
                 for (uint32_t k = open + 1; k < i && k < open + 400; k++)
                     if (s_is_stop(ctx, k)) stop = true;
+                if (!stop && nest == NONE && t->quote != WT_Q_DOUBLE_STRAIGHT) {
+                    nest = i; /* “A “B” C”: a quote inside the quote */
+                    continue;
+                }
                 if (stop) s_add_quote(ctx, open, NONE, open + 1, i, p, 0);
                 open = i;
+                nest = nest_c = NONE;
+                continue;
+            }
+            if (nest != NONE) {
+                nest_o = nest;
+                nest_c = i;
+                nest = NONE;
                 continue;
             }
             if (i == open + 1) { /* empty "" */
@@ -725,6 +769,7 @@ static void s_pair_para(wt_quotes_ctx_t *ctx, uint32_t p, bool *open_end)
             }
             s_add_quote(ctx, open, i, open + 1, i, p, 0);
             open = NONE;
+            nest_c = NONE;
             last_close = i + 1;
             continue;
         }
@@ -741,10 +786,14 @@ static void s_pair_para(wt_quotes_ctx_t *ctx, uint32_t p, bool *open_end)
             last_close = i + 1;
         }
     }
-    if (open != NONE && open + 1 < pa->tok_end) {
+    if (open != NONE && nest_c != NONE) {
+        /* the outer mark was stray: the inner pair is the quote */
+        s_add_quote(ctx, nest_o, nest_c, nest_o + 1, nest_c, p, 0);
+    } else if (open != NONE && open + 1 < pa->tok_end) {
         s_add_quote(ctx, open, NONE, open + 1, pa->tok_end, p, QF_OPEN_END);
         *open_end = true;
     }
+
     (void)prev_open;
 }
 
@@ -1916,7 +1965,9 @@ void wt_quotes_tag(wt_quotes_ctx_t *ctx, const wt_input_t *in, wt_result_t *res)
         }
         bool has = q->spk.kind != SK_NONE;
         if (q->kind == WT_QUOTE_PARTIAL) {
-            q->keep = has && (q->flags & QF_OWN);
+            /* titles of shows and works ("on “New Day”") are not statements */
+            q->keep = has && (q->flags & QF_OWN) && !s_titlecase(ctx, q);
+
         } else if (q->kind == WT_QUOTE_DIRECT) {
             uint32_t w = s_words(ctx, q->c0, q->c1);
             bool sentence = s_is_stop(ctx, q->c1 - 1) || w >= 4;

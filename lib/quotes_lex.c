@@ -215,7 +215,7 @@ static const s_list_t s_lists[] = {
      "simply just even still only first initially subsequently finally frequently often "
      "never always already angrily quickly flatly firmly bluntly separately similarly "
      "herself himself themselves itself not did does do has since yet too however "
-     "meanwhile though began begins started starts kept went"},
+     "meanwhile though began begins started starts kept went each both all"},
     {QL_PARTICLE, 0,
      "de da di del della van von der den ter bin ibn bint al el le la du dos das "
      "abu ben y"},
