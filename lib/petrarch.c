@@ -21,6 +21,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#define S_MAX_MARKERS    4   /* substitution markers in one phrase */
+#define S_MAX_EXPANSIONS 256 /* phrases one line may expand into */
+#define S_MAX_SETS       1024
+#define S_MAX_LINE       65536 /* longer lines are skipped (real ones are < 400 bytes) */
+
 /* ---------------------------------------------------------------------------
    Phrase index: open addressing over (kind, phrase). */
 
@@ -107,6 +112,15 @@ static void s_strv_free(char **v, int n)
     free(v);
 }
 
+/* Room for element n of an array grown by doubling (4, 8, 16, ...): the
+   capacity follows from the count, so no capacity field is needed. */
+static void *s_push(void *arr, int n, size_t esz)
+{
+    if (n == 0) return wt_realloc(arr, 4 * esz);
+    if (n >= 4 && (n & (n - 1)) == 0) return wt_realloc(arr, (size_t)n * 2 * esz);
+    return arr;
+}
+
 void wt_petrarch_dict_destroy(wt_petrarch_dict_t **self_p)
 {
     if (!self_p || !*self_p) return;
@@ -186,7 +200,7 @@ static void s_warn(s_parse_t *P, const char *fmt, ...)
     size_t n = strlen(P->name) + strlen(msg) + 32;
     char *w = wt_malloc(n);
     snprintf(w, n, "%s:%d: %s", P->name, P->line, msg);
-    r->warnings = wt_realloc(r->warnings, (size_t)(r->nkept + 1) * sizeof *r->warnings);
+    r->warnings = s_push(r->warnings, r->nkept, sizeof *r->warnings);
     r->warnings[r->nkept++] = w;
 }
 
@@ -321,7 +335,7 @@ static bool s_code_ok(const char *s, size_t n)
 static void s_add_code(s_parse_t *P, wt_petrarch_actor_t *a, const char *code, size_t n,
                        int32_t from, int32_t to)
 {
-    a->codes = wt_realloc(a->codes, (size_t)(a->ncodes + 1) * sizeof *a->codes);
+    a->codes = s_push(a->codes, a->ncodes, sizeof *a->codes);
     wt_petrarch_code_t *c = &a->codes[a->ncodes++];
     c->code = wt_strndup(code, n);
     for (size_t i = 0; i < n; i++)
@@ -477,6 +491,10 @@ static bool s_set_define(s_parse_t *P, const char *s, size_t n)
         set->items = NULL;
         set->n = 0;
     } else {
+        if (P->nsets >= S_MAX_SETS) {
+            s_warn(P, "more than %d substitution sets; skipped", S_MAX_SETS);
+            return true;
+        }
         wt_grow(&P->sets, &P->cap_sets, P->nsets + 1, sizeof *P->sets);
         set = &P->sets[P->nsets++];
         set->name = wt_strndup(name, nn);
@@ -492,7 +510,7 @@ static bool s_set_define(s_parse_t *P, const char *s, size_t n)
         size_t tn = (size_t)(e - p);
         s_trim(&t, &tn);
         if (tn) {
-            set->items = wt_realloc(set->items, (size_t)(set->n + 1) * sizeof *set->items);
+            set->items = s_push(set->items, set->n, sizeof *set->items);
             set->items[set->n++] = wt_strndup(t, tn);
         }
         p = e + 1;
@@ -502,8 +520,8 @@ static bool s_set_define(s_parse_t *P, const char *s, size_t n)
 }
 
 /* Expand every !NAME! in raw text into *out (cross product). Returns the
-   count, -1 (warned) when a marker is unknown. */
-static int s_expand(s_parse_t *P, const char *s, size_t n, char ***out)
+   count, -1 (warned) when a marker is unknown or there are too many. */
+static int s_expand_at(s_parse_t *P, const char *s, size_t n, char ***out, int depth)
 {
     const char *a = memchr(s, '!', n);
     const char *b = a ? memchr(a + 1, '!', n - (size_t)(a - s) - 1) : NULL;
@@ -520,24 +538,35 @@ static int s_expand(s_parse_t *P, const char *s, size_t n, char ***out)
         (*out)[0] = wt_strndup(s, n);
         return 1;
     }
+    if (depth >= S_MAX_MARKERS) {
+        s_warn(P, "more than %d substitution markers in one phrase; line skipped", S_MAX_MARKERS);
+        return -1;
+    }
     char **tails = NULL;
     const char *rest = b + 1;
-    int nt = s_expand(P, rest, n - (size_t)(rest - s), &tails);
+    int nt = s_expand_at(P, rest, n - (size_t)(rest - s), &tails, depth + 1);
     if (nt < 0) return -1;
     size_t head = (size_t)(a - s);
     int cnt = 0;
     *out = NULL;
     for (int i = 0; i < set->n; i++) {
-        for (int j = 0; j < nt && cnt < 4096; j++) {
+        for (int j = 0; j < nt && cnt < S_MAX_EXPANSIONS; j++) {
             size_t len = head + strlen(set->items[i]) + strlen(tails[j]) + 1;
             char *x = wt_malloc(len);
             snprintf(x, len, "%.*s%s%s", (int)head, s, set->items[i], tails[j]);
-            *out = wt_realloc(*out, (size_t)(cnt + 1) * sizeof **out);
+            *out = s_push(*out, cnt, sizeof **out);
             (*out)[cnt++] = x;
         }
     }
     s_strv_free(tails, nt);
+    if (depth == 0 && cnt == S_MAX_EXPANSIONS)
+        s_warn(P, "substitution gives more than %d phrases; the rest dropped", S_MAX_EXPANSIONS);
     return cnt;
+}
+
+static int s_expand(s_parse_t *P, const char *s, size_t n, char ***out)
+{
+    return s_expand_at(P, s, n, out, 0);
 }
 
 /* ---------------------------------------------------------------------------
@@ -606,7 +635,7 @@ static void s_actor_phrase(s_parse_t *P, char *p, bool primary)
     }
     /* a synonym, or a code-less primary that shares the codes to come */
     slot->entry = P->cur;
-    a->synonyms = wt_realloc(a->synonyms, (size_t)(a->nsynonyms + 1) * sizeof *a->synonyms);
+    a->synonyms = s_push(a->synonyms, a->nsynonyms, sizeof *a->synonyms);
     a->synonyms[a->nsynonyms++] = p;
     if (P->rep) P->rep->synonyms++;
 }
@@ -670,7 +699,7 @@ static void s_actor_line(s_parse_t *P, const char *s, size_t n, bool indented)
         for (int i = 0; i < ne; i++) {
             char *norm = s_phrase(P, exp[i], strlen(exp[i]), syn ? "synonym" : "phrase");
             if (norm) {
-                parts = wt_realloc(parts, (size_t)(np + 1) * sizeof *parts);
+                parts = s_push(parts, np, sizeof *parts);
                 parts[np++] = norm;
             }
         }
@@ -812,7 +841,7 @@ static void s_agent_line(s_parse_t *P, const char *s, size_t n)
                 if (e > q) {
                     char *pp = s_phrase(P, q, (size_t)(e - q), "plural");
                     if (pp) {
-                        pl = wt_realloc(pl, (size_t)(npl + 1) * sizeof *pl);
+                        pl = s_push(pl, npl, sizeof *pl);
                         pl[npl++] = pp;
                     }
                 }
@@ -903,6 +932,10 @@ int wt_petrarch_parse(wt_petrarch_dict_t *dict, const char *name, const char *bu
         P.line++;
         if (rep) rep->lines++;
         if (n && raw[n - 1] == '\r') n--;
+        if (n > S_MAX_LINE) {
+            s_warn(&P, "line of %zu bytes (more than %d); skipped", n, S_MAX_LINE);
+            continue;
+        }
         if (memchr(raw, 0, n)) {
             s_warn(&P, "NUL byte in line; skipped");
             continue;
