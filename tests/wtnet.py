@@ -140,9 +140,17 @@ class Subscriber:
         self.seen = set()
         self.dups = 0  # a sequence number published twice
 
-    def drain(self, until_count, timeout=30.0):
+    def drain(self, until_count, timeout=30.0, until_ids=None):
+        """Collect results until until_count are in, or every id in until_ids
+        has been seen, or timeout."""
         t0 = time.time()
-        while len(self.results) < until_count and time.time() - t0 < timeout:
+        self.ids = getattr(self, "ids", set())
+        while time.time() - t0 < timeout:
+            if until_ids is not None:
+                if until_ids <= self.ids:
+                    break
+            elif len(self.results) >= until_count:
+                break
             if self.s.poll(200):
                 fr = self.s.recv_multipart()
                 h = msgpack.unpackb(fr[1], raw=False)
@@ -150,6 +158,8 @@ class Subscriber:
                     self.dups += 1
                 self.seen.add(h["seq"])
                 self.results.setdefault(h["seq"], (h, fr[2] if len(fr) > 2 else b""))
+                if h.get("id") is not None:
+                    self.ids.add(h["id"])
         return self.results
 
     def close(self):
