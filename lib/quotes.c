@@ -232,9 +232,19 @@ static const ql_entry_t *s_verb_far(const wt_quotes_ctx_t *ctx, uint32_t i)
 static bool s_nametok(const wt_quotes_ctx_t *ctx, uint32_t i)
 {
     const wt_token_t *t = TK(i);
-    if (!s_capword(t) || ctx->qid[i]) return false;
+    if (ctx->qid[i]) return false;
+    if (t->kind == WT_TOK_WORD && (t->flags & WT_TF_HYPHEN) && (t->flags & WT_TF_LOWER)) {
+        /* al-Attiyah, bin-Salman, el-Sisi */
+        const char *x = ctx->doc->text + t->start;
+        uint32_t n = t->end - t->start, k = 0;
+        while (k < n && k < 4 && x[k] != '-')
+            k++;
+        return k + 1 < n && x[k] == '-' && x[k + 1] >= 'A' && x[k + 1] <= 'Z';
+    }
+    if (!s_capword(t)) return false;
     const ql_entry_t *e = s_lx(ctx, i);
     if (!e) return true;
+
     if (e->cls & (QL_HONOR | QL_TITLE | QL_RANK | QL_FIRST)) return true;
     if (e->cls & (QL_STOP | QL_PRON)) return false;
     if ((e->cls & QL_VERB) && !(e->vflags & QVF_WEAK)) return false;
@@ -1441,7 +1451,19 @@ static bool s_resolve_person(const wt_quotes_ctx_t *ctx, uint32_t t, uint8_t gen
         return true;
     }
     if (best < 0) return false;
+    /* the fullest form of that person's name seen so far ("Terrance Mannery") */
+    if (!ctx->men[best].nominal && ctx->men[best].key) {
+        uint32_t key = ctx->men[best].key, len = ctx->men[best].end - ctx->men[best].start;
+        for (size_t k = (size_t)best, n = 0; k-- > 0 && n < 200; n++) {
+            const s_men_t *x = &ctx->men[k];
+            if (x->key == key && !x->nominal && x->end - x->start > len && !ctx->qid[x->tok]) {
+                best = (int)k;
+                len = x->end - x->start;
+            }
+        }
+    }
     const s_men_t *m = &ctx->men[best];
+
     memset(out, 0, sizeof *out);
     out->t0 = m->tok;
     out->t1 = m->tok;
