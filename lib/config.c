@@ -459,7 +459,8 @@ static int s_scalar(const s_key_t *k, const s_ctx_t *c, const char *text, bool p
                 if (!strcmp(text, f[i])) return v->b = false, 0;
             }
         }
-        snprintf(why, wn, "'%s' is not a boolean (expected true or false)", text);
+        snprintf(why, wn, "%s'%s' is not a boolean (expected true or false%s)",
+                 plain ? "" : "quoted ", text, plain ? "" : ", without quotes");
         return -1;
     default:
         break;
@@ -620,6 +621,9 @@ typedef struct {
     wt_config_t *cfg;
     yaml_mark_t seen[NKEYS]; /* where each key was set */
     bool isset[NKEYS];
+    char *sections[NKEYS]; /* section maps seen ("broker"), to refuse a second one */
+    yaml_mark_t secmark[NKEYS];
+    size_t nsections;
 } s_load_t;
 
 static int s_fail(s_load_t *L, yaml_mark_t m, const char *key, const char *fmt, ...)
@@ -844,6 +848,14 @@ static int s_value(s_load_t *L, const char *key, yaml_mark_t km)
             return s_fail(L, vm, key, "is %s (expected a map of %s.* keys)", what, key);
         }
         yaml_event_delete(&ev);
+        for (size_t i = 0; i < L->nsections; i++)
+            if (!strcmp(L->sections[i], key))
+                return s_fail(L, km, key, "duplicate section (first at line %zu, column %zu)",
+                              L->secmark[i].line + 1, L->secmark[i].column + 1);
+        if (L->nsections < NKEYS) {
+            L->secmark[L->nsections] = km;
+            L->sections[L->nsections++] = wt_strdup(key);
+        }
         return s_map(L, key);
     }
     if ((rc = s_mark_set(L, k, km))) {
@@ -968,6 +980,8 @@ int wt_config_load_buffer(wt_config_t *cfg, const char *name, const char *buf, s
         if (!rc) rc = s_check(L);
         yaml_parser_delete(&L->parser);
     }
+    for (size_t i = 0; i < L->nsections; i++)
+        free(L->sections[i]);
     free(L->c.dir);
     free(L);
     if (rc) {

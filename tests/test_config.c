@@ -142,6 +142,10 @@ static const s_case_t s_cases[] = {
     {"log:\n  level: info\n  level: warn\n", NULL, NULL, "3:3:", "log.level",
      "duplicate key (first set at line 2, column 3)"},
     {"log.level: info\nlog:\n  level: warn\n", NULL, NULL, "3:3:", "log.level", "duplicate key"},
+    {"log: {}\nlog: {}\n", NULL, NULL, "2:1:", "log",
+     "duplicate section (first at line 1, column 1)"},
+    {"quotes:\n  indirect: \"true\"\n", NULL, NULL, "quotes.indirect", "quoted 'true'",
+     "without quotes"},
     /* anchors, aliases and tags */
     {"worker:\n  brokers: &b [tcp://a:1]\n", NULL, NULL, "2:12:", "anchors are not allowed", NULL},
     {"worker:\n  threads: &x 3\n", NULL, NULL, "2:12:", "anchors are not allowed", NULL},
