@@ -6,7 +6,10 @@
     or impossible dates, U+FFFD mojibake, invalid UTF-8, tab/space mix, stray
     brackets, duplicate entries, unknown substitution sets) is skipped or
     repaired and reported as a warning "FILE:LINE: reason". Only I/O errors
-    and files over WT_PETRARCH_MAX_BYTES fail.
+    and files over WT_PETRARCH_MAX_BYTES fail. Hostile input is bounded:
+    lines over 64 KiB, phrases with more than 4 substitution markers and
+    files with more than 1024 sets are cut (warned); one line expands into
+    at most 256 phrases.
 
     Phrases (all three kinds): the words of the entry separated by single
     spaces. "_" and blanks both separate words; a trailing "_" (PETRARCH's
