@@ -82,6 +82,7 @@ static void s_expand(const char *target, ix_forms_t *f)
             if (kind == '+') {
                 f->s[i] = s_splice(s, at, 1, " ");
                 s_push(f, s_splice(s, at, 1, "-"));
+                free(s);
             } else {
                 /* the word after the marker */
                 size_t w0 = at + 2, w1 = w0;
@@ -367,6 +368,15 @@ static int s_load_entry(const wt_issuecoding_entry_t *e, void *ud)
     return 0;
 }
 
+void wt_issuecoding_load_buffer(wt_issuedb_t *db, const char *buf, size_t len, char *const *map)
+{
+    ix_load_t *L = wt_calloc(1, sizeof *L);
+    L->db = db;
+    L->map = map;
+    wt_issuecoding_parse(buf, len, s_load_entry, L, &db->warnings);
+    free(L);
+}
+
 int wt_issuecoding_load(wt_issuedb_t *db, const char *path, char *const *map, char *err,
                         size_t errlen)
 {
@@ -389,11 +399,7 @@ int wt_issuecoding_load(wt_issuedb_t *db, const char *path, char *const *map, ch
         }
     }
     fclose(f);
-    ix_load_t *L = wt_calloc(1, sizeof *L);
-    L->db = db;
-    L->map = map;
-    wt_issuecoding_parse(buf, len, s_load_entry, L, &db->warnings);
+    wt_issuecoding_load_buffer(db, buf, len, map);
     free(buf);
-    free(L);
     return 0;
 }

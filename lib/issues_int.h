@@ -146,4 +146,7 @@ int wt_issuecoding_parse(const char *buf, size_t len, wt_issuecoding_fn fn, void
 int wt_issuecoding_load(wt_issuedb_t *db, const char *path, char *const *map, char *err,
                         size_t errlen);
 
+/* The same from a buffer (any bytes); never fails. */
+void wt_issuecoding_load_buffer(wt_issuedb_t *db, const char *buf, size_t len, char *const *map);
+
 #endif
