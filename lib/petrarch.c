@@ -223,6 +223,45 @@ static bool s_has_fffd(const char *s, size_t n)
     return false;
 }
 
+/* Next code point of valid UTF-8 at *p (advanced). */
+static uint32_t s_cp(const unsigned char **p)
+{
+    const unsigned char *q = *p;
+    uint32_t c = q[0];
+    int len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    if (len == 2) c &= 0x1F;
+    if (len == 3) c &= 0x0F;
+    if (len == 4) c &= 0x07;
+    for (int i = 1; i < len; i++)
+        c = (c << 6) | (q[i] & 0x3F);
+    *p = q + len;
+    return c;
+}
+
+/* UTF-8 read as Windows-1252 and encoded again ("PÃšBLICA" for "PÚBLICA",
+   "â€œ" for a curly quote): a lead Â Ã Å â followed by a continuation-range
+   character or one of the code points cp1252 puts at 0x80-0x9F. */
+static bool s_double_encoded(const char *s, size_t n)
+{
+    static const uint32_t cp1252[] = {0x152,  0x153,  0x160,  0x161,  0x178,  0x17D,  0x17E,
+                                      0x192,  0x2C6,  0x2DC,  0x2013, 0x2014, 0x2018, 0x2019,
+                                      0x201A, 0x201C, 0x201D, 0x201E, 0x2020, 0x2021, 0x2022,
+                                      0x2026, 0x2030, 0x2039, 0x203A, 0x20AC, 0x2122};
+    const unsigned char *p = (const unsigned char *)s, *end = p + n;
+    uint32_t prev = 0;
+    while (p < end) {
+        uint32_t c = s_cp(&p);
+        if (prev == 0xC2 || prev == 0xC3 || prev == 0xC5 || prev == 0xE2) {
+            bool hit = c >= 0x80 && c <= 0xBF;
+            for (size_t i = 0; !hit && i < sizeof cp1252 / sizeof cp1252[0]; i++)
+                hit = c == cp1252[i];
+            if (hit) return true;
+        }
+        prev = c;
+    }
+    return false;
+}
+
 /* Normalise a raw phrase: "_" and blanks -> one space, trimmed, ASCII upper
    case; stray brackets removed (warning). NULL (with a warning) when the
    phrase is empty, not UTF-8 or holds U+FFFD. */
@@ -239,6 +278,11 @@ static char *s_phrase(s_parse_t *P, const char *s, size_t n, const char *what)
                    s_excerpt(s, n, ex, sizeof ex));
             return NULL;
         }
+    }
+    if (s_double_encoded(s, n)) {
+        s_warn(P, "%s '%s': double-encoded UTF-8 (mojibake); skipped", what,
+               s_excerpt(s, n, ex, sizeof ex));
+        return NULL;
     }
     if (s_has_fffd(s, n)) {
         s_warn(P, "%s '%s': U+FFFD replacement character (mojibake); skipped", what,

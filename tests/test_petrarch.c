@@ -241,6 +241,11 @@ static const struct {
     {"PLAIN CODE", "GOV", false, 1, NULL},          /* no ~ */
     {"EXTRA TEXT", "GOV", false, 1, NULL},
     {"CARTPERSON", "AGR", false, 0, NULL}, /* redefined set */
+    {"CONSEJERO T\xc3\x89"
+     "CNICO",
+     "GOV", false, 1,
+     "CONSEJERO T\xc3\x89"
+     "CNICOS"}, /* UTF-8 kept */
 };
 
 static void s_test_agents(void)
@@ -249,11 +254,11 @@ static void s_test_agents(void)
     wt_petrarch_report_t r;
     int rc = wt_petrarch_read(d, FIX "test.agents.txt", WT_PETRARCH_AUTO, &r);
     CHECK_EQ_INT(rc, 0);
-    CHECK_EQ_INT(r.agents, 22);
-    CHECK_EQ_INT(d->nagents, 22);
+    CHECK_EQ_INT(r.agents, 23);
+    CHECK_EQ_INT(d->nagents, 23);
     CHECK_EQ_INT(r.sets, 2);
     CHECK_EQ_INT(r.duplicates, 5);
-    CHECK_EQ_INT(r.nwarnings, 15);
+    CHECK_EQ_INT(r.nwarnings, 16);
     CHECK_EQ_INT(d->nactors, 0);
     for (size_t i = 0; i < sizeof s_agent_cases / sizeof s_agent_cases[0]; i++) {
         const wt_petrarch_agent_t *a = NULL;
@@ -278,7 +283,8 @@ static void s_test_agents(void)
                            "without '~'",
                            "'G@V' is not a CAMEO code",
                            "text 'tail' after the code",
-                           "!HAND! defined again"};
+                           "!HAND! defined again",
+                           "double-encoded UTF-8"};
     for (size_t i = 0; i < sizeof frags / sizeof frags[0]; i++) {
         bool found = false;
         for (int j = 0; j < r.nkept; j++)

@@ -3,7 +3,7 @@
     The reader turns the flat-text dictionaries of PETRARCH2 (and TABARI
     .actors files) into plain arrays that the actors engine compiles into its
     trie. It never fails on content: every defect found in real files (7-digit
-    or impossible dates, U+FFFD mojibake, invalid UTF-8, tab/space mix, stray
+    or impossible dates, U+FFFD or double-encoded mojibake, invalid UTF-8, tab/space mix, stray
     brackets, duplicate entries, unknown substitution sets) is skipped or
     repaired and reported as a warning "FILE:LINE: reason". Only I/O errors
     and files over WT_PETRARCH_MAX_BYTES fail. Hostile input is bounded:
