@@ -585,7 +585,12 @@ static bool s_np_back(const wt_quotes_ctx_t *ctx, uint32_t v, uint32_t lo, s_spk
         n++;
     }
     if (i <= lo) return false;
+    /* "X pointed to a man and called him ...": the sentence's subject */
+    if (i > lo + 1 &&
+        (wt_tok_is(ctx->doc, TK(i - 1), "and") || wt_tok_is(ctx->doc, TK(i - 1), "but")))
+        return s_subject(ctx, v, lo, sp);
     /* "X, who said" / "X, who has said" */
+
     if (i > lo + 2 && (s_cls(ctx, i - 1) & QL_SUBORD) && wt_tok_ieq(ctx->doc, TK(i - 1), "who") &&
         s_punct(ctx, i - 2, ','))
         i -= 2;
@@ -671,22 +676,46 @@ static bool s_np_fwd(const wt_quotes_ctx_t *ctx, uint32_t s, uint32_t hi, s_spk_
 
 enum { SIDE_OPEN = 1, SIDE_CLOSE = 2, SIDE_AMBIG = 3 };
 
-static int s_side(const wt_token_t *t)
+static bool s_spacech(char c)
 {
-    if (t->qside == WT_QS_OPEN) return SIDE_OPEN;
-    if (t->qside == WT_QS_CLOSE) return SIDE_CLOSE;
+    return c == ' ' || c == '\n' || c == '\t' || c == '\r';
+}
+
+/* Side of a mark. Straight marks: the text layer's spacing guess. Curly and
+   angle marks: clear spacing (space on one side only) wins over the class,
+   which catches reversed marks; otherwise the class (`,“Look` opens). */
+static int s_side(const wt_quotes_ctx_t *ctx, const wt_token_t *t)
+{
+    int cls;
     switch (t->quote) {
     case WT_Q_DOUBLE_OPEN:
     case WT_Q_GUILLEMET_OPEN:
     case WT_Q_SINGLE_OPEN:
-        return SIDE_OPEN;
+        cls = SIDE_OPEN;
+        break;
     case WT_Q_DOUBLE_CLOSE:
     case WT_Q_GUILLEMET_CLOSE:
     case WT_Q_SINGLE_CLOSE:
-        return SIDE_CLOSE;
+        cls = SIDE_CLOSE;
+        break;
     default:
-        return SIDE_AMBIG;
+        cls = SIDE_AMBIG;
+        break;
     }
+    if (cls == SIDE_AMBIG)
+        return t->qside == WT_QS_OPEN    ? SIDE_OPEN
+               : t->qside == WT_QS_CLOSE ? SIDE_CLOSE
+                                         : SIDE_AMBIG;
+    const char *x = ctx->doc->text;
+    size_t len = ctx->doc->len;
+    uint32_t b = t->start;
+    bool sb = b == 0 || s_spacech(x[b - 1]) || x[b - 1] == '(' || x[b - 1] == '[' ||
+              (b >= 3 && (unsigned char)x[b - 3] == 0xE2 && (unsigned char)x[b - 2] == 0x80 &&
+               ((unsigned char)x[b - 1] == 0x94 || (unsigned char)x[b - 1] == 0x93));
+    bool sa = t->end >= len || s_spacech(x[t->end]);
+    if (sb && !sa) return SIDE_OPEN;
+    if (!sb && sa) return SIDE_CLOSE;
+    return cls;
 }
 
 static bool s_double(const wt_token_t *t)
@@ -728,7 +757,7 @@ static void s_pair_para(wt_quotes_ctx_t *ctx, uint32_t p, bool *open_end)
     for (uint32_t i = pa->tok_first; i < pa->tok_end; i++) {
         const wt_token_t *t = TK(i);
         if (t->kind != WT_TOK_QUOTE) continue;
-        int side = s_side(t);
+        int side = s_side(ctx, t);
         if (s_double(t)) {
             bool was_first = first_double;
             first_double = false;
@@ -934,7 +963,7 @@ static bool s_cue_after(wt_quotes_ctx_t *ctx, s_quote_t *q, s_spk_t *sp)
     int skipped = 0;
     while (k < pe && skipped < 3 &&
            (s_punct(ctx, k, ',') || TK(k)->kind == WT_TOK_DASH ||
-            (TK(k)->kind == WT_TOK_QUOTE && s_side(TK(k)) != SIDE_OPEN))) {
+            (TK(k)->kind == WT_TOK_QUOTE && s_side(ctx, TK(k)) != SIDE_OPEN))) {
         k++;
         skipped++;
     }
@@ -1623,7 +1652,7 @@ static s_quote_t *s_add_indirect(wt_quotes_ctx_t *ctx, uint32_t c0, uint32_t c1,
     while (c0 < c1 && (TK(c0)->kind == WT_TOK_PUNCT || TK(c0)->kind == WT_TOK_DASH))
         c0++;
     while (c1 > c0 && (TK(c1 - 1)->kind == WT_TOK_PUNCT || TK(c1 - 1)->kind == WT_TOK_DASH ||
-                       (TK(c1 - 1)->kind == WT_TOK_QUOTE && s_side(TK(c1 - 1)) != SIDE_OPEN)))
+                       (TK(c1 - 1)->kind == WT_TOK_QUOTE && s_side(ctx, TK(c1 - 1)) != SIDE_OPEN)))
         c1--;
     if (c1 <= c0 || s_words(ctx, c0, c1) < 3) return NULL;
     s_quote_t *q = s_add_quote(ctx, NONE, NONE, c0, c1, TK(c0)->para, QF_INDIRECT | QF_OWN);
