@@ -108,6 +108,11 @@ int main(int argc, char **argv)
     if (threads > 0) cfg.worker_threads = threads;
     if (credit > 0) cfg.worker_credit = credit;
     opts.config_path = config;
+    if (opts.log_level == 2 && cfg.log_level) {
+        static const char *const levels[] = {"error", "warn", "info", "debug"};
+        for (int i = 0; i < 4; i++)
+            if (!strcmp(cfg.log_level, levels[i])) opts.log_level = i;
+    }
     opts.drain_ms = drain;
 
     struct sigaction sa;

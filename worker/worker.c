@@ -547,7 +547,9 @@ wt_worker_t *wt_worker_new(const wt_config_t *cfg, const wt_worker_opts_t *opts,
     self->config_path = opts->config_path ? wt_strdup(opts->config_path) : NULL;
     self->engine = s_engine_ref_new(&engine);
     self->nthreads = cfg->worker_threads > 0 ? (int)cfg->worker_threads : 1;
-    self->credit = cfg->worker_credit > 0 ? (uint32_t)cfg->worker_credit : (uint32_t)self->nthreads;
+    /* credit 0 = two items per thread: one running, one waiting */
+    self->credit =
+        cfg->worker_credit > 0 ? (uint32_t)cfg->worker_credit : 2 * (uint32_t)self->nthreads;
     self->hb_ms = cfg->broker_heartbeat_ms > 0 ? cfg->broker_heartbeat_ms : 1000;
     if (cfg->worker_heartbeat_ms > 0) self->hb_ms = cfg->worker_heartbeat_ms;
     self->liveness = cfg->broker_liveness > 0 ? cfg->broker_liveness : 3;

@@ -1,0 +1,302 @@
+/*  stats.c: `wiretag stats` asks the broker's control endpoint for its
+    figures (STATS) and, with --dead, for its dead letters (DEAD, repeated
+    until DEAD_END), and prints them as a table or as JSON.
+
+    The figures map is converted to JSON as a whole (wt_msgpack_to_json), so
+    --json shows every key the broker sends, including ones added after
+    this file was written; the table picks the documented keys and skips
+    the ones a broker does not have.
+*/
+#include "cmds.h"
+#include "wiretag/json.h"
+#include "wiretag/proto.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+
+static void s_usage(FILE *f)
+{
+    fprintf(f, "usage: wiretag stats [--broker EP] [--json] [--dead] [--timeout MS]\n\n"
+               "Show a broker's figures: queue depth, items in flight, per-worker figures,\n"
+               "rates, dead letters and journal size.\n\n"
+               "  --broker EP   control endpoint (default tcp://127.0.0.1:5558)\n"
+               "  --json        one JSON object instead of a table\n"
+               "  --dead        also list the dead letters (id, attempts, code, reason)\n"
+               "  --timeout MS  how long to wait for the broker (default 3000)\n");
+}
+
+/* Receive one reply with corr, or NULL on timeout. */
+static int s_recv(void *sock, long timeout_ms, wt_proto_in_t *in)
+{
+    zmq_pollitem_t it = {.socket = sock, .events = ZMQ_POLLIN};
+    if (zmq_poll(&it, 1, timeout_ms) <= 0) return -ETIMEDOUT;
+    return wt_proto_recv(sock, false, 0, in);
+}
+
+static json_t *s_mp_json(const uint8_t *data, size_t n)
+{
+    wt_buf_t b;
+    wt_buf_init(&b);
+    json_t *j = NULL;
+    if (wt_msgpack_to_json(data, n, &b) == 0) j = json_loadb((const char *)b.data, b.size, 0, NULL);
+    wt_buf_free(&b);
+    return j;
+}
+
+static long long s_int(json_t *o, const char *k)
+{
+    json_t *v = json_object_get(o, k);
+    if (json_is_integer(v)) return (long long)json_integer_value(v);
+    if (json_is_real(v)) return (long long)json_real_value(v);
+    return -1;
+}
+
+static void s_row(const char *label, json_t *o, const char *k)
+{
+    json_t *v = json_object_get(o, k);
+    if (!v) return;
+    if (json_is_integer(v))
+        printf("  %-22s %lld\n", label, (long long)json_integer_value(v));
+    else if (json_is_real(v))
+        printf("  %-22s %.1f\n", label, json_real_value(v));
+    else if (json_is_string(v))
+        printf("  %-22s %s\n", label, json_string_value(v));
+}
+
+static void s_bytes(const char *label, json_t *o, const char *k)
+{
+    long long v = s_int(o, k);
+    if (v < 0) return;
+    const char *u[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    double d = (double)v;
+    int i = 0;
+    while (d >= 1024 && i < 4)
+        d /= 1024, i++;
+    printf("  %-22s %.1f %s (%lld bytes)\n", label, d, u[i], v);
+}
+
+static void s_table(json_t *st, json_t *dead)
+{
+    printf("broker");
+    if (json_is_string(json_object_get(st, "version")))
+        printf(" %s", json_string_value(json_object_get(st, "version")));
+    long long up = s_int(st, "uptime_ms");
+    if (up >= 0) printf(", up %lld s", up / 1000);
+    printf("\n");
+    s_row("queue depth", st, "queue_depth");
+    s_row("in flight", st, "in_flight");
+    s_row("unfinished", st, "unfinished");
+    s_row("items accepted", st, "items_accepted");
+    s_row("last result seq", st, "last_rseq");
+    s_row("first retained seq", st, "first_rseq");
+    s_row("dead letters", st, "dead_letters");
+    s_row("subscriptions", st, "subscriptions");
+    json_t *rates = json_object_get(st, "rates");
+    if (json_is_object(rates)) {
+        printf("rates\n");
+        s_row("put/s", rates, "put_per_s");
+        s_row("done/s", rates, "done_per_s");
+    }
+    json_t *j = json_object_get(st, "journal");
+    if (json_is_object(j)) {
+        printf("journal\n");
+        s_row("dir", j, "dir");
+        s_row("fsync", j, "fsync");
+        s_bytes("file size", j, "file_bytes");
+        s_bytes("live data", j, "live_bytes");
+        s_bytes("map size", j, "map_bytes");
+        s_row("results", j, "results");
+        s_row("recovered at start", j, "recovered");
+    }
+    json_t *c = json_object_get(st, "counters");
+    if (json_is_object(c)) {
+        printf("counters\n");
+        const char *k;
+        json_t *v;
+        json_object_foreach(c, k, v)
+        {
+            if (json_is_integer(v)) printf("  %-22s %lld\n", k, (long long)json_integer_value(v));
+        }
+    }
+    json_t *e = json_object_get(st, "errors");
+    if (json_is_object(e) && json_object_size(e) > 0) {
+        printf("errors\n");
+        const char *k;
+        json_t *v;
+        json_object_foreach(e, k, v)
+        {
+            if (json_is_integer(v)) printf("  %-22s %lld\n", k, (long long)json_integer_value(v));
+        }
+    }
+    json_t *w = json_object_get(st, "workers");
+    if (json_is_array(w)) {
+        printf("workers (%zu)\n", json_array_size(w));
+        if (json_array_size(w) > 0)
+            printf("  %-28s %-9s %7s %6s %9s %9s %7s %8s\n", "name", "state", "threads", "credit",
+                   "in_flight", "done", "failed", "seen_ms");
+        size_t i;
+        json_t *x;
+        json_array_foreach(w, i, x)
+        {
+            const char *name = json_string_value(json_object_get(x, "name"));
+            const char *state = json_string_value(json_object_get(x, "state"));
+            printf("  %-28.28s %-9s %7lld %6lld %9lld %9lld %7lld %8lld\n", name ? name : "?",
+                   state ? state : "?", s_int(x, "threads"), s_int(x, "credit"),
+                   s_int(x, "in_flight"), s_int(x, "done"), s_int(x, "failed"),
+                   s_int(x, "last_seen_ms_ago"));
+        }
+    }
+    if (dead) {
+        printf("dead letters (%zu)\n", json_array_size(dead));
+        size_t i;
+        json_t *x;
+        json_array_foreach(dead, i, x)
+        {
+            const char *id = json_string_value(json_object_get(x, "id"));
+            const char *code = json_string_value(json_object_get(x, "code"));
+            const char *reason = json_string_value(json_object_get(x, "reason"));
+            printf("  seq %-8lld %-24s attempts %-3lld %s %s\n", s_int(x, "seq"), id ? id : "?",
+                   s_int(x, "attempts"), code ? code : "", reason ? reason : "");
+        }
+    }
+}
+
+/* DEAD from 0 until DEAD_END, as a JSON array; NULL on error. */
+static json_t *s_dead(void *sock, long timeout)
+{
+    json_t *arr = json_array();
+    uint64_t from = 0;
+    for (int round = 0; round < 10000; round++) {
+        wt_proto_t m = {0};
+        wt_proto_init(&m, WT_CMD_DEAD);
+        m.from = from;
+        m.has |= WT_F_FROM;
+        m.corr = 1000 + (uint64_t)round;
+        m.has |= WT_F_CORR;
+        int rc = wt_proto_send(sock, &m, NULL, 0);
+        uint64_t corr = m.corr;
+        wt_proto_clear(&m);
+        if (rc < 0) break;
+        size_t before = json_array_size(arr);
+        for (;;) {
+            wt_proto_in_t in;
+            rc = s_recv(sock, timeout, &in);
+            if (rc < 0) {
+                if (rc != -ETIMEDOUT) wt_proto_in_close(&in);
+                fprintf(stderr, "wiretag stats: DEAD: %s\n",
+                        rc == -ETIMEDOUT ? "no answer" : wt_errname(rc));
+                json_decref(arr);
+                return NULL;
+            }
+            wt_proto_t *r = &in.msg;
+            if ((r->has & WT_F_CORR) && r->corr != corr) {
+                wt_proto_in_close(&in);
+                continue;
+            }
+            if (r->cmd == WT_CMD_DEAD_ITEM) {
+                json_t *o = json_object();
+                json_object_set_new(o, "seq", json_integer((json_int_t)r->seq));
+                json_object_set_new(o, "id", json_string(r->id ? r->id : ""));
+                json_object_set_new(o, "attempts", json_integer(r->attempts));
+                json_object_set_new(o, "code", r->code ? json_string(r->code) : json_null());
+                json_object_set_new(o, "reason", r->reason ? json_string(r->reason) : json_null());
+                json_array_append_new(arr, o);
+                wt_proto_in_close(&in);
+                continue;
+            }
+            bool end = r->cmd == WT_CMD_DEAD_END;
+            uint64_t next = r->next;
+            wt_proto_in_close(&in);
+            if (!end) {
+                json_decref(arr);
+                return NULL;
+            }
+            if (json_array_size(arr) == before || next <= from) return arr;
+            from = next;
+            break;
+        }
+    }
+    return arr;
+}
+
+int cmd_stats(int argc, char **argv)
+{
+    const char *ep = "tcp://127.0.0.1:5558";
+    bool as_json = false, dead = false;
+    long timeout = 3000;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            s_usage(stdout);
+            return 0;
+        } else if (!strcmp(a, "--broker") && i + 1 < argc)
+            ep = argv[++i];
+        else if (!strcmp(a, "--json"))
+            as_json = true;
+        else if (!strcmp(a, "--dead"))
+            dead = true;
+        else if (!strcmp(a, "--timeout") && i + 1 < argc && atol(argv[i + 1]) > 0)
+            timeout = atol(argv[++i]);
+        else {
+            fprintf(stderr, "wiretag stats: unknown or incomplete option '%s'\n\n", a);
+            s_usage(stderr);
+            return 2;
+        }
+    }
+    void *ctx = zmq_ctx_new();
+    void *sock = zmq_socket(ctx, ZMQ_DEALER);
+    int linger = 0;
+    zmq_setsockopt(sock, ZMQ_LINGER, &linger, sizeof linger);
+    int status = 1;
+    json_t *st = NULL, *dl = NULL;
+    if (zmq_connect(sock, ep) != 0) {
+        fprintf(stderr, "wiretag stats: cannot connect to %s: %s\n", ep, zmq_strerror(zmq_errno()));
+        goto done;
+    }
+    wt_proto_t m = {0};
+    wt_proto_init(&m, WT_CMD_STATS);
+    m.corr = 1;
+    m.has |= WT_F_CORR;
+    wt_proto_send(sock, &m, NULL, 0);
+    wt_proto_clear(&m);
+    for (;;) {
+        wt_proto_in_t in;
+        int rc = s_recv(sock, timeout, &in);
+        if (rc == -ETIMEDOUT) {
+            fprintf(stderr, "wiretag stats: no answer from %s in %ld ms\n", ep, timeout);
+            goto done;
+        }
+        if (rc < 0 || in.msg.cmd != WT_CMD_STATS) {
+            fprintf(stderr, "wiretag stats: unexpected reply (%s %s)\n",
+                    rc < 0 ? wt_errname(rc) : wt_proto_cmd_name(in.msg.cmd),
+                    in.msg.reason ? in.msg.reason : "");
+            wt_proto_in_close(&in);
+            goto done;
+        }
+        if (in.msg.stats) st = s_mp_json(in.msg.stats, in.msg.stats_len);
+        wt_proto_in_close(&in);
+        break;
+    }
+    if (!st) {
+        fprintf(stderr, "wiretag stats: the broker sent no figures\n");
+        goto done;
+    }
+    if (dead && !(dl = s_dead(sock, timeout))) goto done;
+    if (as_json) {
+        if (dl) json_object_set(st, "dead", dl);
+        char *s = json_dumps(st, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        printf("%s\n", s);
+        free(s);
+    } else
+        s_table(st, dl);
+    status = 0;
+done:
+    json_decref(st);
+    json_decref(dl);
+    zmq_close(sock);
+    zmq_ctx_term(ctx);
+    return status;
+}
