@@ -43,10 +43,14 @@ typedef enum {
     WE_BAD      /* protocol violation (unexpected command) */
 } wt_wevent_t;
 
+/* A job on a worker. abandoned: the broker gave up on it (timed out, or
+   another worker's result won) but the worker still holds the slot: the
+   entry stays until the worker answers, so that its credit comes back. */
 typedef struct {
     uint64_t seq;
     int64_t deadline_ms;
     uint32_t attempt;
+    bool abandoned;
 } wt_job_t;
 
 typedef struct {

@@ -172,11 +172,18 @@ static bool s_take_job(wt_broker_t *self, wt_worker_t *w, uint64_t seq, wt_job_t
     for (size_t i = 0; i < w->job_count; i++)
         if (w->jobs[i].seq == seq) {
             if (out) *out = w->jobs[i];
+            if (!w->jobs[i].abandoned) self->inflight--;
             w->jobs[i] = w->jobs[--w->job_count];
-            self->inflight--;
             return true;
         }
     return false;
+}
+
+/* Stop counting on a job that w still holds. */
+static void s_abandon(wt_broker_t *self, wt_job_t *job)
+{
+    if (!job->abandoned) self->inflight--;
+    job->abandoned = true;
 }
 
 static int s_send(wt_broker_t *self, wt_worker_t *w, const wt_proto_t *msg, const void *payload,
@@ -251,7 +258,7 @@ static void s_requeue_jobs(wt_broker_t *self, wt_worker_t *w, const char *code, 
     while (w->job_count) {
         wt_job_t job = w->jobs[w->job_count - 1];
         s_take_job(self, w, job.seq, NULL);
-        s_requeue_job(self, &job, code, reason, refund);
+        if (!job.abandoned) s_requeue_job(self, &job, code, reason, refund);
     }
     wt_journal_commit(self->journal, false);
 }
@@ -277,12 +284,18 @@ static void s_add_credit(wt_worker_t *w, uint64_t n)
     w->credit = c > WT_BROKER_MAX_CREDIT ? WT_BROKER_MAX_CREDIT : (uint32_t)c;
 }
 
-/* accept_result: DONE with a result payload. */
-static void s_accept_result(wt_broker_t *self, wt_worker_t *w, wt_proto_in_t *in)
+/* accept_result: DONE with a result payload. Returns false when the job
+   was not on this worker (no credit comes back for it). */
+static bool s_accept_result(wt_broker_t *self, wt_worker_t *w, wt_proto_in_t *in)
 {
     uint64_t seq = in->msg.job;
     wt_job_t job = {.seq = seq};
-    bool mine = s_take_job(self, w, seq, &job);
+    if (!s_take_job(self, w, seq, &job)) {
+        wt_broker_count(self, "ESEQ");
+        wt_broker_log(self, 1, "workers", w->peer, "DONE", WT_ESEQ,
+                      "job=%llu was never given to this worker: dropped", (unsigned long long)seq);
+        return false;
+    }
     size_t n = 0;
     const uint8_t *payload = wt_proto_in_payload(in, &n);
     int rc = payload ? 0 : WT_EFRAMES;
@@ -295,17 +308,14 @@ static void s_accept_result(wt_broker_t *self, wt_worker_t *w, wt_proto_in_t *in
         wt_broker_count(self, wt_errname(rc));
         wt_broker_log(self, 1, "workers", w->peer, "DONE", rc, "job=%llu bad result from \"%s\"",
                       (unsigned long long)seq, s_wname(w));
-        if (mine) {
-            w->failed++;
-            self->n_failed++;
+        w->failed++;
+        self->n_failed++;
+        if (!job.abandoned) {
             s_requeue_job(self, &job, wt_errname(rc), "worker sent an invalid result", false);
             wt_journal_commit(self->journal, false);
         }
-        return;
+        return true;
     }
-    if (!mine) /* timed out here and re-dispatched: take it from the other worker */
-        for (size_t i = 0; i < self->worker_count; i++)
-            if (self->workerv[i] != w && s_take_job(self, self->workerv[i], seq, NULL)) break;
     wt_jitem_t it;
     uint64_t producer = 0;
     char id[WT_PROTO_MAX_STR + 1] = "";
@@ -319,12 +329,18 @@ static void s_accept_result(wt_broker_t *self, wt_worker_t *w, wt_proto_in_t *in
         self->n_late_done++;
         wt_broker_log(self, 3, "workers", w->peer, "DONE", rc,
                       "job=%llu already finished: result dropped", (unsigned long long)seq);
-        return;
+        return true;
     }
     if (!rc) rc = wt_journal_commit(self->journal, true);
     if (rc) {
         wt_broker_fatal(self, "result", rc);
-        return;
+        return true;
+    }
+    /* the first result wins: copies of the job on other workers are abandoned */
+    for (size_t i = 0; i < self->worker_count; i++) {
+        wt_worker_t *o = self->workerv[i];
+        for (size_t j = 0; j < o->job_count; j++)
+            if (o->jobs[j].seq == seq) s_abandon(self, &o->jobs[j]);
     }
     w->done++;
     self->n_done++;
@@ -332,24 +348,29 @@ static void s_accept_result(wt_broker_t *self, wt_worker_t *w, wt_proto_in_t *in
     wt_broker_log(self, 3, "workers", w->peer, "DONE", 0, "job=%llu rseq=%llu",
                   (unsigned long long)seq, (unsigned long long)rseq);
     wt_broker_publish(self, rseq, seq, id, payload, n);
+    return true;
 }
 
-/* fail_job: the worker could not annotate the item. */
-static void s_fail_job(wt_broker_t *self, wt_worker_t *w, const wt_proto_t *m)
+/* fail_job: the worker could not annotate the item. Returns false when
+   the job was not on this worker. */
+static bool s_fail_job(wt_broker_t *self, wt_worker_t *w, const wt_proto_t *m)
 {
     wt_job_t job;
     if (!s_take_job(self, w, m->job, &job)) {
-        wt_broker_log(self, 3, "workers", w->peer, "FAIL", WT_ESEQ, "job=%llu not on this worker",
-                      (unsigned long long)m->job);
-        return;
+        wt_broker_count(self, "ESEQ");
+        wt_broker_log(self, 1, "workers", w->peer, "FAIL", WT_ESEQ,
+                      "job=%llu was never given to this worker", (unsigned long long)m->job);
+        return false;
     }
     w->failed++;
     self->n_failed++;
+    if (job.abandoned) return true; /* already back in the queue */
     wt_broker_log(self, 1, "workers", w->peer, "FAIL", 0,
                   "job=%llu attempt=%u code=%s reason=\"%s\"", (unsigned long long)job.seq,
                   job.attempt, m->code, (m->has & WT_F_REASON) ? m->reason : "");
     s_requeue_job(self, &job, m->code, (m->has & WT_F_REASON) ? m->reason : "worker failed", false);
     wt_journal_commit(self->journal, false);
+    return true;
 }
 
 /* hand_back: BYE. Listed jobs never started (refunded); any other job of
@@ -358,7 +379,7 @@ static void s_hand_back(wt_broker_t *self, wt_worker_t *w, const wt_proto_t *m)
 {
     for (size_t i = 0; i < m->job_count; i++) {
         wt_job_t job;
-        if (s_take_job(self, w, m->jobs[i], &job))
+        if (s_take_job(self, w, m->jobs[i], &job) && !job.abandoned)
             s_requeue_job(self, &job, "ECANCELED", "handed back", true);
     }
     s_requeue_jobs(self, w, "ECANCELED", "worker left with the job", false);
@@ -391,12 +412,10 @@ static void s_execute(wt_broker_t *self, wt_worker_t *w, wt_wevent_t ev, wt_prot
             s_set_ready(self, w, &in->msg);
             break;
         case WE_DONE:
-            s_accept_result(self, w, in);
-            s_add_credit(w, 1);
+            if (s_accept_result(self, w, in)) s_add_credit(w, 1);
             break;
         case WE_FAIL:
-            s_fail_job(self, w, &in->msg);
-            s_add_credit(w, 1);
+            if (s_fail_job(self, w, &in->msg)) s_add_credit(w, 1);
             break;
         case WE_CREDIT:
             s_add_credit(w, in->msg.credit);
@@ -508,13 +527,12 @@ void wt_workers_tick(wt_broker_t *self, int64_t now)
             s_send(self, w, &m, NULL, 0);
             wt_proto_clear(&m);
         }
-        for (size_t j = 0; j < w->job_count;) {
-            if (now < w->jobs[j].deadline_ms) {
-                j++;
-                continue;
-            }
+        for (size_t j = 0; j < w->job_count; j++) {
+            if (w->jobs[j].abandoned || now < w->jobs[j].deadline_ms) continue;
+            /* the worker keeps the slot (and gets its credit back when it
+               answers); the item goes back to the queue */
+            s_abandon(self, &w->jobs[j]);
             wt_job_t job = w->jobs[j];
-            s_take_job(self, w, job.seq, NULL); /* no credit back: the worker still has it */
             self->n_timeouts++;
             char why[200];
             snprintf(why, sizeof why, "job timed out on worker \"%s\" after %lld ms", s_wname(w),

@@ -550,6 +550,8 @@ int wt_proto_decode(const uint8_t *data, size_t n, wt_proto_t *msg)
             if (terr) {
                 cmd_s = NULL;
                 s_defer(&field_err, WT_ETYPE);
+            } else {
+                msg->cmd = wt_proto_cmd_parse(cmd_s, cmd_len); /* for the caller's log */
             }
             continue;
         }
