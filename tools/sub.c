@@ -99,6 +99,8 @@ static void s_usage(FILE *f)
                "  --quotes       only results with at least one quote\n"
                "  --json         JSON Lines, one result per line (default)\n"
                "  --pretty       a readable form (--readable is the same)\n"
+               "  --rcvhwm N     messages queued in this process before ZeroMQ drops\n"
+               "                 (default 100000; drops are filled by replay)\n"
                "  -v             report gaps and replays on stderr\n");
 }
 
@@ -368,6 +370,7 @@ int cmd_sub(int argc, char **argv)
 {
     s_sub_t s = {.endpoint = "tcp://127.0.0.1:5557", .replay_ep = "tcp://127.0.0.1:5558"};
     bool have_from = false;
+    int hwm = 100000;
     uint64_t from = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -404,6 +407,8 @@ int cmd_sub(int argc, char **argv)
             s.mode = 1;
         else if (!strcmp(a, "-v"))
             s.verbose = true;
+        else if (!strcmp(a, "--rcvhwm") && more && atoi(argv[i + 1]) >= 0)
+            hwm = atoi(argv[++i]);
         else {
             fprintf(stderr, "wiretag sub: unknown, incomplete or invalid option '%s'\n\n", a);
             s_usage(stderr);
@@ -423,7 +428,7 @@ int cmd_sub(int argc, char **argv)
     s.ctx = zmq_ctx_new();
     s.sub = zmq_socket(s.ctx, ZMQ_SUB);
     s.ctl = zmq_socket(s.ctx, ZMQ_DEALER);
-    int linger = 0, hwm = 100000;
+    int linger = 0;
     zmq_setsockopt(s.sub, ZMQ_LINGER, &linger, sizeof linger);
     zmq_setsockopt(s.sub, ZMQ_RCVHWM, &hwm, sizeof hwm);
     zmq_setsockopt(s.ctl, ZMQ_LINGER, &linger, sizeof linger);

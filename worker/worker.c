@@ -132,6 +132,7 @@ typedef struct {
     char endpoint[96];
     wt_limits_t limits;
     const char *poison; /* WT_TEST_POISON or NULL */
+    long slow_ms;       /* WT_TEST_SLOW_MS or 0 */
 } s_thread_args_t;
 
 typedef struct {
@@ -156,6 +157,11 @@ static void s_annotate_task(s_task_t *t, wt_annotator_t *ann, const s_thread_arg
         fprintf(stderr, "wiretag-worker[%d]: WT_TEST_POISON matched in job %llu, aborting\n",
                 (int)getpid(), (unsigned long long)t->job);
         abort();
+    }
+    if (args->slow_ms > 0) {
+        /* test hook (worker.h): a slow annotator, to keep items in flight */
+        struct timespec ts = {args->slow_ms / 1000, (args->slow_ms % 1000) * 1000000L};
+        nanosleep(&ts, NULL);
     }
     wt_result_t res = {0};
     rc = wt_annotate(ann, &item, &res);
@@ -240,6 +246,7 @@ typedef struct {
     void *sock;   /* NULL while waiting to reconnect */
     uint64_t gen; /* connection generation */
     int64_t last_recv, last_send;
+    int64_t last_hb;      /* last HB from the broker */
     int64_t reconnect_at; /* when sock is NULL */
     int64_t backoff;      /* next reconnect delay */
     uint32_t outstanding; /* jobs of this generation not answered */
@@ -409,8 +416,19 @@ static void s_broker_recv(wt_worker_t *self, int bi)
                   m->attempt);
             break;
         }
-        case WT_CMD_HB:
+        case WT_CMD_HB: {
+            /* keep pace with the broker's heartbeat, whatever ours is: the
+               broker expires a worker silent for its liveness x its interval */
+            int64_t now = b->last_recv, gap = b->last_hb ? now - b->last_hb : self->hb_ms;
+            b->last_hb = now;
+            if (now - b->last_send >= gap / 2) {
+                wt_proto_t hb = {0};
+                wt_proto_init(&hb, WT_CMD_HB);
+                s_broker_send(self, b, &hb, NULL, 0);
+                wt_proto_clear(&hb);
+            }
             break;
+        }
         case WT_CMD_ERROR:
             wt_proto_in_close(&in);
             {
@@ -584,6 +602,7 @@ wt_worker_t *wt_worker_new(const wt_config_t *cfg, const wt_worker_opts_t *opts,
 
     /* annotation threads, with every signal blocked (the main thread takes them) */
     const char *poison = getenv("WT_TEST_POISON");
+    const char *slow = getenv("WT_TEST_SLOW_MS");
     self->threads = wt_calloc((size_t)self->nthreads, sizeof *self->threads);
     sigset_t all, old;
     sigfillset(&all);
@@ -595,6 +614,7 @@ wt_worker_t *wt_worker_new(const wt_config_t *cfg, const wt_worker_opts_t *opts,
                  (void *)self, i);
         th->args.limits = self->limits;
         th->args.poison = poison && *poison ? poison : NULL;
+        th->args.slow_ms = slow && *slow ? atol(slow) : 0;
         th->pipe = zmq_socket(self->ctx, ZMQ_PAIR);
         zmq_bind(th->pipe, th->args.endpoint);
         int rc = pthread_create(&th->tid, NULL, s_thread_main, &th->args);

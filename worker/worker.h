@@ -12,6 +12,8 @@
     Test hook: when the environment variable WT_TEST_POISON is set to a
     non-empty string, an annotation thread calls abort() on any item whose
     text contains it (to test dead-lettering of items that kill workers).
+    WT_TEST_SLOW_MS=N makes each annotation take N ms longer (to keep items
+    in flight while a test kills a process). Neither is for production.
 */
 #ifndef WT_WORKER_H
 #define WT_WORKER_H
