@@ -500,6 +500,9 @@ static bool s_nom_fwd(const wt_quotes_ctx_t *ctx, uint32_t s, uint32_t hi, s_spk
     uint32_t c = s_cls(ctx, h);
     if (c & (QL_NOTSPK | QL_STOP | QL_ADV | QL_TIME)) return false;
     if (!det && !(TK(h)->flags & WT_TF_LOWER)) return false;
+    /* without a determiner only institutions and plural heads ("police said",
+       "Chinese officials said"), not "man" */
+    if (!det && !(c & QL_ORGHEAD) && (!s_lx(ctx, h) || s_lx(ctx, h)->gender != QG_PL)) return false;
     memset(sp, 0, sizeof *sp);
     sp->kind = SK_NOM;
     sp->t0 = s;
@@ -743,6 +746,16 @@ static s_quote_t *s_add_quote(wt_quotes_ctx_t *ctx, uint32_t o, uint32_t c, uint
     return q;
 }
 
+/* A word of two letters or more in tokens [a, b): 'n' in "rock 'n' roll" is no quote. */
+static bool s_has_word2(const wt_quotes_ctx_t *ctx, uint32_t a, uint32_t b)
+{
+    for (uint32_t i = a; i < b; i++)
+        if ((TK(i)->kind == WT_TOK_WORD || TK(i)->kind == WT_TOK_NUMBER) &&
+            TK(i)->end - TK(i)->start >= 2)
+            return true;
+    return false;
+}
+
 /* Pair the marks of paragraph p. *open_end says whether the previous
    paragraph ended inside a quote; it is updated for this one. */
 static void s_pair_para(wt_quotes_ctx_t *ctx, uint32_t p, bool *open_end)
@@ -771,7 +784,10 @@ static void s_pair_para(wt_quotes_ctx_t *ctx, uint32_t p, bool *open_end)
                 if (was_first && prev_open) {
                     s_add_quote(ctx, NONE, i, pa->tok_first, i, p, QF_CONT);
                     last_close = i + 1;
-                } else if (i > last_close) {
+                } else if (i <= last_close) {
+                    last_close = i + 1; /* a stray mark right after a quote */
+                } else {
+
                     uint32_t s0 = ctx->doc->sents[t->sent].tok_first;
                     if (s0 < last_close) s0 = last_close;
                     /* a closing mark right after a sentence stop may belong to the
@@ -819,7 +835,8 @@ static void s_pair_para(wt_quotes_ctx_t *ctx, uint32_t p, bool *open_end)
             if (t->qside != WT_QS_CLOSE) sopen = i;
             continue;
         }
-        if (sopen != NONE && side != SIDE_OPEN && i > sopen + 1) {
+        if (sopen != NONE && side != SIDE_OPEN && i > sopen + 1 && s_has_word2(ctx, sopen + 1, i)) {
+
             s_add_quote(ctx, sopen, i, sopen + 1, i, p, QF_SINGLE);
             sopen = NONE;
             last_close = i + 1;
@@ -1465,7 +1482,7 @@ static bool s_resolve_person(const wt_quotes_ctx_t *ctx, uint32_t t, uint8_t gen
     }
     int best = ex_sal >= 0 ? ex_sal : ex_near >= 0 ? ex_near : un_sal >= 0 ? un_sal : un_near;
     const s_hist_t *h = NULL;
-    for (size_t k = ctx->nhist; k-- > 0;) {
+    for (size_t k = ctx->nhist, n = 0; k-- > 0 && n < 50; n++) {
         const s_hist_t *x = &ctx->hist[k];
         if (x->pos >= pos) continue;
         if (x->para + 3 < para) break;
@@ -1678,6 +1695,13 @@ static uint32_t s_clause_end(const wt_quotes_ctx_t *ctx, uint32_t c0, const wt_s
     return e;
 }
 
+/* Start of a reported clause that ends at token e: its sentence start, at
+   most 250 tokens back (a run-on "sentence" of a megabyte stays linear). */
+static uint32_t s_cstart(const wt_sentence_t *s, uint32_t e)
+{
+    return e > s->tok_first + 250 ? e - 250 : s->tok_first;
+}
+
 static void s_indirect(wt_quotes_ctx_t *ctx)
 {
     const wt_doc_t *d = ctx->doc;
@@ -1698,9 +1722,9 @@ static void s_indirect(wt_quotes_ctx_t *ctx)
                 } else if (v > s->tok_first && s_punct(ctx, v - 1, ',') &&
                            (end >= s->tok_end || s_is_stop(ctx, end))) {
                     bool marks = false;
-                    for (uint32_t k = s->tok_first; k < v; k++)
+                    for (uint32_t k = s_cstart(s, v); k < v; k++)
                         if (s_inq(ctx, k)) marks = true;
-                    if (!marks && s_add_indirect(ctx, s->tok_first, v - 1, &sp)) done = end;
+                    if (!marks && s_add_indirect(ctx, s_cstart(s, v - 1), v - 1, &sp)) done = end;
                 }
                 continue;
             }
@@ -1722,10 +1746,10 @@ static void s_indirect(wt_quotes_ctx_t *ctx)
                     if (cs > s->tok_first && s_punct(ctx, cs - 1, ',')) tail = true;
                     if (tail) {
                         bool marks = false;
-                        for (uint32_t k = s->tok_first; k < cs - 1; k++)
+                        for (uint32_t k = s_cstart(s, cs - 1); k < cs - 1; k++)
                             if (s_inq(ctx, k)) marks = true;
                         s_set_cue(&sp, v, v + 1);
-                        if (!marks) s_add_indirect(ctx, s->tok_first, cs - 1, &sp);
+                        if (!marks) s_add_indirect(ctx, s_cstart(s, cs - 1), cs - 1, &sp);
                         done = s->tok_end;
                         continue;
                     }
@@ -1733,10 +1757,10 @@ static void s_indirect(wt_quotes_ctx_t *ctx)
                 if (s_punct(ctx, v - 1, ',') && s_np_fwd(ctx, v + 1, s->tok_end, &sp, &end) &&
                     (end >= s->tok_end || s_is_stop(ctx, end) || s_punct(ctx, end, ','))) {
                     bool marks = false;
-                    for (uint32_t k = s->tok_first; k < v - 1; k++)
+                    for (uint32_t k = s_cstart(s, v - 1); k < v - 1; k++)
                         if (s_inq(ctx, k)) marks = true;
                     s_set_cue(&sp, v, v + 1);
-                    if (!marks) s_add_indirect(ctx, s->tok_first, v - 1, &sp);
+                    if (!marks) s_add_indirect(ctx, s_cstart(s, v - 1), v - 1, &sp);
                     done = s->tok_end;
                     continue;
                 }
@@ -1816,6 +1840,11 @@ static int s_new_actor(wt_quotes_ctx_t *ctx, uint32_t t0, uint32_t t1)
     wt_result_t *res = ctx->res;
     const char *text = ctx->doc->text;
     uint32_t key = TK(t1 - 1)->hash;
+    {
+        int known;
+        s_gmap_gender(ctx, key, &known);
+        if (known >= 0) return known;
+    }
     /* the longest form among our mentions with that key */
     uint32_t b0 = TK(t0)->start, b1 = TK(t1 - 1)->end;
     /* skip honorifics and ranks in the name */

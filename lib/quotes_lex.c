@@ -231,7 +231,7 @@ static const s_list_t s_lists[] = {
      "recently previously again repeatedly then this"},
     {QL_STOP, 0,
      "january february march april may june july august september october november december "
-     "jan jan. feb feb. mar mar. apr apr. jun jun. jul jul. aug aug. sep sep. sept sept. oct "
+     "jan. feb feb. mar mar. apr apr. jun jun. jul jul. aug aug. sep sep. sept sept. oct "
      "oct. nov nov. dec dec. monday tuesday wednesday thursday friday saturday sunday "
      "i we they he she it you his her hers its their our my your him them us me "
      "the a an in on at for but and or if when while as after before since this that these "

@@ -1,0 +1,423 @@
+/*  test_quotes.c: the quotes stage on sentences we wrote, one row per
+    attribution pattern, plus hostile mark sequences and a linear-time case.
+
+    The stage runs alone (text layer + quotes, no actors stage), so speakers
+    are found from the text; one row pre-fills an actor to check linking. Each
+    row lists every direct/partial quote expected (an unexpected one fails the
+    row) and, when it says so, the indirect ones too.
+*/
+#include "stages.h"
+#include "testutil.h"
+#include "wiretag/annotate.h"
+
+#include <stdint.h>
+#include <time.h>
+
+static wt_quotedb_t *g_db;
+static wt_quotes_ctx_t *g_ctx;
+static wt_doc_t g_doc;
+
+static void s_tag(const char *text, wt_result_t *res)
+{
+    wt_doc_analyze(&g_doc, text, strlen(text));
+    wt_input_t in = {.doc = &g_doc};
+    wt_quotes_tag(g_ctx, &in, res);
+}
+
+static char *s_slice(const char *text, wt_span_t sp)
+{
+    return wt_strndup(text + sp.start, sp.end - sp.start);
+}
+
+typedef struct {
+    const char *name;
+    const char *text;
+    bool check_indirect; /* also compare the indirect quotes */
+    /* expected: "kind|quote text|speaker text" ("-" for no speaker); NULL ends */
+    const char *want[6];
+} s_row_t;
+
+static const s_row_t s_rows[] = {
+    {"said X after the quote",
+     "\"We will not retreat,\" said Maria Lopez.",
+     false,
+     {"direct|We will not retreat|Maria Lopez"}},
+    {"X said after the quote",
+     "\"Prices will fall next year,\" Tom Baker said.",
+     false,
+     {"direct|Prices will fall next year|Tom Baker"}},
+    {"cue before, colon",
+     "Governor Anne Price said: \"The bridge will reopen in May.\"",
+     false,
+     {"direct|The bridge will reopen in May.|Anne Price"}},
+    {"cue before, comma and object",
+     "Peter Novak told reporters, \"We have no plans to leave.\"",
+     false,
+     {"direct|We have no plans to leave.|Peter Novak"}},
+    {"appositive between name and verb",
+     "\"The talks failed,\" Sam Okafor, a spokesman for the union, said on Friday.",
+     false,
+     {"direct|The talks failed|Sam Okafor"}},
+    {"who-clause after the name",
+     "\"We need more time,\" said Lena Fischer, who leads the council.",
+     false,
+     {"direct|We need more time|Lena Fischer"}},
+    {"cue after a stop (next sentence)",
+     "\"We are ready!\" insisted Carla Diaz. \"Nobody can stop us.\"",
+     false,
+     {"direct|We are ready!|Carla Diaz", "direct|Nobody can stop us.|Carla Diaz"}},
+    {"cue in the previous sentence",
+     "Olga Petrova described the deal as a turning point.\n\n\"It changes everything for our "
+     "farmers.\"",
+     false,
+     {"direct|It changes everything for our farmers.|Olga Petrova"}},
+    {"according to X, clause",
+     "According to Hans Weber, the factory will close next year.",
+     true,
+     {"indirect|the factory will close next year|Hans Weber"}},
+    {"clause, according to X",
+     "The factory will close next year, according to Hans Weber.",
+     true,
+     {"indirect|The factory will close next year|Hans Weber"}},
+    {"what X calls",
+     "Farmers reject what Ivan Sokolov calls \"a fair compromise\" on prices.",
+     false,
+     {"partial|a fair compromise|Ivan Sokolov"}},
+    {"headline Name: quote",
+     "Okonkwo: \"We will win the vote\"\n\nThe campaign ended on Sunday.",
+     false,
+     {"direct|We will win the vote|Okonkwo"}},
+    {"trailing dash and name",
+     "\"Courage is contagious and so is fear.\" \xe2\x80\x94 Rosa Almeida",
+     false,
+     {"direct|Courage is contagious and so is fear.|Rosa Almeida"}},
+    {"carry-over within a paragraph",
+     "\"We lost the first round,\" said Jan Novak. \"We will win the second.\"",
+     false,
+     {"direct|We lost the first round|Jan Novak", "direct|We will win the second.|Jan Novak"}},
+    {"carry-over to the next paragraph",
+     "\"We lost the first round,\" said Jan Novak.\n\n\"We will win the second.\"",
+     false,
+     {"direct|We lost the first round|Jan Novak", "direct|We will win the second.|Jan Novak"}},
+    {"no carry-over past a new person",
+     "\"We lost,\" said Jan Novak.\n\nMr. Okafor disagreed with Paul Smith.\n\n\"We won the "
+     "argument.\"",
+     false,
+     {"direct|We lost|Jan Novak", "direct|We won the argument.|-"}},
+    {"pronoun she, first-name gender",
+     "Mary Collins arrived late. \"The vote was rigged,\" she said.",
+     false,
+     {"direct|The vote was rigged|Mary Collins"}},
+    {"pronoun he skips a woman (honorifics)",
+     "Mr. Tanaka spoke after Ms. Ito. \"I disagree with the plan,\" he said.",
+     false,
+     {"direct|I disagree with the plan|Mr. Tanaka"}},
+    {"pronoun without antecedent stays",
+     "\"Some people say otherwise,\" he conceded.",
+     false,
+     {"direct|Some people say otherwise|he"}},
+    {"nominal speaker",
+     "\"The strikes will continue,\" a senior administration official said.",
+     false,
+     {"direct|The strikes will continue|a senior administration official"}},
+    {"partial quote in reported speech",
+     "Lee Kwan said the proposal was \"dead on arrival\" and left.",
+     false,
+     {"partial|dead on arrival|Lee Kwan"}},
+    {"indirect with that",
+     "Ana Ruiz told reporters that the plant was safe for workers.",
+     true,
+     {"indirect|the plant was safe for workers|Ana Ruiz"}},
+    {"indirect without that",
+     "The minister said the border would stay closed until March.",
+     true,
+     {"indirect|the border would stay closed until March|The minister"}},
+    {"indirect, X said at the end",
+     "The border will stay closed until March, the minister said.",
+     true,
+     {"indirect|The border will stay closed until March|the minister"}},
+    {"stray curly mark",
+     "Beijing criticised the \xe2\x80\x9cunfair practices.\xe2\x80\x9d \xe2\x80\x9d Chinese people "
+     "deserve respect,\xe2\x80\x9d said Li Wei.",
+     false,
+     {"direct|Chinese people deserve respect|Li Wei"}},
+    {"reversed curly marks",
+     "\xe2\x80\x9dWe will appeal the ruling,\xe2\x80\x9c the lawyer said.",
+     false,
+     {"direct|We will appeal the ruling|the lawyer"}},
+    {"nested quotes",
+     "\xe2\x80\x9cThe so-called \xe2\x80\x9creform\xe2\x80\x9d is a fraud,\xe2\x80\x9d said Ravi "
+     "Shah.",
+     false,
+     {"direct|The so-called \xe2\x80\x9creform\xe2\x80\x9d is a fraud|Ravi Shah"}},
+    {"single quotes inside double",
+     "\"He told me 'never again' and left,\" said Ravi Shah.",
+     false,
+     {"direct|He told me 'never again' and left|Ravi Shah"}},
+    {"apostrophes are not quotes",
+     "\"The workers' union won't sign,\" said Ravi Shah. 'We're not afraid,' he added about "
+     "rock 'n' roll in the '90s.",
+     false,
+     {"direct|The workers' union won't sign|Ravi Shah", "direct|We're not afraid|Ravi Shah"}},
+    {"paragraph continued by an opening mark",
+     "\"The first part ends here.\n\n\"The second part ends here,\" said Nora Hale.",
+     false,
+     {"direct|The first part ends here.|Nora Hale", "direct|The second part ends here|Nora Hale"}},
+    {"paragraph continued without an opening mark",
+     "Nora Hale spoke on Monday.\n\n\xe2\x80\x9c"
+     "First part of the statement.\n\nSecond part of "
+     "it,\xe2\x80\x9d she said.",
+     false,
+     {"direct|First part of the statement.|Nora Hale", "direct|Second part of it|Nora Hale"}},
+    {"orphan closing mark with a cue",
+     "The premier spoke at noon. The danger is real,\" he continued. \"We must act.\"",
+     false,
+     {"direct|The danger is real|The premier", "direct|We must act.|The premier"}},
+    {"title of a work is not a quote",
+     "She watched \"Gone with the Wind\" on Sunday and said nothing.",
+     false,
+     {NULL}},
+    {"scare quotes are not quotes",
+     "The so-called \"experts\" were wrong about the flood.",
+     false,
+     {NULL}},
+    {"guillemets and low-high marks",
+     "\xc2\xabWir bleiben alle hier,\xc2\xbb sagte man. \xe2\x80\x9eWe stay here,\xe2\x80\x9c said "
+     "Karl "
+     "Braun.",
+     false,
+     {"direct|Wir bleiben alle hier|-", "direct|We stay here|Karl Braun"}},
+    {"PTB double backquotes",
+     "`` We will not yield , '' the minister said .",
+     false,
+     {"direct|We will not yield|the minister"}},
+    {"coordinated speakers",
+     "\"We love this city!\" reply Burt Lang and Nick Hale.",
+     false,
+     {"direct|We love this city!|Burt Lang and Nick Hale"}},
+};
+
+/* Does the result hold a quote matching "kind|text|speaker"? */
+static bool s_has(const char *text, const wt_result_t *res, const char *want)
+{
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", want);
+    char *kind = buf, *qt = strchr(buf, '|');
+    if (!qt) return false;
+    *qt++ = 0;
+    char *spk = strchr(qt, '|');
+    if (!spk) return false;
+    *spk++ = 0;
+    for (size_t i = 0; i < res->quote_count; i++) {
+        const wt_quote_t *q = &res->quotes[i];
+        if (strcmp(wt_quote_kind_name(q->kind), kind) != 0) continue;
+        char *t = s_slice(text, q->span);
+        bool same = strcmp(t, qt) == 0;
+        free(t);
+        if (!same) continue;
+        if (strcmp(spk, "-") == 0) return !q->has_speaker;
+        if (!q->has_speaker) return false;
+        char *s = s_slice(text, q->speaker);
+        bool ok = strcmp(s, spk) == 0;
+        free(s);
+        return ok;
+    }
+    return false;
+}
+
+static void s_dump(const char *text, const wt_result_t *res)
+{
+    for (size_t i = 0; i < res->quote_count; i++) {
+        const wt_quote_t *q = &res->quotes[i];
+        char *t = s_slice(text, q->span);
+        char *s = q->has_speaker ? s_slice(text, q->speaker) : wt_strdup("-");
+        fprintf(stderr, "    got %s|%s|%s (actor %s, cue %s)\n", wt_quote_kind_name(q->kind), t, s,
+                q->speaker_actor ? q->speaker_actor : "null", q->cue ? q->cue : "null");
+        free(t);
+        free(s);
+    }
+}
+
+static void s_rows_test(void)
+{
+    for (size_t r = 0; r < sizeof s_rows / sizeof s_rows[0]; r++) {
+        const s_row_t *row = &s_rows[r];
+        wt_result_t res = {0};
+        s_tag(row->text, &res);
+        size_t want_n = 0, got_n = 0;
+        bool ok = true;
+        for (int w = 0; w < 6 && row->want[w]; w++) {
+            bool ind = strncmp(row->want[w], "indirect|", 9) == 0;
+            if (!ind || row->check_indirect) want_n++;
+            if (!s_has(row->text, &res, row->want[w])) {
+                fprintf(stderr, "  [%s] missing %s\n", row->name, row->want[w]);
+                ok = false;
+            }
+        }
+        for (size_t i = 0; i < res.quote_count; i++)
+            if (res.quotes[i].kind != WT_QUOTE_INDIRECT || row->check_indirect) got_n++;
+        if (got_n != want_n) {
+            fprintf(stderr, "  [%s] %zu quotes, want %zu\n", row->name, got_n, want_n);
+            ok = false;
+        }
+        if (!ok) s_dump(row->text, &res);
+        CHECK_MSG(ok, "row \"%s\"", row->name);
+        wt_result_clear(&res);
+    }
+}
+
+/* Every inflection of a few cue verbs attributes. */
+static void s_verbs_test(void)
+{
+    static const char *verbs[] = {"says",    "said",     "insists",  "insisted", "warned",
+                                  "warns",   "argued",   "tweeted",  "declared", "stressed",
+                                  "quipped", "conceded", "explains", "noted",    "wrote",
+                                  "claimed", "added",    "replied",  "answered", "acknowledged"};
+    for (size_t v = 0; v < sizeof verbs / sizeof verbs[0]; v++) {
+        char text[256];
+        snprintf(text, sizeof text, "\"The plan is finished,\" Carl Jensen %s.", verbs[v]);
+        wt_result_t res = {0};
+        s_tag(text, &res);
+        CHECK_MSG(s_has(text, &res, "direct|The plan is finished|Carl Jensen"), "verb %s",
+                  verbs[v]);
+        CHECK(res.quote_count == 1 && res.quotes[0].cue &&
+              strcmp(res.quotes[0].cue, verbs[v]) == 0);
+        wt_result_clear(&res);
+    }
+}
+
+/* A speaker links to the actor whose mention it overlaps; a pronoun links
+   to its antecedent's actor; a person the actors stage missed is added. */
+static void s_actor_test(void)
+{
+    const char *text =
+        "Xi Jinping met the press. \"We oppose it,\" Xi said. \"It is wrong,\" he added.";
+    wt_result_t res = {0};
+    wt_actor_t *a = wt_result_add_actor(&res);
+    a->id = wt_strdup("xi_jinping");
+    a->name = wt_strdup("Xi Jinping");
+    a->type = WT_ACTOR_PERSON;
+    wt_actor_add_mention(a, 0, 10);
+    const char *x = strstr(text, "Xi said");
+    wt_actor_add_mention(a, (uint32_t)(x - text), (uint32_t)(x - text + 2));
+    s_tag(text, &res);
+    CHECK_EQ_INT(res.quote_count, 2);
+    if (res.quote_count == 2) {
+        CHECK_EQ_STR(res.quotes[0].speaker_actor, "xi_jinping");
+        CHECK_EQ_STR(res.quotes[1].speaker_actor, "xi_jinping");
+    }
+    CHECK_EQ_INT(res.actor_count, 1);
+    wt_result_clear(&res);
+
+    const char *t2 = "Mary Collins arrived late. \"The vote was rigged,\" she said.";
+    s_tag(t2, &res);
+    CHECK(res.quote_count == 1 && res.quotes[0].speaker_actor &&
+          strncmp(res.quotes[0].speaker_actor, "q_", 2) == 0);
+    CHECK(res.actor_count == 1 && res.actors[0].type == WT_ACTOR_PERSON && !res.actors[0].known);
+    wt_result_clear(&res);
+}
+
+/* Indirect speech can be switched off. */
+static void s_config_test(void)
+{
+    wt_config_t cfg;
+    wt_config_defaults(&cfg);
+    cfg.quotes_indirect = false;
+    char err[256];
+    wt_quotedb_t *db = wt_quotedb_new(&cfg, err, sizeof err);
+    CHECK(db != NULL);
+    wt_quotes_ctx_t *ctx = wt_quotes_ctx_new(db);
+    const char *text = "Ana Ruiz told reporters that the plant was safe for workers.";
+    wt_doc_analyze(&g_doc, text, strlen(text));
+    wt_input_t in = {.doc = &g_doc};
+    wt_result_t res = {0};
+    wt_quotes_tag(ctx, &in, &res);
+    CHECK_EQ_INT(res.quote_count, 0);
+    wt_result_clear(&res);
+    wt_quotes_ctx_destroy(&ctx);
+    wt_quotedb_destroy(&db);
+    wt_config_free(&cfg);
+}
+
+static double s_time_tag(const char *text)
+{
+    wt_result_t res = {0};
+    int64_t t0 = wt_clock_us();
+    s_tag(text, &res);
+    int64_t t1 = wt_clock_us();
+    wt_result_clear(&res);
+    return (double)(t1 - t0) / 1e6;
+}
+
+/* Hostile sizes: 100,000 marks in one paragraph, a 1 MB paragraph of
+   reported speech; time must grow linearly (twice the text, < 3x the time). */
+static void s_linear_test(void)
+{
+    size_t n = 50000; /* pairs: 100,000 marks */
+    size_t cap = n * 24 + 64;
+    char *a = wt_malloc(cap), *b = wt_malloc(cap * 2);
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++)
+        o += (size_t)snprintf(a + o, cap - o, "\"no %zu,\" he said ", i % 10);
+    a[o] = 0;
+    size_t o2 = 0;
+    for (size_t i = 0; i < 2 * n; i++)
+        o2 += (size_t)snprintf(b + o2, cap * 2 - o2, "\"no %zu,\" he said ", i % 10);
+    b[o2] = 0;
+    double ta = s_time_tag(a), tb = s_time_tag(b);
+    printf("100,000 marks: %.3f s; 200,000 marks: %.3f s\n", ta, tb);
+    CHECK(ta < 5.0);
+    CHECK(tb < 3.0 * ta + 0.05);
+    /* unbalanced: only opening marks */
+    for (size_t i = 0; i < o; i++)
+        if (a[i] == '"') a[i] = '(';
+    for (size_t i = 0; i + 1 < o; i += 12)
+        a[i] = '"';
+    double tc = s_time_tag(a);
+    printf("unbalanced marks: %.3f s\n", tc);
+    CHECK(tc < 5.0);
+    free(a);
+    free(b);
+
+    /* one 1 MB paragraph: "X said that ... " repeated, no stops */
+    size_t mb = 1 << 20;
+    char *p = wt_malloc(mb + 64), *p2 = wt_malloc(2 * mb + 64);
+    o = 0;
+    while (o < mb)
+        o += (size_t)snprintf(p + o, mb + 64 - o, "Carl Jensen said that the plan, ");
+    p[o] = 0;
+    o2 = 0;
+    while (o2 < 2 * mb)
+        o2 += (size_t)snprintf(p2 + o2, 2 * mb + 64 - o2, "Carl Jensen said that the plan, ");
+    p2[o2] = 0;
+    double tp = s_time_tag(p), tp2 = s_time_tag(p2);
+    printf("1 MB paragraph: %.3f s; 2 MB: %.3f s\n", tp, tp2);
+    CHECK(tp < 5.0);
+    CHECK(tp2 < 3.0 * tp + 0.05);
+    free(p);
+    free(p2);
+}
+
+int main(void)
+{
+    wt_config_t cfg;
+    wt_config_defaults(&cfg);
+    char err[256] = "";
+    g_db = wt_quotedb_new(&cfg, err, sizeof err);
+    CHECK_MSG(g_db != NULL, "%s", err);
+    if (!g_db) TEST_END();
+    g_ctx = wt_quotes_ctx_new(g_db);
+    wt_doc_init(&g_doc);
+
+    s_rows_test();
+    s_verbs_test();
+    s_actor_test();
+    s_config_test();
+    s_linear_test();
+
+    wt_doc_free(&g_doc);
+    wt_quotes_ctx_destroy(&g_ctx);
+    wt_quotedb_destroy(&g_db);
+    wt_config_free(&cfg);
+    TEST_END();
+}
