@@ -1,9 +1,57 @@
 #!/bin/sh
-# demo.sh: the main job. Installs what is missing, builds, and annotates the
-# sample articles in config/samples/, printing them readably.
+# demo.sh: the main job. Installs what is missing, builds, then runs the
+# whole pipeline on this machine: a broker (ephemeral ports on 127.0.0.1, a
+# journal in a temporary directory), two workers, a subscriber printing the
+# annotated items readably, and `wiretag feed` sending the sample news in
+# config/samples/. Stops everything cleanly at the end (or on Ctrl-C).
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/deps.sh build
 sh scripts/build.sh build
-echo "== wiretag annotate config/samples"
-build/bin/wiretag annotate --readable config/samples
+bin=${WT_DEMO_BIN:-build/bin}
+tmp=$(mktemp -d /tmp/wiretag-demo.XXXXXX)
+pids=""
+cleanup() {
+  for p in $pids; do kill -TERM "$p" 2>/dev/null || true; done
+  for p in $pids; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+
+echo "== starting wiretag-broker (journal in $tmp/journal)"
+"$bin/wiretag-broker" --producers tcp://127.0.0.1:* --workers tcp://127.0.0.1:* \
+  --subscribers tcp://127.0.0.1:* --replay tcp://127.0.0.1:* \
+  --journal "$tmp/journal" --ready-file "$tmp/ready.json" 2>"$tmp/broker.log" &
+pids="$!"
+i=0
+while [ ! -s "$tmp/ready.json" ]; do
+  i=$((i + 1))
+  if [ $i -gt 200 ]; then echo "broker did not start:"; cat "$tmp/broker.log"; exit 1; fi
+  sleep 0.05
+done
+ep() { sed -n "s/.*\"$1\": *\"\\([^\"]*\\)\".*/\\1/p" "$tmp/ready.json"; }
+producers=$(ep producers); workers=$(ep workers); subscribers=$(ep subscribers); replay=$(ep replay)
+echo "   producers $producers, workers $workers, subscribers $subscribers, replay $replay"
+
+echo "== starting two workers"
+for n in 1 2; do
+  "$bin/wiretag-worker" --broker "$workers" --threads 1 2>"$tmp/worker$n.log" &
+  pids="$pids $!"
+done
+
+# one item per .txt/.json file, one per line of .jsonl
+count=0
+for f in config/samples/*; do
+  case "$f" in
+    *.jsonl) count=$((count + $(grep -c . "$f"))) ;;
+    *) count=$((count + 1)) ;;
+  esac
+done
+
+echo "== feeding $count sample items from config/samples/"
+"$bin/wiretag" feed --broker "$producers" --no-progress config/samples
+echo "== annotated items (wiretag sub --from 1 --count $count --readable)"
+"$bin/wiretag" sub --broker "$subscribers" --replay "$replay" --from 1 --count "$count" --readable
+echo "== wiretag stats"
+"$bin/wiretag" stats --broker "$replay" || true
+echo "== stopping workers and broker"
