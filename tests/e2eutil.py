@@ -59,11 +59,12 @@ class Procs:
         self.tmp = tmp
         self.procs = []
 
-    def start(self, args, name, env=None, stdout=None):
+    def start(self, args, name, env=None, stdout=None, stdin=None):
         log = open(os.path.join(self.tmp, name + ".log"), "a")
         e = dict(os.environ)
         e.update(env or {})
-        p = subprocess.Popen(args, stdout=stdout if stdout is not None else log, stderr=log, env=e)
+        p = subprocess.Popen(args, stdout=stdout if stdout is not None else log, stderr=log, env=e,
+                             stdin=stdin)
         p.wt_name = name
         log.close()
         self.procs.append(p)
