@@ -117,6 +117,10 @@ static uint32_t s_child_add(wt_actordb_t *db, uint32_t node, uint32_t h)
     if (c != WT_A_NONE) return c;
     if ((db->nedges + 1) * 2 > db->edge_cap) s_edges_grow(db);
     c = s_node_new(db);
+    if (node == 0) {
+        uint32_t b = (h ^ (h >> 16)) & (WT_A_ROOTBITS - 1);
+        db->rootbits[b >> 6] |= 1ull << (b & 63);
+    }
     uint64_t key = ((uint64_t)node << 32) | h;
     uint64_t x = key * 0x9E3779B97F4A7C15ull;
     size_t j = (size_t)(x >> 32) & (db->edge_cap - 1);
@@ -798,6 +802,7 @@ wt_actordb_t *wt_actordb_load(const char *const *yaml, int nyaml, const char *co
     wt_names_init();
     wt_actordb_t *db = wt_calloc(1, sizeof *db);
     s_node_new(db); /* root */
+    db->rootbits = wt_calloc(WT_A_ROOTBITS / 64, sizeof(uint64_t));
     s_edges_grow(db);
     s_load_t L;
     memset(&L, 0, sizeof L);
@@ -875,6 +880,7 @@ void wt_actordb_destroy(wt_actordb_t **self_p)
     free(db->pays);
     free(db->node_pay);
     free(db->edges);
+    free(db->rootbits);
     wt_hmap_free(&db->surnames);
     wt_hmap_free(&db->isos);
     wt_hmap_free(&db->firsts);

@@ -73,6 +73,11 @@ typedef struct {
     uint8_t evidence; /* a title, honorific, appositive, speech verb or short form */
 } s_actor_t;
 
+typedef struct {
+    uint32_t root; /* trie node after this token from the root, or WT_A_NONE */
+    uint32_t cls;  /* wt_names_class() of the token */
+} s_tokinfo_t;
+
 struct wt_actors_ctx {
     const wt_actordb_t *db;
     s_mention_t *m;
@@ -86,8 +91,9 @@ struct wt_actors_ctx {
     wt_hmap_t groups; /* unknown name key -> actor */
     wt_hmap_t shorts; /* short form key -> actor or WT_A_AMBIG */
     wt_hmap_t acros;  /* acronym hash -> actor */
-    char *buf;
-    size_t cap_buf;
+    s_tokinfo_t *tc;  /* per token: trie child of the root, word class */
+    size_t cap_tc;
+    uint32_t h_of, h_to, h_in, h_and, h_amp;
     /* the current item */
     const wt_doc_t *doc;
     const char *text;
@@ -95,6 +101,11 @@ struct wt_actors_ctx {
 };
 
 /* ---------------------------------------------------------------- helpers */
+
+static inline unsigned s_cls(const wt_actors_ctx_t *ctx, uint32_t i)
+{
+    return ctx->tc[i].cls;
+}
 
 static inline uint32_t s_mix(uint32_t h, uint32_t x)
 {
@@ -134,11 +145,12 @@ static const wt_apayload_t *s_match(const wt_actors_ctx_t *ctx, uint32_t i, uint
     const wt_doc_t *doc = ctx->doc;
     uint32_t node = 0;
     const wt_apayload_t *best = NULL;
+    if (i >= doc->ntoks || ctx->tc[i].root == WT_A_NONE) return NULL;
     for (uint32_t j = i; j < doc->ntoks && j - i < WT_A_MAX_NAME_TOKS; j++) {
         const wt_token_t *t = &doc->toks[j];
         if (t->kind == WT_TOK_QUOTE || t->kind == WT_TOK_DASH) break;
         if (j > i && (t->flags & WT_TF_SENT_START)) break;
-        node = wt_adb_child(db, node, t->hash);
+        node = j == i ? ctx->tc[i].root : wt_adb_child(db, node, t->hash);
         if (node == WT_A_NONE) break;
         for (uint32_t p = db->node_pay[node]; p != WT_A_NONE; p = db->pays[p].next) {
             const wt_apayload_t *pl = &db->pays[p];
@@ -174,7 +186,7 @@ static bool s_name_tok(const wt_actors_ctx_t *ctx, uint32_t i)
     if (t->kind != WT_TOK_WORD) return false;
     if (t->flags & (WT_TF_CAP | WT_TF_ALLCAP | WT_TF_INITIAL)) {
         if (t->flags & WT_TF_DIGIT) return false;
-        return !(wt_names_class(t->hash) & (WT_W_STOP | WT_W_CLOSED));
+        return !(s_cls(ctx, i) & (WT_W_STOP | WT_W_CLOSED));
     }
     /* al-Attiyah, el-Sisi, bin-Salman */
     if ((t->flags & WT_TF_HYPHEN) && wt_tok_len(t) >= 4) {
@@ -219,7 +231,7 @@ static bool s_agent_in_org(const wt_actors_ctx_t *ctx, uint32_t j)
 {
     const wt_doc_t *doc = ctx->doc;
     for (uint32_t k = j; k < doc->ntoks && k < j + 4 && s_name_tok(ctx, k); k++)
-        if (wt_names_class(doc->toks[k].hash) & WT_W_ORGHEAD) return true;
+        if (s_cls(ctx, k) & WT_W_ORGHEAD) return true;
     return false;
 }
 
@@ -260,7 +272,7 @@ static void s_caprun(const wt_actors_ctx_t *ctx, uint32_t i, s_run_t *r)
         const wt_token_t *t = &doc->toks[j];
         if (j > i && (t->flags & WT_TF_SENT_START)) break;
         if (s_name_tok(ctx, j)) {
-            unsigned cls = wt_names_class(t->hash);
+            unsigned cls = s_cls(ctx, j);
             if (j > i && (cls & WT_W_HONORIFIC)) break;
             if (j > i && s_starts_agent(ctx, j) && !s_agent_in_org(ctx, j) &&
                 !(head_seen && after_conn)) {
@@ -306,12 +318,12 @@ static void s_caprun(const wt_actors_ctx_t *ctx, uint32_t i, s_run_t *r)
         /* connectors and particles between name words */
         if (t->kind == WT_TOK_WORD && j > i && j + 1 < doc->ntoks && s_name_tok(ctx, j + 1) &&
             !(doc->toks[j + 1].flags & WT_TF_SENT_START) && (t->flags & WT_TF_LOWER)) {
-            unsigned cls = wt_names_class(t->hash);
+            unsigned cls = s_cls(ctx, j);
             if (cls & WT_W_PARTICLE) {
                 j++;
                 continue;
             }
-            bool and = t->hash == wt_text_hash("and", 3) || t->hash == wt_text_hash("&", 1);
+            bool and = t->hash == ctx->h_and || t->hash == ctx->h_amp;
             if ((cls & WT_W_CONNECT) && head_seen && !(and&&s_starts_name(ctx, j + 1))) {
                 after_conn = true;
                 j++;
@@ -319,8 +331,8 @@ static void s_caprun(const wt_actors_ctx_t *ctx, uint32_t i, s_run_t *r)
             }
         }
         if (t->kind == WT_TOK_WORD && j > i && head_seen && j + 2 < doc->ntoks &&
-            (t->flags & WT_TF_LOWER) && (wt_names_class(t->hash) & WT_W_CONNECT) &&
-            (wt_names_class(doc->toks[j + 1].hash) & WT_W_ARTICLE) && s_name_tok(ctx, j + 2)) {
+            (t->flags & WT_TF_LOWER) && (s_cls(ctx, j) & WT_W_CONNECT) &&
+            (s_cls(ctx, j + 1) & WT_W_ARTICLE) && s_name_tok(ctx, j + 2)) {
             after_conn = true;
             j += 2;
             continue;
@@ -420,7 +432,7 @@ static uint32_t s_after_name(wt_actors_ctx_t *ctx, size_t mi, uint32_t j)
 {
     const wt_doc_t *doc = ctx->doc;
     s_mention_t *m = &ctx->m[mi];
-    if (j < doc->ntoks && (wt_names_class(doc->toks[j].hash) & WT_W_SAY)) m->flags |= MF_SAID;
+    if (j < doc->ntoks && (s_cls(ctx, j) & WT_W_SAY)) m->flags |= MF_SAID;
     /* "(KHRC)" */
     if (j + 2 < doc->ntoks && doc->toks[j].kind == WT_TOK_PUNCT &&
         ctx->text[doc->toks[j].start] == '(' && (doc->toks[j + 1].flags & WT_TF_ALLCAP) &&
@@ -442,8 +454,7 @@ static uint32_t s_after_name(wt_actors_ctx_t *ctx, size_t mi, uint32_t j)
             const wt_token_t *t = &doc->toks[k];
             if (t->flags & WT_TF_SENT_START) break;
             if (t->kind != WT_TOK_WORD && t->kind != WT_TOK_POSS) break;
-            if (k == j + 1 && !(wt_names_class(t->hash) & WT_W_ARTICLE) && !s_starts_agent(ctx, k))
-                break;
+            if (k == j + 1 && !(s_cls(ctx, k) & WT_W_ARTICLE) && !s_starts_agent(ctx, k)) break;
             uint32_t l = 1;
             const wt_apayload_t *p = s_match(ctx, k, &l, -1);
             if (p && p->form == WT_AF_AGENT)
@@ -469,7 +480,7 @@ static void s_sentence_kind(const wt_actors_ctx_t *ctx, const wt_sentence_t *s, 
     for (uint32_t i = s->tok_first; i < s->tok_end; i++) {
         const wt_token_t *t = &ctx->doc->toks[i];
         if (t->kind != WT_TOK_WORD) continue;
-        unsigned cls = wt_names_class(t->hash);
+        unsigned cls = s_cls(ctx, i);
         if ((cls & (WT_W_CONNECT | WT_W_ARTICLE | WT_W_PARTICLE)) && (t->flags & WT_TF_LOWER))
             continue;
         words++;
@@ -510,14 +521,14 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
             s_np_reset(&np);
             continue;
         }
-        unsigned cls = wt_names_class(t->hash);
+        unsigned cls = s_cls(ctx, i);
         uint32_t len = 0;
         const wt_apayload_t *p = s_match(ctx, i, &len, -1);
         bool locprep = false;
         if (i > 0) {
             uint32_t q = i - 1;
-            if (q > 0 && (wt_names_class(doc->toks[q].hash) & WT_W_ARTICLE)) q--;
-            locprep = (wt_names_class(doc->toks[q].hash) & WT_W_LOCPREP) != 0;
+            if (q > 0 && (s_cls(ctx, q) & WT_W_ARTICLE)) q--;
+            locprep = (s_cls(ctx, q) & WT_W_LOCPREP) != 0;
         }
         if (p && p->form == WT_AF_AGENT && (t->flags & WT_TF_CAP) && s_agent_in_org(ctx, i)) {
             s_run_t r;
@@ -533,9 +544,9 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
             }
             i += len - 1;
             /* "President of Israel"; "ambassador to Mexico" keeps the sender */
-            bool of = i + 2 < doc->ntoks && doc->toks[i + 1].hash == wt_text_hash("of", 2);
-            bool to = i + 2 < doc->ntoks && (doc->toks[i + 1].hash == wt_text_hash("to", 2) ||
-                                             doc->toks[i + 1].hash == wt_text_hash("in", 2));
+            bool of = i + 2 < doc->ntoks && doc->toks[i + 1].hash == ctx->h_of;
+            bool to = i + 2 < doc->ntoks &&
+                      (doc->toks[i + 1].hash == ctx->h_to || doc->toks[i + 1].hash == ctx->h_in);
             if (of || to) {
                 uint32_t l2;
                 uint32_t ce = s_country_at(ctx, i + 2, &l2);
@@ -551,7 +562,7 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
         }
         if (p && db->ents[p->target].type == WT_ACTOR_COUNTRY && p->form != WT_AF_AGENT &&
             i + len < doc->ntoks && (doc->toks[i + len].flags & WT_TF_CAP) &&
-            (wt_names_class(doc->toks[i + len].hash) & WT_W_PLACEHEAD)) {
+            (s_cls(ctx, i + len) & WT_W_PLACEHEAD)) {
             i += len; /* "Korean Peninsula", "South China Sea" */
             s_np_reset(&np);
             continue;
@@ -596,7 +607,7 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
                         k0 += l;
                         continue;
                     }
-                    if ((wt_names_class(doc->toks[k0].hash) & (WT_W_HONORIFIC | WT_W_ARTICLE)) &&
+                    if ((s_cls(ctx, k0) & (WT_W_HONORIFIC | WT_W_ARTICLE)) &&
                         doc->toks[k0 + 1].kind == WT_TOK_WORD) {
                         k0++;
                         continue;
@@ -687,7 +698,7 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
             if (r.org_head >= 0 && n >= 2)
                 ut = UT_ORG;
             else if (r.org_head >= 0 || ((r.place || r.thing || r.polity) && r.org_head < 0) ||
-                     (wt_names_class(t->hash) & WT_W_DIRECTION))
+                     (s_cls(ctx, i) & WT_W_DIRECTION))
                 ut = 0; /* a place, a thing, or a bare head word */
             else if (n >= 2 && r.allcap == r.words)
                 ut = 0; /* dateline or shouting */
@@ -718,7 +729,7 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
             }
             if (locprep && !np.hon && np.agent == WT_A_NONE && ut != UT_ORG) m->flags |= MF_LOCPREP;
             if (head || (!sstop && swords <= r.words + 1)) m->flags |= MF_HEAD;
-            if (i > 0 && (wt_names_class(doc->toks[i - 1].hash) & WT_W_ARTICLE)) m->flags |= MF_THE;
+            if (i > 0 && (s_cls(ctx, i - 1) & WT_W_ARTICLE)) m->flags |= MF_THE;
             if (s_pos_cap(ctx, i)) m->flags |= MF_SSTART;
             if (ut == UT_SINGLE && (t->flags & WT_TF_ALLCAP)) m->flags |= MF_ALLCAP;
             /* glued speech verb: "Xisaid" */
@@ -835,11 +846,7 @@ static void s_short_forms(wt_actors_ctx_t *ctx, uint32_t ai, const uint32_t *h, 
 
 static bool s_is_east_asian_ent(const wt_actordb_t *db, uint32_t cent)
 {
-    if (cent == WT_A_NONE) return false;
-    const char *c = db->ents[cent].country;
-    return strcmp(c, "CHN") == 0 || strcmp(c, "TWN") == 0 || strcmp(c, "KOR") == 0 ||
-           strcmp(c, "PRK") == 0 || strcmp(c, "HKG") == 0 || strcmp(c, "VNM") == 0 ||
-           strcmp(c, "MAC") == 0 || strcmp(c, "SGP") == 0;
+    return cent != WT_A_NONE && db->ents[cent].east_asian;
 }
 
 static void s_resolve(wt_actors_ctx_t *ctx)
@@ -935,14 +942,13 @@ static void s_resolve(wt_actors_ctx_t *ctx)
         if (ai == WT_A_NONE && !(m->flags & MF_ALLCAP) &&
             wt_hmap_get(&ctx->lower, m->key) == WT_A_NONE) {
             uint32_t e = wt_hmap_get(&db->surnames, m->key);
-            if (e != WT_A_NONE && e != WT_A_AMBIG &&
+            if (e != WT_A_NONE && e != WT_A_AMBIG && !(s_cls(ctx, m->t0) & WT_W_FUNC) &&
                 (!(m->flags & MF_SSTART) || (m->flags & (MF_HON | MF_AGENT | MF_SAID))))
                 ai = s_ent_actor(ctx, e);
         }
         bool after_prep = false;
         if (m->t0 > 0) {
-            const wt_token_t *pt = &doc->toks[m->t0 - 1];
-            after_prep = (wt_names_class(pt->hash) & (WT_W_CONNECT | WT_W_LOCPREP)) != 0;
+            after_prep = (s_cls(ctx, m->t0 - 1) & (WT_W_CONNECT | WT_W_LOCPREP)) != 0;
         }
         if (ai == WT_A_NONE && !(m->flags & (MF_GLUED | MF_HEAD | MF_THE)) && !after_prep &&
             !s_starts_agent(ctx, m->t0) &&
@@ -984,8 +990,7 @@ static void s_resolve(wt_actors_ctx_t *ctx)
         for (uint32_t k = m->t0; k < m->t1; k++) {
             const wt_token_t *t = &doc->toks[k];
             if (t->kind == WT_TOK_WORD && !(t->flags & WT_TF_LOWER) &&
-                (wt_hmap_get(&ctx->lower, t->hash) != WT_A_NONE ||
-                 (wt_names_class(t->hash) & WT_W_FUNC)))
+                (wt_hmap_get(&ctx->lower, t->hash) != WT_A_NONE || (s_cls(ctx, k) & WT_W_FUNC)))
                 a->dead = 1;
         }
     }
@@ -1165,6 +1170,11 @@ wt_actors_ctx_t *wt_actors_ctx_new(const wt_actordb_t *db)
     wt_hmap_init(&ctx->groups, 64);
     wt_hmap_init(&ctx->shorts, 64);
     wt_hmap_init(&ctx->acros, 16);
+    ctx->h_of = wt_text_hash("of", 2);
+    ctx->h_to = wt_text_hash("to", 2);
+    ctx->h_in = wt_text_hash("in", 2);
+    ctx->h_and = wt_text_hash("and", 3);
+    ctx->h_amp = wt_text_hash("&", 1);
     return ctx;
 }
 
@@ -1175,7 +1185,7 @@ void wt_actors_ctx_destroy(wt_actors_ctx_t **self_p)
     free(ctx->m);
     free(ctx->a);
     free(ctx->order);
-    free(ctx->buf);
+    free(ctx->tc);
     wt_hmap_free(&ctx->lower);
     wt_hmap_free(&ctx->ent2a);
     wt_hmap_free(&ctx->groups);
@@ -1194,10 +1204,15 @@ void wt_actors_tag(wt_actors_ctx_t *ctx, const wt_input_t *in, wt_result_t *res)
     ctx->nm = 0;
     ctx->na = 0;
     if (!ctx->db || doc->ntoks == 0 || ctx->db->nnodes == 0) return;
-    s_map_reset(&ctx->lower, doc->ntoks / 2 + 16);
+    s_map_reset(&ctx->lower, doc->ntoks / 4 + 16);
+    wt_grow(&ctx->tc, &ctx->cap_tc, doc->ntoks, sizeof *ctx->tc);
     for (size_t i = 0; i < doc->ntoks; i++) {
         const wt_token_t *t = &doc->toks[i];
-        if (t->kind == WT_TOK_WORD && (t->flags & WT_TF_LOWER))
+        s_tokinfo_t *ti = &ctx->tc[i];
+        ti->root = wt_adb_root_child(ctx->db, t->hash);
+        ti->cls = wt_names_class(t->hash);
+        /* function words are tested through their class instead */
+        if (t->kind == WT_TOK_WORD && (t->flags & WT_TF_LOWER) && !(ti->cls & WT_W_FUNC))
             wt_hmap_put(&ctx->lower, t->hash, 1);
     }
     s_scan(ctx, in);

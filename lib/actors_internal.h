@@ -89,6 +89,7 @@ struct wt_actordb {
     size_t npays, cap_pays;
     uint32_t *node_pay; /* first payload of each node */
     size_t nnodes, cap_nodes;
+    uint64_t *rootbits; /* bitmap of token hashes with a child of the root (fast reject) */
     wt_aedge_t *edges;
     size_t nedges, edge_cap; /* power of two */
     wt_hmap_t isos;          /* hash of ISO3 -> country entity */
@@ -137,6 +138,16 @@ static inline uint32_t wt_adb_exact_hash(const char *text, const wt_token_t *tok
         h = (h ^ ' ') * 16777619u;
     }
     return h;
+}
+
+#define WT_A_ROOTBITS (1u << 16)
+
+/* Child of the root for a token hash, through the bitmap first. */
+static inline uint32_t wt_adb_root_child(const wt_actordb_t *db, uint32_t h)
+{
+    uint32_t b = (h ^ (h >> 16)) & (WT_A_ROOTBITS - 1);
+    if (!(db->rootbits[b >> 6] & (1ull << (b & 63)))) return WT_A_NONE;
+    return wt_adb_child(db, 0, h);
 }
 
 void wt_hmap_init(wt_hmap_t *m, size_t want);
