@@ -330,6 +330,7 @@ static void s_errmsg(char *errbuf, size_t errlen, int code, const char *path)
 
 static bool s_keyeq(const s_val_t *k, const char *name)
 {
+    if (k->len == 0 || k->ptr[0] != (uint8_t)name[0]) return name[0] == 0 && k->len == 0;
     size_t n = strlen(name);
     return k->len == n && memcmp(k->ptr, name, n) == 0;
 }
@@ -439,6 +440,9 @@ static int s_parse_topic(const char *s, int *out)
     return WT_EVALUE;
 }
 
+/* Bit set of the keys seen in a map. */
+#define S_BIT(i) (1u << (i))
+
 /* Keys of one map: strings, unique. rd points after the map header and is
    not moved. Keys are compared by sorting when the map is large. */
 typedef struct {
@@ -455,6 +459,23 @@ static int s_keycmp(const void *a, const void *b)
     return x->n < y->n ? -1 : x->n > y->n;
 }
 
+/* EDUPKEY when two of keys[0..count) are equal (the array is reordered). */
+static int s_dupcheck(s_dec_t *d, s_key_t *keys, uint32_t count)
+{
+    const s_key_t *dup = NULL;
+    if (count <= 16) {
+        for (uint32_t i = 0; i < count && !dup; i++)
+            for (uint32_t j = i + 1; j < count && !dup; j++)
+                if (s_keycmp(&keys[i], &keys[j]) == 0) dup = &keys[i];
+    } else {
+        qsort(keys, count, sizeof *keys, s_keycmp);
+        for (uint32_t i = 1; i < count && !dup; i++)
+            if (s_keycmp(&keys[i - 1], &keys[i]) == 0) dup = &keys[i];
+    }
+    if (!dup) return 0;
+    return s_at(d, WT_EDUPKEY, "%.*s", (int)(dup->n < 64 ? dup->n : 64), (const char *)dup->p);
+}
+
 static int s_map_keys(s_dec_t *d, s_rd_t rd, uint32_t count, int depth_left)
 {
     s_key_t small[16];
@@ -469,34 +490,52 @@ static int s_map_keys(s_dec_t *d, s_rd_t rd, uint32_t count, int depth_left)
             r = s_skip(&rd, depth_left);
         }
     }
-    if (!r && count > 1) {
-        if (count <= 16) {
-            for (uint32_t i = 0; i < count && !r; i++)
-                for (uint32_t j = i + 1; j < count && !r; j++)
-                    if (s_keycmp(&keys[i], &keys[j]) == 0)
-                        r = s_at(d, WT_EDUPKEY, "%.*s", (int)(keys[i].n < 64 ? keys[i].n : 64),
-                                 (const char *)keys[i].p);
-        } else {
-            qsort(keys, count, sizeof *keys, s_keycmp);
-            for (uint32_t i = 1; i < count && !r; i++)
-                if (s_keycmp(&keys[i - 1], &keys[i]) == 0)
-                    r = s_at(d, WT_EDUPKEY, "%.*s", (int)(keys[i].n < 64 ? keys[i].n : 64),
-                             (const char *)keys[i].p);
-        }
-    }
+    if (!r) r = s_dupcheck(d, keys, count);
     if (keys != small) free(keys);
     return r;
 }
 
-/* Read a map header and check its keys. */
-static int s_map(s_dec_t *d, s_rd_t *rd, uint32_t *count, int depth_left)
+/* Keys of one map as it is decoded: a known key (index f in the caller's
+   table) seen twice is EDUPKEY at once; unknown keys are only counted, and
+   when two or more are unknown all the map's keys are compared at the end
+   (s_keys_end). One pass over the map in the usual case. */
+typedef struct {
+    s_rd_t body; /* the pairs, for s_keys_end */
+    uint32_t count;
+    uint32_t unknown;
+    unsigned seen; /* known keys by index */
+    int depth_left;
+} s_keys_t;
+
+/* Read a map header. */
+static int s_map(s_dec_t *d, s_rd_t *rd, s_keys_t *ks, int depth_left)
 {
+    (void)d;
     s_val_t v;
     int r = s_head(rd, &v);
     if (r) return r;
     if (v.kind != K_MAP) return WT_ETYPE;
-    *count = v.len;
-    return s_map_keys(d, *rd, v.len, depth_left - 1);
+    memset(ks, 0, sizeof *ks);
+    ks->body = *rd;
+    ks->count = v.len;
+    ks->depth_left = depth_left;
+    return 0;
+}
+
+static int s_key(s_dec_t *d, s_keys_t *ks, int f, const char *const *names)
+{
+    if (f < 0) {
+        ks->unknown++;
+        return 0;
+    }
+    if (ks->seen & S_BIT(f)) return s_at(d, WT_EDUPKEY, "%s", names[f]);
+    ks->seen |= S_BIT(f);
+    return 0;
+}
+
+static int s_keys_end(s_dec_t *d, const s_keys_t *ks)
+{
+    return ks->unknown > 1 ? s_map_keys(d, ks->body, ks->count, ks->depth_left - 1) : 0;
 }
 
 /* Read the next key and the header of its value. */
@@ -504,6 +543,7 @@ static int s_kv(s_rd_t *rd, s_val_t *k, s_val_t *v, const uint8_t **vstart)
 {
     int r = s_head(rd, k);
     if (r) return r;
+    if (k->kind != K_STR) return WT_EBADKEY;
     *vstart = rd->p;
     return s_head(rd, v);
 }
@@ -537,15 +577,29 @@ static int s_meta_value(s_dec_t *d, s_rd_t *rd, int depth_left)
         return 0;
     case K_MAP:
         if (depth_left < 1) return WT_EDEPTH;
-        if ((r = s_map_keys(d, *rd, v.len, depth_left - 1))) return r;
-        for (uint32_t i = 0; i < v.len; i++) {
-            s_val_t k;
-            if ((r = s_head(rd, &k))) return r;
-            if ((r = s_str(&k, SIZE_MAX, false))) return s_at(d, r, "[key %u]", i);
-            if ((r = s_meta_value(d, rd, depth_left - 1)))
-                return s_at(d, r, "%.*s", (int)(k.len < 64 ? k.len : 64), (const char *)k.ptr);
+        {
+            /* keys collected as the map is walked, compared at the end */
+            s_key_t small[16];
+            s_key_t *keys = v.len <= 16 ? small : wt_malloc((size_t)v.len * sizeof *keys);
+            for (uint32_t i = 0; i < v.len && !r; i++) {
+                s_val_t k;
+                if ((r = s_head(rd, &k))) break;
+                if (k.kind != K_STR) {
+                    r = s_at(d, WT_EBADKEY, "[key %u]", i);
+                    break;
+                }
+                if ((r = s_str(&k, SIZE_MAX, false))) {
+                    r = s_at(d, r, "[key %u]", i);
+                    break;
+                }
+                keys[i].p = k.ptr, keys[i].n = k.len;
+                if ((r = s_meta_value(d, rd, depth_left - 1)))
+                    r = s_at(d, r, "%.*s", (int)(k.len < 64 ? k.len : 64), (const char *)k.ptr);
+            }
+            if (!r) r = s_dupcheck(d, keys, v.len);
+            if (keys != small) free(keys);
+            return r;
         }
-        return 0;
     }
     return WT_ETYPE;
 }
@@ -635,6 +689,7 @@ static int s_find_text(s_rd_t rd, uint32_t count, s_val_t *tv)
         s_val_t k;
         int r = s_head(&rd, &k);
         if (r) return r;
+        if (k.kind != K_STR) return WT_EBADKEY;
         if (s_keyeq(&k, "text")) return s_head(&rd, tv);
         if ((r = s_skip(&rd, WT_MAX_DEPTH))) return r;
     }
@@ -649,25 +704,35 @@ static int s_skip_rest(s_rd_t *rd, const uint8_t *vstart, int depth_left)
     return s_skip(rd, depth_left);
 }
 
+static int s_lookup(const s_val_t *k, const char *const *names);
+
+/* Keys of the top-level map of items and results (indexes used by both). */
+static const char *const s_top_names[] = {"id",    "text",      "actors", "issues", "quotes",
+                                          "stats", "annotator", "seq",    "title",  "source",
+                                          "url",   "published", "lang",   "meta",   NULL};
+
 static int s_item(s_dec_t *d, const uint8_t *data, size_t n, wt_item_t *item)
 {
     s_rd_t rd = {data, data + n};
-    uint32_t count;
-    int r = s_map(d, &rd, &count, WT_MAX_DEPTH);
+    s_keys_t ks;
+    int r = s_map(d, &rd, &ks, WT_MAX_DEPTH);
     if (r) return r;
     s_val_t tv;
-    r = s_find_text(rd, count, &tv);
+    r = s_find_text(rd, ks.count, &tv);
     if (r == WT_EMISSING) return s_at(d, r, "text");
     if (r || (r = s_text(d, &tv, item))) return r;
-    for (uint32_t i = 0; i < count; i++) {
+    for (uint32_t i = 0; i < ks.count; i++) {
         s_val_t k, v;
         const uint8_t *vs;
         if ((r = s_kv(&rd, &k, &v, &vs))) return r;
-        if (s_keyeq(&k, "text")) continue;
+        int f = s_lookup(&k, s_top_names);
+        if ((r = s_key(d, &ks, f, s_top_names))) return r;
+        if (f == 1) continue;
         r = s_item_field(d, &k, &v, vs, &rd, WT_MAX_DEPTH - 1, item);
         if (r < 0) return r;
         if (r == 0 && (r = s_skip_rest(&rd, vs, WT_MAX_DEPTH - 1))) return r;
     }
+    if ((r = s_keys_end(d, &ks))) return r;
     wt_item_ensure_id(item);
     return 0;
 }
@@ -719,9 +784,6 @@ static int s_span_check(const s_text_t *t, wt_span_t sp, const s_val_t *stext)
     return 0;
 }
 
-/* Bit set of the keys seen in a map. */
-#define S_BIT(i) (1u << (i))
-
 static int s_missing(s_dec_t *d, unsigned seen, unsigned need, const char *const *names)
 {
     for (int i = 0; names[i]; i++)
@@ -740,16 +802,16 @@ static int s_lookup(const s_val_t *k, const char *const *names)
 static int s_mention(s_dec_t *d, s_rd_t *rd, const s_text_t *t, int depth_left, wt_span_t *out)
 {
     static const char *const names[] = {"start", "end", "text", NULL};
-    uint32_t count;
-    int r = s_map(d, rd, &count, depth_left);
+    s_keys_t ks;
+    int r = s_map(d, rd, &ks, depth_left);
     if (r) return r;
-    unsigned seen = 0;
     s_val_t stext = {0};
-    for (uint32_t i = 0; i < count; i++) {
+    for (uint32_t i = 0; i < ks.count; i++) {
         s_val_t k, v;
         const uint8_t *vs;
         if ((r = s_kv(rd, &k, &v, &vs))) return r;
         int f = s_lookup(&k, names);
+        if ((r = s_key(d, &ks, f, names))) return r;
         if (f == 0)
             r = s_u32(&v, &out->start);
         else if (f == 1)
@@ -757,11 +819,10 @@ static int s_mention(s_dec_t *d, s_rd_t *rd, const s_text_t *t, int depth_left, 
         else if (f == 2)
             stext = v;
         if (r) return s_at(d, r, "%s", names[f]);
-        if (f >= 0) seen |= S_BIT(f);
         if ((f < 0 || f == 2) && (v.kind == K_ARRAY || v.kind == K_MAP))
             if ((r = s_skip_rest(rd, vs, depth_left - 1))) return r;
     }
-    if ((r = s_missing(d, seen, 7, names))) return r;
+    if ((r = s_keys_end(d, &ks)) || (r = s_missing(d, ks.seen, 7, names))) return r;
     if ((r = s_span_check(t, *out, &stext))) return s_at(d, r, "text");
     return 0;
 }
@@ -811,16 +872,16 @@ static int s_actor(s_dec_t *d, s_rd_t *rd, const s_text_t *t, int depth_left, wt
 {
     static const char *const names[] = {"id",       "name",  "type",     "country",  "code", "role",
                                         "wikidata", "known", "salience", "mentions", NULL};
-    uint32_t count;
-    int r = s_map(d, rd, &count, depth_left);
+    s_keys_t ks;
+    int r = s_map(d, rd, &ks, depth_left);
     if (r) return r;
-    unsigned seen = 0;
     size_t mf = d->lim->max_field;
-    for (uint32_t i = 0; i < count; i++) {
+    for (uint32_t i = 0; i < ks.count; i++) {
         s_val_t k, v;
         const uint8_t *vs;
         if ((r = s_kv(rd, &k, &v, &vs))) return r;
         int f = s_lookup(&k, names);
+        if ((r = s_key(d, &ks, f, names))) return r;
         bool consumed = false;
         switch (f) {
         case 0:
@@ -861,26 +922,26 @@ static int s_actor(s_dec_t *d, s_rd_t *rd, const s_text_t *t, int depth_left, wt
             break;
         }
         if (r) return s_at(d, r, "%s", names[f]);
-        if (f >= 0) seen |= S_BIT(f);
         if (!consumed && (v.kind == K_ARRAY || v.kind == K_MAP))
             if ((r = s_skip_rest(rd, vs, depth_left - 1))) return r;
     }
-    return s_missing(d, seen, 0x3ff, names);
+    if ((r = s_keys_end(d, &ks))) return r;
+    return s_missing(d, ks.seen, 0x3ff, names);
 }
 
 static int s_issue(s_dec_t *d, s_rd_t *rd, const s_text_t *t, int depth_left, wt_issue_t *is)
 {
     static const char *const names[] = {"id", "label", "topic", "score", "mentions", NULL};
-    uint32_t count;
-    int r = s_map(d, rd, &count, depth_left);
+    s_keys_t ks;
+    int r = s_map(d, rd, &ks, depth_left);
     if (r) return r;
-    unsigned seen = 0;
     size_t mf = d->lim->max_field;
-    for (uint32_t i = 0; i < count; i++) {
+    for (uint32_t i = 0; i < ks.count; i++) {
         s_val_t k, v;
         const uint8_t *vs;
         if ((r = s_kv(rd, &k, &v, &vs))) return r;
         int f = s_lookup(&k, names);
+        if ((r = s_key(d, &ks, f, names))) return r;
         bool consumed = false;
         switch (f) {
         case 0:
@@ -906,26 +967,26 @@ static int s_issue(s_dec_t *d, s_rd_t *rd, const s_text_t *t, int depth_left, wt
             break;
         }
         if (r) return s_at(d, r, "%s", names[f]);
-        if (f >= 0) seen |= S_BIT(f);
         if (!consumed && (v.kind == K_ARRAY || v.kind == K_MAP))
             if ((r = s_skip_rest(rd, vs, depth_left - 1))) return r;
     }
-    return s_missing(d, seen, 0x1f, names);
+    if ((r = s_keys_end(d, &ks))) return r;
+    return s_missing(d, ks.seen, 0x1f, names);
 }
 
 static int s_speaker(s_dec_t *d, s_rd_t *rd, const s_text_t *t, int depth_left, wt_quote_t *q)
 {
     static const char *const names[] = {"actor", "text", "start", "end", NULL};
-    uint32_t count;
-    int r = s_map(d, rd, &count, depth_left);
+    s_keys_t ks;
+    int r = s_map(d, rd, &ks, depth_left);
     if (r) return r;
-    unsigned seen = 0;
     s_val_t stext = {0};
-    for (uint32_t i = 0; i < count; i++) {
+    for (uint32_t i = 0; i < ks.count; i++) {
         s_val_t k, v;
         const uint8_t *vs;
         if ((r = s_kv(rd, &k, &v, &vs))) return r;
         int f = s_lookup(&k, names);
+        if ((r = s_key(d, &ks, f, names))) return r;
         switch (f) {
         case 0:
             r = s_opt_str(&v, d->lim->max_field, true, &q->speaker_actor);
@@ -943,11 +1004,10 @@ static int s_speaker(s_dec_t *d, s_rd_t *rd, const s_text_t *t, int depth_left, 
             break;
         }
         if (r) return s_at(d, r, "%s", names[f]);
-        if (f >= 0) seen |= S_BIT(f);
         if (v.kind == K_ARRAY || v.kind == K_MAP)
             if ((r = s_skip_rest(rd, vs, depth_left - 1))) return r;
     }
-    if ((r = s_missing(d, seen, 0xf, names))) return r;
+    if ((r = s_keys_end(d, &ks)) || (r = s_missing(d, ks.seen, 0xf, names))) return r;
     if ((r = s_span_check(t, q->speaker, &stext))) return s_at(d, r, "text");
     q->has_speaker = true;
     return 0;
@@ -956,16 +1016,16 @@ static int s_speaker(s_dec_t *d, s_rd_t *rd, const s_text_t *t, int depth_left, 
 static int s_quote(s_dec_t *d, s_rd_t *rd, const s_text_t *t, int depth_left, wt_quote_t *q)
 {
     static const char *const names[] = {"text", "start", "end", "kind", "cue", "speaker", NULL};
-    uint32_t count;
-    int r = s_map(d, rd, &count, depth_left);
+    s_keys_t ks;
+    int r = s_map(d, rd, &ks, depth_left);
     if (r) return r;
-    unsigned seen = 0;
     s_val_t stext = {0};
-    for (uint32_t i = 0; i < count; i++) {
+    for (uint32_t i = 0; i < ks.count; i++) {
         s_val_t k, v;
         const uint8_t *vs;
         if ((r = s_kv(rd, &k, &v, &vs))) return r;
         int f = s_lookup(&k, names);
+        if ((r = s_key(d, &ks, f, names))) return r;
         bool consumed = false;
         switch (f) {
         case 0:
@@ -998,11 +1058,10 @@ static int s_quote(s_dec_t *d, s_rd_t *rd, const s_text_t *t, int depth_left, wt
             break;
         }
         if (r) return s_at(d, r, "%s", names[f]);
-        if (f >= 0) seen |= S_BIT(f);
         if (!consumed && (v.kind == K_ARRAY || v.kind == K_MAP))
             if ((r = s_skip_rest(rd, vs, depth_left - 1))) return r;
     }
-    if ((r = s_missing(d, seen, 0x3f, names))) return r;
+    if ((r = s_keys_end(d, &ks)) || (r = s_missing(d, ks.seen, 0x3f, names))) return r;
     if ((r = s_span_check(t, q->span, &stext))) return s_at(d, r, "text");
     return 0;
 }
@@ -1011,47 +1070,47 @@ static int s_stats(s_dec_t *d, s_rd_t *rd, int depth_left, wt_stats_t *st)
 {
     static const char *const names[] = {"bytes", "tokens", "sentences", "elapsed_us", NULL};
     uint64_t *dst[] = {&st->bytes, &st->tokens, &st->sentences, &st->elapsed_us};
-    uint32_t count;
-    int r = s_map(d, rd, &count, depth_left);
+    s_keys_t ks;
+    int r = s_map(d, rd, &ks, depth_left);
     if (r) return r;
-    unsigned seen = 0;
-    for (uint32_t i = 0; i < count; i++) {
+    for (uint32_t i = 0; i < ks.count; i++) {
         s_val_t k, v;
         const uint8_t *vs;
         if ((r = s_kv(rd, &k, &v, &vs))) return r;
         int f = s_lookup(&k, names);
+        if ((r = s_key(d, &ks, f, names))) return r;
         if (f >= 0) {
             if ((r = s_u64(&v, dst[f]))) return s_at(d, r, "%s", names[f]);
-            seen |= S_BIT(f);
         }
         if (v.kind == K_ARRAY || v.kind == K_MAP)
             if ((r = s_skip_rest(rd, vs, depth_left - 1))) return r;
     }
-    return s_missing(d, seen, 0xf, names);
+    if ((r = s_keys_end(d, &ks))) return r;
+    return s_missing(d, ks.seen, 0xf, names);
 }
 
 static int s_annotator(s_dec_t *d, s_rd_t *rd, int depth_left, wt_result_t *res)
 {
     static const char *const names[] = {"version", "dictionaries", NULL};
-    uint32_t count;
-    int r = s_map(d, rd, &count, depth_left);
+    s_keys_t ks;
+    int r = s_map(d, rd, &ks, depth_left);
     if (r) return r;
-    unsigned seen = 0;
-    for (uint32_t i = 0; i < count; i++) {
+    for (uint32_t i = 0; i < ks.count; i++) {
         s_val_t k, v;
         const uint8_t *vs;
         if ((r = s_kv(rd, &k, &v, &vs))) return r;
         int f = s_lookup(&k, names);
+        if ((r = s_key(d, &ks, f, names))) return r;
         if (f == 0)
             r = s_opt_str(&v, d->lim->max_field, false, &res->annotator_version);
         else if (f == 1)
             r = s_opt_str(&v, d->lim->max_field, false, &res->annotator_dictionaries);
         if (r) return s_at(d, r, "%s", names[f]);
-        if (f >= 0) seen |= S_BIT(f);
         if (v.kind == K_ARRAY || v.kind == K_MAP)
             if ((r = s_skip_rest(rd, vs, depth_left - 1))) return r;
     }
-    return s_missing(d, seen, 3, names);
+    if ((r = s_keys_end(d, &ks))) return r;
+    return s_missing(d, ks.seen, 3, names);
 }
 
 static int s_strptrcmp(const void *a, const void *b)
@@ -1082,37 +1141,32 @@ static int s_check_speakers(s_dec_t *d, const wt_result_t *res)
 
 static int s_result(s_dec_t *d, const uint8_t *data, size_t n, wt_result_t *res)
 {
-    static const char *const names[] = {"id",    "text",      "actors", "issues", "quotes",
-                                        "stats", "annotator", "seq",    NULL};
     const int depth = WT_MAX_DEPTH - 1; /* budget below the top-level map */
     s_rd_t rd = {data, data + n};
-    uint32_t count;
-    int r = s_map(d, &rd, &count, WT_MAX_DEPTH);
+    s_keys_t ks;
+    int r = s_map(d, &rd, &ks, WT_MAX_DEPTH);
     if (r) return r;
     s_val_t tv;
-    r = s_find_text(rd, count, &tv);
+    r = s_find_text(rd, ks.count, &tv);
     if (r == WT_EMISSING) return s_at(d, r, "text");
     if (r || (r = s_text(d, &tv, &res->item))) return r;
     s_text_t t = {res->item.text, res->item.text_len};
-    unsigned seen = S_BIT(1);
     size_t maxel = d->lim->max_elements;
-    for (uint32_t i = 0; i < count; i++) {
+    const char *const *names = s_top_names;
+    for (uint32_t i = 0; i < ks.count; i++) {
         s_val_t k, v;
         const uint8_t *vs;
         if ((r = s_kv(&rd, &k, &v, &vs))) return r;
         int f = s_lookup(&k, names);
+        if ((r = s_key(d, &ks, f, names))) return r;
         if (f == 1) continue;
-        if (f == 0) {
-            if (v.kind == K_NIL) return s_at(d, WT_ETYPE, "id");
-            seen |= S_BIT(0);
-        }
-        if (f < 0 || f == 0) {
+        if (f == 0 && v.kind == K_NIL) return s_at(d, WT_ETYPE, "id");
+        if (f < 0 || f == 0 || f >= 8) {
             r = s_item_field(d, &k, &v, vs, &rd, depth, &res->item);
             if (r < 0) return r;
             if (r == 0 && (r = s_skip_rest(&rd, vs, depth))) return r;
             continue;
         }
-        seen |= S_BIT(f);
         rd.p = vs; /* the helpers below read the header again */
         s_val_t h;
         switch (f) {
@@ -1149,7 +1203,7 @@ static int s_result(s_dec_t *d, const uint8_t *data, size_t n, wt_result_t *res)
             break;
         }
     }
-    if ((r = s_missing(d, seen, 0x7f, names))) return r;
+    if ((r = s_keys_end(d, &ks)) || (r = s_missing(d, ks.seen, 0x7f, names))) return r;
     return s_check_speakers(d, res);
 }
 
@@ -1181,10 +1235,8 @@ static int s_write(void *data, const char *buf, size_t len)
     return 0;
 }
 
-static void s_pack_key(msgpack_packer *pk, const char *k)
-{
-    msgpack_pack_str_with_body(pk, k, strlen(k));
-}
+/* A key given as a string literal. */
+#define s_pack_key(pk, lit) msgpack_pack_str_with_body((pk), "" lit, sizeof(lit) - 1)
 
 /* NULL -> nil */
 static void s_pack_opt(msgpack_packer *pk, const char *s)
@@ -1240,7 +1292,7 @@ void wt_item_encode(const wt_item_t *item, wt_buf_t *out)
     msgpack_pack_map(&pk, n);
     for (int i = 0; i < 6; i++)
         if (vals[i]) {
-            s_pack_key(&pk, keys[i]);
+            msgpack_pack_str_with_body(&pk, keys[i], strlen(keys[i]));
             s_pack_req(&pk, vals[i]);
         }
     s_pack_key(&pk, "text");
@@ -1251,9 +1303,26 @@ void wt_item_encode(const wt_item_t *item, wt_buf_t *out)
     }
 }
 
+/* Make room for about n more bytes at once (the packer writes in small
+   pieces). */
+static void s_reserve(wt_buf_t *b, size_t n)
+{
+    if (b->size + n <= b->cap) return;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < b->size + n)
+        cap *= 2;
+    b->data = wt_realloc(b->data, cap);
+    b->cap = cap;
+}
+
 void wt_result_encode(const wt_result_t *res, wt_buf_t *out)
 {
     const wt_item_t *it = &res->item;
+    size_t est = it->text_len + it->meta_len + 512 + 160 * res->actor_count +
+                 96 * res->issue_count + 160 * res->quote_count;
+    for (size_t i = 0; i < res->actor_count; i++)
+        est += 40 * res->actors[i].mention_count;
+    s_reserve(out, est);
     msgpack_packer pk;
     msgpack_packer_init(&pk, out, s_write);
     size_t n = 11 + res->has_seq + (it->lang != NULL) + (it->meta && it->meta_len);

@@ -340,11 +340,14 @@ static void s_escape(wt_buf_t *b, const char *str, size_t n)
     s_putc(b, '"');
 }
 
-static void s_jw_key(s_jw_t *w, const char *k)
+/* Our own key names (string literals): nothing to escape. */
+#define s_jw_key(w, lit) s_jw_keyn((w), "" lit, sizeof(lit) - 1)
+
+static void s_jw_keyn(s_jw_t *w, const char *k, size_t n)
 {
     s_jw_pre(w);
     s_putc(w->out, '"');
-    s_put(w->out, k, strlen(k)); /* our own key names: nothing to escape */
+    s_put(w->out, k, n);
     if (w->pretty)
         s_put(w->out, "\": ", 3);
     else
@@ -396,26 +399,42 @@ static void s_jw_raw(s_jw_t *w, const char *s)
     s_put(w->out, s, strlen(s));
 }
 
+/* Decimal digits of v, right-aligned in tmp[24]; returns the first. */
+static char *s_utoa(uint64_t v, char tmp[24])
+{
+    char *p = tmp + 24;
+    do {
+        *--p = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    return p;
+}
+
 static void s_jw_u64(s_jw_t *w, uint64_t v)
 {
     char tmp[24];
-    int len = snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)v);
+    char *p = s_utoa(v, tmp);
     s_jw_pre(w);
-    s_put(w->out, tmp, (size_t)len);
+    s_put(w->out, p, (size_t)(tmp + 24 - p));
 }
 
 static void s_jw_i64(s_jw_t *w, int64_t v)
 {
     char tmp[24];
-    int len = snprintf(tmp, sizeof tmp, "%lld", (long long)v);
+    char *p = s_utoa(v < 0 ? 0 - (uint64_t)v : (uint64_t)v, tmp);
+    if (v < 0) *--p = '-';
     s_jw_pre(w);
-    s_put(w->out, tmp, (size_t)len);
+    s_put(w->out, p, (size_t)(tmp + 24 - p));
 }
 
 static void s_jw_double(s_jw_t *w, double v)
 {
     char tmp[40];
     if (!isfinite(v)) v = 0.0;
+    if (v == 0 && !signbit(v)) {
+        s_jw_raw(w, "0.0");
+        return;
+    }
     int len = 0;
     for (int prec = 15; prec <= 17; prec++) {
         len = snprintf(tmp, sizeof tmp, "%.*g", prec, v);
