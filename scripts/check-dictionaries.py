@@ -208,6 +208,31 @@ def main():
         counts[fn + ":names"] = n_names
         counts[fn + ":roles"] = n_roles
 
+    # The same surface form owned by entries of different files is ambiguous for the
+    # matcher (case-insensitive, as the engine's case rules may fold case).
+    owners = {}
+    for fn in FILES:
+        for e in data.get(fn) or []:
+            if not isinstance(e, dict):
+                continue
+            who = f"{fn}:{e.get('id') or e.get('title') or e['_where']}"
+            for key in NAME_LISTS:
+                for s in e.get(key) or []:
+                    if isinstance(s, str):
+                        owners.setdefault(s.lower(), set()).add((fn, who))
+    for s, who in sorted(owners.items()):
+        files = {f for f, _ in who}
+        if len(files) > 1:
+            rep.warn(", ".join(sorted(w for _, w in who)), f"name {s!r} is used across files")
+
+    org_codes = {e.get("code") for fn in ("organizations.yaml",) for e in data.get(fn) or []
+                 if isinstance(e, dict)}
+    for e in data.get("people.yaml") or []:
+        for r in (e.get("roles") or []) if isinstance(e, dict) else []:
+            c = r.get("code") if isinstance(r, dict) else None
+            if isinstance(c, str) and c[:3] in ("IGO", "NGO", "IMG") and c not in org_codes:
+                rep.warn(e["_where"], f"role code {c} is used by no organisation")
+
     missing = REQUIRED_COUNTRIES - countries
     if missing:
         rep.error("countries.yaml", f"missing required countries {sorted(missing)}")
