@@ -367,16 +367,19 @@ static void test_item_shapes(void)
         int expect;
     } cases[] = {
         {"", 0, WT_ETRUNCATED},
-        {"\x91\xa1x", 3, WT_ETYPE},                 /* array, not map */
-        {"\xa4text", 5, WT_ETYPE},                  /* a bare string */
-        {"\x80", 1, WT_EMISSING},                   /* empty map */
-        {"\x81\x01\xa1x", 4, WT_EBADKEY},           /* int key */
-        {"\x81\xc0\xa1x", 4, WT_EBADKEY},           /* nil key */
-        {"\x81\xc4\x04text\xa1x", 9, WT_EBADKEY},   /* bin key */
-        {"\x81\xa4text\xa1x\x00", 9, WT_ETRAILING}, /* one byte too many */
-        {"\x81\xa4text\xa1x\x80", 9, WT_ETRAILING}, /* a second value */
-        {"\x81\xa4text\xa1x", 8, 0},                /* smallest valid item */
-        {"\xc1", 1, WT_ESYNTAX},                    /* reserved byte */
+        {"\x91\xa1x", 3, WT_ETYPE},                              /* array, not map */
+        {"\xa4text", 5, WT_ETYPE},                               /* a bare string */
+        {"\x80", 1, WT_EMISSING},                                /* empty map */
+        {"\x81\x01\xa1x", 4, WT_EBADKEY},                        /* int key */
+        {"\x81\xc0\xa1x", 4, WT_EBADKEY},                        /* nil key */
+        {"\x81\xc4\x04text\xa1x", 9, WT_EBADKEY},                /* bin key */
+        {"\x81\xa4text\xa1x\x00", 9, WT_ETRAILING},              /* one byte too many */
+        {"\x81\xa4text\xa1x\x80", 9, WT_ETRAILING},              /* a second value */
+        {"\x81\xa4text\xa1x", 8, 0},                             /* smallest valid item */
+        {"\x83\xa4text\xa1x\xa1y\x01\xa1y\x02", 14, WT_EDUPKEY}, /* unknown key twice */
+        {"\x83\xa4text\xa1x\xa1y\x01\xa1z\x02", 14, 0},          /* two unknown keys */
+        {"\x82\xa4text\xa1x\x91\x01\xa1z", 12, WT_EBADKEY},      /* array as key */
+        {"\xc1", 1, WT_ESYNTAX},                                 /* reserved byte */
         {"\x81\xa4text\xc1", 7, WT_ESYNTAX},
         {"\xdd\xff\xff\xff\xff", 5, WT_ECOUNT},         /* array32 of 2^32-1 */
         {"\xdf\xff\xff\xff\xff", 5, WT_ECOUNT},         /* map32 */
@@ -890,6 +893,21 @@ static void test_result_hostile(void)
         int r = wt_result_decode(c.data, c.size, NULL, &res);
         CHECK_MSG(r == patches[i].expect, "patch %zu: got %s want %s", i, wt_errname(r),
                   wt_errname(patches[i].expect));
+        wt_buf_free(&c);
+    }
+    /* two unknown keys with the same name in an actor */
+    {
+        wt_buf_t c;
+        wt_buf_init(&c);
+        wt_buf_append(&c, mp.data, mp.size);
+        CHECK(patch(&c, "\xa4role", "\xa4zzzz", 5) && patch(&c,
+                                                            "\xa4"
+                                                            "code",
+                                                            "\xa4zzzz", 5));
+        wt_result_t res;
+        char err[256] = "";
+        CHECK_EQ_INT(wt_result_decode_ex(c.data, c.size, NULL, &res, err, sizeof err), WT_EDUPKEY);
+        CHECK(strstr(err, "actors[0].zzzz") != NULL);
         wt_buf_free(&c);
     }
     /* limits */
