@@ -121,7 +121,8 @@ def check_code(rep, where, code, countries, allow_prefixes=()):
 def load(path, rep):
     try:
         with open(path, encoding="utf-8") as f:
-            doc = yaml.safe_load(f)
+            # the C loader when PyYAML was built with libyaml: same result, 10x faster
+            doc = yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (OSError, yaml.YAMLError) as e:
         rep.error(path, f"cannot load: {e}")
         return None
