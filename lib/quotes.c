@@ -225,7 +225,9 @@ static const ql_entry_t *s_verb(const wt_quotes_ctx_t *ctx, uint32_t i)
 static const ql_entry_t *s_verb_far(const wt_quotes_ctx_t *ctx, uint32_t i)
 {
     const ql_entry_t *e = s_verb(ctx, i);
-    return e && !(e->vflags & QVF_WEAK) ? e : NULL;
+    if (!e || (e->vflags & QVF_WEAK)) return NULL;
+    if ((e->vflags & QVF_NOUN) && (e->vform == QV_BASE || e->vform == QV_S)) return NULL;
+    return e;
 }
 
 /* Can token i be part of a name? */
@@ -534,6 +536,11 @@ static uint32_t s_skip_appos_back(const wt_quotes_ctx_t *ctx, uint32_t e, uint32
             if (p + 1 >= k) return e;
             const wt_token_t *f = TK(p + 1);
             uint32_t c = s_cls(ctx, p + 1);
+            /* "Sen. Rand Paul, R-Ky., said" */
+            if (k - p <= 3 && f->kind == WT_TOK_WORD && f->end - f->start >= 3 &&
+                strchr("RDI", ctx->doc->text[f->start]) && ctx->doc->text[f->start + 1] == '-')
+                return p;
+
             if ((c & (QL_DET | QL_SUBORD)) || s_lower(f) || f->kind == WT_TOK_NUMBER ||
                 (c & (QL_TITLE | QL_NOMHEAD)))
                 return p;
@@ -572,7 +579,9 @@ static bool s_subject(const wt_quotes_ctx_t *ctx, uint32_t v, uint32_t lo, s_spk
 static bool s_np_back(const wt_quotes_ctx_t *ctx, uint32_t v, uint32_t lo, s_spk_t *sp)
 {
     const ql_entry_t *ve = s_lx(ctx, v);
-    if (ve && (ve->cls & QL_VERB) && ve->vform == QV_ING && v > lo + 1 && s_punct(ctx, v - 1, ','))
+    if (ve && (ve->cls & QL_VERB) && ve->vform == QV_ING && v > lo + 1 &&
+        (s_punct(ctx, v - 1, ',') || s_dashlike(ctx, v - 1) ||
+         (v > lo + 2 && wt_tok_is(ctx->doc, TK(v - 1), "only") && s_dashlike(ctx, v - 2))))
         return s_subject(ctx, v, lo, sp);
     uint32_t i = v, n = 0;
 
@@ -599,6 +608,8 @@ static bool s_np_back(const wt_quotes_ctx_t *ctx, uint32_t v, uint32_t lo, s_spk
         i -= 2;
     uint32_t i0 = i;
     i = s_skip_appos_back(ctx, i, lo);
+    if (i != i0 && i > lo + 1)
+        i = s_skip_appos_back(ctx, i, lo); /* "X, 31, a photographer, said" */
     if (i <= lo) return false;
     if (i == i0 && s_punct(ctx, i - 1, ',')) {
         /* "The head of EU foreign policy, Josep Borrell, described": the name
@@ -926,8 +937,17 @@ static void s_classify(wt_quotes_ctx_t *ctx, s_quote_t *q)
             if (left && s_lower(TK(q->c0)) && !s_punct(ctx, k, ':') && !s_is_stop(ctx, k) &&
                 !(TK(o)->flags & WT_TF_SENT_START) && o != pa->tok_first)
                 left = false;
+            /* "But “Q.”": a conjunction opening the sentence */
+            if (!left && (TK(k)->flags & WT_TF_SENT_START) &&
+                (wt_tok_ieq(ctx->doc, TK(k), "but") || wt_tok_ieq(ctx->doc, TK(k), "and") ||
+                 wt_tok_ieq(ctx->doc, TK(k), "so") || wt_tok_ieq(ctx->doc, TK(k), "yet")))
+                left = true;
         }
+        /* a quote of two sentences or more is a statement of its own */
+        for (uint32_t i = q->c0; !left && i + 1 < q->c1 && i < q->c0 + 300; i++)
+            if (s_is_stop(ctx, i) && (TK(i + 1)->flags & WT_TF_CAP)) left = true;
     }
+
     if (q->c == NONE) {
         right = true;
     } else {
@@ -1154,6 +1174,11 @@ static bool s_cue_sentence(wt_quotes_ctx_t *ctx, s_quote_t *q, s_spk_t *sp)
         const ql_entry_t *e = s_verb_far(ctx, v);
         if (!e || (e->vflags & QVF_THINK)) continue;
         if (v > b + 1 && s_np_back(ctx, v, b + 1, sp)) {
+            s_set_cue(sp, v, v + 1);
+            return true;
+        }
+        /* "“Q” about the decision, said X" */
+        if (s_punct(ctx, v - 1, ',') && e->vform != QV_ING && s_np_fwd(ctx, v + 1, hi, sp, &end)) {
             s_set_cue(sp, v, v + 1);
             return true;
         }

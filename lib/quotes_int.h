@@ -47,7 +47,8 @@ enum {
     QVF_DESCRIBE = 1u << 1, /* call, describe, dub: "what X calls 'Q'" */
     QVF_THINK = 1u << 2,    /* cognitive: indirect only with "that" */
     QVF_NOTHAT = 1u << 3,   /* a reported clause may follow without "that" */
-    QVF_WEAK = 1u << 4      /* also a common noun (note, state): only right next to a quote */
+    QVF_WEAK = 1u << 4,     /* a weak cue (continue, agree): only right next to a quote */
+    QVF_NOUN = 1u << 5      /* base and -s forms are also nouns (note, state): weak forms */
 };
 
 typedef struct {
