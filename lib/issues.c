@@ -27,16 +27,6 @@
 /* ------------------------------------------------------------------ */
 /* small helpers                                                      */
 
-static uint32_t s_fnv32(const char *s, size_t n)
-{
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (uint8_t)s[i];
-        h *= 16777619u;
-    }
-    return h;
-}
-
 static uint64_t s_mix64(uint64_t x)
 {
     x ^= x >> 33;
@@ -116,23 +106,25 @@ int wt_ixdb_add_issue(wt_issuedb_t *db, const char *id, const char *label, const
 
 static uint32_t s_vocab_id(wt_issuedb_t *db, const char *stem, size_t n)
 {
-    if (db->nvocab * 2 + 2 > db->vocab_tab_cap) {
+    if (db->nvocab * 4 + 4 > db->vocab_tab_cap) { /* load <= 1/4: short probes */
         size_t cap = db->vocab_tab_cap ? db->vocab_tab_cap * 2 : 1024;
-        uint32_t *tab = wt_calloc(cap, sizeof *tab);
+        uint64_t *tab = wt_calloc(cap, sizeof *tab);
         for (size_t i = 0; i < db->nvocab; i++) {
-            size_t h = s_fnv32(db->vocab[i], strlen(db->vocab[i])) & (cap - 1);
+            size_t h = db->vocab_hash[i] & (cap - 1);
             while (tab[h])
                 h = (h + 1) & (cap - 1);
-            tab[h] = (uint32_t)i + 1;
+            tab[h] = ((uint64_t)db->vocab_hash[i] << 32) | ((uint32_t)i + 1);
         }
         free(db->vocab_tab);
         db->vocab_tab = tab;
         db->vocab_tab_cap = cap;
     }
-    size_t h = s_fnv32(stem, n) & (db->vocab_tab_cap - 1);
+    uint32_t hv = wt_text_hash(stem, n);
+    size_t h = hv & (db->vocab_tab_cap - 1);
     while (db->vocab_tab[h]) {
-        const char *v = db->vocab[db->vocab_tab[h] - 1];
-        if (strlen(v) == n && memcmp(v, stem, n) == 0) return db->vocab_tab[h] - 1;
+        uint32_t e = (uint32_t)db->vocab_tab[h];
+        const char *v = db->vocab[e - 1];
+        if (strlen(v) == n && memcmp(v, stem, n) == 0) return e - 1;
         h = (h + 1) & (db->vocab_tab_cap - 1);
     }
     size_t pcap = db->vocab_cap;
@@ -140,25 +132,41 @@ static uint32_t s_vocab_id(wt_issuedb_t *db, const char *stem, size_t n)
     if (db->vocab_cap != pcap || !db->form_parent) {
         db->form_parent = wt_realloc(db->form_parent, db->vocab_cap * sizeof *db->form_parent);
         db->form_vid = wt_realloc(db->form_vid, db->vocab_cap * sizeof *db->form_vid);
+        db->vocab_hash = wt_realloc(db->vocab_hash, db->vocab_cap * sizeof *db->vocab_hash);
     }
     db->form_parent[db->nvocab] = (uint32_t)db->nvocab;
     db->form_vid[db->nvocab] = -1;
+    db->vocab_hash[db->nvocab] = hv;
     db->vocab[db->nvocab] = wt_strndup(stem, n);
-    db->vocab_tab[h] = (uint32_t)db->nvocab + 1;
+    db->vocab_tab[h] = ((uint64_t)hv << 32) | ((uint32_t)db->nvocab + 1);
     return (uint32_t)db->nvocab++;
 }
 
-/* Vocabulary id of a stem, or -1 (read-only lookup). */
-static int32_t s_vocab_find(const wt_issuedb_t *db, const char *stem, size_t n)
+/* Index of the form equal to text[0, n) ignoring ASCII case, whose
+   wt_text_hash is h, or -1 (read-only lookup). */
+static int32_t s_vocab_find_h(const wt_issuedb_t *db, uint32_t h, const char *text, size_t n)
 {
     if (!db->vocab_tab_cap) return -1;
-    size_t h = s_fnv32(stem, n) & (db->vocab_tab_cap - 1);
-    while (db->vocab_tab[h]) {
-        const char *v = db->vocab[db->vocab_tab[h] - 1];
-        if (strncmp(v, stem, n) == 0 && v[n] == 0) return (int32_t)db->vocab_tab[h] - 1;
-        h = (h + 1) & (db->vocab_tab_cap - 1);
+    /* most words are no form: one bit of a small filter says so */
+    if (db->bloom && !(db->bloom[(h >> 6) & WT_IX_BLOOM_MASK] & (1ULL << (h & 63)))) return -1;
+    size_t slot = h & (db->vocab_tab_cap - 1);
+    uint64_t e;
+    while ((e = db->vocab_tab[slot]) != 0) {
+        if ((uint32_t)(e >> 32) == h) {
+            const char *v = db->vocab[(uint32_t)e - 1];
+            size_t i = 0;
+            while (i < n && v[i] && v[i] == s_lower(text[i]))
+                i++;
+            if (i == n && v[n] == 0) return (int32_t)(uint32_t)e - 1;
+        }
+        slot = (slot + 1) & (db->vocab_tab_cap - 1);
     }
     return -1;
+}
+
+static int32_t s_vocab_find(const wt_issuedb_t *db, const char *text, size_t n)
+{
+    return s_vocab_find_h(db, wt_text_hash(text, n), text, n);
 }
 
 static size_t s_edge_slot(const wt_issuedb_t *db, uint64_t key)
@@ -411,6 +419,8 @@ static void s_inflect(wt_issuedb_t *db, const char *w)
 void wt_ixdb_compile(wt_issuedb_t *db)
 {
     /* word groups */
+    free(db->bloom);
+    db->bloom = NULL;
     for (size_t i = 0; i < db->nphrases; i++) {
         struct ix_phrase *ph = &db->phrases[i];
         for (int k = 0; k < ph->nwords; k++) {
@@ -425,6 +435,11 @@ void wt_ixdb_compile(wt_issuedb_t *db)
         uint32_t r = s_find(db, (uint32_t)i);
         if (db->form_vid[r] < 0) db->form_vid[r] = (int32_t)ngroups++;
         db->form_vid[i] = db->form_vid[r];
+    }
+    db->bloom = wt_calloc(WT_IX_BLOOM_MASK + 1, sizeof *db->bloom);
+    for (size_t i = 0; i < db->nvocab; i++) {
+        uint32_t h = db->vocab_hash[i];
+        db->bloom[(h >> 6) & WT_IX_BLOOM_MASK] |= 1ULL << (h & 63);
     }
     /* the trie */
     for (size_t i = 0; i < db->nphrases; i++) {
@@ -542,6 +557,8 @@ void wt_issuedb_destroy(wt_issuedb_t **self_p)
     free(db->phrases);
     free(db->form_parent);
     free(db->form_vid);
+    free(db->vocab_hash);
+    free(db->bloom);
     for (size_t i = 0; i < db->nvocab; i++)
         free(db->vocab[i]);
     free(db->vocab);
@@ -578,6 +595,15 @@ typedef struct {
     uint8_t dead;
 } ix_hit_t;
 
+/* One slot of a context's word cache: the last word seen with this hash. */
+#define WT_IX_CACHE 4096 /* slots (power of two) */
+typedef struct {
+    uint32_t hash;
+    int32_t vid;
+    uint8_t len; /* 0: empty */
+    char w[23];  /* the word, lower-case */
+} ix_cache_t;
+
 typedef struct {
     double score;
     uint32_t paras, last_para;
@@ -587,6 +613,7 @@ typedef struct {
 
 struct wt_issues_ctx {
     const wt_issuedb_t *db;
+    ix_cache_t *cache; /* word -> group, direct-mapped, verified on every hit */
     ix_unit_t *units;
     size_t units_cap;
     ix_hit_t *hits;
@@ -606,6 +633,7 @@ wt_issues_ctx_t *wt_issues_ctx_new(const wt_issuedb_t *db)
     ctx->acc = wt_calloc(db->nissues + 1, sizeof *ctx->acc);
     ctx->order = wt_calloc(db->nissues + 1, sizeof *ctx->order);
     wt_doc_init(&ctx->title_doc);
+    ctx->cache = wt_calloc(WT_IX_CACHE, sizeof *ctx->cache);
     return ctx;
 }
 
@@ -614,6 +642,7 @@ void wt_issues_ctx_destroy(wt_issues_ctx_t **self_p)
     if (!self_p || !*self_p) return;
     wt_issues_ctx_t *ctx = *self_p;
     free(ctx->units);
+    free(ctx->cache);
     free(ctx->hits);
     free(ctx->phrase_seen);
     free(ctx->acc);
@@ -623,20 +652,37 @@ void wt_issues_ctx_destroy(wt_issues_ctx_t **self_p)
     *self_p = NULL;
 }
 
-/* Group id of the word text[0, n) (any case), or -1: one look-up in the
-   read-only forms table. */
-static int32_t s_word_vid(wt_issues_ctx_t *ctx, const char *text, size_t n)
+/* Group id of the word text[0, n) (any case) whose wt_text_hash is h, or
+   -1. Words of one text repeat (and stop words are forms: "war of words"),
+   so a small per-context cache in front of the forms table saves the
+   table's scattered loads. */
+static inline int32_t s_word_vid(wt_issues_ctx_t *ctx, uint32_t h, const char *text, size_t n)
 {
-    char low[WT_IX_MAX_WORD];
-    if (n == 0 || n >= WT_IX_MAX_WORD) return -1;
-    for (size_t i = 0; i < n; i++)
-        low[i] = s_lower(text[i]);
-    int32_t f = s_vocab_find(ctx->db, low, n);
-    return f < 0 ? -1 : ctx->db->form_vid[f];
+    if (!(ctx->db->bloom[(h >> 6) & WT_IX_BLOOM_MASK] & (1ULL << (h & 63)))) return -1;
+    ix_cache_t *c = &ctx->cache[h & (WT_IX_CACHE - 1)];
+    if (n <= sizeof c->w) {
+        if (c->len == n && c->hash == h) {
+            size_t i = 0;
+            while (i < n && c->w[i] == s_lower(text[i]))
+                i++;
+            if (i == n) return c->vid;
+        }
+    }
+    int32_t f = s_vocab_find_h(ctx->db, h, text, n);
+    int32_t vid = f < 0 ? -1 : ctx->db->form_vid[f];
+    if (n <= sizeof c->w) {
+        c->hash = h;
+        c->vid = vid;
+        c->len = (uint8_t)n;
+        for (size_t i = 0; i < n; i++)
+            c->w[i] = s_lower(text[i]);
+    }
+    return vid;
 }
 
-/* Units: word tokens, split at hyphens; possessives are skipped; any other
-   token (punctuation, quotes, dashes) and a sentence start break phrases. */
+/* Units: the word tokens (split at hyphens) that are forms of a phrase
+   word. Possessives are skipped; a word that is no form, any other token
+   (punctuation, quotes, dashes) and a sentence start break phrases. */
 static size_t s_units(wt_issues_ctx_t *ctx, const wt_doc_t *doc)
 {
     size_t n = 0;
@@ -654,16 +700,21 @@ static size_t s_units(wt_issues_ctx_t *ctx, const wt_doc_t *doc)
         uint32_t len = t->end - t->start;
         uint32_t a = 0;
         while (a <= len) {
-            uint32_t b = a;
-            if (t->flags & WT_TF_HYPHEN)
-                while (b < len && s[b] != '-')
-                    b++;
-            else
-                b = len;
-            if (b > a) {
-                wt_grow(&ctx->units, &ctx->units_cap, n + 1, sizeof *ctx->units);
+            uint32_t b = len;
+            uint32_t h = t->hash;
+            if (t->flags & WT_TF_HYPHEN) {
+                for (b = a; b < len && s[b] != '-'; b++)
+                    ;
+                h = wt_text_hash(s + a, b - a);
+            }
+            int32_t vid = b > a && b - a < WT_IX_MAX_WORD ? s_word_vid(ctx, h, s + a, b - a) : -1;
+            if (vid < 0) {
+                brk = 1;
+            } else {
+                if (n == ctx->units_cap)
+                    wt_grow(&ctx->units, &ctx->units_cap, n + 1, sizeof *ctx->units);
                 ix_unit_t *u = &ctx->units[n++];
-                u->vid = s_word_vid(ctx, s + a, b - a);
+                u->vid = vid;
                 u->start = t->start + a;
                 u->end = t->start + b;
                 u->sent = t->sent;

@@ -19,10 +19,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define WT_IX_MAX_WORDS 8    /* words in one phrase */
-#define WT_IX_MAX_WORD  64   /* bytes in one word */
-#define WT_IX_MAX_FORMS 64   /* forms one PETRARCH line may expand to */
-#define WT_IX_MAX_LINE  4096 /* bytes in one PETRARCH line */
+#define WT_IX_MAX_WORDS  8    /* words in one phrase */
+#define WT_IX_MAX_WORD   64   /* bytes in one word */
+#define WT_IX_MAX_FORMS  64   /* forms one PETRARCH line may expand to */
+#define WT_IX_MAX_LINE   4096 /* bytes in one PETRARCH line */
+#define WT_IX_BLOOM_MASK 4095 /* 4096 x 64 bits: a filter of the forms' hashes */
 
 typedef enum {
     WT_IX_PHRASE = 0,  /* credits its issue */
@@ -55,9 +56,11 @@ struct wt_issuedb {
     /* forms table: lower-case word form -> index; form_vid: its group */
     char **vocab;
     size_t nvocab, vocab_cap;
-    uint32_t *vocab_tab;   /* open addressing: id + 1, 0 empty */
+    uint64_t *vocab_tab;   /* open addressing: hash << 32 | (id + 1), 0 empty */
     uint32_t *form_parent; /* union-find while compiling */
     int32_t *form_vid;
+    uint32_t *vocab_hash; /* wt_text_hash of each form */
+    uint64_t *bloom;      /* one bit per form hash, for fast misses */
     size_t vocab_tab_cap;
     /* trie over vocabulary ids */
     struct ix_node *nodes;
