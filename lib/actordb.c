@@ -739,6 +739,11 @@ static int s_load_petrarch(s_load_t *L, const char *const *paths, int n)
             for (size_t k = 0; k < L->doc.ntoks; k++)
                 if (L->doc.toks[k].kind == WT_TOK_WORD)
                     en->name_hashes[en->nname++] = L->doc.toks[k].hash;
+            if (en->nname >= 2) { /* the surname alone, when no YAML person has it */
+                uint32_t key = en->name_hashes[en->nname - 1];
+                uint32_t old = wt_hmap_get(&db->surnames, key);
+                wt_hmap_put(&db->surnames, key, old == WT_A_NONE || old == ei ? ei : WT_A_AMBIG);
+            }
         }
         s_add_phrase(db, &L->doc, nm, WT_AF_NAME, ei, WT_AC_CAP, true);
         for (int k = 0; k < a->nsynonyms; k++)

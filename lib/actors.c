@@ -91,6 +91,7 @@ struct wt_actors_ctx {
     wt_hmap_t groups; /* unknown name key -> actor */
     wt_hmap_t shorts; /* short form key -> actor or WT_A_AMBIG */
     wt_hmap_t acros;  /* acronym hash -> actor */
+    wt_hmap_t parts;  /* every word of a person's name in play */
     s_tokinfo_t *tc;  /* per token: trie child of the root, word class */
     size_t cap_tc;
     uint32_t h_of, h_to, h_in, h_and, h_amp;
@@ -235,6 +236,16 @@ static bool s_agent_in_org(const wt_actors_ctx_t *ctx, uint32_t j)
     return false;
 }
 
+/* The agent phrase at j is followed by a capitalised name ("... San
+   Francisco President Mary Daly"). */
+static bool s_agent_before_name(const wt_actors_ctx_t *ctx, uint32_t j)
+{
+    uint32_t len = 0;
+    if (!s_match(ctx, j, &len, WT_AF_AGENT)) return false;
+    return j + len < ctx->doc->ntoks && s_name_tok(ctx, j + len) &&
+           !(ctx->doc->toks[j + len].flags & WT_TF_SENT_START);
+}
+
 /* A dictionary name (not an agent) starts at token j. */
 static bool s_starts_name(const wt_actors_ctx_t *ctx, uint32_t j)
 {
@@ -275,7 +286,7 @@ static void s_caprun(const wt_actors_ctx_t *ctx, uint32_t i, s_run_t *r)
             unsigned cls = s_cls(ctx, j);
             if (j > i && (cls & WT_W_HONORIFIC)) break;
             if (j > i && s_starts_agent(ctx, j) && !s_agent_in_org(ctx, j) &&
-                !(head_seen && after_conn)) {
+                !(head_seen && after_conn && !s_agent_before_name(ctx, j))) {
                 r->stopped_by_agent = true;
                 break;
             }
@@ -297,6 +308,15 @@ static void s_caprun(const wt_actors_ctx_t *ctx, uint32_t i, s_run_t *r)
                     r->stopped_by_first = true;
                     break;
                 }
+            }
+            /* "Foreign Chief Yang Jiechi": a title word ends a title */
+            if (j > i && (cls & WT_W_MODIFIER) && !head_seen && j + 1 < doc->ntoks &&
+                s_name_tok(ctx, j + 1) && !(doc->toks[j + 1].flags & WT_TF_SENT_START) &&
+                !s_is_first(ctx, j)) {
+                r->stopped_by_first = true;
+                r->words++;
+                j++;
+                break;
             }
             if (cls & WT_W_ORGHEAD) r->org_head = (int32_t)j, head_seen = true;
             if (cls & WT_W_PLACEHEAD) r->place = true;
@@ -674,12 +694,13 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
         }
         if (!shout && s_name_tok(ctx, i) &&
             !(t->flags & WT_TF_LOWER && !(t->flags & WT_TF_HYPHEN))) {
-            if (s_pos_cap(ctx, i) &&
-                ((cls & WT_W_FUNC) || wt_hmap_get(&ctx->lower, t->hash) != WT_A_NONE ||
-                 s_inflected(ctx, i)))
-                goto plain;
             s_run_t r;
             s_caprun(ctx, i, &r);
+            if (s_pos_cap(ctx, i) &&
+                ((cls & WT_W_FUNC) || wt_hmap_get(&ctx->lower, t->hash) != WT_A_NONE ||
+                 s_inflected(ctx, i)) &&
+                !(r.org_head > (int32_t)i && !(cls & WT_W_CLOSED)))
+                goto plain; /* "Federal Reserve Bank" stays whole */
             uint32_t n = r.end - i;
             if (r.stopped_by_first && r.org_head < 0 && n <= 3) {
                 /* "Taoiseach Bertie Ahern": words before a first name are a title */
@@ -830,6 +851,8 @@ static void s_short_forms(wt_actors_ctx_t *ctx, uint32_t ai, const uint32_t *h, 
                           bool east_asian, uint32_t unpref)
 {
     if (n < 2) return;
+    for (int i = 0; i < n; i++)
+        wt_hmap_put(&ctx->parts, h[i], ai);
     s_short_put(ctx, h[n - 1], ai);
     if (unpref) s_short_put(ctx, unpref, ai);
     /* a given name used alone ("Thaksin"), unless it is a common first name */
@@ -950,8 +973,10 @@ static void s_resolve(wt_actors_ctx_t *ctx)
         if (m->t0 > 0) {
             after_prep = (s_cls(ctx, m->t0 - 1) & (WT_W_CONNECT | WT_W_LOCPREP)) != 0;
         }
-        if (ai == WT_A_NONE && !(m->flags & (MF_GLUED | MF_HEAD | MF_THE)) && !after_prep &&
-            !s_starts_agent(ctx, m->t0) &&
+        /* a word of a name in play that fits no one person: left alone */
+        bool part = wt_hmap_get(&ctx->parts, m->key) != WT_A_NONE;
+        if (ai == WT_A_NONE && !part && !(m->flags & (MF_GLUED | MF_HEAD | MF_THE)) &&
+            !after_prep && !s_starts_agent(ctx, m->t0) &&
             ((m->flags & (MF_HON | MF_APPOS)) ||
              ((m->flags & MF_AGENT) && db->agents[m->agent].person) ||
              ((m->flags & MF_SAID) && !(m->flags & MF_LOCPREP)))) {
@@ -1170,6 +1195,7 @@ wt_actors_ctx_t *wt_actors_ctx_new(const wt_actordb_t *db)
     wt_hmap_init(&ctx->groups, 64);
     wt_hmap_init(&ctx->shorts, 64);
     wt_hmap_init(&ctx->acros, 16);
+    wt_hmap_init(&ctx->parts, 16);
     ctx->h_of = wt_text_hash("of", 2);
     ctx->h_to = wt_text_hash("to", 2);
     ctx->h_in = wt_text_hash("in", 2);
@@ -1191,6 +1217,7 @@ void wt_actors_ctx_destroy(wt_actors_ctx_t **self_p)
     wt_hmap_free(&ctx->groups);
     wt_hmap_free(&ctx->shorts);
     wt_hmap_free(&ctx->acros);
+    wt_hmap_free(&ctx->parts);
     free(ctx);
     *self_p = NULL;
 }
@@ -1220,6 +1247,7 @@ void wt_actors_tag(wt_actors_ctx_t *ctx, const wt_input_t *in, wt_result_t *res)
     s_map_reset(&ctx->groups, ctx->nm / 2 + 16);
     s_map_reset(&ctx->shorts, ctx->nm / 2 + 16);
     s_map_reset(&ctx->acros, 16);
+    s_map_reset(&ctx->parts, 16);
     s_resolve(ctx);
     s_output(ctx, in, res);
 }

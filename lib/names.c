@@ -48,9 +48,9 @@ static const s_list_t s_lists[] = {
      "strategy protocol deal pact index report festival era election elections vaccine virus "
      "cathedral temple mosque"},
     {WT_W_STOP,
-     "january february march april june july august september october november december jan jan. "
-     "feb feb. mar mar. apr apr. jun jun. jul jul. aug aug. sep sep. sept sept. oct oct. nov nov. "
-     "dec dec. monday tuesday wednesday thursday friday saturday sunday i i'm i've i'd his her "
+     "january february march april june july august september october november december jan. "
+     "feb. mar. apr. jun. jul. aug. sep. sept. oct. nov. dec. monday tuesday wednesday thursday "
+     "friday saturday sunday i i'm i've i'd his her "
      "hers its their our my your we they he she it covid covid-19 coronavirus internet "
      "christmas easter ramadan eid god ok am pm a.m. p.m. gmt utc edt est bst cet"},
     {WT_W_FUNC,

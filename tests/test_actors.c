@@ -107,7 +107,59 @@ static const row_t s_rows[] = {
      0,
      {"Kenya Wildlife Workers Union|organization|KEN|*|-|Kenya Wildlife Workers Union;KWWU"},
      {0}},
+    {"The Supreme Court ruled on Monday, and the National Police Service said it would comply.",
+     0,
+     {"Supreme Court|organization|*|*|-|Supreme Court",
+      "National Police Service|organization|*|*|-|National Police Service"},
+     {"Supreme"}},
+    {"Let us be clear, the LoK said. The Lanterns of Kerrow agreed.",
+     0,
+     {"Lanterns of Kerrow|organization|-|NGO|-|LoK;Lanterns of Kerrow"},
+     {"Let"}},
+    {"The U.S. ambassador to Mexico Ken Salazar praised the reform.",
+     0,
+     {"Ken Salazar|person|USA|*|*|Ken Salazar", "Mexico|country|MEX|*|-|Mexico"},
+     {0}},
+    {"They discussed a nuclear crisis on the Korean Peninsula.",
+     0,
+     {0},
+     {"South Korea", "Korean", "Korean Peninsula"}},
+    {"Partly Cloudy\n\nThe talks in Warsaw resumed with Polish officials.",
+     0,
+     {"Poland|country|POL|*|-|Warsaw;Polish"},
+     {"Partly Cloudy"}},
+    {"Senate leader Harry Reidman of Nevada added an amendment.",
+     0,
+     {"Harry Reidman|person|*|*|*|Harry Reidman"},
+     {"Nevada"}},
+    {"Federal Reserve Bank of San Francisco President Mary Dalton said rates would rise.",
+     0,
+     {"Federal Reserve Bank of San Francisco|organization|*|*|-|Federal Reserve Bank of San "
+      "Francisco",
+      "Mary Dalton|person|*|*|President|Mary Dalton"},
+     {0}},
+    {"Taoiseach Michael Martinez spoke to reporters.",
+     0,
+     {"Michael Martinez|person|*|*|*|Michael Martinez"},
+     {"Taoiseach Michael Martinez"}},
+    {"Social Security will be cut; social spending and national security are debated.",
+     0,
+     {0},
+     {"Social Security"}},
+    {"Arab Israelis protested in the south.", 0, {0}, {"Arab Israelis"}},
+    {"Ousted leader Maria Lopezza returned home.",
+     0,
+     {"Maria Lopezza|person|*|*|*|Maria Lopezza"},
+     {"Ousted", "Ousted leader Maria Lopezza"}},
     /* 3. coreference */
+    {"Noppadol Pattamaka spoke first. Later Noppadol said he was pleased.",
+     0,
+     {"Noppadol Pattamaka|person|*|*|-|Noppadol Pattamaka;Noppadol"},
+     {0}},
+    {"Kim Jong Un met Kim Yo Jong in Pyongyang. Kim said talks went well.",
+     0,
+     {"Kim Jong Un|person|*|*|-|Kim Jong Un", "Kim Yo Jong|person|*|*|-|Kim Yo Jong"},
+     {"Kim"}},
     {"Xi Jinping met aides. Later Xi spoke, and Mr Xi left. MrXi was tired.",
      20210910,
      {"Xi Jinping|person|CHN|CHNGOV|President|Xi Jinping;Xi;Xi;Xi"},
@@ -278,6 +330,72 @@ static void s_test_loader_errors(void)
     remove(path);
 }
 
+/* PETRARCH files next to our YAML: dated codes, synonyms with a title,
+   places that join their country, agents; and the Phoenix files when present. */
+static void s_test_petrarch(void)
+{
+    char err[512] = "";
+    const char *pet[] = {FIX "petrarch/fixture.actors.txt", FIX "petrarch/fixture.agents.txt"};
+    wt_actordb_t *db = wt_actordb_load(s_files, 5, pet, 2, NULL, err, sizeof err);
+    CHECK_MSG(db != NULL, "petrarch load: %s", err);
+    if (!db) return;
+    wt_actors_ctx_t *ctx = wt_actors_ctx_new(db);
+    wt_doc_t doc;
+    wt_doc_init(&doc);
+    wt_result_t res;
+    memset(&res, 0, sizeof res);
+    static const row_t rows[] = {
+        {"Anna Kowalska met harbourmaster Jan Nowakowski in Gdansk.",
+         20120101,
+         {"Anna Kowalska|person|POL|POLGOV|-|Anna Kowalska",
+          "Jan Nowakowski|person|*|*|Harbourmaster|Jan Nowakowski"},
+         {"Gdansk"}},
+        {"Minister Kowalska spoke in Gdansk, Poland.",
+         20200101,
+         {"Anna Kowalska|person|POL|POLELI|*|Kowalska", "Poland|country|POL|*|-|Gdansk;Poland"},
+         {"Minister Kowalska"}},
+        {"The Northern Lights Cooperative said prices would rise.",
+         0,
+         {"Northern Lights Cooperative|organization|POL|POLBUS|-|Northern Lights Cooperative"},
+         {0}},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        s_tag(ctx, &doc, rows[i].text, strlen(rows[i].text), rows[i].date, &res);
+        if (getenv("WT_ACTORS_DEBUG")) s_dump(rows[i].text, &res);
+        s_check_row(&rows[i], &res);
+        s_check_shape(&res, strlen(rows[i].text));
+    }
+    wt_result_clear(&res);
+    wt_doc_free(&doc);
+    wt_actors_ctx_destroy(&ctx);
+    wt_actordb_destroy(&db);
+
+    /* the real Phoenix dictionaries load next to ours */
+    const char *sh = getenv("WT_SHARED") ? getenv("WT_SHARED") : "../shared";
+    char p[4][1024];
+    const char *names[] = {"Phoenix.Countries.actors.txt", "Phoenix.International.actors.txt",
+                           "Phoenix.MilNonState.actors.txt", "Phoenix.agents.txt"};
+    const char *pp[4];
+    for (int i = 0; i < 4; i++) {
+        snprintf(p[i], sizeof p[i], "%s/dictionaries/phoenix/%s", sh, names[i]);
+        pp[i] = p[i];
+    }
+    FILE *f = fopen(p[0], "r");
+    if (!f) {
+        printf("note: %s absent, Phoenix load not tested\n", p[0]);
+        return;
+    }
+    fclose(f);
+    db = wt_actordb_load(s_files, 5, pp, 4, NULL, err, sizeof err);
+    CHECK_MSG(db != NULL, "phoenix load: %s", err);
+    if (db) {
+        printf("phoenix: %zu entities, %zu agents, %zu trie nodes, %zu warnings\n", db->nents,
+               db->nagents, db->nnodes, wt_actordb_warnings(db));
+        CHECK(db->nents > 1000 && db->nagents > 100);
+    }
+    wt_actordb_destroy(&db);
+}
+
 int main(void)
 {
     char err[512] = "";
@@ -367,6 +485,7 @@ int main(void)
         free(big);
     }
     s_test_loader_errors();
+    s_test_petrarch();
 
     wt_result_clear(&res);
     wt_doc_free(&doc);
