@@ -271,7 +271,10 @@ static void s_set_ready(wt_broker_t *self, wt_worker_t *w, const wt_proto_t *m)
     w->name = (m->has & WT_F_NAME) && m->name[0] ? wt_strdup(m->name) : NULL;
     w->dictionaries = (m->has & WT_F_DICTIONARIES) ? wt_strdup(m->dictionaries) : NULL;
     w->threads = m->threads;
-    w->credit = m->credit > WT_BROKER_MAX_CREDIT ? WT_BROKER_MAX_CREDIT : m->credit;
+    /* READY's credit is the worker's whole capacity: what it still holds
+       (including jobs we gave up on) is taken off */
+    uint32_t cap = m->credit > WT_BROKER_MAX_CREDIT ? WT_BROKER_MAX_CREDIT : m->credit;
+    w->credit = cap > w->job_count ? cap - (uint32_t)w->job_count : 0;
     w->ready_ms = wt_clock_ms();
     wt_broker_log(self, 2, "workers", w->peer, "READY", 0,
                   "worker \"%s\" credit=%u threads=%u dictionaries=\"%s\"", s_wname(w), w->credit,
@@ -407,8 +410,7 @@ static void s_execute(wt_broker_t *self, wt_worker_t *w, wt_wevent_t ev, wt_prot
     case WS_READY:
     case WS_BUSY:
         switch (ev) {
-        case WE_READY: /* it restarted: whatever it had is lost */
-            s_requeue_jobs(self, w, "ECANCELED", "worker restarted", false);
+        case WE_READY: /* announced again (e.g. after an ERROR): jobs stay in flight */
             s_set_ready(self, w, &in->msg);
             break;
         case WE_DONE:
