@@ -60,6 +60,7 @@ typedef struct {
     uint32_t flags;
     uint8_t kind; /* wt_quote_kind_t */
     uint8_t keep;
+    uint8_t left; /* starts as a clause (sentence start, after a colon or a cue) */
     s_spk_t spk;
 } s_quote_t;
 
@@ -544,6 +545,9 @@ static uint32_t s_skip_appos_back(const wt_quotes_ctx_t *ctx, uint32_t e, uint32
             if ((c & (QL_DET | QL_SUBORD)) || s_lower(f) || f->kind == WT_TOK_NUMBER ||
                 (c & (QL_TITLE | QL_NOMHEAD)))
                 return p;
+            /* ", Sanders' senior media adviser," ends with a role */
+            if (s_cls(ctx, k - 1) & (QL_TITLE | QL_NOMHEAD)) return p;
+
             return e;
         }
     }
@@ -576,9 +580,12 @@ static bool s_subject(const wt_quotes_ctx_t *ctx, uint32_t v, uint32_t lo, s_spk
     return s_lower(t) || s_punct(ctx, end, ',');
 }
 
-static bool s_np_back(const wt_quotes_ctx_t *ctx, uint32_t v, uint32_t lo, s_spk_t *sp)
+static bool s_np_back_core(const wt_quotes_ctx_t *ctx, uint32_t v, uint32_t lo, s_spk_t *sp)
 {
     const ql_entry_t *ve = s_lx(ctx, v);
+    /* "X went on to say", "X pointed to a case to say": the sentence's subject */
+    if (ve && (ve->cls & QL_VERB) && v > lo + 1 && wt_tok_is(ctx->doc, TK(v - 1), "to"))
+        return s_subject(ctx, v, lo, sp);
     if (ve && (ve->cls & QL_VERB) && ve->vform == QV_ING && v > lo + 1 &&
         (s_punct(ctx, v - 1, ',') || s_dashlike(ctx, v - 1) ||
          (v > lo + 2 && wt_tok_is(ctx->doc, TK(v - 1), "only") && s_dashlike(ctx, v - 2))))
@@ -640,6 +647,16 @@ static bool s_np_back(const wt_quotes_ctx_t *ctx, uint32_t v, uint32_t lo, s_spk
         return false;
     }
     if (TK(k)->kind == WT_TOK_WORD && s_nom_back(ctx, i, lo, sp)) return true;
+    return false;
+}
+
+/* The speaker of cue verb v; a participle with no subject of its own
+   ("issued a statement saying ...") takes the sentence's subject. */
+static bool s_np_back(const wt_quotes_ctx_t *ctx, uint32_t v, uint32_t lo, s_spk_t *sp)
+{
+    if (s_np_back_core(ctx, v, lo, sp)) return true;
+    const ql_entry_t *ve = s_lx(ctx, v);
+    if (ve && (ve->cls & QL_VERB) && ve->vform == QV_ING) return s_subject(ctx, v, lo, sp);
     return false;
 }
 
@@ -952,6 +969,8 @@ static void s_classify(wt_quotes_ctx_t *ctx, s_quote_t *q)
         right = true;
     } else {
         uint32_t last = q->c1 - 1, c = q->c;
+        if (TK(last)->kind == WT_TOK_QUOTE && last > q->c0) /* ‘Ebony and Ivory,’” */
+            last--;
         const wt_paragraph_t *pa = &ctx->doc->paras[q->para];
         if (s_is_stop(ctx, last) || s_punct(ctx, last, ',') || s_punct(ctx, last, ':') ||
             s_punct(ctx, last, ';') || TK(last)->kind == WT_TOK_DASH)
@@ -968,6 +987,7 @@ static void s_classify(wt_quotes_ctx_t *ctx, s_quote_t *q)
         /* "... as “transitory”." a short fragment ending the sentence is partial */
     }
     q->kind = (left && right) ? WT_QUOTE_DIRECT : WT_QUOTE_PARTIAL;
+    q->left = left;
 }
 
 /* ---------------------------------------------------------------- attribution */
@@ -1955,8 +1975,12 @@ static bool s_titlecase(const wt_quotes_ctx_t *ctx, const s_quote_t *q)
         const wt_token_t *t = TK(i);
         if (t->kind != WT_TOK_WORD) continue;
         words++;
+        /* "We're like 'Ebony and Ivory'" is speech, not a title */
+        if ((t->flags & WT_TF_APOS) || (s_cls(ctx, i) & QL_PRON) || wt_tok_is(ctx->doc, t, "I"))
+            return false;
         if (t->flags & (WT_TF_CAP | WT_TF_ALLCAP))
             caps++;
+
         else if (!(s_cls(ctx, i) & (QL_CONNECT | QL_DET | QL_PREP)))
             return false;
     }
@@ -1986,7 +2010,13 @@ static bool s_own_cue(wt_quotes_ctx_t *ctx, s_quote_t *q, s_spk_t *sp)
 static bool s_carry(wt_quotes_ctx_t *ctx, s_quote_t *q, const s_quote_t *pq)
 {
     bool near = q->para == pq->para || q->para == pq->para + 1 || (q->flags & QF_CONT);
-    if (!near || q->kind != WT_QUOTE_DIRECT) return false;
+    uint32_t pend = pq->c != NONE ? pq->c : pq->c1 - 1;
+    bool same_sent = TK(pend)->sent == TK(q->c0)->sent;
+    /* a fragment takes the speaker of the quote just before it in its sentence
+       ("“A,” said X, adding that “b”"); a sentence-initial one, like a direct quote */
+    if (!near || (q->kind != WT_QUOTE_DIRECT && !q->left && !same_sent) ||
+        q->kind == WT_QUOTE_INDIRECT)
+        return false;
     uint32_t from = pq->c != NONE ? pq->c + 1 : pq->c1;
     if (pq->spk.cue != NONE && pq->spk.cue_end > from) from = pq->spk.cue_end;
     uint32_t to = q->o != NONE ? q->o : q->c0;
@@ -2071,7 +2101,7 @@ void wt_quotes_tag(wt_quotes_ctx_t *ctx, const wt_input_t *in, wt_result_t *res)
         bool has = q->spk.kind != SK_NONE;
         if (q->kind == WT_QUOTE_PARTIAL) {
             /* titles of shows and works ("on “New Day”") are not statements */
-            q->keep = has && (q->flags & QF_OWN) && !s_titlecase(ctx, q);
+            q->keep = has && !s_titlecase(ctx, q);
 
         } else if (q->kind == WT_QUOTE_DIRECT) {
             uint32_t w = s_words(ctx, q->c0, q->c1);

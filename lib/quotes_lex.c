@@ -242,7 +242,7 @@ static const s_list_t s_lists[] = {
      "still even only just such because once until unless whether do does did be is are "
      "was were has have had will would can could should may might must let please thank "
      "thanks dear instead indeed yet already again asked speaking addressing writing "
-     "following like unlike given having being asked earlier later last next new former "
+     "following like unlike given having being asked "
      "said says told added speaking interview statement reuters ap afp"},
     {QL_NOTSPK, 0,
      "people report reports statement statements study survey poll data document documents "
