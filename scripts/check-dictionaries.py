@@ -51,7 +51,8 @@ SCHEMA = {
                            {"country", "wikidata", "codes"}),
     "institutions.yaml": ({"id", "name", "type", "country", "code", "names"},
                           {"wikidata", "codes"}),
-    "people.yaml": ({"id", "name", "country", "names", "roles"}, {"gender", "wikidata"}),
+    "people.yaml": ({"id", "name", "country", "names", "roles"},
+                    {"gender", "wikidata", "short_names"}),
     "agents.yaml": ({"names", "code", "person"}, {"title"}),
 }
 ROLE_KEYS = ({"title", "code", "from"}, {"to"})
@@ -273,6 +274,9 @@ def main():
         where = e["_where"]
         if e.get("country") not in countries:
             rep.error(where, f"unknown country {e.get('country')!r}")
+        sn = e.get("short_names", [])
+        if not isinstance(sn, list) or any(not isinstance(x, str) or not x.strip() for x in sn):
+            rep.error(where, "`short_names` must be a list (possibly empty) of strings")
         if "gender" in e and e["gender"] not in ("m", "f"):
             rep.error(where, f"gender must be m or f, got {e['gender']!r}")
         roles = e.get("roles")
