@@ -328,6 +328,13 @@ static bool s_accept_result(wt_broker_t *self, wt_worker_t *w, wt_proto_in_t *in
     }
     uint64_t rseq = 0;
     rc = wt_journal_done(self->journal, seq, payload, n, wt_time_ms(), &rseq);
+    if (rc == -ENOSPC) { /* journal full: make room with retention, then once more */
+        size_t dropped = 0;
+        wt_journal_retain(self->journal, wt_time_ms(), 100000, &dropped);
+        wt_broker_log(self, 1, "journal", "-", "RETAIN", rc, "journal full: dropped %zu records",
+                      dropped);
+        rc = wt_journal_done(self->journal, seq, payload, n, wt_time_ms(), &rseq);
+    }
     if (rc == WT_ESEQ) {
         self->n_late_done++;
         wt_broker_log(self, 3, "workers", w->peer, "DONE", rc,
