@@ -496,9 +496,11 @@ static bool s_nom_fwd(const wt_quotes_ctx_t *ctx, uint32_t s, uint32_t hi, s_spk
         (s_verb(ctx, j) || s_punct(ctx, j, ',')) && s_lower(TK(j - 1))) {
         const wt_token_t *d = TK(s);
         if (wt_tok_ieq(ctx->doc, d, "the") || wt_tok_ieq(ctx->doc, d, "a") ||
-            wt_tok_ieq(ctx->doc, d, "an"))
+            wt_tok_ieq(ctx->doc, d, "an") || wt_tok_ieq(ctx->doc, d, "his") ||
+            wt_tok_ieq(ctx->doc, d, "her") || wt_tok_ieq(ctx->doc, d, "their"))
             h = j - 1;
     }
+
     if (h == NONE) return false;
     uint32_t c = s_cls(ctx, h);
     if (c & (QL_NOTSPK | QL_STOP | QL_ADV | QL_TIME)) return false;
@@ -529,8 +531,20 @@ static uint32_t s_skip_appos_back(const wt_quotes_ctx_t *ctx, uint32_t e, uint32
             if (s_punct(ctx, j - 1, '(')) return j - 1;
         return e;
     }
+    if (s_dashlike(ctx, k)) {
+        /* "Jason Sims — a teacher from Mount Pleasant — says" */
+        for (uint32_t j = k; j > lo + 1 && k - j < 20; j--) {
+            uint32_t p = j - 1;
+            if (s_inq(ctx, p) || s_is_stop(ctx, p)) return e;
+            if (s_dashlike(ctx, p)) {
+                uint32_t c = p + 1 < k ? s_cls(ctx, p + 1) : 0;
+                return (c & QL_DET) || (p + 1 < k && s_lower(TK(p + 1))) ? p : e;
+            }
+        }
+        return e;
+    }
     if (!s_punct(ctx, k, ',')) return e;
-    for (uint32_t j = k; j > lo && k - j < 26; j--) {
+    for (uint32_t j = k; j > lo && k - j < 40; j--) {
         uint32_t p = j - 1;
         if (s_inq(ctx, p) || s_is_stop(ctx, p)) return e;
         if (s_punct(ctx, p, ',')) {
@@ -1041,7 +1055,7 @@ static bool s_cue_after(wt_quotes_ctx_t *ctx, s_quote_t *q, s_spk_t *sp)
         /* appositive or relative clause: ", a spokesman for Y," */
         if (j < hi && s_punct(ctx, j, ',')) {
             uint32_t m = j + 1;
-            while (m < hi && m - j < 26 && !s_punct(ctx, m, ',') && !s_is_stop(ctx, m) &&
+            while (m < hi && m - j < 40 && !s_punct(ctx, m, ',') && !s_is_stop(ctx, m) &&
                    !s_inq(ctx, m))
                 m++;
             if (m < hi && s_punct(ctx, m, ',')) j = m + 1;
@@ -1987,7 +2001,16 @@ static bool s_titlecase(const wt_quotes_ctx_t *ctx, const s_quote_t *q)
     return words > 0 && caps > 0;
 }
 
+/* A fragment of numbers only (a tweet id) is no statement. */
+static bool s_has_letters(const wt_quotes_ctx_t *ctx, const s_quote_t *q)
+{
+    for (uint32_t i = q->c0; i < q->c1 && i < q->c0 + 64; i++)
+        if (TK(i)->kind == WT_TOK_WORD && !(TK(i)->flags & WT_TF_DIGIT)) return true;
+    return false;
+}
+
 /* The speaker's own cue, by pattern priority. */
+
 static bool s_own_cue(wt_quotes_ctx_t *ctx, s_quote_t *q, s_spk_t *sp)
 {
     memset(sp, 0, sizeof *sp);
@@ -2101,7 +2124,7 @@ void wt_quotes_tag(wt_quotes_ctx_t *ctx, const wt_input_t *in, wt_result_t *res)
         bool has = q->spk.kind != SK_NONE;
         if (q->kind == WT_QUOTE_PARTIAL) {
             /* titles of shows and works ("on “New Day”") are not statements */
-            q->keep = has && !s_titlecase(ctx, q);
+            q->keep = has && !s_titlecase(ctx, q) && s_has_letters(ctx, q);
 
         } else if (q->kind == WT_QUOTE_DIRECT) {
             uint32_t w = s_words(ctx, q->c0, q->c1);
