@@ -129,13 +129,13 @@ static uint32_t s_vocab_id(wt_issuedb_t *db, const char *stem, size_t n)
     }
     size_t pcap = db->vocab_cap;
     wt_grow(&db->vocab, &db->vocab_cap, db->nvocab + 1, sizeof *db->vocab);
-    if (db->vocab_cap != pcap || !db->form_parent) {
-        db->form_parent = wt_realloc(db->form_parent, db->vocab_cap * sizeof *db->form_parent);
-        db->form_vid = wt_realloc(db->form_vid, db->vocab_cap * sizeof *db->form_vid);
+    if (db->vocab_cap != pcap || !db->form_first) {
+        db->form_first = wt_realloc(db->form_first, db->vocab_cap * sizeof *db->form_first);
+        db->form_count = wt_realloc(db->form_count, db->vocab_cap * sizeof *db->form_count);
         db->vocab_hash = wt_realloc(db->vocab_hash, db->vocab_cap * sizeof *db->vocab_hash);
     }
-    db->form_parent[db->nvocab] = (uint32_t)db->nvocab;
-    db->form_vid[db->nvocab] = -1;
+    db->form_first[db->nvocab] = 0;
+    db->form_count[db->nvocab] = 0;
     db->vocab_hash[db->nvocab] = hv;
     db->vocab[db->nvocab] = wt_strndup(stem, n);
     db->vocab_tab[h] = ((uint64_t)hv << 32) | ((uint32_t)db->nvocab + 1);
@@ -341,16 +341,14 @@ static int s_cmp_term(const void *a, const void *b)
     return *(const uint32_t *)a < *(const uint32_t *)b ? -1 : 1;
 }
 
-static uint32_t s_find(wt_issuedb_t *db, uint32_t x)
+/* Record that form index f is a form of the written word index w. */
+static void s_pair(wt_issuedb_t *db, uint32_t f, uint32_t w)
 {
-    while (db->form_parent[x] != x) {
-        db->form_parent[x] = db->form_parent[db->form_parent[x]];
-        x = db->form_parent[x];
-    }
-    return x;
+    wt_grow(&db->pairs, &db->pairs_cap, db->npairs + 1, sizeof *db->pairs);
+    db->pairs[db->npairs++] = ((uint64_t)f << 32) | w;
 }
 
-/* Put form f (when its stem is stem) into the group of form index w. */
+/* Make f a form of the written word index w when its stem is stem. */
 static void s_form(wt_issuedb_t *db, uint32_t w, const char *stem, const char *f)
 {
     size_t n = strlen(f);
@@ -358,8 +356,13 @@ static void s_form(wt_issuedb_t *db, uint32_t w, const char *stem, const char *f
     if (n == 0 || n >= WT_IX_MAX_WORD) return;
     s_stem(db->stemmer, f, n, fs, sizeof fs);
     if (strcmp(fs, stem) != 0) return;
-    uint32_t a = s_find(db, w), b = s_find(db, s_vocab_id(db, f, n));
-    if (a != b) db->form_parent[b] = a;
+    s_pair(db, s_vocab_id(db, f, n), w);
+}
+
+static int s_cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
 }
 
 static bool s_vowel(char c)
@@ -372,7 +375,7 @@ static bool s_vowel(char c)
 static void s_inflect(wt_issuedb_t *db, const char *w)
 {
     size_t n = strlen(w);
-    char stem[WT_IX_MAX_WORD + 8], base[6][WT_IX_MAX_WORD + 8], f[WT_IX_MAX_WORD + 16];
+    char stem[WT_IX_MAX_WORD + 8], base[6][WT_IX_MAX_WORD + 8], f[8 * (WT_IX_MAX_WORD + 8)];
     if (n < 3 || n >= WT_IX_MAX_WORD) return;
     for (size_t i = 0; i < n; i++)
         if (!(w[i] >= 'a' && w[i] <= 'z')) return; /* numbers, acronyms with dots */
@@ -384,10 +387,8 @@ static void s_inflect(wt_issuedb_t *db, const char *w)
     if (ENDS("ies")) snprintf(base[nb++], sizeof base[0], "%.*sy", (int)(n - 3), w);
     if (ENDS("es")) snprintf(base[nb++], sizeof base[0], "%.*s", (int)(n - 2), w);
     if (ENDS("s") && !ENDS("ss")) snprintf(base[nb++], sizeof base[0], "%.*s", (int)(n - 1), w);
-    if (ENDS("ed")) {
-        snprintf(base[nb++], sizeof base[0], "%.*s", (int)(n - 2), w);
-        snprintf(base[nb++], sizeof base[0], "%.*s", (int)(n - 1), w);
-    } /* no way back from -ing: "housing" is not a form of "house" */
+        /* no way back from -ed or -ing: "ruled" is no reason to match "rule",
+           nor "housing" to match "house" */
 #undef ENDS
     for (int b = 0; b < nb; b++) {
         const char *x = base[b];
@@ -397,6 +398,11 @@ static void s_inflect(wt_issuedb_t *db, const char *w)
         s_form(db, wi, stem, x);
         snprintf(f, sizeof f, "%ss", x), s_form(db, wi, stem, f);
         snprintf(f, sizeof f, "%ses", x), s_form(db, wi, stem, f);
+        if (last == 'y' && !s_vowel(x[m - 2]))
+            snprintf(f, sizeof f, "%.*sies", (int)(m - 1), x), s_form(db, wi, stem, f);
+        /* verb forms only from the word as written: the singular of a
+           written plural is a noun ("ships" is no reason for "shipping") */
+        if (b > 0) continue;
         snprintf(f, sizeof f, "%sing", x), s_form(db, wi, stem, f);
         if (last == 'e') {
             /* no e-dropping -ing: "housing" is not "house" */
@@ -404,10 +410,8 @@ static void s_inflect(wt_issuedb_t *db, const char *w)
         } else {
             snprintf(f, sizeof f, "%sed", x), s_form(db, wi, stem, f);
         }
-        if (last == 'y' && !s_vowel(x[m - 2])) {
-            snprintf(f, sizeof f, "%.*sies", (int)(m - 1), x), s_form(db, wi, stem, f);
+        if (last == 'y' && !s_vowel(x[m - 2]))
             snprintf(f, sizeof f, "%.*sied", (int)(m - 1), x), s_form(db, wi, stem, f);
-        }
         if (!s_vowel(last) && last != 'w' && last != 'x' && last != 'y' && s_vowel(x[m - 2]) &&
             !(m > 2 && s_vowel(x[m - 3]))) {
             snprintf(f, sizeof f, "%s%ced", x, last), s_form(db, wi, stem, f);
@@ -428,14 +432,30 @@ void wt_ixdb_compile(wt_issuedb_t *db)
             if (!ph->cons[k]) s_inflect(db, ph->words[k]);
         }
     }
-    uint32_t ngroups = 0;
-    for (size_t i = 0; i < db->nvocab; i++)
-        db->form_vid[i] = -1;
-    for (size_t i = 0; i < db->nvocab; i++) {
-        uint32_t r = s_find(db, (uint32_t)i);
-        if (db->form_vid[r] < 0) db->form_vid[r] = (int32_t)ngroups++;
-        db->form_vid[i] = db->form_vid[r];
+    /* every form -> the written words it stands for (usually one) */
+    for (size_t i = 0; i < db->nphrases; i++) {
+        struct ix_phrase *ph = &db->phrases[i];
+        for (int k = 0; k < ph->nwords; k++) {
+            uint32_t w = (uint32_t)s_vocab_find(db, ph->words[k], strlen(ph->words[k]));
+            s_pair(db, w, w);
+        }
     }
+    qsort(db->pairs, db->npairs, sizeof *db->pairs, s_cmp_u64);
+    free(db->form_words);
+    db->form_words = wt_malloc((db->npairs + 1) * sizeof *db->form_words);
+    size_t nw = 0;
+    for (size_t i = 0; i < db->nvocab; i++)
+        db->form_count[i] = 0;
+    for (size_t i = 0; i < db->npairs; i++) {
+        if (i > 0 && db->pairs[i] == db->pairs[i - 1]) continue;
+        uint32_t f = (uint32_t)(db->pairs[i] >> 32);
+        if (!db->form_count[f]) db->form_first[f] = (uint32_t)nw;
+        db->form_count[f]++;
+        db->form_words[nw++] = (uint32_t)db->pairs[i];
+    }
+    free(db->pairs);
+    db->pairs = NULL;
+    db->npairs = db->pairs_cap = 0;
     db->bloom = wt_calloc(WT_IX_BLOOM_MASK + 1, sizeof *db->bloom);
     for (size_t i = 0; i < db->nvocab; i++) {
         uint32_t h = db->vocab_hash[i];
@@ -446,8 +466,8 @@ void wt_ixdb_compile(wt_issuedb_t *db)
         struct ix_phrase *ph = &db->phrases[i];
         uint32_t node = 0;
         for (int k = 0; k < ph->nwords; k++) {
-            int32_t f = s_vocab_find(db, ph->words[k], strlen(ph->words[k]));
-            node = s_child_add(db, node, (uint32_t)db->form_vid[f]);
+            int32_t w = s_vocab_find(db, ph->words[k], strlen(ph->words[k]));
+            node = s_child_add(db, node, (uint32_t)w);
         }
         ph->node = node;
     }
@@ -555,8 +575,10 @@ void wt_issuedb_destroy(wt_issuedb_t **self_p)
             free(db->phrases[i].words[k]);
         }
     free(db->phrases);
-    free(db->form_parent);
-    free(db->form_vid);
+    free(db->form_first);
+    free(db->form_count);
+    free(db->form_words);
+    free(db->pairs);
     free(db->vocab_hash);
     free(db->bloom);
     for (size_t i = 0; i < db->nvocab; i++)
@@ -669,7 +691,7 @@ static inline int32_t s_word_vid(wt_issues_ctx_t *ctx, uint32_t h, const char *t
         }
     }
     int32_t f = s_vocab_find_h(ctx->db, h, text, n);
-    int32_t vid = f < 0 ? -1 : ctx->db->form_vid[f];
+    int32_t vid = f < 0 || !ctx->db->form_count[f] ? -1 : f;
     if (n <= sizeof c->w) {
         c->hash = h;
         c->vid = vid;
@@ -765,8 +787,44 @@ static void s_add_hit(wt_issues_ctx_t *ctx, uint32_t pid, const ix_unit_t *first
         h->zone = 0;
 }
 
-/* One pass: leftmost-longest matches. At the matched node an ignore phrase
-   wins; otherwise every phrase there (one per issue) gets a hit. */
+typedef struct {
+    uint32_t nodes[4]; /* trie nodes where the longest match ends */
+    int n;
+    size_t len;
+} ix_best_t;
+
+static bool s_has_term(const wt_issuedb_t *db, const wt_doc_t *doc, uint32_t node,
+                       const ix_unit_t *first)
+{
+    const struct ix_node *nd = &db->nodes[node];
+    for (uint32_t k = 0; k < nd->term_count; k++)
+        if (s_cons_ok(doc, &db->phrases[db->terms[nd->term_first + k]], first)) return true;
+    return false;
+}
+
+/* Walk the trie from node over units u[j..]; a unit's form may stand for
+   several written words, so every one is tried (almost always one). */
+static void s_walk(const wt_issuedb_t *db, const wt_doc_t *doc, const ix_unit_t *u, size_t i,
+                   size_t j, size_t nunits, uint32_t node, ix_best_t *best)
+{
+    if (j >= nunits || j - i >= WT_IX_MAX_WORDS || (j > i && u[j].brk)) return;
+    const uint32_t *w = db->form_words + db->form_first[u[j].vid];
+    uint32_t nw = db->form_count[u[j].vid];
+    for (uint32_t k = 0; k < nw; k++) {
+        uint32_t child = s_child(db, node, w[k]);
+        if (!child) continue;
+        size_t len = j - i + 1;
+        if (s_has_term(db, doc, child, u + i)) {
+            if (len > best->len) best->len = len, best->n = 0;
+            if (len == best->len && best->n < 4) best->nodes[best->n++] = child;
+        }
+        s_walk(db, doc, u, i, j + 1, nunits, child, best);
+    }
+}
+
+/* One pass: leftmost-longest matches. Where the longest match ends, an
+   ignore phrase wins; otherwise every phrase there (one per issue) gets a
+   hit. */
 static void s_match(wt_issues_ctx_t *ctx, const wt_doc_t *doc, size_t nunits, uint32_t title_end,
                     uint32_t lead_para, bool all_title)
 {
@@ -774,44 +832,30 @@ static void s_match(wt_issues_ctx_t *ctx, const wt_doc_t *doc, size_t nunits, ui
     const ix_unit_t *u = ctx->units;
     size_t i = 0;
     while (i < nunits) {
-        if (u[i].vid < 0) {
+        ix_best_t best = {.n = 0, .len = 0};
+        s_walk(db, doc, u, i, i, nunits, 0, &best);
+        if (!best.len) {
             i++;
             continue;
         }
-        uint32_t node = 0, best = 0;
-        size_t best_len = 0;
-        for (size_t j = i; j < nunits && j - i < WT_IX_MAX_WORDS; j++) {
-            if (u[j].vid < 0 || (j > i && u[j].brk)) break;
-            node = s_child(db, node, (uint32_t)u[j].vid);
-            if (!node) break;
-            const struct ix_node *nd = &db->nodes[node];
+        const ix_unit_t *last = &u[i + best.len - 1];
+        bool ignored = false;
+        for (int b = 0; b < best.n && !ignored; b++) {
+            const struct ix_node *nd = &db->nodes[best.nodes[b]];
+            for (uint32_t k = 0; k < nd->term_count; k++) {
+                const struct ix_phrase *ph = &db->phrases[db->terms[nd->term_first + k]];
+                if (ph->kind == WT_IX_IGNORE_SPAN && s_cons_ok(doc, ph, u + i)) ignored = true;
+            }
+        }
+        for (int b = 0; b < best.n && !ignored; b++) {
+            const struct ix_node *nd = &db->nodes[best.nodes[b]];
             for (uint32_t k = 0; k < nd->term_count; k++) {
                 uint32_t pid = db->terms[nd->term_first + k];
-                if (s_cons_ok(doc, &db->phrases[pid], u + i)) {
-                    best = node;
-                    best_len = j - i + 1;
-                    break;
-                }
+                if (s_cons_ok(doc, &db->phrases[pid], u + i))
+                    s_add_hit(ctx, pid, u + i, last, title_end, lead_para, all_title);
             }
         }
-        if (!best) {
-            i++;
-            continue;
-        }
-        const struct ix_node *nd = &db->nodes[best];
-        const ix_unit_t *last = &u[i + best_len - 1];
-        for (uint32_t k = 0; k < nd->term_count; k++) {
-            uint32_t pid = db->terms[nd->term_first + k];
-            const struct ix_phrase *ph = &db->phrases[pid];
-            if (!s_cons_ok(doc, ph, u + i)) continue;
-            if (ph->kind == WT_IX_IGNORE_SPAN) break;
-            if (ph->kind != WT_IX_PHRASE) {
-                s_add_hit(ctx, pid, u + i, last, title_end, lead_para, all_title);
-                break;
-            }
-            s_add_hit(ctx, pid, u + i, last, title_end, lead_para, all_title);
-        }
-        i += best_len;
+        i += best.len;
     }
 }
 

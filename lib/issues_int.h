@@ -53,12 +53,14 @@ struct wt_issuedb {
     size_t nissues, issues_cap;
     struct ix_phrase *phrases;
     size_t nphrases, phrases_cap;
-    /* forms table: lower-case word form -> index; form_vid: its group */
+    /* forms table: lower-case word form -> index (a written word is its own form) */
     char **vocab;
     size_t nvocab, vocab_cap;
-    uint64_t *vocab_tab;   /* open addressing: hash << 32 | (id + 1), 0 empty */
-    uint32_t *form_parent; /* union-find while compiling */
-    int32_t *form_vid;
+    uint64_t *vocab_tab;               /* open addressing: hash << 32 | (id + 1), 0 empty */
+    uint32_t *form_first, *form_count; /* per form: its words in form_words */
+    uint32_t *form_words;              /* written-word ids (form indexes of the written words) */
+    uint64_t *pairs;                   /* (form << 32 | word) while compiling */
+    size_t npairs, pairs_cap;
     uint32_t *vocab_hash; /* wt_text_hash of each form */
     uint64_t *bloom;      /* one bit per form hash, for fast misses */
     size_t vocab_tab_cap;
