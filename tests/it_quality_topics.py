@@ -18,7 +18,7 @@ import subprocess
 import sys
 import tempfile
 
-MIN_TOPIC_F1 = 0.75  # never lower this: raise it when the figure improves
+MIN_TOPIC_F1 = 0.87  # never lower this: raise it when the figure improves
 
 
 def main():
