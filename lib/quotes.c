@@ -219,6 +219,13 @@ static const ql_entry_t *s_verb(const wt_quotes_ctx_t *ctx, uint32_t i)
         return NULL;
     const ql_entry_t *e = ql_lex_get(&ctx->db->lex, t->hash);
     if (!e || !(e->cls & QL_VERB)) return NULL;
+    /* "the term", "a call", "Rubio's claim": nouns */
+    if ((e->vflags & QVF_NOUN) && (e->vform == QV_BASE || e->vform == QV_S) && i > 0) {
+        const wt_token_t *p = TK(i - 1);
+        if (p->kind == WT_TOK_POSS) return NULL;
+        const ql_entry_t *pe = ql_lex_get(&ctx->db->lex, p->hash);
+        if (p->kind == WT_TOK_WORD && pe && (pe->cls & QL_DET)) return NULL;
+    }
     return e;
 }
 
