@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 enum { UT_KNOWN = 0, UT_PERSON, UT_ORG, UT_SINGLE };
 
@@ -193,7 +194,9 @@ static bool s_name_tok(const wt_actors_ctx_t *ctx, uint32_t i)
     if ((t->flags & WT_TF_HYPHEN) && wt_tok_len(t) >= 4) {
         const char *s = ctx->text + t->start;
         const char *h = memchr(s, '-', wt_tok_len(t));
-        if (h && h - s <= 3 && h + 1 < s + wt_tok_len(t) && h[1] >= 'A' && h[1] <= 'Z') return true;
+        if (h && h - s <= 3 && h + 1 < s + wt_tok_len(t) && h[1] >= 'A' && h[1] <= 'Z' &&
+            (wt_names_class(wt_text_hash(s, (size_t)(h - s))) & WT_W_ARPREFIX))
+            return true;
     }
     return false;
 }
@@ -223,6 +226,7 @@ typedef struct {
     bool stopped_by_agent;
     bool stopped_by_first; /* a first name starts a new name */
     bool demonym;          /* holds a demonym ("Arab Iranians") */
+    bool country_last;     /* ends with a country's name ("Garuda Indonesia") */
 } s_run_t;
 
 /* True when the agent phrase at j is part of an organisation name
@@ -246,6 +250,19 @@ static bool s_agent_before_name(const wt_actors_ctx_t *ctx, uint32_t j)
            !(ctx->doc->toks[j + len].flags & WT_TF_SENT_START);
 }
 
+static bool s_starts_name(const wt_actors_ctx_t *ctx, uint32_t j);
+
+/* "and" before token j joins two names rather than continuing one: j starts
+   a dictionary name, or the words from j hold their own head word ("the
+   Senate and the Chamber of Deputies"). */
+static bool s_and_splits(const wt_actors_ctx_t *ctx, uint32_t j)
+{
+    if (s_starts_name(ctx, j)) return true;
+    for (uint32_t k = j; k < ctx->doc->ntoks && k < j + 6 && s_name_tok(ctx, k); k++)
+        if (s_cls(ctx, k) & (WT_W_ORGHEAD | WT_W_POLITY)) return true;
+    return false;
+}
+
 /* A dictionary name (not an agent) starts at token j. */
 static bool s_starts_name(const wt_actors_ctx_t *ctx, uint32_t j)
 {
@@ -255,6 +272,7 @@ static bool s_starts_name(const wt_actors_ctx_t *ctx, uint32_t j)
 }
 
 static bool s_is_first(const wt_actors_ctx_t *ctx, uint32_t i);
+static bool s_suffixed(const wt_actors_ctx_t *ctx, uint32_t i, const char *suffix);
 
 /* A one-word dictionary person that is more likely part of another name:
    followed by a capitalised name word ("Abdullah al-Attiyah") or a common
@@ -322,6 +340,8 @@ static void s_caprun(const wt_actors_ctx_t *ctx, uint32_t i, s_run_t *r)
             if (cls & WT_W_PLACEHEAD) r->place = true;
             if (cls & WT_W_THINGHEAD) r->thing = true;
             if (cls & WT_W_POLITY) r->polity = true;
+            if (cls & WT_W_DIRECTION) r->place = true; /* "Palmerston North" */
+            if (s_suffixed(ctx, j, "-based")) r->thing = true;
             if (t->flags & WT_TF_ALLCAP) r->allcap++;
             {
                 uint32_t l;
@@ -344,25 +364,36 @@ static void s_caprun(const wt_actors_ctx_t *ctx, uint32_t i, s_run_t *r)
                 continue;
             }
             bool and = t->hash == ctx->h_and || t->hash == ctx->h_amp;
-            if ((cls & WT_W_CONNECT) && head_seen && !(and&&s_starts_name(ctx, j + 1))) {
+            if ((cls & WT_W_CONNECT) && head_seen && !(and&&s_and_splits(ctx, j + 1))) {
                 after_conn = true;
                 j++;
                 continue;
             }
         }
         if (t->kind == WT_TOK_WORD && j > i && head_seen && j + 2 < doc->ntoks &&
-            (t->flags & WT_TF_LOWER) && (s_cls(ctx, j) & WT_W_CONNECT) &&
-            (s_cls(ctx, j + 1) & WT_W_ARTICLE) && s_name_tok(ctx, j + 2)) {
+            (t->flags & WT_TF_LOWER) && (s_cls(ctx, j) & WT_W_CONNECT) && t->hash != ctx->h_and &&
+            t->hash != ctx->h_amp && (s_cls(ctx, j + 1) & WT_W_ARTICLE) && s_name_tok(ctx, j + 2)) {
             after_conn = true;
             j += 2;
             continue;
         }
         break;
     }
+    /* a name never ends with a title: "... Premier" */
+    while (j > i + 1 && s_starts_agent(ctx, j - 1) && !(s_cls(ctx, j - 1) & WT_W_ORGHEAD))
+        j--;
     /* never end on a connector ("Chamber of") */
     while (j > i + 1 && (doc->toks[j - 1].flags & WT_TF_LOWER) && !s_name_tok(ctx, j - 1))
         j--;
     r->end = j;
+    for (uint32_t k = i + 1; k < j; k++) {
+        uint32_t l = 0;
+        if (s_country_at(ctx, k, &l) != WT_A_NONE && k + l == j &&
+            !(doc->toks[k - 1].flags & WT_TF_LOWER)) {
+            const wt_apayload_t *p = s_match(ctx, k, &l, -2);
+            if (p && p->form == WT_AF_NAME) r->country_last = true;
+        }
+    }
 }
 
 /* Token i is a known first name (for "Jean-Louis": its first part). */
@@ -387,6 +418,29 @@ static bool s_inflected(const wt_actors_ctx_t *ctx, uint32_t i)
     if (n < 5 || wt_hmap_get(&ctx->db->firsts, t->hash) != WT_A_NONE) return false;
     return memcmp(s + n - 3, "ing", 3) == 0 || memcmp(s + n - 2, "ed", 2) == 0 ||
            memcmp(s + n - 2, "ly", 2) == 0;
+}
+
+/* Token i ends with suffix (ASCII, case-insensitive). */
+static bool s_suffixed(const wt_actors_ctx_t *ctx, uint32_t i, const char *suffix)
+{
+    const wt_token_t *t = &ctx->doc->toks[i];
+    size_t n = wt_tok_len(t), m = strlen(suffix);
+    if (n <= m) return false;
+    return strncasecmp(ctx->text + t->end - m, suffix, m) == 0;
+}
+
+/* A word shaped like an English common noun or adjective ("Constitution",
+   "Assistance", "Offering", "Ecology"): not a personal name. */
+static bool s_common_shape(const wt_actors_ctx_t *ctx, uint32_t i)
+{
+    static const char *const sfx[] = {"tion", "sion", "ment",  "ness", "ity", "ance", "ence",
+                                      "ism",  "ing",  "ical",  "ive",  "ous", "ful",  "less",
+                                      "able", "ible", "ship",  "hood", "ogy", "ics",  "ically",
+                                      "ized", "ised", "ified", NULL};
+    if (wt_tok_len(&ctx->doc->toks[i]) < 5) return false;
+    for (int k = 0; sfx[k]; k++)
+        if (s_suffixed(ctx, i, sfx[k])) return true;
+    return false;
 }
 
 /* True when the capitalisation of token i is explained by its position. */
@@ -716,8 +770,8 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
                 continue;
             }
             uint8_t ut;
-            if (r.org_head >= 0 && n >= 2)
-                ut = UT_ORG;
+            if ((r.org_head >= 0 && n >= 2) || (n >= 2 && r.country_last && !r.place))
+                ut = UT_ORG; /* "Ministry of ...", "Garuda Indonesia" */
             else if (r.org_head >= 0 || ((r.place || r.thing || r.polity) && r.org_head < 0) ||
                      (s_cls(ctx, i) & WT_W_DIRECTION))
                 ut = 0; /* a place, a thing, or a bare head word */
@@ -801,8 +855,11 @@ static void s_attach(wt_actors_ctx_t *ctx, size_t mi, uint32_t ai)
     a->count++;
     if (m->b0 < a->first_b) a->first_b = m->b0;
     if (!(m->flags & (MF_HEAD | MF_LOCPREP))) a->only_weak = 0;
-    if ((m->flags & (MF_HON | MF_AGENT | MF_APPOS | MF_SAID)) || m->utype == UT_SINGLE)
+    if ((m->flags & (MF_HON | MF_AGENT | MF_APPOS | MF_SAID)) ||
+        (m->utype == UT_SINGLE && !(m->flags & MF_ACRO)))
         a->evidence = 1;
+    /* a name with an acronym in brackets is an organisation's */
+    if ((m->flags & MF_ACRO) && a->ent == WT_A_NONE) a->type = WT_ACTOR_ORGANIZATION;
     if (m->cent != WT_A_NONE && a->cent == WT_A_NONE && a->ent == WT_A_NONE) {
         a->cent = m->cent;
         a->ctx_country = 1;
@@ -1015,7 +1072,8 @@ static void s_resolve(wt_actors_ctx_t *ctx)
         for (uint32_t k = m->t0; k < m->t1; k++) {
             const wt_token_t *t = &doc->toks[k];
             if (t->kind == WT_TOK_WORD && !(t->flags & WT_TF_LOWER) &&
-                (wt_hmap_get(&ctx->lower, t->hash) != WT_A_NONE || (s_cls(ctx, k) & WT_W_FUNC)))
+                (wt_hmap_get(&ctx->lower, t->hash) != WT_A_NONE || (s_cls(ctx, k) & WT_W_FUNC) ||
+                 s_common_shape(ctx, k)))
                 a->dead = 1;
         }
     }

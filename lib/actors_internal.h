@@ -162,21 +162,22 @@ int wt_adb_role_at(const wt_aentity_t *e, int date);
 
 /* Built-in word classes (names.c). h = wt_token_t.hash. */
 enum {
-    WT_W_HONORIFIC = 1 << 0, /* Mr Mrs Ms Dr Sir ... */
-    WT_W_ORGHEAD = 1 << 1,   /* Ministry Party Bank ... */
-    WT_W_PLACEHEAD = 1 << 2, /* Street Province River ... */
-    WT_W_THINGHEAD = 1 << 3, /* Bill Act Summit Conference ... (not actors) */
-    WT_W_STOP = 1 << 4,      /* never part of a name: months, weekdays, pronouns */
-    WT_W_FUNC = 1 << 5,      /* common sentence-initial words */
-    WT_W_LOCPREP = 1 << 6,   /* in at from near ... */
-    WT_W_CONNECT = 1 << 7,   /* of for and the & inside organisation names */
-    WT_W_PARTICLE = 1 << 8,  /* de da van von bin ... inside person names */
-    WT_W_SAY = 1 << 9,       /* said says told added ... */
-    WT_W_MODIFIER = 1 << 10, /* vice deputy acting former ... before a title */
-    WT_W_ARTICLE = 1 << 11,  /* a an the */
-    WT_W_POLITY = 1 << 12,   /* Republic Kingdom Emirates ... (places) */
-    WT_W_CLOSED = 1 << 13,   /* closed-class words: never inside a name when capitalised */
-    WT_W_DIRECTION = 1 << 14 /* Northern, East, Central ... (places) */
+    WT_W_HONORIFIC = 1 << 0,  /* Mr Mrs Ms Dr Sir ... */
+    WT_W_ORGHEAD = 1 << 1,    /* Ministry Party Bank ... */
+    WT_W_PLACEHEAD = 1 << 2,  /* Street Province River ... */
+    WT_W_THINGHEAD = 1 << 3,  /* Bill Act Summit Conference ... (not actors) */
+    WT_W_STOP = 1 << 4,       /* never part of a name: months, weekdays, pronouns */
+    WT_W_FUNC = 1 << 5,       /* common sentence-initial words */
+    WT_W_LOCPREP = 1 << 6,    /* in at from near ... */
+    WT_W_CONNECT = 1 << 7,    /* of for and the & inside organisation names */
+    WT_W_PARTICLE = 1 << 8,   /* de da van von bin ... inside person names */
+    WT_W_SAY = 1 << 9,        /* said says told added ... */
+    WT_W_MODIFIER = 1 << 10,  /* vice deputy acting former ... before a title */
+    WT_W_ARTICLE = 1 << 11,   /* a an the */
+    WT_W_POLITY = 1 << 12,    /* Republic Kingdom Emirates ... (places) */
+    WT_W_CLOSED = 1 << 13,    /* closed-class words: never inside a name when capitalised */
+    WT_W_DIRECTION = 1 << 14, /* Northern, East, Central ... (places) */
+    WT_W_ARPREFIX = 1 << 15   /* al- el- bin- ... before a capitalised name part */
 };
 void wt_names_init(void);
 unsigned wt_names_class(uint32_t h);

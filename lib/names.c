@@ -66,12 +66,20 @@ static const s_list_t s_lists[] = {
      "overall currently recently finally initially previously ultimately eventually tonight "
      "addressing writing following like unlike given having being top senior local national "
      "federal state official officials government police military authorities protesters "
+     "world peace black white red blue green gold golden public global special economic "
+     "political social human free great grand royal united modern ancient holy civil "
+     "democratic republican liberal conservative socialist communist islamic christian "
+     "catholic jewish muslim muslims count average survey label initial living conditions "
+     "body assistance constitution zone industrial foreign domestic internal external "
+     "financial medical legal naval nuclear atomic energy oil gas water power trade market "
+     "stock tax budget health security defence defense justice education transport "
      "critics supporters analysts experts sources residents people our my his her their"},
     {WT_W_LOCPREP, "in at from near into across outside inside toward towards via through around "
                    "throughout within visit visited visiting"},
     {WT_W_CONNECT, "of for and the & on"},
     {WT_W_PARTICLE, "de da di del della van von der den ter bin ibn bint al el le la du dos das "
                     "y abu ben"},
+    {WT_W_ARPREFIX, "al el ad as ash an at az ul ar ibn bin abu ben bint"},
     {WT_W_SAY, "said says say told tells added adds stated announced warned wrote tweeted "
                "insisted argued noted urged replied explained claimed declared stressed"},
     {WT_W_MODIFIER, "vice deputy acting former senior chief assistant junior interim first "
@@ -86,7 +94,7 @@ static const s_list_t s_lists[] = {
      "besides against upon throughout nevertheless furthermore moreover additionally overall "
      "currently recently finally initially previously ultimately eventually yesterday today "
      "tonight tomorrow thank thanks dear please let our my your his her their i me us them "
-     "just even only still yet again already now never always often sometimes once"},
+     "just even only still yet again already now never always often sometimes once oh"},
     {WT_W_DIRECTION, "north south east west northern southern eastern western central upper "
                      "lower greater middle northeast northwest southeast southwest northeastern "
                      "northwestern southeastern southwestern inner outer"},
