@@ -583,11 +583,13 @@ static bool s_np_fwd(const wt_quotes_ctx_t *ctx, uint32_t s, uint32_t hi, s_spk_
    the noun phrase that opens it, after a conjunction or an opening adverbial. */
 static bool s_subject(const wt_quotes_ctx_t *ctx, uint32_t v, uint32_t lo, s_spk_t *sp)
 {
-    uint32_t s0 = ctx->doc->sents[TK(v)->sent].tok_first;
+    const wt_doc_t *d = ctx->doc;
+    uint32_t s0 = d->sents[TK(v)->sent].tok_first;
     if (s0 < lo) s0 = lo;
-    if (s0 < v && (s_cls(ctx, s0) & QL_STOP) && !(s_cls(ctx, s0) & (QL_DET | QL_PRON)) &&
-        !(s_cls(ctx, s0) & QL_PREP))
-        s0++; /* But, And */
+    if (s0 < v && (wt_tok_ieq(d, TK(s0), "but") || wt_tok_ieq(d, TK(s0), "and") ||
+                   wt_tok_ieq(d, TK(s0), "so") || wt_tok_ieq(d, TK(s0), "yet") ||
+                   wt_tok_ieq(d, TK(s0), "or")))
+        s0++;
     if (s0 < v && (s_cls(ctx, s0) & (QL_PREP | QL_TIME)) && !(s_cls(ctx, s0) & QL_PRON)) {
         uint32_t k = s0;
         while (k < v && k < s0 + 15 && !s_punct(ctx, k, ','))
@@ -596,9 +598,24 @@ static bool s_subject(const wt_quotes_ctx_t *ctx, uint32_t v, uint32_t lo, s_spk
         s0 = k + 1;
     }
     uint32_t end;
-    if (s0 >= v || !s_np_fwd(ctx, s0, v, sp, &end) || end >= v) return false;
-    const wt_token_t *t = TK(end);
-    return s_lower(t) || s_punct(ctx, end, ',');
+    if (s0 < v && s_np_fwd(ctx, s0, v, sp, &end) && end < v)
+        return s_lower(TK(end)) || s_punct(ctx, end, ',');
+    /* "The town released a statement saying": a determiner, up to three words and a verb */
+    if (s0 + 2 < v && (wt_tok_is(d, TK(s0), "The") || wt_tok_is(d, TK(s0), "A"))) {
+        for (uint32_t h = s0 + 1; h < s0 + 4 && h + 1 < v; h++) {
+            if (!s_lower(TK(h)) || (s_cls(ctx, h) & (QL_STOP | QL_PREP | QL_NOTSPK | QL_VERB)))
+                break;
+            if (s_lower(TK(h + 1)) && !(s_cls(ctx, h + 1) & (QL_PREP | QL_DET))) {
+                memset(sp, 0, sizeof *sp);
+                sp->kind = SK_NOM;
+                sp->t0 = s0;
+                sp->t1 = h + 1;
+                sp->actor = sp->men = -1;
+                return true;
+            }
+        }
+    }
+    return false;
 }
 
 static bool s_np_back_core(const wt_quotes_ctx_t *ctx, uint32_t v, uint32_t lo, s_spk_t *sp)
@@ -980,7 +997,19 @@ static void s_classify(wt_quotes_ctx_t *ctx, s_quote_t *q)
                 (wt_tok_ieq(ctx->doc, TK(k), "but") || wt_tok_ieq(ctx->doc, TK(k), "and") ||
                  wt_tok_ieq(ctx->doc, TK(k), "so") || wt_tok_ieq(ctx->doc, TK(k), "yet")))
                 left = true;
+            /* "Now, “Q”", "In fact, “Q”": a short opening adverbial */
+            uint32_t s0 = ctx->doc->sents[TK(o)->sent].tok_first;
+            if (!left && s_punct(ctx, k, ',') && s0 < k && k - s0 <= 3) {
+                bool plain = true;
+                for (uint32_t j = s0; j < k; j++)
+                    if (!s_capword(TK(j)) && !s_lower(TK(j)))
+                        plain = false;
+                    else if (s_verb(ctx, j) || (j > s0 && s_nametok(ctx, j)))
+                        plain = false;
+                left = plain;
+            }
         }
+
         /* a quote of two sentences or more is a statement of its own */
         for (uint32_t i = q->c0; !left && i + 1 < q->c1 && i < q->c0 + 300; i++)
             if (s_is_stop(ctx, i) && (TK(i + 1)->flags & WT_TF_CAP)) left = true;
@@ -1061,11 +1090,24 @@ static bool s_cue_after(wt_quotes_ctx_t *ctx, s_quote_t *q, s_spk_t *sp)
         uint32_t j = end;
         /* appositive or relative clause: ", a spokesman for Y," */
         if (j < hi && s_punct(ctx, j, ',')) {
-            uint32_t m = j + 1;
-            while (m < hi && m - j < 40 && !s_punct(ctx, m, ',') && !s_is_stop(ctx, m) &&
-                   !s_inq(ctx, m))
+            /* the comma after which a cue verb follows (the appositive may hold
+               commas of its own: "assistant secretary for population, refugees
+               and migration, said") */
+            uint32_t m = j + 1, found = NONE;
+            while (m < hi && m - j < 40 && !s_is_stop(ctx, m) && !s_inq(ctx, m)) {
+                if (s_punct(ctx, m, ',')) {
+                    uint32_t x = m + 1;
+                    while (x < hi && x < m + 3 && (s_cls(ctx, x) & QL_ADV) && s_lower(TK(x)))
+                        x++;
+                    if (x < hi && s_verb(ctx, x)) {
+                        found = m;
+                        break;
+                    }
+                    if (found == NONE) found = m;
+                }
                 m++;
-            if (m < hi && s_punct(ctx, m, ',')) j = m + 1;
+            }
+            if (found != NONE) j = found + 1;
         } else if (j < hi && s_punct(ctx, j, '(')) {
             uint32_t m = j + 1;
             while (m < hi && m - j < 14 && !s_punct(ctx, m, ')'))

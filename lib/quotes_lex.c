@@ -205,7 +205,8 @@ static const s_list_t s_lists[] = {
      "congress senate cabinet presidency palace kremlin spokesman's website newspaper "
      "broadcaster television tv radio agency network watchdog regulator institute "
      "foundation bank hospital university school association federation coalition "
-     "alliance movement church statement report study survey poll spokesperson's"},
+     "alliance movement church statement report study survey poll spokesperson's tabloid "
+     "magazine outlet publication blog"},
     {QL_DET, 0,
      "a an the this that these those one two three four five several some many most his her "
      "its their our my your another other each both every any no such"},
