@@ -440,7 +440,7 @@ void wt_ixdb_compile(wt_issuedb_t *db)
             s_pair(db, w, w);
         }
     }
-    qsort(db->pairs, db->npairs, sizeof *db->pairs, s_cmp_u64);
+    if (db->npairs) qsort(db->pairs, db->npairs, sizeof *db->pairs, s_cmp_u64);
     free(db->form_words);
     db->form_words = wt_malloc((db->npairs + 1) * sizeof *db->form_words);
     size_t nw = 0;
@@ -476,7 +476,7 @@ void wt_ixdb_compile(wt_issuedb_t *db)
     for (size_t i = 0; i < db->nphrases; i++)
         db->terms[i] = (uint32_t)i;
     s_sort_db = db; /* load happens once, before any thread uses the db */
-    qsort(db->terms, db->nphrases, sizeof *db->terms, s_cmp_term);
+    if (db->nphrases) qsort(db->terms, db->nphrases, sizeof *db->terms, s_cmp_term);
     s_sort_db = NULL;
     for (size_t i = 0; i < db->nnodes; i++)
         db->nodes[i] = (struct ix_node){0, 0};
