@@ -199,6 +199,28 @@ static void v_meta_big(mp_t *m)
     msgpack_pack_map(&m->pk, 1), mp_str(m, "k");
     v_toolong(m);
 }
+/* 20 keys (the sorted duplicate check), the last equal to the first or not */
+static void v_meta_20(mp_t *m, bool dup)
+{
+    msgpack_pack_map(&m->pk, 20);
+    for (int i = 0; i < 20; i++) {
+        char k[8];
+        snprintf(k, sizeof k, "k%d", i == 19 && dup ? 0 : i);
+        mp_str(m, k), msgpack_pack_int(&m->pk, i);
+    }
+}
+static void v_meta_20dup(mp_t *m)
+{
+    v_meta_20(m, true);
+}
+static void v_meta_20ok(mp_t *m)
+{
+    v_meta_20(m, false);
+}
+static void v_date_long(mp_t *m)
+{
+    mp_str(m, "2021-09-10T08:00:00.000000000000000000000000000000000000000000000000000000Z");
+}
 static void v_unknown_deep(mp_t *m)
 {
     msgpack_pack_map(&m->pk, 1), mp_str(m, "future"), mp_nest(m, 20);
@@ -326,6 +348,9 @@ static void test_item_table(void)
         {OVERRIDE, "meta", v_meta_depth31, 0, NULL},
         {OVERRIDE, "meta", v_meta_depth32, WT_EDEPTH, NULL},
         {OVERRIDE, "meta", v_meta_hugecount, WT_ECOUNT, NULL},
+        {OVERRIDE, "meta", v_meta_20dup, WT_EDUPKEY, NULL},
+        {OVERRIDE, "meta", v_meta_20ok, 0, NULL},
+        {OVERRIDE, "published", v_date_long, WT_EVALUE, NULL},
         {OVERRIDE, "meta", v_meta_big, WT_ETOOBIG, &small_limits},
         /* unknown keys: ignored, still checked for structure and duplicates */
         {ADD, "future_field", v_meta_ok, 0, NULL},
@@ -425,7 +450,7 @@ static void test_check(void)
     wt_buf_free(&m.b);
     /* a value of every type */
     mp_init(&m);
-    msgpack_pack_array(&m.pk, 16);
+    msgpack_pack_array(&m.pk, 17);
     msgpack_pack_nil(&m.pk), msgpack_pack_true(&m.pk), msgpack_pack_false(&m.pk);
     msgpack_pack_int8(&m.pk, -100), msgpack_pack_int16(&m.pk, -30000);
     msgpack_pack_int32(&m.pk, -2000000000), msgpack_pack_int64(&m.pk, INT64_MIN);
@@ -436,6 +461,7 @@ static void test_check(void)
            "ab",
            5); /* ext8 */
     msgpack_pack_map(&m.pk, 0), msgpack_pack_array(&m.pk, 0);
+    mp_raw(&m, "\xd0\x05", 2); /* a positive value in a signed format */
     CHECK_EQ_INT(wt_msgpack_check(m.b.data, m.b.size, WT_MAX_DEPTH), 0);
     /* every prefix is refused */
     for (size_t k = 0; k < m.b.size; k++) {
@@ -836,6 +862,15 @@ static void test_result_hostile(void)
         {"{\"id\":\"oslo-1\"", "{\"seq\":\"1\",\"id\":\"oslo-1\"", WT_ETYPE},
         {"{\"id\":\"oslo-1\"", "{\"seq\":7,\"id\":\"oslo-1\"", 0},
         {"{\"id\":\"oslo-1\"", "{\"future\":{\"x\":[1,2]},\"id\":\"oslo-1\"", 0},
+        {"\"name\":\"Ana Ruiz\"", "\"f\":[{}],\"name\":\"Ana Ruiz\"", 0},
+        {"\"label\":\"Tariffs\"", "\"f\":{\"a\":[]},\"label\":\"Tariffs\"", 0},
+        {"\"kind\":\"direct\"", "\"f\":[[]],\"kind\":\"direct\"", 0},
+        {"\"speaker\":{\"actor\"", "\"speaker\":{\"f\":[1],\"actor\"", 0},
+        {"\"tokens\":40", "\"f\":{},\"tokens\":40", 0},
+        {"\"version\":", "\"f\":[],\"version\":", 0},
+        {"\"mentions\":[{\"start\":", "\"mentions\":[{\"f\":[2],\"start\":", 0},
+        {"\"salience\":0.31", "\"salience\":-2", 0},
+        {"\"type\":\"person\"", "\"type\":\"a very long type name indeed\"", WT_EVALUE},
         {"\"published\":\"2021-09-10\"", "\"published\":\"10/09/2021\"", WT_EVALUE},
         {"\"published\":\"2021-09-10\"", "\"published\":null", 0},
         {"\"text\":\"Foreign", "\"text\":\"\",\"t\":\"Foreign", WT_EEMPTY},

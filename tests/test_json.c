@@ -544,6 +544,34 @@ static void test_convert(void)
         CHECK(js.size == 4); /* nothing appended on failure */
         wt_buf_free(&js);
     }
+    /* the longer MessagePack forms, and a 4-byte character */
+    static const struct {
+        const char *bytes;
+        size_t n;
+        const char *json;
+    } forms[] = {
+        {"\xd9\x03"
+         "abc",
+         5, "\"abc\""},
+        {"\xdb\x00\x00\x00\x01"
+         "a",
+         6, "\"a\""},
+        {"\xdc\x00\x01\x01", 4, "[1]"},
+        {"\xdd\x00\x00\x00\x02\xc2\xc3", 7, "[false,true]"},
+        {"\xde\x00\x01\xd9\x01k\x02", 7, "{\"k\":2}"},
+        {"\xdf\x00\x00\x00\x01\xa1k\xd0\xfe", 9, "{\"k\":-2}"},
+        {"\xd1\x01\x00", 3, "256"},
+        {"\xa4\xf0\x9f\x98\x80", 5, "\"\xf0\x9f\x98\x80\""},
+        {"\xca\x3f\xc0\x00\x00", 5, "1.5"},
+    };
+    for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+        wt_buf_t out;
+        wt_buf_init(&out);
+        CHECK_EQ_INT(wt_msgpack_to_json((const uint8_t *)forms[i].bytes, forms[i].n, &out), 0);
+        CHECK_MSG(out.size == strlen(forms[i].json) && !memcmp(out.data, forms[i].json, out.size),
+                  "form %zu: %.*s", i, (int)out.size, out.data);
+        wt_buf_free(&out);
+    }
     /* uint64 above int64 is written (JSON has no limit) but not read back */
     wt_buf_t js;
     wt_buf_init(&js);
