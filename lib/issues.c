@@ -902,6 +902,30 @@ static int s_acting_countries(const wt_result_t *res, int min_mentions)
     return n;
 }
 
+/* Headline and lead. Crawled pages often open with short lines (site
+   navigation, a section name, the headline, a byline) before the first
+   real paragraph: every line there that looks like a headline (one
+   sentence, no final stop, 4 to 25 words, in the first 600 bytes) joins
+   the headline zone; the lead is the first paragraph after them. */
+static void s_zones(const wt_doc_t *doc, uint32_t *title_end, uint32_t *lead_para)
+{
+    for (size_t p = 0; p < doc->nparas && p < 12; p++) {
+        const wt_paragraph_t *pp = &doc->paras[p];
+        if (pp->tok_end <= pp->tok_first || pp->end <= *title_end) continue;
+        const wt_token_t *last = &doc->toks[pp->tok_end - 1];
+        int words = 0;
+        for (uint32_t t = pp->tok_first; t < pp->tok_end; t++)
+            words += doc->toks[t].kind == WT_TOK_WORD;
+        bool line = !(last->flags & WT_TF_STOP) && pp->sent_end - pp->sent_first <= 1 &&
+                    pp->start < 600 && words <= 25;
+        if (!line) {
+            *lead_para = (uint32_t)p;
+            return;
+        }
+        if (words >= 4) *title_end = pp->end;
+    }
+}
+
 void wt_issues_tag(wt_issues_ctx_t *ctx, const wt_input_t *in, wt_result_t *res)
 {
     const wt_issuedb_t *db = ctx->db;
@@ -910,15 +934,10 @@ void wt_issues_tag(wt_issues_ctx_t *ctx, const wt_input_t *in, wt_result_t *res)
     if (!db->nphrases || !doc) return;
     ctx->nhits = 0;
 
-    /* the lead: the first paragraph after the headline */
-    uint32_t lead_para = UINT32_MAX;
-    for (size_t i = 0; i < doc->ntoks; i++)
-        if (doc->toks[i].start >= in->title_end) {
-            lead_para = doc->toks[i].para;
-            break;
-        }
+    uint32_t title_end = in->title_end, lead_para = UINT32_MAX;
+    s_zones(doc, &title_end, &lead_para);
     size_t nunits = s_units(ctx, doc);
-    s_match(ctx, doc, nunits, in->title_end, lead_para, false);
+    s_match(ctx, doc, nunits, title_end, lead_para, false);
     s_cancel(ctx, 0);
     size_t text_hits = ctx->nhits;
 

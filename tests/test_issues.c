@@ -85,6 +85,13 @@ static const tag_case_t s_cases[] = {
     /* but the same word in the headline does */
     {"Climate on the agenda\n\nThe weather was mild.\n\nPeople walked outside.", true, "climate",
      NULL, 1},
+    /* a crawled page: navigation lines, then the headline, then the body */
+    {"Skip to main content\n\nPolitics\n\nCouncil weighs new sanctions\n\nThe weather was mild.\n\n"
+     "People walked outside.",
+     false, "sanctions", NULL, 1},
+    /* the same words in a body sentence do not pass */
+    {"The weather was mild.\n\nPeople walked outside.\n\nThe council weighs new sanctions.", false,
+     NULL, "sanctions", 0},
     /* two body mentions in two paragraphs pass */
     {"The weather was mild.\n\nThe climate is shifting.\n\nThe climate worried them.", false,
      "climate", NULL, 2},
