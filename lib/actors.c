@@ -443,6 +443,29 @@ static bool s_common_shape(const wt_actors_ctx_t *ctx, uint32_t i)
     return false;
 }
 
+/* Capitalised words [t0, t1) that fill a pair of quotation marks (with small
+   connecting words): a title or a nickname, not an actor. */
+static bool s_quoted_title(const wt_actors_ctx_t *ctx, uint32_t t0, uint32_t t1)
+{
+    const wt_doc_t *doc = ctx->doc;
+    uint32_t b = t0;
+    while (b > 0 && t0 - b < 2 && doc->toks[b - 1].kind == WT_TOK_WORD &&
+           !(doc->toks[b - 1].flags & WT_TF_LOWER))
+        b--;
+    if (b == 0 || doc->toks[b - 1].kind != WT_TOK_QUOTE) return false;
+    for (uint32_t k = t1; k < doc->ntoks && k < t1 + 8; k++) {
+        const wt_token_t *t = &doc->toks[k];
+        if (t->kind == WT_TOK_QUOTE) return true;
+        if (t->kind == WT_TOK_PUNCT && (t->flags & WT_TF_STOP) && k + 1 < doc->ntoks &&
+            doc->toks[k + 1].kind == WT_TOK_QUOTE)
+            return true;
+        if (t->kind != WT_TOK_WORD) return false;
+        if ((t->flags & WT_TF_LOWER) && !(s_cls(ctx, k) & (WT_W_CONNECT | WT_W_ARTICLE)))
+            return false;
+    }
+    return false;
+}
+
 /* True when the capitalisation of token i is explained by its position. */
 static bool s_pos_cap(const wt_actors_ctx_t *ctx, uint32_t i)
 {
@@ -769,6 +792,11 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
                 i = r.end - 1;
                 continue;
             }
+            if (s_quoted_title(ctx, i, r.end)) {
+                i = r.end - 1; /* "One Hundred Years of Solitude" */
+                s_np_reset(&np);
+                continue;
+            }
             uint8_t ut;
             if ((r.org_head >= 0 && n >= 2) || (n >= 2 && r.country_last && !r.place))
                 ut = UT_ORG; /* "Ministry of ...", "Garuda Indonesia" */
@@ -1023,8 +1051,13 @@ static void s_resolve(wt_actors_ctx_t *ctx)
             wt_hmap_get(&ctx->lower, m->key) == WT_A_NONE) {
             uint32_t e = wt_hmap_get(&db->surnames, m->key);
             if (e != WT_A_NONE && e != WT_A_AMBIG && !(s_cls(ctx, m->t0) & WT_W_FUNC) &&
-                (!(m->flags & MF_SSTART) || (m->flags & (MF_HON | MF_AGENT | MF_SAID))))
-                ai = s_ent_actor(ctx, e);
+                (!(m->flags & MF_SSTART) || (m->flags & (MF_HON | MF_AGENT | MF_SAID)))) {
+                /* only when the person's country is in the article ("Officer
+                   Tusk" in a story without Poland is someone else) */
+                uint32_t ce = s_iso_ent(db, db->ents[e].country);
+                if (ce != WT_A_NONE && wt_hmap_get(&ctx->ent2a, ce) != WT_A_NONE)
+                    ai = s_ent_actor(ctx, e);
+            }
         }
         bool after_prep = false;
         if (m->t0 > 0) {

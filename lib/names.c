@@ -17,9 +17,12 @@ typedef struct {
 } s_list_t;
 
 static const s_list_t s_lists[] = {
-    {WT_W_HONORIFIC, "mr mr. mrs mrs. ms ms. miss dr dr. sir dame lord lady prof prof. professor "
-                     "madam madame mme mme. monsieur m. excellency majesty highness sheikh sheik "
-                     "rev rev. reverend hon hon. honourable honorable herr frau comrade"},
+    {WT_W_HONORIFIC,
+     "mr mr. mrs mrs. ms ms. miss dr dr. sir dame lord lady prof prof. professor "
+     "madam madame mme mme. monsieur m. excellency majesty highness sheikh sheik "
+     "rev rev. reverend hon hon. honourable honorable herr frau comrade officer detective "
+     "inspector constable sgt sgt. cpl cpl. pvt pvt. coach pastor imam rabbi bishop "
+     "cardinal mufti ayatollah mullah"},
     {WT_W_ORGHEAD,
      "ministry ministries department office agency agencies authority bureau board commission "
      "committee council party front movement alliance league union federation association "
@@ -52,7 +55,8 @@ static const s_list_t s_lists[] = {
      "feb. mar. apr. jun. jul. aug. sep. sept. oct. nov. dec. monday tuesday wednesday thursday "
      "friday saturday sunday i i'm i've i'd his her "
      "hers its their our my your we they he she it covid covid-19 coronavirus internet "
-     "christmas easter ramadan eid god ok am pm a.m. p.m. gmt utc edt est bst cet"},
+     "christmas easter ramadan eid god ok am pm a.m. p.m. gmt utc edt est bst cet hundred "
+     "thousand million billion trillion"},
     {WT_W_FUNC,
      "the a an in on at for but and or if when while as after before since this that these those "
      "it its he she they we you there here what who whom whose why how where which not no yes so "
@@ -80,8 +84,11 @@ static const s_list_t s_lists[] = {
     {WT_W_PARTICLE, "de da di del della van von der den ter bin ibn bint al el le la du dos das "
                     "y abu ben"},
     {WT_W_ARPREFIX, "al el ad as ash an at az ul ar ibn bin abu ben bint"},
-    {WT_W_SAY, "said says say told tells added adds stated announced warned wrote tweeted "
-               "insisted argued noted urged replied explained claimed declared stressed"},
+    {WT_W_SAY,
+     "said says say told tells added adds stated announced warned wrote tweeted "
+     "insisted argued noted urged replied explained claimed declared stressed reply replies "
+     "asked asks explains continued continues recalled recalls insists argues notes "
+     "writes tweets posted confirmed denied"},
     {WT_W_MODIFIER, "vice deputy acting former senior chief assistant junior interim first "
                     "top then ex- ex under undersecretary principal"},
     {WT_W_ARTICLE, "a an the"},
