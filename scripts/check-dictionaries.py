@@ -12,6 +12,8 @@ that point at different entries are reported as warnings (they are sometimes gen
 e.g. "Congolese").
 
 Usage: check-dictionaries.py [DIR]   (default: config/actors next to this script)
+       check-dictionaries.py --self-test [DIR]   (breaks copies of DIR in a temporary
+       folder, one defect at a time, and checks that each defect is reported)
 Exit status 0 when no errors, 1 on errors, 2 on usage / missing files.
 """
 import datetime
@@ -39,6 +41,16 @@ TUN TUR TKM TUV UGA UKR ARE GBR USA URY UZB VUT VEN VNM YEM ZMB ZWE
 VAT PSE TWN XKX HKG MAC ESH
 """.split())
 UN_SET = REQUIRED_COUNTRIES - {"VAT", "PSE", "TWN", "XKX", "HKG", "MAC", "ESH"}
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """Safe loader (the C one when PyYAML has libyaml) that keeps dates as strings, as
+    the engine's libyaml reader sees them, so bad dates are reported, not raised."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    k: [r for r in v if r[0] != "tag:yaml.org,2002:timestamp"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 FILES = ["countries.yaml", "organizations.yaml", "institutions.yaml", "people.yaml", "agents.yaml"]
 
@@ -122,9 +134,8 @@ def check_code(rep, where, code, countries, allow_prefixes=()):
 def load(path, rep):
     try:
         with open(path, encoding="utf-8") as f:
-            # the C loader when PyYAML was built with libyaml: same result, 10x faster
-            doc = yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except (OSError, yaml.YAMLError) as e:
+            doc = yaml.load(f, Loader=_Loader)
+    except (OSError, ValueError, yaml.YAMLError) as e:
         rep.error(path, f"cannot load: {e}")
         return None
     if not isinstance(doc, dict) or not isinstance(doc.get("entries"), list):
@@ -336,5 +347,57 @@ def main():
     return 1 if rep.errors else 0
 
 
+# (file, text to find, replacement, message expected in the report)
+DEFECTS = [
+    ("people.yaml", "- {title: President, code: USAGOV, from: 2025-01-20}",
+     "- {title: President, code: USAGOV, from: 2020-01-20}", "overlaps another President"),
+    ("people.yaml", "country: USA", "country: XYZ", "unknown country 'XYZ'"),
+    ("people.yaml", "from: 2009-01-20, to: 2017-01-20}", "from: 2017-01-20, to: 2009-01-20}", "is after to"),
+    ("people.yaml", "from: 2009-01-20", "from: 2009-13-20", "bad from date"),
+    ("institutions.yaml", "id: usa_fbi", "id: usa_cia", "id also used"),
+    ("institutions.yaml", "code: USAGOV", "code: usagov", "not upper-case CAMEO"),
+    ("countries.yaml", "- id: ZWE", "- id: zwe", "upper-case ISO3"),
+    ("organizations.yaml", "type: organization", "type: person", "type must be"),
+    ("agents.yaml", "person: true", "person: maybe", "`person` must be true or false"),
+    ("countries.yaml", "names: [Zimbabwe, Republic of Zimbabwe]", "names: []", "non-empty list"),
+]
+
+
+def self_test(d):
+    import io
+    import shutil
+    import tempfile
+    from contextlib import redirect_stdout
+    failures = 0
+    for fn, old, new, expect in DEFECTS:
+        with tempfile.TemporaryDirectory() as tmp:
+            for f in FILES:
+                shutil.copy(os.path.join(d, f), tmp)
+            path = os.path.join(tmp, fn)
+            text = open(path, encoding="utf-8").read()
+            if old not in text:
+                print(f"self-test: cannot inject into {fn}: {old!r} not found")
+                failures += 1
+                continue
+            open(path, "w", encoding="utf-8").write(text.replace(old, new, 1))
+            buf = io.StringIO()
+            saved = sys.argv
+            sys.argv = [saved[0], tmp]
+            try:
+                with redirect_stdout(buf):
+                    rc = main()
+            finally:
+                sys.argv = saved
+            ok = rc == 1 and expect in buf.getvalue()
+            print(f"self-test {'ok  ' if ok else 'FAIL'} {fn}: {expect}")
+            failures += 0 if ok else 1
+    print(f"self-test: {len(DEFECTS) - failures}/{len(DEFECTS)} defects detected")
+    return 1 if failures else 0
+
+
 if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--self-test":
+        here = os.path.dirname(os.path.abspath(__file__))
+        sys.exit(self_test(sys.argv[2] if len(sys.argv) > 2
+                           else os.path.join(here, "..", "config", "actors")))
     sys.exit(main())
