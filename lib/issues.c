@@ -471,6 +471,12 @@ void wt_ixdb_compile(wt_issuedb_t *db)
         }
         ph->node = node;
     }
+    /* the root's children in a plain array: every walk starts there */
+    free(db->root_child);
+    db->root_child = wt_calloc(db->nvocab + 1, sizeof *db->root_child);
+    for (size_t i = 0; i < db->edge_cap; i++)
+        if (db->edge_keys[i] && ((db->edge_keys[i] - 1) >> 32) == 0)
+            db->root_child[(uint32_t)(db->edge_keys[i] - 1)] = db->edge_vals[i];
     free(db->terms);
     db->terms = wt_malloc((db->nphrases + 1) * sizeof *db->terms);
     for (size_t i = 0; i < db->nphrases; i++)
@@ -575,6 +581,7 @@ void wt_issuedb_destroy(wt_issuedb_t **self_p)
             free(db->phrases[i].words[k]);
         }
     free(db->phrases);
+    free(db->root_child);
     free(db->form_first);
     free(db->form_count);
     free(db->form_words);
@@ -811,7 +818,7 @@ static void s_walk(const wt_issuedb_t *db, const wt_doc_t *doc, const ix_unit_t 
     const uint32_t *w = db->form_words + db->form_first[u[j].vid];
     uint32_t nw = db->form_count[u[j].vid];
     for (uint32_t k = 0; k < nw; k++) {
-        uint32_t child = s_child(db, node, w[k]);
+        uint32_t child = node ? s_child(db, node, w[k]) : db->root_child[w[k]];
         if (!child) continue;
         size_t len = j - i + 1;
         if (s_has_term(db, doc, child, u + i)) {

@@ -70,7 +70,8 @@ struct wt_issuedb {
     uint64_t *edge_keys; /* (node << 32 | vid) + 1, 0 empty */
     uint32_t *edge_vals;
     size_t edge_cap, nedges;
-    uint32_t *terms; /* phrase ids grouped by terminal node */
+    uint32_t *root_child; /* per written word: its child of the root, 0 none */
+    uint32_t *terms;      /* phrase ids grouped by terminal node */
     wt_ix_scoring_t scoring;
     double threshold;
     int max;
