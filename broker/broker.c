@@ -139,6 +139,21 @@ void wt_broker_producer_add(wt_broker_t *self, uint64_t tag, int64_t delta)
 void wt_broker_publish(wt_broker_t *self, uint64_t rseq, uint64_t seq, const char *id,
                        const uint8_t *payload, size_t n)
 {
+    wt_grow(&self->pending, &self->pending_cap, self->pending_count + 1, sizeof *self->pending);
+    struct wt_pending *p = &self->pending[self->pending_count++];
+    p->rseq = rseq;
+    p->seq = seq;
+    p->id_off = self->pending_data.size;
+    wt_buf_append(&self->pending_data, id ? id : "", strlen(id ? id : "") + 1);
+    p->pay_off = self->pending_data.size;
+    p->pay_len = n;
+    wt_buf_append(&self->pending_data, payload, n);
+}
+
+/* Send one journaled result to subscribers. */
+static void s_publish_now(wt_broker_t *self, uint64_t rseq, uint64_t seq, const char *id,
+                          const uint8_t *payload, size_t n)
+{
     wt_proto_t m = {0};
     wt_proto_init(&m, WT_CMD_RESULT);
     m.has |= WT_F_SEQ | WT_F_JOB;
@@ -628,6 +643,23 @@ static void s_on_replay(wt_broker_t *self)
     }
 }
 
+void wt_broker_flush_results(wt_broker_t *self)
+{
+    if (!self->pending_count) return;
+    int rc = *self->stop_flag == 2 ? WT_EJOURNAL : wt_journal_commit(self->journal, true);
+    if (rc) {
+        if (*self->stop_flag != 2) wt_broker_fatal(self, "result", rc);
+    } else {
+        for (size_t i = 0; i < self->pending_count; i++) {
+            struct wt_pending *p = &self->pending[i];
+            s_publish_now(self, p->rseq, p->seq, (const char *)self->pending_data.data + p->id_off,
+                          self->pending_data.data + p->pay_off, p->pay_len);
+        }
+    }
+    self->pending_count = 0;
+    wt_buf_reset(&self->pending_data);
+}
+
 static void s_on_workers(wt_broker_t *self)
 {
     for (int i = 0; i < WT_BROKER_BATCH && !*self->stop_flag; i++) {
@@ -635,11 +667,13 @@ static void s_on_workers(wt_broker_t *self)
         int rc = wt_proto_recv(self->workers, true, ZMQ_DONTWAIT, &in);
         if (rc == -EAGAIN || rc == -EINTR) {
             wt_proto_in_close(&in);
-            return;
+            break;
         }
         wt_workers_on_message(self, &in, rc);
         wt_proto_in_close(&in);
     }
+    /* one fsync for the whole batch, then publish in result-seq order */
+    wt_broker_flush_results(self);
 }
 
 /* ------------------------------------------------------------ lifecycle */
@@ -702,6 +736,7 @@ wt_broker_t *wt_broker_new(const wt_config_t *cfg, volatile int *stop_flag, char
     self->limits = wt_limits_default;
     if (cfg->max_text_bytes > 0) self->limits.max_text = (size_t)cfg->max_text_bytes;
     wt_buf_init(&self->scratch);
+    wt_buf_init(&self->pending_data);
 
     wt_journal_opts_t jo = {.dir = cfg->broker_journal,
                             .fsync = cfg->broker_fsync,
@@ -784,6 +819,8 @@ void wt_broker_destroy(wt_broker_t **self_p)
     }
     free(self->prods);
     wt_buf_free(&self->scratch);
+    wt_buf_free(&self->pending_data);
+    free(self->pending);
     free(self);
     *self_p = NULL;
 }

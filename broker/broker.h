@@ -117,6 +117,13 @@ struct wt_broker {
     uint64_t rate_put_base, rate_done_base;
     double rate_put, rate_done;
     wt_buf_t scratch; /* payload reads */
+    /* results journaled in this turn, published after the commit (group commit) */
+    struct wt_pending {
+        uint64_t rseq, seq;
+        size_t id_off, pay_off, pay_len;
+    } * pending;
+    size_t pending_count, pending_cap;
+    wt_buf_t pending_data;
 };
 
 /* broker.c */
@@ -137,9 +144,12 @@ void wt_broker_producer_add(wt_broker_t *self, uint64_t tag, int64_t delta);
 uint64_t wt_broker_producer_count(wt_broker_t *self, uint64_t tag);
 /* Journal failure that leaves RAM and disk out of step: stop the broker. */
 void wt_broker_fatal(wt_broker_t *self, const char *what, int code);
-/* Publish a journaled result to subscribers. */
+/* A result was written to the journal (not yet committed): it is published
+   by wt_broker_flush_results() once the commit is durable. */
 void wt_broker_publish(wt_broker_t *self, uint64_t rseq, uint64_t seq, const char *id,
                        const uint8_t *payload, size_t n);
+/* Commit the journal durably, then publish the pending results in order. */
+void wt_broker_flush_results(wt_broker_t *self);
 
 /* workers.c */
 /* Handle one message on the workers socket (already received). */

@@ -341,7 +341,6 @@ static bool s_accept_result(wt_broker_t *self, wt_worker_t *w, wt_proto_in_t *in
                       "job=%llu already finished: result dropped", (unsigned long long)seq);
         return true;
     }
-    if (!rc) rc = wt_journal_commit(self->journal, true);
     if (rc) {
         wt_broker_fatal(self, "result", rc);
         return true;

@@ -15,7 +15,7 @@ POISON, FLAKY, SLOW = "item-10", "item-5", "slow"
 
 
 def test(make):
-    b = make({"heartbeat": "100ms", "liveness": 3, "job_timeout": "1s",
+    b = make({"heartbeat": "100ms", "liveness": 5, "job_timeout": "1s",
               "max_attempts": 3}).start()
     ctx = zmq.Context()
     prod = Producer(ctx, b)

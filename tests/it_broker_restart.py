@@ -42,7 +42,7 @@ class RetryingProducer:
 
 
 def test(make):
-    b = make({"heartbeat": "100ms", "liveness": 3, "job_timeout": "3s",
+    b = make({"heartbeat": "100ms", "liveness": 10, "job_timeout": "3s",
               "fsync": "always"}).start()
     ctx = zmq.Context()
     sub = Subscriber(ctx, b)

@@ -85,7 +85,7 @@ class Broker:
         self.tmp = tmp or tempfile.mkdtemp(prefix="wt-it-broker-")
         self.journal = os.path.join(self.tmp, "journal")
         self.config = os.path.join(self.tmp, "broker.yaml")
-        conf = {"heartbeat": "100ms", "liveness": 3, "job_timeout": "5s", "max_attempts": 3}
+        conf = {"heartbeat": "100ms", "liveness": 10, "job_timeout": "5s", "max_attempts": 3}
         conf.update(config or {})
         with open(self.config, "w") as f:
             f.write("broker:\n")
