@@ -1447,7 +1447,8 @@ static void s_collect_mentions(wt_quotes_ctx_t *ctx)
             x->key = 0;
         }
     }
-    qsort(ctx->am, ctx->nam, sizeof *ctx->am, s_men_cmp);
+    if (ctx->nam > 1)
+        qsort(ctx->am, ctx->nam, sizeof *ctx->am, s_men_cmp);
     /* person actors: mentions with gender, keyed by their last word */
     for (size_t k = 0; k < ctx->nam; k++) {
         s_men_t *x = &ctx->am[k];
@@ -1519,7 +1520,8 @@ static void s_collect_mentions(wt_quotes_ctx_t *ctx)
         ctx->men[ctx->nmen - 1].nominal = 1;
         ctx->men[ctx->nmen - 1].key = 0;
     }
-    qsort(ctx->men, ctx->nmen, sizeof *ctx->men, s_men_cmp);
+    if (ctx->nmen > 1)
+        qsort(ctx->men, ctx->nmen, sizeof *ctx->men, s_men_cmp);
     /* entity-level gender: every mention of a surname takes what is known */
     for (size_t k = 0; k < ctx->nmen; k++) {
         int act;
@@ -2156,7 +2158,8 @@ void wt_quotes_tag(wt_quotes_ctx_t *ctx, const wt_input_t *in, wt_result_t *res)
     if (ctx->db->indirect) s_indirect(ctx);
 
     /* 4. in text order: resolve, carry over, keep or drop */
-    qsort(ctx->q, ctx->nq, sizeof *ctx->q, s_qcmp);
+    if (ctx->nq > 1)
+        qsort(ctx->q, ctx->nq, sizeof *ctx->q, s_qcmp);
     int prev_k = -1;
     for (size_t k = 0; k < ctx->nq; k++) {
         s_quote_t *q = &ctx->q[k];

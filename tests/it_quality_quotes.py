@@ -23,12 +23,12 @@ import tempfile
 
 # Floors: the figures reached when these were last raised, rounded down by 0.01.
 FLOORS = {
-    "dev_quote_f1": 0.0,
-    "dev_speaker_acc": 0.0,
-    "peer_found_right_speaker": 0.0,
-    "polnear_quoted_f1": 0.0,
-    "polnear_named_speaker_acc": 0.0,
-    "polnear_all_f1": 0.0,
+    "dev_quote_f1": 0.98,
+    "dev_speaker_acc": 0.90,
+    "peer_found_right_speaker": 0.90,
+    "polnear_quoted_f1": 0.83,
+    "polnear_named_speaker_acc": 0.92,
+    "polnear_all_f1": 0.77,
 }
 
 VERBOSE = "--verbose" in sys.argv
