@@ -798,7 +798,8 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
                 continue;
             }
             uint8_t ut;
-            if ((r.org_head >= 0 && n >= 2) || (n >= 2 && r.country_last && !r.place))
+            if ((r.org_head >= 0 && n >= 2) ||
+                (n >= 2 && r.country_last && !r.place && !s_is_first(ctx, i)))
                 ut = UT_ORG; /* "Ministry of ...", "Garuda Indonesia" */
             else if (r.org_head >= 0 || ((r.place || r.thing || r.polity) && r.org_head < 0) ||
                      (s_cls(ctx, i) & WT_W_DIRECTION))
@@ -961,6 +962,22 @@ static void s_resolve(wt_actors_ctx_t *ctx)
 {
     const wt_actordb_t *db = ctx->db;
     const wt_doc_t *doc = ctx->doc;
+    /* a one-word country that is the surname of a person in play ("Michael
+       Jordan" ... "Jordan said") is that person */
+    for (size_t i = 0; i < ctx->nm; i++) {
+        const s_mention_t *m = &ctx->m[i];
+        if (m->utype == UT_PERSON && m->t1 - m->t0 >= 2)
+            wt_hmap_put(&ctx->parts, doc->toks[m->t1 - 1].hash, 1);
+    }
+    for (size_t i = 0; ctx->parts.n && i < ctx->nm; i++) {
+        s_mention_t *m = &ctx->m[i];
+        if (m->utype == UT_KNOWN && m->t1 - m->t0 == 1 && m->form == WT_AF_NAME &&
+            db->ents[m->ent].type == WT_ACTOR_COUNTRY &&
+            wt_hmap_get(&ctx->parts, m->key) != WT_A_NONE) {
+            m->utype = UT_SINGLE;
+            m->ent = WT_A_NONE;
+        }
+    }
     /* known entities and full unknown names */
     for (size_t i = 0; i < ctx->nm; i++) {
         s_mention_t *m = &ctx->m[i];
