@@ -326,11 +326,11 @@ done:
     return rc;
 }
 
-static const wt_issuedb_t *s_sort_db;
-static int s_cmp_term(const void *a, const void *b)
+static int s_cmp_term(const void *a, const void *b, void *arg)
 {
-    const struct ix_phrase *pa = &s_sort_db->phrases[*(const uint32_t *)a];
-    const struct ix_phrase *pb = &s_sort_db->phrases[*(const uint32_t *)b];
+    const wt_issuedb_t *db = arg;
+    const struct ix_phrase *pa = &db->phrases[*(const uint32_t *)a];
+    const struct ix_phrase *pb = &db->phrases[*(const uint32_t *)b];
     if (pa->node != pb->node) return pa->node < pb->node ? -1 : 1;
     /* constrained phrases are tried before unconstrained ones, ignores first */
     int ca = 0, cb = 0;
@@ -481,9 +481,7 @@ void wt_ixdb_compile(wt_issuedb_t *db)
     db->terms = wt_malloc((db->nphrases + 1) * sizeof *db->terms);
     for (size_t i = 0; i < db->nphrases; i++)
         db->terms[i] = (uint32_t)i;
-    s_sort_db = db; /* load happens once, before any thread uses the db */
-    if (db->nphrases) qsort(db->terms, db->nphrases, sizeof *db->terms, s_cmp_term);
-    s_sort_db = NULL;
+    if (db->nphrases) qsort_r(db->terms, db->nphrases, sizeof *db->terms, s_cmp_term, db);
     for (size_t i = 0; i < db->nnodes; i++)
         db->nodes[i] = (struct ix_node){0, 0};
     for (size_t i = 0; i < db->nphrases; i++) {
@@ -599,6 +597,11 @@ void wt_issuedb_destroy(wt_issuedb_t **self_p)
     if (db->stemmer) sb_stemmer_delete(db->stemmer);
     free(db);
     *self_p = NULL;
+}
+
+size_t wt_issuedb_warnings(const wt_issuedb_t *db)
+{
+    return db ? db->warnings : 0;
 }
 
 uint64_t wt_issuedb_hash(const wt_issuedb_t *db)

@@ -42,6 +42,7 @@ typedef struct wt_issues_ctx wt_issues_ctx_t;
 wt_issuedb_t *wt_issuedb_new(const wt_config_t *cfg, char *err, size_t errlen);
 void wt_issuedb_destroy(wt_issuedb_t **self_p);
 uint64_t wt_issuedb_hash(const wt_issuedb_t *db);
+size_t wt_issuedb_warnings(const wt_issuedb_t *db); /* skipped PETRARCH issue lines */
 wt_issues_ctx_t *wt_issues_ctx_new(const wt_issuedb_t *db);
 void wt_issues_ctx_destroy(wt_issues_ctx_t **self_p);
 void wt_issues_tag(wt_issues_ctx_t *ctx, const wt_input_t *in, wt_result_t *res);

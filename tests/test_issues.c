@@ -334,6 +334,7 @@ static void s_test_petrarch_tag(void)
     int cl = wt_ixdb_find_issue(db, "phx_clinics");
     if (cl >= 0) CHECK_EQ_STR(wt_topics[db->issues[cl].topic], "health");
     CHECK(db->warnings >= 3);
+    CHECK_EQ_INT(wt_issuedb_warnings(db), db->warnings);
     wt_issues_ctx_t *ctx = wt_issues_ctx_new(db);
     wt_result_t res;
     /* exact forms: clinics, CLINIC (case folded); weight 0.5 each, title 1.6 */
