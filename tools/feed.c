@@ -20,6 +20,7 @@
 #include "input.h"
 #include "wiretag/codec.h"
 #include "wiretag/config.h"
+#include "wiretag/curve.h"
 #include "wiretag/proto.h"
 
 #include <signal.h>
@@ -390,10 +391,13 @@ int cmd_feed(int argc, char **argv)
     int linger = 0, hwm = (int)(f.window * 2 + 16);
     zmq_setsockopt(f.sock, ZMQ_LINGER, &linger, sizeof linger);
     zmq_setsockopt(f.sock, ZMQ_SNDHWM, &hwm, sizeof hwm);
-    int rc = zmq_connect(f.sock, f.endpoint);
-    if (rc != 0) {
+    int rc = wt_curve_setup_client(f.sock, &cfg, err, sizeof err);
+    if (rc != 0)
+        fprintf(stderr, "wiretag feed: CURVE: %s\n", err);
+    else if ((rc = zmq_connect(f.sock, f.endpoint)) != 0)
         fprintf(stderr, "wiretag feed: cannot connect to %s: %s\n", f.endpoint,
                 zmq_strerror(zmq_errno()));
+    if (rc != 0) {
         zmq_close(f.sock);
         zmq_ctx_term(f.ctx);
         wt_config_free(&cfg);

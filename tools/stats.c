@@ -8,6 +8,8 @@
     the ones a broker does not have.
 */
 #include "cmds.h"
+#include "wiretag/config.h"
+#include "wiretag/curve.h"
 #include "wiretag/json.h"
 #include "wiretag/proto.h"
 
@@ -19,10 +21,11 @@
 
 static void s_usage(FILE *f)
 {
-    fprintf(f, "usage: wiretag stats [--broker EP] [--json] [--dead] [--timeout MS]\n\n"
+    fprintf(f, "usage: wiretag stats [-c FILE] [--broker EP] [--json] [--dead] [--timeout MS]\n\n"
                "Show a broker's figures: queue depth, items in flight, per-worker figures,\n"
                "rates, dead letters and journal size.\n\n"
                "  --broker EP   control endpoint (default tcp://127.0.0.1:5558)\n"
+               "  -c FILE       configuration file (CURVE keys)\n"
                "  --json        one JSON object instead of a table\n"
                "  --dead        also list the dead letters (id, attempts, code, reason)\n"
                "  --timeout MS  how long to wait for the broker (default 3000)\n");
@@ -227,6 +230,7 @@ int cmd_stats(int argc, char **argv)
     const char *ep = "tcp://127.0.0.1:5558";
     bool as_json = false, dead = false;
     long timeout = 3000;
+    const char *config = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -234,6 +238,8 @@ int cmd_stats(int argc, char **argv)
             return 0;
         } else if (!strcmp(a, "--broker") && i + 1 < argc)
             ep = argv[++i];
+        else if (!strcmp(a, "-c") && i + 1 < argc)
+            config = argv[++i];
         else if (!strcmp(a, "--json"))
             as_json = true;
         else if (!strcmp(a, "--dead"))
@@ -246,12 +252,26 @@ int cmd_stats(int argc, char **argv)
             return 2;
         }
     }
+    wt_config_t cfg;
+    wt_config_defaults(&cfg);
+    char err[1024];
+    if (config && wt_config_load(&cfg, config, err, sizeof err) != 0) {
+        fprintf(stderr, "wiretag stats: %s\n", err);
+        wt_config_free(&cfg);
+        return 2;
+    }
     void *ctx = zmq_ctx_new();
     void *sock = zmq_socket(ctx, ZMQ_DEALER);
     int linger = 0;
     zmq_setsockopt(sock, ZMQ_LINGER, &linger, sizeof linger);
     int status = 1;
     json_t *st = NULL, *dl = NULL;
+    int crc = wt_curve_setup_client(sock, &cfg, err, sizeof err);
+    wt_config_free(&cfg);
+    if (crc != 0) {
+        fprintf(stderr, "wiretag stats: CURVE: %s\n", err);
+        goto done;
+    }
     if (zmq_connect(sock, ep) != 0) {
         fprintf(stderr, "wiretag stats: cannot connect to %s: %s\n", ep, zmq_strerror(zmq_errno()));
         goto done;

@@ -18,6 +18,8 @@
 #include "cmds.h"
 #include "readable.h"
 #include "wiretag/codec.h"
+#include "wiretag/config.h"
+#include "wiretag/curve.h"
 #include "wiretag/json.h"
 #include "wiretag/proto.h"
 
@@ -86,6 +88,7 @@ static void s_usage(FILE *f)
                "behind the high-water mark, a late start) are filled from the broker's journal.\n\n"
                "  --broker EP    subscriber endpoint (default tcp://127.0.0.1:5557)\n"
                "  --replay EP    replay endpoint (default tcp://127.0.0.1:5558)\n"
+               "  -c FILE        configuration file (CURVE keys)\n"
                "  --from SEQ     start at result sequence SEQ (1 = all retained results);\n"
                "                 default: from the first live result\n"
                "  --count N      exit after printing N results\n"
@@ -371,6 +374,7 @@ int cmd_sub(int argc, char **argv)
     s_sub_t s = {.endpoint = "tcp://127.0.0.1:5557", .replay_ep = "tcp://127.0.0.1:5558"};
     bool have_from = false;
     int hwm = 100000;
+    const char *config = NULL;
     uint64_t from = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -382,6 +386,8 @@ int cmd_sub(int argc, char **argv)
             s.endpoint = argv[++i];
         else if (!strcmp(a, "--replay") && more)
             s.replay_ep = argv[++i];
+        else if (!strcmp(a, "-c") && more)
+            config = argv[++i];
         else if (!strcmp(a, "--from") && more && s_u64_arg(argv[i + 1], &from)) {
             have_from = true;
             i++;
@@ -423,6 +429,14 @@ int cmd_sub(int argc, char **argv)
         fprintf(stderr, ")\n");
         return 2;
     }
+    wt_config_t cfg;
+    wt_config_defaults(&cfg);
+    char err[1024];
+    if (config && wt_config_load(&cfg, config, err, sizeof err) != 0) {
+        fprintf(stderr, "wiretag sub: %s\n", err);
+        wt_config_free(&cfg);
+        return 2;
+    }
     s.color = s.mode == 1 && isatty(1);
     wt_buf_init(&s.out);
     s.ctx = zmq_ctx_new();
@@ -433,8 +447,12 @@ int cmd_sub(int argc, char **argv)
     zmq_setsockopt(s.sub, ZMQ_RCVHWM, &hwm, sizeof hwm);
     zmq_setsockopt(s.ctl, ZMQ_LINGER, &linger, sizeof linger);
     zmq_setsockopt(s.sub, ZMQ_SUBSCRIBE, WT_PROTO_TOPIC, strlen(WT_PROTO_TOPIC));
-    if (zmq_connect(s.sub, s.endpoint) != 0 || zmq_connect(s.ctl, s.replay_ep) != 0) {
-        fprintf(stderr, "wiretag sub: cannot connect: %s\n", zmq_strerror(zmq_errno()));
+    int crc = wt_curve_setup_client(s.sub, &cfg, err, sizeof err);
+    if (crc == 0) crc = wt_curve_setup_client(s.ctl, &cfg, err, sizeof err);
+    wt_config_free(&cfg);
+    if (crc != 0 || zmq_connect(s.sub, s.endpoint) != 0 || zmq_connect(s.ctl, s.replay_ep) != 0) {
+        fprintf(stderr, "wiretag sub: %s%s\n",
+                crc ? "CURVE: " : "cannot connect: ", crc ? err : zmq_strerror(zmq_errno()));
         zmq_close(s.sub);
         zmq_close(s.ctl);
         zmq_ctx_term(s.ctx);

@@ -19,6 +19,7 @@
 #include "worker.h"
 #include "wiretag/annotate.h"
 #include "wiretag/codec.h"
+#include "wiretag/curve.h"
 #include "wiretag/proto.h"
 
 #include <pthread.h>
@@ -254,6 +255,7 @@ typedef struct {
 } s_broker_t;
 
 struct wt_worker {
+    const wt_config_t *cfg; /* the caller's, alive until destroy (CURVE keys) */
     wt_worker_opts_t opts;
     char *config_path;
     void *ctx;
@@ -310,6 +312,15 @@ static void s_broker_open(wt_worker_t *self, s_broker_t *b)
     zmq_setsockopt(b->sock, ZMQ_LINGER, &linger, sizeof linger);
     zmq_setsockopt(b->sock, ZMQ_RECONNECT_IVL, &rmin, sizeof rmin);
     zmq_setsockopt(b->sock, ZMQ_RECONNECT_IVL_MAX, &rmax, sizeof rmax);
+    char err[512];
+    if (wt_curve_setup_client(b->sock, self->cfg, err, sizeof err) != 0) {
+        /* checked in wt_worker_new: only a key file changed since can do this */
+        s_log(0, "broker %s: CURVE: %s", b->endpoint, err);
+        zmq_close(b->sock);
+        b->sock = NULL;
+        b->reconnect_at = wt_clock_ms() + self->rmax;
+        return;
+    }
     if (zmq_connect(b->sock, b->endpoint) != 0) {
         s_log(0, "broker %s: cannot connect: %s", b->endpoint, zmq_strerror(zmq_errno()));
         zmq_close(b->sock);
@@ -560,7 +571,17 @@ wt_worker_t *wt_worker_new(const wt_config_t *cfg, const wt_worker_opts_t *opts,
     s_log_level = opts->log_level;
     wt_engine_t *engine = wt_engine_new(cfg, err, errlen);
     if (!engine) return NULL;
+    /* CURVE keys are read now so that a mistake stops the start */
+    void *probe_ctx = zmq_ctx_new(), *probe = zmq_socket(probe_ctx, ZMQ_DEALER);
+    int crc = wt_curve_setup_client(probe, cfg, err, errlen);
+    zmq_close(probe);
+    zmq_ctx_term(probe_ctx);
+    if (crc != 0) {
+        wt_engine_destroy(&engine);
+        return NULL;
+    }
     wt_worker_t *self = wt_calloc(1, sizeof *self);
+    self->cfg = cfg;
     self->opts = *opts;
     self->config_path = opts->config_path ? wt_strdup(opts->config_path) : NULL;
     self->engine = s_engine_ref_new(&engine);
