@@ -4,16 +4,18 @@
     Encoding goes through msgpack-c's packer. Decoding never hands untrusted
     bytes to msgpack-c's unpacker (which allocates count * sizeof(object)
     before reading a single element): it walks the bytes with a small cursor
-    reader of our own. Every decode runs in three steps:
+    reader of our own. Every decode runs in two steps:
       1. wt_msgpack_check(): one iterative pass over the whole buffer that
          checks every header, every str/bin/ext length and every container
          count against the bytes left (ECOUNT, ETRUNCATED), the nesting depth
          (EDEPTH), reserved bytes (ESYNTAX) and trailing bytes (ETRAILING).
          Nothing is allocated.
-      2. per map: keys must be strings (EBADKEY) and unique (EDUPKEY).
-      3. the fields: types (ETYPE), required keys (EMISSING), sizes against
-         wt_limits_t (ETOOBIG), empty strings (EEMPTY), NUL (ENUL), UTF-8
-         (EUTF8), values (EVALUE: dates, enums, spans, numbers).
+      2. one pass per map, straight into the structs: keys must be strings
+         (EBADKEY) and unique (EDUPKEY: known keys by bit, unknown ones
+         compared at the end of the map); types (ETYPE), required keys
+         (EMISSING), sizes against wt_limits_t (ETOOBIG), empty strings
+         (EEMPTY), NUL (ENUL), UTF-8 (EUTF8), values (EVALUE: dates, enums,
+         spans, numbers). `text` is found first, spans are checked against it.
     Unknown keys are skipped (forward compatibility); the types of known keys
     are strict. Memory grows only with decoded content, never with a count.
 */

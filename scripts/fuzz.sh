@@ -9,6 +9,7 @@
 #
 # New inputs found while fuzzing go to build-fuzz/fuzz-corpus/<target>/ (never
 # into the repository); crashes go to build-fuzz/fuzz-artifacts/<target>/.
+# tests/fuzz/<target>.dict, when present, is passed as a libFuzzer dictionary.
 # A crash is fixed, then its input is committed under tests/fuzz/regress/
 # and turned into a unit test case. Env: WT_FUZZ_BUILD (build dir),
 # WT_JOBS (build parallelism, default 2), WT_FUZZ_ONLY (one target name).
@@ -57,6 +58,8 @@ for src in tests/fuzz/fuzz_*.c; do
     dirs=()
     [[ -d "$seeds" ]] && dirs+=("$seeds")
     [[ -d "$regress" ]] && dirs+=("$regress")
+    opts=()
+    [[ -f tests/fuzz/$name.dict ]] && opts+=("-dict=tests/fuzz/$name.dict")
     arts=$build/fuzz-artifacts/$name
     mkdir -p "$arts"
     log=$build/fuzz-$name.log
@@ -78,7 +81,8 @@ for src in tests/fuzz/fuzz_*.c; do
         mkdir -p "$work"
         echo "== $name: fuzzing for ${secs}s"
         if "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
-            -print_final_stats=1 -artifact_prefix="$arts/" "$work" "${dirs[@]}" >"$log" 2>&1; then
+            -print_final_stats=1 -artifact_prefix="$arts/" "${opts[@]}" "$work" "${dirs[@]}" \
+            >"$log" 2>&1; then
             grep -E "^stat::number_of_executed_units|^stat::peak_rss_mb" "$log" | tr '\n' ' '
             echo "corpus: $(find "$work" -type f | wc -l) files, ok"
         else
