@@ -9,8 +9,8 @@
     a broker restart is harmless: it is ACKed with dup:true). The input is
     read in non-blocking mode and polled next to the socket, so a pipe
     (`tail -f crawl.jsonl | wiretag feed -`) is sent line by line while ACKs
-    keep flowing. NAK EFULL is back-pressure: the item is retried later; any
-    other NAK is final and listed in the summary.
+    keep flowing. NAK EFULL (back-pressure) and EJOURNAL are retried after a
+    pause; any other NAK is final and listed in the summary.
 
     Exit status: 0 when every item was acknowledged, 1 when some were
     refused (NAK) or unreadable, 2 on a usage error, 3 when --deadline
@@ -168,9 +168,9 @@ static void s_handle_reply(s_feed_t *f)
                 f->acked++;
                 if (m->dup) f->dups++;
                 s_slot_free(f, s);
-            } else if (m->code && strcmp(m->code, "EFULL") == 0) {
-                /* back-pressure: keep it, try again shortly */
-                s->retry_at = wt_clock_ms() + 200;
+            } else if (m->code && (!strcmp(m->code, "EFULL") || !strcmp(m->code, "EJOURNAL"))) {
+                /* back-pressure or a journal in trouble: keep it, try again shortly */
+                s->retry_at = wt_clock_ms() + 500;
             } else {
                 s_fail(f, s->where, m->code, m->reason);
                 s_slot_free(f, s);

@@ -106,6 +106,7 @@ typedef struct s_task {
     uint64_t gen;
     uint64_t job;
     uint32_t attempt;
+    char *id; /* JOB's item id (the broker's, for items sent without one) */
     uint8_t *payload;
     size_t payload_len;
     s_engine_ref_t *engine; /* held for the task */
@@ -119,6 +120,7 @@ static void s_task_destroy(s_task_t **t_p)
 {
     s_task_t *t = *t_p;
     if (!t) return;
+    free(t->id);
     free(t->payload);
     wt_buf_free(&t->result);
     s_engine_drop(&t->engine);
@@ -153,6 +155,11 @@ static void s_annotate_task(s_task_t *t, wt_annotator_t *ann, const s_thread_arg
         snprintf(t->reason, sizeof t->reason, "item does not decode: %s", wt_strerror(rc));
         return;
     }
+    if (t->id && (!item.id || strcmp(item.id, t->id) != 0)) {
+        /* the result must carry the id the broker knows the item by */
+        free(item.id);
+        item.id = wt_strdup(t->id);
+    }
     if (args->poison && item.text && strstr(item.text, args->poison)) {
         /* test hook (worker.h): die like a worker that crashes on an item */
         fprintf(stderr, "wiretag-worker[%d]: WT_TEST_POISON matched in job %llu, aborting\n",
@@ -169,8 +176,11 @@ static void s_annotate_task(s_task_t *t, wt_annotator_t *ann, const s_thread_arg
     if (rc < 0) {
         t->rc = rc;
         snprintf(t->reason, sizeof t->reason, "annotation refused the item: %s", wt_strerror(rc));
-    } else
+    } else {
+        res.has_seq = true; /* PROTOCOL.md: a result's seq is its job */
+        res.seq = t->job;
         wt_result_encode(&res, &t->result);
+    }
     wt_result_clear(&res);
     wt_item_clear(&item);
 }
@@ -414,6 +424,7 @@ static void s_broker_recv(wt_worker_t *self, int bi)
             t->gen = b->gen;
             t->job = m->job;
             t->attempt = m->attempt;
+            if (m->id) t->id = wt_strdup(m->id);
             if (p && n) {
                 t->payload = wt_malloc(n);
                 memcpy(t->payload, p, n);
