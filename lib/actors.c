@@ -540,6 +540,21 @@ static uint32_t s_after_name(wt_actors_ctx_t *ctx, size_t mi, uint32_t j)
         a->link = (uint32_t)mi;
         return j + 3;
     }
+    /* "Harry Reid of Nevada", "Nelson Chamisa of the MDC": the country of
+       what follows "of" */
+    if ((m->utype == UT_PERSON || m->utype == UT_SINGLE) && m->cent == WT_A_NONE &&
+        j + 1 < doc->ntoks && doc->toks[j].hash == ctx->h_of) {
+        uint32_t k = j + 1, l = 0;
+        if (k + 1 < doc->ntoks && (s_cls(ctx, k) & WT_W_ARTICLE)) k++;
+        const wt_apayload_t *p = s_match(ctx, k, &l, -1);
+        if (p && p->form != WT_AF_AGENT) {
+            const wt_aentity_t *e = &ctx->db->ents[p->target];
+            if (e->type == WT_ACTOR_COUNTRY && p->form != WT_AF_CAPITAL)
+                m->cent = p->target;
+            else if (e->type == WT_ACTOR_ORGANIZATION && e->country[0])
+                m->cent = s_iso_ent(ctx->db, e->country);
+        }
+    }
     /* ", a spokesman for the Indian foreign ministry," */
     if (j + 1 < doc->ntoks && doc->toks[j].kind == WT_TOK_PUNCT &&
         ctx->text[doc->toks[j].start] == ',') {
@@ -559,6 +574,8 @@ static uint32_t s_after_name(wt_actors_ctx_t *ctx, size_t mi, uint32_t j)
             else if (p && ctx->db->ents[p->target].type == WT_ACTOR_COUNTRY && cent == WT_A_NONE &&
                      p->form != WT_AF_CAPITAL)
                 cent = p->target;
+            else if (p && cent == WT_A_NONE && ctx->db->ents[p->target].country[0])
+                cent = s_iso_ent(ctx->db, ctx->db->ents[p->target].country); /* "of the ANC" */
             k += l - 1;
         }
         if (agent) {

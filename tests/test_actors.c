@@ -194,6 +194,11 @@ static const row_t s_rows[] = {
      {"Wendy Shermanova|person|*|*|-|Wendy Shermanova;Shermanova"},
      {0}},
     {"Biden spoke to reporters in Washington.", 20220101, {0}, {"Biden"}},
+    {"Maria Ostrowska of Poland and Jan Kiplagat of the Russian government met Spanish "
+     "officials.",
+     0,
+     {"Maria Ostrowska|person|POL|*|-|Maria Ostrowska", "Jan Kiplagat|person|RUS|*|-|Jan Kiplagat"},
+     {0}},
     {"Gina Turkey scored twice. Turkey said the team had played well.",
      0,
      {"Gina Turkey|person|*|*|-|Gina Turkey;Turkey"},
