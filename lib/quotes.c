@@ -678,8 +678,21 @@ static bool s_np_back_core(const wt_quotes_ctx_t *ctx, uint32_t v, uint32_t lo, 
     if (s_nametok(ctx, k)) {
         if (s_name_back(ctx, i, lo, sp)) {
             sp->actor = sp->men = -1;
-            /* a nominal with a name inside ("a State Department spokesman") is handled
-               below; a name followed by nothing is the speaker */
+            /* "The U.S. ambassador to Mexico said": the name completes a nominal
+               head; the speaker is the nominal ("The U.S. ambassador") */
+            uint32_t t0 = sp->t0;
+            while (t0 > lo && s_nametok(ctx, t0 - 1))
+                t0--;
+            if (t0 > lo + 1 &&
+                (wt_tok_is(ctx->doc, TK(t0 - 1), "to") || wt_tok_is(ctx->doc, TK(t0 - 1), "of") ||
+                 wt_tok_is(ctx->doc, TK(t0 - 1), "for"))) {
+                s_spk_t nom;
+                if (s_lower(TK(t0 - 2)) && (s_cls(ctx, t0 - 2) & (QL_TITLE | QL_NOMHEAD)) &&
+                    s_nom_back(ctx, t0 - 1, lo, &nom)) {
+                    *sp = nom;
+                    return true;
+                }
+            }
             return true;
         }
         return false;
@@ -1155,11 +1168,16 @@ static bool s_cue_before(wt_quotes_ctx_t *ctx, s_quote_t *q, s_spk_t *sp)
         if (k == pa->tok_first) return false;
         k--;
     }
-    uint32_t lo = k > pa->tok_first + 12 ? k - 12 : pa->tok_first;
+    /* a fragment takes a cue close before it ("called the verdict “Q”"); a
+   clause can have its cue further back ("told reporters on Monday: “Q”") */
+    bool clause = colon || k + 1 < q->o || q->left;
+    uint32_t span = clause ? 12 : 6;
+    uint32_t lo = k > pa->tok_first + span ? k - span : pa->tok_first;
     for (uint32_t v = k + 1; v-- > lo;) {
         if (s_inq(ctx, v) || s_is_stop(ctx, v) || s_punct(ctx, v, ';')) break;
-        const ql_entry_t *e = s_verb(ctx, v);
+        const ql_entry_t *e = v + 1 >= k ? s_verb(ctx, v) : s_verb_far(ctx, v);
         if (!e || (e->vflags & QVF_THINK && !colon)) continue;
+
         uint32_t slo = ctx->doc->sents[TK(v)->sent].tok_first;
         if (slo < pa->tok_first) slo = pa->tok_first;
         if (v > slo && s_np_back(ctx, v, slo, sp)) {
@@ -1447,8 +1465,7 @@ static void s_collect_mentions(wt_quotes_ctx_t *ctx)
             x->key = 0;
         }
     }
-    if (ctx->nam > 1)
-        qsort(ctx->am, ctx->nam, sizeof *ctx->am, s_men_cmp);
+    if (ctx->nam > 1) qsort(ctx->am, ctx->nam, sizeof *ctx->am, s_men_cmp);
     /* person actors: mentions with gender, keyed by their last word */
     for (size_t k = 0; k < ctx->nam; k++) {
         s_men_t *x = &ctx->am[k];
@@ -1520,8 +1537,7 @@ static void s_collect_mentions(wt_quotes_ctx_t *ctx)
         ctx->men[ctx->nmen - 1].nominal = 1;
         ctx->men[ctx->nmen - 1].key = 0;
     }
-    if (ctx->nmen > 1)
-        qsort(ctx->men, ctx->nmen, sizeof *ctx->men, s_men_cmp);
+    if (ctx->nmen > 1) qsort(ctx->men, ctx->nmen, sizeof *ctx->men, s_men_cmp);
     /* entity-level gender: every mention of a surname takes what is known */
     for (size_t k = 0; k < ctx->nmen; k++) {
         int act;
@@ -2158,8 +2174,7 @@ void wt_quotes_tag(wt_quotes_ctx_t *ctx, const wt_input_t *in, wt_result_t *res)
     if (ctx->db->indirect) s_indirect(ctx);
 
     /* 4. in text order: resolve, carry over, keep or drop */
-    if (ctx->nq > 1)
-        qsort(ctx->q, ctx->nq, sizeof *ctx->q, s_qcmp);
+    if (ctx->nq > 1) qsort(ctx->q, ctx->nq, sizeof *ctx->q, s_qcmp);
     int prev_k = -1;
     for (size_t k = 0; k < ctx->nq; k++) {
         s_quote_t *q = &ctx->q[k];
