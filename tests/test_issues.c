@@ -396,6 +396,60 @@ static void s_test_phoenix(void)
     wt_issuedb_destroy(&db);
 }
 
+/* Our own short articles (tests/fixtures/issues/articles.txt) with the
+   shipped taxonomy: each must get the topics listed and none marked '!'. */
+static void s_check_article(wt_issues_ctx_t *ctx, const char *spec, const char *text, int n)
+{
+    wt_result_t res;
+    s_tag(ctx, text, false, &res);
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", spec);
+    for (char *tok = strtok(buf, ", "); tok; tok = strtok(NULL, ", ")) {
+        bool neg = tok[0] == '!';
+        const char *topic = tok + neg;
+        bool got = false;
+        for (size_t i = 0; i < res.issue_count; i++)
+            got |= strcmp(res.issues[i].topic, topic) == 0;
+        CHECK_MSG(got != neg, "article %d: %s %s", n, topic, neg ? "tagged" : "missing");
+    }
+    wt_result_clear(&res);
+}
+
+static void s_test_articles(void)
+{
+    char err[256] = "";
+    size_t len;
+    char *buf = s_slurp("tests/fixtures/issues/articles.txt", &len);
+    wt_issuedb_t *db = s_db("config/issues.yaml", NULL, err, sizeof err);
+    CHECK(buf && db);
+    if (!buf || !db) {
+        free(buf);
+        wt_issuedb_destroy(&db);
+        return;
+    }
+    buf[len] = 0;
+    wt_issues_ctx_t *ctx = wt_issues_ctx_new(db);
+    char *spec = NULL, *text = NULL;
+    int n = 0;
+    /* split on lines starting with "== " */
+    char *p = buf;
+    while ((p = strstr(p, "\n== ")) != NULL) {
+        *p = 0; /* ends the previous article */
+        if (spec) s_check_article(ctx, spec, text, n++);
+        spec = p + 4;
+        char *nl = strchr(spec, '\n');
+        if (!nl) break;
+        *nl = 0;
+        text = nl + 1;
+        p = nl + 1;
+    }
+    if (spec && text) s_check_article(ctx, spec, text, n++);
+    CHECK_EQ_INT(n, 16);
+    free(buf);
+    wt_issues_ctx_destroy(&ctx);
+    wt_issuedb_destroy(&db);
+}
+
 int main(void)
 {
     char err[256] = "";
@@ -416,5 +470,6 @@ int main(void)
     s_test_petrarch_parse();
     s_test_petrarch_tag();
     s_test_phoenix();
+    s_test_articles();
     TEST_END();
 }
