@@ -444,7 +444,7 @@ static void s_test_articles(void)
         p = nl + 1;
     }
     if (spec && text) s_check_article(ctx, spec, text, n++);
-    CHECK_EQ_INT(n, 16);
+    CHECK_EQ_INT(n, 24);
     free(buf);
     wt_issues_ctx_destroy(&ctx);
     wt_issuedb_destroy(&db);
