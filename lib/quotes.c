@@ -1073,6 +1073,35 @@ static bool s_according(const wt_quotes_ctx_t *ctx, uint32_t k, uint32_t hi, s_s
     return true;
 }
 
+/* "a homeless man who goes by the name “Shorty”", "a woman who identified
+   herself only as Maria": the name given right after a nominal speaker. */
+static void s_known_as(const wt_quotes_ctx_t *ctx, uint32_t end, uint32_t hi, s_spk_t *sp)
+{
+    const wt_doc_t *d = ctx->doc;
+    if (end >= hi || !(s_cls(ctx, end) & QL_SUBORD) || !wt_tok_ieq(d, TK(end), "who")) return;
+    for (uint32_t j = end + 1; j + 1 < hi && j < end + 10; j++) {
+        const wt_token_t *t = TK(j);
+        if (s_is_stop(ctx, j)) return;
+        if (!(wt_tok_ieq(d, t, "name") || wt_tok_ieq(d, t, "as") || wt_tok_ieq(d, t, "named") ||
+              wt_tok_ieq(d, t, "nicknamed") || wt_tok_ieq(d, t, "called")))
+            continue;
+        uint32_t s = j + 1, e = s;
+        if (TK(s)->kind == WT_TOK_QUOTE) s++;
+        e = s;
+        while (e < hi && e < s + 4 && s_capword(TK(e)))
+            e++;
+        if (e > s) {
+            sp->kind = SK_NAME;
+            sp->t0 = s;
+            sp->t1 = e;
+            sp->org = 0;
+            sp->person = 1;
+            sp->actor = sp->men = -1;
+            return;
+        }
+    }
+}
+
 /* Cue right after the closing mark. */
 static bool s_cue_after(wt_quotes_ctx_t *ctx, s_quote_t *q, s_spk_t *sp)
 {
@@ -1093,11 +1122,13 @@ static bool s_cue_after(wt_quotes_ctx_t *ctx, s_quote_t *q, s_spk_t *sp)
     uint32_t end;
     if (v && v->vform != QV_ING && !(v->vflags & (QVF_THINK | QVF_DESCRIBE))) {
         if (s_np_fwd(ctx, k + 1, hi, sp, &end)) {
+            if (sp->kind == SK_NOM) s_known_as(ctx, end, hi, sp);
             s_set_cue(sp, k, k + 1);
             return true;
         }
         return false;
     }
+
     if (s_according(ctx, k, hi, sp, &end)) return true;
     if (s_np_fwd(ctx, k, hi, sp, &end)) {
         uint32_t j = end;
@@ -1307,6 +1338,20 @@ static bool s_cue_prevsent(wt_quotes_ctx_t *ctx, s_quote_t *q, s_spk_t *sp)
         if (s_np_back(ctx, v, lo, sp)) {
             s_set_cue(sp, NONE, NONE);
             return true;
+        }
+    }
+    /* a one-line introduction in the paragraph before: "From the desk of John
+       Doe, VP Analyst, WSJ." / "Statement by Senator Jane Roe" */
+    const wt_paragraph_t *pp = &ctx->doc->paras[s->para];
+    if (s->para + 1 == TK(a)->para && pp->sent_end - pp->sent_first == 1 && hi - lo <= 20 &&
+        (wt_tok_ieq(ctx->doc, TK(lo), "from") || wt_tok_ieq(ctx->doc, TK(lo), "statement"))) {
+        for (uint32_t i = lo + 1; i < hi; i++) {
+            uint32_t end;
+            if (s_nametok(ctx, i) && s_name_fwd(ctx, i, hi, sp, &end) && sp->person && !sp->org) {
+                sp->actor = sp->men = -1;
+                s_set_cue(sp, NONE, NONE);
+                return true;
+            }
         }
     }
     return false;
