@@ -14,7 +14,9 @@ per item. Results it may have missed on the live stream (a slow start, the
 publisher's high-water mark) are fetched with REPLAY from the first
 sequence number it saw acknowledged in the broker's result log: the Clone
 pattern (subscribe, then replay, then drop duplicates by sequence number).
-With no input file it sends three short demo items.
+With no input file it sends three short demo items. With CURVE on the
+broker, pass --curve-key (this client's .key) and --curve-server (the
+broker's .pub).
 """
 import argparse
 import json
@@ -26,6 +28,26 @@ import zmq
 
 VERSION = 1            # protocol version, in every header
 TOPIC = b"wt.result"   # subscription prefix of the result stream
+
+
+def read_keys(path):
+    """A `wiretag keygen` file: lines `public-key = "Z85"`, `secret-key = "Z85"`."""
+    keys = {}
+    with open(path) as f:
+        for line in f:
+            if "=" in line and not line.lstrip().startswith("#"):
+                k, v = line.split("=", 1)
+                keys[k.strip()] = v.strip().strip('"').strip("'").encode()
+    return keys
+
+
+def secure(sock, curve):
+    """CURVE client: our key pair and the broker's public key (SECURITY.md)."""
+    if curve:
+        mine, server = curve
+        sock.curve_publickey = mine["public-key"]
+        sock.curve_secretkey = mine["secret-key"]
+        sock.curve_serverkey = server["public-key"]
 
 
 def pack(d):
@@ -46,9 +68,10 @@ def header(cmd, **fields):
 class Producer:
     """PUT items on the producer endpoint (DEALER -> ROUTER), one ACK each."""
 
-    def __init__(self, ctx, endpoint, timeout=5.0, retries=5):
+    def __init__(self, ctx, endpoint, timeout=5.0, retries=5, curve=None):
         self.sock = ctx.socket(zmq.DEALER)
         self.sock.setsockopt(zmq.LINGER, 0)
+        secure(self.sock, curve)
         self.sock.connect(endpoint)
         self.corr = 0
         self.timeout = timeout
@@ -87,13 +110,15 @@ class Producer:
 class Results:
     """The result stream (SUB) plus replay (DEALER -> ROUTER): Clone pattern."""
 
-    def __init__(self, ctx, sub_ep, replay_ep):
+    def __init__(self, ctx, sub_ep, replay_ep, curve=None):
         self.sub = ctx.socket(zmq.SUB)
         self.sub.setsockopt(zmq.LINGER, 0)
+        secure(self.sub, curve)
         self.sub.setsockopt(zmq.SUBSCRIBE, TOPIC)
         self.sub.connect(sub_ep)
         self.ctl = ctx.socket(zmq.DEALER)
         self.ctl.setsockopt(zmq.LINGER, 0)
+        secure(self.ctl, curve)
         self.ctl.connect(replay_ep)
         self.seen = set()  # result sequence numbers already handled
 
@@ -195,12 +220,19 @@ def main():
     ap.add_argument("--replay", default="tcp://127.0.0.1:5558")
     ap.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for all results")
     ap.add_argument("--json", action="store_true", help="print each result as one JSON line")
+    ap.add_argument("--curve-key", help="CURVE: this client's .key file (wiretag keygen)")
+    ap.add_argument("--curve-server", help="CURVE: the broker's .pub file")
     ap.add_argument("files", nargs="*", help="JSON Lines files of input items (default: demo items)")
     args = ap.parse_args()
 
+    curve = None
+    if args.curve_key or args.curve_server:
+        if not (args.curve_key and args.curve_server):
+            ap.error("CURVE needs both --curve-key and --curve-server")
+        curve = (read_keys(args.curve_key), read_keys(args.curve_server))
     ctx = zmq.Context()
-    results = Results(ctx, args.subscribers, args.replay)  # subscribe first
-    producer = Producer(ctx, args.producers)
+    results = Results(ctx, args.subscribers, args.replay, curve)  # subscribe first
+    producer = Producer(ctx, args.producers, curve=curve)
     items = read_items(args.files) if args.files else DEMO
     # The result log position before we send: our results can only come after it.
     start = results.stats()["last_rseq"] + 1

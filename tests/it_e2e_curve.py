@@ -3,7 +3,8 @@
 Keys come from `wiretag keygen`. The broker runs with curve.enabled and an
 allow-list directory holding the worker's and the client's public keys;
 wiretag-worker, `wiretag feed`, `wiretag sub` and `wiretag stats` read
-their keys from a -c config. Items flow and come back annotated. A feed
+their keys from a -c config, examples/python_client.py from its
+--curve-key/--curve-server files. Items flow and come back annotated. A feed
 with a key that is not in the allow-list gets nothing acknowledged, and one
 without CURVE neither.
 """
@@ -65,6 +66,15 @@ def test(tmp, procs, new_broker):
     import json
     got = [json.loads(x)["id"] for x in out.stdout.splitlines() if x.strip()]
     E.check(sorted(got) == sorted(ids), "CURVE sub got %r" % got[:5])
+
+    # the Python example with the client's keys
+    client = os.path.join(os.environ.get("WT_SOURCE", "."), "examples", "python_client.py")
+    p = subprocess.run(["/usr/bin/python3", client, "--producers", b.ep["producers"], "--subscribers",
+                        b.ep["subscribers"], "--replay", b.ep["replay"], "--json", "--timeout", "20",
+                        "--curve-key", ckey, "--curve-server", bpub],
+                       capture_output=True, text=True, timeout=40)
+    E.check(p.returncode == 0, "python client with CURVE: exit %d\n%s" % (p.returncode, p.stderr))
+    E.check(len(p.stdout.splitlines()) == 3, "python client with CURVE: %r" % p.stdout[:200])
 
     # a key that is not allowed, and no CURVE at all: nothing is accepted
     for name, extra in (("outsider", ["-c", ocfg]), ("plain", [])):

@@ -221,7 +221,7 @@ static void s_draw(s_feed_t *f, bool final)
     double el = (double)(now - f->t0) / 1000.0;
     double rate = el > 0 ? (double)f->acked / el : 0;
     char eta[32] = "";
-    size_t total = f->total > f->read_items ? f->total : 0;
+    size_t total = f->total >= f->read_items ? f->total : 0; /* files may grow */
     char bar[32];
     if (total) {
         double frac = (double)(f->acked + f->nfails) / (double)total;
