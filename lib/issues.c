@@ -1,20 +1,21 @@
 /*  issues.c: the issues stage. The taxonomy (config/issues.yaml, plus an
-    optional PETRARCH issue file) is compiled once into a trie over word
-    groups; each item is matched in one pass over its
-    tokens (leftmost-longest phrase hits), the hits are scored per issue
-    (phrase weight x position factor, repeats damped, a bonus for spread over
+    optional PETRARCH issue file) is compiled once into a trie over written
+    phrase words; each item is matched in one pass over its tokens
+    (leftmost-longest phrase hits), the hits are scored per issue (phrase
+    weight x position factor, repeats damped, a bonus for spread over
     paragraphs), issues are grouped by CAP topic, and a topic is reported
     when its score reaches the threshold. See docs/ISSUES.md.
 
-    Inflections: at load time every phrase word gets its regular inflected
-    forms (plural, -s/-ed/-ing, y/ies, doubled consonants, and back from a
-    written plural or past form); a generated form is kept only when its
-    Snowball stem (libstemmer, english) equals the word's stem, so "news" is
-    not a form of "new". The forms of one word make one group, and the trie
-    runs over groups. Matching needs no stemmer: a lower-cased token is
-    looked up in the read-only forms table, so contexts share nothing and
-    derivations the stemmer would conflate ("importance" / "import",
-    "executive" / "execution") stay apart.
+    Inflections: at load time every written phrase word gets its regular
+    forms (plural, -s/-es/-ies, -ed/-d/-ied, -ing, doubled consonants; a
+    written plural also gives its singular). A generated form is kept only
+    when its Snowball stem (libstemmer, english) equals the word's stem, so
+    "news" is not a form of "new". A form maps to the written words it
+    stands for (usually one), and the trie runs over written words. Matching
+    needs no stemmer: a lower-cased token is looked up in the read-only
+    forms table (a bloom filter first, a small per-context cache next), so
+    contexts share nothing, and derivations the stemmer would conflate
+    ("importance" / "import", "executive" / "execution") stay apart.
 */
 #include "issues_int.h"
 
