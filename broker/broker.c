@@ -381,8 +381,7 @@ typedef struct {
 static int s_reply(wt_broker_t *self, const wt_proto_in_t *in, const wt_proto_t *m,
                    const void *payload, size_t n)
 {
-    return wt_proto_send_to(self->replay, in->envelope, in->envelope_len, m, payload, n,
-                            ZMQ_DONTWAIT);
+    return wt_proto_reply(self->replay, in, m, payload, n, ZMQ_DONTWAIT);
 }
 
 static int s_replay_one(uint64_t rseq, uint64_t seq, const uint8_t *payload, size_t n, void *arg)

@@ -691,6 +691,18 @@ int wt_proto_send_to(void *sock, const void *envelope, size_t envelope_len, cons
     return rc;
 }
 
+int wt_proto_reply(void *sock, const wt_proto_in_t *in, const wt_proto_t *msg, const void *payload,
+                   size_t n, int flags)
+{
+    if (in->delimited) {
+        if (zmq_send(sock, in->envelope, in->envelope_len, ZMQ_SNDMORE | flags) < 0)
+            return -zmq_errno();
+        if (zmq_send(sock, "", 0, ZMQ_SNDMORE | flags) < 0) return -zmq_errno();
+        return wt_proto_send_to(sock, NULL, 0, msg, payload, n, flags);
+    }
+    return wt_proto_send_to(sock, in->envelope, in->envelope_len, msg, payload, n, flags);
+}
+
 int wt_proto_send(void *sock, const wt_proto_t *msg, const void *payload, size_t n)
 {
     return wt_proto_send_to(sock, NULL, 0, msg, payload, n, 0);
@@ -699,6 +711,7 @@ int wt_proto_send(void *sock, const wt_proto_t *msg, const void *payload, size_t
 int wt_proto_recv(void *sock, bool envelope, int flags, wt_proto_in_t *in)
 {
     in->envelope_len = 0;
+    in->delimited = false;
     in->frames = 0;
     in->has_payload = false;
     in->open_ = false;
@@ -726,6 +739,9 @@ int wt_proto_recv(void *sock, bool envelope, int flags, wt_proto_in_t *in)
                 memcpy(in->envelope, zmq_msg_data(&part), size);
                 in->envelope_len = size;
             }
+        } else if (envelope && idx == 1 && size == 0 && more && !in->delimited) {
+            in->delimited = true; /* a REQ client's empty delimiter */
+            hdr_idx = 2;
         } else if (idx == hdr_idx) {
             decode_err = wt_proto_decode(zmq_msg_data(&part), size, &in->msg);
             decoded = true;

@@ -6,7 +6,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from wtbroker import (Broker, Control, Producer, Subscriber, Worker, check, header, pack,  # noqa
-                      run, zmq)
+                      run, unpack, zmq)
 
 
 def test(make):
@@ -95,6 +95,17 @@ def test(make):
     check(st["unfinished"] == 0 and st["last_rseq"] == 11 and st["dead_letters"] == 0, "%r" % st)
     check(st["journal"]["fsync"] == "always" and st["journal"]["file_bytes"] > 0, "%r" % st["journal"])
     check(st["subscriptions"] >= 1, "subscriptions %r" % st["subscriptions"])
+
+    # a REQ client works for single-reply requests
+    req = ctx.socket(zmq.REQ)
+    req.setsockopt(zmq.LINGER, 0)
+    req.connect(b.ep["replay"])
+    req.send(header("STATS", corr=11))
+    check(req.poll(3000), "REQ STATS: no reply")
+    frames = req.recv_multipart()
+    h = unpack(frames[0])
+    check(h["cmd"] == "STATS" and h["corr"] == 11 and h["stats"]["last_rseq"] == 11, "REQ %r" % h)
+    req.close(0)
 
     # clean stop on SIGTERM
     for s in (prod, w, ctl):

@@ -404,6 +404,23 @@ static void test_framing(void)
     CHECK_EQ_INT(wt_proto_recv(router, true, 0, &in), WT_ETRUNCATED);
     wt_proto_in_close(&in);
 
+    /* a REQ client: the empty delimiter is skipped and put back in the reply */
+    void *req = zmq_socket(ctx, ZMQ_REQ);
+    CHECK_EQ_INT(zmq_connect(req, "inproc://proto"), 0);
+    wt_proto_init(&m, WT_CMD_STATS);
+    CHECK_EQ_INT(wt_proto_send(req, &m, NULL, 0), 0);
+    CHECK_EQ_INT(wt_proto_recv(router, true, 0, &in), 0);
+    CHECK(in.delimited);
+    CHECK_EQ_INT(in.frames, 3);
+    CHECK_EQ_INT(in.msg.cmd, WT_CMD_STATS);
+    wt_proto_init(&a, WT_CMD_PONG);
+    CHECK_EQ_INT(wt_proto_reply(router, &in, &a, NULL, 0, 0), 0);
+    wt_proto_in_close(&in);
+    CHECK_EQ_INT(wt_proto_recv(req, false, 0, &back), 0);
+    CHECK_EQ_INT(back.msg.cmd, WT_CMD_PONG);
+    wt_proto_in_close(&back);
+    zmq_close(req);
+
     wt_proto_clear(&m);
     wt_proto_clear(&a);
     zmq_close(dealer);

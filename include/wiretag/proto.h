@@ -175,14 +175,21 @@ typedef struct {
     uint8_t envelope[WT_PROTO_MAX_ENVELOPE];
     size_t envelope_len;
     wt_proto_t msg;
-    int frames; /* frames received, envelope included */
+    int frames;     /* frames received, envelope included */
+    bool delimited; /* a REQ client: an empty frame followed the envelope */
     bool has_payload;
     zmq_msg_t payload_; /* private: the payload frame */
     bool open_;         /* private: payload_ needs closing */
 } wt_proto_in_t;
 
+/* Reply on a ROUTER socket to the sender of in (its identity, and the
+   empty delimiter when it is a REQ client). Returns 0 or -errno. */
+int wt_proto_reply(void *sock, const wt_proto_in_t *in, const wt_proto_t *msg, const void *payload,
+                   size_t n, int flags);
+
 /* Receive one whole multipart message (always drains every frame). With
-   envelope true the first frame is the identity/topic. Returns 0; -EAGAIN /
+   envelope true the first frame is the identity/topic (and an empty frame
+   right after it, from a REQ client, is skipped: see delimited). Returns 0; -EAGAIN /
    -EINTR when nothing could be read (flags ZMQ_DONTWAIT or interrupted);
    WT_EFRAMES for a wrong frame count or oversized envelope; a decode error
    from wt_proto_decode. After any return other than -EAGAIN/-EINTR the
