@@ -67,6 +67,11 @@ static const tag_case_t s_cases[] = {
     {"The White House spoke.\n\nThe house was quiet. Two houses burned.", false, NULL, "housing",
      0},
     {"Housing is scarce in the city.\n\nNew housing is planned.", false, "housing", NULL, 2},
+    /* verb forms come only from the word as written; plurals give singulars */
+    {"The rule was clear.\n\nThe rules changed. New rules came.", false, NULL, "courts", 0},
+    {"The judge ruled on Monday.\n\nShe ruled again.", false, "courts", NULL, 2},
+    {"Shipping rates rose.\n\nShipping slowed.", false, NULL, "ships", 0},
+    {"A ship sank.\n\nTwo ships collided.", false, "ships", NULL, 2},
     /* ignore phrases: issue-level and global */
     {"A climate of fear settled on the town.\n\nA climate of fear grew.", false, NULL, "climate",
      0},
