@@ -1859,9 +1859,19 @@ static uint32_t s_clause_end(const wt_quotes_ctx_t *ctx, uint32_t c0, const wt_s
 {
     uint32_t e = s->tok_end;
     if (e > c0 + 250) e = c0 + 250;
+    const wt_doc_t *d = ctx->doc;
     for (uint32_t k = c0; k < e; k++) {
         uint32_t id = ctx->qid[k];
         if (id && ctx->q[id - 1].kind == WT_QUOTE_DIRECT) return k;
+        /* a new clause of the writer's: "; ...", ", but he ...", ", while ..." */
+        if (k > c0 + 2 && s_punct(ctx, k, ';')) return k;
+        if (k > c0 + 2 && s_punct(ctx, k, ',') && k + 2 < e) {
+            const wt_token_t *n = TK(k + 1);
+            if (wt_tok_ieq(d, n, "but") || wt_tok_ieq(d, n, "while") ||
+                wt_tok_ieq(d, n, "although") || wt_tok_ieq(d, n, "whereas") ||
+                (wt_tok_ieq(d, n, "and") && (s_cls(ctx, k + 2) & QL_PRON)))
+                return k;
+        }
     }
     return e;
 }
