@@ -1834,6 +1834,25 @@ static void s_hist_push(wt_quotes_ctx_t *ctx, const s_quote_t *q)
 
 /* ---------------------------------------------------------------- indirect */
 
+static bool s_titlecase(const wt_quotes_ctx_t *ctx, const s_quote_t *q)
+{
+    uint32_t words = 0, caps = 0;
+    for (uint32_t i = q->c0; i < q->c1; i++) {
+        const wt_token_t *t = TK(i);
+        if (t->kind != WT_TOK_WORD) continue;
+        words++;
+        /* "We're like 'Ebony and Ivory'" is speech, not a title */
+        if ((t->flags & WT_TF_APOS) || (s_cls(ctx, i) & QL_PRON) || wt_tok_is(ctx->doc, t, "I"))
+            return false;
+        if (t->flags & (WT_TF_CAP | WT_TF_ALLCAP))
+            caps++;
+
+        else if (!(s_cls(ctx, i) & (QL_CONNECT | QL_DET | QL_PREP)))
+            return false;
+    }
+    return words > 0 && caps > 0;
+}
+
 static s_quote_t *s_add_indirect(wt_quotes_ctx_t *ctx, uint32_t c0, uint32_t c1, const s_spk_t *sp)
 {
     /* trim leading marks/punctuation and trailing stops/marks/commas */
@@ -1843,6 +1862,14 @@ static s_quote_t *s_add_indirect(wt_quotes_ctx_t *ctx, uint32_t c0, uint32_t c1,
                        (TK(c1 - 1)->kind == WT_TOK_QUOTE && s_side(ctx, TK(c1 - 1)) != SIDE_OPEN)))
         c1--;
     if (c1 <= c0 || s_words(ctx, c0, c1) < 3) return NULL;
+    /* reported speech is speech without quotation marks: a clause holding quoted
+   words is reported by those quotes (titles in marks do not count) */
+    for (uint32_t i = c0; i < c1; i++) {
+        uint32_t id = ctx->qid[i];
+        if (id && !s_titlecase(ctx, &ctx->q[id - 1])) return NULL;
+        if (id) i = ctx->q[id - 1].c != NONE ? ctx->q[id - 1].c : i;
+    }
+
     s_quote_t *q = s_add_quote(ctx, NONE, NONE, c0, c1, TK(c0)->para, QF_INDIRECT | QF_OWN);
     if (!q) return NULL;
     q->kind = WT_QUOTE_INDIRECT;
@@ -1894,6 +1921,7 @@ static void s_indirect(wt_quotes_ctx_t *ctx)
             if (v < done || ctx->qid[v]) continue;
             uint32_t end;
             s_spk_t sp;
+            memset(&sp, 0, sizeof sp);
             /* according to X, CLAUSE  /  CLAUSE, according to X. */
             if (wt_tok_ieq(d, TK(v), "according") &&
                 s_according(ctx, v, s->tok_end < v + 30 ? s->tok_end : v + 30, &sp, &end)) {
@@ -1918,9 +1946,38 @@ static void s_indirect(wt_quotes_ctx_t *ctx)
                 uint32_t after = v + 1;
                 while (after < s->tok_end && (s_cls(ctx, after) & QL_TIME))
                     after++;
+                if (after < s->tok_end && (s_cls(ctx, after) & QL_PREP) && s_lower(TK(after))) {
+                    /* "..., the minister said on Wednesday." / "confirmed to NBC News." */
+                    uint32_t x = after + 1;
+                    while (x < s->tok_end && x < after + 6 && TK(x)->kind == WT_TOK_WORD &&
+                           !s_verb(ctx, x))
+                        x++;
+                    if (x >= s->tok_end || s_is_stop(ctx, x)) after = x;
+                }
                 bool at_end = after >= s->tok_end || s_is_stop(ctx, after);
-                if (at_end && s_np_back(ctx, v, s->tok_first, &sp) && sp.t0 > s->tok_first &&
-                    sp.kind != SK_NONE) {
+                if (at_end && !(s_np_back(ctx, v, s->tok_first, &sp) && sp.t0 > s->tok_first &&
+                                s_punct(ctx, sp.t0 - 1, ','))) {
+                    /* "..., a source with direct knowledge of the case confirmed." */
+                    for (uint32_t p = v - 1; p > s->tok_first && v - p < 12; p--) {
+                        if (!s_punct(ctx, p, ',')) continue;
+                        if (!(s_cls(ctx, p + 1) & QL_DET)) break;
+                        for (uint32_t h = p + 2; h < p + 5 && h < v; h++)
+                            if (s_nomhead(ctx, h) && s_lower(TK(h))) {
+                                memset(&sp, 0, sizeof sp);
+                                sp.kind = SK_NOM;
+                                sp.t0 = p + 1;
+                                sp.t1 = h + 1;
+                                sp.actor = sp.men = -1;
+                                break;
+                            }
+                        break;
+                    }
+                }
+                if (at_end &&
+                    ((sp.kind == SK_NOM && sp.t0 > s->tok_first && s_punct(ctx, sp.t0 - 1, ',')) ||
+                     s_np_back(ctx, v, s->tok_first, &sp)) &&
+
+                    sp.t0 > s->tok_first && sp.kind != SK_NONE) {
                     uint32_t cs = sp.t0;
                     uint32_t cpos = s_skip_appos_back(ctx, sp.t0, s->tok_first);
                     (void)cpos;
@@ -1972,8 +2029,19 @@ static void s_indirect(wt_quotes_ctx_t *ctx)
                 while (k < s->tok_end && (s_cls(ctx, k) & QL_TIME) && !(s_cls(ctx, k) & QL_DET))
                     k++;
                 if (k >= s->tok_end) continue;
+                if ((s_cls(ctx, k) & QL_PREP) && s_lower(TK(k))) {
+                    /* "said on Friday he was not surprised": a time phrase, then a pronoun */
+                    for (uint32_t j = k + 1; j < s->tok_end && j < k + 6; j++) {
+                        if (TK(j)->kind != WT_TOK_WORD) break;
+                        if ((s_cls(ctx, j) & QL_PRON) && j > k + 1) {
+                            k = j;
+                            break;
+                        }
+                    }
+                }
                 uint32_t c = s_cls(ctx, k);
                 const wt_token_t *t = TK(k);
+
                 if (t->kind == WT_TOK_PUNCT || t->kind == WT_TOK_DASH || t->kind == WT_TOK_QUOTE ||
                     (c & (QL_PREP | QL_OBJPRON)) || s_verb(ctx, k) || (c & QL_ADV))
                     continue;
@@ -2103,25 +2171,6 @@ static void s_emit(wt_quotes_ctx_t *ctx, s_quote_t *q)
 }
 
 /* ---------------------------------------------------------------- stage */
-
-static bool s_titlecase(const wt_quotes_ctx_t *ctx, const s_quote_t *q)
-{
-    uint32_t words = 0, caps = 0;
-    for (uint32_t i = q->c0; i < q->c1; i++) {
-        const wt_token_t *t = TK(i);
-        if (t->kind != WT_TOK_WORD) continue;
-        words++;
-        /* "We're like 'Ebony and Ivory'" is speech, not a title */
-        if ((t->flags & WT_TF_APOS) || (s_cls(ctx, i) & QL_PRON) || wt_tok_is(ctx->doc, t, "I"))
-            return false;
-        if (t->flags & (WT_TF_CAP | WT_TF_ALLCAP))
-            caps++;
-
-        else if (!(s_cls(ctx, i) & (QL_CONNECT | QL_DET | QL_PREP)))
-            return false;
-    }
-    return words > 0 && caps > 0;
-}
 
 /* A fragment of numbers only (a tweet id) is no statement. */
 static bool s_has_letters(const wt_quotes_ctx_t *ctx, const s_quote_t *q)
