@@ -227,6 +227,8 @@ typedef struct {
     bool stopped_by_first; /* a first name starts a new name */
     bool demonym;          /* holds a demonym ("Arab Iranians") */
     bool country_last;     /* ends with a country's name ("Garuda Indonesia") */
+    bool direction;        /* holds a compass word */
+    int initials;          /* initials and single letters */
 } s_run_t;
 
 /* True when the agent phrase at j is part of an organisation name
@@ -235,7 +237,12 @@ typedef struct {
 static bool s_agent_in_org(const wt_actors_ctx_t *ctx, uint32_t j)
 {
     const wt_doc_t *doc = ctx->doc;
-    for (uint32_t k = j; k < doc->ntoks && k < j + 4 && s_name_tok(ctx, k); k++)
+    uint32_t len = 1;
+    s_match(ctx, j, &len, WT_AF_AGENT);
+    /* the title itself ends in a head word: "Court", "National Police" */
+    if (s_cls(ctx, j + len - 1) & WT_W_ORGHEAD) return true;
+    /* or a head word follows it: "Police Service" ("Press Secretary" is a title) */
+    for (uint32_t k = j + len; k < doc->ntoks && k < j + len + 3 && s_name_tok(ctx, k); k++)
         if (s_cls(ctx, k) & WT_W_ORGHEAD) return true;
     return false;
 }
@@ -259,7 +266,7 @@ static bool s_and_splits(const wt_actors_ctx_t *ctx, uint32_t j)
 {
     if (s_starts_name(ctx, j)) return true;
     for (uint32_t k = j; k < ctx->doc->ntoks && k < j + 6 && s_name_tok(ctx, k); k++)
-        if (s_cls(ctx, k) & (WT_W_ORGHEAD | WT_W_POLITY)) return true;
+        if (s_cls(ctx, k) & (WT_W_ORGHEAD | WT_W_POLITY | WT_W_PLACEHEAD)) return true;
     return false;
 }
 
@@ -340,7 +347,9 @@ static void s_caprun(const wt_actors_ctx_t *ctx, uint32_t i, s_run_t *r)
             if (cls & WT_W_PLACEHEAD) r->place = true;
             if (cls & WT_W_THINGHEAD) r->thing = true;
             if (cls & WT_W_POLITY) r->polity = true;
-            if (cls & WT_W_DIRECTION) r->place = true; /* "Palmerston North" */
+            if (cls & WT_W_DIRECTION) r->place = true, r->direction = true; /* "Palmerston North" */
+            if (j == i && (cls & WT_W_PLACEPRE)) r->place = true;           /* "San Francisco" */
+            if ((t->flags & WT_TF_INITIAL) || wt_tok_len(t) == 1) r->initials++;
             if (s_suffixed(ctx, j, "-based")) r->thing = true;
             if (t->flags & WT_TF_ALLCAP) r->allcap++;
             {
@@ -644,7 +653,11 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
             if (q > 0 && (s_cls(ctx, q) & WT_W_ARTICLE)) q--;
             locprep = (s_cls(ctx, q) & WT_W_LOCPREP) != 0;
         }
-        if (p && p->form == WT_AF_AGENT && (t->flags & WT_TF_CAP) && s_agent_in_org(ctx, i)) {
+        bool cap_head = false; /* "Supreme Court justice": a capitalised head word inside */
+        for (uint32_t k = i; p && k < i + len && k < doc->ntoks; k++)
+            if ((doc->toks[k].flags & WT_TF_CAP) && (s_cls(ctx, k) & WT_W_ORGHEAD)) cap_head = true;
+        if (p && p->form == WT_AF_AGENT && (t->flags & WT_TF_CAP) &&
+            (cap_head || s_agent_in_org(ctx, i))) {
             s_run_t r;
             s_caprun(ctx, i, &r);
             if (r.words >= 2 && r.org_head >= 0) p = NULL; /* "Court of Appeal" */
@@ -815,8 +828,10 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
                 continue;
             }
             uint8_t ut;
-            if ((r.org_head >= 0 && n >= 2) ||
-                (n >= 2 && r.country_last && !r.place && !s_is_first(ctx, i)))
+            if (r.initials == r.words || (r.direction && n == 2 && r.org_head >= 0))
+                ut = 0; /* "U.S" split in two, "West Bank" */
+            else if ((r.org_head >= 0 && n >= 2) ||
+                     (n >= 2 && r.country_last && !r.place && !s_is_first(ctx, i)))
                 ut = UT_ORG; /* "Ministry of ...", "Garuda Indonesia" */
             else if (r.org_head >= 0 || ((r.place || r.thing || r.polity) && r.org_head < 0) ||
                      (s_cls(ctx, i) & WT_W_DIRECTION))

@@ -38,12 +38,14 @@ static const s_list_t s_lists[] = {
      "insurance telecom communications entertainment studios records publishing brands labs "
      "laboratories software solutions consulting ventures trust sentinel observer standard "
      "mirror express chronicle inquirer examiner magazine weekly bulletin broadcasting channel "
+     "greens democrats republicans tories conservatives liberals socialists communists "
+     "nationalists unionists "
      "inc"},
     {WT_W_PLACEHEAD,
      "street avenue road square province county city district region island islands river lake "
      "mountain mountains sea ocean gulf valley peninsula strait bay airport port park bridge "
      "stadium hotel coast desert village town border basin delta plateau highway canal hills "
-     "heights beach prefecture oblast territory territories hall isles palace castle tower "
+     "heights beach prefecture oblast territory territories hall isles palace castle tower strip "
      "memorial monument plaza"},
     {WT_W_THINGHEAD,
      "bill act agreement accord treaty plan law convention declaration summit conference forum "
@@ -77,12 +79,15 @@ static const s_list_t s_lists[] = {
      "body assistance constitution zone industrial foreign domestic internal external "
      "financial medical legal naval nuclear atomic energy oil gas water power trade market "
      "stock tax budget health security defence defense justice education transport "
+     "reports sources witnesses residents observers "
      "critics supporters analysts experts sources residents people our my his her their"},
     {WT_W_LOCPREP, "in at from near into across outside inside toward towards via through around "
                    "throughout within visit visited visiting"},
     {WT_W_CONNECT, "of for and the & on"},
     {WT_W_PARTICLE, "de da di del della van von der den ter bin ibn bint al el le la du dos das "
                     "y abu ben"},
+    {WT_W_PLACEPRE, "los las san santa santo são sao puerto porto port fort mount mt mt. cape "
+                    "saint st st. sankt hurricane typhoon cyclone storm tropical lake"},
     {WT_W_ARPREFIX, "al el ad as ash an at az ul ar ibn bin abu ben bint"},
     {WT_W_SAY,
      "said says say told tells added adds stated announced warned wrote tweeted "
@@ -104,7 +109,7 @@ static const s_list_t s_lists[] = {
      "just even only still yet again already now never always often sometimes once oh"},
     {WT_W_DIRECTION, "north south east west northern southern eastern western central upper "
                      "lower greater middle northeast northwest southeast southwest northeastern "
-                     "northwestern southeastern southwestern inner outer"},
+                     "northwestern southeastern southwestern inner outer new latin"},
     {WT_W_POLITY, "republic kingdom emirates emirate states federation principality union "
                   "commonwealth sultanate"},
 };

@@ -168,6 +168,18 @@ static const row_t s_rows[] = {
      0,
      {"Initial Public Offering|organization|*|*|-|Initial Public Offering;IPO"},
      {"Genetic Modification"}},
+    {"Settlers in the West Bank and Gaza Strip met officials from Los Angeles and San "
+     "Francisco; the U.S lead was clear.",
+     0,
+     {0},
+     {"West Bank", "Gaza Strip", "Los Angeles", "San Francisco", "U.S",
+      "West Bank and Gaza Strip"}},
+    {"White House spokesman Jen Psakovna said a Supreme Court justice would attend.",
+     0,
+     {"Jen Psakovna|person|USA|USAGOV|Spokesperson|Jen Psakovna",
+      "Supreme Court|organization|*|*|-|Supreme Court",
+      "United States government|organization|USA|USAGOV|-|White House"},
+     {"White House Press"}},
     /* 3. coreference */
     {"Noppadol Pattamaka spoke first. Later Noppadol said he was pleased.",
      0,
