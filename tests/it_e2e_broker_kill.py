@@ -44,6 +44,10 @@ def test(tmp, procs, new_broker):
 
     t = threading.Thread(target=listen)
     t.start()
+    # and `wiretag sub` across the restart: it must print 1..600, each once
+    subout = open(os.path.join(tmp, "sub.jsonl"), "w")
+    wsub = procs.start([E.binary("wiretag"), "sub", "--broker", b.ep["subscribers"], "--replay",
+                        b.ep["replay"], "--from", "1", "--count", "600", "-v"], "sub", stdout=subout)
     try:
         items = os.path.join(tmp, "items.jsonl")
         ids = E.write_items(items, 600)
@@ -87,6 +91,16 @@ def test(tmp, procs, new_broker):
         t.join()
         sub.close()
     E.check_exactly_once(E.replay_all(b), ids, "journal:")
+    try:
+        wsub.wait(30)
+    except subprocess.TimeoutExpired:
+        E.fail("wiretag sub did not get 600 results across the restart:\n" + procs.log("sub"))
+    subout.close()
+    got = E.read_jsonl(os.path.join(tmp, "sub.jsonl"))
+    E.check([r["seq"] for r in got] == list(range(1, 601)), "wiretag sub printed %d results, not 1..600"
+            % len(got))
+    E.check_exactly_once({r["seq"]: r for r in got}, ids, "wiretag sub:")
+    print(procs.log("sub", 1).strip())
     seqs = [s for s, _ in wire]
     dup = sorted({s for s in seqs if seqs.count(s) > 1})
     E.check(not dup, "result seqs published twice on the wire: %r" % dup[:10])
