@@ -66,6 +66,7 @@ typedef struct {
     size_t nfails, fails_cap;
     int64_t t0, last_draw, last_answer;
     bool warned_silent;
+    bool streaming; /* stdin is an input: report bad items as they come */
 } s_feed_t;
 
 static volatile sig_atomic_t s_interrupted = 0;
@@ -279,7 +280,7 @@ static void s_read_input(s_feed_t *f, wt_input_reader_t *in, const wt_limits_t *
         if (rc < 0) {
             f->read_items++;
             s_fail(f, where, wt_errname(rc), err);
-            if (!f->quiet)
+            if (!f->quiet && (f->progress || f->streaming)) /* else the summary says it once */
                 fprintf(stderr, "%swiretag feed: %s: %s: %s\n", f->progress ? "\r\033[K" : "",
                         where, wt_errname(rc), err);
             continue;
@@ -359,8 +360,10 @@ int cmd_feed(int argc, char **argv)
             s_usage(stderr);
             free(paths);
             return 2;
-        } else
+        } else {
             paths[npaths++] = argv[i];
+            if (!strcmp(argv[i], "-")) f.streaming = true;
+        }
     }
     if (npaths == 0) {
         fprintf(stderr, "wiretag feed: no INPUT (use - for stdin)\n\n");
