@@ -40,9 +40,11 @@ typedef struct {
     int64_t sent_at; /* ms, monotonic */
     int64_t retry_at;
     uint32_t attempts;
+    uint64_t order;
 } s_slot_t;
 
 typedef struct {
+    uint64_t order; /* position in the input, for the summary */
     char *where;
     char *code;
     char *reason;
@@ -96,13 +98,21 @@ static void s_usage(FILE *f)
                "3 deadline passed, 130 interrupted.\n");
 }
 
-static void s_fail(s_feed_t *f, const char *where, const char *code, const char *reason)
+static void s_fail(s_feed_t *f, uint64_t order, const char *where, const char *code,
+                   const char *reason)
 {
     wt_grow(&f->fails, &f->fails_cap, f->nfails + 1, sizeof *f->fails);
     s_fail_t *x = &f->fails[f->nfails++];
+    x->order = order;
     x->where = wt_strdup(where ? where : "?");
     x->code = wt_strdup(code ? code : "?");
     x->reason = wt_strdup(reason ? reason : "");
+}
+
+static int s_fail_cmp(const void *a, const void *b)
+{
+    uint64_t x = ((const s_fail_t *)a)->order, y = ((const s_fail_t *)b)->order;
+    return x < y ? -1 : x > y;
 }
 
 static void s_slot_free(s_feed_t *f, s_slot_t *s)
@@ -173,7 +183,7 @@ static void s_handle_reply(s_feed_t *f)
                 /* back-pressure or a journal in trouble: keep it, try again shortly */
                 s->retry_at = wt_clock_ms() + 500;
             } else {
-                s_fail(f, s->where, m->code, m->reason);
+                s_fail(f, s->order, s->where, m->code, m->reason);
                 s_slot_free(f, s);
             }
         } else if (m->cmd == WT_CMD_NAK) {
@@ -279,7 +289,7 @@ static void s_read_input(s_feed_t *f, wt_input_reader_t *in, const wt_limits_t *
         if (rc == -EAGAIN || rc == 0) break;
         if (rc < 0) {
             f->read_items++;
-            s_fail(f, where, wt_errname(rc), err);
+            s_fail(f, f->read_items, where, wt_errname(rc), err);
             if (!f->quiet && (f->progress || f->streaming)) /* else the summary says it once */
                 fprintf(stderr, "%swiretag feed: %s: %s: %s\n", f->progress ? "\r\033[K" : "",
                         where, wt_errname(rc), err);
@@ -290,7 +300,7 @@ static void s_read_input(s_feed_t *f, wt_input_reader_t *in, const wt_limits_t *
             char reason[128];
             snprintf(reason, sizeof reason, "text is %zu bytes, over the limit of %zu",
                      item.text_len, limits->max_text);
-            s_fail(f, where, "ETOOBIG", reason);
+            s_fail(f, f->read_items, where, "ETOOBIG", reason);
             wt_item_clear(&item);
             continue;
         }
@@ -304,6 +314,7 @@ static void s_read_input(s_feed_t *f, wt_input_reader_t *in, const wt_limits_t *
         memcpy(s->data, buf.data, buf.size);
         s->size = buf.size;
         s->attempts = 0;
+        s->order = f->read_items;
         f->inflight++;
         wt_item_clear(&item);
         s_send(f, s);
@@ -457,6 +468,7 @@ int cmd_feed(int argc, char **argv)
                 (unsigned long long)f.acked, (unsigned long long)f.dups, f.nfails,
                 (unsigned long long)f.retries, el, el > 0 ? (double)f.acked / el : 0.0);
     if (f.nfails) {
+        qsort(f.fails, f.nfails, sizeof *f.fails, s_fail_cmp);
         fprintf(stderr, "wiretag feed: %zu item(s) not accepted:\n", f.nfails);
         for (size_t i = 0; i < f.nfails; i++) {
             if (i == 100) {
