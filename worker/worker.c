@@ -258,6 +258,7 @@ typedef struct {
     uint64_t gen; /* connection generation */
     int64_t last_recv, last_send;
     int64_t last_hb;      /* last HB from the broker */
+    bool error_burst;     /* READY sent after an ERROR, nothing else heard since */
     int64_t reconnect_at; /* when sock is NULL */
     int64_t backoff;      /* next reconnect delay */
     uint32_t outstanding; /* jobs of this generation not answered */
@@ -340,6 +341,7 @@ static void s_broker_open(wt_worker_t *self, s_broker_t *b)
     }
     b->gen++;
     b->outstanding = 0;
+    b->error_burst = false;
     b->last_recv = wt_clock_ms();
     s_send_ready(self, b);
 }
@@ -414,6 +416,8 @@ static void s_broker_recv(wt_worker_t *self, int bi)
             continue;
         }
         wt_proto_t *m = &in.msg;
+        if (m->cmd != WT_CMD_ERROR)
+            b->error_burst = false; /* the broker talks to us normally again */
         switch (m->cmd) {
         case WT_CMD_JOB: {
             size_t n = 0;
@@ -452,6 +456,13 @@ static void s_broker_recv(wt_worker_t *self, int bi)
             break;
         }
         case WT_CMD_ERROR:
+            if (b->error_burst) {
+                /* a reply to something sent before our new READY: already handled */
+                s_log(3, "broker %s: ERROR %s (same burst, ignored)", b->endpoint,
+                      m->code ? m->code : "?");
+                break;
+            }
+            b->error_burst = true;
             wt_proto_in_close(&in);
             {
                 char why[300];
