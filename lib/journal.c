@@ -331,6 +331,22 @@ static int s_recover(wt_journal_t *self)
     return wt_journal_sync(self);
 }
 
+/* mkdir -p */
+static int s_mkdirs(const char *dir)
+{
+    char *p = wt_strdup(dir);
+    int rc = 0;
+    for (char *q = p + 1; *q && !rc; q++)
+        if (*q == '/') {
+            *q = 0;
+            if (mkdir(p, 0750) != 0 && errno != EEXIST) rc = -1;
+            *q = '/';
+        }
+    if (!rc && mkdir(p, 0750) != 0 && errno != EEXIST) rc = -1;
+    free(p);
+    return rc;
+}
+
 wt_journal_t *wt_journal_new(const wt_journal_opts_t *opts, int *err, char *errmsg, size_t errlen)
 {
     int rc;
@@ -339,7 +355,7 @@ wt_journal_t *wt_journal_new(const wt_journal_opts_t *opts, int *err, char *errm
         *err = -EINVAL;
         return NULL;
     }
-    if (mkdir(opts->dir, 0750) != 0 && errno != EEXIST) {
+    if (s_mkdirs(opts->dir) != 0) {
         *err = -errno;
         if (errmsg)
             snprintf(errmsg, errlen, "cannot create journal directory %s: %s", opts->dir,

@@ -8,11 +8,11 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-static char s_dir[256];
+static char s_dir[512];
 
 static void s_rmdir(void)
 {
-    char p[512];
+    char p[700];
     snprintf(p, sizeof p, "%s/data.mdb", s_dir);
     unlink(p);
     snprintf(p, sizeof p, "%s/lock.mdb", s_dir);
@@ -157,6 +157,28 @@ static void test_basic(void)
     CHECK(j == NULL);
     wt_journal_destroy(&j); /* idempotent */
     s_rmdir();
+}
+
+static void test_nested_dir(void)
+{
+    s_fresh();
+    size_t len = strlen(s_dir); /* "/tmp/wt-journal-XXXXXX" */
+    memcpy(s_dir + len, "/a/b", 5);
+    wt_journal_opts_t o = s_opts();
+    wt_journal_t *j = s_open(&o);
+    CHECK(j != NULL);
+    wt_journal_destroy(&j);
+    s_rmdir(); /* .../a/b */
+    s_dir[len + 2] = 0;
+    CHECK_EQ_INT(rmdir(s_dir), 0); /* .../a */
+    s_dir[len] = 0;
+    CHECK_EQ_INT(rmdir(s_dir), 0);
+    /* a file where the directory should be */
+    int err = 0;
+    wt_journal_opts_t bad = s_opts();
+    bad.dir = "/dev/null/journal";
+    CHECK(wt_journal_new(&bad, &err, NULL, 0) == NULL);
+    CHECK(err < 0);
 }
 
 static void test_restart(void)
@@ -432,6 +454,7 @@ static void test_full_and_abort(void)
 int main(void)
 {
     test_basic();
+    test_nested_dir();
     test_restart();
     test_dead();
     test_dedup_window();
