@@ -347,6 +347,7 @@ static void s_caprun(const wt_actors_ctx_t *ctx, uint32_t i, s_run_t *r)
             if (cls & WT_W_PLACEHEAD) r->place = true;
             if (cls & WT_W_THINGHEAD) r->thing = true;
             if (cls & WT_W_POLITY) r->polity = true;
+            if (cls & WT_W_GROUP) r->demonym = true;                        /* "Sunni Arabs" */
             if (cls & WT_W_DIRECTION) r->place = true, r->direction = true; /* "Palmerston North" */
             if (j == i && (cls & WT_W_PLACEPRE)) r->place = true;           /* "San Francisco" */
             if ((t->flags & WT_TF_INITIAL) || wt_tok_len(t) == 1) r->initials++;
@@ -532,6 +533,26 @@ static void s_np_reset(s_np_t *np)
     np->hon = false;
 }
 
+/* Token a is an acronym of the words [t0, t1): its letters are the first
+   letters of successive words, in order ("KHRC", "IPO"; not "R-OR"). */
+static bool s_acronym_of(const wt_actors_ctx_t *ctx, uint32_t a, uint32_t t0, uint32_t t1)
+{
+    const wt_token_t *t = &ctx->doc->toks[a];
+    uint32_t w = t0;
+    int letters = 0;
+    for (uint32_t b = t->start; b < t->end; b++) {
+        char c = ctx->text[b];
+        if (c == '.') continue;
+        if (c < 'A' || c > 'Z') return false;
+        while (w < t1 && (ctx->text[ctx->doc->toks[w].start] & ~0x20) != c)
+            w++;
+        if (w >= t1) return false;
+        w++;
+        letters++;
+    }
+    return letters >= 2;
+}
+
 /* After a name ending before token j: speech verb, appositive, bracketed
    acronym. Returns the token to continue from. */
 static uint32_t s_after_name(wt_actors_ctx_t *ctx, size_t mi, uint32_t j)
@@ -543,7 +564,7 @@ static uint32_t s_after_name(wt_actors_ctx_t *ctx, size_t mi, uint32_t j)
     if (j + 2 < doc->ntoks && doc->toks[j].kind == WT_TOK_PUNCT &&
         ctx->text[doc->toks[j].start] == '(' && (doc->toks[j + 1].flags & WT_TF_ALLCAP) &&
         doc->toks[j + 2].kind == WT_TOK_PUNCT && ctx->text[doc->toks[j + 2].start] == ')' &&
-        m->utype != UT_SINGLE) {
+        m->utype != UT_SINGLE && s_acronym_of(ctx, j + 1, m->t0, m->t1)) {
         s_mention_t *a = s_emit(ctx, j + 1, j + 2, UT_SINGLE);
         a->flags |= MF_ACRO | MF_ALLCAP;
         a->link = (uint32_t)mi;
@@ -828,7 +849,8 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
                 continue;
             }
             uint8_t ut;
-            if (r.initials == r.words || (r.direction && n == 2 && r.org_head >= 0))
+            if (r.initials == r.words || (r.direction && n == 2 && r.org_head >= 0) ||
+                (s_cls(ctx, r.end - 1) & WT_W_PLACEHEAD))
                 ut = 0; /* "U.S" split in two, "West Bank" */
             else if ((r.org_head >= 0 && n >= 2) ||
                      (n >= 2 && r.country_last && !r.place && !s_is_first(ctx, i)))

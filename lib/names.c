@@ -46,12 +46,14 @@ static const s_list_t s_lists[] = {
      "mountain mountains sea ocean gulf valley peninsula strait bay airport port park bridge "
      "stadium hotel coast desert village town border basin delta plateau highway canal hills "
      "heights beach prefecture oblast territory territories hall isles palace castle tower strip "
+     "house "
      "memorial monument plaza"},
     {WT_W_THINGHEAD,
      "bill act agreement accord treaty plan law convention declaration summit conference forum "
      "games cup olympics award prize day week war crisis initiative program programme project "
      "strategy protocol deal pact index report festival era election elections vaccine virus "
-     "cathedral temple mosque"},
+     "cathedral temple mosque weekend olympic olympics anniversary championship championships "
+     "tournament marathon expo struggle"},
     {WT_W_STOP,
      "january february march april june july august september october november december jan. "
      "feb. mar. apr. jun. jul. aug. sep. sept. oct. nov. dec. monday tuesday wednesday thursday "
@@ -88,6 +90,8 @@ static const s_list_t s_lists[] = {
                     "y abu ben"},
     {WT_W_PLACEPRE, "los las san santa santo são sao puerto porto port fort mount mt mt. cape "
                     "saint st st. sankt hurricane typhoon cyclone storm tropical lake"},
+    {WT_W_GROUP, "arabs muslims moslems sunnis shiites shias christians jews kurds hindus sikhs "
+                 "buddhists catholics protestants evangelicals tribesmen islamists jihadists"},
     {WT_W_ARPREFIX, "al el ad as ash an at az ul ar ibn bin abu ben bint"},
     {WT_W_SAY,
      "said says say told tells added adds stated announced warned wrote tweeted "

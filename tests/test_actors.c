@@ -180,6 +180,10 @@ static const row_t s_rows[] = {
       "Supreme Court|organization|*|*|-|Supreme Court",
       "United States government|organization|USA|USAGOV|-|White House"},
      {"White House Press"}},
+    {"Senator Greg Waldenberg (R-OR) met Sunni Arabs near the Sydney Opera House.",
+     0,
+     {"Greg Waldenberg|person|*|*|-|Greg Waldenberg"},
+     {"R-OR", "Sunni Arabs", "Sydney Opera House"}},
     /* 3. coreference */
     {"Noppadol Pattamaka spoke first. Later Noppadol said he was pleased.",
      0,
