@@ -478,6 +478,12 @@ void wt_ixdb_compile(wt_issuedb_t *db)
     for (size_t i = 0; i < db->edge_cap; i++)
         if (db->edge_keys[i] && ((db->edge_keys[i] - 1) >> 32) == 0)
             db->root_child[(uint32_t)(db->edge_keys[i] - 1)] = db->edge_vals[i];
+    /* forms that can start a phrase: other units are only looked at inside one */
+    free(db->form_starts);
+    db->form_starts = wt_calloc(db->nvocab + 1, 1);
+    for (size_t f = 0; f < db->nvocab; f++)
+        for (uint32_t k = 0; k < db->form_count[f]; k++)
+            if (db->root_child[db->form_words[db->form_first[f] + k]]) db->form_starts[f] = 1;
     free(db->terms);
     db->terms = wt_malloc((db->nphrases + 1) * sizeof *db->terms);
     for (size_t i = 0; i < db->nphrases; i++)
@@ -581,6 +587,7 @@ void wt_issuedb_destroy(wt_issuedb_t **self_p)
         }
     free(db->phrases);
     free(db->root_child);
+    free(db->form_starts);
     free(db->form_first);
     free(db->form_count);
     free(db->form_words);
@@ -716,46 +723,53 @@ static inline int32_t s_word_vid(wt_issues_ctx_t *ctx, uint32_t h, const char *t
 /* Units: the word tokens (split at hyphens) that are forms of a phrase
    word. Possessives are skipped; a word that is no form, any other token
    (punctuation, quotes, dashes) and a sentence start break phrases. */
+static inline void s_unit(wt_issues_ctx_t *ctx, size_t *n, int32_t vid, uint32_t start,
+                          uint32_t end, const wt_token_t *t, uint8_t *brk)
+{
+    if (vid < 0) {
+        *brk = 1;
+        return;
+    }
+    if (*n == ctx->units_cap) wt_grow(&ctx->units, &ctx->units_cap, *n + 1, sizeof *ctx->units);
+    ix_unit_t *u = &ctx->units[(*n)++];
+    *u = (ix_unit_t){
+        .vid = vid, .start = start, .end = end, .sent = t->sent, .para = t->para, .brk = *brk};
+    *brk = 0;
+}
+
 static size_t s_units(wt_issues_ctx_t *ctx, const wt_doc_t *doc)
 {
+    const uint64_t *bloom = ctx->db->bloom;
     size_t n = 0;
     uint8_t brk = 1;
     uint32_t last_sent = UINT32_MAX;
     for (size_t i = 0; i < doc->ntoks; i++) {
         const wt_token_t *t = &doc->toks[i];
-        if (t->kind == WT_TOK_POSS) continue;
         if (t->kind != WT_TOK_WORD && t->kind != WT_TOK_NUMBER) {
-            brk = 1;
+            if (t->kind != WT_TOK_POSS) brk = 1;
             continue;
         }
         if (t->sent != last_sent) brk = 1, last_sent = t->sent;
         const char *s = doc->text + t->start;
         uint32_t len = t->end - t->start;
-        uint32_t a = 0;
-        while (a <= len) {
-            uint32_t b = len;
+        if (!(t->flags & WT_TF_HYPHEN)) {
+            /* the common case: one word, its hash already computed */
             uint32_t h = t->hash;
-            if (t->flags & WT_TF_HYPHEN) {
-                for (b = a; b < len && s[b] != '-'; b++)
-                    ;
-                h = wt_text_hash(s + a, b - a);
-            }
-            int32_t vid = b > a && b - a < WT_IX_MAX_WORD ? s_word_vid(ctx, h, s + a, b - a) : -1;
-            if (vid < 0) {
+            if (!(bloom[(h >> 6) & WT_IX_BLOOM_MASK] & (1ULL << (h & 63)))) {
                 brk = 1;
-            } else {
-                if (n == ctx->units_cap)
-                    wt_grow(&ctx->units, &ctx->units_cap, n + 1, sizeof *ctx->units);
-                ix_unit_t *u = &ctx->units[n++];
-                u->vid = vid;
-                u->start = t->start + a;
-                u->end = t->start + b;
-                u->sent = t->sent;
-                u->para = t->para;
-                u->brk = brk;
-                brk = 0;
+                continue;
             }
-            a = b + 1;
+            int32_t vid = len < WT_IX_MAX_WORD ? s_word_vid(ctx, h, s, len) : -1;
+            s_unit(ctx, &n, vid, t->start, t->end, t, &brk);
+            continue;
+        }
+        for (uint32_t a = 0, b; a <= len; a = b + 1) {
+            for (b = a; b < len && s[b] != '-'; b++)
+                ;
+            int32_t vid = b > a && b - a < WT_IX_MAX_WORD
+                              ? s_word_vid(ctx, wt_text_hash(s + a, b - a), s + a, b - a)
+                              : -1;
+            s_unit(ctx, &n, vid, t->start + a, t->start + b, t, &brk);
         }
     }
     return n;
@@ -843,6 +857,10 @@ static void s_match(wt_issues_ctx_t *ctx, const wt_doc_t *doc, size_t nunits, ui
     const ix_unit_t *u = ctx->units;
     size_t i = 0;
     while (i < nunits) {
+        if (!db->form_starts[u[i].vid]) {
+            i++;
+            continue;
+        }
         ix_best_t best = {.n = 0, .len = 0};
         s_walk(db, doc, u, i, i, nunits, 0, &best);
         if (!best.len) {

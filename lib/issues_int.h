@@ -70,6 +70,7 @@ struct wt_issuedb {
     uint64_t *edge_keys; /* (node << 32 | vid) + 1, 0 empty */
     uint32_t *edge_vals;
     size_t edge_cap, nedges;
+    uint8_t *form_starts; /* per form: 1 when it can start a phrase */
     uint32_t *root_child; /* per written word: its child of the root, 0 none */
     uint32_t *terms;      /* phrase ids grouped by terminal node */
     wt_ix_scoring_t scoring;
