@@ -31,7 +31,7 @@
 #include <unistd.h>
 #include <zmq.h>
 
-#define S_MAX_PENDING       20000 /* results held while a gap is being filled */
+#define S_MAX_PENDING       4096 /* results held while a gap is filled (more are replayed) */
 #define S_REPLAY_BATCH      1000
 #define S_REPLAY_TIMEOUT_MS 5000
 #define S_PROBE_IDLE_MS     1000
