@@ -542,7 +542,7 @@ static uint32_t s_skip_appos_back(const wt_quotes_ctx_t *ctx, uint32_t e, uint32
         /* "Jason Sims — a teacher from Mount Pleasant — says" */
         for (uint32_t j = k; j > lo + 1 && k - j < 20; j--) {
             uint32_t p = j - 1;
-            if (s_inq(ctx, p) || s_is_stop(ctx, p)) return e;
+            if (s_inq(ctx, p) || (TK(p)->flags & WT_TF_SENT_END)) return e;
             if (s_dashlike(ctx, p)) {
                 uint32_t c = p + 1 < k ? s_cls(ctx, p + 1) : 0;
                 return (c & QL_DET) || (p + 1 < k && s_lower(TK(p + 1))) ? p : e;
@@ -553,7 +553,7 @@ static uint32_t s_skip_appos_back(const wt_quotes_ctx_t *ctx, uint32_t e, uint32
     if (!s_punct(ctx, k, ',')) return e;
     for (uint32_t j = k; j > lo && k - j < 40; j--) {
         uint32_t p = j - 1;
-        if (s_inq(ctx, p) || s_is_stop(ctx, p)) return e;
+        if (s_inq(ctx, p) || (TK(p)->flags & WT_TF_SENT_END)) return e;
         if (s_punct(ctx, p, ',')) {
             if (p + 1 >= k) return e;
             const wt_token_t *f = TK(p + 1);
@@ -990,7 +990,7 @@ static void s_classify(wt_quotes_ctx_t *ctx, s_quote_t *q)
                 left = true;
             else if (s_punct(ctx, k, ',') || s_verb(ctx, k)) {
                 /* after a cue: `X said, "Q"` */
-                for (uint32_t j = k + 1; j-- > pa->tok_first && k - j < 8;) {
+                for (uint32_t j = k + 1; j-- > pa->tok_first && k - j < 12;) {
                     if (s_is_stop(ctx, j) || TK(j)->kind == WT_TOK_QUOTE) break;
                     const ql_entry_t *e = s_verb(ctx, j);
                     if (e && !(e->vflags & (QVF_DESCRIBE | QVF_THINK))) {
@@ -1837,6 +1837,7 @@ static void s_hist_push(wt_quotes_ctx_t *ctx, const s_quote_t *q)
 static bool s_titlecase(const wt_quotes_ctx_t *ctx, const s_quote_t *q)
 {
     uint32_t words = 0, caps = 0;
+
     for (uint32_t i = q->c0; i < q->c1; i++) {
         const wt_token_t *t = TK(i);
         if (t->kind != WT_TOK_WORD) continue;
@@ -2295,7 +2296,8 @@ void wt_quotes_tag(wt_quotes_ctx_t *ctx, const wt_input_t *in, wt_result_t *res)
         bool has = q->spk.kind != SK_NONE;
         if (q->kind == WT_QUOTE_PARTIAL) {
             /* titles of shows and works ("on “New Day”") are not statements */
-            q->keep = has && !s_titlecase(ctx, q) && s_has_letters(ctx, q);
+            q->keep = has && !s_titlecase(ctx, q) && s_has_letters(ctx, q) &&
+                      ((q->flags & QF_OWN) || s_words(ctx, q->c0, q->c1) >= 4);
 
         } else if (q->kind == WT_QUOTE_DIRECT) {
             uint32_t w = s_words(ctx, q->c0, q->c1);
