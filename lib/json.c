@@ -289,6 +289,19 @@ static void s_escape(wt_buf_t *b, const char *str, size_t n)
     s_putc(b, '"');
     size_t i = 0, run = 0;
     while (i < n) {
+        /* skip 8 plain bytes at a time: none below 0x20, none '"' or '\\',
+           none >= 0x80 (the usual SWAR tests; each "any byte" answer is exact) */
+        while (n - i >= 8) {
+            const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+            uint64_t x, q, bs;
+            memcpy(&x, s + i, 8);
+            q = x ^ (ones * '"');
+            bs = x ^ (ones * '\\');
+            if ((((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((bs - ones) & ~bs) | x) & high)
+                break;
+            i += 8;
+        }
+        if (i >= n) break;
         unsigned char c = s[i];
         if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
             i++;
@@ -427,6 +440,34 @@ static void s_jw_i64(s_jw_t *w, int64_t v)
     s_put(w->out, p, (size_t)(tmp + 24 - p));
 }
 
+/* Fast path for values with at most 6 decimals and 1e-4 <= |v| < 1e9:
+   k / 1e6 == v exactly means the decimal k * 1e-6 reads back as v, and it
+   is what %.15g would print (fixed notation in that range). 0 otherwise. */
+static int s_fmt_decimal(double v, char *out)
+{
+    double a = fabs(v);
+    if (!(a >= 1e-4 && a < 1e9)) return 0;
+    long long k = llround(v * 1e6);
+    if ((double)k / 1e6 != v) return 0;
+    unsigned long long u = k < 0 ? (unsigned long long)-k : (unsigned long long)k;
+    char digits[24];
+    char *p = s_utoa(u / 1000000, digits);
+    int len = 0;
+    if (k < 0) out[len++] = '-';
+    memcpy(out + len, p, (size_t)(digits + 24 - p));
+    len += (int)(digits + 24 - p);
+    out[len++] = '.';
+    unsigned frac = (unsigned)(u % 1000000);
+    char f[6];
+    for (int i = 5; i >= 0; i--, frac /= 10)
+        f[i] = (char)('0' + frac % 10);
+    int nf = 6;
+    while (nf > 1 && f[nf - 1] == '0')
+        nf--;
+    memcpy(out + len, f, (size_t)nf);
+    return len + nf;
+}
+
 static void s_jw_double(s_jw_t *w, double v)
 {
     char tmp[40];
@@ -435,7 +476,12 @@ static void s_jw_double(s_jw_t *w, double v)
         s_jw_raw(w, "0.0");
         return;
     }
-    int len = 0;
+    int len = s_fmt_decimal(v, tmp);
+    if (len) {
+        s_jw_pre(w);
+        s_put(w->out, tmp, (size_t)len);
+        return;
+    }
     for (int prec = 15; prec <= 17; prec++) {
         len = snprintf(tmp, sizeof tmp, "%.*g", prec, v);
         if (strtod(tmp, NULL) == v) break;
