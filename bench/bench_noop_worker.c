@@ -39,7 +39,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "noop-worker: cannot connect %s: %s\n", ep, zmq_strerror(errno));
         return 2;
     }
-    wt_proto_t ready;
+    wt_proto_t ready = {0};
     wt_proto_init(&ready, WT_CMD_READY);
     ready.credit = credit;
     ready.threads = 1;
@@ -57,7 +57,7 @@ int main(int argc, char **argv)
         zmq_poll(&pi, 1, 250);
         int64_t now = wt_clock_ms();
         if (now - last_hb >= 1000) {
-            wt_proto_t hb;
+            wt_proto_t hb = {0};
             wt_proto_init(&hb, WT_CMD_HB);
             wt_proto_send(sock, &hb, NULL, 0);
             wt_proto_clear(&hb);
@@ -76,7 +76,7 @@ int main(int argc, char **argv)
                 res.stats.bytes = res.item.text_len;
                 wt_buf_reset(&out);
                 wt_result_encode(&res, &out);
-                wt_proto_t d;
+                wt_proto_t d = {0};
                 wt_proto_init(&d, WT_CMD_DONE);
                 d.job = in.msg.job;
                 d.has |= WT_F_JOB;
@@ -84,7 +84,7 @@ int main(int argc, char **argv)
                 wt_proto_clear(&d);
                 done++;
             } else {
-                wt_proto_t f;
+                wt_proto_t f = {0};
                 wt_proto_init(&f, WT_CMD_FAIL);
                 f.job = in.msg.job;
                 f.has |= WT_F_JOB;
