@@ -302,15 +302,22 @@ static bool s_accept_result(wt_broker_t *self, wt_worker_t *w, wt_proto_in_t *in
     size_t n = 0;
     const uint8_t *payload = wt_proto_in_payload(in, &n);
     int rc = payload ? 0 : WT_EFRAMES;
+    char why[256] = "no result frame";
     if (!rc) {
         wt_result_t res = {0};
-        rc = wt_result_decode(payload, n, &self->limits, &res);
+        rc = wt_result_decode_ex(payload, n, &self->limits, &res, why, sizeof why);
+        wt_jitem_t it;
+        if (!rc && wt_journal_item(self->journal, seq, &it) == 0 && strcmp(it.id, res.item.id)) {
+            rc = WT_EVALUE; /* a result for another item */
+            snprintf(why, sizeof why, "result id \"%.100s\" is not the job's id", res.item.id);
+        }
         wt_result_clear(&res);
     }
     if (rc) { /* a result we cannot publish: the attempt failed */
         wt_broker_count(self, wt_errname(rc));
-        wt_broker_log(self, 1, "workers", w->peer, "DONE", rc, "job=%llu bad result from \"%s\"",
-                      (unsigned long long)seq, s_wname(w));
+        wt_broker_log(self, 1, "workers", w->peer, "DONE", rc,
+                      "job=%llu bad result from \"%s\": %s", (unsigned long long)seq, s_wname(w),
+                      why);
         w->failed++;
         self->n_failed++;
         if (!job.abandoned) {

@@ -101,6 +101,20 @@ def test(make):
         done += sub.drain(0.0)
     check(len(done) == 1 and done[0][1]["id"] == "victim", "victim result %r" % done)
     check(any(g[1] == 2 for g in good.got + bad.got), "second attempt %r %r" % (good.got, bad.got))
+    # a well-formed result for another item: refused as well (EVALUE), redone
+    bad.held = []
+    h = prod.put({"id": "victim2", "text": "Another item for the bad worker."})
+    good.serve(0.3, lambda job, att, it: "done")  # good waits longer again
+    bad.serve(2.0, lambda job, att, it: "keep", until=lambda: bad.held)
+    check(bad.held == [h["seq"]], "bad worker got %r" % bad.got)
+    bad.send("DONE", result_for({"id": "someone-else", "text": "x"}, h["seq"]), job=h["seq"])
+    done = []
+    end = time.time() + 10
+    while time.time() < end and not done:
+        bad.serve(0.02, lambda job, att, it: "keep")
+        good.serve(0.02, lambda job, att, it: "done")
+        done += sub.drain(0.0)
+    check(len(done) == 1 and done[0][1]["id"] == "victim2", "victim2 result %r" % done)
 
     # subscriber socket: junk that is not a subscription
     pub = ctx.socket(zmq.XSUB)
@@ -129,9 +143,9 @@ def test(make):
     st = ctl.stats()
     errs = st["errors"]
     for code in ("ESYNTAX", "EVERSION", "EFRAMES", "EPROTO", "ETYPE", "EMISSING", "ENUL",
-                 "EXPUB", "ETOOBIG"):
+                 "EXPUB", "ETOOBIG", "EVALUE", "ESEQ"):
         check(errs.get(code, 0) >= 1, "counter %s missing: %r" % (code, errs))
-    check(st["counters"]["failed"] >= 1, "invalid result counted as failed %r" % st["counters"])
+    check(st["counters"]["failed"] >= 2, "invalid results counted as failed %r" % st["counters"])
     pub.close(0)
     for s in (prod, bad, good, sub, ctl):
         s.close()
