@@ -39,7 +39,8 @@ enum {
     MF_ACRO = 1 << 7,    /* an acronym defined in brackets after mention `link` */
     MF_ALLCAP = 1 << 8,  /* a single all-capitals token */
     MF_GLUED = 1 << 9,   /* taken out of a glued token ("MrXi", "Xisaid") */
-    MF_THE = 1 << 10     /* an article before it */
+    MF_THE = 1 << 10,    /* an article before it */
+    MF_ORGCTX = 1 << 11  /* an acronym before a role noun ("ACT leader") */
 };
 
 typedef struct {
@@ -343,6 +344,7 @@ static void s_caprun(const wt_actors_ctx_t *ctx, uint32_t i, s_run_t *r)
                 j++;
                 break;
             }
+            if (t->flags & WT_TF_ALLCAP) cls &= WT_W_ORGHEAD; /* an acronym: "ACT" is not "Act" */
             if (cls & WT_W_ORGHEAD) r->org_head = (int32_t)j, head_seen = true;
             if (cls & WT_W_PLACEHEAD) r->place = true;
             if (cls & WT_W_THINGHEAD) r->thing = true;
@@ -824,7 +826,7 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
             !(t->flags & WT_TF_LOWER && !(t->flags & WT_TF_HYPHEN))) {
             s_run_t r;
             s_caprun(ctx, i, &r);
-            if (s_pos_cap(ctx, i) &&
+            if (s_pos_cap(ctx, i) && !(t->flags & WT_TF_ALLCAP) &&
                 ((cls & WT_W_FUNC) || wt_hmap_get(&ctx->lower, t->hash) != WT_A_NONE ||
                  s_inflected(ctx, i)) &&
                 !(r.org_head > (int32_t)i && !(cls & WT_W_CLOSED)))
@@ -889,7 +891,14 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
             if (head || (!sstop && swords <= r.words + 1)) m->flags |= MF_HEAD;
             if (i > 0 && (s_cls(ctx, i - 1) & WT_W_ARTICLE)) m->flags |= MF_THE;
             if (s_pos_cap(ctx, i)) m->flags |= MF_SSTART;
-            if (ut == UT_SINGLE && (t->flags & WT_TF_ALLCAP)) m->flags |= MF_ALLCAP;
+            if (ut == UT_SINGLE && (t->flags & WT_TF_ALLCAP)) {
+                m->flags |= MF_ALLCAP;
+                /* "ACT leader David Seymour", "ANC spokesman": an acronym
+                   before a role noun is an organisation */
+                if (r.end < doc->ntoks && (doc->toks[r.end].flags & WT_TF_LOWER) &&
+                    s_starts_agent(ctx, r.end) && wt_tok_len(t) <= 6)
+                    m->flags |= MF_ORGCTX;
+            }
             /* glued speech verb: "Xisaid" */
             if (ut == UT_SINGLE && wt_tok_len(t) > 5) {
                 const char *s = ctx->text + t->start;
@@ -1140,7 +1149,7 @@ static void s_resolve(wt_actors_ctx_t *ctx)
             !after_prep && !s_starts_agent(ctx, m->t0) &&
             ((m->flags & (MF_HON | MF_APPOS)) ||
              ((m->flags & MF_AGENT) && db->agents[m->agent].person) ||
-             ((m->flags & MF_SAID) && !(m->flags & MF_LOCPREP)))) {
+             ((m->flags & MF_SAID) && !(m->flags & MF_LOCPREP)) || (m->flags & MF_ORGCTX))) {
             ai = wt_hmap_get(&ctx->groups, m->key);
             if (ai == WT_A_NONE) {
                 ai = s_actor_new(ctx, WT_A_NONE,

@@ -184,6 +184,11 @@ static const row_t s_rows[] = {
      0,
      {"Greg Waldenberg|person|*|*|-|Greg Waldenberg"},
      {"R-OR", "Sunni Arabs", "Sydney Opera House"}},
+    {"ACT leader David Seymour says voters want answers. BBC TV reported it.",
+     0,
+     {"ACT|organization|*|*|-|ACT", "David Seymour|person|*|*|Leader|David Seymour",
+      "BBC TV|organization|*|*|-|BBC TV"},
+     {0}},
     /* 3. coreference */
     {"Noppadol Pattamaka spoke first. Later Noppadol said he was pleased.",
      0,
