@@ -61,7 +61,7 @@ const char *wt_engine_dictionaries(const wt_engine_t *self)
 
 size_t wt_engine_warnings(const wt_engine_t *self)
 {
-    return wt_actordb_warnings(self->actors);
+    return wt_actordb_warnings(self->actors) + wt_issuedb_warnings(self->issues);
 }
 
 wt_annotator_t *wt_annotator_new(const wt_engine_t *engine)
