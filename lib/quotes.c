@@ -2298,6 +2298,9 @@ void wt_quotes_tag(wt_quotes_ctx_t *ctx, const wt_input_t *in, wt_result_t *res)
             /* titles of shows and works ("on “New Day”") are not statements */
             q->keep = has && !s_titlecase(ctx, q) && s_has_letters(ctx, q) &&
                       ((q->flags & QF_OWN) || s_words(ctx, q->c0, q->c1) >= 4);
+            /* a long quoted fragment is somebody's words even when no cue names
+               them (titles and scare quotes are short): kept, speaker null */
+            if (!has && !s_titlecase(ctx, q) && s_words(ctx, q->c0, q->c1) >= 6) q->keep = 1;
 
         } else if (q->kind == WT_QUOTE_DIRECT) {
             uint32_t w = s_words(ctx, q->c0, q->c1);

@@ -181,6 +181,11 @@ static const s_row_t s_rows[] = {
      "The so-called \"experts\" were wrong about the flood.",
      false,
      {NULL}},
+    {"long unattributed fragment kept without speaker",
+     "The report described the plan as \"a reckless gamble with the savings of millions\" in "
+     "its summary.",
+     false,
+     {"partial|a reckless gamble with the savings of millions|-"}},
     {"guillemets and low-high marks",
      "\xc2\xabWir bleiben alle hier,\xc2\xbb sagte man. \xe2\x80\x9eWe stay here,\xe2\x80\x9c said "
      "Karl "
