@@ -87,8 +87,11 @@ def write(target, name, data):
 
 
 def main():
-    if os.path.isdir(OUT):
-        shutil.rmtree(OUT)
+    # only this script's targets: other targets keep their own seeds
+    for target in ("fuzz_item_msgpack", "fuzz_item_json", "fuzz_result_msgpack"):
+        d = os.path.join(OUT, target)
+        if os.path.isdir(d):
+            shutil.rmtree(d)
     # hostile seeds shared by the MessagePack targets
     hostile = {
         "huge_array": b"\xdd\xff\xff\xff\xff",
