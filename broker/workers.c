@@ -578,6 +578,63 @@ static wt_worker_t *s_pick(wt_broker_t *self)
     return best;
 }
 
+/* dispatch_item: send queued seq to w. Returns 1 when a job went out, 0
+   when the item was skipped or w could not take it, -1 on a journal
+   failure (the broker is stopping). */
+static int s_dispatch_item(wt_broker_t *self, wt_worker_t *w, uint64_t seq, bool retried,
+                           int64_t now)
+{
+    wt_jitem_t it;
+    if (wt_journal_item(self->journal, seq, &it) != 0 || it.state != WT_JITEM_QUEUED)
+        return 0; /* finished meanwhile (a late DONE won, or dead-lettered) */
+    uint32_t attempt = it.attempts + 1;
+    wt_buf_reset(&self->scratch);
+    int rc = wt_journal_payload(self->journal, seq, &self->scratch);
+    if (rc) {
+        wt_broker_log(self, 0, "journal", "-", "JOB", rc, "seq=%llu payload unreadable",
+                      (unsigned long long)seq);
+        return 0;
+    }
+    wt_proto_t m = {0};
+    wt_proto_init(&m, WT_CMD_JOB);
+    m.has |= WT_F_JOB | WT_F_ATTEMPT;
+    m.job = seq;
+    m.attempt = attempt;
+    wt_proto_set_id(&m, it.id); /* the item may have come without one */
+    rc = s_send(self, w, &m, self->scratch.data, self->scratch.size);
+    wt_proto_clear(&m);
+    if (rc) { /* its pipe is full or it is gone: stop giving it work */
+        s_retry_push(self, seq, true);
+        wt_broker_log(self, 1, "workers", w->peer, "JOB", rc, "cannot send to \"%s\"", s_wname(w));
+        if (rc == -EHOSTUNREACH) {
+            s_execute(self, w, WE_EXPIRED, NULL);
+        } else {
+            w->credit = 0;
+            w->state = WS_BUSY;
+        }
+        return 0;
+    }
+    /* recorded after the send: a failed send costs no attempt */
+    rc = wt_journal_dispatch(self->journal, seq, &attempt);
+    if (rc) {
+        wt_broker_fatal(self, "dispatch", rc);
+        return -1;
+    }
+    wt_grow(&w->jobs, &w->job_cap, w->job_count + 1, sizeof *w->jobs);
+    w->jobs[w->job_count++] = (wt_job_t){
+        .seq = seq, .deadline_ms = now + self->cfg->broker_job_timeout_ms, .attempt = attempt};
+    self->inflight++;
+    w->credit--;
+    w->dispatched++;
+    w->last_dispatch_ms = now;
+    if (w->credit == 0) w->state = WS_BUSY;
+    self->n_dispatched++;
+    if (retried || attempt > 1) self->n_redispatched++;
+    wt_broker_log(self, 3, "workers", w->peer, "JOB", 0, "job=%llu attempt=%u",
+                  (unsigned long long)seq, attempt);
+    return 1;
+}
+
 void wt_workers_dispatch(wt_broker_t *self)
 {
     int64_t now = wt_clock_ms();
@@ -588,56 +645,9 @@ void wt_workers_dispatch(wt_broker_t *self)
         uint64_t seq;
         bool retried;
         if (!s_next_seq(self, &seq, &retried)) break;
-        wt_jitem_t it;
-        if (wt_journal_item(self->journal, seq, &it) != 0 ||
-            (it.state != WT_JITEM_QUEUED && it.state != WT_JITEM_INFLIGHT))
-            continue; /* finished meanwhile (a late DONE won) */
-        uint32_t attempt = it.attempts + 1;
-        wt_buf_reset(&self->scratch);
-        int rc = wt_journal_payload(self->journal, seq, &self->scratch);
-        if (rc) {
-            wt_broker_log(self, 0, "journal", "-", "JOB", rc, "seq=%llu payload unreadable",
-                          (unsigned long long)seq);
-            continue;
-        }
-        wt_proto_t m = {0};
-        wt_proto_init(&m, WT_CMD_JOB);
-        m.has |= WT_F_JOB | WT_F_ATTEMPT;
-        m.job = seq;
-        m.attempt = attempt;
-        wt_proto_set_id(&m, it.id); /* the item may have come without one */
-        rc = s_send(self, w, &m, self->scratch.data, self->scratch.size);
-        wt_proto_clear(&m);
-        if (rc) { /* its pipe is full or it is gone: stop giving it work */
-            s_retry_push(self, seq, true);
-            wt_broker_log(self, 1, "workers", w->peer, "JOB", rc, "cannot send to \"%s\"",
-                          s_wname(w));
-            if (rc == -EHOSTUNREACH) {
-                s_execute(self, w, WE_EXPIRED, NULL);
-            } else {
-                w->credit = 0;
-                w->state = WS_BUSY;
-            }
-            continue;
-        }
-        rc = wt_journal_dispatch(self->journal, seq, &attempt);
-        if (rc) {
-            wt_broker_fatal(self, "dispatch", rc);
-            return;
-        }
-        wrote = true;
-        wt_grow(&w->jobs, &w->job_cap, w->job_count + 1, sizeof *w->jobs);
-        w->jobs[w->job_count++] = (wt_job_t){
-            .seq = seq, .deadline_ms = now + self->cfg->broker_job_timeout_ms, .attempt = attempt};
-        self->inflight++;
-        w->credit--;
-        w->dispatched++;
-        w->last_dispatch_ms = now;
-        if (w->credit == 0) w->state = WS_BUSY;
-        self->n_dispatched++;
-        if (retried || attempt > 1) self->n_redispatched++;
-        wt_broker_log(self, 3, "workers", w->peer, "JOB", 0, "job=%llu attempt=%u",
-                      (unsigned long long)seq, attempt);
+        int rc = s_dispatch_item(self, w, seq, retried, now);
+        if (rc < 0) return;
+        wrote |= rc > 0;
     }
     if (wrote) wt_journal_commit(self->journal, false);
 }
