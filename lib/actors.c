@@ -1212,10 +1212,19 @@ static void s_slug(const char *name, char *out, size_t cap)
         } else if (c < 0x80 && j > 0 && !us) {
             out[j++] = '_';
             us = true;
-        } else if (c >= 0xc0 && j + 1 < cap) {
-            /* drop accents of Latin-1 letters; other scripts: keep nothing */
-            out[j++] = 'x';
-            us = false;
+        } else if (c == 0xc3 && (unsigned char)p[1] >= 0x80 && (unsigned char)p[1] <= 0xbf) {
+            /* Latin-1 letters lose their accents: "López" -> "lopez" */
+            static const char fold[] = "aaaaaaaceeeeiiiidnooooo_ouuuuytsaaaaaaaceeeeiiiidnooooo_"
+                                       "ouuuuyty";
+            char f = fold[(unsigned char)p[1] - 0x80];
+            p++;
+            if (f != '_') {
+                out[j++] = f;
+                us = false;
+            }
+        } else if (c >= 0xc0 && j > 0 && !us) {
+            out[j++] = '_'; /* other scripts: a separator */
+            us = true;
         }
     }
     while (j > 0 && out[j - 1] == '_')

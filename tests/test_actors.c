@@ -240,6 +240,11 @@ static const row_t s_rows[] = {
      0,
      {0},
      {"Hundred Years", "One Hundred Years of Solitude"}},
+    /* 5. output: ids of unknown actors are slugs, unique in the item */
+    {"Ms Zoë Álvarez-Núñez met Ms Zoe Alvarez-Nunez in Madrid.",
+     0,
+     {"Zoë Álvarez-Núñez|person|*|*|-|Zoë Álvarez-Núñez"},
+     {0}},
     /* 4. dates */
     {"Joe Biden met Chinese leaders.",
      20150601,
@@ -485,6 +490,16 @@ int main(void)
         s_check_shape(&res, strlen(r->text));
     }
 
+    /* ids: slug, accents folded, unique within the item */
+    {
+        const char *t = "Ms Zoë Álvarez-Núñez met Ms Zoe Alvarez-Nunez in Madrid.";
+        s_tag(ctx, &doc, t, strlen(t), 0, &res);
+        CHECK_EQ_INT(res.actor_count, 2); /* Madrid after "in", Spain not in play: no actor */
+        if (res.actor_count == 2) {
+            CHECK_EQ_STR(res.actors[0].id, "zoe_alvarez_nunez");
+            CHECK_EQ_STR(res.actors[1].id, "zoe_alvarez_nunez_2");
+        }
+    }
     /* the same database gives the same hash */
     wt_actordb_t *db2 =
         wt_actordb_load(s_files, 5, NULL, 0, "config/names/first-names.txt", err, sizeof err);
