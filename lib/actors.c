@@ -1301,9 +1301,18 @@ static void s_output(wt_actors_ctx_t *ctx, const wt_input_t *in, wt_result_t *re
                     role = e->roles[r].title;
                     code = e->roles[r].code;
                 } else if (e->country[0]) {
+                    /* outside every range: a former holder (ELI), unless the
+                       text gives the person a current title ("Vice Foreign
+                       Minister Xie Feng"): then the composed code */
                     const uint32_t ce = s_iso_ent(db, e->country);
-                    snprintf(cbuf, sizeof cbuf, "%sELI",
-                             ce != WT_A_NONE && db->ents[ce].code ? db->ents[ce].code : e->country);
+                    const char *cc =
+                        ce != WT_A_NONE && db->ents[ce].code ? db->ents[ce].code : e->country;
+                    const wt_aagent_t *ag = a->agent != WT_A_NONE ? &db->agents[a->agent] : NULL;
+                    if (ag && ag->person)
+                        snprintf(cbuf, sizeof cbuf, "%s%s", ag->prefix ? ag->code : cc,
+                                 ag->prefix ? cc : ag->code);
+                    else
+                        snprintf(cbuf, sizeof cbuf, "%sELI", cc);
                     code = cbuf;
                 }
             }

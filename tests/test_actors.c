@@ -252,6 +252,11 @@ static const row_t s_rows[] = {
      {0}},
     {"Joe Biden met Chinese leaders.", 20180601, {"Joe Biden|person|USA|USAELI|-|Joe Biden"}, {0}},
     {"Joe Biden met Chinese leaders.", 0, {"Joe Biden|person|USA|USAGOV|President|Joe Biden"}, {0}},
+    /* the text's title beats "former" when the ranges do not cover the date */
+    {"President Joe Biden met Chinese leaders.",
+     20180601,
+     {"Joe Biden|person|USA|USAGOV|President|Joe Biden"},
+     {0}},
 };
 
 static const char *s_type(wt_actor_type_t t)
