@@ -600,6 +600,19 @@ static bool s_subject(const wt_quotes_ctx_t *ctx, uint32_t v, uint32_t lo, s_spk
     uint32_t end;
     if (s0 < v && s_np_fwd(ctx, s0, v, sp, &end) && end < v)
         return s_lower(TK(end)) || s_punct(ctx, end, ',');
+    /* "Asked whether he would run, Mrs. Clinton shook her head and said": the
+       subject after an opening participial phrase */
+    if (s0 < v && !s_lower(TK(s0)) && TK(s0)->kind == WT_TOK_WORD &&
+        TK(s0)->end - TK(s0)->start > 3 && d->text[TK(s0)->end - 1] == 'd' &&
+        d->text[TK(s0)->end - 2] == 'e') {
+        uint32_t k = s0;
+        while (k < v && k < s0 + 20 && !s_punct(ctx, k, ','))
+            k++;
+        if (k + 1 < v && s_punct(ctx, k, ',') && s_np_fwd(ctx, k + 1, v, sp, &end) && end < v &&
+            s_lower(TK(end)))
+            return true;
+    }
+
     /* "The town released a statement saying": a determiner, up to three words and a verb */
     if (s0 + 2 < v && (wt_tok_is(d, TK(s0), "The") || wt_tok_is(d, TK(s0), "A"))) {
         for (uint32_t h = s0 + 1; h < s0 + 4 && h + 1 < v; h++) {
@@ -928,8 +941,6 @@ static void s_pair_para(wt_quotes_ctx_t *ctx, uint32_t p, bool *open_end)
         s_add_quote(ctx, open, NONE, open + 1, pa->tok_end, p, QF_OPEN_END);
         *open_end = true;
     }
-
-    (void)prev_open;
 }
 
 /* Mark continuation quotes: a paragraph that opens with a mark after a
@@ -1043,7 +1054,7 @@ static void s_classify(wt_quotes_ctx_t *ctx, s_quote_t *q)
         else {
             const wt_token_t *n = TK(c + 1);
             if (n->kind == WT_TOK_PUNCT || n->kind == WT_TOK_DASH || n->kind == WT_TOK_QUOTE)
-                right = !s_punct(ctx, c + 1, ')') || true;
+                right = true;
             else if (s_verb(ctx, c + 1))
                 right = true;
         }
@@ -1230,7 +1241,7 @@ static bool s_cue_before(wt_quotes_ctx_t *ctx, s_quote_t *q, s_spk_t *sp)
         if (q->o - 1 - s0 <= 6 && s_name_fwd(ctx, s0, q->o - 1, sp, &end) && end == q->o - 1) {
             sp->actor = sp->men = -1;
             s_set_cue(sp, NONE, NONE);
-            return !sp->org || true;
+            return true;
         }
     }
     return false;
@@ -1914,7 +1925,6 @@ static uint32_t s_cstart(const wt_sentence_t *s, uint32_t e)
 static void s_indirect(wt_quotes_ctx_t *ctx)
 {
     const wt_doc_t *d = ctx->doc;
-    size_t nq_direct = ctx->nq;
     for (size_t si = 0; si < d->nsents; si++) {
         const wt_sentence_t *s = &d->sents[si];
         uint32_t done = s->tok_first;
@@ -2053,7 +2063,6 @@ static void s_indirect(wt_quotes_ctx_t *ctx)
             if (s_add_indirect(ctx, c0, ce, &sp)) done = ce;
         }
     }
-    (void)nq_direct;
 }
 
 /* ---------------------------------------------------------------- output */
