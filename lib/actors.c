@@ -75,9 +75,13 @@ typedef struct {
     uint8_t evidence; /* a title, honorific, appositive, speech verb or short form */
 } s_actor_t;
 
+#define S_MEMO_UNSET (UINT32_MAX - 2)
+
 typedef struct {
-    uint32_t root; /* trie node after this token from the root, or WT_A_NONE */
-    uint32_t cls;  /* wt_names_class() of the token */
+    uint32_t root;    /* trie node after this token from the root, or WT_A_NONE */
+    uint32_t cls;     /* wt_names_class() of the token */
+    uint32_t memo[3]; /* longest match (payload index) for 3 filters, or WT_A_NONE */
+    uint8_t mlen[3];
 } s_tokinfo_t;
 
 struct wt_actors_ctx {
@@ -141,14 +145,13 @@ static inline bool s_case_ok(const wt_token_t *t, int rule)
 
 /* Longest dictionary match starting at token i; *len gets its tokens.
    only_form >= 0 restricts the payloads considered. */
-static const wt_apayload_t *s_match(const wt_actors_ctx_t *ctx, uint32_t i, uint32_t *len,
-                                    int only_form)
+static const wt_apayload_t *s_match_raw(const wt_actors_ctx_t *ctx, uint32_t i, uint32_t *len,
+                                        int only_form)
 {
     const wt_actordb_t *db = ctx->db;
     const wt_doc_t *doc = ctx->doc;
     uint32_t node = 0;
     const wt_apayload_t *best = NULL;
-    if (i >= doc->ntoks || ctx->tc[i].root == WT_A_NONE) return NULL;
     for (uint32_t j = i; j < doc->ntoks && j - i < WT_A_MAX_NAME_TOKS; j++) {
         const wt_token_t *t = &doc->toks[j];
         if (t->kind == WT_TOK_QUOTE || t->kind == WT_TOK_DASH) break;
@@ -174,6 +177,26 @@ static const wt_apayload_t *s_match(const wt_actors_ctx_t *ctx, uint32_t i, uint
         }
     }
     return best;
+}
+
+/* s_match_raw() memoised per token for the three filters the engine asks
+   again and again (any, agents, countries). */
+static const wt_apayload_t *s_match(const wt_actors_ctx_t *ctx, uint32_t i, uint32_t *len,
+                                    int only_form)
+{
+    if (i >= ctx->doc->ntoks || ctx->tc[i].root == WT_A_NONE) return NULL;
+    int slot = only_form == -1 ? 0 : only_form == WT_AF_AGENT ? 1 : only_form == -2 ? 2 : -1;
+    if (slot < 0) return s_match_raw(ctx, i, len, only_form);
+    s_tokinfo_t *ti = &ctx->tc[i];
+    if (ti->memo[slot] == S_MEMO_UNSET) {
+        uint32_t l = 0;
+        const wt_apayload_t *p = s_match_raw(ctx, i, &l, only_form);
+        ti->memo[slot] = p ? (uint32_t)(p - ctx->db->pays) : WT_A_NONE;
+        ti->mlen[slot] = (uint8_t)l;
+    }
+    if (ti->memo[slot] == WT_A_NONE) return NULL;
+    *len = ti->mlen[slot];
+    return &ctx->db->pays[ti->memo[slot]];
 }
 
 static bool s_starts_agent(const wt_actors_ctx_t *ctx, uint32_t i)
@@ -1426,6 +1449,7 @@ void wt_actors_tag(wt_actors_ctx_t *ctx, const wt_input_t *in, wt_result_t *res)
         const wt_token_t *t = &doc->toks[i];
         s_tokinfo_t *ti = &ctx->tc[i];
         ti->root = wt_adb_root_child(ctx->db, t->hash);
+        if (ti->root != WT_A_NONE) ti->memo[0] = ti->memo[1] = ti->memo[2] = S_MEMO_UNSET;
         ti->cls = wt_names_class(t->hash);
         /* function words are tested through their class instead */
         if (t->kind == WT_TOK_WORD && (t->flags & WT_TF_LOWER) && !(ti->cls & WT_W_FUNC))
