@@ -107,7 +107,12 @@ struct wt_quotes_ctx {
     uint32_t *gkey; /* surname hash -> gender / actor */
     uint8_t *gval;
     int *gactor;
+    int *gbest; /* surname -> index in men of its fullest form, or -1 */
     size_t gcap;
+    uint64_t *idh; /* ids of the actors we added to this item */
+    size_t idcap, idn;
+    const ql_entry_t **lxc; /* per token: its word class entry or NULL */
+    size_t lxc_cap;
 };
 
 /* ---------------------------------------------------------------- db */
@@ -153,6 +158,9 @@ void wt_quotes_ctx_destroy(wt_quotes_ctx_t **self_p)
         free(c->gkey);
         free(c->gval);
         free(c->gactor);
+        free(c->gbest);
+        free(c->idh);
+        free(c->lxc);
         free(c);
         *self_p = NULL;
     }
@@ -164,9 +172,7 @@ void wt_quotes_ctx_destroy(wt_quotes_ctx_t **self_p)
 
 static const ql_entry_t *s_lx(const wt_quotes_ctx_t *ctx, uint32_t i)
 {
-    const wt_token_t *t = TK(i);
-    if (t->kind != WT_TOK_WORD) return NULL;
-    return ql_lex_get(&ctx->db->lex, t->hash);
+    return ctx->lxc[i];
 }
 
 static uint32_t s_cls(const wt_quotes_ctx_t *ctx, uint32_t i)
@@ -217,13 +223,13 @@ static const ql_entry_t *s_verb(const wt_quotes_ctx_t *ctx, uint32_t i)
         !((t->flags & WT_TF_SENT_START) && i + 1 < ctx->doc->ntoks &&
           s_capword(TK(i + 1)))) /* "Said Comey: ..." */
         return NULL;
-    const ql_entry_t *e = ql_lex_get(&ctx->db->lex, t->hash);
+    const ql_entry_t *e = ctx->lxc[i];
     if (!e || !(e->cls & QL_VERB)) return NULL;
     /* "the term", "a call", "Rubio's claim": nouns */
     if ((e->vflags & QVF_NOUN) && (e->vform == QV_BASE || e->vform == QV_S) && i > 0) {
         const wt_token_t *p = TK(i - 1);
         if (p->kind == WT_TOK_POSS) return NULL;
-        const ql_entry_t *pe = ql_lex_get(&ctx->db->lex, p->hash);
+        const ql_entry_t *pe = ctx->lxc[i - 1];
         if (p->kind == WT_TOK_WORD && pe && (pe->cls & QL_DET)) return NULL;
     }
     return e;
@@ -1379,9 +1385,11 @@ static void s_gmap_reset(wt_quotes_ctx_t *ctx, size_t want)
         free(ctx->gkey);
         free(ctx->gval);
         free(ctx->gactor);
+        free(ctx->gbest);
         ctx->gkey = wt_malloc(cap * sizeof *ctx->gkey);
         ctx->gval = wt_malloc(cap);
         ctx->gactor = wt_malloc(cap * sizeof *ctx->gactor);
+        ctx->gbest = wt_malloc(cap * sizeof *ctx->gbest);
         ctx->gcap = cap;
     }
     memset(ctx->gval, 0xff, ctx->gcap);
@@ -1402,6 +1410,7 @@ static void s_gmap_put(wt_quotes_ctx_t *ctx, uint32_t key, uint8_t gender, int a
         ctx->gkey[j] = key;
         ctx->gval[j] = gender;
         ctx->gactor[j] = actor;
+        ctx->gbest[j] = -1;
         return;
     }
     if (!ctx->gval[j]) ctx->gval[j] = gender;
@@ -1598,6 +1607,12 @@ static void s_collect_mentions(wt_quotes_ctx_t *ctx)
     for (size_t k = 0; k < ctx->nmen; k++) {
         int act;
         if (ctx->men[k].nominal) continue;
+        size_t j = s_gslot(ctx, ctx->men[k].key);
+        if (ctx->gval[j] != 0xff) {
+            int b = ctx->gbest[j];
+            if (b < 0 || ctx->men[k].end - ctx->men[k].start > ctx->men[b].end - ctx->men[b].start)
+                ctx->gbest[j] = (int)k;
+        }
         uint8_t g = s_gmap_gender(ctx, ctx->men[k].key, &act);
         if (g) ctx->men[k].gender = g;
         if (ctx->men[k].actor < 0) ctx->men[k].actor = act;
@@ -2065,6 +2080,50 @@ static void s_indirect(wt_quotes_ctx_t *ctx)
     }
 }
 
+/* ---------------------------------------------------------------- id set */
+
+static void s_idset_reset(wt_quotes_ctx_t *ctx, size_t want)
+{
+    size_t cap = 64;
+    while (cap < want * 2)
+        cap *= 2;
+    if (cap > ctx->idcap) {
+        free(ctx->idh);
+        ctx->idh = wt_malloc(cap * sizeof *ctx->idh);
+        ctx->idcap = cap;
+    }
+    memset(ctx->idh, 0, ctx->idcap * sizeof *ctx->idh);
+    ctx->idn = 0;
+}
+
+static uint64_t s_idhash(const char *id)
+{
+    uint64_t h = wt_hash64(id, strlen(id));
+    return h ? h : 1;
+}
+
+static bool s_idset_has(const wt_quotes_ctx_t *ctx, const char *id)
+{
+    uint64_t h = s_idhash(id);
+    for (size_t j = h & (ctx->idcap - 1); ctx->idh[j]; j = (j + 1) & (ctx->idcap - 1))
+        if (ctx->idh[j] == h) return true;
+    return false;
+}
+
+static void s_idset_add(wt_quotes_ctx_t *ctx, const char *id)
+{
+    if ((ctx->idn + 1) * 2 > ctx->idcap)
+        return; /* full: never happens with the size chosen per item */
+    uint64_t h = s_idhash(id);
+    size_t j = h & (ctx->idcap - 1);
+    while (ctx->idh[j] && ctx->idh[j] != h)
+        j = (j + 1) & (ctx->idcap - 1);
+    if (!ctx->idh[j]) {
+        ctx->idh[j] = h;
+        ctx->idn++;
+    }
+}
+
 /* ---------------------------------------------------------------- output */
 
 static void s_slug(const char *s, size_t n, char *out, size_t outlen)
@@ -2092,29 +2151,26 @@ static void s_slug(const char *s, size_t n, char *out, size_t outlen)
     out[o] = 0;
 }
 
-/* Add a person actor for a speaker that the actors stage did not find. The
-   actor gets every mention of ours with the same last word. */
+/* Add a person actor for a speaker that the actors stage did not find: id
+   "q_<name>" from the fullest form of the name in the document, one actor
+   per surname. Its other mentions are added by s_finish_actors() in one pass. */
 static int s_new_actor(wt_quotes_ctx_t *ctx, uint32_t t0, uint32_t t1)
 {
     wt_result_t *res = ctx->res;
     const char *text = ctx->doc->text;
     uint32_t key = TK(t1 - 1)->hash;
-    {
-        int known;
-        s_gmap_gender(ctx, key, &known);
-        if (known >= 0) return known;
-    }
-    /* the longest form among our mentions with that key */
-    uint32_t b0 = TK(t0)->start, b1 = TK(t1 - 1)->end;
-    /* skip honorifics and ranks in the name */
+    int known;
+    s_gmap_gender(ctx, key, &known);
+    if (known >= 0) return known;
+    uint32_t s0 = t0;
     while (t0 + 1 < t1 && (s_cls(ctx, t0) & (QL_HONOR | QL_RANK | QL_TITLE)))
         t0++;
-    b0 = TK(t0)->start;
-    for (size_t k = 0; k < ctx->nmen; k++) {
-        const s_men_t *m = &ctx->men[k];
-        if (m->key != key || m->actor >= 0) continue;
+    uint32_t b0 = TK(t0)->start, b1 = TK(t1 - 1)->end;
+    size_t j = s_gslot(ctx, key);
+    if (ctx->gval[j] != 0xff && ctx->gbest[j] >= 0) {
+        const s_men_t *m = &ctx->men[ctx->gbest[j]];
         uint32_t a = m->tok;
-        while (a < ctx->doc->ntoks && TK(a)->end <= m->end &&
+        while (a < ctx->doc->ntoks && TK(a)->end < m->end &&
                (s_cls(ctx, a) & (QL_HONOR | QL_RANK | QL_TITLE)))
             a++;
         if (a < ctx->doc->ntoks && TK(a)->start < m->end && m->end - TK(a)->start > b1 - b0) {
@@ -2122,30 +2178,56 @@ static int s_new_actor(wt_quotes_ctx_t *ctx, uint32_t t0, uint32_t t1)
             b1 = m->end;
         }
     }
-    char slug[96], id[112];
+    char slug[96], id[128];
     s_slug(text + b0, b1 - b0, slug, sizeof slug);
     if (!slug[0]) return -1;
     snprintf(id, sizeof id, "q_%s", slug);
-    for (size_t a = 0; a < res->actor_count; a++)
-        if (res->actors[a].id && strcmp(res->actors[a].id, id) == 0) return (int)a;
+    /* unique within the item: a suffix when another name gave the same id */
+    for (int n = 2; s_idset_has(ctx, id) && n < 1000; n++)
+        snprintf(id, sizeof id, "q_%s_%d", slug, n);
+    s_idset_add(ctx, id);
     wt_actor_t *ac = wt_result_add_actor(res);
     int idx = (int)(res->actor_count - 1);
     ac->id = wt_strdup(id);
     ac->name = wt_strndup(text + b0, b1 - b0);
     ac->type = WT_ACTOR_PERSON;
     ac->known = false;
-    size_t n = 0;
-    for (size_t k = 0; k < ctx->nmen; k++) {
-        s_men_t *m = &ctx->men[k];
-        if (m->key != key || m->actor >= 0) continue;
-        wt_actor_add_mention(ac, m->start, m->end);
-        m->actor = idx;
-        n++;
-    }
-    if (!n) wt_actor_add_mention(ac, TK(t0)->start, TK(t1 - 1)->end);
-    ac->salience = n >= 10 ? 1.0 : 0.1 * (double)(n ? n : 1);
+    wt_actor_add_mention(ac, TK(s0)->start, TK(t1 - 1)->end);
     s_gmap_put(ctx, key, 0, idx);
     return idx;
+}
+
+static int s_span_cmp(const void *a, const void *b)
+{
+    const wt_span_t *x = a, *y = b;
+    return x->start < y->start ? -1 : x->start > y->start ? 1 : 0;
+}
+
+/* Give the actors we added every mention of their surname we found, in text
+   order, and a salience from their count. One pass over the mentions. */
+static void s_finish_actors(wt_quotes_ctx_t *ctx, size_t first_new)
+{
+    wt_result_t *res = ctx->res;
+    if (res->actor_count <= first_new) return;
+    for (size_t k = 0; k < ctx->nmen; k++) {
+        const s_men_t *m = &ctx->men[k];
+        if (m->actor >= 0 || m->nominal) continue;
+        int act;
+        s_gmap_gender(ctx, m->key, &act);
+        if (act < (int)first_new || (size_t)act >= res->actor_count) continue;
+        wt_actor_t *ac = &res->actors[act];
+        bool dup = false;
+        for (size_t i = 0; i < ac->mention_count && i < 1; i++) /* the speaker span */
+            if (ac->mentions[i].start <= m->start && m->end <= ac->mentions[i].end) dup = true;
+        if (!dup) wt_actor_add_mention(ac, m->start, m->end);
+    }
+    for (size_t a = first_new; a < res->actor_count; a++) {
+        wt_actor_t *ac = &res->actors[a];
+        if (ac->mention_count > 1)
+            qsort(ac->mentions, ac->mention_count, sizeof *ac->mentions, s_span_cmp);
+        size_t n = ac->mention_count;
+        ac->salience = n >= 10 ? 1.0 : 0.1 * (double)n;
+    }
 }
 
 static int s_qcmp(const void *a, const void *b)
@@ -2256,6 +2338,10 @@ void wt_quotes_tag(wt_quotes_ctx_t *ctx, const wt_input_t *in, wt_result_t *res)
     if (!d->ntoks) return;
     wt_grow(&ctx->qid, &ctx->qid_cap, d->ntoks, sizeof *ctx->qid);
     memset(ctx->qid, 0, d->ntoks * sizeof *ctx->qid);
+    wt_grow(&ctx->lxc, &ctx->lxc_cap, d->ntoks, sizeof *ctx->lxc);
+    for (size_t i = 0; i < d->ntoks; i++)
+        ctx->lxc[i] =
+            d->toks[i].kind == WT_TOK_WORD ? ql_lex_get(&ctx->db->lex, d->toks[i].hash) : NULL;
 
     /* 1. pairing and kinds */
     bool open_end = false;
@@ -2336,6 +2422,9 @@ void wt_quotes_tag(wt_quotes_ctx_t *ctx, const wt_input_t *in, wt_result_t *res)
         }
         next = q;
     }
+    size_t first_new = res->actor_count;
+    s_idset_reset(ctx, ctx->nq + 16);
     for (size_t k = 0; k < ctx->nq; k++)
         if (ctx->q[k].keep && ctx->q[k].b1 > ctx->q[k].b0) s_emit(ctx, &ctx->q[k]);
+    s_finish_actors(ctx, first_new);
 }

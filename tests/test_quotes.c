@@ -396,6 +396,28 @@ static void s_linear_test(void)
     free(a);
     free(b);
 
+    /* 50,000 distinct named speakers, each a new actor */
+    {
+        size_t m = 50000, cap2 = m * 40 + 64;
+        char *c = wt_malloc(cap2), *c2 = wt_malloc(2 * cap2);
+        size_t oc = 0, oc2 = 0;
+        for (size_t i = 0; i < 2 * m; i++) {
+            char sur[8];
+            size_t x = i;
+            for (int k = 0; k < 5; k++, x /= 26)
+                sur[k] = (char)((k == 0 ? 'A' : 'a') + x % 26);
+            sur[5] = 0;
+            if (i < m) oc += (size_t)snprintf(c + oc, cap2 - oc, "\"Yes,\" said Anna %s. ", sur);
+            oc2 += (size_t)snprintf(c2 + oc2, 2 * cap2 - oc2, "\"Yes,\" said Anna %s. ", sur);
+        }
+        double t1 = s_time_tag(c), t2 = s_time_tag(c2);
+        printf("50,000 named speakers: %.3f s; 100,000: %.3f s\n", t1, t2);
+        CHECK(t1 < 5.0);
+        CHECK(t2 < 3.0 * t1 + 0.05);
+        free(c);
+        free(c2);
+    }
+
     /* one 1 MB paragraph: "X said that ... " repeated, no stops */
     size_t mb = 1 << 20;
     char *p = wt_malloc(mb + 64), *p2 = wt_malloc(2 * mb + 64);
