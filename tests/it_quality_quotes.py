@@ -24,10 +24,10 @@ import tempfile
 # Floors: the figures reached when these were last raised, rounded down by 0.01.
 FLOORS = {
     "dev_quote_f1": 0.98,
-    "dev_speaker_acc": 0.90,
-    "peer_found_right_speaker": 0.90,
-    "polnear_quoted_f1": 0.83,
-    "polnear_named_speaker_acc": 0.92,
+    "dev_speaker_acc": 0.97,
+    "peer_found_right_speaker": 0.94,
+    "polnear_quoted_f1": 0.84,
+    "polnear_named_speaker_acc": 0.91,
     "polnear_all_f1": 0.75,
 }
 
