@@ -196,17 +196,47 @@ static bool s_digits(const char *s, int n)
     return true;
 }
 
+/* ISO 8601 time after the date: HH:MM[:SS[.frac]][Z|+HH:MM|-HH:MM|+HHMM]. */
+static bool s_time_ok(const char *t)
+{
+    if (!s_digits(t, 2) || t[2] != ':' || !s_digits(t + 3, 2)) return false;
+    if ((t[0] - '0') * 10 + (t[1] - '0') > 24 || (t[3] - '0') * 10 + (t[4] - '0') > 59)
+        return false;
+    t += 5;
+    if (*t == ':') {
+        if (!s_digits(t + 1, 2)) return false;
+        t += 3;
+        if (*t == '.' || *t == ',') {
+            t++;
+            if (!s_digits(t, 1)) return false;
+            while (*t >= '0' && *t <= '9')
+                t++;
+        }
+    }
+    if (*t == 0) return true;
+    if (*t == 'Z' || *t == 'z') return t[1] == 0;
+    if (*t == '+' || *t == '-') {
+        t++;
+        if (!s_digits(t, 2)) return false;
+        t += 2;
+        if (*t == ':') t++;
+        if (*t == 0) return true;
+        return s_digits(t, 2) && t[2] == 0;
+    }
+    return false;
+}
+
 int wt_date_normalize(const char *s, char out[11])
 {
-    if (!s || strlen(s) < 10 || !s_digits(s, 4) || s[4] != '-' || !s_digits(s + 5, 2) ||
-        s[7] != '-' || !s_digits(s + 8, 2))
+    if (!s || strlen(s) < 10 || strlen(s) > 40 || !s_digits(s, 4) || s[4] != '-' ||
+        !s_digits(s + 5, 2) || s[7] != '-' || !s_digits(s + 8, 2))
         return WT_EVALUE;
     int month = (s[5] - '0') * 10 + (s[6] - '0');
     int day = (s[8] - '0') * 10 + (s[9] - '0');
     if (month < 1 || month > 12 || day < 1 || day > 31) return WT_EVALUE;
-    /* ISO 8601: a time part may follow ("T12:00:00Z", " 12:00"). */
-    if (s[10] != 0 && s[10] != 'T' && s[10] != 't' && s[10] != ' ') return WT_EVALUE;
-    if (s[10] != 0 && strlen(s) > 40) return WT_EVALUE;
+    /* ISO 8601: a time part may follow ("2021-09-10T12:00:00Z", "2021-09-10 12:00"). */
+    if (s[10] != 0 && !((s[10] == 'T' || s[10] == 't' || s[10] == ' ') && s_time_ok(s + 11)))
+        return WT_EVALUE;
     memcpy(out, s, 10);
     out[10] = 0;
     return 0;
