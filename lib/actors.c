@@ -53,6 +53,7 @@ typedef struct {
     uint32_t mod0;   /* first token of the title's modifiers ("Vice"), or WT_A_NONE */
     uint32_t agent_t0;
     uint32_t link; /* MF_ACRO: the mention it abbreviates */
+    uint32_t near; /* the last country named before it (its or the previous paragraph) */
     int32_t actor;
     uint16_t flags;
     uint8_t form;  /* WT_AF_* for dictionary matches */
@@ -66,6 +67,7 @@ typedef struct {
     uint32_t agent, mod0, agent_t0;
     uint32_t first_b;
     uint32_t count;
+    uint32_t near; /* the country named last before its first mention */
     uint8_t type;
     uint8_t ctx_country; /* country from the text, not the fallback */
     uint8_t dead;
@@ -101,6 +103,7 @@ struct wt_actors_ctx {
     s_tokinfo_t *tc;  /* per token: trie child of the root, word class */
     size_t cap_tc;
     uint32_t h_of, h_to, h_in, h_and, h_amp;
+    uint32_t last_cent, last_para; /* the last country named (scan state) */
     /* the current item */
     const wt_doc_t *doc;
     const char *text;
@@ -530,6 +533,9 @@ static s_mention_t *s_emit(wt_actors_ctx_t *ctx, uint32_t t0, uint32_t t1, uint8
     m->agent = WT_A_NONE;
     m->mod0 = WT_A_NONE;
     m->link = WT_A_NONE;
+    m->near = WT_A_NONE;
+    if (ctx->last_cent != WT_A_NONE && ctx->doc->toks[t0].para <= ctx->last_para + 1)
+        m->near = ctx->last_cent;
     m->actor = -1;
     m->utype = utype;
     uint32_t k = 0;
@@ -687,7 +693,11 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
         }
         if (t->kind == WT_TOK_POSS) continue; /* "China's foreign minister": keep the country */
         if (t->kind != WT_TOK_WORD) {
-            s_np_reset(&np);
+            /* "Nigeria's health minister, Muhammad Ali Pate,": keep the title */
+            bool keep = np.agent != WT_A_NONE && t->kind == WT_TOK_PUNCT && wt_tok_len(t) == 1 &&
+                        ctx->text[t->start] == ',' && i + 1 < doc->ntoks &&
+                        s_name_tok(ctx, i + 1) && !(doc->toks[i + 1].flags & WT_TF_SENT_START);
+            if (!keep) s_np_reset(&np);
             continue;
         }
         unsigned cls = s_cls(ctx, i);
@@ -727,6 +737,8 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
                     s_mention_t *m = s_emit(ctx, i + 2, i + 2 + l2, UT_KNOWN);
                     m->ent = ce;
                     m->form = WT_AF_NAME;
+                    ctx->last_cent = ce;
+                    ctx->last_para = doc->toks[i + 2].para;
                     if (of) np.cent = ce;
                     i += 1 + l2;
                 }
@@ -795,6 +807,10 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
             m->ent = p->target;
             m->form = p->form;
             if (locprep) m->flags |= MF_LOCPREP;
+            if (e->type == WT_ACTOR_COUNTRY && !(locprep && p->form == WT_AF_CAPITAL)) {
+                ctx->last_cent = p->target;
+                ctx->last_para = t->para;
+            }
             if (np.hon) m->flags |= MF_HON;
             if (np.agent != WT_A_NONE) {
                 m->flags |= MF_AGENT;
@@ -938,7 +954,13 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
             continue;
         }
     plain:
-        /* "the" and lower-case words between a country and a title keep nothing */
+        /* "Kenyan health minister": a lower-case word right before a title
+           modifies it; other words end the noun phrase */
+        if ((t->flags & WT_TF_LOWER) && np.cent != WT_A_NONE && !(cls & WT_W_CLOSED) &&
+            i + 1 < doc->ntoks && s_starts_agent(ctx, i + 1)) {
+            if (np.mod0 == WT_A_NONE) np.mod0 = i;
+            continue;
+        }
         s_np_reset(&np);
     }
 }
@@ -959,6 +981,7 @@ static uint32_t s_actor_new(wt_actors_ctx_t *ctx, uint32_t ent, uint8_t type)
     a->first_b = UINT32_MAX;
     a->only_weak = 1;
     a->to = WT_A_NONE;
+    a->near = WT_A_NONE;
     return (uint32_t)ctx->na++;
 }
 
@@ -968,7 +991,10 @@ static void s_attach(wt_actors_ctx_t *ctx, size_t mi, uint32_t ai)
     s_actor_t *a = &ctx->a[ai];
     m->actor = (int32_t)ai;
     a->count++;
-    if (m->b0 < a->first_b) a->first_b = m->b0;
+    if (m->b0 < a->first_b) {
+        a->first_b = m->b0;
+        if (m->near != WT_A_NONE) a->near = m->near;
+    }
     if (!(m->flags & (MF_HEAD | MF_LOCPREP))) a->only_weak = 0;
     if ((m->flags & (MF_HON | MF_AGENT | MF_APPOS | MF_SAID)) ||
         (m->utype == UT_SINGLE && !(m->flags & MF_ACRO)))
@@ -1028,7 +1054,7 @@ static void s_short_forms(wt_actors_ctx_t *ctx, uint32_t ai, const uint32_t *h, 
     s_short_put(ctx, h[n - 1], ai);
     if (unpref) s_short_put(ctx, unpref, ai);
     /* a given name used alone ("Thaksin"), unless it is a common first name */
-    bool first_ok = n == 2 && wt_hmap_get(&ctx->db->firsts, h[0]) == WT_A_NONE &&
+    bool first_ok = wt_hmap_get(&ctx->db->firsts, h[0]) == WT_A_NONE &&
                     !(wt_names_class(h[0]) & (WT_W_PARTICLE | WT_W_HONORIFIC));
     if (east_asian || first_ok) s_short_put(ctx, h[0], ai);
     for (int s = 1; s + 2 <= n; s++) { /* suffixes of 2+ words: "Suu Kyi" */
@@ -1348,7 +1374,9 @@ static void s_output(wt_actors_ctx_t *ctx, const wt_input_t *in, wt_result_t *re
             const s_mention_t *nm = &ctx->m[a->name_m];
             o->name = s_slice(ctx, nm->b0, nm->b1);
             o->type = (wt_actor_type_t)a->type;
-            uint32_t ce = a->cent != WT_A_NONE ? a->cent : dom;
+            uint32_t ce = a->cent != WT_A_NONE                                   ? a->cent
+                          : (a->type == WT_ACTOR_PERSON && a->near != WT_A_NONE) ? a->near
+                                                                                 : dom;
             if (ce != WT_A_NONE) memcpy(o->country, db->ents[ce].country, 4);
             if (a->agent != WT_A_NONE) {
                 const wt_aagent_t *ag = &db->agents[a->agent];
@@ -1455,6 +1483,8 @@ void wt_actors_tag(wt_actors_ctx_t *ctx, const wt_input_t *in, wt_result_t *res)
         if (t->kind == WT_TOK_WORD && (t->flags & WT_TF_LOWER) && !(ti->cls & WT_W_FUNC))
             wt_hmap_put(&ctx->lower, t->hash, 1);
     }
+    ctx->last_cent = WT_A_NONE;
+    ctx->last_para = 0;
     s_scan(ctx, in);
     s_map_reset(&ctx->ent2a, 64);
     s_map_reset(&ctx->groups, ctx->nm / 2 + 16);

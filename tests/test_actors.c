@@ -245,6 +245,10 @@ static const row_t s_rows[] = {
      0,
      {"Zoë Álvarez-Núñez|person|*|*|-|Zoë Álvarez-Núñez"},
      {0}},
+    {"Kenyan health minister, Tedros Adhanom Gebremariam, spoke. Tedros said cases fell.",
+     0,
+     {"Tedros Adhanom Gebremariam|person|KEN|KENGOV|*|Tedros Adhanom Gebremariam;Tedros"},
+     {0}},
     /* 4. dates */
     {"Joe Biden met Chinese leaders.",
      20150601,
