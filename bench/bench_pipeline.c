@@ -4,13 +4,21 @@
     Moves the same items (MessagePack-encoded input items) through a plain
     PUSH/PULL pipeline shaped like wiretag's: producer -> relay ("broker")
     -> N no-op workers -> relay -> sink, over tcp on 127.0.0.1, with no
-    journal, no acks and no redelivery. Prints items/s at the sink. */
+    journal, no acks and no redelivery. Prints items/s at the sink.
+
+    wiretag-bench-pipeline --broker PRODUCERS_EP --results SUBSCRIBERS_EP
+                           [--window W] [--count K] FILE.jsonl
+    The same items, each with a unique id, through a running wiretag broker
+    (whose workers are started separately): PUT with a window of W unacked
+    items, count RESULTs on the subscriber socket. Prints items/s. */
 #include "wiretag/json.h"
+#include "wiretag/proto.h"
 
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <zmq.h>
 
 static void *s_ctx;
@@ -45,14 +53,95 @@ static void *s_worker(void *arg)
     return NULL;
 }
 
+/* PUT count items (cycling through msgs, each re-encoded with a unique id)
+   into a wiretag broker and count the RESULTs published. */
+static int s_through_broker(wt_buf_t *msgs, size_t n, long count, const char *producers,
+                            const char *results, long window)
+{
+    wt_buf_t *puts = wt_calloc((size_t)count, sizeof *puts);
+    for (long i = 0; i < count; i++) {
+        wt_item_t it = {0};
+        wt_buf_t *src = &msgs[(size_t)i % n];
+        if (wt_item_decode(src->data, src->size, NULL, &it) != 0) return 2;
+        free(it.id);
+        char id[32];
+        snprintf(id, sizeof id, "b%ld", i);
+        it.id = wt_strdup(id);
+        wt_buf_init(&puts[i]);
+        wt_item_encode(&it, &puts[i]);
+        wt_item_clear(&it);
+    }
+    void *ctx = zmq_ctx_new();
+    void *sub = zmq_socket(ctx, ZMQ_SUB), *prod = zmq_socket(ctx, ZMQ_DEALER);
+    int zero = 0;
+    zmq_setsockopt(sub, ZMQ_RCVHWM, &zero, sizeof zero);
+    zmq_setsockopt(sub, ZMQ_SUBSCRIBE, WT_PROTO_TOPIC, strlen(WT_PROTO_TOPIC));
+    zmq_setsockopt(sub, ZMQ_LINGER, &zero, sizeof zero);
+    zmq_setsockopt(prod, ZMQ_LINGER, &zero, sizeof zero);
+    zmq_setsockopt(prod, ZMQ_SNDHWM, &zero, sizeof zero);
+    zmq_connect(sub, results);
+    zmq_connect(prod, producers);
+    struct timespec ts = {0, 300 * 1000000L};
+    nanosleep(&ts, NULL); /* let the subscription reach the broker */
+    long sent = 0, acked = 0, got = 0;
+    int64_t t0 = wt_clock_us(), deadline = t0 + 600 * 1000000LL;
+    wt_proto_t put = {0};
+    wt_proto_init(&put, WT_CMD_PUT);
+    put.has |= WT_F_CORR;
+    while (got < count && wt_clock_us() < deadline) {
+        while (sent < count && sent - acked < window) {
+            put.corr = (uint64_t)sent;
+            wt_proto_send(prod, &put, puts[sent].data, puts[sent].size);
+            sent++;
+        }
+        zmq_pollitem_t pi[] = {{prod, 0, ZMQ_POLLIN, 0}, {sub, 0, ZMQ_POLLIN, 0}};
+        zmq_poll(pi, 2, 100);
+        zmq_msg_t m;
+        while (pi[0].revents & ZMQ_POLLIN) {
+            zmq_msg_init(&m);
+            if (zmq_msg_recv(&m, prod, ZMQ_DONTWAIT) < 0) {
+                zmq_msg_close(&m);
+                break;
+            }
+            if (!zmq_msg_more(&m)) acked++;
+            zmq_msg_close(&m);
+        }
+        while (pi[1].revents & ZMQ_POLLIN) {
+            zmq_msg_init(&m);
+            if (zmq_msg_recv(&m, sub, ZMQ_DONTWAIT) < 0) {
+                zmq_msg_close(&m);
+                break;
+            }
+            if (!zmq_msg_more(&m)) got++;
+            zmq_msg_close(&m);
+        }
+    }
+    double secs = (double)(wt_clock_us() - t0) / 1e6;
+    printf("items=%ld acked=%ld secs=%.3f items_s=%.0f\n", got, acked, secs, (double)got / secs);
+    wt_proto_clear(&put);
+    zmq_close(sub);
+    zmq_close(prod);
+    zmq_ctx_term(ctx);
+    for (long i = 0; i < count; i++)
+        wt_buf_free(&puts[i]);
+    free(puts);
+    return got == count ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
     int workers = 2;
-    long count = 0;
-    const char *path = NULL;
+    long count = 0, window = 2000;
+    const char *path = NULL, *broker = NULL, *results = NULL;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--workers") && i + 1 < argc)
             workers = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--broker") && i + 1 < argc)
+            broker = argv[++i];
+        else if (!strcmp(argv[i], "--results") && i + 1 < argc)
+            results = argv[++i];
+        else if (!strcmp(argv[i], "--window") && i + 1 < argc)
+            window = atol(argv[++i]);
         else if (!strcmp(argv[i], "--count") && i + 1 < argc)
             count = atol(argv[++i]);
         else
@@ -88,6 +177,13 @@ int main(int argc, char **argv)
     fclose(f);
     if (n == 0) return 2;
     if (count <= 0) count = (long)n;
+    if (broker && results) {
+        int rc = s_through_broker(msgs, n, count, broker, results, window > 0 ? window : 2000);
+        for (size_t i = 0; i < n; i++)
+            wt_buf_free(&msgs[i]);
+        free(msgs);
+        return rc;
+    }
 
     s_ctx = zmq_ctx_new();
     /* producer PUSH -> relay PULL; relay PUSH -> workers (PULL); workers PUSH

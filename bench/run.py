@@ -267,13 +267,17 @@ def main():
             b = Broker(tmp, fsync)
             ws = start_workers(b, 2, noop=True)
             time.sleep(0.3)
-            secs, _, acked, res = pump(b, payloads)
+            # the same C producer and items as the baseline, through the broker
+            r = subprocess.run([os.path.join(BIN, "wiretag-bench-pipeline"), "--broker", ep_of(b, "producers"),
+                                "--results", ep_of(b, "subscribers"), "--count", str(n_broker), a.corpus],
+                               capture_output=True, text=True, timeout=900)
             stop_all(ws)
             b.stop()
-            rate = res / secs if secs else 0
+            f = kv(r.stdout.strip().splitlines()[-1]) if r.stdout.strip() else {}
+            rate = float(f.get("items_s", 0))
             tgt = ">= 50% of plain" if fsync == "always" else ""
             row("broker", f"broker, 2 no-op workers, fsync {fsync}", f"{rate:.0f}", "items/s", tgt,
-                f"{100 * rate / base:.0f}% of plain; acked {acked}/{n_broker}")
+                f"{100 * rate / base:.0f}% of plain; acked {f.get('acked', '?')}/{n_broker}")
 
     if "e2e" in sections:
         n_e2e = 2000 if a.quick else 6000
