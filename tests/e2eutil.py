@@ -27,6 +27,7 @@ SENTENCES = [
     "Parliament voted to extend the school year by two weeks.",
     "The central bank kept interest rates unchanged on Thursday.",
     "Health officials opened three new clinics in rural districts.",
+    "Farmers in France protested against the new fuel tax.",
 ]
 
 
