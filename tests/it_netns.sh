@@ -35,6 +35,12 @@ for b in wiretag wiretag-broker wiretag-worker; do
 done
 command -v ip >/dev/null || skip "iproute2 (ip) not installed"
 ip netns add "$NB" 2>/dev/null || skip "ip netns add not permitted here (needs root / CAP_NET_ADMIN)"
+# `ip netns exec` also needs to make mounts (it fails in a chroot or a
+# container without CAP_SYS_ADMIN): probe it before relying on it
+if ! ip netns exec "$NB" true 2>/dev/null; then
+    ip netns del "$NB" 2>/dev/null
+    skip "ip netns exec not permitted here (no mount namespace: chroot or unprivileged container)"
+fi
 trap cleanup EXIT
 trap 'fail "time bound of 85 s exceeded"' TERM
 # time bound: the watchdog's output goes nowhere so that its sleep never
