@@ -53,7 +53,7 @@ typedef struct {
     uint32_t mod0;   /* first token of the title's modifiers ("Vice"), or WT_A_NONE */
     uint32_t agent_t0;
     uint32_t link; /* MF_ACRO: the mention it abbreviates */
-    uint32_t near; /* the last country named before it (its or the previous paragraph) */
+    uint32_t near; /* the last country named before it in its sentence */
     int32_t actor;
     uint16_t flags;
     uint8_t form;  /* WT_AF_* for dictionary matches */
@@ -103,7 +103,7 @@ struct wt_actors_ctx {
     s_tokinfo_t *tc;  /* per token: trie child of the root, word class */
     size_t cap_tc;
     uint32_t h_of, h_to, h_in, h_and, h_amp;
-    uint32_t last_cent, last_para; /* the last country named (scan state) */
+    uint32_t last_cent, last_para; /* the last country named and its sentence (scan state) */
     /* the current item */
     const wt_doc_t *doc;
     const char *text;
@@ -534,7 +534,7 @@ static s_mention_t *s_emit(wt_actors_ctx_t *ctx, uint32_t t0, uint32_t t1, uint8
     m->mod0 = WT_A_NONE;
     m->link = WT_A_NONE;
     m->near = WT_A_NONE;
-    if (ctx->last_cent != WT_A_NONE && ctx->doc->toks[t0].para <= ctx->last_para + 1)
+    if (ctx->last_cent != WT_A_NONE && ctx->doc->toks[t0].sent == ctx->last_para)
         m->near = ctx->last_cent;
     m->actor = -1;
     m->utype = utype;
@@ -738,7 +738,7 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
                     m->ent = ce;
                     m->form = WT_AF_NAME;
                     ctx->last_cent = ce;
-                    ctx->last_para = doc->toks[i + 2].para;
+                    ctx->last_para = doc->toks[i + 2].sent;
                     if (of) np.cent = ce;
                     i += 1 + l2;
                 }
@@ -809,7 +809,7 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
             if (locprep) m->flags |= MF_LOCPREP;
             if (e->type == WT_ACTOR_COUNTRY && !(locprep && p->form == WT_AF_CAPITAL)) {
                 ctx->last_cent = p->target;
-                ctx->last_para = t->para;
+                ctx->last_para = t->sent;
             }
             if (np.hon) m->flags |= MF_HON;
             if (np.agent != WT_A_NONE) {
@@ -1484,7 +1484,7 @@ void wt_actors_tag(wt_actors_ctx_t *ctx, const wt_input_t *in, wt_result_t *res)
             wt_hmap_put(&ctx->lower, t->hash, 1);
     }
     ctx->last_cent = WT_A_NONE;
-    ctx->last_para = 0;
+    ctx->last_para = UINT32_MAX;
     s_scan(ctx, in);
     s_map_reset(&ctx->ent2a, 64);
     s_map_reset(&ctx->groups, ctx->nm / 2 + 16);
