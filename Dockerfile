@@ -14,7 +14,7 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
-RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release -DWT_WERROR=ON \
+RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release \
  && cmake --build /build -j"$(nproc)" --target wiretag-cli wiretag-broker wiretag-worker \
  && mkdir -p /out/bin /out/share/wiretag \
  && cp /build/bin/wiretag /build/bin/wiretag-broker /build/bin/wiretag-worker /out/bin/ \
