@@ -792,6 +792,10 @@ int wt_journal_retain(wt_journal_t *self, int64_t now_ms, size_t max_delete, siz
         mdb_cursor_close(cur);
         if (rc && rc != MDB_NOTFOUND) return s_fail(self, rc);
     }
+    if (*deleted == 0) { /* nothing to drop: no empty commit (and no fsync for it) */
+        wt_journal_abort(self);
+        return 0;
+    }
     self->retained += *deleted;
     return wt_journal_commit(self, false);
 }
