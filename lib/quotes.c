@@ -1678,6 +1678,9 @@ static bool s_resolve_person(const wt_quotes_ctx_t *ctx, uint32_t t, uint8_t gen
         }
     }
     int best = ex_sal >= 0 ? ex_sal : ex_near >= 0 ? ex_near : un_sal >= 0 ? un_sal : un_near;
+    /* a subject or speaker of unknown gender after the last one of matching
+       gender beats an object of matching gender ("Xi met Joe Biden. ... he said") */
+    if (un_sal >= 0 && un_sal > ex_sal) best = un_sal;
     const s_hist_t *h = NULL;
     for (size_t k = ctx->nhist, n = 0; k-- > 0 && n < 50; n++) {
         const s_hist_t *x = &ctx->hist[k];
