@@ -17,9 +17,14 @@
          elsewhere in the sentence (partial quotes), then carry-over from the
          previous quote of the same or previous paragraph.
       4. indirect speech: X said (that) ..., X told Y that ..., ..., X said.,
-         according to X, ...
-    Every window is bounded (a few dozen tokens), so 100,000 marks or a
-    1 MB paragraph cost time proportional to their size.
+         according to X, ... (clauses without quotation marks only).
+      5. in text order: pronouns and definite titles resolve to their
+         antecedent (speaker history + mentions), carry-over, keep or drop.
+      6. output; a named person speaker the actors stage missed becomes a
+         person actor "q_<name>" appended to res->actors (one per surname).
+    Every window is bounded (a few dozen tokens, 250 at most), and the maps
+    are hashed, so 100,000 marks, 100,000 speakers or a 1 MB paragraph cost
+    time proportional to their size.
     See docs/QUOTES.md for the rules and their limits.
 */
 #include "quotes_int.h"
