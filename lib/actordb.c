@@ -385,9 +385,9 @@ static int s_date(s_load_t *L, const ynode_t *at, const char *key, const char *s
 }
 
 static const char *const s_known_keys[] = {
-    "id",         "name",  "code",    "wikidata", "names", "adjectives", "capitals",
-    "government", "type",  "country", "gender",   "roles", "title",      "person",
-    "aliases",    "notes", "note",    "prefix",   NULL};
+    "id",         "name",  "code",    "wikidata", "names",       "adjectives", "capitals",
+    "government", "type",  "country", "gender",   "roles",       "title",      "person",
+    "aliases",    "notes", "note",    "prefix",   "short_names", "codes",      NULL};
 
 static void s_check_keys(s_load_t *L, const ynode_t *e)
 {
@@ -547,8 +547,71 @@ static int s_entry_entity(s_load_t *L, const ynode_t *e, int kind)
     } else if (roles && !(roles->type == YN_SCALAR && !roles->s)) {
         return s_fail(L, roles, "roles", "expected a list");
     }
+    /* organisations: dated codes ("codes:"), kept as roles without a title */
+    const ynode_t *codes = s_get(e, "codes");
+    if (codes && codes->type == YN_SEQ && en->type != WT_ACTOR_PERSON && !en->nroles) {
+        en->roles = wt_calloc(codes->n ? codes->n : 1, sizeof *en->roles);
+        for (size_t i = 0; i < codes->n; i++) {
+            const ynode_t *r = codes->kids[i];
+            const char *ccode, *from, *to;
+            if (r->type != YN_MAP) return s_fail(L, r, "codes", "expected a map");
+            if ((rc = s_str(L, r, "code", &ccode)) || (rc = s_str(L, r, "from", &from)) ||
+                (rc = s_str(L, r, "to", &to)))
+                return rc;
+            if (!ccode) return s_fail(L, r, "codes.code", "required");
+            wt_arole_t *ro = &en->roles[en->nroles];
+            if ((rc = s_date(L, r, "codes.from", from, &ro->from)) ||
+                (rc = s_date(L, r, "codes.to", to, &ro->to)))
+                return rc;
+            ro->code = wt_strdup(ccode);
+            en->nroles++;
+        }
+    }
+    /* short_names: exactly the short forms that stand for the person */
+    const ynode_t *shorts;
+    if ((rc = s_list(L, e, "short_names", &shorts))) return rc;
+    en->has_short = s_get(e, "short_names") != NULL;
+    if (shorts && shorts->n) {
+        en->short_keys = wt_calloc(2 * shorts->n, sizeof(uint32_t));
+        for (size_t i = 0; i < shorts->n; i++) {
+            const char *sn = shorts->kids[i]->s;
+            wt_doc_analyze(&L->doc, sn, strlen(sn));
+            uint32_t k = 0, tail = 0;
+            int nw = 0, nt = 0;
+            bool in_tail = false;
+            for (size_t t = 0; t < L->doc.ntoks; t++) {
+                const wt_token_t *tk = &L->doc.toks[t];
+                if (tk->kind != WT_TOK_WORD) continue;
+                k = nw == 0 ? tk->hash
+                            : wt_adb_key_mix(nw == 1 ? wt_adb_key_mix(0, k) : k, tk->hash);
+                nw++;
+                /* "von der Leyen": the capitalised tail is a key too */
+                if (!in_tail && (tk->flags & WT_TF_CAP) && t > 0) in_tail = true;
+                if (in_tail) {
+                    tail = nt == 0
+                               ? tk->hash
+                               : wt_adb_key_mix(nt == 1 ? wt_adb_key_mix(0, tail) : tail, tk->hash);
+                    nt++;
+                }
+            }
+            if (!nw) continue;
+            en->short_keys[en->nshort++] = k;
+            if (in_tail && tail && tail != k) en->short_keys[en->nshort++] = tail;
+        }
+    }
     /* person: name token hashes and surname index */
-    if (en->type == WT_ACTOR_PERSON) {
+    if (en->type == WT_ACTOR_PERSON && en->has_short) {
+        wt_doc_analyze(&L->doc, name, strlen(name));
+        en->name_hashes = wt_calloc(L->doc.ntoks ? L->doc.ntoks : 1, sizeof(uint32_t));
+        for (size_t i = 0; i < L->doc.ntoks; i++)
+            if (L->doc.toks[i].kind == WT_TOK_WORD)
+                en->name_hashes[en->nname++] = L->doc.toks[i].hash;
+        for (int k = 0; k < en->nshort; k++) {
+            uint32_t old = wt_hmap_get(&db->surnames, en->short_keys[k]);
+            wt_hmap_put(&db->surnames, en->short_keys[k],
+                        old == WT_A_NONE || old == ei ? ei : WT_A_AMBIG);
+        }
+    } else if (en->type == WT_ACTOR_PERSON) {
         wt_doc_analyze(&L->doc, name, strlen(name));
         en->name_hashes = wt_calloc(L->doc.ntoks ? L->doc.ntoks : 1, sizeof(uint32_t));
         for (size_t i = 0; i < L->doc.ntoks; i++)
@@ -875,6 +938,7 @@ void wt_actordb_destroy(wt_actordb_t **self_p)
         }
         free(e->roles);
         free(e->name_hashes);
+        free(e->short_keys);
     }
     for (size_t i = 0; i < db->nagents; i++) {
         free(db->agents[i].title);

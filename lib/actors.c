@@ -1115,7 +1115,14 @@ static void s_resolve(wt_actors_ctx_t *ctx)
         if (a->type != WT_ACTOR_PERSON) continue;
         if (a->ent != WT_A_NONE) {
             const wt_aentity_t *e = &db->ents[a->ent];
-            s_short_forms(ctx, (uint32_t)ai, e->name_hashes, e->nname, e->east_asian, 0);
+            if (e->has_short) { /* exactly the dictionary's short names */
+                for (int k = 0; k < e->nname; k++)
+                    wt_hmap_put(&ctx->parts, e->name_hashes[k], (uint32_t)ai);
+                for (int k = 0; k < e->nshort; k++)
+                    s_short_put(ctx, e->short_keys[k], (uint32_t)ai);
+            } else {
+                s_short_forms(ctx, (uint32_t)ai, e->name_hashes, e->nname, e->east_asian, 0);
+            }
             /* the name as written too ("Joseph R. Biden") */
         }
         if (a->ent != WT_A_NONE || a->name_m == WT_A_NONE) continue;
@@ -1132,7 +1139,19 @@ static void s_resolve(wt_actors_ctx_t *ctx)
         s_actor_t *a = &ctx->a[ai];
         a->to = WT_A_NONE;
         if (a->ent != WT_A_NONE || a->type != WT_ACTOR_PERSON || a->name_m == WT_A_NONE) continue;
-        uint32_t to = wt_hmap_get(&ctx->shorts, ctx->m[a->name_m].key);
+        uint32_t key = ctx->m[a->name_m].key;
+        uint32_t to = wt_hmap_get(&ctx->shorts, key);
+        if (to == WT_A_NONE && a->ntok >= 2) {
+            /* a dictionary short name of several words ("Le Pen", "López
+               Obrador") with the person's country in the article */
+            uint32_t e = wt_hmap_get(&db->surnames, key);
+            if (e != WT_A_NONE && e != WT_A_AMBIG) {
+                uint32_t ce = s_iso_ent(db, db->ents[e].country);
+                if (ce != WT_A_NONE && wt_hmap_get(&ctx->ent2a, ce) != WT_A_NONE)
+                    to = s_ent_actor(ctx, e);
+                a = &ctx->a[ai]; /* the actor array may have moved */
+            }
+        }
         if (to == WT_A_NONE || to == WT_A_AMBIG || to == ai || ctx->a[to].to != WT_A_NONE) continue;
         s_actor_t *b = &ctx->a[to];
         if (b->cent == WT_A_NONE && a->cent != WT_A_NONE) {
@@ -1349,7 +1368,7 @@ static void s_output(wt_actors_ctx_t *ctx, const wt_input_t *in, wt_result_t *re
                 if (r >= 0) {
                     role = e->roles[r].title;
                     code = e->roles[r].code;
-                } else if (e->country[0]) {
+                } else if (e->country[0] && e->type == WT_ACTOR_PERSON) {
                     /* outside every range: a former holder (ELI), unless the
                        text gives the person a current title ("Vice Foreign
                        Minister Xie Feng"): then the composed code */

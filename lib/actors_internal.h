@@ -55,6 +55,9 @@ typedef struct {
     int nroles;
     uint32_t *name_hashes; /* token hashes of the canonical name (persons) */
     int nname;
+    uint32_t *short_keys; /* people.yaml short_names as mention keys (wt_adb_key_mix) */
+    int nshort;
+    bool has_short;   /* short_names given (even empty): use exactly these */
     uint32_t gov;     /* countries: the <iso>_government entity, or WT_A_NONE */
     const void *pact; /* wt_petrarch_actor_t for date-coded PETRARCH entities */
 } wt_aentity_t;
@@ -125,6 +128,14 @@ static inline uint32_t wt_adb_child(const wt_actordb_t *db, uint32_t node, uint3
         if (e->key == key) return e->child;
         i = (i + 1) & mask;
     }
+}
+
+/* Key of a name of several words: mix of the word hashes (a one-word name's
+   key is its hash). */
+static inline uint32_t wt_adb_key_mix(uint32_t h, uint32_t x)
+{
+    h ^= x + 0x9e3779b9u + (h << 6) + (h >> 2);
+    return h ? h : 1;
 }
 
 /* Case-sensitive hash of tokens [t0, t1) of text (one space between). */

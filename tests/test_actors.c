@@ -249,6 +249,22 @@ static const row_t s_rows[] = {
      0,
      {"Tedros Adhanom Gebremariam|person|KEN|KENGOV|*|Tedros Adhanom Gebremariam;Tedros"},
      {0}},
+    /* short_names: exactly these; [] = none */
+    {"Marine Lepennec-Durand visited Poland. Lepennec said she was pleased. The English "
+     "teacher spoke English.",
+     0,
+     {"Marine Lepennec-Durand|person|POL|*|-|Marine Lepennec-Durand;Lepennec"},
+     {"Bill English"}},
+    {"In Poland, Lepennec spoke.", 0, {"Marine Lepennec-Durand|person|POL|*|-|Lepennec"}, {0}},
+    /* organisations with dated codes */
+    {"The Kerrow Liberation Front took the capital.",
+     20200101,
+     {"Kerrow Liberation Front|organization|POL|POLREB|-|Kerrow Liberation Front"},
+     {0}},
+    {"The Kerrow Liberation Front took the capital.",
+     20220101,
+     {"Kerrow Liberation Front|organization|POL|POLGOV|-|Kerrow Liberation Front"},
+     {0}},
     /* 4. dates */
     {"Joe Biden met Chinese leaders.",
      20150601,
