@@ -263,6 +263,10 @@ static bool s_nametok(const wt_quotes_ctx_t *ctx, uint32_t i)
         return k + 1 < n && x[k] == '-' && x[k + 1] >= 'A' && x[k + 1] <= 'Z';
     }
     if (!s_capword(t)) return false;
+    /* "Allegedly, ...": a sentence-initial adverb is no name */
+    if ((t->flags & WT_TF_SENT_START) && t->end - t->start > 4 &&
+        ctx->doc->text[t->end - 1] == 'y' && ctx->doc->text[t->end - 2] == 'l')
+        return false;
     const ql_entry_t *e = s_lx(ctx, i);
     if (!e) return true;
 
@@ -366,6 +370,19 @@ static void s_name_core(const wt_quotes_ctx_t *ctx, uint32_t s, uint32_t e, s_sp
     sp->t0 = core;
     sp->t1 = b;
     if (sp->org) sp->person = 0;
+    /* "European Commissioner": a title with no name is a nominal speaker */
+    if (b > a && (s_cls(ctx, b - 1) & QL_TITLE) && !(s_cls(ctx, b - 1) & QL_FIRST)) {
+        bool name = false;
+        for (uint32_t k = a; k < b; k++)
+            if (!(s_cls(ctx, k) & (QL_TITLE | QL_HONOR | QL_RANK)) &&
+                !(TK(k)->flags & WT_TF_ALLCAP))
+                name = true;
+        if (!name || b - a <= 2) {
+            sp->kind = SK_NOM;
+            sp->t0 = a;
+            sp->person = 0;
+        }
+    }
 }
 
 /* The name run that ends at token e (exclusive), not before lo. */
@@ -1812,6 +1829,12 @@ static bool s_resolve_title(const wt_quotes_ctx_t *ctx, const s_spk_t *sp, s_his
 static void s_settle(wt_quotes_ctx_t *ctx, s_spk_t *sp)
 {
     if (sp->kind == SK_NONE) return;
+    /* a nominal cut short ("an EU investigation into") is no speaker */
+    if (sp->kind == SK_NOM && (s_cls(ctx, sp->t1 - 1) & (QL_PREP | QL_DET | QL_NOTSPK))) {
+        sp->kind = SK_NONE;
+        return;
+    }
+
     s_hist_t ante;
     bool found = false;
     if (sp->kind == SK_PRON) {

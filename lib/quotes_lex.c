@@ -206,7 +206,7 @@ static const s_list_t s_lists[] = {
      "broadcaster television tv radio agency network watchdog regulator institute "
      "foundation bank hospital university school association federation coalition "
      "alliance movement church statement report study survey poll spokesperson's tabloid "
-     "magazine outlet publication blog"},
+     "magazine outlet publication blog republic kingdom federation emirates"},
     {QL_DET, 0,
      "a an the this that these those one two three four five several some many most his her "
      "its their our my your another other each both every any no such"},
@@ -249,7 +249,8 @@ static const s_list_t s_lists[] = {
      "people report reports statement statements study survey poll data document documents "
      "letter article story book film song video message post tweet note notes paper analysis "
      "figures numbers law bill rule order plan proposal website page sign signs some many "
-     "others everyone nobody someone anyone critics"},
+     "others everyone nobody someone anyone critics deal plan agreement decision move change "
+     "policy program programme project measure results investigation probe ruling verdict"},
 };
 
 static uint32_t s_slot(uint32_t h, size_t cap)
