@@ -171,7 +171,7 @@ static const s_list_t s_lists[] = {
      "professor lecturer researcher scientist expert adviser advisor aide executive "
      "vice chairman-elect owner editor correspondent reporter columnist author president's "
      "democrat republican democratic independent labour conservative liberal tory "
-     "state-run candidate nominee activist campaigner lawyer spokesman spokeswoman "
+     "state-run candidate nominee activist campaigner lawyer spokesman spokeswoman former "
      "colonel col col. lieutenant lt lt. major maj maj. captain capt capt. corporal cpl "
      "cpl. private pvt pvt. marshal brig brig. brigadier"},
     {QL_RANK, 0,
