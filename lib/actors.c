@@ -40,7 +40,8 @@ enum {
     MF_ALLCAP = 1 << 8,  /* a single all-capitals token */
     MF_GLUED = 1 << 9,   /* taken out of a glued token ("MrXi", "Xisaid") */
     MF_THE = 1 << 10,    /* an article before it */
-    MF_ORGCTX = 1 << 11  /* an acronym before a role noun ("ACT leader") */
+    MF_ORGCTX = 1 << 11, /* an acronym before a role noun ("ACT leader") */
+    MF_PRON = 1 << 12    /* "he"/"she" right after its speech verb: a person */
 };
 
 typedef struct {
@@ -75,6 +76,7 @@ typedef struct {
     uint8_t ntok;
     uint32_t to;      /* merged into this actor */
     uint8_t evidence; /* a title, honorific, appositive, speech verb or short form */
+    uint8_t personal; /* an honorific, a person's title, an appositive or "he/she" */
 } s_actor_t;
 
 #define S_MEMO_UNSET (UINT32_MAX - 2)
@@ -102,7 +104,7 @@ struct wt_actors_ctx {
     wt_hmap_t parts;  /* every word of a person's name in play */
     s_tokinfo_t *tc;  /* per token: trie child of the root, word class */
     size_t cap_tc;
-    uint32_t h_of, h_to, h_in, h_and, h_amp;
+    uint32_t h_of, h_to, h_in, h_and, h_amp, h_he, h_she;
     uint32_t last_cent, last_para; /* the last country named and its sentence (scan state) */
     /* the current item */
     const wt_doc_t *doc;
@@ -590,7 +592,12 @@ static uint32_t s_after_name(wt_actors_ctx_t *ctx, size_t mi, uint32_t j)
 {
     const wt_doc_t *doc = ctx->doc;
     s_mention_t *m = &ctx->m[mi];
-    if (j < doc->ntoks && (s_cls(ctx, j) & WT_W_SAY)) m->flags |= MF_SAID;
+    if (j < doc->ntoks && (s_cls(ctx, j) & WT_W_SAY)) {
+        m->flags |= MF_SAID;
+        for (uint32_t k = j + 1; k < doc->ntoks && k < j + 4; k++)
+            if (doc->toks[k].hash == ctx->h_he || doc->toks[k].hash == ctx->h_she)
+                m->flags |= MF_PRON;
+    }
     /* "(KHRC)" */
     if (j + 2 < doc->ntoks && doc->toks[j].kind == WT_TOK_PUNCT &&
         ctx->text[doc->toks[j].start] == '(' && (doc->toks[j + 1].flags & WT_TF_ALLCAP) &&
@@ -996,6 +1003,9 @@ static void s_attach(wt_actors_ctx_t *ctx, size_t mi, uint32_t ai)
         if (m->near != WT_A_NONE) a->near = m->near;
     }
     if (!(m->flags & (MF_HEAD | MF_LOCPREP))) a->only_weak = 0;
+    if ((m->flags & (MF_HON | MF_APPOS | MF_PRON)) ||
+        ((m->flags & MF_AGENT) && ctx->db->agents[m->agent].person))
+        a->personal = 1;
     if ((m->flags & (MF_HON | MF_AGENT | MF_APPOS | MF_SAID)) ||
         (m->utype == UT_SINGLE && !(m->flags & MF_ACRO)))
         a->evidence = 1;
@@ -1246,6 +1256,11 @@ static void s_resolve(wt_actors_ctx_t *ctx)
         s_actor_t *a = &ctx->a[ai];
         if (a->ent != WT_A_NONE) continue;
         if (a->only_weak) a->dead = 1;
+        /* one word that only "said" something, never with a title, an
+           honorific or "he/she", and whose full name the article never gives:
+           a company or agency ("Pfizer said") rather than a person */
+        if (a->ntok == 1 && a->type == WT_ACTOR_PERSON && !a->personal)
+            a->type = WT_ACTOR_ORGANIZATION;
         if (a->dead || a->evidence || a->type != WT_ACTOR_PERSON || a->name_m == WT_A_NONE)
             continue;
         const s_mention_t *m = &ctx->m[a->name_m];
@@ -1460,6 +1475,8 @@ wt_actors_ctx_t *wt_actors_ctx_new(const wt_actordb_t *db)
     ctx->h_in = wt_text_hash("in", 2);
     ctx->h_and = wt_text_hash("and", 3);
     ctx->h_amp = wt_text_hash("&", 1);
+    ctx->h_he = wt_text_hash("he", 2);
+    ctx->h_she = wt_text_hash("she", 3);
     return ctx;
 }
 

@@ -249,6 +249,16 @@ static const row_t s_rows[] = {
      0,
      {"Tedros Adhanom Gebremariam|person|KEN|KENGOV|*|Tedros Adhanom Gebremariam;Tedros"},
      {0}},
+    /* a lone word that speaks: an organisation, unless a person by the text */
+    {"The vaccine works, Quellzer said on Monday.",
+     0,
+     {"Quellzer|organization|*|*|-|Quellzer"},
+     {0}},
+    {"The stunt was a mistake, Garnaud said, adding that he had learned a lesson. Garnaud "
+     "said he was sorry.",
+     0,
+     {"Garnaud|person|*|*|-|Garnaud;Garnaud"},
+     {0}},
     /* short_names: exactly these; [] = none */
     {"Marine Lepennec-Durand visited Poland. Lepennec said she was pleased. The English "
      "teacher spoke English.",
