@@ -341,6 +341,9 @@ def main():
             "all capitals": base.upper(),
             "100,000 quote marks": " ".join(rnd.choice(["\u201cno\u201d", "\"yes\"", "'a'", "\u00abx\u00bb"]) for _ in range(25000)),
             "one name x 50,000": " ".join(["President Ana Kovac said."] * 50000),
+            # linear time: the same MB/s at 1 MB and 4 MB means time grows with size
+            "1 MB paragraph of reported speech": ("Carl Jensen said that the plan, " * 33000)[:1_000_000],
+            "4 MB paragraph of reported speech": ("Carl Jensen said that the plan, " * 132000)[:4_000_000],
         }
         for name, text in cases.items():
             with open(path, "w", encoding="utf-8") as f:

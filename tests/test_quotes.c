@@ -356,86 +356,70 @@ static void s_config_test(void)
     wt_config_free(&cfg);
 }
 
-static double s_time_tag(const char *text)
+/* Tag text and return how many quotes (and actors) came out. */
+static size_t s_count_tag(const char *text, size_t *actors)
 {
     wt_result_t res = {0};
-    int64_t t0 = wt_clock_us();
     s_tag(text, &res);
-    int64_t t1 = wt_clock_us();
+    size_t n = res.quote_count;
+    if (actors) *actors = res.actor_count;
     wt_result_clear(&res);
-    return (double)(t1 - t0) / 1e6;
+    return n;
 }
 
-/* Hostile sizes: 100,000 marks in one paragraph, a 1 MB paragraph of
-   reported speech; time must grow linearly (4x the text: < 8x the time, where
-   a quadratic pass would take 16x). */
+/* Hostile sizes: 100,000 marks in one paragraph, unbalanced marks, 50,000
+   distinct speakers, a 1 MB paragraph of reported speech. Each must finish
+   with the right output; how the time grows with the size is measured in
+   the benchmark (bench/run.py, section patho), never here. */
 static void s_linear_test(void)
 {
     size_t n = 50000; /* pairs: 100,000 marks */
     size_t cap = n * 24 + 64;
-    char *a = wt_malloc(cap), *b = wt_malloc(cap * 4);
+    char *a = wt_malloc(cap);
     size_t o = 0;
     for (size_t i = 0; i < n; i++)
         o += (size_t)snprintf(a + o, cap - o, "\"no %zu,\" he said ", i % 10);
     a[o] = 0;
-    size_t o2 = 0;
-    for (size_t i = 0; i < 4 * n; i++)
-        o2 += (size_t)snprintf(b + o2, cap * 4 - o2, "\"no %zu,\" he said ", i % 10);
-    b[o2] = 0;
-    double ta = s_time_tag(a), tb = s_time_tag(b);
-    printf("100,000 marks: %.3f s; 400,000 marks: %.3f s\n", ta, tb);
-    CHECK(ta < 5.0);
-    CHECK(tb < 8.0 * ta + 0.2); /* linear: 4x; quadratic: 16x */
-    /* unbalanced: only opening marks */
+    size_t q = s_count_tag(a, NULL);
+    CHECK_MSG(q == n, "100,000 marks: %zu quotes, want %zu", q, n);
+    /* unbalanced: only opening marks, nothing paired */
     for (size_t i = 0; i < o; i++)
         if (a[i] == '"') a[i] = '(';
     for (size_t i = 0; i + 1 < o; i += 12)
         a[i] = '"';
-    double tc = s_time_tag(a);
-    printf("unbalanced marks: %.3f s\n", tc);
-    CHECK(tc < 5.0);
+    q = s_count_tag(a, NULL);
+    CHECK_MSG(q < n / 2, "unbalanced marks: %zu quotes", q);
     free(a);
-    free(b);
 
     /* 50,000 distinct named speakers, each a new actor */
     {
         size_t m = 50000, cap2 = m * 40 + 64;
-        char *c = wt_malloc(cap2), *c2 = wt_malloc(4 * cap2);
-        size_t oc = 0, oc2 = 0;
-        for (size_t i = 0; i < 4 * m; i++) {
+        char *c = wt_malloc(cap2);
+        size_t oc = 0;
+        for (size_t i = 0; i < m; i++) {
             char sur[8];
             size_t x = i;
             for (int k = 0; k < 5; k++, x /= 26)
                 sur[k] = (char)((k == 0 ? 'A' : 'a') + x % 26);
             sur[5] = 0;
-            if (i < m) oc += (size_t)snprintf(c + oc, cap2 - oc, "\"Yes,\" said Anna %s. ", sur);
-            oc2 += (size_t)snprintf(c2 + oc2, 4 * cap2 - oc2, "\"Yes,\" said Anna %s. ", sur);
+            oc += (size_t)snprintf(c + oc, cap2 - oc, "\"Yes,\" said Anna %s. ", sur);
         }
-        double t1 = s_time_tag(c), t2 = s_time_tag(c2);
-        printf("50,000 named speakers: %.3f s; 200,000: %.3f s\n", t1, t2);
-        CHECK(t1 < 5.0);
-        CHECK(t2 < 8.0 * t1 + 0.2);
+        size_t actors = 0;
+        q = s_count_tag(c, &actors);
+        CHECK_MSG(q == m, "50,000 speakers: %zu quotes", q);
         free(c);
-        free(c2);
     }
 
     /* one 1 MB paragraph: "X said that ... " repeated, no stops */
     size_t mb = 1 << 20;
-    char *p = wt_malloc(mb + 64), *p2 = wt_malloc(4 * mb + 64);
+    char *p = wt_malloc(mb + 64);
     o = 0;
     while (o < mb)
         o += (size_t)snprintf(p + o, mb + 64 - o, "Carl Jensen said that the plan, ");
     p[o] = 0;
-    o2 = 0;
-    while (o2 < 4 * mb)
-        o2 += (size_t)snprintf(p2 + o2, 4 * mb + 64 - o2, "Carl Jensen said that the plan, ");
-    p2[o2] = 0;
-    double tp = s_time_tag(p), tp2 = s_time_tag(p2);
-    printf("1 MB paragraph: %.3f s; 4 MB: %.3f s\n", tp, tp2);
-    CHECK(tp < 5.0);
-    CHECK(tp2 < 8.0 * tp + 0.2);
+    q = s_count_tag(p, NULL);
+    CHECK_MSG(q >= 1, "1 MB paragraph: %zu quotes", q);
     free(p);
-    free(p2);
 }
 
 int main(void)
