@@ -1224,7 +1224,7 @@ static void s_resolve(wt_actors_ctx_t *ctx)
         /* a word of a name in play that fits no one person: left alone */
         bool part = wt_hmap_get(&ctx->parts, m->key) != WT_A_NONE;
         if (ai == WT_A_NONE && !part && !(m->flags & (MF_GLUED | MF_HEAD | MF_THE)) &&
-            !after_prep && !s_starts_agent(ctx, m->t0) &&
+            !after_prep && !s_starts_agent(ctx, m->t0) && !s_common_shape(ctx, m->t0) &&
             ((m->flags & (MF_HON | MF_APPOS)) ||
              ((m->flags & MF_AGENT) && db->agents[m->agent].person) ||
              ((m->flags & MF_SAID) && !(m->flags & MF_LOCPREP)) || (m->flags & MF_ORGCTX))) {

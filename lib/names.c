@@ -81,7 +81,8 @@ static const s_list_t s_lists[] = {
      "body assistance constitution zone industrial foreign domestic internal external "
      "financial medical legal naval nuclear atomic energy oil gas water power trade market "
      "stock tax budget health security defence defense justice education transport "
-     "reports sources witnesses residents observers "
+     "reports sources witnesses residents observers opponents organizers organisers "
+     "investigators proponents economists scientists researchers doctors lawyers "
      "critics supporters analysts experts sources residents people our my his her their"},
     {WT_W_LOCPREP, "in at from near into across outside inside toward towards via through around "
                    "throughout within visit visited visiting"},
@@ -110,7 +111,8 @@ static const s_list_t s_lists[] = {
      "besides against upon throughout nevertheless furthermore moreover additionally overall "
      "currently recently finally initially previously ultimately eventually yesterday today "
      "tonight tomorrow thank thanks dear please let our my your his her their i me us them "
-     "just even only still yet again already now never always often sometimes once oh"},
+     "just even only still yet again already now never always often sometimes once oh "
+     "we've we're i'm you're they're it's that's there's he's she's we'll they'll i'll"},
     {WT_W_DIRECTION, "north south east west northern southern eastern western central upper "
                      "lower greater middle northeast northwest southeast southwest northeastern "
                      "northwestern southeastern southwestern inner outer new latin"},
