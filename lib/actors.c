@@ -826,10 +826,8 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
                 m->mod0 = np.mod0;
             }
             if (e->type == WT_ACTOR_COUNTRY && p->form != WT_AF_CAPITAL) {
-                uint32_t keep = np.agent;
                 s_np_reset(&np);
                 np.cent = p->target;
-                (void)keep;
             } else if (e->type == WT_ACTOR_ORGANIZATION && e->country[0]) {
                 s_np_reset(&np);
                 np.cent = s_iso_ent(db, e->country);
@@ -1443,10 +1441,8 @@ static void s_output(wt_actors_ctx_t *ctx, const wt_input_t *in, wt_result_t *re
         double s = 0.6 * cnt + 0.4 * pos;
         o->salience = s < 0 ? 0 : s > 1 ? 1 : s;
     }
-    /* mentions in text order */
-    for (size_t x = 0; x < no; x++)
-        ctx->a[ctx->order[x]].ntok = 0;
-    /* map actor -> output index through first_b order: reuse `order` */
+    /* mentions in text order (the mention array is); first_b now holds the
+       actor's output index */
     for (size_t x = 0; x < no; x++)
         ctx->a[ctx->order[x]].first_b = (uint32_t)x;
     for (size_t i = 0; i < ctx->nm; i++) {
