@@ -217,6 +217,14 @@ static void s_put(wt_broker_t *self, wt_proto_in_t *in, s_reply_t *r, const char
         s_nak(r, req, rc, NULL);
         return;
     }
+    if (self->journal_nearly_full) {
+        wt_broker_count(self, "EFULL");
+        wt_broker_log(self, 1, "producers", peer, "PUT", WT_EFULL, "id=%s journal nearly full",
+                      item.id);
+        s_nak(r, req, WT_EFULL, "journal nearly full; retry later");
+        wt_item_clear(&item);
+        return;
+    }
     uint64_t tag = wt_hash64(in->envelope, in->envelope_len) | 1;
     uint64_t mine = wt_broker_producer_count(self, tag);
     if (mine >= (uint64_t)self->cfg->broker_max_inflight_per_producer) {
@@ -267,6 +275,11 @@ static void s_on_producers(wt_broker_t *self)
     static s_reply_t batch[WT_BROKER_BATCH];
     size_t n = 0;
     bool wrote = false;
+    /* keep a fifth of the map for results and bookkeeping: a journal full
+       of unfinished items could not take their results any more */
+    wt_journal_stats_t js;
+    wt_journal_stats(self->journal, &js);
+    self->journal_nearly_full = js.map_bytes > 0 && js.live_bytes > js.map_bytes / 5 * 4;
     while (n < WT_BROKER_BATCH) {
         wt_proto_in_t in = {0};
         int rc = wt_proto_recv(self->producers, true, ZMQ_DONTWAIT, &in);
@@ -305,6 +318,8 @@ static void s_on_producers(wt_broker_t *self)
     if (wrote) {
         int rc = wt_journal_commit(self->journal, true);
         if (rc) {
+            int code = rc == -ENOSPC ? WT_EFULL : WT_EJOURNAL;
+            wt_broker_count(self, wt_errname(code));
             wt_broker_log(self, 0, "journal", "-", "PUT", rc, "commit failed: batch NAKed");
             for (size_t i = 0; i < n; i++)
                 if (batch[i].reply.cmd == WT_CMD_ACK) {
@@ -312,7 +327,9 @@ static void s_on_producers(wt_broker_t *self)
                     wt_proto_t copy = {0};
                     copy.has = batch[i].reply.has & WT_F_CORR;
                     copy.corr = batch[i].reply.corr;
-                    s_nak(&batch[i], &copy, WT_EJOURNAL, "journal write failed; retry");
+                    s_nak(&batch[i], &copy, code,
+                          code == WT_EFULL ? "journal full; retry later"
+                                           : "journal write failed; retry");
                 }
         }
     }

@@ -103,6 +103,8 @@ struct wt_broker {
     } * prods;
     size_t prod_cap, prod_used;
 
+    bool journal_nearly_full; /* live data over 80% of the map: PUTs get EFULL */
+
     /* subscribers */
     int64_t subscriptions;
 
