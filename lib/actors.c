@@ -760,6 +760,14 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
             continue;
         }
         if (p && s_weak_person(ctx, p, i)) p = NULL;
+        /* "Jordan Peterson", "Chad Smith": a country that is also a first name,
+           before a capitalised word and not after a preposition, starts a name */
+        if (p && len == 1 && p->form == WT_AF_NAME &&
+            db->ents[p->target].type == WT_ACTOR_COUNTRY && s_is_first(ctx, i) &&
+            i + 1 < doc->ntoks && s_name_tok(ctx, i + 1) &&
+            !(doc->toks[i + 1].flags & WT_TF_SENT_START) && !s_starts_name(ctx, i + 1) &&
+            !(i > 0 && (s_cls(ctx, i - 1) & (WT_W_LOCPREP | WT_W_CONNECT | WT_W_ARTICLE))))
+            p = NULL;
         if (p) {
             const wt_aentity_t *e = &db->ents[p->target];
             s_run_t r;

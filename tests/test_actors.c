@@ -249,6 +249,11 @@ static const row_t s_rows[] = {
      0,
      {"Tedros Adhanom Gebremariam|person|KEN|KENGOV|*|Tedros Adhanom Gebremariam;Tedros"},
      {0}},
+    /* a country that is also a first name */
+    {"Jordan Petersen, a psychologist, spoke in Turkey.",
+     0,
+     {"Jordan Petersen|person|*|*|-|Jordan Petersen"},
+     {"Jordan"}},
     /* a lone word that speaks: an organisation, unless a person by the text */
     {"The vaccine works, Quellzer said on Monday.",
      0,
