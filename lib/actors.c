@@ -766,6 +766,8 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
             db->ents[p->target].type == WT_ACTOR_COUNTRY && s_is_first(ctx, i) &&
             i + 1 < doc->ntoks && s_name_tok(ctx, i + 1) &&
             !(doc->toks[i + 1].flags & WT_TF_SENT_START) && !s_starts_name(ctx, i + 1) &&
+            !(s_cls(ctx, i + 1) & WT_W_FUNC) && !s_common_shape(ctx, i + 1) &&
+            wt_hmap_get(&ctx->lower, doc->toks[i + 1].hash) == WT_A_NONE &&
             !(i > 0 && (s_cls(ctx, i - 1) & (WT_W_LOCPREP | WT_W_CONNECT | WT_W_ARTICLE))))
             p = NULL;
         if (p) {
