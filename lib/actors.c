@@ -929,6 +929,20 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
                 s_np_reset(&np);
                 continue;
             }
+            /* "Republican Jeb Bush", "Former Minister X": common words in front
+               of a person's name are not part of it */
+            uint32_t i0 = i;
+            bool acro_next = r.end < doc->ntoks && doc->toks[r.end].kind == WT_TOK_PUNCT &&
+                             ctx->text[doc->toks[r.end].start] == '(';
+            while (ut == UT_PERSON && !acro_next && r.end - i0 > 2 && !s_is_first(ctx, i0) &&
+                   ((s_cls(ctx, i0) & WT_W_FUNC) ||
+                    wt_hmap_get(&ctx->lower, doc->toks[i0].hash) != WT_A_NONE))
+                i0++;
+            if (i0 > i) {
+                np.hon = true; /* the dropped words were a description */
+                i = i0;
+                t = &doc->toks[i];
+            }
             s_mention_t *m = s_emit(ctx, i, r.end, ut);
             if (ut == UT_ORG)
                 m->cent = r.cent != WT_A_NONE ? r.cent : np.cent;

@@ -22,7 +22,9 @@ static const s_list_t s_lists[] = {
      "madam madame mme mme. monsieur m. excellency majesty highness sheikh sheik "
      "rev rev. reverend hon hon. honourable honorable herr frau comrade officer detective "
      "inspector constable sgt sgt. cpl cpl. pvt pvt. coach pastor imam rabbi bishop "
-     "cardinal mufti ayatollah mullah"},
+     "cardinal mufti ayatollah mullah gov gov. sen sen. rep rep. lt lt. col col. gen gen. "
+     "adm adm. maj maj. capt capt. cmdr cmdr. supt supt. pres pres. amb amb. atty "
+     "atty. insp insp. det det. gov.-elect"},
     {WT_W_ORGHEAD,
      "ministry ministries department office agency agencies authority bureau board commission "
      "committee council party front movement alliance league union federation association "
@@ -112,7 +114,10 @@ static const s_list_t s_lists[] = {
      "currently recently finally initially previously ultimately eventually yesterday today "
      "tonight tomorrow thank thanks dear please let our my your his her their i me us them "
      "just even only still yet again already now never always often sometimes once oh "
-     "we've we're i'm you're they're it's that's there's he's she's we'll they'll i'll"},
+     "we've we're i'm you're they're it's that's there's he's she's we'll they'll i'll "
+     "won't can't don't doesn't didn't isn't aren't wasn't weren't through "
+     "won\u2019t can\u2019t don\u2019t doesn\u2019t didn\u2019t isn\u2019t we\u2019re "
+     "it\u2019s that\u2019s i\u2019m"},
     {WT_W_DIRECTION, "north south east west northern southern eastern western central upper "
                      "lower greater middle northeast northwest southeast southwest northeastern "
                      "northwestern southeastern southwestern inner outer new latin"},

@@ -249,6 +249,12 @@ static const row_t s_rows[] = {
      0,
      {"Tedros Adhanom Gebremariam|person|KEN|KENGOV|*|Tedros Adhanom Gebremariam;Tedros"},
      {0}},
+    /* common words and abbreviated titles in front of a name */
+    {"Former Florida Gov. Jebediah Bushnell met Republican Marko Rubinski.",
+     0,
+     {"Jebediah Bushnell|person|*|*|-|Jebediah Bushnell",
+      "Marko Rubinski|person|*|*|-|Marko Rubinski"},
+     {"Florida Gov. Jebediah Bushnell", "Republican Marko Rubinski"}},
     /* a country that is also a first name */
     {"Jordan Petersen, a psychologist, spoke in Turkey.",
      0,
