@@ -491,7 +491,7 @@ static void s_stats(wt_broker_t *self, wt_buf_t *out)
     static const char *const fsync_names[] = {"always", "interval", "never"};
     uint64_t queued = js.unfinished > self->inflight ? js.unfinished - self->inflight : 0;
 
-    msgpack_pack_map(&pk, 18); /* keep in step with the keys below */
+    msgpack_pack_map(&pk, 19); /* keep in step with the keys below */
     s_mp_kv_s(&pk, "version", WT_VERSION);
     s_mp_kv_i(&pk, "pid", (int64_t)getpid());
     s_mp_kv_i(&pk, "uptime_ms", now - self->started_ms);
@@ -505,6 +505,16 @@ static void s_stats(wt_broker_t *self, wt_buf_t *out)
     s_mp_kv_u(&pk, "dead_letters", js.dead);
     s_mp_kv_i(&pk, "subscriptions", self->subscriptions);
     s_mp_kv_u(&pk, "workers_count", self->worker_count);
+
+    s_mp_str(&pk, "curve");
+    msgpack_pack_map(&pk, 5);
+    s_mp_str(&pk, "enabled");
+    if (self->zap) msgpack_pack_true(&pk);
+    else msgpack_pack_false(&pk);
+    s_mp_kv_u(&pk, "allowed_keys", self->zap ? wt_zap_keys(self->zap) : 0);
+    s_mp_kv_u(&pk, "accepted", self->zap ? wt_zap_accepted(self->zap) : 0);
+    s_mp_kv_u(&pk, "refused", self->zap ? wt_zap_refused(self->zap) : 0);
+    s_mp_kv_u(&pk, "handshakes_failed", self->n_auth_failed);
 
     s_mp_str(&pk, "journal");
     msgpack_pack_map(&pk, 9);
@@ -800,6 +810,12 @@ wt_broker_t *wt_broker_new(const wt_config_t *cfg, volatile int *stop_flag, char
         wt_broker_destroy(&self);
         return NULL;
     }
+    if (self->zap) { /* count refused handshakes on every endpoint */
+        static const char *const names[] = {"producers", "workers", "subscribers", "replay"};
+        void *socks4[] = {self->producers, self->workers, self->subscribers, self->replay};
+        for (int i = 0; i < 4; i++)
+            self->monitors[i] = wt_curve_monitor_new(self->ctx, socks4[i], names[i]);
+    }
     wt_journal_stats_t js;
     wt_journal_stats(self->journal, &js);
     wt_broker_log(self, 2, "broker", "-", "START", 0,
@@ -816,6 +832,13 @@ void wt_broker_destroy(wt_broker_t **self_p)
 {
     wt_broker_t *self = *self_p;
     if (!self) return;
+    for (int i = 0; i < 4; i++)
+        if (self->monitors[i]) {
+            int linger = 0;
+            zmq_setsockopt(self->monitors[i], ZMQ_LINGER, &linger, sizeof linger);
+            zmq_close(self->monitors[i]);
+            self->monitors[i] = NULL;
+        }
     void **socks[] = {&self->producers, &self->workers, &self->subscribers, &self->replay};
     for (size_t i = 0; i < 4; i++)
         if (*socks[i]) {
@@ -885,20 +908,40 @@ static void s_tick(wt_broker_t *self, int64_t now)
     }
 }
 
+/* on_monitor: a CURVE handshake failed on one of our sockets. The ZAP
+   handler has logged the key (once per key); here we count every failure
+   and log the peer address at debug level. */
+static void s_on_monitor(wt_broker_t *self, void *monitor)
+{
+    uint16_t event = 0;
+    char addr[128];
+    while (wt_curve_monitor_read(monitor, &event, addr, sizeof addr) >= 0) {
+        if (event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH || event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL) {
+            self->n_auth_failed++;
+            wt_broker_count(self, "EAUTH");
+            wt_broker_log(self, 3, "broker", addr, "HANDSHAKE", WT_EAUTH,
+                          "CURVE handshake refused");
+        }
+    }
+}
+
 int wt_broker_run(wt_broker_t *self)
 {
     int64_t tick_every = self->cfg->broker_heartbeat_ms / 4;
     if (tick_every < 5) tick_every = 5;
     if (tick_every > 100) tick_every = 100;
     int64_t next_tick = wt_clock_ms();
-    zmq_pollitem_t items[4] = {{self->producers, 0, ZMQ_POLLIN, 0},
+    zmq_pollitem_t items[8] = {{self->producers, 0, ZMQ_POLLIN, 0},
                                {self->workers, 0, ZMQ_POLLIN, 0},
                                {self->subscribers, 0, ZMQ_POLLIN, 0},
                                {self->replay, 0, ZMQ_POLLIN, 0}};
+    int nitems = 4;
+    for (int i = 0; i < 4; i++)
+        if (self->monitors[i]) items[nitems++] = (zmq_pollitem_t){self->monitors[i], 0, ZMQ_POLLIN, 0};
     while (!*self->stop_flag) {
         int64_t now = wt_clock_ms();
         long timeout = next_tick > now ? (long)(next_tick - now) : 0;
-        int rc = zmq_poll(items, 4, timeout);
+        int rc = zmq_poll(items, nitems, timeout);
         if (rc < 0) {
             if (zmq_errno() == EINTR) continue;
             wt_broker_log(self, 0, "broker", "-", "POLL", -zmq_errno(), "zmq_poll failed");
@@ -910,6 +953,8 @@ int wt_broker_run(wt_broker_t *self)
         if (items[0].revents & ZMQ_POLLIN) s_on_producers(self);
         if (items[2].revents & ZMQ_POLLIN) s_on_subscribers(self);
         if (items[3].revents & ZMQ_POLLIN) s_on_replay(self);
+        for (int i = 4; i < nitems; i++)
+            if (items[i].revents & ZMQ_POLLIN) s_on_monitor(self, items[i].socket);
         now = wt_clock_ms();
         if (now >= next_tick) {
             s_tick(self, now);
