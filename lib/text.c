@@ -89,16 +89,38 @@ char *wt_utf8_repair(const char *src, size_t n, size_t *out_len, size_t *invalid
 
 /* ---- character classes ---- */
 
-static bool s_is_space(uint32_t cp)
+/* ASCII classes by table: the tokenizer asks these questions for every byte,
+   and most news text is ASCII, so a lookup beats a chain of comparisons. */
+enum { C_SPACE = 1, C_UPPER = 2, C_LOWER = 4, C_DIGIT = 8 };
+#define U_ C_UPPER
+#define L_ C_LOWER
+#define D_ C_DIGIT
+#define W_ C_SPACE
+static const uint8_t s_ascii[128] = {
+    0,  0,  0,  0,  0,  0,  0,  0,  0,  W_, W_, W_, W_, W_, 0,  0,  /* \t \n \v \f \r */
+    0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  /* control */
+    W_, 0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  /* space ! " ... / */
+    D_, D_, D_, D_, D_, D_, D_, D_, D_, D_, 0,  0,  0,  0,  0,  0,  /* 0-9 : ; < = > ? */
+    0,  U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, /* @ A-O */
+    U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, 0,  0,  0,  0,  0,  /* P-Z [ \ ] ^ _ */
+    0,  L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, /* ` a-o */
+    L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, 0,  0,  0,  0,  0,  /* p-z { | } ~ DEL */
+};
+#undef U_
+#undef L_
+#undef D_
+#undef W_
+
+static inline bool s_is_space(uint32_t cp)
 {
-    return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\v' || cp == '\f' ||
-           cp == 0xA0 || (cp >= 0x2000 && cp <= 0x200B) || cp == 0x202F || cp == 0x205F ||
+    if (cp < 0x80) return s_ascii[cp] & C_SPACE;
+    return cp == 0xA0 || (cp >= 0x2000 && cp <= 0x200B) || cp == 0x202F || cp == 0x205F ||
            cp == 0x3000 || cp == 0xFEFF || cp == 0x2028 || cp == 0x2029;
 }
 
-static bool s_is_upper(uint32_t cp)
+static inline bool s_is_upper(uint32_t cp)
 {
-    if (cp < 0x80) return cp >= 'A' && cp <= 'Z';
+    if (cp < 0x80) return s_ascii[cp] & C_UPPER;
     if (cp >= 0xC0 && cp <= 0xDE) return cp != 0xD7;
     if (cp >= 0x100 && cp <= 0x17F)
         return (cp & 1) == 0; /* Latin Extended-A: mostly upper/lower pairs */
@@ -107,9 +129,9 @@ static bool s_is_upper(uint32_t cp)
     return false;
 }
 
-static bool s_is_letter(uint32_t cp)
+static inline bool s_is_letter(uint32_t cp)
 {
-    if (cp < 0x80) return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
+    if (cp < 0x80) return s_ascii[cp] & (C_UPPER | C_LOWER);
     if (cp < 0xC0) return cp == 0xAA || cp == 0xB5 || cp == 0xBA;
     if (cp == 0xD7 || cp == 0xF7) return false;
     if (cp >= 0x2000 && cp <= 0x2BFF) /* punctuation, symbols, arrows, ... */
@@ -122,22 +144,28 @@ static bool s_is_letter(uint32_t cp)
     return true;
 }
 
-static bool s_is_digit(uint32_t cp)
+static inline bool s_is_digit(uint32_t cp)
 {
     return cp >= '0' && cp <= '9';
 }
 
-static bool s_is_alnum(uint32_t cp)
+static inline bool s_is_alnum(uint32_t cp)
 {
     return s_is_letter(cp) || s_is_digit(cp);
 }
 
-/* Peek the code point at byte i (0 at the end). */
-static uint32_t s_peek(const char *t, size_t len, size_t i, int *clen)
+/* Peek the code point at byte i (0 at the end). ASCII is answered inline;
+   only multi-byte sequences pay for the decoder. */
+static inline uint32_t s_peek(const char *t, size_t len, size_t i, int *clen)
 {
     if (i >= len) {
         if (clen) *clen = 0;
         return 0;
+    }
+    unsigned char b = (unsigned char)t[i];
+    if (b < 0x80) {
+        if (clen) *clen = 1;
+        return b;
     }
     uint32_t cp;
     int l = wt_utf8_decode(t + i, len - i, &cp);
@@ -149,6 +177,8 @@ static uint32_t s_peek(const char *t, size_t len, size_t i, int *clen)
 static uint32_t s_prev(const char *t, size_t i)
 {
     if (i == 0) return 0;
+    unsigned char b = (unsigned char)t[i - 1];
+    if (b < 0x80) return b;
     size_t j = i - 1;
     while (j > 0 && ((unsigned char)t[j] & 0xC0) == 0x80 && i - j < 4)
         j--;
@@ -159,9 +189,19 @@ static uint32_t s_prev(const char *t, size_t i)
 
 /* ---- hashing ---- */
 
-uint32_t wt_text_hash(const char *s, size_t n)
+/* FNV-1a over the lower-cased bytes, continued from h. The tokenizer feeds
+   a word to it piece by piece while scanning (code point boundaries only),
+   so no token is read twice. */
+#define S_FNV_BASIS 2166136261u
+#define S_FNV_PRIME 16777619u
+
+static inline uint32_t s_hash_byte(uint32_t h, unsigned char c)
 {
-    uint32_t h = 2166136261u;
+    return (h ^ c) * S_FNV_PRIME;
+}
+
+static uint32_t s_hash_more(uint32_t h, const char *s, size_t n)
+{
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         /* fold ’ (E2 80 99) to ' so O’Brien == O'Brien */
@@ -172,10 +212,14 @@ uint32_t wt_text_hash(const char *s, size_t n)
         } else if (c >= 'A' && c <= 'Z') {
             c = (unsigned char)(c + 32);
         }
-        h ^= c;
-        h *= 16777619u;
+        h = s_hash_byte(h, c);
     }
     return h;
+}
+
+uint32_t wt_text_hash(const char *s, size_t n)
+{
+    return s_hash_more(S_FNV_BASIS, s, n);
 }
 
 bool wt_tok_is(const wt_doc_t *doc, const wt_token_t *t, const char *s)
@@ -360,6 +404,9 @@ static void s_boundaries(s_state_t *st, wt_token_t *tk)
     if (brk) s_close_sentence(st, idx);
 }
 
+/* Append tk. Words and numbers arrive hashed by s_scan_word (and by the
+   abbreviation code that extends them); other tokens are a few bytes long
+   and are hashed here. Quote marks carry no hash. */
 static void s_emit(s_state_t *st, wt_token_t *tk)
 {
     wt_doc_t *doc = st->doc;
@@ -368,8 +415,10 @@ static void s_emit(s_state_t *st, wt_token_t *tk)
     s_boundaries(st, tk);
     tk->sent = (uint32_t)doc->nsents;
     tk->para = (uint32_t)doc->nparas;
-    if (tk->kind != WT_TOK_QUOTE) tk->hash = wt_text_hash(st->t + tk->start, tk->end - tk->start);
-    wt_grow(&doc->toks, &doc->tok_cap, doc->ntoks + 1, sizeof *doc->toks);
+    if (tk->kind != WT_TOK_QUOTE && tk->kind != WT_TOK_WORD && tk->kind != WT_TOK_NUMBER)
+        tk->hash = wt_text_hash(st->t + tk->start, tk->end - tk->start);
+    if (doc->ntoks == doc->tok_cap)
+        wt_grow(&doc->toks, &doc->tok_cap, doc->ntoks + 1, sizeof *doc->toks);
     doc->toks[doc->ntoks++] = *tk;
 }
 
@@ -394,7 +443,9 @@ static uint8_t s_qside(const char *t, size_t len, size_t start, size_t end)
     return WT_QS_UNKNOWN;
 }
 
-/* Scan a word/number starting at i; returns its end and sets flags. */
+/* Scan a word/number starting at i; returns its end and sets flags and the
+   hash of [i, end). ASCII letters and digits, nearly all of a news text, take
+   the table path; everything else decodes a code point. */
 static size_t s_scan_word(s_state_t *st, size_t i, wt_token_t *tk)
 {
     const char *t = st->t;
@@ -403,19 +454,32 @@ static size_t s_scan_word(s_state_t *st, size_t i, wt_token_t *tk)
     bool any_letter = false, any_digit = false, all_upper = true, nonascii = false;
     int letters = 0;
     int clen;
+    uint32_t h = S_FNV_BASIS;
     uint32_t first = s_peek(t, len, i, NULL);
     while (i < len) {
+        unsigned char b = (unsigned char)t[i];
+        uint8_t k = b < 0x80 ? s_ascii[b] : 0;
+        if (k & (C_UPPER | C_LOWER)) {
+            any_letter = true;
+            letters++;
+            if (k & C_LOWER) all_upper = false;
+            h = s_hash_byte(h, (k & C_UPPER) ? (unsigned char)(b + 32) : b);
+            i++;
+            continue;
+        }
+        if (k & C_DIGIT) {
+            any_digit = true;
+            h = s_hash_byte(h, b);
+            i++;
+            continue;
+        }
         uint32_t cp = s_peek(t, len, i, &clen);
         if (s_is_letter(cp)) {
             any_letter = true;
             letters++;
             if (!s_is_upper(cp)) all_upper = false;
-            if (cp >= 0x80) nonascii = true;
-            i += (size_t)clen;
-            continue;
-        }
-        if (s_is_digit(cp)) {
-            any_digit = true;
+            nonascii = true; /* ASCII letters took the table path */
+            h = s_hash_more(h, t + i, (size_t)clen);
             i += (size_t)clen;
             continue;
         }
@@ -424,6 +488,7 @@ static size_t s_scan_word(s_state_t *st, size_t i, wt_token_t *tk)
         if (cp == '-' || cp == 0x2010 || cp == 0x2011) { /* hyphen inside a word */
             if (s_is_alnum(next) && i > start) {
                 tk->flags |= WT_TF_HYPHEN;
+                h = s_hash_more(h, t + i, (size_t)clen);
                 i += (size_t)clen;
                 continue;
             }
@@ -438,20 +503,26 @@ static size_t s_scan_word(s_state_t *st, size_t i, wt_token_t *tk)
                 if (!s_is_alnum(after)) break;
             }
             tk->flags |= WT_TF_APOS;
+            h = s_hash_more(h, t + i, (size_t)clen);
             i += (size_t)clen;
             continue;
         }
         if ((cp == '.' || cp == ',' || cp == ':') && any_digit && !any_letter &&
             s_is_digit(next)) { /* 1,200.50  3.5  10:30 */
+            h = s_hash_byte(h, (unsigned char)cp);
             i += (size_t)clen;
             continue;
         }
         break;
     }
     /* percent sign belongs to a number */
-    if (any_digit && !any_letter && i < len && t[i] == '%') i++;
+    if (any_digit && !any_letter && i < len && t[i] == '%') {
+        h = s_hash_byte(h, '%');
+        i++;
+    }
     tk->start = (uint32_t)start;
     tk->end = (uint32_t)i;
+    tk->hash = h;
     tk->kind = (any_digit && !any_letter) ? WT_TOK_NUMBER : WT_TOK_WORD;
     if (any_digit) tk->flags |= WT_TF_DIGIT;
     if (nonascii) tk->flags |= WT_TF_NONASCII;
@@ -520,6 +591,7 @@ int wt_doc_analyze(wt_doc_t *doc, const char *text, size_t len)
                         j += 2;
                     }
                     if (j < len && text[j] == '.' && j > end) {
+                        tk.hash = s_hash_more(tk.hash, text + end, j + 1 - end);
                         tk.end = (uint32_t)(j + 1);
                         tk.flags |= WT_TF_ABBREV;
                         end = j + 1;
@@ -533,6 +605,7 @@ int wt_doc_analyze(wt_doc_t *doc, const char *text, size_t len)
                 }
                 int ak = s_abbrev_kind(text + start, wl);
                 if (wl == 1 && (tk.flags & WT_TF_CAP)) {
+                    tk.hash = s_hash_byte(tk.hash, '.');
                     tk.end = (uint32_t)(end + 1);
                     tk.flags |= WT_TF_INITIAL;
                     s_emit(&st, &tk);
@@ -551,6 +624,7 @@ int wt_doc_analyze(wt_doc_t *doc, const char *text, size_t len)
                         ok = j < len && text[j] >= '0' && text[j] <= '9';
                     }
                     if (ok) {
+                        tk.hash = s_hash_byte(tk.hash, '.');
                         tk.end = (uint32_t)(end + 1);
                         tk.flags |= WT_TF_ABBREV;
                         s_emit(&st, &tk);
