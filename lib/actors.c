@@ -102,6 +102,8 @@ struct wt_actors_ctx {
     wt_hmap_t shorts; /* short form key -> actor or WT_A_AMBIG */
     wt_hmap_t acros;  /* acronym hash -> actor */
     wt_hmap_t parts;  /* every word of a person's name in play */
+    wt_hmap_t inplay; /* country entities in play (named, or the country of a known actor) */
+    wt_hmap_t counts; /* one-word mentions: key -> how many */
     s_tokinfo_t *tc;  /* per token: trie child of the root, word class */
     size_t cap_tc;
     uint32_t h_of, h_to, h_in, h_and, h_amp, h_he, h_she;
@@ -938,6 +940,10 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
                    ((s_cls(ctx, i0) & WT_W_FUNC) ||
                     wt_hmap_get(&ctx->lower, doc->toks[i0].hash) != WT_A_NONE))
                 i0++;
+            for (uint32_t k = i0; i0 > i && k < r.end; k++) /* "Black Lives Matter" stays */
+                if ((s_cls(ctx, k) & WT_W_FUNC) || s_common_shape(ctx, k) ||
+                    wt_hmap_get(&ctx->lower, doc->toks[k].hash) != WT_A_NONE)
+                    i0 = i;
             if (i0 > i) {
                 np.hon = true; /* the dropped words were a description */
                 i = i0;
@@ -1218,6 +1224,21 @@ static void s_resolve(wt_actors_ctx_t *ctx)
             if (wt_hmap_get(&ctx->acros, m->key) == WT_A_NONE) wt_hmap_put(&ctx->acros, m->key, ai);
         }
     }
+    /* countries in play; how often each single word occurs */
+    for (size_t ai = 0; ai < ctx->na; ai++) {
+        const s_actor_t *a = &ctx->a[ai];
+        if (a->ent == WT_A_NONE || !a->count) continue;
+        uint32_t ce = db->ents[a->ent].type == WT_ACTOR_COUNTRY
+                          ? a->ent
+                          : s_iso_ent(db, db->ents[a->ent].country);
+        if (ce != WT_A_NONE) wt_hmap_put(&ctx->inplay, ce, 1);
+    }
+    for (size_t i = 0; i < ctx->nm; i++) {
+        const s_mention_t *m = &ctx->m[i];
+        if (m->utype != UT_SINGLE || m->actor >= 0) continue;
+        uint32_t c = wt_hmap_get(&ctx->counts, m->key);
+        wt_hmap_put(&ctx->counts, m->key, c == WT_A_NONE ? 1 : c + 1);
+    }
     /* single words */
     for (size_t i = 0; i < ctx->nm; i++) {
         s_mention_t *m = &ctx->m[i];
@@ -1235,7 +1256,9 @@ static void s_resolve(wt_actors_ctx_t *ctx)
                 /* only when the person's country is in the article ("Officer
                    Tusk" in a story without Poland is someone else) */
                 uint32_t ce = s_iso_ent(db, db->ents[e].country);
-                if (ce != WT_A_NONE && wt_hmap_get(&ctx->ent2a, ce) != WT_A_NONE)
+                uint32_t cnt = wt_hmap_get(&ctx->counts, m->key);
+                if ((ce != WT_A_NONE && wt_hmap_get(&ctx->inplay, ce) != WT_A_NONE) ||
+                    (cnt != WT_A_NONE && cnt >= 2 && !(m->flags & MF_HON)))
                     ai = s_ent_actor(ctx, e);
             }
         }
@@ -1490,6 +1513,8 @@ wt_actors_ctx_t *wt_actors_ctx_new(const wt_actordb_t *db)
     wt_hmap_init(&ctx->shorts, 64);
     wt_hmap_init(&ctx->acros, 16);
     wt_hmap_init(&ctx->parts, 16);
+    wt_hmap_init(&ctx->inplay, 16);
+    wt_hmap_init(&ctx->counts, 16);
     ctx->h_of = wt_text_hash("of", 2);
     ctx->h_to = wt_text_hash("to", 2);
     ctx->h_in = wt_text_hash("in", 2);
@@ -1514,6 +1539,8 @@ void wt_actors_ctx_destroy(wt_actors_ctx_t **self_p)
     wt_hmap_free(&ctx->shorts);
     wt_hmap_free(&ctx->acros);
     wt_hmap_free(&ctx->parts);
+    wt_hmap_free(&ctx->inplay);
+    wt_hmap_free(&ctx->counts);
     free(ctx);
     *self_p = NULL;
 }
@@ -1547,6 +1574,8 @@ void wt_actors_tag(wt_actors_ctx_t *ctx, const wt_input_t *in, wt_result_t *res)
     s_map_reset(&ctx->shorts, ctx->nm / 2 + 16);
     s_map_reset(&ctx->acros, 16);
     s_map_reset(&ctx->parts, 16);
+    s_map_reset(&ctx->inplay, 16);
+    s_map_reset(&ctx->counts, ctx->nm / 4 + 16);
     s_resolve(ctx);
     s_output(ctx, in, res);
 }
