@@ -509,8 +509,10 @@ static void s_stats(wt_broker_t *self, wt_buf_t *out)
     s_mp_str(&pk, "curve");
     msgpack_pack_map(&pk, 5);
     s_mp_str(&pk, "enabled");
-    if (self->zap) msgpack_pack_true(&pk);
-    else msgpack_pack_false(&pk);
+    if (self->zap)
+        msgpack_pack_true(&pk);
+    else
+        msgpack_pack_false(&pk);
     s_mp_kv_u(&pk, "allowed_keys", self->zap ? wt_zap_keys(self->zap) : 0);
     s_mp_kv_u(&pk, "accepted", self->zap ? wt_zap_accepted(self->zap) : 0);
     s_mp_kv_u(&pk, "refused", self->zap ? wt_zap_refused(self->zap) : 0);
@@ -916,7 +918,8 @@ static void s_on_monitor(wt_broker_t *self, void *monitor)
     uint16_t event = 0;
     char addr[128];
     while (wt_curve_monitor_read(monitor, &event, addr, sizeof addr) >= 0) {
-        if (event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH || event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL) {
+        if (event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH ||
+            event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL) {
             self->n_auth_failed++;
             wt_broker_count(self, "EAUTH");
             wt_broker_log(self, 3, "broker", addr, "HANDSHAKE", WT_EAUTH,
@@ -937,7 +940,8 @@ int wt_broker_run(wt_broker_t *self)
                                {self->replay, 0, ZMQ_POLLIN, 0}};
     int nitems = 4;
     for (int i = 0; i < 4; i++)
-        if (self->monitors[i]) items[nitems++] = (zmq_pollitem_t){self->monitors[i], 0, ZMQ_POLLIN, 0};
+        if (self->monitors[i])
+            items[nitems++] = (zmq_pollitem_t){self->monitors[i], 0, ZMQ_POLLIN, 0};
     while (!*self->stop_flag) {
         int64_t now = wt_clock_ms();
         long timeout = next_tick > now ? (long)(next_tick - now) : 0;

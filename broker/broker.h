@@ -77,7 +77,7 @@ struct wt_broker {
     const wt_config_t *cfg;
     void *ctx;
     void *producers, *workers, *subscribers, *replay;
-    void *zap; /* wt_zap_t when CURVE is on */
+    void *zap;              /* wt_zap_t when CURVE is on */
     void *monitors[4];      /* auth-failure monitors of the four sockets (CURVE on) */
     uint64_t n_auth_failed; /* handshakes refused, seen by the monitors */
     char endpoints[4][256];
