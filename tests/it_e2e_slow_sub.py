@@ -34,7 +34,7 @@ def test(tmp, procs, new_broker):
     ids = ["slow-%d" % i for i in range(N)]
     f = E.feed(procs, b, [items])
     E.check(f.returncode == 0, "feed exit %s" % f.returncode)
-    E.wait_for(lambda: E.stats(b)["last_rseq"] >= N, 60, "%d results" % N)
+    E.wait_for(lambda: E.stats(b)["last_rseq"] >= N, 150, "%d results" % N)
 
     lines = []
 
@@ -45,9 +45,9 @@ def test(tmp, procs, new_broker):
     t = threading.Thread(target=reader)
     t.start()
     try:
-        s.wait(40)
+        s.wait(150)
     except subprocess.TimeoutExpired:
-        E.fail("sub did not catch up in 40 s (%d lines):\n%s" % (len(lines), procs.log("sub")))
+        E.fail("sub did not catch up in 150 s (%d lines):\n%s" % (len(lines), procs.log("sub")))
     t.join()
     import json
     res = [json.loads(x) for x in lines if x.strip()]
