@@ -171,7 +171,7 @@ def read_jsonl(path):
     return out
 
 
-def run(test, seconds=85):
+def run(test, seconds=240):
     """Run test(tmp, procs, new_broker) with a hard time bound and cleanup."""
     tmp = tempfile.mkdtemp(prefix="wt-e2e-")
     procs = Procs(tmp)
