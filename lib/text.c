@@ -222,24 +222,30 @@ uint32_t wt_text_hash(const char *s, size_t n)
     return s_hash_more(S_FNV_BASIS, s, n);
 }
 
+/* Both compare in one walk that stops at the first differing byte (most
+   calls test a word against a list and fail there) instead of a strlen
+   of s first. s[i] == 0 ends s; the token is never read past its end. */
 bool wt_tok_is(const wt_doc_t *doc, const wt_token_t *t, const char *s)
 {
-    size_t n = strlen(s);
-    return wt_tok_len(t) == n && memcmp(doc->text + t->start, s, n) == 0;
+    const char *p = doc->text + t->start;
+    uint32_t n = wt_tok_len(t);
+    for (uint32_t i = 0; i < n; i++)
+        if (!s[i] || p[i] != s[i]) return false;
+    return s[n] == 0;
 }
 
 bool wt_tok_ieq(const wt_doc_t *doc, const wt_token_t *t, const char *s)
 {
-    size_t n = strlen(s);
-    if (wt_tok_len(t) != n) return false;
     const char *p = doc->text + t->start;
-    for (size_t i = 0; i < n; i++) {
+    uint32_t n = wt_tok_len(t);
+    for (uint32_t i = 0; i < n; i++) {
         char a = p[i], b = s[i];
+        if (!b) return false;
         if (a >= 'A' && a <= 'Z') a = (char)(a + 32);
         if (b >= 'A' && b <= 'Z') b = (char)(b + 32);
         if (a != b) return false;
     }
-    return true;
+    return s[n] == 0;
 }
 
 /* ---- abbreviations ---- */
@@ -280,7 +286,7 @@ static int s_abbrev_kind(const char *w, size_t n)
     }
     low[n] = 0;
     for (size_t i = 0; i < sizeof s_abbrevs / sizeof s_abbrevs[0]; i++)
-        if (strcmp(low, s_abbrevs[i].w) == 0) {
+        if (low[0] == s_abbrevs[i].w[0] && strcmp(low, s_abbrevs[i].w) == 0) {
             /* "No." only before a number; "v." "co" rarely matter otherwise */
             return s_abbrevs[i].kind;
         }
