@@ -90,13 +90,15 @@ char *wt_utf8_repair(const char *src, size_t n, size_t *out_len, size_t *invalid
 /* ---- character classes ---- */
 
 /* ASCII classes by table: the tokenizer asks these questions for every byte,
-   and most news text is ASCII, so a lookup beats a chain of comparisons. */
+   and most news text is ASCII, so a lookup beats a chain of comparisons.
+   Bytes >= 0x80 have class 0 (the rest of the table is zero), so a byte can
+   index it without a range check; multi-byte code points are decoded. */
 enum { C_SPACE = 1, C_UPPER = 2, C_LOWER = 4, C_DIGIT = 8 };
 #define U_ C_UPPER
 #define L_ C_LOWER
 #define D_ C_DIGIT
 #define W_ C_SPACE
-static const uint8_t s_ascii[128] = {
+static const uint8_t s_ascii[256] = {
     0,  0,  0,  0,  0,  0,  0,  0,  0,  W_, W_, W_, W_, W_, 0,  0,  /* \t \n \v \f \r */
     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  /* control */
     W_, 0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  /* space ! " ... / */
@@ -463,17 +465,23 @@ static size_t s_scan_word(s_state_t *st, size_t i, wt_token_t *tk)
     uint32_t h = S_FNV_BASIS;
     uint32_t first = s_peek(t, len, i, NULL);
     while (i < len) {
-        unsigned char b = (unsigned char)t[i];
-        uint8_t k = b < 0x80 ? s_ascii[b] : 0;
-        if (k & (C_UPPER | C_LOWER)) {
-            any_letter = true;
-            letters++;
-            if (k & C_LOWER) all_upper = false;
-            h = s_hash_byte(h, (k & C_UPPER) ? (unsigned char)(b + 32) : b);
+        /* the bulk of a word: a run of ASCII letters, hashed as it goes
+           (b | 0x20 lower-cases an ASCII letter) and counted at its end */
+        size_t run = i;
+        uint8_t seen = 0;
+        while (i < len && (s_ascii[(unsigned char)t[i]] & (C_UPPER | C_LOWER))) {
+            seen |= s_ascii[(unsigned char)t[i]];
+            h = s_hash_byte(h, (unsigned char)(t[i] | 0x20));
             i++;
-            continue;
         }
-        if (k & C_DIGIT) {
+        if (i > run) {
+            any_letter = true;
+            letters += (int)(i - run);
+            if (seen & C_LOWER) all_upper = false;
+            if (i >= len) break;
+        }
+        unsigned char b = (unsigned char)t[i];
+        if (s_ascii[b] & C_DIGIT) {
             any_digit = true;
             h = s_hash_byte(h, b);
             i++;
