@@ -83,29 +83,47 @@ static int s_through_broker(wt_buf_t *msgs, size_t n, long count, const char *pr
     zmq_connect(prod, producers);
     struct timespec ts = {0, 300 * 1000000L};
     nanosleep(&ts, NULL); /* let the subscription reach the broker */
-    long sent = 0, acked = 0, got = 0;
+    /* A NAK EFULL (the producer's unfinished limit) is back-pressure: the
+       item goes back on a resend list, as `wiretag feed` does. */
+    long next = 0, acked = 0, got = 0, outstanding = 0, naks = 0;
+    long *resend = wt_calloc((size_t)count, sizeof *resend);
+    long nresend = 0;
     int64_t t0 = wt_clock_us(), deadline = t0 + 600 * 1000000LL;
     wt_proto_t put = {0};
     wt_proto_init(&put, WT_CMD_PUT);
     put.has |= WT_F_CORR;
     while (got < count && wt_clock_us() < deadline) {
-        while (sent < count && sent - acked < window) {
-            put.corr = (uint64_t)sent;
-            wt_proto_send(prod, &put, puts[sent].data, puts[sent].size);
-            sent++;
+        while (outstanding < window && (nresend > 0 || next < count)) {
+            long i = nresend > 0 ? resend[--nresend] : next++;
+            put.corr = (uint64_t)i;
+            wt_proto_send(prod, &put, puts[i].data, puts[i].size);
+            outstanding++;
         }
         zmq_pollitem_t pi[] = {{prod, 0, ZMQ_POLLIN, 0}, {sub, 0, ZMQ_POLLIN, 0}};
         zmq_poll(pi, 2, 100);
-        zmq_msg_t m;
         while (pi[0].revents & ZMQ_POLLIN) {
-            zmq_msg_init(&m);
-            if (zmq_msg_recv(&m, prod, ZMQ_DONTWAIT) < 0) {
-                zmq_msg_close(&m);
+            wt_proto_in_t in;
+            int rc = wt_proto_recv(prod, false, ZMQ_DONTWAIT, &in);
+            if (rc == -EAGAIN || rc == -EINTR) {
+                wt_proto_in_close(&in);
                 break;
             }
-            if (!zmq_msg_more(&m)) acked++;
-            zmq_msg_close(&m);
+            if (rc == 0 && in.msg.cmd == WT_CMD_ACK) {
+                acked++;
+                outstanding--;
+            } else if (rc == 0 && in.msg.cmd == WT_CMD_NAK && (in.msg.has & WT_F_CORR) &&
+                       in.msg.corr < (uint64_t)count) {
+                naks++;
+                outstanding--;
+                resend[nresend++] = (long)in.msg.corr;
+            }
+            wt_proto_in_close(&in);
         }
+        if (nresend > 0 && outstanding == 0) {
+            struct timespec pause = {0, 20 * 1000000L};
+            nanosleep(&pause, NULL);
+        }
+        zmq_msg_t m;
         while (pi[1].revents & ZMQ_POLLIN) {
             zmq_msg_init(&m);
             if (zmq_msg_recv(&m, sub, ZMQ_DONTWAIT) < 0) {
@@ -116,8 +134,10 @@ static int s_through_broker(wt_buf_t *msgs, size_t n, long count, const char *pr
             zmq_msg_close(&m);
         }
     }
+    free(resend);
     double secs = (double)(wt_clock_us() - t0) / 1e6;
-    printf("items=%ld acked=%ld secs=%.3f items_s=%.0f\n", got, acked, secs, (double)got / secs);
+    printf("items=%ld acked=%ld naks=%ld secs=%.3f items_s=%.0f\n", got, acked, naks, secs,
+           (double)got / secs);
     wt_proto_clear(&put);
     zmq_close(sub);
     zmq_close(prod);
