@@ -420,7 +420,7 @@ static void s_emit(s_state_t *st, wt_token_t *tk)
     wt_doc_t *doc = st->doc;
     tk->flags |= st->next_flags;
     st->next_flags = 0;
-    s_boundaries(st, tk);
+    if (st->para_break || st->stop) s_boundaries(st, tk); /* most tokens: nothing pending */
     tk->sent = (uint32_t)doc->nsents;
     tk->para = (uint32_t)doc->nparas;
     if (tk->kind != WT_TOK_QUOTE && tk->kind != WT_TOK_WORD && tk->kind != WT_TOK_NUMBER)
