@@ -93,7 +93,10 @@ char *wt_utf8_repair(const char *src, size_t n, size_t *out_len, size_t *invalid
    and most news text is ASCII, so a lookup beats a chain of comparisons.
    Bytes >= 0x80 have class 0 (the rest of the table is zero), so a byte can
    index it without a range check; multi-byte code points are decoded. */
-enum { C_SPACE = 1, C_UPPER = 2, C_LOWER = 4, C_DIGIT = 8 };
+enum { C_SPACE = 1, C_UPPER = 2, C_LOWER = 4, C_DIGIT = 8, C_JOIN = 16 };
+/* C_JOIN: ASCII punctuation that may continue a word or number
+   (' - . , :); any other ASCII byte after a letter or digit ends it. */
+#define J_ C_JOIN
 #define U_ C_UPPER
 #define L_ C_LOWER
 #define D_ C_DIGIT
@@ -101,13 +104,14 @@ enum { C_SPACE = 1, C_UPPER = 2, C_LOWER = 4, C_DIGIT = 8 };
 static const uint8_t s_ascii[256] = {
     0,  0,  0,  0,  0,  0,  0,  0,  0,  W_, W_, W_, W_, W_, 0,  0,  /* \t \n \v \f \r */
     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  /* control */
-    W_, 0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  /* space ! " ... / */
-    D_, D_, D_, D_, D_, D_, D_, D_, D_, D_, 0,  0,  0,  0,  0,  0,  /* 0-9 : ; < = > ? */
+    W_, 0,  0,  0,  0,  0,  0,  J_, 0,  0,  0,  0,  J_, J_, J_, 0,  /* space ! " ... / */
+    D_, D_, D_, D_, D_, D_, D_, D_, D_, D_, J_, 0,  0,  0,  0,  0,  /* 0-9 : ; < = > ? */
     0,  U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, /* @ A-O */
     U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, 0,  0,  0,  0,  0,  /* P-Z [ \ ] ^ _ */
     0,  L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, /* ` a-o */
     L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, 0,  0,  0,  0,  0,  /* p-z { | } ~ DEL */
 };
+#undef J_
 #undef U_
 #undef L_
 #undef D_
@@ -487,6 +491,7 @@ static size_t s_scan_word(s_state_t *st, size_t i, wt_token_t *tk)
             i++;
             continue;
         }
+        if (b < 0x80 && !(s_ascii[b] & C_JOIN)) break; /* space, most punctuation */
         uint32_t cp = s_peek(t, len, i, &clen);
         if (s_is_letter(cp)) {
             any_letter = true;
