@@ -290,8 +290,11 @@ static void s_name_core(const wt_quotes_ctx_t *ctx, uint32_t s, uint32_t e, s_sp
     uint32_t seg_s = s, best_s = NONE, best_e = NONE, first_s = s, first_e = e;
     bool first_done = false;
     for (uint32_t i = s; i <= e; i++) {
-        bool split = i == e || wt_tok_is(ctx->doc, TK(i), "of") ||
-                     wt_tok_is(ctx->doc, TK(i), "for") || wt_tok_is(ctx->doc, TK(i), "on");
+        /* the connectors are lower-case words; most name tokens are not */
+        bool split =
+            i == e || ((TK(i)->flags & WT_TF_LOWER) &&
+                       (wt_tok_is(ctx->doc, TK(i), "of") || wt_tok_is(ctx->doc, TK(i), "for") ||
+                        wt_tok_is(ctx->doc, TK(i), "on")));
         if (!split) continue;
         if (!first_done) {
             first_e = i;
@@ -1976,6 +1979,9 @@ static void s_indirect(wt_quotes_ctx_t *ctx)
         uint32_t done = s->tok_first;
         for (uint32_t v = s->tok_first; v < s->tok_end; v++) {
             if (v < done || ctx->qid[v]) continue;
+            /* both cues below ("according", a speech verb) are words: skip
+               the rest cheaply, most tokens are neither */
+            if (TK(v)->kind != WT_TOK_WORD) continue;
             uint32_t end;
             s_spk_t sp;
             memset(&sp, 0, sizeof sp);
