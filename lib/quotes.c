@@ -1575,7 +1575,10 @@ static void s_collect_mentions(wt_quotes_ctx_t *ctx)
     /* our own: name runs with evidence of a person, and speakers of cue verbs */
     const wt_doc_t *d = ctx->doc;
     for (uint32_t i = 0; i < d->ntoks;) {
-        if (!s_nametok(ctx, i)) {
+        /* s_nametok() needs a capital or a hyphen: test the flags inline
+           first, most tokens have neither */
+        if (!(TK(i)->flags & (WT_TF_CAP | WT_TF_ALLCAP | WT_TF_INITIAL | WT_TF_HYPHEN)) ||
+            !s_nametok(ctx, i)) {
             i++;
             continue;
         }
