@@ -419,7 +419,7 @@ static void s_boundaries(s_state_t *st, wt_token_t *tk)
 /* Append tk. Words and numbers arrive hashed by s_scan_word (and by the
    abbreviation code that extends them); other tokens are a few bytes long
    and are hashed here. Quote marks carry no hash. */
-static void s_emit(s_state_t *st, wt_token_t *tk)
+static inline void s_emit(s_state_t *st, wt_token_t *tk)
 {
     wt_doc_t *doc = st->doc;
     tk->flags |= st->next_flags;
@@ -562,6 +562,11 @@ int wt_doc_analyze(wt_doc_t *doc, const char *text, size_t len)
     size_t i = 0;
     int open_single = 0; /* unmatched single quotes in the paragraph */
     while (i < len) {
+        if (text[i] == ' ') { /* the commonest byte: no decoding, no class tests */
+            st.next_flags |= WT_TF_SPACE_BEFORE;
+            i++;
+            continue;
+        }
         int clen;
         uint32_t cp = s_peek(text, len, i, &clen);
         if (s_is_space(cp)) {
