@@ -145,9 +145,11 @@ def hdr(cmd, **kw):
     return msgpack.packb(d)
 
 
-def pump(broker, payloads, rate=None, window=2000, timeout=600, subscribe=True):
+def pump(broker, payloads, rate=None, window=2000, timeout=600, subscribe=True, ids=None):
     """PUT every payload (at `rate` items/s when given), collect RESULTs.
-    Returns (seconds, latencies in ms by item, acked, results)."""
+    ids[i] is payload i's item id (for latency). Returns (seconds,
+    latencies in ms, acked, results). Ids must be new to the broker: a
+    re-sent id is deduplicated (ACKed, not processed again)."""
     ctx = zmq.Context.instance()
     prod = ctx.socket(zmq.DEALER)
     prod.setsockopt(zmq.LINGER, 0)
@@ -175,7 +177,8 @@ def pump(broker, payloads, rate=None, window=2000, timeout=600, subscribe=True):
         now = time.perf_counter()
         while i < n and i - acked < window and (rate is None or i < (now - t0) * rate):
             prod.send_multipart([hdr("PUT", corr=i), payloads[i]], copy=False)
-            sent_at[i] = time.perf_counter()
+            if ids is not None:
+                sent_at[ids[i]] = time.perf_counter()
             i += 1
             if rate is not None:
                 break
@@ -199,10 +202,8 @@ def pump(broker, payloads, rate=None, window=2000, timeout=600, subscribe=True):
                     h = msgpack.unpackb(fr[1])
                     results += 1
                     key = h.get("id")
-                    if key is not None and key.startswith("b") and key[1:].isdigit():
-                        k = int(key[1:])
-                        if k in sent_at:
-                            lat.append((time.perf_counter() - sent_at.pop(k)) * 1000.0)
+                    if key in sent_at:
+                        lat.append((time.perf_counter() - sent_at.pop(key)) * 1000.0)
     secs = time.perf_counter() - t0
     prod.close()
     if sub:
@@ -218,12 +219,14 @@ def pct(vals, p):
 
 
 def encode_items(items, prefix="b"):
-    out = []
+    """MessagePack items with unique ids prefix0, prefix1, ...; returns (payloads, ids)."""
+    out, ids = [], []
     for k, it in enumerate(items):
         d = dict(it)
         d["id"] = f"{prefix}{k}"
+        ids.append(d["id"])
         out.append(msgpack.packb(d))
-    return out
+    return out, ids
 
 
 def main():
@@ -256,7 +259,6 @@ def main():
 
     items = load_items(a.corpus)
     n_broker = 5000 if a.quick else 20000
-    payloads = encode_items([items[k % len(items)] for k in range(n_broker)])
 
     if "broker" in sections:
         r = subprocess.run([os.path.join(BIN, "wiretag-bench-pipeline"), "--workers", "2", "--count",
@@ -281,7 +283,7 @@ def main():
 
     if "e2e" in sections:
         n_e2e = 2000 if a.quick else 6000
-        pl = encode_items([items[k % len(items)] for k in range(n_e2e)])
+        pl, _ = encode_items([items[k % len(items)] for k in range(n_e2e)], prefix="max")
         b = Broker(tmp, "always")
         ws = start_workers(b, 2, noop=False, threads=1)
         time.sleep(1.0)
@@ -292,8 +294,8 @@ def main():
         for frac in (0.25, 0.5, 0.9):
             rate = max(1.0, maxrate * frac)
             count = int(min(n_e2e, rate * (8 if a.quick else 20)))
-            pl2 = encode_items([items[k % len(items)] for k in range(count)], prefix="b")
-            secs, lat, acked, res = pump(b, pl2, rate=rate)
+            pl2, ids2 = encode_items([items[k % len(items)] for k in range(count)], prefix=f"r{int(frac * 100)}-")
+            secs, lat, acked, res = pump(b, pl2, rate=rate, ids=ids2)
             tgt = "p99 < 10 ms" if frac == 0.5 else ""
             row("e2e", f"latency at {int(frac * 100)}% ({rate:.0f}/s) p50/p99/p99.9",
                 f"{pct(lat, .5):.1f}/{pct(lat, .99):.1f}/{pct(lat, .999):.1f}", "ms", tgt, f"{len(lat)} samples")
