@@ -260,27 +260,33 @@ bool wt_tok_ieq(const wt_doc_t *doc, const wt_token_t *t, const char *s)
    one (Mr. Smith, Jan. 5). TAIL: may end one (Inc., Ltd., etc.). */
 enum { ABBR_NONE = 0, ABBR_TITLE = 1, ABBR_TAIL = 2 };
 
-static const struct {
+static const struct s_abbrev {
     const char *w;
     int kind;
 } s_abbrevs[] = {
-    {"mr", ABBR_TITLE},     {"mrs", ABBR_TITLE},    {"ms", ABBR_TITLE},   {"dr", ABBR_TITLE},
-    {"prof", ABBR_TITLE},   {"st", ABBR_TITLE},     {"gen", ABBR_TITLE},  {"lt", ABBR_TITLE},
-    {"col", ABBR_TITLE},    {"capt", ABBR_TITLE},   {"maj", ABBR_TITLE},  {"sgt", ABBR_TITLE},
-    {"adm", ABBR_TITLE},    {"cmdr", ABBR_TITLE},   {"gov", ABBR_TITLE},  {"sen", ABBR_TITLE},
-    {"rep", ABBR_TITLE},    {"rev", ABBR_TITLE},    {"hon", ABBR_TITLE},  {"pres", ABBR_TITLE},
-    {"supt", ABBR_TITLE},   {"insp", ABBR_TITLE},   {"mt", ABBR_TITLE},   {"ft", ABBR_TITLE},
-    {"messrs", ABBR_TITLE}, {"mme", ABBR_TITLE},    {"mlle", ABBR_TITLE}, {"fr", ABBR_TITLE},
-    {"jan", ABBR_TITLE},    {"feb", ABBR_TITLE},    {"mar", ABBR_TITLE},  {"apr", ABBR_TITLE},
-    {"jun", ABBR_TITLE},    {"jul", ABBR_TITLE},    {"aug", ABBR_TITLE},  {"sep", ABBR_TITLE},
-    {"sept", ABBR_TITLE},   {"oct", ABBR_TITLE},    {"nov", ABBR_TITLE},  {"dec", ABBR_TITLE},
-    {"no", ABBR_TITLE},     {"nos", ABBR_TITLE},    {"vs", ABBR_TITLE},   {"v", ABBR_TITLE},
-    {"fig", ABBR_TITLE},    {"approx", ABBR_TITLE}, {"dept", ABBR_TITLE}, {"univ", ABBR_TITLE},
-    {"ave", ABBR_TAIL},     {"blvd", ABBR_TAIL},    {"inc", ABBR_TAIL},   {"ltd", ABBR_TAIL},
-    {"corp", ABBR_TAIL},    {"co", ABBR_TAIL},      {"bros", ABBR_TAIL},  {"jr", ABBR_TAIL},
-    {"sr", ABBR_TAIL},      {"etc", ABBR_TAIL},     {"plc", ABBR_TAIL},   {"est", ABBR_TAIL},
-    {"govt", ABBR_TAIL},
+    /* keep sorted by w (strcmp order): s_abbrev_kind() bsearches it */
+    {"adm", ABBR_TITLE},  {"approx", ABBR_TITLE}, {"apr", ABBR_TITLE},  {"aug", ABBR_TITLE},
+    {"ave", ABBR_TAIL},   {"blvd", ABBR_TAIL},    {"bros", ABBR_TAIL},  {"capt", ABBR_TITLE},
+    {"cmdr", ABBR_TITLE}, {"co", ABBR_TAIL},      {"col", ABBR_TITLE},  {"corp", ABBR_TAIL},
+    {"dec", ABBR_TITLE},  {"dept", ABBR_TITLE},   {"dr", ABBR_TITLE},   {"est", ABBR_TAIL},
+    {"etc", ABBR_TAIL},   {"feb", ABBR_TITLE},    {"fig", ABBR_TITLE},  {"fr", ABBR_TITLE},
+    {"ft", ABBR_TITLE},   {"gen", ABBR_TITLE},    {"gov", ABBR_TITLE},  {"govt", ABBR_TAIL},
+    {"hon", ABBR_TITLE},  {"inc", ABBR_TAIL},     {"insp", ABBR_TITLE}, {"jan", ABBR_TITLE},
+    {"jr", ABBR_TAIL},    {"jul", ABBR_TITLE},    {"jun", ABBR_TITLE},  {"lt", ABBR_TITLE},
+    {"ltd", ABBR_TAIL},   {"maj", ABBR_TITLE},    {"mar", ABBR_TITLE},  {"messrs", ABBR_TITLE},
+    {"mlle", ABBR_TITLE}, {"mme", ABBR_TITLE},    {"mr", ABBR_TITLE},   {"mrs", ABBR_TITLE},
+    {"ms", ABBR_TITLE},   {"mt", ABBR_TITLE},     {"no", ABBR_TITLE},   {"nos", ABBR_TITLE},
+    {"nov", ABBR_TITLE},  {"oct", ABBR_TITLE},    {"plc", ABBR_TAIL},   {"pres", ABBR_TITLE},
+    {"prof", ABBR_TITLE}, {"rep", ABBR_TITLE},    {"rev", ABBR_TITLE},  {"sen", ABBR_TITLE},
+    {"sep", ABBR_TITLE},  {"sept", ABBR_TITLE},   {"sgt", ABBR_TITLE},  {"sr", ABBR_TAIL},
+    {"st", ABBR_TITLE},   {"supt", ABBR_TITLE},   {"univ", ABBR_TITLE}, {"v", ABBR_TITLE},
+    {"vs", ABBR_TITLE},
 };
+
+static int s_abbrev_cmp(const void *key, const void *elem)
+{
+    return strcmp(key, ((const struct s_abbrev *)elem)->w);
+}
 
 static int s_abbrev_kind(const char *w, size_t n)
 {
@@ -291,12 +297,10 @@ static int s_abbrev_kind(const char *w, size_t n)
         low[i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
     }
     low[n] = 0;
-    for (size_t i = 0; i < sizeof s_abbrevs / sizeof s_abbrevs[0]; i++)
-        if (low[0] == s_abbrevs[i].w[0] && strcmp(low, s_abbrevs[i].w) == 0) {
-            /* "No." only before a number; "v." "co" rarely matter otherwise */
-            return s_abbrevs[i].kind;
-        }
-    return ABBR_NONE;
+    /* "No." only before a number; "v." "co" rarely matter otherwise */
+    const void *hit = bsearch(low, s_abbrevs, sizeof s_abbrevs / sizeof s_abbrevs[0],
+                              sizeof s_abbrevs[0], s_abbrev_cmp);
+    return hit ? ((const struct s_abbrev *)hit)->kind : ABBR_NONE;
 }
 
 /* Capitalised words that usually start a sentence: after "U.S." they mean
