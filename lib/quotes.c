@@ -2205,6 +2205,20 @@ static int s_new_actor(wt_quotes_ctx_t *ctx, uint32_t t0, uint32_t t1)
     uint32_t s0 = t0;
     while (t0 + 1 < t1 && (s_cls(ctx, t0) & (QL_HONOR | QL_RANK | QL_TITLE)))
         t0++;
+    /* A lone title, rank, unnamed-speaker head or plural ("Minister",
+       "General", "Officials", "MPs") names nobody: the quote keeps it as
+       speaker text, but it is not a person actor. */
+    if (t1 - t0 == 1) {
+        const wt_token_t *k = TK(t0);
+        uint32_t len = k->end - k->start;
+        if ((s_cls(ctx, t0) &
+             (QL_HONOR | QL_RANK | QL_TITLE | QL_NOMHEAD | QL_ORGHEAD | QL_NOTSPK | QL_STOP)) ||
+            (len > 2 && text[k->end - 1] == 's' && !(s_cls(ctx, t0) & QL_FIRST)))
+            return -1;
+    }
+    /* "New York and Michigan", "Sirius and XM": a list, not one person */
+    for (uint32_t t = t0; t < t1; t++)
+        if (wt_tok_is(ctx->doc, TK(t), "and")) return -1;
     uint32_t b0 = TK(t0)->start, b1 = TK(t1 - 1)->end;
     size_t j = s_gslot(ctx, key);
     if (ctx->gval[j] != 0xff && ctx->gbest[j] >= 0) {

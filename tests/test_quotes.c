@@ -356,6 +356,32 @@ static void s_config_test(void)
     wt_config_free(&cfg);
 }
 
+/* A speaker the actors stage did not know becomes a q_ person actor only
+   when it names someone: never a lone title, a plural or a list. */
+static void s_speaker_actor_test(void)
+{
+    static const struct {
+        const char *text;
+        bool want_actor;
+    } rows[] = {
+        {"\"We will act,\" Minister said.", false},
+        {"\"We will act,\" Officials said.", false},
+        {"\"We will act,\" Sirius and XM said.", false},
+        {"\"We will act,\" said Tomasz Wrobel.", true},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        wt_result_t res = {0};
+        s_tag(rows[i].text, &res);
+        bool has = false;
+        for (size_t k = 0; k < res.actor_count; k++)
+            has |= strncmp(res.actors[k].id, "q_", 2) == 0;
+        CHECK_MSG(has == rows[i].want_actor, "[%s]: q_ actor %d, want %d", rows[i].text, has,
+                  rows[i].want_actor);
+        CHECK_MSG(res.quote_count == 1, "[%s]: %zu quotes", rows[i].text, res.quote_count);
+        wt_result_clear(&res);
+    }
+}
+
 /* Tag text and return how many quotes (and actors) came out. */
 static size_t s_count_tag(const char *text, size_t *actors)
 {
@@ -438,6 +464,7 @@ int main(void)
     s_actor_test();
     s_config_test();
     s_linear_test();
+    s_speaker_actor_test();
 
     wt_doc_free(&g_doc);
     wt_quotes_ctx_destroy(&g_ctx);
