@@ -46,8 +46,8 @@ void wt_result_encode(const wt_result_t *res, wt_buf_t *out);
    (may be NULL). */
 int wt_item_decode_ex(const uint8_t *data, size_t n, const wt_limits_t *limits, wt_item_t *item,
                       char *errbuf, size_t errlen);
-int wt_result_decode_ex(const uint8_t *data, size_t n, const wt_limits_t *limits,
-                        wt_result_t *res, char *errbuf, size_t errlen);
+int wt_result_decode_ex(const uint8_t *data, size_t n, const wt_limits_t *limits, wt_result_t *res,
+                        char *errbuf, size_t errlen);
 
 /* Validate that [data, data+n) is exactly one well-formed MessagePack value
    within depth and count limits (used for `meta` and by the broker). */

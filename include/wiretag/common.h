@@ -26,33 +26,33 @@ extern "C" {
 enum {
     WT_EFIRST = -10000,
     /* decoding (MessagePack / JSON) */
-    WT_ETRUNCATED = -10000,  /* input ends inside a value */
-    WT_ETYPE = -10001,       /* a value has the wrong type */
-    WT_EMISSING = -10002,    /* a required key is absent */
-    WT_ETOOBIG = -10003,     /* a size limit is exceeded */
-    WT_ECOUNT = -10004,      /* a container count exceeds the bytes left */
-    WT_EDEPTH = -10005,      /* nesting deeper than WT_MAX_DEPTH */
-    WT_ETRAILING = -10006,   /* bytes after the value */
-    WT_EUTF8 = -10007,       /* invalid UTF-8 in a string */
-    WT_ENUL = -10008,        /* NUL byte inside a string */
-    WT_EEMPTY = -10009,      /* required string is empty */
-    WT_EDUPKEY = -10010,     /* a map key occurs twice */
-    WT_EBADKEY = -10011,     /* a key is not a string */
-    WT_EVALUE = -10012,      /* a value is out of range or malformed (dates, enums) */
-    WT_ESYNTAX = -10013,     /* not well-formed JSON / MessagePack */
+    WT_ETRUNCATED = -10000, /* input ends inside a value */
+    WT_ETYPE = -10001,      /* a value has the wrong type */
+    WT_EMISSING = -10002,   /* a required key is absent */
+    WT_ETOOBIG = -10003,    /* a size limit is exceeded */
+    WT_ECOUNT = -10004,     /* a container count exceeds the bytes left */
+    WT_EDEPTH = -10005,     /* nesting deeper than WT_MAX_DEPTH */
+    WT_ETRAILING = -10006,  /* bytes after the value */
+    WT_EUTF8 = -10007,      /* invalid UTF-8 in a string */
+    WT_ENUL = -10008,       /* NUL byte inside a string */
+    WT_EEMPTY = -10009,     /* required string is empty */
+    WT_EDUPKEY = -10010,    /* a map key occurs twice */
+    WT_EBADKEY = -10011,    /* a key is not a string */
+    WT_EVALUE = -10012,     /* a value is out of range or malformed (dates, enums) */
+    WT_ESYNTAX = -10013,    /* not well-formed JSON / MessagePack */
     /* protocol */
-    WT_EVERSION = -10020,    /* wrong protocol version */
-    WT_ECOMMAND = -10021,    /* unknown command */
-    WT_EFRAMES = -10022,     /* wrong number of frames */
-    WT_ESEQ = -10023,        /* unknown or finished sequence number */
-    WT_EDUPLICATE = -10024,  /* duplicate item id (already accepted) */
-    WT_EFULL = -10025,       /* queue / window full, retry later */
-    WT_EJOURNAL = -10026,    /* journal write failed */
-    WT_EDEAD = -10027,       /* item dead-lettered */
-    WT_EAUTH = -10028,       /* authentication refused */
+    WT_EVERSION = -10020,   /* wrong protocol version */
+    WT_ECOMMAND = -10021,   /* unknown command */
+    WT_EFRAMES = -10022,    /* wrong number of frames */
+    WT_ESEQ = -10023,       /* unknown or finished sequence number */
+    WT_EDUPLICATE = -10024, /* duplicate item id (already accepted) */
+    WT_EFULL = -10025,      /* queue / window full, retry later */
+    WT_EJOURNAL = -10026,   /* journal write failed */
+    WT_EDEAD = -10027,      /* item dead-lettered */
+    WT_EAUTH = -10028,      /* authentication refused */
     /* configuration / dictionaries */
-    WT_ECONFIG = -10040,     /* configuration error (details in the error text) */
-    WT_EDICT = -10041,       /* dictionary error */
+    WT_ECONFIG = -10040, /* configuration error (details in the error text) */
+    WT_EDICT = -10041,   /* dictionary error */
     WT_ELAST = -10099
 };
 

@@ -16,15 +16,15 @@ extern "C" {
 
 /* Input item. text is required; every other field may be NULL. */
 typedef struct {
-    char *id;          /* generated from a hash of the text when absent */
+    char *id; /* generated from a hash of the text when absent */
     char *title;
     char *source;
     char *url;
-    char *published;   /* normalised to YYYY-MM-DD on decode */
+    char *published; /* normalised to YYYY-MM-DD on decode */
     char *lang;
-    char *text;        /* UTF-8, NUL-terminated, text_len bytes (no NUL inside) */
+    char *text; /* UTF-8, NUL-terminated, text_len bytes (no NUL inside) */
     size_t text_len;
-    uint8_t *meta;     /* the `meta` map as raw MessagePack bytes, passed through */
+    uint8_t *meta; /* the `meta` map as raw MessagePack bytes, passed through */
     size_t meta_len;
 } wt_item_t;
 
@@ -37,15 +37,15 @@ typedef struct {
 } wt_span_t;
 
 typedef struct {
-    char *id;            /* canonical id ("xi_jinping"), or a per-item id for unknown actors */
-    char *name;          /* canonical name */
+    char *id;   /* canonical id ("xi_jinping"), or a per-item id for unknown actors */
+    char *name; /* canonical name */
     wt_actor_type_t type;
-    char country[4];     /* ISO 3166-1 alpha-3 or "" (null) */
-    char *code;          /* CAMEO code or NULL */
-    char *role;          /* role title ("President") or NULL */
-    char *wikidata;      /* "Q15031" or NULL */
-    bool known;          /* true when it comes from a dictionary */
-    double salience;     /* 0..1 */
+    char country[4]; /* ISO 3166-1 alpha-3 or "" (null) */
+    char *code;      /* CAMEO code or NULL */
+    char *role;      /* role title ("President") or NULL */
+    char *wikidata;  /* "Q15031" or NULL */
+    bool known;      /* true when it comes from a dictionary */
+    double salience; /* 0..1 */
     wt_span_t *mentions;
     size_t mention_count, mention_cap;
 } wt_actor_t;
@@ -53,14 +53,14 @@ typedef struct {
 typedef struct {
     char *id;
     char *label;
-    char *topic;         /* one of the 21 CAP major topic ids */
+    char *topic; /* one of the 21 CAP major topic ids */
     double score;
     wt_span_t *mentions;
     size_t mention_count, mention_cap;
 } wt_issue_t;
 
 typedef struct {
-    wt_span_t span;      /* the quoted words (no marks, no trailing comma) */
+    wt_span_t span; /* the quoted words (no marks, no trailing comma) */
     wt_quote_kind_t kind;
     char *cue;           /* the cue verb as written ("said") or NULL */
     bool has_speaker;    /* false: "speaker": null */
@@ -75,7 +75,7 @@ typedef struct {
 /* The annotated item. The input fields are copied (owned) into `item`. */
 typedef struct {
     wt_item_t item;
-    bool has_seq;        /* seq is absent in offline mode */
+    bool has_seq; /* seq is absent in offline mode */
     uint64_t seq;
     wt_actor_t *actors;
     size_t actor_count, actor_cap;

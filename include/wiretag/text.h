@@ -40,46 +40,47 @@ enum {
     WT_TF_ABBREV = 1u << 4,     /* known abbreviation ending in '.' (Mr., U.S.) */
     WT_TF_INITIAL = 1u << 5,    /* single capital letter + '.' */
     WT_TF_SPACE_BEFORE = 1u << 6,
-    WT_TF_NL_BEFORE = 1u << 7,  /* a newline between this and the previous token */
-    WT_TF_SENT_END = 1u << 8,   /* last token of a sentence */
-    WT_TF_HYPHEN = 1u << 9,     /* word contains an internal hyphen */
-    WT_TF_APOS = 1u << 10,      /* word contains an internal apostrophe (O'Brien) */
-    WT_TF_STOP = 1u << 11,      /* a sentence-final . ! ? (also set on an abbreviation that ends the sentence) */
-    WT_TF_NONASCII = 1u << 12,  /* word contains non-ASCII letters */
-    WT_TF_DIGIT = 1u << 13,     /* word contains a digit */
-    WT_TF_LOWER = 1u << 14      /* first letter lower case */
+    WT_TF_NL_BEFORE = 1u << 7, /* a newline between this and the previous token */
+    WT_TF_SENT_END = 1u << 8,  /* last token of a sentence */
+    WT_TF_HYPHEN = 1u << 9,    /* word contains an internal hyphen */
+    WT_TF_APOS = 1u << 10,     /* word contains an internal apostrophe (O'Brien) */
+    WT_TF_STOP =
+        1u << 11, /* a sentence-final . ! ? (also set on an abbreviation that ends the sentence) */
+    WT_TF_NONASCII = 1u << 12, /* word contains non-ASCII letters */
+    WT_TF_DIGIT = 1u << 13,    /* word contains a digit */
+    WT_TF_LOWER = 1u << 14     /* first letter lower case */
 };
 
 /* Quote mark classes (wt_token_t.quote). */
 typedef enum {
     WT_Q_NONE = 0,
-    WT_Q_DOUBLE_STRAIGHT,  /* "   (ambiguous; side decided by context) */
-    WT_Q_SINGLE_STRAIGHT,  /* '   used as a quote, not an apostrophe */
-    WT_Q_DOUBLE_OPEN,      /* “  „  `` */
-    WT_Q_DOUBLE_CLOSE,     /* ”  '' */
-    WT_Q_SINGLE_OPEN,      /* ‘  ‚  ` */
-    WT_Q_SINGLE_CLOSE,     /* ’ used as a closing quote */
-    WT_Q_GUILLEMET_OPEN,   /* «  ‹ */
-    WT_Q_GUILLEMET_CLOSE   /* »  › */
+    WT_Q_DOUBLE_STRAIGHT, /* "   (ambiguous; side decided by context) */
+    WT_Q_SINGLE_STRAIGHT, /* '   used as a quote, not an apostrophe */
+    WT_Q_DOUBLE_OPEN,     /* “  „  `` */
+    WT_Q_DOUBLE_CLOSE,    /* ”  '' */
+    WT_Q_SINGLE_OPEN,     /* ‘  ‚  ` */
+    WT_Q_SINGLE_CLOSE,    /* ’ used as a closing quote */
+    WT_Q_GUILLEMET_OPEN,  /* «  ‹ */
+    WT_Q_GUILLEMET_CLOSE  /* »  › */
 } wt_quote_class_t;
 
 /* Side a straight or ambiguous quote most likely takes, from spacing. */
 enum { WT_QS_UNKNOWN = 0, WT_QS_OPEN = 1, WT_QS_CLOSE = 2 };
 
 typedef struct {
-    uint32_t start, end;  /* byte offsets, end exclusive */
-    uint32_t sent;        /* index of its sentence */
-    uint32_t para;        /* index of its paragraph */
-    uint16_t flags;       /* WT_TF_* */
-    uint8_t kind;         /* wt_tok_kind_t */
-    uint8_t quote;        /* wt_quote_class_t for WT_TOK_QUOTE */
-    uint8_t qside;        /* WT_QS_* guess for quote marks */
+    uint32_t start, end; /* byte offsets, end exclusive */
+    uint32_t sent;       /* index of its sentence */
+    uint32_t para;       /* index of its paragraph */
+    uint16_t flags;      /* WT_TF_* */
+    uint8_t kind;        /* wt_tok_kind_t */
+    uint8_t quote;       /* wt_quote_class_t for WT_TOK_QUOTE */
+    uint8_t qside;       /* WT_QS_* guess for quote marks */
     uint8_t pad[3];
-    uint32_t hash;        /* hash of the lower-cased token text (ASCII fold) */
+    uint32_t hash; /* hash of the lower-cased token text (ASCII fold) */
 } wt_token_t;
 
 typedef struct {
-    uint32_t start, end;  /* bytes */
+    uint32_t start, end;         /* bytes */
     uint32_t tok_first, tok_end; /* tokens [first, end) */
     uint32_t para;
 } wt_sentence_t;
@@ -91,7 +92,7 @@ typedef struct {
 } wt_paragraph_t;
 
 typedef struct {
-    const char *text;     /* borrowed: the analysed text */
+    const char *text; /* borrowed: the analysed text */
     size_t len;
     wt_token_t *toks;
     size_t ntoks, tok_cap;
@@ -108,7 +109,10 @@ void wt_doc_free(wt_doc_t *doc);
 int wt_doc_analyze(wt_doc_t *doc, const char *text, size_t len);
 
 /* Length of the token text. */
-static inline uint32_t wt_tok_len(const wt_token_t *t) { return t->end - t->start; }
+static inline uint32_t wt_tok_len(const wt_token_t *t)
+{
+    return t->end - t->start;
+}
 /* True when token t's text equals s (exact bytes) / equals s ignoring ASCII case. */
 bool wt_tok_is(const wt_doc_t *doc, const wt_token_t *t, const char *s);
 bool wt_tok_ieq(const wt_doc_t *doc, const wt_token_t *t, const char *s);
