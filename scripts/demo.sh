@@ -39,6 +39,14 @@ for n in 1 2; do
   pids="$pids $!"
 done
 
+# wait until both workers are READY, so that they share the items
+i=0
+until "$bin/wiretag" stats --broker "$replay" --json 2>/dev/null | grep -q '"workers_count": *2'; do
+  i=$((i + 1))
+  if [ $i -gt 100 ]; then echo "workers did not connect:"; cat "$tmp"/worker*.log; exit 1; fi
+  sleep 0.1
+done
+
 # one item per .txt/.json file, one per line of .jsonl
 count=0
 for f in config/samples/*; do
