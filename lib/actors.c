@@ -188,10 +188,9 @@ static const wt_apayload_t *s_match_raw(const wt_actors_ctx_t *ctx, uint32_t i, 
 
 /* s_match_raw() memoised per token for the three filters the engine asks
    again and again (any, agents, countries). */
-static const wt_apayload_t *s_match(const wt_actors_ctx_t *ctx, uint32_t i, uint32_t *len,
-                                    int only_form)
+static const wt_apayload_t *s_match_memo(const wt_actors_ctx_t *ctx, uint32_t i, uint32_t *len,
+                                         int only_form)
 {
-    if (i >= ctx->doc->ntoks || ctx->tc[i].root == WT_A_NONE) return NULL;
     int slot = only_form == -1 ? 0 : only_form == WT_AF_AGENT ? 1 : only_form == -2 ? 2 : -1;
     if (slot < 0) return s_match_raw(ctx, i, len, only_form);
     s_tokinfo_t *ti = &ctx->tc[i];
@@ -206,23 +205,27 @@ static const wt_apayload_t *s_match(const wt_actors_ctx_t *ctx, uint32_t i, uint
     return &ctx->db->pays[ti->memo[slot]];
 }
 
+/* Dictionary match at token i (see s_match_raw()). Asked for nearly every
+   token and most start no dictionary phrase, so that test is inlined at the
+   call sites and only the rest pays for a call. */
+static inline const wt_apayload_t *s_match(const wt_actors_ctx_t *ctx, uint32_t i, uint32_t *len,
+                                           int only_form)
+{
+    if (i >= ctx->doc->ntoks || ctx->tc[i].root == WT_A_NONE) return NULL;
+    return s_match_memo(ctx, i, len, only_form);
+}
+
 static bool s_starts_agent(const wt_actors_ctx_t *ctx, uint32_t i)
 {
     uint32_t len;
     return s_match(ctx, i, &len, WT_AF_AGENT) != NULL;
 }
 
-/* A capitalised word that can be part of a name. */
-static bool s_name_tok(const wt_actors_ctx_t *ctx, uint32_t i)
+/* A lower-case hyphenated word with an Arabic prefix: al-Attiyah, el-Sisi,
+   bin-Salman (the rare case of s_name_tok(), kept out of line). */
+static bool s_prefixed_name(const wt_actors_ctx_t *ctx, const wt_token_t *t)
 {
-    const wt_token_t *t = &ctx->doc->toks[i];
-    if (t->kind != WT_TOK_WORD) return false;
-    if (t->flags & (WT_TF_CAP | WT_TF_ALLCAP | WT_TF_INITIAL)) {
-        if (t->flags & WT_TF_DIGIT) return false;
-        return !(s_cls(ctx, i) & (WT_W_STOP | WT_W_CLOSED));
-    }
-    /* al-Attiyah, el-Sisi, bin-Salman */
-    if ((t->flags & WT_TF_HYPHEN) && wt_tok_len(t) >= 4) {
+    if (wt_tok_len(t) >= 4) {
         const char *s = ctx->text + t->start;
         const char *h = memchr(s, '-', wt_tok_len(t));
         if (h && h - s <= 3 && h + 1 < s + wt_tok_len(t) && h[1] >= 'A' && h[1] <= 'Z' &&
@@ -230,6 +233,19 @@ static bool s_name_tok(const wt_actors_ctx_t *ctx, uint32_t i)
             return true;
     }
     return false;
+}
+
+/* A capitalised word that can be part of a name. Asked several times per
+   token, hence inline. */
+static inline bool s_name_tok(const wt_actors_ctx_t *ctx, uint32_t i)
+{
+    const wt_token_t *t = &ctx->doc->toks[i];
+    if (t->kind != WT_TOK_WORD) return false;
+    if (t->flags & (WT_TF_CAP | WT_TF_ALLCAP | WT_TF_INITIAL)) {
+        if (t->flags & WT_TF_DIGIT) return false;
+        return !(s_cls(ctx, i) & (WT_W_STOP | WT_W_CLOSED));
+    }
+    return (t->flags & WT_TF_HYPHEN) && s_prefixed_name(ctx, t);
 }
 
 /* Country entity named at token i (name or adjective), or WT_A_NONE. */
