@@ -491,13 +491,27 @@ static bool s_suffixed(const wt_actors_ctx_t *ctx, uint32_t i, const char *suffi
    "Assistance", "Offering", "Ecology"): not a personal name. */
 static bool s_common_shape(const wt_actors_ctx_t *ctx, uint32_t i)
 {
-    static const char *const sfx[] = {"tion", "sion", "ment",  "ness", "ity", "ance", "ence",
-                                      "ism",  "ing",  "ical",  "ive",  "ous", "ful",  "less",
-                                      "able", "ible", "ship",  "hood", "ogy", "ics",  "ically",
-                                      "ized", "ised", "ified", NULL};
-    if (wt_tok_len(&ctx->doc->toks[i]) < 5) return false;
-    for (int k = 0; sfx[k]; k++)
-        if (s_suffixed(ctx, i, sfx[k])) return true;
+    /* lengths stored and the word's tail lower-cased once: this is asked
+       for most capitalised words, 24 strlen()+strncasecmp() each was costly */
+    static const struct {
+        const char *s;
+        uint8_t n;
+    } sfx[] = {{"tion", 4}, {"sion", 4}, {"ment", 4},   {"ness", 4}, {"ity", 3},  {"ance", 4},
+               {"ence", 4}, {"ism", 3},  {"ing", 3},    {"ical", 4}, {"ive", 3},  {"ous", 3},
+               {"ful", 3},  {"less", 4}, {"able", 4},   {"ible", 4}, {"ship", 4}, {"hood", 4},
+               {"ogy", 3},  {"ics", 3},  {"ically", 6}, {"ized", 4}, {"ised", 4}, {"ified", 5}};
+    const wt_token_t *t = &ctx->doc->toks[i];
+    size_t n = wt_tok_len(t);
+    if (n < 5) return false;
+    /* a suffix must be shorter than the word (as in s_suffixed()) */
+    size_t m = n - 1 < 6 ? n - 1 : 6;
+    char tail[6];
+    for (size_t k = 0; k < m; k++) {
+        char c = ctx->text[t->end - m + k];
+        tail[k] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+    }
+    for (size_t k = 0; k < sizeof sfx / sizeof sfx[0]; k++)
+        if (sfx[k].n <= m && memcmp(tail + m - sfx[k].n, sfx[k].s, sfx[k].n) == 0) return true;
     return false;
 }
 
