@@ -25,23 +25,25 @@ void wt_hmap_init(wt_hmap_t *m, size_t want)
     size_t cap = 16;
     while (cap < want * 2)
         cap <<= 1;
-    m->keys = wt_malloc(cap * sizeof *m->keys);
-    m->vals = wt_malloc(cap * sizeof *m->vals);
+    m->slots = wt_calloc(cap, sizeof *m->slots);
     m->cap = cap;
-    wt_hmap_clear(m);
+    m->n = 0;
+    m->gen = 1;
 }
 
 void wt_hmap_free(wt_hmap_t *m)
 {
-    free(m->keys);
-    free(m->vals);
+    free(m->slots);
     memset(m, 0, sizeof *m);
 }
 
 void wt_hmap_clear(wt_hmap_t *m)
 {
-    memset(m->vals, 0xff, m->cap * sizeof *m->vals);
     m->n = 0;
+    if (++m->gen == 0) { /* wrapped: old generations could look current */
+        memset(m->slots, 0, m->cap * sizeof *m->slots);
+        m->gen = 1;
+    }
 }
 
 static size_t s_slot(uint32_t key, size_t cap)
@@ -53,8 +55,8 @@ uint32_t wt_hmap_get(const wt_hmap_t *m, uint32_t key)
 {
     if (!m->cap) return WT_A_NONE;
     size_t i = s_slot(key, m->cap);
-    while (m->vals[i] != WT_A_NONE) {
-        if (m->keys[i] == key) return m->vals[i];
+    while (m->slots[i].gen == m->gen) {
+        if (m->slots[i].key == key) return m->slots[i].val;
         i = (i + 1) & (m->cap - 1);
     }
     return WT_A_NONE;
@@ -67,20 +69,19 @@ void wt_hmap_put(wt_hmap_t *m, uint32_t key, uint32_t val)
         wt_hmap_t big;
         wt_hmap_init(&big, m->cap);
         for (size_t i = 0; i < m->cap; i++)
-            if (m->vals[i] != WT_A_NONE) wt_hmap_put(&big, m->keys[i], m->vals[i]);
+            if (m->slots[i].gen == m->gen) wt_hmap_put(&big, m->slots[i].key, m->slots[i].val);
         wt_hmap_free(m);
         *m = big;
     }
     size_t i = s_slot(key, m->cap);
-    while (m->vals[i] != WT_A_NONE) {
-        if (m->keys[i] == key) {
-            m->vals[i] = val;
+    while (m->slots[i].gen == m->gen) {
+        if (m->slots[i].key == key) {
+            m->slots[i].val = val;
             return;
         }
         i = (i + 1) & (m->cap - 1);
     }
-    m->keys[i] = key;
-    m->vals[i] = val;
+    m->slots[i] = (wt_hslot_t){key, val, m->gen};
     m->n++;
 }
 

@@ -75,12 +75,21 @@ typedef struct {
     uint32_t used;
 } wt_aedge_t;
 
-/* Small hash -> value map (open addressing); value WT_A_NONE = empty. */
+/* Small hash -> value map (open addressing); get() answers WT_A_NONE for
+   an absent key. Key and value side by side: a probe touches one cache
+   line, not two. A slot is in use when its gen equals the map's, so
+   clearing a map per item is one increment instead of a memset. */
 typedef struct {
-    uint32_t *keys;
-    uint32_t *vals;
+    uint32_t key;
+    uint32_t val;
+    uint32_t gen;
+} wt_hslot_t;
+
+typedef struct {
+    wt_hslot_t *slots;
     size_t cap; /* power of two */
     size_t n;
+    uint32_t gen; /* current generation, never 0 (0 = never used) */
 } wt_hmap_t;
 
 struct wt_actordb {

@@ -126,17 +126,20 @@ static const s_list_t s_lists[] = {
 };
 
 #define S_CAP 2048
-static uint32_t s_keys[S_CAP];
-static unsigned s_vals[S_CAP];
+/* key and class side by side: a probe touches one cache line, not two */
+static struct {
+    uint32_t key;
+    unsigned cls;
+} s_tab[S_CAP];
 static pthread_once_t s_once = PTHREAD_ONCE_INIT;
 
 static void s_add(uint32_t h, unsigned cls)
 {
     size_t i = (h * 2654435761u) & (S_CAP - 1);
-    while (s_vals[i] && s_keys[i] != h)
+    while (s_tab[i].cls && s_tab[i].key != h)
         i = (i + 1) & (S_CAP - 1);
-    s_keys[i] = h;
-    s_vals[i] |= cls;
+    s_tab[i].key = h;
+    s_tab[i].cls |= cls;
 }
 
 static void s_build(void)
@@ -163,8 +166,8 @@ void wt_names_init(void)
 unsigned wt_names_class(uint32_t h)
 {
     size_t i = (h * 2654435761u) & (S_CAP - 1);
-    while (s_vals[i]) {
-        if (s_keys[i] == h) return s_vals[i];
+    while (s_tab[i].cls) {
+        if (s_tab[i].key == h) return s_tab[i].cls;
         i = (i + 1) & (S_CAP - 1);
     }
     return 0;
