@@ -195,6 +195,25 @@ static void s_nak(s_reply_t *r, const wt_proto_t *req, int code, const char *rea
     r->fresh = false;
 }
 
+/* Producer back-pressure is logged at most once a second (the count of
+   refusals in between is in the line and in stats.errors.EFULL): a producer
+   that resends at full speed would otherwise make the log the bottleneck. */
+static void s_log_efull(wt_broker_t *self, const char *peer, uint64_t corr, uint64_t mine)
+{
+    if (self->log_level < 1) return;
+    int64_t now = wt_clock_ms();
+    if (self->efull_log_ms && now - self->efull_log_ms < 1000) {
+        self->efull_quiet++;
+        return;
+    }
+    wt_broker_log(self, 1, "producers", peer, "PUT", WT_EFULL,
+                  "corr=%llu producer has %llu unfinished items (%llu more EFULL not logged)",
+                  (unsigned long long)corr, (unsigned long long)mine,
+                  (unsigned long long)self->efull_quiet);
+    self->efull_log_ms = now;
+    self->efull_quiet = 0;
+}
+
 static void s_put(wt_broker_t *self, wt_proto_in_t *in, s_reply_t *r, const char *peer,
                   s_reply_t *batch, size_t batch_n)
 {
@@ -206,6 +225,16 @@ static void s_put(wt_broker_t *self, wt_proto_in_t *in, s_reply_t *r, const char
         wt_broker_count(self, "EFRAMES");
         wt_broker_log(self, 1, "producers", peer, "PUT", WT_EFRAMES, "no item frame");
         s_nak(r, req, WT_EFRAMES, "PUT needs an item frame");
+        return;
+    }
+    /* back-pressure first: a producer at its limit gets EFULL without the
+       item being decoded (a busy producer resends the same PUTs many times) */
+    uint64_t tag = wt_hash64(in->envelope, in->envelope_len) | 1;
+    uint64_t mine = wt_broker_producer_count(self, tag);
+    if (mine >= (uint64_t)self->cfg->broker_max_inflight_per_producer) {
+        wt_broker_count(self, "EFULL");
+        s_log_efull(self, peer, req->corr, mine);
+        s_nak(r, req, WT_EFULL, "too many unfinished items from this producer; retry later");
         return;
     }
     wt_item_t item = {0};
@@ -222,17 +251,6 @@ static void s_put(wt_broker_t *self, wt_proto_in_t *in, s_reply_t *r, const char
         wt_broker_log(self, 1, "producers", peer, "PUT", WT_EFULL, "id=%s journal nearly full",
                       item.id);
         s_nak(r, req, WT_EFULL, "journal nearly full; retry later");
-        wt_item_clear(&item);
-        return;
-    }
-    uint64_t tag = wt_hash64(in->envelope, in->envelope_len) | 1;
-    uint64_t mine = wt_broker_producer_count(self, tag);
-    if (mine >= (uint64_t)self->cfg->broker_max_inflight_per_producer) {
-        wt_broker_count(self, "EFULL");
-        wt_broker_log(self, 1, "producers", peer, "PUT", WT_EFULL,
-                      "id=%s producer has %llu unfinished items", item.id,
-                      (unsigned long long)mine);
-        s_nak(r, req, WT_EFULL, "too many unfinished items from this producer; retry later");
         wt_item_clear(&item);
         return;
     }
@@ -270,11 +288,25 @@ static void s_put(wt_broker_t *self, wt_proto_in_t *in, s_reply_t *r, const char
     wt_item_clear(&item);
 }
 
+/* The PUT batch of this loop turn: journaled (not yet committed) by
+   s_on_producers(), answered by wt_broker_flush_results() after the commit. */
+static s_reply_t s_batch[WT_BROKER_BATCH];
+static size_t s_batch_n;
+
 static void s_on_producers(wt_broker_t *self)
 {
-    static s_reply_t batch[WT_BROKER_BATCH];
+    s_reply_t *batch = s_batch;
     size_t n = 0;
-    bool wrote = false;
+    /* results of this turn wait in the open transaction: commit them (not
+       yet fsynced) so that a failed PUT, which drops the transaction, cannot
+       take them along; the one fsync of the turn covers both */
+    if (self->pending_count) {
+        int rc = wt_journal_commit(self->journal, false);
+        if (rc) {
+            wt_broker_fatal(self, "result", rc);
+            return;
+        }
+    }
     /* keep a fifth of the map for results and bookkeeping: a journal full
        of unfinished items could not take their results any more */
     wt_journal_stats_t js;
@@ -302,7 +334,6 @@ static void s_on_producers(wt_broker_t *self)
             s_nak(r, &in.msg, rc, NULL);
         } else if (in.msg.cmd == WT_CMD_PUT) {
             s_put(self, &in, r, peer, batch, n - 1);
-            wrote |= r->reply.cmd == WT_CMD_ACK;
         } else if (in.msg.cmd == WT_CMD_PING) {
             wt_proto_init(&r->reply, WT_CMD_PONG);
             r->reply.has |= in.msg.has & WT_F_CORR;
@@ -315,40 +346,7 @@ static void s_on_producers(wt_broker_t *self)
         }
         wt_proto_in_close(&in);
     }
-    if (wrote) {
-        int rc = wt_journal_commit(self->journal, true);
-        if (rc) {
-            int code = rc == -ENOSPC ? WT_EFULL : WT_EJOURNAL;
-            wt_broker_count(self, wt_errname(code));
-            wt_broker_log(self, 0, "journal", "-", "PUT", rc, "commit failed: batch NAKed");
-            for (size_t i = 0; i < n; i++)
-                if (batch[i].reply.cmd == WT_CMD_ACK) {
-                    if (batch[i].fresh) wt_broker_producer_add(self, batch[i].tag, -1);
-                    wt_proto_t copy = {0};
-                    copy.has = batch[i].reply.has & WT_F_CORR;
-                    copy.corr = batch[i].reply.corr;
-                    s_nak(&batch[i], &copy, code,
-                          code == WT_EFULL ? "journal full; retry later"
-                                           : "journal write failed; retry");
-                }
-        }
-    }
-    for (size_t i = 0; i < n; i++) {
-        s_reply_t *r = &batch[i];
-        if (r->reply.cmd == WT_CMD_ACK) {
-            self->n_ack++;
-            if (r->reply.dup)
-                self->n_dup++;
-            else
-                wt_workers_queued(self, r->reply.seq);
-        } else if (r->reply.cmd == WT_CMD_NAK) {
-            self->n_nak++;
-        }
-        if (r->identity_len)
-            wt_proto_send_to(self->producers, r->identity, r->identity_len, &r->reply, NULL, 0,
-                             ZMQ_DONTWAIT);
-        wt_proto_clear(&r->reply);
-    }
+    s_batch_n = n;
 }
 
 /* ------------------------------------------------------------ subscribers */
@@ -671,13 +669,36 @@ static void s_on_replay(wt_broker_t *self)
     }
 }
 
+/* The end of a loop turn: one durable commit (one fsync under
+   fsync=always) for the results and the PUTs of the turn, then the ACKs,
+   then the results in result-seq order. Nothing is answered or published
+   before the commit. */
 void wt_broker_flush_results(wt_broker_t *self)
 {
-    if (!self->pending_count) return;
+    s_reply_t *batch = s_batch;
+    size_t n = s_batch_n;
+    bool put = false;
+    for (size_t i = 0; i < n && !put; i++)
+        put = batch[i].reply.cmd == WT_CMD_ACK;
+    if (!self->pending_count && !put) goto answer;
     int rc = *self->stop_flag == 2 ? WT_EJOURNAL : wt_journal_commit(self->journal, true);
-    if (rc) {
-        if (*self->stop_flag != 2) wt_broker_fatal(self, "result", rc);
-    } else {
+    if (rc && self->pending_count && *self->stop_flag != 2) wt_broker_fatal(self, "result", rc);
+    if (rc && put) {
+        int code = rc == -ENOSPC ? WT_EFULL : WT_EJOURNAL;
+        wt_broker_count(self, wt_errname(code));
+        wt_broker_log(self, 0, "journal", "-", "PUT", rc, "commit failed: batch NAKed");
+        for (size_t i = 0; i < n; i++)
+            if (batch[i].reply.cmd == WT_CMD_ACK) {
+                if (batch[i].fresh) wt_broker_producer_add(self, batch[i].tag, -1);
+                wt_proto_t copy = {0};
+                copy.has = batch[i].reply.has & WT_F_CORR;
+                copy.corr = batch[i].reply.corr;
+                s_nak(&batch[i], &copy, code,
+                      code == WT_EFULL ? "journal full; retry later"
+                                       : "journal write failed; retry");
+            }
+    }
+    if (!rc) {
         for (size_t i = 0; i < self->pending_count; i++) {
             struct wt_pending *p = &self->pending[i];
             s_publish_now(self, p->rseq, p->seq, (const char *)self->pending_data.data + p->id_off,
@@ -686,6 +707,24 @@ void wt_broker_flush_results(wt_broker_t *self)
     }
     self->pending_count = 0;
     wt_buf_reset(&self->pending_data);
+answer:
+    for (size_t i = 0; i < n; i++) {
+        s_reply_t *r = &batch[i];
+        if (r->reply.cmd == WT_CMD_ACK) {
+            self->n_ack++;
+            if (r->reply.dup)
+                self->n_dup++;
+            else
+                wt_workers_queued(self, r->reply.seq);
+        } else if (r->reply.cmd == WT_CMD_NAK) {
+            self->n_nak++;
+        }
+        if (r->identity_len)
+            wt_proto_send_to(self->producers, r->identity, r->identity_len, &r->reply, NULL, 0,
+                             ZMQ_DONTWAIT);
+        wt_proto_clear(&r->reply);
+    }
+    s_batch_n = 0;
 }
 
 static void s_on_workers(wt_broker_t *self)
@@ -700,8 +739,7 @@ static void s_on_workers(wt_broker_t *self)
         wt_workers_on_message(self, &in, rc);
         wt_proto_in_close(&in);
     }
-    /* one fsync for the whole batch, then publish in result-seq order */
-    wt_broker_flush_results(self);
+    /* committed, fsynced and published at the end of the loop turn */
 }
 
 /* ------------------------------------------------------------ lifecycle */
@@ -954,7 +992,8 @@ int wt_broker_run(wt_broker_t *self)
         }
         if (items[1].revents & ZMQ_POLLIN) /* results first: they free credit */
             s_on_workers(self);
-        if (items[0].revents & ZMQ_POLLIN) s_on_producers(self);
+        if ((items[0].revents & ZMQ_POLLIN) && !*self->stop_flag) s_on_producers(self);
+        wt_broker_flush_results(self); /* one commit and fsync for both */
         if (items[2].revents & ZMQ_POLLIN) s_on_subscribers(self);
         if (items[3].revents & ZMQ_POLLIN) s_on_replay(self);
         for (int i = 4; i < nitems; i++)

@@ -117,6 +117,8 @@ struct wt_broker {
     wt_counter_t counters[64];
     size_t counter_count;
     /* rates: exponentially smoothed per second, updated every second */
+    int64_t efull_log_ms; /* last producer back-pressure log line */
+    uint64_t efull_quiet; /* EFULL refusals since, not logged */
     int64_t rate_ms;
     uint64_t rate_put_base, rate_done_base;
     double rate_put, rate_done;
@@ -152,7 +154,9 @@ void wt_broker_fatal(wt_broker_t *self, const char *what, int code);
    by wt_broker_flush_results() once the commit is durable. */
 void wt_broker_publish(wt_broker_t *self, uint64_t rseq, uint64_t seq, const char *id,
                        const uint8_t *payload, size_t n);
-/* Commit the journal durably, then publish the pending results in order. */
+/* End of a loop turn: commit the journal durably (results and PUTs of the
+   turn together), then send the ACKs / NAKs and publish the pending results
+   in order. */
 void wt_broker_flush_results(wt_broker_t *self);
 
 /* workers.c */
