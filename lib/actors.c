@@ -1441,6 +1441,7 @@ static void s_output(wt_actors_ctx_t *ctx, const wt_input_t *in, wt_result_t *re
         s_actor_t *a = &ctx->a[ctx->order[x]];
         wt_actor_t *o = wt_result_add_actor(res);
         char cbuf[16];
+        uint32_t idh = 0; /* hash of o->id, 0 = not computed */
         if (a->ent != WT_A_NONE) {
             const wt_aentity_t *e = &db->ents[a->ent];
             o->id = wt_strdup(e->id);
@@ -1504,14 +1505,20 @@ static void s_output(wt_actors_ctx_t *ctx, const wt_input_t *in, wt_result_t *re
             char slug[96];
             s_slug(o->name, slug, sizeof slug - 8);
             if (!slug[0]) snprintf(slug, sizeof slug, "actor");
+            /* the id's hash is kept for the put below: hashing and
+               formatting per actor showed in profiles */
             char id[112];
-            snprintf(id, sizeof id, "%s", slug);
-            for (int k = 2; wt_hmap_get(&ctx->acros, wt_text_hash(id, strlen(id))) != WT_A_NONE;
-                 k++)
-                snprintf(id, sizeof id, "%s_%d", slug, k);
-            o->id = wt_strdup(id);
+            size_t n = strlen(slug);
+            memcpy(id, slug, n + 1);
+            idh = wt_text_hash(id, n);
+            for (int k = 2; wt_hmap_get(&ctx->acros, idh) != WT_A_NONE; k++) {
+                n = (size_t)snprintf(id, sizeof id, "%s_%d", slug, k);
+                idh = wt_text_hash(id, n);
+            }
+            o->id = wt_strndup(id, n);
         }
-        wt_hmap_put(&ctx->acros, wt_text_hash(o->id, strlen(o->id)), 1);
+        if (!idh) idh = wt_text_hash(o->id, strlen(o->id));
+        wt_hmap_put(&ctx->acros, idh, 1);
         /* salience: mentions and position */
         double cnt = a->count >= 6 ? 1.0 : a->count / 6.0;
         double pos = in->doc->len ? 1.0 - (double)a->first_b / (double)in->doc->len : 0.0;
