@@ -510,8 +510,11 @@ static bool s_common_shape(const wt_actors_ctx_t *ctx, uint32_t i)
         char c = ctx->text[t->end - m + k];
         tail[k] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
     }
+    /* the last letter first: it rules out most suffixes without a memcmp() call */
     for (size_t k = 0; k < sizeof sfx / sizeof sfx[0]; k++)
-        if (sfx[k].n <= m && memcmp(tail + m - sfx[k].n, sfx[k].s, sfx[k].n) == 0) return true;
+        if (sfx[k].n <= m && sfx[k].s[sfx[k].n - 1] == tail[m - 1] &&
+            memcmp(tail + m - sfx[k].n, sfx[k].s, sfx[k].n) == 0)
+            return true;
     return false;
 }
 
