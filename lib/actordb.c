@@ -46,43 +46,18 @@ void wt_hmap_clear(wt_hmap_t *m)
     }
 }
 
-static size_t s_slot(uint32_t key, size_t cap)
+void wt_hmap_grow(wt_hmap_t *m)
 {
-    return ((size_t)(key * 2654435761u) ^ (key >> 15)) & (cap - 1);
-}
-
-uint32_t wt_hmap_get(const wt_hmap_t *m, uint32_t key)
-{
-    if (!m->cap) return WT_A_NONE;
-    size_t i = s_slot(key, m->cap);
-    while (m->slots[i].gen == m->gen) {
-        if (m->slots[i].key == key) return m->slots[i].val;
-        i = (i + 1) & (m->cap - 1);
+    if (!m->cap) {
+        wt_hmap_init(m, 16);
+        return;
     }
-    return WT_A_NONE;
-}
-
-void wt_hmap_put(wt_hmap_t *m, uint32_t key, uint32_t val)
-{
-    if (!m->cap) wt_hmap_init(m, 16);
-    if ((m->n + 1) * 2 > m->cap) {
-        wt_hmap_t big;
-        wt_hmap_init(&big, m->cap);
-        for (size_t i = 0; i < m->cap; i++)
-            if (m->slots[i].gen == m->gen) wt_hmap_put(&big, m->slots[i].key, m->slots[i].val);
-        wt_hmap_free(m);
-        *m = big;
-    }
-    size_t i = s_slot(key, m->cap);
-    while (m->slots[i].gen == m->gen) {
-        if (m->slots[i].key == key) {
-            m->slots[i].val = val;
-            return;
-        }
-        i = (i + 1) & (m->cap - 1);
-    }
-    m->slots[i] = (wt_hslot_t){key, val, m->gen};
-    m->n++;
+    wt_hmap_t big;
+    wt_hmap_init(&big, m->cap);
+    for (size_t i = 0; i < m->cap; i++)
+        if (m->slots[i].gen == m->gen) wt_hmap_put(&big, m->slots[i].key, m->slots[i].val);
+    wt_hmap_free(m);
+    *m = big;
 }
 
 /* ---------------------------------------------------------------- trie */

@@ -173,8 +173,43 @@ static inline uint32_t wt_adb_root_child(const wt_actordb_t *db, uint32_t h)
 void wt_hmap_init(wt_hmap_t *m, size_t want);
 void wt_hmap_free(wt_hmap_t *m);
 void wt_hmap_clear(wt_hmap_t *m);
-uint32_t wt_hmap_get(const wt_hmap_t *m, uint32_t key);
-void wt_hmap_put(wt_hmap_t *m, uint32_t key, uint32_t val);
+/* Makes room for one more key (allocates an empty map on first use). */
+void wt_hmap_grow(wt_hmap_t *m);
+
+/* Lookup and insertion are inline: the actors stage does one or more per
+   token and the call cost showed in profiles. */
+static inline size_t wt_hmap_slot(uint32_t key, size_t cap)
+{
+    return ((size_t)(key * 2654435761u) ^ (key >> 15)) & (cap - 1);
+}
+
+/* Value of key, or WT_A_NONE when absent. */
+static inline uint32_t wt_hmap_get(const wt_hmap_t *m, uint32_t key)
+{
+    if (!m->cap) return WT_A_NONE;
+    size_t i = wt_hmap_slot(key, m->cap);
+    while (m->slots[i].gen == m->gen) {
+        if (m->slots[i].key == key) return m->slots[i].val;
+        i = (i + 1) & (m->cap - 1);
+    }
+    return WT_A_NONE;
+}
+
+/* Sets key to val (replacing an old value). */
+static inline void wt_hmap_put(wt_hmap_t *m, uint32_t key, uint32_t val)
+{
+    if ((m->n + 1) * 2 > m->cap) wt_hmap_grow(m);
+    size_t i = wt_hmap_slot(key, m->cap);
+    while (m->slots[i].gen == m->gen) {
+        if (m->slots[i].key == key) {
+            m->slots[i].val = val;
+            return;
+        }
+        i = (i + 1) & (m->cap - 1);
+    }
+    m->slots[i] = (wt_hslot_t){key, val, m->gen};
+    m->n++;
+}
 
 /* The role of a person entity on date (YYYYMMDD, 0 = latest): returns the
    role index or -1 when outside every range (former holder). */
