@@ -186,33 +186,32 @@ static const wt_apayload_t *s_match_raw(const wt_actors_ctx_t *ctx, uint32_t i, 
     return best;
 }
 
-/* s_match_raw() memoised per token for the three filters the engine asks
-   again and again (any, agents, countries). */
-static const wt_apayload_t *s_match_memo(const wt_actors_ctx_t *ctx, uint32_t i, uint32_t *len,
-                                         int only_form)
+/* Fills memo slot `slot` of token i (the filter only_form) from s_match_raw(). */
+static void s_match_fill(const wt_actors_ctx_t *ctx, uint32_t i, int slot, int only_form)
 {
-    int slot = only_form == -1 ? 0 : only_form == WT_AF_AGENT ? 1 : only_form == -2 ? 2 : -1;
-    if (slot < 0) return s_match_raw(ctx, i, len, only_form);
     s_tokinfo_t *ti = &ctx->tc[i];
-    if (ti->memo[slot] == S_MEMO_UNSET) {
-        uint32_t l = 0;
-        const wt_apayload_t *p = s_match_raw(ctx, i, &l, only_form);
-        ti->memo[slot] = p ? (uint32_t)(p - ctx->db->pays) : WT_A_NONE;
-        ti->mlen[slot] = (uint8_t)l;
-    }
-    if (ti->memo[slot] == WT_A_NONE) return NULL;
-    *len = ti->mlen[slot];
-    return &ctx->db->pays[ti->memo[slot]];
+    uint32_t l = 0;
+    const wt_apayload_t *p = s_match_raw(ctx, i, &l, only_form);
+    ti->memo[slot] = p ? (uint32_t)(p - ctx->db->pays) : WT_A_NONE;
+    ti->mlen[slot] = (uint8_t)l;
 }
 
-/* Dictionary match at token i (see s_match_raw()). Asked for nearly every
-   token and most start no dictionary phrase, so that test is inlined at the
-   call sites and only the rest pays for a call. */
+/* Dictionary match at token i (see s_match_raw()), memoised per token for
+   the three filters the engine asks again and again (any, agents,
+   countries). Asked for nearly every token: the tests for "no phrase starts
+   here" and "already known" are inlined at the call sites, only the first
+   walk of the trie per token and filter pays for a call. */
 static inline const wt_apayload_t *s_match(const wt_actors_ctx_t *ctx, uint32_t i, uint32_t *len,
                                            int only_form)
 {
     if (i >= ctx->doc->ntoks || ctx->tc[i].root == WT_A_NONE) return NULL;
-    return s_match_memo(ctx, i, len, only_form);
+    int slot = only_form == -1 ? 0 : only_form == WT_AF_AGENT ? 1 : only_form == -2 ? 2 : -1;
+    if (slot < 0) return s_match_raw(ctx, i, len, only_form);
+    const s_tokinfo_t *ti = &ctx->tc[i];
+    if (ti->memo[slot] == S_MEMO_UNSET) s_match_fill(ctx, i, slot, only_form);
+    if (ti->memo[slot] == WT_A_NONE) return NULL;
+    *len = ti->mlen[slot];
+    return &ctx->db->pays[ti->memo[slot]];
 }
 
 static bool s_starts_agent(const wt_actors_ctx_t *ctx, uint32_t i)
