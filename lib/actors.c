@@ -398,7 +398,8 @@ static void s_caprun(const wt_actors_ctx_t *ctx, uint32_t i, s_run_t *r)
             if (cls & WT_W_DIRECTION) r->place = true, r->direction = true; /* "Palmerston North" */
             if (j == i && (cls & WT_W_PLACEPRE)) r->place = true;           /* "San Francisco" */
             if ((t->flags & WT_TF_INITIAL) || wt_tok_len(t) == 1) r->initials++;
-            if (s_suffixed(ctx, j, "-based")) r->thing = true;
+            /* the flag first: strncasecmp() per name word showed in profiles */
+            if ((t->flags & WT_TF_HYPHEN) && s_suffixed(ctx, j, "-based")) r->thing = true;
             if (t->flags & WT_TF_ALLCAP) r->allcap++;
             {
                 uint32_t l;
