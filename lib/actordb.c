@@ -267,8 +267,13 @@ static ynode_t *s_yload(const char *path, char *err, size_t errlen)
                 s_ykid(stack[depth - 1], nn);
             else if (!root)
                 root = nn;
-            else
-                s_yfree(nn); /* a second document: ignored */
+            else { /* a second document: refused, as the config loader does */
+                s_yfree(nn);
+                snprintf(err, errlen, "%s:%d: more than one YAML document in the file", path, line);
+                ok = false;
+                yaml_event_delete(&ev);
+                break;
+            }
             if (nn->type != YN_SCALAR) {
                 if (depth >= 63) {
                     snprintf(err, errlen, "%s:%d: nesting too deep", path, line);

@@ -143,7 +143,7 @@ static int s_scoring(ix_yaml_t *y, wt_issuedb_t *db, const yaml_node_t *n)
     for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
         yaml_node_t *kn = s_node(y, p->key), *v = s_node(y, p->value);
         const char *k = s_scalar(kn);
-        double d;
+        double d = 0; /* set by s_number on success */
         struct {
             const char *name;
             double *dst;
