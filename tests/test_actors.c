@@ -427,6 +427,8 @@ static void s_test_loader_errors(void)
          "roles.from: expected a date"},
         {"entries: [\n", "YAML error"},
         {"foo: 1\n", "entries"},
+        {"entries: []\n---\nentries: []\n", ":3: more than one YAML document"},
+        {"a: &x 1\nb: *x\n", "aliases are not allowed"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         FILE *f = fopen(path, "w");
