@@ -13,11 +13,9 @@
 #include "broker.h"
 
 #include <msgpack.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -302,7 +300,7 @@ static void s_on_producers(wt_broker_t *self)
     /* results of this turn wait in the open transaction: commit them (not
        yet fsynced) so that a failed PUT, which drops the transaction, cannot
        take them along; the one fsync of the turn covers both */
-    if (self->pending_count > self->pending_tagged) {
+    if (self->pending_count) {
         int rc = wt_journal_commit(self->journal, false);
         if (rc) {
             wt_broker_fatal(self, "result", rc);
@@ -671,186 +669,10 @@ static void s_on_replay(wt_broker_t *self)
     }
 }
 
-/* ------------------------------------------------------------ group commit */
-
-/* The syncer thread: fsyncs the journal when asked, and says when done
-   through an eventfd that the loop polls. It only calls wt_journal_flush(),
-   which touches no journal state, while the loop keeps writing. */
-struct wt_syncer {
-    pthread_t thread;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    int efd;
-    bool req, quit; /* under mu */
-    int rc;         /* of the last flush, under mu */
-    wt_journal_t *journal;
-};
-
-static void *s_syncer_main(void *arg)
-{
-    struct wt_syncer *sy = arg;
-    pthread_mutex_lock(&sy->mu);
-    for (;;) {
-        while (!sy->req && !sy->quit)
-            pthread_cond_wait(&sy->cv, &sy->mu);
-        if (!sy->req) break;
-        pthread_mutex_unlock(&sy->mu);
-        int rc = wt_journal_flush(sy->journal);
-        pthread_mutex_lock(&sy->mu);
-        sy->rc = rc;
-        sy->req = false;
-        pthread_cond_broadcast(&sy->cv);
-        uint64_t one = 1;
-        if (write(sy->efd, &one, sizeof one) < 0) { /* the counter cannot overflow here */
-        }
-    }
-    pthread_mutex_unlock(&sy->mu);
-    return NULL;
-}
-
-static struct wt_syncer *s_syncer_new(wt_journal_t *journal)
-{
-    struct wt_syncer *sy = wt_calloc(1, sizeof *sy);
-    sy->journal = journal;
-    sy->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    pthread_mutex_init(&sy->mu, NULL);
-    pthread_cond_init(&sy->cv, NULL);
-    if (sy->efd < 0 || pthread_create(&sy->thread, NULL, s_syncer_main, sy) != 0) {
-        if (sy->efd >= 0) close(sy->efd);
-        pthread_mutex_destroy(&sy->mu);
-        pthread_cond_destroy(&sy->cv);
-        free(sy);
-        return NULL; /* the broker fsyncs in its loop instead */
-    }
-    return sy;
-}
-
-static void s_syncer_destroy(struct wt_syncer **sy_p)
-{
-    struct wt_syncer *sy = *sy_p;
-    if (!sy) return;
-    pthread_mutex_lock(&sy->mu);
-    sy->quit = true;
-    pthread_cond_broadcast(&sy->cv);
-    pthread_mutex_unlock(&sy->mu);
-    pthread_join(sy->thread, NULL);
-    close(sy->efd);
-    pthread_mutex_destroy(&sy->mu);
-    pthread_cond_destroy(&sy->cv);
-    free(sy);
-    *sy_p = NULL;
-}
-
-/* Ask the syncer for an fsync covering every commit so far. */
-static void s_flush_start(wt_broker_t *self)
-{
-    if (self->flushing || self->synced_gen >= self->commit_gen || *self->stop_flag == 2) return;
-    self->flushing = true;
-    self->flush_gen = self->commit_gen;
-    self->flush_commits = wt_journal_commits(self->journal);
-    pthread_mutex_lock(&self->syncer->mu);
-    self->syncer->req = true;
-    pthread_cond_broadcast(&self->syncer->cv);
-    pthread_mutex_unlock(&self->syncer->mu);
-}
-
-static void s_release(wt_broker_t *self);
-
-/* The fsync asked for ended (wait: block until it has). */
-static void s_flush_end(wt_broker_t *self, bool wait)
-{
-    if (!self->flushing) return;
-    struct wt_syncer *sy = self->syncer;
-    uint64_t v;
-    pthread_mutex_lock(&sy->mu);
-    while (wait && sy->req)
-        pthread_cond_wait(&sy->cv, &sy->mu);
-    bool done = !sy->req;
-    int rc = sy->rc;
-    pthread_mutex_unlock(&sy->mu);
-    if (read(sy->efd, &v, sizeof v) < 0) { /* EAGAIN: already read */
-    }
-    if (!done) return;
-    self->flushing = false;
-    if (rc) {
-        wt_broker_fatal(self, "fsync", rc); /* nothing waiting is answered as a success */
-    } else {
-        wt_journal_synced(self->journal, self->flush_commits);
-        self->synced_gen = self->flush_gen;
-    }
-    s_release(self);
-    s_flush_start(self);
-}
-
-/* Send one reply that waited for its commit. */
-static void s_answer(wt_broker_t *self, struct wt_waiting *w)
-{
-    if (*self->stop_flag == 2 && w->reply.cmd == WT_CMD_ACK && w->gen > self->synced_gen) {
-        /* the journal failed before this ACK was durable */
-        wt_proto_t copy = {0};
-        copy.has = w->reply.has & WT_F_CORR;
-        copy.corr = w->reply.corr;
-        wt_proto_clear(&w->reply);
-        s_reply_t r = {0};
-        s_nak(&r, &copy, WT_EJOURNAL, "journal write failed; retry");
-        w->reply = r.reply;
-    }
-    if (w->reply.cmd == WT_CMD_ACK) {
-        self->n_ack++;
-        if (w->reply.dup)
-            self->n_dup++;
-        else
-            wt_workers_queued(self, w->seq);
-    } else if (w->reply.cmd == WT_CMD_NAK) {
-        self->n_nak++;
-    }
-    if (w->identity_len)
-        wt_proto_send_to(self->producers, w->identity, w->identity_len, &w->reply, NULL, 0,
-                         ZMQ_DONTWAIT);
-    wt_proto_clear(&w->reply);
-}
-
-/* Send the replies and publish the results whose commit is durable (all of
-   them, results dropped and ACKs turned into NAKs, after a journal failure). */
-static void s_release(wt_broker_t *self)
-{
-    bool failed = *self->stop_flag == 2;
-    size_t i = self->wait_head;
-    while (i < self->wait_count && (failed || self->wait[i].gen <= self->synced_gen))
-        s_answer(self, &self->wait[i++]);
-    self->wait_head = i;
-    if (i == self->wait_count) self->wait_head = self->wait_count = 0;
-    size_t k = 0;
-    while (k < self->pending_tagged && (failed || self->pending[k].gen <= self->synced_gen)) {
-        struct wt_pending *p = &self->pending[k++];
-        if (!failed)
-            s_publish_now(self, p->rseq, p->seq, (const char *)self->pending_data.data + p->id_off,
-                          self->pending_data.data + p->pay_off, p->pay_len);
-    }
-    if (k == self->pending_count) {
-        self->pending_count = self->pending_tagged = 0;
-        wt_buf_reset(&self->pending_data);
-    } else if (k) { /* keep the rest, at the front */
-        size_t off = self->pending[k].id_off;
-        memmove(self->pending_data.data, self->pending_data.data + off,
-                self->pending_data.size - off);
-        self->pending_data.size -= off;
-        memmove(self->pending, self->pending + k,
-                (self->pending_count - k) * sizeof *self->pending);
-        self->pending_count -= k;
-        self->pending_tagged -= k;
-        for (size_t m = 0; m < self->pending_count; m++) {
-            self->pending[m].id_off -= off;
-            self->pending[m].pay_off -= off;
-        }
-    }
-}
-
-/* The end of a loop turn: one commit for the results and the PUTs of the
-   turn, then the ACKs / NAKs (in request order) and the results (in
-   result-seq order) once that commit is durable: at once under interval /
-   never, after the syncer's fsync under always. Nothing is answered or
-   published before. */
+/* The end of a loop turn: one durable commit (one fsync under
+   fsync=always) for the results and the PUTs of the turn, then the ACKs,
+   then the results in result-seq order. Nothing is answered or published
+   before the commit. */
 void wt_broker_flush_results(wt_broker_t *self)
 {
     s_reply_t *batch = s_batch;
@@ -858,54 +680,51 @@ void wt_broker_flush_results(wt_broker_t *self)
     bool put = false;
     for (size_t i = 0; i < n && !put; i++)
         put = batch[i].reply.cmd == WT_CMD_ACK;
-    bool res = self->pending_count > self->pending_tagged;
-    if (res || put) {
-        int rc = *self->stop_flag == 2 ? WT_EJOURNAL
-                                       : wt_journal_commit(self->journal, self->syncer == NULL);
-        if (rc && res && *self->stop_flag != 2) wt_broker_fatal(self, "result", rc);
-        if (rc && put) {
-            int code = rc == -ENOSPC ? WT_EFULL : WT_EJOURNAL;
-            wt_broker_count(self, wt_errname(code));
-            wt_broker_log(self, 0, "journal", "-", "PUT", rc, "commit failed: batch NAKed");
-            for (size_t i = 0; i < n; i++)
-                if (batch[i].reply.cmd == WT_CMD_ACK) {
-                    if (batch[i].fresh) wt_broker_producer_add(self, batch[i].tag, -1);
-                    wt_proto_t copy = {0};
-                    copy.has = batch[i].reply.has & WT_F_CORR;
-                    copy.corr = batch[i].reply.corr;
-                    s_nak(&batch[i], &copy, code,
-                          code == WT_EFULL ? "journal full; retry later"
-                                           : "journal write failed; retry");
-                }
-        }
-        if (rc) {
-            self->pending_count = self->pending_tagged; /* never published */
-            self->pending_data.size = self->pending_count
-                                          ? self->pending[self->pending_count - 1].pay_off +
-                                                self->pending[self->pending_count - 1].pay_len
-                                          : 0;
-        } else {
-            self->commit_gen++;
-            for (size_t i = self->pending_tagged; i < self->pending_count; i++)
-                self->pending[i].gen = self->commit_gen;
-            self->pending_tagged = self->pending_count;
-            if (!self->syncer) self->synced_gen = self->commit_gen;
+    if (!self->pending_count && !put) goto answer;
+    int rc = *self->stop_flag == 2 ? WT_EJOURNAL : wt_journal_commit(self->journal, true);
+    if (rc && self->pending_count && *self->stop_flag != 2) wt_broker_fatal(self, "result", rc);
+    if (rc && put) {
+        int code = rc == -ENOSPC ? WT_EFULL : WT_EJOURNAL;
+        wt_broker_count(self, wt_errname(code));
+        wt_broker_log(self, 0, "journal", "-", "PUT", rc, "commit failed: batch NAKed");
+        for (size_t i = 0; i < n; i++)
+            if (batch[i].reply.cmd == WT_CMD_ACK) {
+                if (batch[i].fresh) wt_broker_producer_add(self, batch[i].tag, -1);
+                wt_proto_t copy = {0};
+                copy.has = batch[i].reply.has & WT_F_CORR;
+                copy.corr = batch[i].reply.corr;
+                s_nak(&batch[i], &copy, code,
+                      code == WT_EFULL ? "journal full; retry later"
+                                       : "journal write failed; retry");
+            }
+    }
+    if (!rc) {
+        for (size_t i = 0; i < self->pending_count; i++) {
+            struct wt_pending *p = &self->pending[i];
+            s_publish_now(self, p->rseq, p->seq, (const char *)self->pending_data.data + p->id_off,
+                          self->pending_data.data + p->pay_off, p->pay_len);
         }
     }
-    if (n) {
-        wt_grow(&self->wait, &self->wait_cap, self->wait_count + n, sizeof *self->wait);
-        for (size_t i = 0; i < n; i++) {
-            struct wt_waiting *w = &self->wait[self->wait_count++];
-            w->gen = self->commit_gen; /* behind every earlier reply, in order */
-            memcpy(w->identity, batch[i].identity, batch[i].identity_len);
-            w->identity_len = batch[i].identity_len;
-            w->reply = batch[i].reply; /* moved */
-            w->seq = batch[i].reply.seq;
+    self->pending_count = 0;
+    wt_buf_reset(&self->pending_data);
+answer:
+    for (size_t i = 0; i < n; i++) {
+        s_reply_t *r = &batch[i];
+        if (r->reply.cmd == WT_CMD_ACK) {
+            self->n_ack++;
+            if (r->reply.dup)
+                self->n_dup++;
+            else
+                wt_workers_queued(self, r->reply.seq);
+        } else if (r->reply.cmd == WT_CMD_NAK) {
+            self->n_nak++;
         }
+        if (r->identity_len)
+            wt_proto_send_to(self->producers, r->identity, r->identity_len, &r->reply, NULL, 0,
+                             ZMQ_DONTWAIT);
+        wt_proto_clear(&r->reply);
     }
     s_batch_n = 0;
-    if (self->syncer) s_flush_start(self);
-    s_release(self);
 }
 
 static void s_on_workers(wt_broker_t *self)
@@ -998,7 +817,6 @@ wt_broker_t *wt_broker_new(const wt_config_t *cfg, volatile int *stop_flag, char
         wt_broker_destroy(&self);
         return NULL;
     }
-    if (cfg->broker_fsync == WT_FSYNC_ALWAYS) self->syncer = s_syncer_new(self->journal);
     self->ctx = zmq_ctx_new();
     wt_curve_keys_t keys, *kp = NULL;
     if (cfg->curve_enabled) {
@@ -1073,10 +891,6 @@ void wt_broker_destroy(wt_broker_t **self_p)
     }
     if (self->ctx) zmq_ctx_term(self->ctx);
     wt_workers_clear(self);
-    s_syncer_destroy(&self->syncer);
-    for (size_t i = self->wait_head; i < self->wait_count; i++)
-        wt_proto_clear(&self->wait[i].reply);
-    free(self->wait);
     if (self->journal) {
         wt_journal_commit(self->journal, true);
         wt_journal_sync(self->journal);
@@ -1158,19 +972,14 @@ int wt_broker_run(wt_broker_t *self)
     if (tick_every < 5) tick_every = 5;
     if (tick_every > 100) tick_every = 100;
     int64_t next_tick = wt_clock_ms();
-    zmq_pollitem_t items[10] = {{self->producers, 0, ZMQ_POLLIN, 0},
-                                {self->workers, 0, ZMQ_POLLIN, 0},
-                                {self->subscribers, 0, ZMQ_POLLIN, 0},
-                                {self->replay, 0, ZMQ_POLLIN, 0}};
+    zmq_pollitem_t items[8] = {{self->producers, 0, ZMQ_POLLIN, 0},
+                               {self->workers, 0, ZMQ_POLLIN, 0},
+                               {self->subscribers, 0, ZMQ_POLLIN, 0},
+                               {self->replay, 0, ZMQ_POLLIN, 0}};
     int nitems = 4;
     for (int i = 0; i < 4; i++)
         if (self->monitors[i])
             items[nitems++] = (zmq_pollitem_t){self->monitors[i], 0, ZMQ_POLLIN, 0};
-    int sync_idx = -1; /* the syncer's "fsync done" */
-    if (self->syncer) {
-        sync_idx = nitems;
-        items[nitems++] = (zmq_pollitem_t){NULL, self->syncer->efd, ZMQ_POLLIN, 0};
-    }
     while (!*self->stop_flag) {
         int64_t now = wt_clock_ms();
         long timeout = next_tick > now ? (long)(next_tick - now) : 0;
@@ -1188,9 +997,7 @@ int wt_broker_run(wt_broker_t *self)
         if (items[2].revents & ZMQ_POLLIN) s_on_subscribers(self);
         if (items[3].revents & ZMQ_POLLIN) s_on_replay(self);
         for (int i = 4; i < nitems; i++)
-            if (i != sync_idx && (items[i].revents & ZMQ_POLLIN))
-                s_on_monitor(self, items[i].socket);
-        if (sync_idx >= 0 && (items[sync_idx].revents & ZMQ_POLLIN)) s_flush_end(self, false);
+            if (items[i].revents & ZMQ_POLLIN) s_on_monitor(self, items[i].socket);
         now = wt_clock_ms();
         if (now >= next_tick) {
             s_tick(self, now);
@@ -1198,12 +1005,9 @@ int wt_broker_run(wt_broker_t *self)
         }
         if (!*self->stop_flag) wt_workers_dispatch(self);
     }
-    if (self->syncer) s_flush_end(self, true);
     int status = *self->stop_flag == 2 ? 1 : 0;
     wt_journal_commit(self->journal, true);
     int rc = wt_journal_sync(self->journal);
-    if (rc == 0 && !status) self->synced_gen = self->commit_gen; /* the last replies */
-    s_release(self);
     wt_broker_log(self, 2, "broker", "-", "STOP", rc,
                   "journal synced, %zu jobs in flight will be "
                   "re-dispatched after restart",

@@ -127,26 +127,9 @@ struct wt_broker {
     struct wt_pending {
         uint64_t rseq, seq;
         size_t id_off, pay_off, pay_len;
-        uint64_t gen; /* commit that holds it (set for the first pending_tagged) */
     } * pending;
-    size_t pending_count, pending_cap, pending_tagged;
+    size_t pending_count, pending_cap;
     wt_buf_t pending_data;
-
-    /* Group commit: every commit of PUTs or results gets a generation;
-       replies and results wait, in order, until an fsync covering their
-       generation ended (at once under interval / never). Under fsync=always
-       the fsync runs on the syncer thread while the loop goes on. */
-    uint64_t commit_gen, synced_gen, flush_gen, flush_commits;
-    bool flushing;
-    struct wt_syncer *syncer; /* NULL unless fsync=always */
-    struct wt_waiting {
-        uint64_t gen;
-        uint8_t identity[WT_PROTO_MAX_ENVELOPE];
-        size_t identity_len;
-        wt_proto_t reply;
-        uint64_t seq; /* ACK of a new item: queued for dispatch when sent */
-    } * wait;
-    size_t wait_head, wait_count, wait_cap;
 };
 
 /* broker.c */

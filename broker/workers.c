@@ -335,7 +335,7 @@ static bool s_accept_result(wt_broker_t *self, wt_worker_t *w, wt_proto_in_t *in
     }
     uint64_t rseq = 0;
     rc = wt_journal_done(self->journal, seq, payload, n, wt_time_ms(), &rseq);
-    if (rc == -ENOSPC && self->pending_count == self->pending_tagged) {
+    if (rc == -ENOSPC && self->pending_count == 0) {
         /* journal full: make room with retention, then once more. Only when
            no other result of this batch waits in the (now aborted)
            transaction; otherwise the broker stops below and a restart

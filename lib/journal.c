@@ -42,8 +42,7 @@ struct wt_journal_t {
     bool want_sync; /* a durable commit is waiting for fsync (interval policy) */
     int64_t last_sync_ms;
     uint64_t syncs, retained, recovered;
-    uint64_t commits; /* write transactions committed */
-    uint8_t *rec;     /* scratch for item records */
+    uint8_t *rec; /* scratch for item records */
     size_t rec_cap;
     /* the last record decoded by wt_journal_item (its strings point here) */
     char *item_copy;
@@ -224,27 +223,6 @@ int wt_journal_sync(wt_journal_t *self)
     return 0;
 }
 
-int wt_journal_flush(wt_journal_t *self)
-{
-    int rc = mdb_env_sync(self->env, 1); /* reads only the env's fd and flags */
-    return rc ? s_err(rc) : 0;
-}
-
-uint64_t wt_journal_commits(const wt_journal_t *self)
-{
-    return self->commits;
-}
-
-void wt_journal_synced(wt_journal_t *self, uint64_t commits)
-{
-    self->syncs++;
-    self->last_sync_ms = wt_clock_ms();
-    if (self->commits == commits) {
-        self->dirty = false;
-        self->want_sync = false;
-    }
-}
-
 int wt_journal_commit(wt_journal_t *self, bool durable)
 {
     if (self->wtxn) {
@@ -255,7 +233,6 @@ int wt_journal_commit(wt_journal_t *self, bool durable)
             return s_err(rc);
         }
         self->dirty = true;
-        self->commits++;
     }
     if (durable && self->dirty) {
         if (self->opts.fsync == WT_FSYNC_ALWAYS) return wt_journal_sync(self);

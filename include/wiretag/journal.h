@@ -106,15 +106,6 @@ void wt_journal_abort(wt_journal_t *self);
 int wt_journal_tick(wt_journal_t *self, int64_t now_ms);
 /* fsync now, whatever the policy. */
 int wt_journal_sync(wt_journal_t *self);
-/* fsync only, callable from another thread while the owner keeps writing
-   (it touches no journal state): what was committed before the call is on
-   disk when it returns 0. The owner then reports it with wt_journal_synced(). */
-int wt_journal_flush(wt_journal_t *self);
-/* Commits so far (taken before a wt_journal_flush() to know what it covers). */
-uint64_t wt_journal_commits(const wt_journal_t *self);
-/* A wt_journal_flush() that started at `commits` succeeded: count the fsync;
-   the journal is clean unless it committed since. */
-void wt_journal_synced(wt_journal_t *self, uint64_t commits);
 
 /* Copy the payload of seq into out (appended). WT_ESEQ when absent. */
 int wt_journal_payload(wt_journal_t *self, uint64_t seq, wt_buf_t *out);
