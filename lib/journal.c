@@ -643,26 +643,43 @@ int wt_journal_item(wt_journal_t *self, uint64_t seq, wt_jitem_t *it)
     return rc;
 }
 
+/* Read scans: a read transaction and a cursor at the first key >= seq in
+   table db (keys are big-endian sequence numbers; kb holds the key bytes).
+   s_scan_close() ends both and maps the loop's last LMDB code. */
+static int s_scan_open(wt_journal_t *self, int db, uint64_t seq, MDB_txn **txn, MDB_cursor **cur,
+                       uint8_t kb[8], MDB_val *k)
+{
+    int rc = s_rtxn(self, txn);
+    if (rc) return rc;
+    if ((rc = mdb_cursor_open(*txn, self->dbi[db], cur))) {
+        s_rtxn_end(self, *txn);
+        return s_err(rc);
+    }
+    s_be64(seq, kb);
+    *k = (MDB_val){8, kb};
+    return 0;
+}
+
+static int s_scan_close(wt_journal_t *self, MDB_txn *txn, MDB_cursor *cur, int rc)
+{
+    mdb_cursor_close(cur);
+    s_rtxn_end(self, txn);
+    return rc == 0 || rc == MDB_NOTFOUND ? 0 : s_err(rc);
+}
+
 int wt_journal_queue_scan(wt_journal_t *self, uint64_t after, uint64_t *seqs, size_t max, size_t *n)
 {
     *n = 0;
     MDB_txn *txn;
-    int rc = s_rtxn(self, &txn);
-    if (rc) return rc;
     MDB_cursor *cur;
-    if ((rc = mdb_cursor_open(txn, self->dbi[DB_QUEUE], &cur))) {
-        s_rtxn_end(self, txn);
-        return s_err(rc);
-    }
     uint8_t kb[8];
-    s_be64(after + 1, kb);
-    MDB_val k = {8, kb}, v;
+    MDB_val k, v;
+    int rc = s_scan_open(self, DB_QUEUE, after + 1, &txn, &cur, kb, &k);
+    if (rc) return rc;
     for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0 && *n < max;
          rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
         seqs[(*n)++] = s_get64(k.mv_data);
-    mdb_cursor_close(cur);
-    s_rtxn_end(self, txn);
-    return rc == 0 || rc == MDB_NOTFOUND ? 0 : s_err(rc);
+    return s_scan_close(self, txn, cur, rc);
 }
 
 int wt_journal_results(wt_journal_t *self, uint64_t from, size_t max, wt_journal_result_fn fn,
@@ -670,16 +687,11 @@ int wt_journal_results(wt_journal_t *self, uint64_t from, size_t max, wt_journal
 {
     *next = from;
     MDB_txn *txn;
-    int rc = s_rtxn(self, &txn);
-    if (rc) return rc;
     MDB_cursor *cur;
-    if ((rc = mdb_cursor_open(txn, self->dbi[DB_RESULTS], &cur))) {
-        s_rtxn_end(self, txn);
-        return s_err(rc);
-    }
     uint8_t kb[8];
-    s_be64(from, kb);
-    MDB_val k = {8, kb}, v;
+    MDB_val k, v;
+    int rc = s_scan_open(self, DB_RESULTS, from, &txn, &cur, kb, &k);
+    if (rc) return rc;
     size_t seen = 0;
     for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0 && seen < max;
          rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
@@ -689,9 +701,7 @@ int wt_journal_results(wt_journal_t *self, uint64_t from, size_t max, wt_journal
         *next = r + 1;
         if (fn(r, s_get64(v.mv_data), (const uint8_t *)v.mv_data + 16, v.mv_size - 16, arg)) break;
     }
-    mdb_cursor_close(cur);
-    s_rtxn_end(self, txn);
-    return rc == 0 || rc == MDB_NOTFOUND ? 0 : s_err(rc);
+    return s_scan_close(self, txn, cur, rc);
 }
 
 int wt_journal_dead_list(wt_journal_t *self, uint64_t from, size_t max, wt_journal_dead_fn fn,
@@ -699,16 +709,11 @@ int wt_journal_dead_list(wt_journal_t *self, uint64_t from, size_t max, wt_journ
 {
     *next = from;
     MDB_txn *txn;
-    int rc = s_rtxn(self, &txn);
-    if (rc) return rc;
     MDB_cursor *cur;
-    if ((rc = mdb_cursor_open(txn, self->dbi[DB_DEAD], &cur))) {
-        s_rtxn_end(self, txn);
-        return s_err(rc);
-    }
     uint8_t kb[8];
-    s_be64(from, kb);
-    MDB_val k = {8, kb}, v;
+    MDB_val k, v;
+    int rc = s_scan_open(self, DB_DEAD, from, &txn, &cur, kb, &k);
+    if (rc) return rc;
     size_t seen = 0;
     for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0 && seen < max;
          rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
@@ -722,9 +727,7 @@ int wt_journal_dead_list(wt_journal_t *self, uint64_t from, size_t max, wt_journ
         *next = s + 1;
         if (fn(&it, pv.mv_data, pv.mv_size, arg)) break;
     }
-    mdb_cursor_close(cur);
-    s_rtxn_end(self, txn);
-    return rc == 0 || rc == MDB_NOTFOUND ? 0 : s_err(rc);
+    return s_scan_close(self, txn, cur, rc);
 }
 
 /* ------------------------------------------------------------ retention */
