@@ -718,6 +718,7 @@ answer:
                 wt_workers_queued(self, r->reply.seq);
         } else if (r->reply.cmd == WT_CMD_NAK) {
             self->n_nak++;
+            wt_bmetrics_nak(self, r->reply.code);
         }
         if (r->identity_len)
             wt_proto_send_to(self->producers, r->identity, r->identity_len, &r->reply, NULL, 0,
@@ -891,6 +892,7 @@ void wt_broker_destroy(wt_broker_t **self_p)
     }
     if (self->ctx) zmq_ctx_term(self->ctx);
     wt_workers_clear(self);
+    wt_bmetrics_stop(self);
     if (self->journal) {
         wt_journal_commit(self->journal, true);
         wt_journal_sync(self->journal);
@@ -912,9 +914,11 @@ int wt_broker_write_ready(wt_broker_t *self, const char *path)
     if (!f) return -errno;
     fprintf(f,
             "{\"producers\": \"%s\", \"workers\": \"%s\", \"subscribers\": \"%s\", "
-            "\"replay\": \"%s\", \"pid\": %d}\n",
+            "\"replay\": \"%s\", \"pid\": %d",
             self->endpoints[0], self->endpoints[1], self->endpoints[2], self->endpoints[3],
             (int)getpid());
+    if (wt_bmetrics_address(self)) fprintf(f, ", \"metrics\": \"%s\"", wt_bmetrics_address(self));
+    fprintf(f, "}\n");
     if (fclose(f) != 0 || rename(tmp, path) != 0) return -errno;
     return 0;
 }
@@ -922,6 +926,7 @@ int wt_broker_write_ready(wt_broker_t *self, const char *path)
 static void s_tick(wt_broker_t *self, int64_t now)
 {
     wt_workers_tick(self, now);
+    wt_bmetrics_run(self); /* HTTP connection timeouts */
     int rc = wt_journal_tick(self->journal, now);
     if (rc) wt_broker_log(self, 0, "journal", "-", "SYNC", rc, "fsync failed");
     if (now - self->rate_ms >= 1000) {
@@ -972,14 +977,19 @@ int wt_broker_run(wt_broker_t *self)
     if (tick_every < 5) tick_every = 5;
     if (tick_every > 100) tick_every = 100;
     int64_t next_tick = wt_clock_ms();
-    zmq_pollitem_t items[8] = {{self->producers, 0, ZMQ_POLLIN, 0},
-                               {self->workers, 0, ZMQ_POLLIN, 0},
-                               {self->subscribers, 0, ZMQ_POLLIN, 0},
-                               {self->replay, 0, ZMQ_POLLIN, 0}};
+    zmq_pollitem_t items[10] = {{self->producers, 0, ZMQ_POLLIN, 0},
+                                {self->workers, 0, ZMQ_POLLIN, 0},
+                                {self->subscribers, 0, ZMQ_POLLIN, 0},
+                                {self->replay, 0, ZMQ_POLLIN, 0}};
     int nitems = 4;
     for (int i = 0; i < 4; i++)
         if (self->monitors[i])
             items[nitems++] = (zmq_pollitem_t){self->monitors[i], 0, ZMQ_POLLIN, 0};
+    int http = -1; /* --metrics: served on this thread, between turns */
+    if (wt_bmetrics_fd(self) >= 0) {
+        http = nitems;
+        items[nitems++] = (zmq_pollitem_t){NULL, wt_bmetrics_fd(self), ZMQ_POLLIN, 0};
+    }
     while (!*self->stop_flag) {
         int64_t now = wt_clock_ms();
         long timeout = next_tick > now ? (long)(next_tick - now) : 0;
@@ -997,7 +1007,8 @@ int wt_broker_run(wt_broker_t *self)
         if (items[2].revents & ZMQ_POLLIN) s_on_subscribers(self);
         if (items[3].revents & ZMQ_POLLIN) s_on_replay(self);
         for (int i = 4; i < nitems; i++)
-            if (items[i].revents & ZMQ_POLLIN) s_on_monitor(self, items[i].socket);
+            if (i != http && (items[i].revents & ZMQ_POLLIN)) s_on_monitor(self, items[i].socket);
+        if (http >= 0 && (items[http].revents & ZMQ_POLLIN)) wt_bmetrics_run(self);
         now = wt_clock_ms();
         if (now >= next_tick) {
             s_tick(self, now);

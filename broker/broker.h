@@ -130,6 +130,8 @@ struct wt_broker {
     } * pending;
     size_t pending_count, pending_cap;
     wt_buf_t pending_data;
+
+    struct wt_bmetrics *metrics; /* --metrics: HTTP /metrics (metrics.c), NULL = off */
 };
 
 /* broker.c */
@@ -171,5 +173,18 @@ void wt_workers_queued(wt_broker_t *self, uint64_t seq);
 /* Remove every worker (shutdown). */
 void wt_workers_clear(wt_broker_t *self);
 const char *wt_wstate_name(wt_wstate_t s);
+
+/* metrics.c: Prometheus /metrics served from the broker's own loop. */
+/* Listen on listen ("HOST:PORT"); 0, or -EINVAL with a sentence in err. */
+int wt_bmetrics_start(wt_broker_t *self, const char *listen, char *err, size_t errlen);
+void wt_bmetrics_stop(wt_broker_t *self);
+const char *wt_bmetrics_address(wt_broker_t *self); /* NULL when off */
+int wt_bmetrics_fd(wt_broker_t *self);              /* -1 when off */
+void wt_bmetrics_run(wt_broker_t *self);             /* serve what is ready */
+/* A result was accepted: item accepted at accepted_ms (wall clock); done
+   is the DONE header (its optional annotate_us). */
+void wt_bmetrics_result(wt_broker_t *self, int64_t accepted_ms, const wt_proto_t *done);
+/* A PUT was answered with NAK code. */
+void wt_bmetrics_nak(wt_broker_t *self, const char *code);
 
 #endif

@@ -2,10 +2,12 @@
 
     wiretag-broker [-c FILE] [--producers EP] [--workers EP] [--subscribers EP]
                    [--replay EP] [--journal DIR] [--ready-file FILE]
+                   [--metrics HOST:PORT]
     Command-line endpoints override the file. SIGINT/SIGTERM stop the loop;
     the journal is committed and synced before exit.
 */
 #include "broker.h"
+#include "wiretag/httpd.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -24,12 +26,15 @@ static void s_usage(FILE *out)
 {
     fprintf(out, "usage: wiretag-broker [-c FILE] [--producers EP] [--workers EP]\n"
                  "                      [--subscribers EP] [--replay EP] [--journal DIR]\n"
-                 "                      [--ready-file FILE]\n"
+                 "                      [--ready-file FILE] [--metrics HOST:PORT]\n"
                  "  defaults: producers tcp://*:5555, workers tcp://*:5556,\n"
                  "            subscribers tcp://*:5557, replay tcp://*:5558,\n"
                  "            journal ./wiretag-journal (see docs/OPERATIONS.md)\n"
                  "  --ready-file FILE  once listening, write the bound endpoints there as JSON\n"
-                 "                     (useful with tcp://127.0.0.1:* ephemeral ports)\n");
+                 "                     (useful with tcp://127.0.0.1:* ephemeral ports)\n"
+                 "  --metrics HOST:PORT  serve Prometheus GET /metrics there (broker.metrics;\n"
+                 "                     a port alone = 127.0.0.1; port 0 = any free port, see\n"
+                 "                     the ready file)\n");
 }
 
 static void s_set(char **field, const char *value)
@@ -40,7 +45,7 @@ static void s_set(char **field, const char *value)
 
 int main(int argc, char **argv)
 {
-    const char *config = NULL, *ready_file = NULL;
+    const char *config = NULL, *ready_file = NULL, *metrics = NULL;
     const char *over[5] = {NULL}; /* producers, workers, subscribers, replay, journal */
     static const char *const names[5] = {"--producers", "--workers", "--subscribers", "--replay",
                                          "--journal"};
@@ -67,6 +72,10 @@ int main(int argc, char **argv)
             ready_file = argv[++i];
             continue;
         }
+        if (strcmp(a, "--metrics") == 0) {
+            metrics = argv[++i];
+            continue;
+        }
         int k = -1;
         for (int j = 0; j < 5; j++)
             if (strcmp(a, names[j]) == 0) k = j;
@@ -78,6 +87,7 @@ int main(int argc, char **argv)
         over[k] = argv[++i];
     }
 
+    char err0[512];
     wt_config_t cfg;
     wt_config_defaults(&cfg);
     if (config) {
@@ -92,6 +102,12 @@ int main(int argc, char **argv)
                         &cfg.broker_replay, &cfg.broker_journal};
     for (int j = 0; j < 5; j++)
         if (over[j]) s_set(fields[j], over[j]);
+    if (metrics) s_set(&cfg.broker_metrics, metrics);
+    if (cfg.broker_metrics && wt_httpd_check_listen(cfg.broker_metrics, err0, sizeof err0) != 0) {
+        fprintf(stderr, "wiretag-broker: metrics: %s\n", err0);
+        wt_config_free(&cfg);
+        return 2;
+    }
 
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -108,6 +124,15 @@ int main(int argc, char **argv)
         wt_config_free(&cfg);
         return 1;
     }
+    if (cfg.broker_metrics && wt_bmetrics_start(broker, cfg.broker_metrics, err, sizeof err) != 0) {
+        fprintf(stderr, "wiretag-broker: %s\n", err);
+        wt_broker_destroy(&broker);
+        wt_config_free(&cfg);
+        return 1;
+    }
+    if (cfg.broker_metrics)
+        wt_broker_log(broker, 2, "broker", "-", "METRICS", 0, "serving http://%s/metrics",
+                      wt_bmetrics_address(broker));
     if (ready_file && wt_broker_write_ready(broker, ready_file) != 0) {
         fprintf(stderr, "wiretag-broker: cannot write %s\n", ready_file);
         wt_broker_destroy(&broker);

@@ -328,9 +328,11 @@ static bool s_accept_result(wt_broker_t *self, wt_worker_t *w, wt_proto_in_t *in
     }
     wt_jitem_t it;
     uint64_t producer = 0;
+    int64_t accepted_ms = 0;
     char id[WT_PROTO_MAX_STR + 1] = "";
     if (wt_journal_item(self->journal, seq, &it) == 0) {
         producer = it.producer;
+        accepted_ms = it.accepted_ms;
         snprintf(id, sizeof id, "%s", it.id);
     }
     uint64_t rseq = 0;
@@ -368,6 +370,7 @@ static bool s_accept_result(wt_broker_t *self, wt_worker_t *w, wt_proto_in_t *in
     wt_broker_log(self, 3, "workers", w->peer, "DONE", 0, "job=%llu rseq=%llu",
                   (unsigned long long)seq, (unsigned long long)rseq);
     wt_broker_publish(self, rseq, seq, id, payload, n);
+    wt_bmetrics_result(self, accepted_ms, &in->msg);
     return true;
 }
 

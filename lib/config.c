@@ -135,6 +135,8 @@ static const s_key_t s_keys[] = {
      OFF(broker_max_inflight_per_producer), 0, "unacknowledged items one producer may have"},
     {"broker.max_message", T_SIZE, "2MiB", 1 * KIB, 256 * MIB, NULL, OFF(broker_max_message_bytes),
      0, "largest message accepted on any socket"},
+    {"broker.metrics", T_STRING, NULL, 0, 0, NULL, OFF(broker_metrics), F_NULLABLE,
+     "HOST:PORT serving Prometheus /metrics (null = off)"},
 
     /* worker */
     {"worker.brokers", T_STRLIST, "tcp://127.0.0.1:5556", 1, WT_CONFIG_MAX_LIST, NULL,
@@ -149,6 +151,8 @@ static const s_key_t s_keys[] = {
      "first reconnect delay"},
     {"worker.reconnect_max", T_DURATION, "5s", 1, 10 * MIN, NULL, OFF(worker_reconnect_max_ms), 0,
      "reconnect delay ceiling (doubling from reconnect_min)"},
+    {"worker.metrics", T_STRING, NULL, 0, 0, NULL, OFF(worker_metrics), F_NULLABLE,
+     "HOST:PORT serving Prometheus /metrics (null = off)"},
 
     /* security */
     {"curve.enabled", T_BOOL, "false", 0, 0, NULL, OFF(curve_enabled), 0,

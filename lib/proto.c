@@ -239,6 +239,7 @@ static const s_field_t s_fields[] = {
     F("first", WT_F_FIRST, S_U64, first, 0),
     F("attempts", WT_F_ATTEMPTS, S_U32, attempts, 0),
     F("stats", WT_F_STATS, S_STATS, stats, 0),
+    F("annotate_us", WT_F_ANNOTATE_US, S_U64, annotate_us, 0),
 };
 #undef F
 #define S_NFIELDS (sizeof s_fields / sizeof s_fields[0])

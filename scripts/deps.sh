@@ -10,6 +10,12 @@ pkgs="gcc libc6-dev make cmake pkg-config libzmq3-dev libmsgpack-dev libyaml-dev
 if [ "$mode" = test ]; then
   pkgs="$pkgs python3 python3-zmq python3-msgpack python3-yaml clang libclang-rt-14-dev iproute2 procps"
 fi
+# /metrics and the web view (lib/httpd.c); their tests use a real Prometheus
+# and a headless Chromium
+pkgs="$pkgs libmicrohttpd-dev"
+if [ "$mode" = test ]; then
+  pkgs="$pkgs prometheus chromium python3-websocket curl"
+fi
 missing=""
 for p in $pkgs; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

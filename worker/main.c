@@ -1,9 +1,10 @@
 /*  main.c: wiretag-worker, arguments -> config -> worker loop.
 
     wiretag-worker [-c FILE] [--broker EP]... [--threads N] [--credit N]
-                   [--name NAME] [--drain-ms MS] [-v|-q]
+                   [--name NAME] [--drain-ms MS] [--metrics HOST:PORT] [-v|-q]
 */
 #include "worker.h"
+#include "wiretag/httpd.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -14,13 +15,16 @@ static void s_usage(FILE *f)
 {
     fprintf(f,
             "usage: wiretag-worker [-c FILE] [--broker EP]... [--threads N] [--credit N]\n"
-            "                      [--name NAME] [--drain-ms MS] [-v|-q]\n\n"
+            "                      [--name NAME] [--drain-ms MS] [--metrics HOST:PORT]\n"
+            "                      [-v|-q]\n\n"
             "  -c FILE        configuration file (worker.*, engine keys); re-read on SIGHUP\n"
             "  --broker EP    broker worker endpoint, repeatable (default tcp://127.0.0.1:5556)\n"
             "  --threads N    annotation threads (default worker.threads)\n"
             "  --credit N     items in flight per broker (default worker.credit)\n"
             "  --name NAME    name shown by `wiretag stats` (default host:pid)\n"
             "  --drain-ms MS  on SIGTERM, wait this long for running items (default 10000)\n"
+            "  --metrics HOST:PORT  serve Prometheus GET /metrics there (worker.metrics;\n"
+            "                 a port alone = 127.0.0.1; 0 = any free port, logged at start)\n"
             "  -v / -q        more / less logging\n\n"
             "Signals: SIGHUP reloads the dictionaries, SIGTERM/SIGINT finish running items,\n"
             "hand the rest back to the broker and exit.\n");
@@ -43,7 +47,7 @@ static bool s_int_arg(const char *s, long long lo, long long hi, long long *out)
 
 int main(int argc, char **argv)
 {
-    const char *config = NULL;
+    const char *config = NULL, *metrics = NULL;
     const char *brokers[WT_CONFIG_MAX_LIST];
     int nbrokers = 0;
     long long threads = -1, credit = -1, drain = 10000;
@@ -77,7 +81,9 @@ int main(int argc, char **argv)
                 fprintf(stderr, "wiretag-worker: --drain-ms wants 0..3600000\n");
                 return 2;
             }
-        } else if (!strcmp(a, "--name") && more)
+        } else if (!strcmp(a, "--metrics") && more)
+            metrics = argv[++i];
+        else if (!strcmp(a, "--name") && more)
             opts.name = argv[++i];
         else if (!strcmp(a, "-v"))
             opts.log_level = 3;
@@ -104,6 +110,15 @@ int main(int argc, char **argv)
         for (int i = 0; i < nbrokers; i++)
             cfg.worker_brokers.items[i] = wt_strdup(brokers[i]);
         cfg.worker_brokers.count = nbrokers;
+    }
+    if (metrics) {
+        free(cfg.worker_metrics);
+        cfg.worker_metrics = wt_strdup(metrics);
+    }
+    if (cfg.worker_metrics && wt_httpd_check_listen(cfg.worker_metrics, err, sizeof err) != 0) {
+        fprintf(stderr, "wiretag-worker: metrics: %s\n", err);
+        wt_config_free(&cfg);
+        return 2;
     }
     if (threads > 0) cfg.worker_threads = threads;
     if (credit > 0) cfg.worker_credit = credit;

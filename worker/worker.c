@@ -17,6 +17,7 @@
     stop.
 */
 #include "worker.h"
+#include "metrics.h"
 #include "wiretag/annotate.h"
 #include "wiretag/codec.h"
 #include "wiretag/curve.h"
@@ -113,6 +114,7 @@ typedef struct s_task {
     int rc;                 /* out: 0 or the failure code */
     char reason[256];       /* out: failure detail */
     wt_buf_t result;        /* out: encoded result */
+    int64_t annotate_us;    /* out: time the thread spent on it */
     struct s_task *next;
 } s_task_t;
 
@@ -146,7 +148,17 @@ typedef struct {
     bool started;
 } s_thread_t;
 
+static void s_annotate_task_(s_task_t *t, wt_annotator_t *ann, const s_thread_args_t *args);
+
+/* One item on an annotation thread, timed for DONE's annotate_us. */
 static void s_annotate_task(s_task_t *t, wt_annotator_t *ann, const s_thread_args_t *args)
+{
+    int64_t start = wt_clock_us();
+    s_annotate_task_(t, ann, args);
+    t->annotate_us = wt_clock_us() - start;
+}
+
+static void s_annotate_task_(s_task_t *t, wt_annotator_t *ann, const s_thread_args_t *args)
 {
     wt_item_t item = {0};
     int rc = wt_item_decode(t->payload, t->payload_len, &args->limits, &item);
@@ -286,6 +298,7 @@ struct wt_worker {
     char loader_endpoint[96];
     pthread_t loader_tid;
     bool loading;
+    wt_wmetrics_t *metrics; /* figures for --metrics (metrics.h) */
 };
 
 static void s_broker_send(wt_worker_t *self, s_broker_t *b, const wt_proto_t *msg,
@@ -368,6 +381,7 @@ static void s_drop_stale(wt_worker_t *self, int bi)
 static void s_broker_reset(wt_worker_t *self, int bi, bool reconnect, const char *why)
 {
     s_broker_t *b = &self->brokers[bi];
+    self->metrics->resets++;
     if (reconnect) {
         s_log(1, "broker %s: %s; reconnecting in %lld ms", b->endpoint, why, (long long)b->backoff);
         int linger = 0;
@@ -437,6 +451,7 @@ static void s_broker_recv(wt_worker_t *self, int bi)
             wt_buf_init(&t->result);
             b->outstanding++;
             b->jobs++;
+            self->metrics->jobs++;
             s_enqueue(self, t);
             s_log(3, "broker %s: JOB %llu attempt %u", b->endpoint, (unsigned long long)m->job,
                   m->attempt);
@@ -484,6 +499,7 @@ static void s_task_finished(wt_worker_t *self, s_task_t *t)
 {
     s_broker_t *b = &self->brokers[t->broker];
     if (!b->sock || t->gen != b->gen) {
+        self->metrics->dropped++;
         s_log(3, "broker %s: result of job %llu from an old connection dropped", b->endpoint,
               (unsigned long long)t->job);
         return;
@@ -492,9 +508,12 @@ static void s_task_finished(wt_worker_t *self, s_task_t *t)
     if (t->rc == 0) {
         wt_proto_init(&m, WT_CMD_DONE);
         m.job = t->job;
-        m.has |= WT_F_JOB;
+        m.has |= WT_F_JOB | WT_F_ANNOTATE_US;
+        m.annotate_us = t->annotate_us > 0 ? (uint64_t)t->annotate_us : 0;
         s_broker_send(self, b, &m, t->result.data, t->result.size);
         b->done++;
+        self->metrics->done++;
+        wt_histogram_observe(&self->metrics->annotate, (double)t->annotate_us / 1e6);
     } else {
         wt_proto_init(&m, WT_CMD_FAIL);
         m.job = t->job;
@@ -502,6 +521,7 @@ static void s_task_finished(wt_worker_t *self, s_task_t *t)
         wt_proto_set_error(&m, t->rc, t->reason);
         s_broker_send(self, b, &m, NULL, 0);
         b->failed++;
+        wt_wmetrics_fail(self->metrics, wt_errname(t->rc));
         s_log(1, "job %llu failed: %s %s", (unsigned long long)t->job, wt_errname(t->rc),
               t->reason);
     }
@@ -579,10 +599,13 @@ static void s_finish_reload(wt_worker_t *self)
         s_engine_ref_t *fresh = s_engine_ref_new(&l->engine);
         s_engine_drop(&self->engine); /* threads still using it keep it alive */
         self->engine = fresh;
+        self->metrics->reloads_ok++;
         s_log(2, "dictionaries reloaded: %s -> %s", old, wt_engine_dictionaries(fresh->engine));
-    } else
+    } else {
+        self->metrics->reloads_failed++;
         s_log(0, "reload failed, keeping dictionaries %s: %s",
               wt_engine_dictionaries(self->engine->engine), l->err);
+    }
     free(l->config_path);
     free(l);
 }
@@ -626,6 +649,7 @@ wt_worker_t *wt_worker_new(const wt_config_t *cfg, const wt_worker_opts_t *opts,
         snprintf(self->name, sizeof self->name, "%s:%d", host, (int)getpid());
     }
     self->ctx = zmq_ctx_new();
+    self->metrics = wt_wmetrics_new();
 
     /* brokers */
     int nb = cfg->worker_brokers.count;
@@ -670,6 +694,13 @@ wt_worker_t *wt_worker_new(const wt_config_t *cfg, const wt_worker_opts_t *opts,
         th->started = true;
     }
     pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (cfg->worker_metrics) {
+        if (wt_wmetrics_listen(self->metrics, cfg->worker_metrics, err, errlen) != 0) {
+            wt_worker_destroy(&self);
+            return NULL;
+        }
+        s_log(2, "metrics: serving http://%s/metrics", wt_httpd_address(self->metrics->httpd));
+    }
     if (poison && *poison)
         s_log(1, "test hook WT_TEST_POISON is set: items containing it abort this worker");
     return self;
@@ -728,6 +759,7 @@ void wt_worker_destroy(wt_worker_t **self_p)
     free(self->threads);
     free(self->brokers);
     free(self->config_path);
+    wt_wmetrics_destroy(&self->metrics);
     free(self);
     *self_p = NULL;
 }
@@ -771,11 +803,28 @@ static long s_timers(wt_worker_t *self)
     return timeout;
 }
 
-/* One poll round over brokers, threads and the loader. */
+/* The gauges of metrics.h, as of now. */
+static void s_gauges(wt_worker_t *self)
+{
+    wt_wmetrics_t *m = self->metrics;
+    m->threads = self->nthreads;
+    m->threads_busy = s_busy(self);
+    m->queued = self->queued;
+    m->credit = self->credit;
+    m->brokers = self->nbrokers;
+    m->brokers_connected = 0;
+    for (int i = 0; i < self->nbrokers; i++)
+        m->brokers_connected += self->brokers[i].sock != NULL;
+    snprintf(m->name, sizeof m->name, "%s", self->name);
+    snprintf(m->dictionaries, sizeof m->dictionaries, "%s",
+             wt_engine_dictionaries(self->engine->engine));
+}
+
+/* One poll round over brokers, threads, the loader and --metrics. */
 static void s_poll_once(wt_worker_t *self, long timeout)
 {
-    zmq_pollitem_t items[64 + 256 + 1];
-    int map[64 + 256 + 1];
+    zmq_pollitem_t items[64 + 256 + 2];
+    int map[64 + 256 + 2];
     int n = 0;
     for (int i = 0; i < self->nbrokers && i < 64; i++)
         if (self->brokers[i].sock) {
@@ -790,7 +839,15 @@ static void s_poll_once(wt_worker_t *self, long timeout)
         }
     int nt = n;
     items[n++] = (zmq_pollitem_t){.socket = self->loader_pipe, .events = ZMQ_POLLIN};
+    wt_httpd_t *http = self->metrics->httpd; /* --metrics: served here, between turns */
+    if (http) {
+        items[n++] = (zmq_pollitem_t){.fd = wt_httpd_fd(http), .events = ZMQ_POLLIN};
+        long t = wt_httpd_timeout(http);
+        if (t >= 0 && t < timeout) timeout = t;
+    }
+    s_gauges(self);
     int rc = zmq_poll(items, n, timeout);
+    if (http) wt_httpd_run(http);
     if (rc <= 0) return; /* timeout or EINTR (a signal): the caller looks at the flags */
     for (int k = nb; k < nt; k++)
         if (items[k].revents & ZMQ_POLLIN) s_thread_result(self, map[k]);

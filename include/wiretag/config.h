@@ -54,6 +54,7 @@ typedef struct {
     int64_t broker_pub_hwm;
     int64_t broker_max_inflight_per_producer;
     int64_t broker_max_message_bytes;
+    char *broker_metrics; /* HOST:PORT of /metrics, NULL = off */
 
     /* worker */
     wt_strlist_t worker_brokers;
@@ -61,6 +62,7 @@ typedef struct {
     int64_t worker_credit;
     int64_t worker_heartbeat_ms;
     int64_t worker_reconnect_min_ms, worker_reconnect_max_ms;
+    char *worker_metrics; /* HOST:PORT of /metrics, NULL = off */
 
     /* security (CURVE) */
     bool curve_enabled;

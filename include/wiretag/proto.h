@@ -101,6 +101,7 @@ enum {
     WT_F_FIRST = 1u << 17,
     WT_F_ATTEMPTS = 1u << 18,
     WT_F_STATS = 1u << 19,
+    WT_F_ANNOTATE_US = 1u << 20,
 };
 
 /* One decoded header. Strings and arrays are owned (wt_proto_clear frees
@@ -132,6 +133,7 @@ typedef struct {
     uint32_t attempts; /* DEAD_ITEM */
     uint8_t *stats;    /* STATS reply: the figures map, raw MessagePack */
     size_t stats_len;
+    uint64_t annotate_us; /* DONE (optional): time the worker spent annotating, µs */
 } wt_proto_t;
 
 /* Wire name of a command ("PUT"), or "?" for an invalid value. */

@@ -1,0 +1,124 @@
+"""it_metrics_exposition.py: GET /metrics of wiretag-broker and
+wiretag-worker, read with a strict parser of the Prometheus text format.
+
+A broker (--metrics on 127.0.0.1, port 0, address from the ready file) and
+one worker (--metrics 127.0.0.1:0, address from its log) whose name holds a
+double quote, a backslash and a newline (label escaping); N items through
+`wiretag feed`, one PUT with an empty text (NAK EEMPTY). Then:
+- every line parses, families have HELP and TYPE, counters end in _total,
+  histograms are cumulative;
+- the counters say N accepted, N done, one NAK by code, N latency and N
+  annotate observations (the worker's annotate_us reached the broker), the
+  worker's series carry its escaped name;
+- the worker says N jobs, N done, N annotate observations;
+- 404 for other paths, 405 for POST; a bad --metrics address is refused at
+  start with exit 2; without --metrics the broker listens on no HTTP port.
+"""
+import os
+import re
+import subprocess
+import urllib.request
+
+import e2eutil as E
+import metricsutil as M
+import wtbroker
+
+N = 12
+NAME = 'evil"worker\\one\nline'
+
+
+def worker_metrics_address(procs, name):
+    found = []
+
+    def ready():
+        m = re.search(r"metrics: serving http://([^/\s]+)/metrics", procs.log(name, 200))
+        if m:
+            found.append(m.group(1))
+        return bool(found)
+    E.wait_for(ready, 20, "the worker to log its metrics address")
+    return found[0]
+
+
+def test(tmp, procs, new_broker):
+    b = new_broker({"metrics": "127.0.0.1:0"}).start()
+    E.check("metrics" in b.ep, "ready file lacks metrics: %r" % b.ep)
+    burl = "http://%s/metrics" % b.ep["metrics"]
+    args = [E.binary("wiretag-worker"), "--broker", b.ep["workers"], "--threads", "1",
+            "--name", NAME, "--metrics", "127.0.0.1:0"]
+    procs.start(args, "worker")
+    wurl = "http://%s/metrics" % worker_metrics_address(procs, "worker")
+
+    status, ctype, text = M.get(burl)
+    E.check(status == 200 and ctype.startswith("text/plain; version=0.0.4"),
+            "broker /metrics: %s %s" % (status, ctype))
+    M.parse(text)
+
+    items = os.path.join(tmp, "items.jsonl")
+    E.write_items(items, N, prefix="m")
+    E.feed(procs, b, [items])
+    ctx = wtbroker.zmq.Context.instance()
+    prod = wtbroker.Producer(ctx, b)
+    h = prod.put({"id": "empty", "text": ""})
+    E.check(h["cmd"] == "NAK" and h["code"] == "EEMPTY", "empty item: %r" % h)
+    prod.close()
+    E.wait_for(lambda: E.stats(b)["counters"]["published"] == N, 60, "%d results" % N)
+
+    fams = M.parse(M.get(burl)[2])
+    want = {
+        "wiretag_broker_items_accepted_total": N,
+        "wiretag_broker_items_acked_total": N,
+        "wiretag_broker_items_done_total": N,
+        "wiretag_broker_results_published_total": N,
+        "wiretag_broker_put_requests_total": N + 1,
+        "wiretag_broker_item_latency_seconds_count": N,
+        "wiretag_broker_annotate_seconds_count": N,
+        "wiretag_broker_workers": 1,
+        "wiretag_broker_queue_depth": 0,
+        "wiretag_broker_in_flight": 0,
+        "wiretag_broker_last_item_seq": N,
+        "wiretag_broker_retained_last_result_seq": N,
+    }
+    for name, v in want.items():
+        E.check(M.value(fams, name) == v, "%s = %s, expected %s" % (name, M.value(fams, name), v))
+    E.check(M.value(fams, "wiretag_broker_items_nacked_total", code="EEMPTY") == 1,
+            "nacked{code=EEMPTY} = %s" % M.value(fams, "wiretag_broker_items_nacked_total", code="EEMPTY"))
+    E.check(M.value(fams, "wiretag_broker_worker_done_total", worker=NAME) == N,
+            "worker_done_total{worker=%r}: %r" % (NAME, fams["wiretag_broker_worker_done_total"]))
+    E.check(M.value(fams, "wiretag_broker_worker_state", worker=NAME, state="ready") == 1,
+            "worker state: %r" % fams["wiretag_broker_worker_state"])
+    E.check(M.value(fams, "wiretag_broker_journal_map_bytes") > 0, "journal map bytes")
+    E.check(M.value(fams, "wiretag_broker_annotate_seconds_sum") > 0, "annotate sum is 0")
+
+    status, ctype, text = M.get(wurl)
+    E.check(status == 200 and ctype.startswith("text/plain; version=0.0.4"),
+            "worker /metrics: %s %s" % (status, ctype))
+    wf = M.parse(text)
+    for name, v in {"wiretag_worker_jobs_received_total": N, "wiretag_worker_items_done_total": N,
+                    "wiretag_worker_annotate_seconds_count": N, "wiretag_worker_threads": 1,
+                    "wiretag_worker_threads_busy": 0, "wiretag_worker_brokers_connected": 1}.items():
+        E.check(M.value(wf, name) == v, "%s = %s, expected %s" % (name, M.value(wf, name), v))
+    E.check(M.value(wf, "wiretag_worker_info", name=NAME) == 1, "worker info: %r" % wf["wiretag_worker_info"])
+
+    # other paths and methods
+    E.check(M.get(burl.replace("/metrics", "/nope"))[0] == 404, "no 404")
+    req = urllib.request.Request(burl, data=b"x", method="POST")
+    try:
+        urllib.request.urlopen(req, timeout=5)
+        E.fail("POST /metrics was served")
+    except urllib.error.HTTPError as e:
+        E.check(e.code == 405, "POST: %d" % e.code)
+
+    # a bad address is refused before anything starts
+    r = subprocess.run([E.binary("wiretag-broker"), "--metrics", "127.0.0.1:http",
+                        "--journal", os.path.join(tmp, "j2")], capture_output=True, text=True, timeout=10)
+    E.check(r.returncode == 2 and "HOST:PORT" in r.stderr, "bad --metrics: %d %s" % (r.returncode, r.stderr))
+    r = subprocess.run([E.binary("wiretag-worker"), "--metrics", "127.0.0.1:99999"],
+                       capture_output=True, text=True, timeout=30)
+    E.check(r.returncode != 0 and "HOST:PORT" in r.stderr, "worker bad --metrics: %d %s" % (r.returncode, r.stderr))
+    # off by default
+    b2 = new_broker().start()
+    E.check("metrics" not in b2.ep, "metrics on by default: %r" % b2.ep)
+    print("broker and worker /metrics OK (%d families, %d families)" % (len(fams), len(wf)))
+
+
+E.run(test)
