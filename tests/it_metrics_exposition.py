@@ -15,7 +15,6 @@ double quote, a backslash and a newline (label escaping); N items through
   start with exit 2; without --metrics the broker listens on no HTTP port.
 """
 import os
-import re
 import subprocess
 import urllib.request
 
@@ -27,18 +26,6 @@ N = 12
 NAME = 'evil"worker\\one\nline'
 
 
-def worker_metrics_address(procs, name):
-    found = []
-
-    def ready():
-        m = re.search(r"metrics: serving http://([^/\s]+)/metrics", procs.log(name, 200))
-        if m:
-            found.append(m.group(1))
-        return bool(found)
-    E.wait_for(ready, 20, "the worker to log its metrics address")
-    return found[0]
-
-
 def test(tmp, procs, new_broker):
     b = new_broker({"metrics": "127.0.0.1:0"}).start()
     E.check("metrics" in b.ep, "ready file lacks metrics: %r" % b.ep)
@@ -46,7 +33,7 @@ def test(tmp, procs, new_broker):
     args = [E.binary("wiretag-worker"), "--broker", b.ep["workers"], "--threads", "1",
             "--name", NAME, "--metrics", "127.0.0.1:0"]
     procs.start(args, "worker")
-    wurl = "http://%s/metrics" % worker_metrics_address(procs, "worker")
+    wurl = "http://%s/metrics" % M.worker_metrics_address(procs, "worker")
 
     status, ctype, text = M.get(burl)
     E.check(status == 200 and ctype.startswith("text/plain; version=0.0.4"),

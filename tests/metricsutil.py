@@ -9,6 +9,7 @@ import re
 import urllib.error
 import urllib.request
 
+import e2eutil as E
 from wtbroker import check, fail  # noqa: F401
 
 _NAME = r"[a-zA-Z_:][a-zA-Z0-9_:]*"
@@ -91,3 +92,16 @@ def value(fams, metric, **labels):
         if n == metric and all(lab.get(k) == want for k, want in labels.items()):
             return v
     return 0.0
+
+
+def worker_metrics_address(procs, name):
+    """HOST:PORT a worker started with --metrics logged (waits for the line)."""
+    found = []
+
+    def ready():
+        m = re.search(r"metrics: serving http://([^/\s]+)/metrics", procs.log(name, 200))
+        if m:
+            found.append(m.group(1))
+        return bool(found)
+    E.wait_for(ready, 20, "the worker to log its metrics address")
+    return found[0]
