@@ -15,6 +15,7 @@ static const struct {
     {"sub", cmd_sub, "subscribe to annotated results (filters, replay)"},
     {"stats", cmd_stats, "broker and worker figures, dead letters"},
     {"keygen", cmd_keygen, "write a CURVE key pair"},
+    {"web", cmd_web, "a live view of the stream in a browser (SSE)"},
 };
 
 static void s_usage(FILE *f)
