@@ -98,7 +98,7 @@ static void s_workers(wt_broker_t *self, wt_buf_t *out)
         {"wiretag_broker_worker_dispatched_total", "counter", "jobs sent to the worker", 3},
         {"wiretag_broker_worker_done_total", "counter", "results accepted from the worker", 4},
         {"wiretag_broker_worker_failed_total", "counter",
-         "failed attempts on the worker (FAIL, invalid result, timeout, loss)", 5},
+         "failed attempts on the worker (FAIL or an invalid result)", 5},
     };
     for (size_t f = 0; f < sizeof fams / sizeof fams[0]; f++) {
         wt_metrics_family(out, fams[f].name, fams[f].type, fams[f].help);

@@ -3,7 +3,9 @@
 # whole pipeline on this machine: a broker (ephemeral ports on 127.0.0.1, a
 # journal in a temporary directory), two workers, a subscriber printing the
 # annotated items readably, and `wiretag feed` sending the sample news in
-# config/samples/. Stops everything cleanly at the end (or on Ctrl-C).
+# config/samples/. Stops everything cleanly at the end (or on Ctrl-C). On a
+# terminal it then serves the live view (`wiretag web`, address printed;
+# WT_WEB_PORT, default 8080) until Ctrl-C.
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/deps.sh build
@@ -62,4 +64,27 @@ echo "== annotated items (wiretag sub --from 1 --count $count --readable)"
 "$bin/wiretag" sub --broker "$subscribers" --replay "$replay" --from 1 --count "$count" --readable
 echo "== wiretag stats"
 "$bin/wiretag" stats --broker "$replay" || true
+# On a terminal: the live view stays open until Ctrl-C (not in scripts/CI)
+if [ -t 0 ] && [ -t 1 ]; then
+  echo "== live view (wiretag web)"
+  for listen in "127.0.0.1:${WT_WEB_PORT:-8080}" 127.0.0.1:0; do
+    : >"$tmp/web.log"
+    "$bin/wiretag" web --broker "$subscribers" --replay "$replay" --listen "$listen" \
+      2>"$tmp/web.log" &
+    webpid=$!
+    i=0
+    until grep -q "open http" "$tmp/web.log" || ! kill -0 "$webpid" 2>/dev/null || [ $i -gt 100 ]; do
+      i=$((i + 1)); sleep 0.05
+    done
+    if grep -q "open http" "$tmp/web.log"; then pids="$pids $webpid"; break; fi
+    wait "$webpid" 2>/dev/null || true   # port taken: try any free port
+  done
+  url=$(sed -n 's/.*open \(http[^ ]*\).*/\1/p' "$tmp/web.log")
+  if [ -n "$url" ]; then
+    echo "   open $url in a browser (the $count items are there; Ctrl-C stops the demo)"
+    wait "$webpid" || true
+  else
+    echo "   wiretag web did not start:"; cat "$tmp/web.log"
+  fi
+fi
 echo "== stopping workers and broker"

@@ -14,7 +14,9 @@ double quote, a backslash and a newline (label escaping); N items through
 - 404 for other paths, 405 for POST; a bad --metrics address is refused at
   start with exit 2; without --metrics the broker listens on no HTTP port.
 """
+import json
 import os
+import re
 import subprocess
 import urllib.request
 
@@ -105,6 +107,15 @@ def test(tmp, procs, new_broker):
     # off by default
     b2 = new_broker().start()
     E.check("metrics" not in b2.ep, "metrics on by default: %r" % b2.ep)
+    # the example Grafana dashboard only uses metrics that exist
+    with open(os.path.join(os.environ.get("WT_SOURCE", "."), "examples", "grafana-dashboard.json")) as f:
+        dash = json.load(f)
+    exprs = [t["expr"] for p in dash["panels"] for t in p["targets"]]
+    names = set(re.findall(r"\bwiretag_[a-z_]+", " ".join(exprs)))
+    E.check(len(names) > 10, "dashboard uses %r" % names)
+    for n in names:
+        fam = re.sub(r"_(bucket|sum|count)$", "", n)
+        E.check(fam in fams or fam in wf, "dashboard uses %s, which neither endpoint has" % n)
     print("broker and worker /metrics OK (%d families, %d families)" % (len(fams), len(wf)))
 
 

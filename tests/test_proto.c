@@ -428,8 +428,46 @@ static void test_framing(void)
     zmq_ctx_term(ctx);
 }
 
+/* DONE's optional annotate_us (added after version 1 shipped): round trip,
+   absent = not set, and a wrong type is an error like any known field. */
+static void test_annotate_us(void)
+{
+    wt_proto_t m = {0}, d = {0};
+    wt_buf_t b;
+    wt_buf_init(&b);
+    wt_proto_init(&m, WT_CMD_DONE);
+    m.has |= WT_F_JOB | WT_F_ANNOTATE_US;
+    m.job = 9;
+    m.annotate_us = 123456789012ull;
+    wt_proto_encode(&m, &b);
+    CHECK_EQ_INT(wt_proto_decode(b.data, b.size, &d), 0);
+    CHECK(d.has & WT_F_ANNOTATE_US);
+    CHECK(d.annotate_us == 123456789012ull);
+    wt_proto_clear(&d);
+    /* an older worker's DONE: no annotate_us */
+    raw_t r;
+    r_head(&r, 1, "DONE");
+    r_str(&r, "job");
+    r_u8(&r, 9);
+    CHECK_EQ_INT(wt_proto_decode(r.b, r.n, &d), 0);
+    CHECK(!(d.has & WT_F_ANNOTATE_US));
+    CHECK_EQ_INT(d.annotate_us, 0);
+    wt_proto_clear(&d);
+    /* annotate_us as a string */
+    r_head(&r, 2, "DONE");
+    r_str(&r, "job");
+    r_u8(&r, 9);
+    r_str(&r, "annotate_us");
+    r_str(&r, "12");
+    CHECK_EQ_INT(wt_proto_decode(r.b, r.n, &d), WT_ETYPE);
+    wt_proto_clear(&d);
+    wt_proto_clear(&m);
+    wt_buf_free(&b);
+}
+
 int main(void)
 {
+    test_annotate_us();
     test_names();
     test_round_trips();
     test_hostile();
