@@ -27,6 +27,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import time
 import urllib.request
 
@@ -230,6 +231,10 @@ def test(tmp, procs, new_broker):
                .map(a => a.dataset.id)})""")
     E.check(state["speaker"] == "angela_merkel" and state["quotes"], "form from URL: %r" % state)
     E.check(state["visible"] == ["w-merkel"], "speaker filter shows %r" % state["visible"])
+    # a clean stop with the browser still connected (its stream suspended):
+    # exit 0, and under ASan no leak
+    web.send_signal(signal.SIGTERM)
+    E.check(web.wait(20) == 0, "wiretag web exit %s:\n%s" % (web.returncode, procs.log("web")))
     tab.ws.close()
 
 
