@@ -98,6 +98,11 @@ def test(tmp, procs, new_broker):
     except urllib.error.HTTPError as e:
         E.check(e.code == 405, "POST: %d" % e.code)
 
+    # a dictionary reload (SIGHUP) is counted
+    worker.send_signal(signal.SIGHUP)
+    E.wait_for(lambda: M.value(M.parse(M.get(wurl)[2]), "wiretag_worker_reloads_total", result="ok") == 1,
+               60, "reloads_total{result=ok} == 1")
+
     # clean stops with the HTTP servers up: exit 0 (and no leak under ASan)
     worker.send_signal(signal.SIGTERM)
     E.check(worker.wait(20) == 0, "worker exit %s:\n%s" % (worker.returncode, procs.log("worker")))
