@@ -7,6 +7,8 @@ Server-Sent Events, its routes and its refusals, over plain HTTP.
 2. /events: the stream starts with those 5 "item" events and a "health"
    event (the broker's STATS: 1 worker); 3 items fed afterwards arrive on
    the open stream, live, and /api/items then holds 7..11 (oldest dropped).
+   A view whose subscriber endpoint is dead still gets every result (STATS
+   shows them, REPLAY fetches them): the path of a lost tail.
 3. Routes: / is the page with a Content-Security-Policy and nosniff, /app.js
    is JavaScript, /nope is 404, POST is 405.
 4. Refusals: a taken port and a bad --listen exit 2 with a sentence; the
@@ -154,6 +156,18 @@ def test(tmp, procs, new_broker):
     E.check(sorted(live) == ["b-0", "b-1", "b-2"], "live items %r" % live)
     items = json.loads(get(base + "api/items")[2])
     E.check([r["seq"] for r in items] == [7, 8, 9, 10, 11], "history after %r" % [r["seq"] for r in items])
+
+    # a view that never hears the live stream (its subscriber endpoint is
+    # dead) still gets every result: STATS shows them, REPLAY fetches them
+    deaf = dict(b.ep, subscribers="tcp://127.0.0.1:9")
+    _, dbase = start_web(procs, type("B", (), {"ep": deaf})(), "web-deaf", vcfg, ["--history", "100"])
+    E.wait_for(lambda: [r["seq"] for r in json.loads(get(dbase + "api/items")[2])] == list(range(1, 12)),
+               30, "the deaf view to catch up by REPLAY")
+    late = os.path.join(tmp, "late.jsonl")
+    E.write_items(late, 2, prefix="c")
+    E.feed(procs, b, [late], name="feed-late", extra=["-c", vcfg])
+    E.wait_for(lambda: [r["item"]["id"] for r in json.loads(get(dbase + "api/items")[2])][-2:] ==
+               ["c-0", "c-1"], 30, "the deaf view to get the new results")
 
     # 3. routes
     st, h, body = get(base)

@@ -77,7 +77,6 @@ typedef struct {
     bool replaying;
     uint64_t replay_corr, replay_from, replay_until;
     int64_t replay_sent_ms;
-    bool started; /* the first STATS answered: the past was asked for */
     /* health */
     char *health; /* the last health event */
     uint64_t stats_corr;
@@ -183,6 +182,8 @@ static s_entry_t *s_insert(s_web_t *w, uint64_t seq, const uint8_t *data, size_t
     return e;
 }
 
+static void s_want(s_web_t *w, uint64_t after, uint64_t until);
+
 static void s_result(s_web_t *w, uint64_t seq, const uint8_t *data, size_t n, bool live)
 {
     w->received++;
@@ -191,12 +192,7 @@ static void s_result(s_web_t *w, uint64_t seq, const uint8_t *data, size_t n, bo
     if (e) wt_httpd_broadcast(w->httpd, e->event, e->event_len);
     if (seq > w->highest) w->highest = seq;
     /* a live jump: the publisher dropped some, or we joined mid-stream */
-    if (live && before && seq > before + 1 && !w->replaying) {
-        uint64_t from = before + 1;
-        if (seq - from > w->history_max) from = seq - w->history_max;
-        w->replay_from = from;
-        w->replay_until = seq - 1;
-    }
+    if (live && before && seq > before + 1) s_want(w, before, seq - 1);
 }
 
 /* ------------------------------------------------------------ broker side */
@@ -251,10 +247,26 @@ static void s_set_health(s_web_t *w, const uint8_t *stats, size_t n, bool ok)
     wt_httpd_broadcast(w->httpd, w->health, strlen(w->health));
 }
 
-/* Up to history_max results before the first live one: from STATS. */
-static void s_start_history(s_web_t *w, const uint8_t *stats, size_t n)
+/* Ask for the results after `after` up to `until`, at most the last
+   history_max: merged into the replay in progress or pending. */
+static void s_want(s_web_t *w, uint64_t after, uint64_t until)
 {
-    w->started = true;
+    if (until <= after) return;
+    uint64_t from = after + 1;
+    if (until - from + 1 > w->history_max) from = until - w->history_max + 1;
+    if (w->replay_from && w->replay_from <= w->replay_until) { /* one is running or due */
+        if (until > w->replay_until) w->replay_until = until;
+        return;
+    }
+    w->replay_from = from;
+    w->replay_until = until;
+}
+
+/* Every STATS: the results the broker has (last_rseq) that we lack. This
+   fetches the history at start and a tail the publisher dropped (a lost
+   last message leaves no later one to reveal the gap). */
+static void s_catch_up(s_web_t *w, const uint8_t *stats, size_t n)
+{
     uint64_t last = 0, first = 0;
     wt_buf_t js;
     wt_buf_init(&js);
@@ -265,11 +277,8 @@ static void s_start_history(s_web_t *w, const uint8_t *stats, size_t n)
         json_decref(root);
     }
     wt_buf_free(&js);
-    if (last == 0) return;
-    uint64_t from = last >= w->history_max ? last - w->history_max + 1 : 1;
-    if (from < first) from = first;
-    w->replay_from = from;
-    w->replay_until = last;
+    s_want(w, w->highest, last);
+    if (w->replay_from && w->replay_from < first) w->replay_from = first; /* retention */
 }
 
 static void s_on_ctl(s_web_t *w)
@@ -288,7 +297,7 @@ static void s_on_ctl(s_web_t *w)
         } else if (m->cmd == WT_CMD_STATS && m->corr == w->stats_corr) {
             w->stats_waiting = false;
             w->stats_ok_ms = wt_clock_ms();
-            if (!w->started) s_start_history(w, m->stats, m->stats_len);
+            s_catch_up(w, m->stats, m->stats_len);
             s_set_health(w, m->stats, m->stats_len, true);
         } else if (m->cmd == WT_CMD_RESULT && m->corr == w->replay_corr) {
             size_t n = 0;
