@@ -165,9 +165,15 @@ void wt_httpd_broadcast(wt_httpd_t *self, const void *data, size_t n)
 {
     for (s_stream_t *s = self->streams; s; s = s->next) {
         if (!s->dead) {
-            if (s->buf.size - s->off + n > WT_HTTPD_STREAM_MAX)
-                s->dead = true; /* too slow: drop it, its browser reconnects */
-            else
+            if (s->buf.size - s->off + n > WT_HTTPD_STREAM_MAX) {
+                /* too slow: drop it (its browser reconnects). Its socket may
+                   be full, so MHD may not ask for data again: a 1 s timeout
+                   closes it */
+                s->dead = true;
+                wt_buf_free(&s->buf);
+                s->off = 0;
+                MHD_set_connection_option(s->conn, MHD_CONNECTION_OPTION_TIMEOUT, (unsigned)1);
+            } else
                 wt_buf_append(&s->buf, data, n);
         }
         if (s->suspended) {

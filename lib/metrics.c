@@ -1,9 +1,9 @@
 /*  metrics.c: Prometheus text exposition (see include/wiretag/metrics.h).
 
     Only the writer side of the text format: HELP/TYPE lines, samples with
-    at most one escaped label, histograms with cumulative `le` buckets.
-    Numbers are written with %.17g so that counters above 2^53 stay exact
-    where it matters (they are written as integers by wt_metrics_u64).
+    escaped labels, histograms with cumulative `le` buckets.
+    Integers (counters) are written exactly by wt_metrics_u64; other numbers
+    with 15 significant digits.
 */
 #include "wiretag/metrics.h"
 
@@ -110,7 +110,7 @@ static void s_number(wt_buf_t *out, double v)
     else if (isinf(v))
         s_printf(out, " %s\n", v > 0 ? "+Inf" : "-Inf");
     else
-        s_printf(out, " %.17g\n", v);
+        s_printf(out, " %.15g\n", v);
 }
 
 void wt_metrics_double(wt_buf_t *out, const char *name, const char *const *labels, double v)

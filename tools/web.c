@@ -29,6 +29,7 @@
 #include "wiretag/json.h"
 #include "wiretag/proto.h"
 
+#include <assert.h>
 #include <jansson.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -118,12 +119,14 @@ static void s_printf_buf(wt_buf_t *b, const char *fmt, ...) __attribute__((forma
 
 static void s_printf_buf(wt_buf_t *b, const char *fmt, ...)
 {
-    char tmp[256];
+    char tmp[512];
     va_list ap;
     va_start(ap, fmt);
     int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
     va_end(ap);
-    if (n > 0) wt_buf_append(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+    if (n < 0) return;
+    assert((size_t)n < sizeof tmp); /* our own short formats only */
+    wt_buf_append(b, tmp, (size_t)n);
 }
 
 /* Add result seq; returns the entry, or NULL when it is known or too old. */
@@ -463,6 +466,16 @@ static void s_teardown(s_web_t *w)
     if (w->ctx) zmq_ctx_term(w->ctx);
 }
 
+static bool s_count_arg(const char *s, size_t *out)
+{
+    char *end = NULL;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < 1 || v > S_MAX_HISTORY) return false;
+    *out = (size_t)v;
+    return true;
+}
+
 int cmd_web(int argc, char **argv)
 {
     s_web_t w = {.sub_ep = "tcp://127.0.0.1:5557",
@@ -484,9 +497,8 @@ int cmd_web(int argc, char **argv)
             w.listen = argv[++i];
         else if (!strcmp(a, "-c") && more)
             config = argv[++i];
-        else if (!strcmp(a, "--history") && more && atol(argv[i + 1]) >= 1 &&
-                 atol(argv[i + 1]) <= S_MAX_HISTORY)
-            w.history_max = (size_t)atol(argv[++i]);
+        else if (!strcmp(a, "--history") && more && s_count_arg(argv[i + 1], &w.history_max))
+            i++;
         else {
             fprintf(stderr, "wiretag web: unknown, incomplete or invalid option '%s'%s\n\n", a,
                     !strcmp(a, "--history") ? " (1..20000)" : "");
