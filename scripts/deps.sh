@@ -14,7 +14,7 @@ fi
 # and a headless Chromium
 pkgs="$pkgs libmicrohttpd-dev"
 if [ "$mode" = test ]; then
-  pkgs="$pkgs prometheus chromium python3-websocket curl"
+  pkgs="$pkgs prometheus chromium fonts-dejavu-core python3-websocket"
 fi
 missing=""
 for p in $pkgs; do
