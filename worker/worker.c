@@ -148,17 +148,17 @@ typedef struct {
     bool started;
 } s_thread_t;
 
-static void s_annotate_task_(s_task_t *t, wt_annotator_t *ann, const s_thread_args_t *args);
+static void s_annotate_item(s_task_t *t, wt_annotator_t *ann, const s_thread_args_t *args);
 
 /* One item on an annotation thread, timed for DONE's annotate_us. */
 static void s_annotate_task(s_task_t *t, wt_annotator_t *ann, const s_thread_args_t *args)
 {
     int64_t start = wt_clock_us();
-    s_annotate_task_(t, ann, args);
+    s_annotate_item(t, ann, args);
     t->annotate_us = wt_clock_us() - start;
 }
 
-static void s_annotate_task_(s_task_t *t, wt_annotator_t *ann, const s_thread_args_t *args)
+static void s_annotate_item(s_task_t *t, wt_annotator_t *ann, const s_thread_args_t *args)
 {
     wt_item_t item = {0};
     int rc = wt_item_decode(t->payload, t->payload_len, &args->limits, &item);
