@@ -60,7 +60,12 @@ typedef struct {
     bool has_short;   /* short_names given (even empty): use exactly these */
     uint32_t gov;     /* countries: the <iso>_government entity, or WT_A_NONE */
     const void *pact; /* wt_petrarch_actor_t for date-coded PETRARCH entities */
+    uint32_t parent;  /* companies: the owning entity (`parent:`), or WT_A_NONE */
+    uint8_t sector;   /* companies: index in wt_adb_sectors + 1, 0 = none */
 } wt_aentity_t;
+
+/* Company sectors (`sector:` in a dictionary entry), NULL-terminated. */
+extern const char *const wt_adb_sectors[];
 
 typedef struct {
     char *title; /* "Foreign Minister" */

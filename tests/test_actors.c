@@ -14,9 +14,10 @@
 
 #define FIX "tests/fixtures/actors/"
 
-static const char *const s_files[] = {FIX "countries.yaml", FIX "organizations.yaml",
+static const char *const s_files[] = {FIX "countries.yaml",    FIX "organizations.yaml",
                                       FIX "institutions.yaml", FIX "people.yaml",
-                                      FIX "agents.yaml"};
+                                      FIX "agents.yaml",       FIX "companies.yaml"};
+#define S_NFILES ((int)(sizeof s_files / sizeof s_files[0]))
 
 typedef struct {
     const char *text;
@@ -286,6 +287,12 @@ static const row_t s_rows[] = {
      20220101,
      {"Kerrow Liberation Front|organization|POL|POLGOV|-|Kerrow Liberation Front"},
      {0}},
+    /* companies: the dictionary (our own file), names and short names */
+    {"Shares of Corvane Group fell after Corvane Trucks cut its forecast. Corvane said more.",
+     0,
+     {"Corvane Group|organization|DEU|DEUBUS|-|Corvane Group;Corvane",
+      "Corvane Trucks|organization|DEU|DEUBUS|-|Corvane Trucks"},
+     {0}},
     /* 4. dates */
     {"Joe Biden met Chinese leaders.",
      20150601,
@@ -429,6 +436,9 @@ static void s_test_loader_errors(void)
         {"foo: 1\n", "entries"},
         {"entries: []\n---\nentries: []\n", ":3: more than one YAML document"},
         {"a: &x 1\nb: *x\n", "aliases are not allowed"},
+        {"entries:\n- id: a\n  name: A\n  sector: shipping\n", ":4: sector: unknown sector"},
+        {"entries:\n- id: a\n  name: A\n  parent: b\n", ":4: parent: no entry has the id 'b'"},
+        {"entries:\n- id: a\n  name: A\n  parent: a\n", ":4: parent: an entry is not its own"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         FILE *f = fopen(path, "w");
@@ -513,11 +523,53 @@ static void s_test_petrarch(void)
     wt_actordb_destroy(&db);
 }
 
+/* The shipped dictionaries load together; brands name their parent. */
+static void s_test_shipped_companies(void)
+{
+    const char *files[] = {"config/actors/countries.yaml",    "config/actors/organizations.yaml",
+                           "config/actors/institutions.yaml", "config/actors/people.yaml",
+                           "config/actors/agents.yaml",       "config/actors/companies.yaml"};
+    char err[512] = "";
+    wt_actordb_t *db = wt_actordb_load(files, 6, NULL, 0, NULL, err, sizeof err);
+    CHECK_MSG(db != NULL, "shipped dictionaries: %s", err);
+    if (!db) return;
+    int companies = 0, youtube = 0;
+    for (size_t i = 0; i < db->nents; i++) {
+        const wt_aentity_t *e = &db->ents[i];
+        if (e->sector) companies++;
+        if (strcmp(e->id, "youtube") == 0) {
+            youtube = 1;
+            CHECK_MSG(e->parent != WT_A_NONE && strcmp(db->ents[e->parent].id, "alphabet") == 0,
+                      "YouTube's parent is not Alphabet");
+        }
+    }
+    CHECK_MSG(companies >= 300, "%d companies", companies);
+    CHECK(youtube);
+    wt_actors_ctx_t *ctx = wt_actors_ctx_new(db);
+    wt_doc_t doc;
+    wt_doc_init(&doc);
+    wt_result_t res;
+    memset(&res, 0, sizeof res);
+    const char *t = "Shares of Unilever rose while Barclays cut its outlook for Tesla.";
+    s_tag(ctx, &doc, t, strlen(t), 0, &res);
+    int found = 0;
+    for (size_t i = 0; i < res.actor_count; i++)
+        if (res.actors[i].type == WT_ACTOR_ORGANIZATION &&
+            (strcmp(res.actors[i].id, "unilever") == 0 ||
+             strcmp(res.actors[i].id, "barclays") == 0 || strcmp(res.actors[i].id, "tesla") == 0))
+            found++;
+    CHECK_EQ_INT(found, 3);
+    wt_result_clear(&res);
+    wt_doc_free(&doc);
+    wt_actors_ctx_destroy(&ctx);
+    wt_actordb_destroy(&db);
+}
+
 int main(void)
 {
     char err[512] = "";
-    wt_actordb_t *db =
-        wt_actordb_load(s_files, 5, NULL, 0, "config/names/first-names.txt", err, sizeof err);
+    wt_actordb_t *db = wt_actordb_load(s_files, S_NFILES, NULL, 0, "config/names/first-names.txt",
+                                       err, sizeof err);
     if (!db) {
         fprintf(stderr, "load: %s\n", err);
         return 1;
@@ -549,8 +601,8 @@ int main(void)
         }
     }
     /* the same database gives the same hash */
-    wt_actordb_t *db2 =
-        wt_actordb_load(s_files, 5, NULL, 0, "config/names/first-names.txt", err, sizeof err);
+    wt_actordb_t *db2 = wt_actordb_load(s_files, S_NFILES, NULL, 0, "config/names/first-names.txt",
+                                        err, sizeof err);
     CHECK(db2 && wt_actordb_hash(db2) == wt_actordb_hash(db));
     wt_actordb_destroy(&db2);
 
@@ -613,6 +665,7 @@ int main(void)
     }
     s_test_loader_errors();
     s_test_petrarch();
+    s_test_shipped_companies();
 
     wt_result_clear(&res);
     wt_doc_free(&doc);
