@@ -106,7 +106,7 @@ struct wt_actors_ctx {
     wt_hmap_t counts; /* one-word mentions: key -> how many */
     s_tokinfo_t *tc;  /* per token: trie child of the root, word class */
     size_t cap_tc;
-    uint32_t h_of, h_to, h_in, h_and, h_amp, h_he, h_she;
+    uint32_t h_of, h_to, h_in, h_and, h_amp, h_he, h_she, h_copy;
     uint32_t last_cent, last_para; /* the last country named and its sentence (scan state) */
     /* the current item */
     const wt_doc_t *doc;
@@ -275,6 +275,8 @@ typedef struct {
     bool country_last;     /* ends with a country's name ("Garuda Indonesia") */
     bool direction;        /* holds a compass word */
     int initials;          /* initials and single letters */
+    uint32_t country_k;    /* country_last: its first token */
+    bool postnom;          /* stopped by letters after a person's name ("KC", "MP") */
 } s_run_t;
 
 /* True when the agent phrase at j is part of an organisation name
@@ -340,6 +342,69 @@ static bool s_weak_person(const wt_actors_ctx_t *ctx, const wt_apayload_t *p, ui
     return s_is_first(ctx, i);
 }
 
+/* A blank line between token j and the one before it. */
+static bool s_blank_before(const wt_actors_ctx_t *ctx, uint32_t j)
+{
+    const wt_token_t *t = &ctx->doc->toks[j];
+    if (!j) return false;
+    int nl = 0;
+    for (uint32_t b = ctx->doc->toks[j - 1].end; b < t->start; b++)
+        nl += ctx->text[b] == '\n';
+    return nl >= 2;
+}
+
+/* Within the next four capitalised words from j (same sentence) there is
+   an organisation head word, written with a capital but not in capitals. */
+static bool s_org_head_ahead(const wt_actors_ctx_t *ctx, uint32_t j)
+{
+    const wt_doc_t *doc = ctx->doc;
+    for (uint32_t k = j; k < doc->ntoks && k < j + 4; k++) {
+        const wt_token_t *t = &doc->toks[k];
+        if (t->flags & (WT_TF_SENT_START | WT_TF_PARA_START)) return false;
+        if (!s_name_tok(ctx, k)) return false;
+        if ((s_cls(ctx, k) & WT_W_ORGHEAD) && !(t->flags & WT_TF_ALLCAP)) return true;
+    }
+    return false;
+}
+
+/* A word of several glued capitalised words ("InvestigatingBalcombeAndCo",
+   a web site or a hashtag): two or more capitals after lower-case letters. */
+static bool s_glued_words(const wt_actors_ctx_t *ctx, uint32_t i)
+{
+    const wt_token_t *t = &ctx->doc->toks[i];
+    int n = 0;
+    for (uint32_t b = t->start + 1; b < t->end; b++) {
+        char c = ctx->text[b], p = ctx->text[b - 1];
+        if (c >= 'A' && c <= 'Z' && p >= 'a' && p <= 'z') n++;
+    }
+    return n >= 2;
+}
+
+/* Token i is a place or description glued to a name by a hyphen
+   ("Houston-based", "Awami-led"): not part of the name that follows. */
+static bool s_hyphen_modifier(const wt_actors_ctx_t *ctx, uint32_t i)
+{
+    static const char *const suf[] = {"-based",  "-led",    "-backed", "-owned",         "-run",
+                                      "-funded", "-linked", "-born",   "-headquartered", NULL};
+    if (!(ctx->doc->toks[i].flags & WT_TF_HYPHEN)) return false;
+    for (int k = 0; suf[k]; k++)
+        if (s_suffixed(ctx, i, suf[k])) return true;
+    return false;
+}
+
+/* Token i follows "Copyright", "(c)" or "©" in its sentence: a credit line. */
+static bool s_credit_line(const wt_actors_ctx_t *ctx, uint32_t i)
+{
+    const wt_doc_t *doc = ctx->doc;
+    for (uint32_t k = i; k > 0 && k + 6 > i; k--) {
+        const wt_token_t *t = &doc->toks[k - 1];
+        if (t->hash == ctx->h_copy) return true;
+        if (t->end - t->start == 2 && memcmp(ctx->text + t->start, "\xc2\xa9", 2) == 0) return true;
+        if (t->flags & WT_TF_SENT_START) break;
+    }
+    return false;
+}
+
 /* The capitalised run starting at i (a name token). */
 static void s_caprun(const wt_actors_ctx_t *ctx, uint32_t i, s_run_t *r)
 {
@@ -352,10 +417,18 @@ static void s_caprun(const wt_actors_ctx_t *ctx, uint32_t i, s_run_t *r)
     bool head_seen = false, after_conn = false;
     while (j < doc->ntoks && j - i < 12) {
         const wt_token_t *t = &doc->toks[j];
-        if (j > i && (t->flags & WT_TF_SENT_START)) break;
+        /* a name never runs on into the next paragraph (a caption printed twice) */
+        if (j > i && ((t->flags & (WT_TF_SENT_START | WT_TF_PARA_START)) || s_blank_before(ctx, j)))
+            break;
         if (s_name_tok(ctx, j)) {
             unsigned cls = s_cls(ctx, j);
             if (j > i && (cls & WT_W_HONORIFIC)) break;
+            /* "Jane Roe KC", "John Doe MP": letters after a person's name */
+            if (j >= i + 2 && (cls & WT_W_POSTNOM) && (t->flags & WT_TF_ALLCAP) && r->allcap == 0 &&
+                !head_seen) {
+                r->postnom = true;
+                break;
+            }
             if (j > i && s_starts_agent(ctx, j) && !s_agent_in_org(ctx, j) &&
                 !(head_seen && after_conn && !s_agent_before_name(ctx, j))) {
                 r->stopped_by_agent = true;
@@ -427,6 +500,13 @@ static void s_caprun(const wt_actors_ctx_t *ctx, uint32_t i, s_run_t *r)
                 j++;
                 continue;
             }
+            /* "Avon and Somerset Police", "Transport and General Workers
+               Union": "and" before the head word of the name joins */
+            if (and&&!head_seen && r->words <= 2 && !s_starts_name(ctx, j + 1) &&
+                s_org_head_ahead(ctx, j + 1)) {
+                j++;
+                continue;
+            }
         }
         if (t->kind == WT_TOK_WORD && j > i && head_seen && j + 2 < doc->ntoks &&
             (t->flags & WT_TF_LOWER) && (s_cls(ctx, j) & WT_W_CONNECT) && t->hash != ctx->h_and &&
@@ -449,7 +529,7 @@ static void s_caprun(const wt_actors_ctx_t *ctx, uint32_t i, s_run_t *r)
         if (s_country_at(ctx, k, &l) != WT_A_NONE && k + l == j &&
             !(doc->toks[k - 1].flags & WT_TF_LOWER)) {
             const wt_apayload_t *p = s_match(ctx, k, &l, -2);
-            if (p && p->form == WT_AF_NAME) r->country_last = true;
+            if (p && p->form == WT_AF_NAME) r->country_last = true, r->country_k = k;
         }
     }
 }
@@ -794,6 +874,13 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
             s_np_reset(&np);
             continue;
         }
+        /* "Copyright 2024 Grayhill Media": a credit line names no actor */
+        if (p && p->form != WT_AF_AGENT && db->ents[p->target].type != WT_ACTOR_COUNTRY &&
+            s_credit_line(ctx, i)) {
+            i += len - 1;
+            s_np_reset(&np);
+            continue;
+        }
         if (p && s_weak_person(ctx, p, i)) p = NULL;
         /* "Jordan Peterson", "Chad Smith": a country that is also a first name,
            before a capitalised word and not after a preposition, starts a name */
@@ -913,8 +1000,34 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
         }
         if (!shout && s_name_tok(ctx, i) &&
             !(t->flags & WT_TF_LOWER && !(t->flags & WT_TF_HYPHEN))) {
+            /* "Houston-based Stanford Group": the name starts after it */
+            if (s_hyphen_modifier(ctx, i) && i + 1 < doc->ntoks && s_name_tok(ctx, i + 1) &&
+                !(doc->toks[i + 1].flags & WT_TF_SENT_START)) {
+                s_np_reset(&np);
+                continue;
+            }
+            /* letters after a name already taken ("KC"), credit lines */
+            if (((cls & WT_W_POSTNOM) && (t->flags & WT_TF_ALLCAP) && i > 0 &&
+                 s_name_tok(ctx, i - 1) && !(t->flags & WT_TF_SENT_START)) ||
+                s_credit_line(ctx, i)) {
+                s_run_t r0;
+                s_caprun(ctx, i, &r0);
+                i = r0.end - 1;
+                s_np_reset(&np);
+                continue;
+            }
             s_run_t r;
             s_caprun(ctx, i, &r);
+            /* "LAUSANNE Switzerland": a dateline; the country is the actor */
+            if (r.country_last && (t->flags & WT_TF_ALLCAP) && r.allcap < r.words) {
+                i = r.country_k - 1;
+                s_np_reset(&np);
+                continue;
+            }
+            if (r.words == 1 && s_glued_words(ctx, i)) {
+                s_np_reset(&np);
+                continue;
+            }
             if (s_pos_cap(ctx, i) && !(t->flags & WT_TF_ALLCAP) &&
                 ((cls & WT_W_FUNC) || wt_hmap_get(&ctx->lower, t->hash) != WT_A_NONE ||
                  s_inflected(ctx, i)) &&
@@ -940,8 +1053,10 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
                 continue;
             }
             uint8_t ut;
-            if (r.initials == r.words || (r.direction && n == 2 && r.org_head >= 0) ||
-                (s_cls(ctx, r.end - 1) & WT_W_PLACEHEAD))
+            if (r.postnom && r.org_head < 0 && n >= 2)
+                ut = UT_PERSON; /* "Jane Roe KC" */
+            else if (r.initials == r.words || (r.direction && n == 2 && r.org_head >= 0) ||
+                     (s_cls(ctx, r.end - 1) & WT_W_PLACEHEAD))
                 ut = 0; /* "U.S" split in two, "West Bank" */
             else if ((r.org_head >= 0 && n >= 2) ||
                      (n >= 2 && r.country_last && !r.place && !s_is_first(ctx, i)))
@@ -987,7 +1102,7 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
                 m->cent = r.cent != WT_A_NONE ? r.cent : np.cent;
             else
                 m->cent = np.cent;
-            if (np.hon) m->flags |= MF_HON;
+            if (np.hon || (r.postnom && ut == UT_PERSON)) m->flags |= MF_HON;
             if (np.agent != WT_A_NONE) {
                 m->flags |= MF_AGENT;
                 m->agent = np.agent;
@@ -1556,6 +1671,7 @@ wt_actors_ctx_t *wt_actors_ctx_new(const wt_actordb_t *db)
     wt_hmap_init(&ctx->inplay, 16);
     wt_hmap_init(&ctx->counts, 16);
     ctx->h_of = wt_text_hash("of", 2);
+    ctx->h_copy = wt_text_hash("copyright", 9);
     ctx->h_to = wt_text_hash("to", 2);
     ctx->h_in = wt_text_hash("in", 2);
     ctx->h_and = wt_text_hash("and", 3);

@@ -239,7 +239,8 @@ enum {
     WT_W_DIRECTION = 1 << 14, /* Northern, East, Central ... (places) */
     WT_W_ARPREFIX = 1 << 15,  /* al- el- bin- ... before a capitalised name part */
     WT_W_PLACEPRE = 1 << 16,  /* San, Puerto, Fort, Mount, Hurricane ... first word of a place */
-    WT_W_GROUP = 1 << 17      /* Arabs, Muslims, Kurds ... groups of people */
+    WT_W_GROUP = 1 << 17,     /* Arabs, Muslims, Kurds ... groups of people */
+    WT_W_POSTNOM = 1 << 18    /* KC QC MP OBE ... letters after a person's name */
 };
 void wt_names_init(void);
 unsigned wt_names_class(uint32_t h);
