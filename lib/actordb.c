@@ -371,9 +371,9 @@ static int s_date(s_load_t *L, const ynode_t *at, const char *key, const char *s
 }
 
 static const char *const s_known_keys[] = {
-    "id",   "name",    "code",        "wikidata", "names",  "adjectives", "capitals", "government",
-    "type", "country", "gender",      "roles",    "title",  "person",     "aliases",  "notes",
-    "note", "prefix",  "short_names", "codes",    "sector", "parent",     NULL};
+    "id",     "name", "code",    "wikidata",    "names", "adjectives", "capitals", "government",
+    "places", "type", "country", "gender",      "roles", "title",      "person",   "aliases",
+    "notes",  "note", "prefix",  "short_names", "codes", "sector",     "parent",   NULL};
 
 const char *const wt_adb_sectors[] = {
     "technology", "telecom",   "media",      "finance",   "energy", "automotive", "aerospace",
@@ -529,6 +529,23 @@ static int s_entry_entity(s_load_t *L, const ynode_t *e, int kind)
         (rc = s_add_names(L, adjs, WT_AF_ADJ, ei, "adjectives")) ||
         (rc = s_add_names(L, caps, WT_AF_CAPITAL, ei, "capitals")))
         return rc;
+    const ynode_t *places = NULL;
+    if ((rc = s_list(L, e, "places", &places))) return rc;
+    if (places && kind != 0) return s_fail(L, places, "places", "only countries have places");
+    for (size_t i = 0; places && i < places->n; i++) {
+        const char *pl = places->kids[i]->s;
+        size_t pn = pl ? strlen(pl) : 0;
+        if (!pn || pn > 128) return s_fail(L, places->kids[i], "places", "empty or too long name");
+        wt_doc_analyze(&L->doc, pl, pn);
+        size_t nw = 0;
+        for (size_t k = 0; k < L->doc.ntoks; k++)
+            nw += L->doc.toks[k].kind == WT_TOK_WORD;
+        if (!nw || nw > 4)
+            return s_fail(L, places->kids[i], "places", "a place is one to four words");
+        uint32_t key = wt_adb_place_key(L->doc.toks, 0, L->doc.ntoks);
+        uint32_t old = wt_hmap_get(&db->places, key);
+        wt_hmap_put(&db->places, key, old == WT_A_NONE || old == ei ? ei : WT_A_AMBIG);
+    }
     for (size_t i = 0; govs && i < govs->n; i++) {
         wt_grow(&L->seat_phr, &L->cap_seats, L->nseats + 1, sizeof *L->seat_phr);
         wt_grow(&L->seat_ent, &L->cap_seat_ent, L->nseats + 1, sizeof *L->seat_ent);
@@ -980,6 +997,7 @@ void wt_actordb_destroy(wt_actordb_t **self_p)
     free(db->edges);
     free(db->rootbits);
     wt_hmap_free(&db->surnames);
+    wt_hmap_free(&db->places);
     wt_hmap_free(&db->isos);
     wt_hmap_free(&db->firsts);
     if (db->petrarch) {

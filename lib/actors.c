@@ -104,6 +104,7 @@ struct wt_actors_ctx {
     wt_hmap_t parts;  /* every word of a person's name in play */
     wt_hmap_t inplay; /* country entities in play (named, or the country of a known actor) */
     wt_hmap_t counts; /* one-word mentions: key -> how many */
+    wt_hmap_t placec; /* country entity -> places of it named in the item */
     s_tokinfo_t *tc;  /* per token: trie child of the root, word class */
     size_t cap_tc;
     uint32_t h_of, h_to, h_in, h_and, h_amp, h_he, h_she, h_copy;
@@ -277,6 +278,7 @@ typedef struct {
     int initials;          /* initials and single letters */
     uint32_t country_k;    /* country_last: its first token */
     bool postnom;          /* stopped by letters after a person's name ("KC", "MP") */
+    bool place_head;       /* starts with a place, then no first name ("Houston Texans") */
 } s_run_t;
 
 /* True when the agent phrase at j is part of an organisation name
@@ -390,6 +392,35 @@ static bool s_hyphen_modifier(const wt_actors_ctx_t *ctx, uint32_t i)
     for (int k = 0; suf[k]; k++)
         if (s_suffixed(ctx, i, suf[k])) return true;
     return false;
+}
+
+/* A place of countries.yaml (`places:`) written with capitals at token i,
+   within the tokens before end: its country entity, *len its tokens; the
+   longest place wins. WT_A_NONE when none, or when the place is shared by
+   two countries. */
+static uint32_t s_place_at(const wt_actors_ctx_t *ctx, uint32_t i, uint32_t end, uint32_t *len)
+{
+    const wt_actordb_t *db = ctx->db;
+    if (!db->places.n) return WT_A_NONE;
+    for (uint32_t n = end - i < 4 ? end - i : 4; n >= 1; n--) {
+        bool caps = true;
+        for (uint32_t k = i; k < i + n && caps; k++)
+            caps = (ctx->doc->toks[k].flags & (WT_TF_CAP | WT_TF_ALLCAP)) ||
+                   (k > i && (s_cls(ctx, k) & WT_W_CONNECT));
+        if (!caps) continue;
+        uint32_t c = wt_hmap_get(&db->places, wt_adb_place_key(ctx->doc->toks, i, i + n));
+        if (c != WT_A_NONE && c != WT_A_AMBIG) {
+            *len = n;
+            return c;
+        }
+    }
+    return WT_A_NONE;
+}
+
+static void s_place_seen(wt_actors_ctx_t *ctx, uint32_t ce)
+{
+    uint32_t c = wt_hmap_get(&ctx->placec, ce);
+    wt_hmap_put(&ctx->placec, ce, c == WT_A_NONE ? 1 : c + 1);
 }
 
 /* Token i follows "Copyright", "(c)" or "©" in its sentence: a credit line. */
@@ -736,6 +767,9 @@ static uint32_t s_after_name(wt_actors_ctx_t *ctx, size_t mi, uint32_t j)
                 m->cent = p->target;
             else if (e->type == WT_ACTOR_ORGANIZATION && e->country[0])
                 m->cent = s_iso_ent(ctx->db, e->country);
+        } else if (!p) {
+            uint32_t l2 = 0, pce = s_place_at(ctx, k, doc->ntoks, &l2); /* "of Nevada" */
+            if (pce != WT_A_NONE) m->cent = pce;
         }
     }
     /* ", a spokesman for the Indian foreign ministry," */
@@ -1028,6 +1062,34 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
                 s_np_reset(&np);
                 continue;
             }
+            /* places of a country ("Baltimore", "New South Wales"): evidence
+               of where the story is set; before a title they give its
+               holder a country ("Baltimore Mayor ..."); at the head of a
+               longer name they give it theirs ("Houston Police Department") */
+            uint32_t plen = 0, pce = s_place_at(ctx, i, r.end, &plen);
+            /* "University of Texas", "Bank of Baltimore": a place inside an
+               organisation's name gives it a country */
+            if (pce == WT_A_NONE && r.org_head >= 0 && r.cent == WT_A_NONE)
+                for (uint32_t k = i + 1; k < r.end && r.cent == WT_A_NONE; k++)
+                    if (doc->toks[k - 1].flags & WT_TF_LOWER) {
+                        uint32_t l3 = 0, pc3 = s_place_at(ctx, k, r.end, &l3);
+                        if (pc3 != WT_A_NONE) r.cent = pc3, s_place_seen(ctx, pc3);
+                    }
+            if (pce != WT_A_NONE && !(plen == 1 && s_is_first(ctx, i) && r.end > i + 1)) {
+                s_place_seen(ctx, pce);
+                /* a place word alone may be a surname ("Houston said"): it
+                   stays a name unless a preposition or a title says it is a place */
+                if (i + plen == r.end && (locprep || plen >= 2 || r.stopped_by_agent)) {
+                    s_np_reset(&np);
+                    np.cent = pce;
+                    i = r.end - 1;
+                    continue;
+                }
+                if (i + plen < r.end) {
+                    if (r.cent == WT_A_NONE) r.cent = pce;
+                    r.place_head = !s_is_first(ctx, i + plen);
+                }
+            }
             if (s_pos_cap(ctx, i) && !(t->flags & WT_TF_ALLCAP) &&
                 ((cls & WT_W_FUNC) || wt_hmap_get(&ctx->lower, t->hash) != WT_A_NONE ||
                  s_inflected(ctx, i)) &&
@@ -1059,8 +1121,9 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
                      (s_cls(ctx, r.end - 1) & WT_W_PLACEHEAD))
                 ut = 0; /* "U.S" split in two, "West Bank" */
             else if ((r.org_head >= 0 && n >= 2) ||
-                     (n >= 2 && r.country_last && !r.place && !s_is_first(ctx, i)))
-                ut = UT_ORG; /* "Ministry of ...", "Garuda Indonesia" */
+                     (n >= 2 && r.country_last && !r.place && !s_is_first(ctx, i)) ||
+                     (n >= 2 && r.place_head && !r.place && !r.thing && r.allcap < r.words))
+                ut = UT_ORG; /* "Ministry of ...", "Garuda Indonesia", "Houston Texans" */
             else if (r.org_head >= 0 || ((r.place || r.thing || r.polity) && r.org_head < 0) ||
                      (s_cls(ctx, i) & WT_W_DIRECTION))
                 ut = 0; /* a place, a thing, or a bare head word */
@@ -1523,19 +1586,54 @@ static char *s_role(wt_actors_ctx_t *ctx, const s_actor_t *a)
     return s;
 }
 
+/* The country the item is set in, or WT_A_NONE when the text does not
+   make it clear. Evidence: mentions of a country (name, demonym, capital),
+   and each known actor of that country (an institution, a company, a
+   person of the dictionaries). The leading country must hold at least
+   S_SETTING_SHARE of all that evidence and count twice or more: a story
+   that names the United States once among other countries is not set
+   there, and its unknown people are not American. */
+#define S_SETTING_SHARE 0.5
+static uint32_t s_setting(wt_actors_ctx_t *ctx)
+{
+    const wt_actordb_t *db = ctx->db;
+    uint32_t best = WT_A_NONE;
+    double bestw = 0, total = 0;
+    wt_hmap_clear(&ctx->counts); /* reused: country entity -> weight */
+    for (size_t ai = 0; ai < ctx->na; ai++) {
+        const s_actor_t *a = &ctx->a[ai];
+        if (a->dead || a->ent == WT_A_NONE || !a->count) continue;
+        const wt_aentity_t *e = &db->ents[a->ent];
+        uint32_t ce = e->type == WT_ACTOR_COUNTRY ? a->ent : s_iso_ent(db, e->country);
+        /* companies work across borders: their country says little */
+        if (ce == WT_A_NONE || e->sector) continue;
+        uint32_t w = e->type == WT_ACTOR_COUNTRY ? a->count : 1;
+        uint32_t old = wt_hmap_get(&ctx->counts, ce);
+        uint32_t nw = (old == WT_A_NONE ? 0 : old) + w;
+        wt_hmap_put(&ctx->counts, ce, nw);
+        total += w;
+        if (nw > bestw) bestw = nw, best = ce;
+    }
+    for (size_t i = 0; i < ctx->placec.cap; i++) {
+        const wt_hslot_t *sl = &ctx->placec.slots[i];
+        if (sl->gen != ctx->placec.gen) continue;
+        uint32_t old = wt_hmap_get(&ctx->counts, sl->key);
+        uint32_t nw = (old == WT_A_NONE ? 0 : old) + sl->val;
+        wt_hmap_put(&ctx->counts, sl->key, nw);
+        total += sl->val;
+        if (nw > bestw) bestw = nw, best = sl->key;
+    }
+    /* one piece of evidence is enough only when nothing points elsewhere */
+    if (best == WT_A_NONE || (bestw < 2 && bestw < total) || bestw < S_SETTING_SHARE * total)
+        return WT_A_NONE;
+    return best;
+}
+
 static void s_output(wt_actors_ctx_t *ctx, const wt_input_t *in, wt_result_t *res)
 {
     const wt_actordb_t *db = ctx->db;
-    /* the dominant country of the item: fallback for unknown actors */
-    uint32_t dom = WT_A_NONE, best = 0;
-    for (size_t ai = 0; ai < ctx->na; ai++) {
-        const s_actor_t *a = &ctx->a[ai];
-        if (!a->dead && a->ent != WT_A_NONE && db->ents[a->ent].type == WT_ACTOR_COUNTRY &&
-            a->count > best) {
-            best = a->count;
-            dom = a->ent;
-        }
-    }
+    /* the setting of the item: fallback for unknown actors */
+    uint32_t dom = s_setting(ctx);
     wt_grow(&ctx->order, &ctx->cap_order, ctx->na + 1, sizeof *ctx->order);
     size_t no = 0;
     for (size_t ai = 0; ai < ctx->na; ai++)
@@ -1602,9 +1700,7 @@ static void s_output(wt_actors_ctx_t *ctx, const wt_input_t *in, wt_result_t *re
             const s_mention_t *nm = &ctx->m[a->name_m];
             o->name = s_slice(ctx, nm->b0, nm->b1);
             o->type = (wt_actor_type_t)a->type;
-            uint32_t ce = a->cent != WT_A_NONE                                   ? a->cent
-                          : (a->type == WT_ACTOR_PERSON && a->near != WT_A_NONE) ? a->near
-                                                                                 : dom;
+            uint32_t ce = a->cent != WT_A_NONE ? a->cent : dom;
             if (ce != WT_A_NONE) memcpy(o->country, db->ents[ce].country, 4);
             if (a->agent != WT_A_NONE) {
                 const wt_aagent_t *ag = &db->agents[a->agent];
@@ -1690,6 +1786,7 @@ void wt_actors_ctx_destroy(wt_actors_ctx_t **self_p)
     free(ctx->order);
     free(ctx->tc);
     wt_hmap_free(&ctx->lower);
+    wt_hmap_free(&ctx->placec);
     wt_hmap_free(&ctx->ent2a);
     wt_hmap_free(&ctx->groups);
     wt_hmap_free(&ctx->shorts);
@@ -1724,6 +1821,7 @@ void wt_actors_tag(wt_actors_ctx_t *ctx, const wt_input_t *in, wt_result_t *res)
     }
     ctx->last_cent = WT_A_NONE;
     ctx->last_para = UINT32_MAX;
+    s_map_reset(&ctx->placec, 16);
     s_scan(ctx, in);
     s_map_reset(&ctx->ent2a, 64);
     s_map_reset(&ctx->groups, ctx->nm / 2 + 16);

@@ -112,6 +112,7 @@ struct wt_actordb {
     wt_hmap_t isos;          /* hash of ISO3 -> country entity */
     wt_hmap_t firsts;        /* first names (config/names/first-names.txt) */
     wt_hmap_t surnames;      /* surname hash -> person entity (WT_A_NONE - 1 = ambiguous) */
+    wt_hmap_t places;        /* place name key (wt_adb_place_key) -> country entity */
     size_t warnings;
     uint64_t hash;
     void *petrarch; /* wt_petrarch_dict_t kept alive for date codes */
@@ -163,6 +164,17 @@ static inline uint32_t wt_adb_exact_hash(const char *text, const wt_token_t *tok
         h = (h ^ ' ') * 16777619u;
     }
     return h;
+}
+
+/* Key of the words [t0, t1) as a place name: the hash of one word, the
+   mix of the hashes of several (places of countries.yaml, `places:`). */
+static inline uint32_t wt_adb_place_key(const wt_token_t *toks, size_t t0, size_t t1)
+{
+    uint32_t k = 0;
+    int n = 0;
+    for (size_t i = t0; i < t1; i++)
+        if (toks[i].kind == WT_TOK_WORD) k = n++ ? wt_adb_key_mix(k, toks[i].hash) : toks[i].hash;
+    return k ? k : 1;
 }
 
 #define WT_A_ROOTBITS (1u << 16)

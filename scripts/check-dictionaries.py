@@ -62,7 +62,7 @@ NAME_LISTS = ("names", "adjectives", "capitals", "government")
 SCHEMA = {
     # file: (required keys, optional keys)
     "countries.yaml": ({"id", "name", "code", "names"},
-                       {"wikidata", "adjectives", "capitals", "government"}),
+                       {"wikidata", "adjectives", "capitals", "government", "places"}),
     "organizations.yaml": ({"id", "name", "type", "code", "names"},
                            {"country", "wikidata", "codes"}),
     "institutions.yaml": ({"id", "name", "type", "country", "code", "names"},

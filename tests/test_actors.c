@@ -329,6 +329,31 @@ static const row_t s_rows[] = {
      0,
      {"Mara Quell|person|*|*|-|Mara Quell"},
      {"Mara Quell\n\nMara Quell"}},
+    /* places: never actors; evidence of a title holder's or a name's country */
+    {"Baltimore Mayor Jane Quillan said the city was calm.",
+     0,
+     {"Jane Quillan|person|USA|*|*|Jane Quillan"},
+     {"Baltimore"}},
+    {"Officers of the Houston Police Department arrested a man. The Houston Texans won.",
+     0,
+     {"Houston Police Department|organization|USA|*|-|Houston Police Department",
+      "Houston Texans|organization|USA|*|-|Houston Texans"},
+     {"Houston"}},
+    /* an unknown person's country: the story's setting when the text makes it clear */
+    {"Mara Quell said the dam in Texas was safe. Farmers in Texas agreed with Ms Quell.",
+     0,
+     {"Mara Quell|person|USA|*|-|Mara Quell"},
+     {"Texas"}},
+    /* ... and null when it does not: one mention each of two countries */
+    {"Mara Quell said the plan was fine, while Poland and China disagreed with Ms Quell.",
+     0,
+     {"Mara Quell|person|-|*|-|Mara Quell"},
+     {0}},
+    /* ... nor the nearest country named before the person */
+    {"China and Poland met. China, Poland and Spain signed, Mara Quell said, and Ms Quell left.",
+     0,
+     {"Mara Quell|person|-|*|-|Mara Quell"},
+     {0}},
     /* newspaper head words */
     {"The Westshire Echo reported that the plant would close.",
      0,
