@@ -916,6 +916,22 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
             continue;
         }
         if (p && s_weak_person(ctx, p, i)) p = NULL;
+        /* "Dr. Tedros Adhanom Ghebreyesus": a longer name of the same entity
+           starting inside the match ("Dr. Tedros") wins */
+        if (p && p->form == WT_AF_NAME && len >= 2) {
+            for (uint32_t k = i + 1; k < i + len; k++) {
+                uint32_t lq = 0;
+                const wt_apayload_t *q = s_match(ctx, k, &lq, -1);
+                if (q && q->target == p->target && k + lq > i + len) {
+                    if (s_cls(ctx, i) & WT_W_HONORIFIC) np.hon = true;
+                    i = k;
+                    len = lq;
+                    p = q;
+                    t = &doc->toks[i];
+                    break;
+                }
+            }
+        }
         /* "Jordan Peterson", "Chad Smith": a country that is also a first name,
            before a capitalised word and not after a preposition, starts a name */
         if (p && len == 1 && p->form == WT_AF_NAME &&
@@ -1133,6 +1149,8 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
                 ut = UT_ORG;
             else if (r.demonym)
                 ut = 0; /* "Arab Iranians", "N. Korean" */
+            else if (n >= 2 && (doc->toks[r.end - 1].flags & WT_TF_INITIAL))
+                ut = 0; /* a name never ends with an initial ("Beta V.1.0") */
             else if (n >= 2)
                 ut = UT_PERSON;
             else

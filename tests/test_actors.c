@@ -354,6 +354,13 @@ static const row_t s_rows[] = {
      0,
      {"Mara Quell|person|-|*|-|Mara Quell"},
      {0}},
+    /* a longer name of the same person starting inside a match wins */
+    {"The agency's head Dr. Amara Kessel Dembo opened the meeting.",
+     0,
+     {"Amara Kessel Dembo|person|KEN|*|*|Amara Kessel Dembo"},
+     {"Kessel Dembo"}},
+    /* a name never ends with an initial */
+    {"Version Beta V.1.0 is out, the makers said.", 0, {0}, {"Beta V."}},
     /* newspaper head words */
     {"The Westshire Echo reported that the plant would close.",
      0,
@@ -623,6 +630,18 @@ static void s_test_shipped_companies(void)
     wt_result_t res;
     memset(&res, 0, sizeof res);
     const char *t = "Shares of Unilever rose while Barclays cut its outlook for Tesla.";
+    /* sport: leagues and clubs are organisations with a country */
+    const char *t2 = "Manchester City and the Houston Texans signed players.";
+    s_tag(ctx, &doc, t2, strlen(t2), 0, &res);
+    int clubs = 0;
+    for (size_t i = 0; i < res.actor_count; i++)
+        if (res.actors[i].type == WT_ACTOR_ORGANIZATION &&
+            ((strcmp(res.actors[i].id, "manchester_city") == 0 &&
+              strcmp(res.actors[i].country, "GBR") == 0) ||
+             (strcmp(res.actors[i].id, "houston_texans") == 0 &&
+              strcmp(res.actors[i].country, "USA") == 0)))
+            clubs++;
+    CHECK_EQ_INT(clubs, 2);
     s_tag(ctx, &doc, t, strlen(t), 0, &res);
     int found = 0;
     for (size_t i = 0; i < res.actor_count; i++)
