@@ -419,6 +419,7 @@ static uint32_t s_place_at(const wt_actors_ctx_t *ctx, uint32_t i, uint32_t end,
 
 static void s_place_seen(wt_actors_ctx_t *ctx, uint32_t ce)
 {
+    wt_hmap_put(&ctx->inplay, ce, 1); /* during the scan: countries named so far */
     uint32_t c = wt_hmap_get(&ctx->placec, ce);
     wt_hmap_put(&ctx->placec, ce, c == WT_A_NONE ? 1 : c + 1);
 }
@@ -791,8 +792,15 @@ static uint32_t s_after_name(wt_actors_ctx_t *ctx, size_t mi, uint32_t j)
             else if (p && ctx->db->ents[p->target].type == WT_ACTOR_COUNTRY && cent == WT_A_NONE &&
                      p->form != WT_AF_CAPITAL)
                 cent = p->target;
-            else if (p && cent == WT_A_NONE && ctx->db->ents[p->target].country[0])
-                cent = s_iso_ent(ctx->db, ctx->db->ents[p->target].country); /* "of the ANC" */
+            else if (p && cent == WT_A_NONE && ctx->db->ents[p->target].country[0]) {
+                /* "of the ANC"; a one-word name shared by many countries'
+                   institutions ("a Treasury minister") only once its country
+                   is named */
+                uint32_t oc = s_iso_ent(ctx->db, ctx->db->ents[p->target].country);
+                if (l >= 2 || (t->flags & WT_TF_ALLCAP) ||
+                    wt_hmap_get(&ctx->inplay, oc) != WT_A_NONE)
+                    cent = oc;
+            }
             k += l - 1;
         }
         if (agent) {
@@ -894,6 +902,7 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
                     m->ent = ce;
                     m->form = WT_AF_NAME;
                     ctx->last_cent = ce;
+                    wt_hmap_put(&ctx->inplay, ce, 1);
                     ctx->last_para = doc->toks[i + 2].sent;
                     if (of) np.cent = ce;
                     i += 1 + l2;
@@ -999,6 +1008,7 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
             if (e->type == WT_ACTOR_COUNTRY && !(locprep && p->form == WT_AF_CAPITAL)) {
                 ctx->last_cent = p->target;
                 ctx->last_para = t->sent;
+                wt_hmap_put(&ctx->inplay, p->target, 1); /* named so far (scan) */
             }
             if (np.hon) m->flags |= MF_HON;
             if (np.agent != WT_A_NONE) {
@@ -1012,7 +1022,14 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
                 np.cent = p->target;
             } else if (e->type == WT_ACTOR_ORGANIZATION && e->country[0]) {
                 s_np_reset(&np);
-                np.cent = s_iso_ent(db, e->country);
+                /* "Congress leader ...", "Treasury minister ...": a one-word
+                   name is shared by the institutions of many countries; it
+                   gives its country to a title holder only once the text
+                   has named that country (or a place of it) */
+                uint32_t oc = s_iso_ent(db, e->country);
+                if (len >= 2 || (t->flags & WT_TF_ALLCAP) ||
+                    wt_hmap_get(&ctx->inplay, oc) != WT_A_NONE)
+                    np.cent = oc;
             } else {
                 s_np_reset(&np);
             }
@@ -1607,8 +1624,9 @@ static char *s_role(wt_actors_ctx_t *ctx, const s_actor_t *a)
 /* The country the item is set in, or WT_A_NONE when the text does not
    make it clear. Evidence: mentions of a country (name, demonym, capital),
    and each known actor of that country (an institution, a company, a
-   person of the dictionaries). The leading country must hold at least
-   S_SETTING_SHARE of all that evidence and count twice or more: a story
+   person of the dictionaries; not companies and news agencies). The leading
+   country must hold more than S_SETTING_SHARE of all that evidence and count
+   twice or more (once when nothing points elsewhere): a story
    that names the United States once among other countries is not set
    there, and its unknown people are not American. */
 #define S_SETTING_SHARE 0.5
@@ -1623,8 +1641,10 @@ static uint32_t s_setting(wt_actors_ctx_t *ctx)
         if (a->dead || a->ent == WT_A_NONE || !a->count) continue;
         const wt_aentity_t *e = &db->ents[a->ent];
         uint32_t ce = e->type == WT_ACTOR_COUNTRY ? a->ent : s_iso_ent(db, e->country);
-        /* companies work across borders: their country says little */
-        if (ce == WT_A_NONE || e->sector) continue;
+        /* companies and news agencies work across borders: their country says little */
+        size_t cl = e->code ? strlen(e->code) : 0;
+        if (ce == WT_A_NONE || e->sector || (cl >= 6 && strcmp(e->code + cl - 3, "MED") == 0))
+            continue;
         uint32_t w = e->type == WT_ACTOR_COUNTRY ? a->count : 1;
         uint32_t old = wt_hmap_get(&ctx->counts, ce);
         uint32_t nw = (old == WT_A_NONE ? 0 : old) + w;
@@ -1642,7 +1662,7 @@ static uint32_t s_setting(wt_actors_ctx_t *ctx)
         if (nw > bestw) bestw = nw, best = sl->key;
     }
     /* one piece of evidence is enough only when nothing points elsewhere */
-    if (best == WT_A_NONE || (bestw < 2 && bestw < total) || bestw < S_SETTING_SHARE * total)
+    if (best == WT_A_NONE || (bestw < 2 && bestw < total) || bestw <= S_SETTING_SHARE * total)
         return WT_A_NONE;
     return best;
 }
@@ -1840,6 +1860,7 @@ void wt_actors_tag(wt_actors_ctx_t *ctx, const wt_input_t *in, wt_result_t *res)
     ctx->last_cent = WT_A_NONE;
     ctx->last_para = UINT32_MAX;
     s_map_reset(&ctx->placec, 16);
+    s_map_reset(&ctx->inplay, 16);
     s_scan(ctx, in);
     s_map_reset(&ctx->ent2a, 64);
     s_map_reset(&ctx->groups, ctx->nm / 2 + 16);

@@ -361,6 +361,21 @@ static const row_t s_rows[] = {
      {"Kessel Dembo"}},
     /* a name never ends with an initial */
     {"Version Beta V.1.0 is out, the makers said.", 0, {0}, {"Beta V."}},
+    /* a one-word institution name gives its country only once the country is named */
+    {"In India, Congress leader Mara Quell said the vote was fair. India voted.",
+     0,
+     {"Mara Quell|person|IND|*|*|Mara Quell"},
+     {0}},
+    {"In Texas, Congress leader Mara Quell said the vote was fair.",
+     0,
+     {"Mara Quell|person|USA|*|*|Mara Quell"},
+     {0}},
+    /* the setting: two mentions of one country, no other */
+    {"Mara Quell said the vote was fair, the Grayhill Press reported. Poland and Poland's "
+     "neighbours agreed.",
+     0,
+     {"Mara Quell|person|POL|*|*|Mara Quell"},
+     {0}},
     /* newspaper head words */
     {"The Westshire Echo reported that the plant would close.",
      0,
