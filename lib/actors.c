@@ -105,6 +105,7 @@ struct wt_actors_ctx {
     wt_hmap_t inplay; /* country entities in play (named, or the country of a known actor) */
     wt_hmap_t counts; /* one-word mentions: key -> how many */
     wt_hmap_t placec; /* country entity -> places of it named in the item */
+    wt_hmap_t named;  /* countries named in the item (name, demonym, capital, place) */
     s_tokinfo_t *tc;  /* per token: trie child of the root, word class */
     size_t cap_tc;
     uint32_t h_of, h_to, h_in, h_and, h_amp, h_he, h_she, h_copy;
@@ -344,6 +345,12 @@ static bool s_weak_person(const wt_actors_ctx_t *ctx, const wt_apayload_t *p, ui
     return s_is_first(ctx, i);
 }
 
+/* A political party (its acronym may name parties of many countries). */
+static bool s_party(const wt_aentity_t *e)
+{
+    return e->code && strstr(e->code, "PTY") != NULL;
+}
+
 /* A blank line between token j and the one before it. */
 static bool s_blank_before(const wt_actors_ctx_t *ctx, uint32_t j)
 {
@@ -419,7 +426,7 @@ static uint32_t s_place_at(const wt_actors_ctx_t *ctx, uint32_t i, uint32_t end,
 
 static void s_place_seen(wt_actors_ctx_t *ctx, uint32_t ce)
 {
-    wt_hmap_put(&ctx->inplay, ce, 1); /* during the scan: countries named so far */
+    wt_hmap_put(&ctx->named, ce, 1);
     uint32_t c = wt_hmap_get(&ctx->placec, ce);
     wt_hmap_put(&ctx->placec, ce, c == WT_A_NONE ? 1 : c + 1);
 }
@@ -797,8 +804,8 @@ static uint32_t s_after_name(wt_actors_ctx_t *ctx, size_t mi, uint32_t j)
                    institutions ("a Treasury minister") only once its country
                    is named */
                 uint32_t oc = s_iso_ent(ctx->db, ctx->db->ents[p->target].country);
-                if (l >= 2 || (t->flags & WT_TF_ALLCAP) ||
-                    wt_hmap_get(&ctx->inplay, oc) != WT_A_NONE)
+                if (l >= 2 || ((t->flags & WT_TF_ALLCAP) && !s_party(&ctx->db->ents[p->target])) ||
+                    wt_hmap_get(&ctx->named, oc) != WT_A_NONE)
                     cent = oc;
             }
             k += l - 1;
@@ -902,7 +909,7 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
                     m->ent = ce;
                     m->form = WT_AF_NAME;
                     ctx->last_cent = ce;
-                    wt_hmap_put(&ctx->inplay, ce, 1);
+                    wt_hmap_put(&ctx->named, ce, 1);
                     ctx->last_para = doc->toks[i + 2].sent;
                     if (of) np.cent = ce;
                     i += 1 + l2;
@@ -1008,7 +1015,7 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
             if (e->type == WT_ACTOR_COUNTRY && !(locprep && p->form == WT_AF_CAPITAL)) {
                 ctx->last_cent = p->target;
                 ctx->last_para = t->sent;
-                wt_hmap_put(&ctx->inplay, p->target, 1); /* named so far (scan) */
+                wt_hmap_put(&ctx->named, p->target, 1);
             }
             if (np.hon) m->flags |= MF_HON;
             if (np.agent != WT_A_NONE) {
@@ -1027,8 +1034,8 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
                    gives its country to a title holder only once the text
                    has named that country (or a place of it) */
                 uint32_t oc = s_iso_ent(db, e->country);
-                if (len >= 2 || (t->flags & WT_TF_ALLCAP) ||
-                    wt_hmap_get(&ctx->inplay, oc) != WT_A_NONE)
+                if (len >= 2 || ((t->flags & WT_TF_ALLCAP) && !s_party(e)) ||
+                    wt_hmap_get(&ctx->named, oc) != WT_A_NONE)
                     np.cent = oc;
             } else {
                 s_np_reset(&np);
@@ -1470,10 +1477,28 @@ static void s_resolve(wt_actors_ctx_t *ctx)
             if (wt_hmap_get(&ctx->acros, m->key) == WT_A_NONE) wt_hmap_put(&ctx->acros, m->key, ai);
         }
     }
+    /* a party's acronym (DPP, PP, NDP) names parties of many countries: one
+       whose country the text never names, while it names others, is not that
+       party */
+    for (size_t ai = 0; ctx->named.n && ai < ctx->na; ai++) {
+        s_actor_t *a = &ctx->a[ai];
+        if (a->ent == WT_A_NONE || !a->count || a->dead) continue;
+        const wt_aentity_t *e = &db->ents[a->ent];
+        uint32_t ce = s_iso_ent(db, e->country);
+        if (e->type != WT_ACTOR_ORGANIZATION || ce == WT_A_NONE || !s_party(e) ||
+            wt_hmap_get(&ctx->named, ce) != WT_A_NONE)
+            continue;
+        bool acro = true;
+        for (size_t i = 0; i < ctx->nm && acro; i++)
+            if (ctx->m[i].actor == (int32_t)ai)
+                acro = ctx->m[i].t1 - ctx->m[i].t0 == 1 &&
+                       (doc->toks[ctx->m[i].t0].flags & WT_TF_ALLCAP);
+        if (acro) a->dead = 1;
+    }
     /* countries in play; how often each single word occurs */
     for (size_t ai = 0; ai < ctx->na; ai++) {
         const s_actor_t *a = &ctx->a[ai];
-        if (a->ent == WT_A_NONE || !a->count) continue;
+        if (a->ent == WT_A_NONE || !a->count || a->dead) continue;
         uint32_t ce = db->ents[a->ent].type == WT_ACTOR_COUNTRY
                           ? a->ent
                           : s_iso_ent(db, db->ents[a->ent].country);
@@ -1825,6 +1850,7 @@ void wt_actors_ctx_destroy(wt_actors_ctx_t **self_p)
     free(ctx->tc);
     wt_hmap_free(&ctx->lower);
     wt_hmap_free(&ctx->placec);
+    wt_hmap_free(&ctx->named);
     wt_hmap_free(&ctx->ent2a);
     wt_hmap_free(&ctx->groups);
     wt_hmap_free(&ctx->shorts);
@@ -1860,7 +1886,7 @@ void wt_actors_tag(wt_actors_ctx_t *ctx, const wt_input_t *in, wt_result_t *res)
     ctx->last_cent = WT_A_NONE;
     ctx->last_para = UINT32_MAX;
     s_map_reset(&ctx->placec, 16);
-    s_map_reset(&ctx->inplay, 16);
+    s_map_reset(&ctx->named, 16);
     s_scan(ctx, in);
     s_map_reset(&ctx->ent2a, 64);
     s_map_reset(&ctx->groups, ctx->nm / 2 + 16);

@@ -370,6 +370,15 @@ static const row_t s_rows[] = {
      0,
      {"Mara Quell|person|USA|*|*|Mara Quell"},
      {0}},
+    /* a party's acronym whose country the text never names is not that party */
+    {"In Kenya, CFP chief Mara Quell said the case would go on. Kenya agreed.",
+     0,
+     {"Mara Quell|person|KEN|*|*|Mara Quell"},
+     {"CFP"}},
+    {"In Poland, the CFP said the case would go on.",
+     0,
+     {"Civic Forward Party|organization|POL|POLPTY|-|CFP"},
+     {0}},
     /* the setting: two mentions of one country, no other */
     {"Mara Quell said the vote was fair, the Grayhill Press reported. Poland and Poland's "
      "neighbours agreed.",
