@@ -86,6 +86,9 @@ typedef struct {
     uint32_t cls;     /* wt_names_class() of the token */
     uint32_t memo[3]; /* longest match (payload index) for 3 filters, or WT_A_NONE */
     uint8_t mlen[3];
+    uint8_t root_alt; /* root comes from the part before "-led" ... (alt) */
+    uint16_t alt_len; /* "Kremlin-backed": bytes of the part before the hyphen, 0 = none */
+    uint32_t alt;     /* hash of that part */
 } s_tokinfo_t;
 
 struct wt_actors_ctx {
@@ -152,6 +155,20 @@ static inline bool s_case_ok(const wt_token_t *t, int rule)
     return (t->flags & (WT_TF_CAP | WT_TF_ALLCAP)) != 0;
 }
 
+/* Case rule check of the part of token j before its hyphen (tc[j].alt_len). */
+static bool s_case_ok_part(const wt_actors_ctx_t *ctx, uint32_t j, int rule)
+{
+    const char *p = ctx->text + ctx->doc->toks[j].start;
+    uint32_t n = ctx->tc[j].alt_len;
+    if (rule == WT_AC_ANY) return true;
+    if (rule == WT_AC_UPPER) {
+        for (uint32_t k = 0; k < n; k++)
+            if (p[k] >= 'a' && p[k] <= 'z') return false;
+        return n >= 2;
+    }
+    return (p[0] >= 'A' && p[0] <= 'Z') || ((unsigned char)p[0] >= 0x80);
+}
+
 /* Longest dictionary match starting at token i; *len gets its tokens.
    only_form >= 0 restricts the payloads considered. */
 static const wt_apayload_t *s_match_raw(const wt_actors_ctx_t *ctx, uint32_t i, uint32_t *len,
@@ -161,28 +178,50 @@ static const wt_apayload_t *s_match_raw(const wt_actors_ctx_t *ctx, uint32_t i, 
     const wt_doc_t *doc = ctx->doc;
     uint32_t node = 0;
     const wt_apayload_t *best = NULL;
-    for (uint32_t j = i; j < doc->ntoks && j - i < WT_A_MAX_NAME_TOKS; j++) {
-        const wt_token_t *t = &doc->toks[j];
-        if (t->kind == WT_TOK_QUOTE || t->kind == WT_TOK_DASH) break;
-        if (j > i && (t->flags & WT_TF_SENT_START)) break;
-        node = j == i ? ctx->tc[i].root : wt_adb_child(db, node, t->hash);
-        if (node == WT_A_NONE) break;
-        for (uint32_t p = db->node_pay[node]; p != WT_A_NONE; p = db->pays[p].next) {
-            const wt_apayload_t *pl = &db->pays[p];
-            if (only_form >= 0 && pl->form != only_form) continue;
-            if (only_form == -2 && (pl->form == WT_AF_AGENT || pl->form == WT_AF_CAPITAL ||
-                                    db->ents[pl->target].type != WT_ACTOR_COUNTRY))
-                continue;
-            bool ok = true;
-            for (uint32_t k = 0; k < pl->ntok && ok; k++)
-                ok = s_case_ok(&doc->toks[i + k], (int)((pl->cases >> (2 * k)) & 3));
-            if (ok && pl->exact)
-                ok = wt_adb_exact_hash(ctx->text, doc->toks, i, j + 1) == pl->exact;
-            if (ok) {
-                best = pl;
-                *len = j - i + 1;
-                break;
+    /* pass 1: the whole word starts no name ("Hamas-run ministries" while
+       the dictionary knows "Hamas-run government"): try the part before the
+       hyphen alone */
+    for (int pass = 0; pass < 2 && !best; pass++) {
+        if (pass == 1 && !(ctx->tc[i].alt_len && !ctx->tc[i].root_alt)) break;
+        node = 0;
+        for (uint32_t j = i; j < doc->ntoks && j - i < WT_A_MAX_NAME_TOKS; j++) {
+            const wt_token_t *t = &doc->toks[j];
+            if (t->kind == WT_TOK_QUOTE || t->kind == WT_TOK_DASH) break;
+            if (j > i && (t->flags & WT_TF_SENT_START)) break;
+            /* "Kremlin-backed", "Awami League-led": a name may end in the part
+               of a word before a modifier suffix; the match ends there */
+            bool alt = j == i && (ctx->tc[i].root_alt || pass == 1);
+            uint32_t next = j > i       ? wt_adb_child(db, node, t->hash)
+                            : pass == 1 ? wt_adb_root_child(db, ctx->tc[i].alt)
+                                        : ctx->tc[i].root;
+            if (next == WT_A_NONE && j > i && ctx->tc[j].alt_len) {
+                next = wt_adb_child(db, node, ctx->tc[j].alt);
+                alt = true;
             }
+            node = next;
+            if (node == WT_A_NONE) break;
+            for (uint32_t p = db->node_pay[node]; p != WT_A_NONE; p = db->pays[p].next) {
+                const wt_apayload_t *pl = &db->pays[p];
+                if (only_form >= 0 && pl->form != only_form) continue;
+                if (only_form == -2 && (pl->form == WT_AF_AGENT || pl->form == WT_AF_CAPITAL ||
+                                        db->ents[pl->target].type != WT_ACTOR_COUNTRY))
+                    continue;
+                if (alt && (pl->exact || pl->form == WT_AF_AGENT || pl->form == WT_AF_ADJ))
+                    continue;
+                bool ok = true;
+                for (uint32_t k = 0; k < pl->ntok && ok; k++)
+                    ok = alt && i + k == j
+                             ? s_case_ok_part(ctx, j, (int)((pl->cases >> (2 * k)) & 3))
+                             : s_case_ok(&doc->toks[i + k], (int)((pl->cases >> (2 * k)) & 3));
+                if (ok && pl->exact)
+                    ok = wt_adb_exact_hash(ctx->text, doc->toks, i, j + 1) == pl->exact;
+                if (ok) {
+                    best = pl;
+                    *len = j - i + 1;
+                    break;
+                }
+            }
+            if (alt) break;
         }
     }
     return best;
@@ -391,14 +430,16 @@ static bool s_glued_words(const wt_actors_ctx_t *ctx, uint32_t i)
 
 /* Token i is a place or description glued to a name by a hyphen
    ("Houston-based", "Awami-led"): not part of the name that follows. */
-static bool s_hyphen_modifier(const wt_actors_ctx_t *ctx, uint32_t i)
+static bool s_hyphen_modifier(const wt_actors_ctx_t *ctx, uint32_t i, bool born)
 {
-    static const char *const suf[] = {"-based",  "-led",    "-backed", "-owned",         "-run",
-                                      "-funded", "-linked", "-born",   "-headquartered", NULL};
+    static const char *const suf[] = {"-based",      "-led",      "-backed",  "-owned",
+                                      "-run",        "-funded",   "-linked",  "-headquartered",
+                                      "-controlled", "-allied",   "-aligned", "-sponsored",
+                                      "-supported",  "-brokered", NULL};
     if (!(ctx->doc->toks[i].flags & WT_TF_HYPHEN)) return false;
     for (int k = 0; suf[k]; k++)
         if (s_suffixed(ctx, i, suf[k])) return true;
-    return false;
+    return born && s_suffixed(ctx, i, "-born"); /* "German-born": a nationality */
 }
 
 /* A place of countries.yaml (`places:`) written with capitals at token i,
@@ -1011,6 +1052,8 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
             s_mention_t *m = s_emit(ctx, k0, i + len, UT_KNOWN);
             m->ent = p->target;
             m->form = p->form;
+            if (ctx->tc[i + len - 1].alt_len) /* "Kremlin-backed": the name only */
+                m->b1 = doc->toks[i + len - 1].start + ctx->tc[i + len - 1].alt_len;
             if (locprep) m->flags |= MF_LOCPREP;
             if (e->type == WT_ACTOR_COUNTRY && !(locprep && p->form == WT_AF_CAPITAL)) {
                 ctx->last_cent = p->target;
@@ -1075,7 +1118,7 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
         if (!shout && s_name_tok(ctx, i) &&
             !(t->flags & WT_TF_LOWER && !(t->flags & WT_TF_HYPHEN))) {
             /* "Houston-based Stanford Group": the name starts after it */
-            if (s_hyphen_modifier(ctx, i) && i + 1 < doc->ntoks && s_name_tok(ctx, i + 1) &&
+            if (s_hyphen_modifier(ctx, i, true) && i + 1 < doc->ntoks && s_name_tok(ctx, i + 1) &&
                 !(doc->toks[i + 1].flags & WT_TF_SENT_START)) {
                 s_np_reset(&np);
                 continue;
@@ -1877,6 +1920,17 @@ void wt_actors_tag(wt_actors_ctx_t *ctx, const wt_input_t *in, wt_result_t *res)
         const wt_token_t *t = &doc->toks[i];
         s_tokinfo_t *ti = &ctx->tc[i];
         ti->root = wt_adb_root_child(ctx->db, t->hash);
+        ti->root_alt = 0;
+        ti->alt_len = 0;
+        if ((t->flags & WT_TF_HYPHEN) && s_hyphen_modifier(ctx, (uint32_t)i, false)) {
+            const char *h = memchr(doc->text + t->start, '-', wt_tok_len(t));
+            ti->alt_len = (uint16_t)(h - (doc->text + t->start));
+            ti->alt = wt_text_hash(doc->text + t->start, ti->alt_len);
+            if (ti->root == WT_A_NONE && ti->alt_len) {
+                ti->root = wt_adb_root_child(ctx->db, ti->alt);
+                ti->root_alt = ti->root != WT_A_NONE;
+            }
+        }
         if (ti->root != WT_A_NONE) ti->memo[0] = ti->memo[1] = ti->memo[2] = S_MEMO_UNSET;
         ti->cls = wt_names_class(t->hash);
         /* function words are tested through their class instead */

@@ -296,6 +296,15 @@ static const row_t s_rows[] = {
      0,
      {"Transport and General Workers Union|organization|*|*|-|Transport and General Workers Union"},
      {"General Workers Union"}},
+    /* a name before a modifier suffix ("-backed", "-led", "-run"): the name alone */
+    {"Kremlin-backed forces and US-backed fighters clashed near Kerrow Liberation Front-run "
+     "villages.",
+     0,
+     {"Russian government|organization|RUS|RUSGOV|-|Kremlin", "United States|country|USA|*|-|US",
+      "Kerrow Liberation Front|organization|POL|*|-|Kerrow Liberation Front"},
+     {"Kremlin-backed", "US-backed"}},
+    /* ... but a nationality ("German-born") is no state */
+    {"The German-born singer Mara Quell said she was happy.", 0, {0}, {"Germany"}},
     /* a place glued by a hyphen is not part of the name */
     {"Shares of the Houston-based Grayhill Financial Group fell sharply.",
      0,
