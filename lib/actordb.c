@@ -543,6 +543,7 @@ static int s_entry_entity(s_load_t *L, const ynode_t *e, int kind)
         if (!nw || nw > 4)
             return s_fail(L, places->kids[i], "places", "a place is one to four words");
         uint32_t key = wt_adb_place_key(L->doc.toks, 0, L->doc.ntoks);
+        wt_hmap_put(&db->place_first, L->doc.toks[0].hash, 1);
         uint32_t old = wt_hmap_get(&db->places, key);
         wt_hmap_put(&db->places, key, old == WT_A_NONE || old == ei ? ei : WT_A_AMBIG);
     }
@@ -998,6 +999,7 @@ void wt_actordb_destroy(wt_actordb_t **self_p)
     free(db->rootbits);
     wt_hmap_free(&db->surnames);
     wt_hmap_free(&db->places);
+    wt_hmap_free(&db->place_first);
     wt_hmap_free(&db->isos);
     wt_hmap_free(&db->firsts);
     if (db->petrarch) {

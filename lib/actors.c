@@ -112,6 +112,7 @@ struct wt_actors_ctx {
     s_tokinfo_t *tc;  /* per token: trie child of the root, word class */
     size_t cap_tc;
     uint32_t h_of, h_to, h_in, h_and, h_amp, h_he, h_she, h_copy;
+    bool has_credit;               /* the item holds "Copyright" or "©" */
     uint32_t last_cent, last_para; /* the last country named and its sentence (scan state) */
     /* the current item */
     const wt_doc_t *doc;
@@ -449,7 +450,8 @@ static bool s_hyphen_modifier(const wt_actors_ctx_t *ctx, uint32_t i, bool born)
 static uint32_t s_place_at(const wt_actors_ctx_t *ctx, uint32_t i, uint32_t end, uint32_t *len)
 {
     const wt_actordb_t *db = ctx->db;
-    if (!db->places.n) return WT_A_NONE;
+    if (!db->places.n || wt_hmap_get(&db->place_first, ctx->doc->toks[i].hash) == WT_A_NONE)
+        return WT_A_NONE;
     for (uint32_t n = end - i < 4 ? end - i : 4; n >= 1; n--) {
         bool caps = true;
         for (uint32_t k = i; k < i + n && caps; k++)
@@ -476,6 +478,7 @@ static void s_place_seen(wt_actors_ctx_t *ctx, uint32_t ce)
 static bool s_credit_line(const wt_actors_ctx_t *ctx, uint32_t i)
 {
     const wt_doc_t *doc = ctx->doc;
+    if (!ctx->has_credit) return false;
     for (uint32_t k = i; k > 0 && k + 6 > i; k--) {
         const wt_token_t *t = &doc->toks[k - 1];
         if (t->hash == ctx->h_copy) return true;
@@ -1915,10 +1918,14 @@ void wt_actors_tag(wt_actors_ctx_t *ctx, const wt_input_t *in, wt_result_t *res)
     ctx->na = 0;
     if (!ctx->db || doc->ntoks == 0 || ctx->db->nnodes == 0) return;
     s_map_reset(&ctx->lower, doc->ntoks / 4 + 16);
+    ctx->has_credit = false;
     wt_grow(&ctx->tc, &ctx->cap_tc, doc->ntoks, sizeof *ctx->tc);
     for (size_t i = 0; i < doc->ntoks; i++) {
         const wt_token_t *t = &doc->toks[i];
         s_tokinfo_t *ti = &ctx->tc[i];
+        if (t->hash == ctx->h_copy ||
+            (wt_tok_len(t) == 2 && memcmp(doc->text + t->start, "\xc2\xa9", 2) == 0))
+            ctx->has_credit = true;
         ti->root = wt_adb_root_child(ctx->db, t->hash);
         ti->root_alt = 0;
         ti->alt_len = 0;

@@ -113,6 +113,7 @@ struct wt_actordb {
     wt_hmap_t firsts;        /* first names (config/names/first-names.txt) */
     wt_hmap_t surnames;      /* surname hash -> person entity (WT_A_NONE - 1 = ambiguous) */
     wt_hmap_t places;        /* place name key (wt_adb_place_key) -> country entity */
+    wt_hmap_t place_first;   /* hash of the first word of every place (fast reject) */
     size_t warnings;
     uint64_t hash;
     void *petrarch; /* wt_petrarch_dict_t kept alive for date codes */
