@@ -54,7 +54,6 @@ typedef struct {
     uint32_t mod0;   /* first token of the title's modifiers ("Vice"), or WT_A_NONE */
     uint32_t agent_t0;
     uint32_t link; /* MF_ACRO: the mention it abbreviates */
-    uint32_t near; /* the last country named before it in its sentence */
     int32_t actor;
     uint16_t flags;
     uint8_t form;  /* WT_AF_* for dictionary matches */
@@ -68,7 +67,6 @@ typedef struct {
     uint32_t agent, mod0, agent_t0;
     uint32_t first_b;
     uint32_t count;
-    uint32_t near; /* the country named last before its first mention */
     uint8_t type;
     uint8_t ctx_country; /* country from the text, not the fallback */
     uint8_t dead;
@@ -112,8 +110,7 @@ struct wt_actors_ctx {
     s_tokinfo_t *tc;  /* per token: trie child of the root, word class */
     size_t cap_tc;
     uint32_t h_of, h_to, h_in, h_and, h_amp, h_he, h_she, h_copy;
-    bool has_credit;               /* the item holds "Copyright" or "©" */
-    uint32_t last_cent, last_para; /* the last country named and its sentence (scan state) */
+    bool has_credit; /* the item holds "Copyright" or "©" */
     /* the current item */
     const wt_doc_t *doc;
     const char *text;
@@ -733,9 +730,6 @@ static s_mention_t *s_emit(wt_actors_ctx_t *ctx, uint32_t t0, uint32_t t1, uint8
     m->agent = WT_A_NONE;
     m->mod0 = WT_A_NONE;
     m->link = WT_A_NONE;
-    m->near = WT_A_NONE;
-    if (ctx->last_cent != WT_A_NONE && ctx->doc->toks[t0].sent == ctx->last_para)
-        m->near = ctx->last_cent;
     m->actor = -1;
     m->utype = utype;
     uint32_t k = 0;
@@ -952,9 +946,7 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
                     s_mention_t *m = s_emit(ctx, i + 2, i + 2 + l2, UT_KNOWN);
                     m->ent = ce;
                     m->form = WT_AF_NAME;
-                    ctx->last_cent = ce;
                     wt_hmap_put(&ctx->named, ce, 1);
-                    ctx->last_para = doc->toks[i + 2].sent;
                     if (of) np.cent = ce;
                     i += 1 + l2;
                 }
@@ -1058,11 +1050,8 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
             if (ctx->tc[i + len - 1].alt_len) /* "Kremlin-backed": the name only */
                 m->b1 = doc->toks[i + len - 1].start + ctx->tc[i + len - 1].alt_len;
             if (locprep) m->flags |= MF_LOCPREP;
-            if (e->type == WT_ACTOR_COUNTRY && !(locprep && p->form == WT_AF_CAPITAL)) {
-                ctx->last_cent = p->target;
-                ctx->last_para = t->sent;
+            if (e->type == WT_ACTOR_COUNTRY && !(locprep && p->form == WT_AF_CAPITAL))
                 wt_hmap_put(&ctx->named, p->target, 1);
-            }
             if (np.hon) m->flags |= MF_HON;
             if (np.agent != WT_A_NONE) {
                 m->flags |= MF_AGENT;
@@ -1315,7 +1304,6 @@ static uint32_t s_actor_new(wt_actors_ctx_t *ctx, uint32_t ent, uint8_t type)
     a->first_b = UINT32_MAX;
     a->only_weak = 1;
     a->to = WT_A_NONE;
-    a->near = WT_A_NONE;
     return (uint32_t)ctx->na++;
 }
 
@@ -1325,10 +1313,7 @@ static void s_attach(wt_actors_ctx_t *ctx, size_t mi, uint32_t ai)
     s_actor_t *a = &ctx->a[ai];
     m->actor = (int32_t)ai;
     a->count++;
-    if (m->b0 < a->first_b) {
-        a->first_b = m->b0;
-        if (m->near != WT_A_NONE) a->near = m->near;
-    }
+    if (m->b0 < a->first_b) a->first_b = m->b0;
     if (!(m->flags & (MF_HEAD | MF_LOCPREP))) a->only_weak = 0;
     if ((m->flags & (MF_HON | MF_APPOS | MF_PRON)) ||
         ((m->flags & MF_AGENT) && ctx->db->agents[m->agent].person))
@@ -1944,8 +1929,6 @@ void wt_actors_tag(wt_actors_ctx_t *ctx, const wt_input_t *in, wt_result_t *res)
         if (t->kind == WT_TOK_WORD && (t->flags & WT_TF_LOWER) && !(ti->cls & WT_W_FUNC))
             wt_hmap_put(&ctx->lower, t->hash, 1);
     }
-    ctx->last_cent = WT_A_NONE;
-    ctx->last_para = UINT32_MAX;
     s_map_reset(&ctx->placec, 16);
     s_map_reset(&ctx->named, 16);
     s_scan(ctx, in);
