@@ -382,6 +382,20 @@ static bool s_weak_person(const wt_actors_ctx_t *ctx, const wt_apayload_t *p, ui
     return s_is_first(ctx, i);
 }
 
+/* Token i is an ordinal written in digits ("9th", "21st", "2nd", "3rd"). */
+static bool s_ordinal(const wt_actors_ctx_t *ctx, uint32_t i)
+{
+    const wt_token_t *t = &ctx->doc->toks[i];
+    uint32_t n = wt_tok_len(t);
+    const char *p = ctx->text + t->start;
+    if (t->kind != WT_TOK_WORD || n < 3 || n > 5 || p[0] < '0' || p[0] > '9') return false;
+    uint32_t d = 0;
+    while (d < n && p[d] >= '0' && p[d] <= '9')
+        d++;
+    return d + 2 == n && (strncmp(p + d, "th", 2) == 0 || strncmp(p + d, "st", 2) == 0 ||
+                          strncmp(p + d, "nd", 2) == 0 || strncmp(p + d, "rd", 2) == 0);
+}
+
 /* A political party (its acronym may name parties of many countries). */
 static bool s_party(const wt_aentity_t *e)
 {
@@ -1011,7 +1025,8 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
                 }
             }
             if (extend) {
-                s_mention_t *m = s_emit(ctx, i, r.end, UT_ORG);
+                bool ord = i > 0 && s_ordinal(ctx, i - 1) && !(t->flags & WT_TF_SENT_START);
+                s_mention_t *m = s_emit(ctx, ord ? i - 1 : i, r.end, UT_ORG);
                 m->cent = e->type == WT_ACTOR_COUNTRY ? p->target
                           : r.cent != WT_A_NONE       ? r.cent
                                                       : s_iso_ent(db, e->country);
@@ -1237,7 +1252,13 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
                 i = i0;
                 t = &doc->toks[i];
             }
-            s_mention_t *m = s_emit(ctx, i, r.end, ut);
+            /* "9th U.S. Circuit Court of Appeals", "2nd Infantry Division": an
+               ordinal before an organisation's name is part of it */
+            uint32_t e0 = i;
+            if (ut == UT_ORG && i > 0 && s_ordinal(ctx, i - 1) &&
+                !(doc->toks[i].flags & WT_TF_SENT_START))
+                e0 = i - 1;
+            s_mention_t *m = s_emit(ctx, e0, r.end, ut);
             if (ut == UT_ORG)
                 m->cent = r.cent != WT_A_NONE ? r.cent : np.cent;
             else

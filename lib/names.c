@@ -45,7 +45,8 @@ static const s_list_t s_lists[] = {
      "nationalists unionists "
      "inc"},
     {WT_W_PLACEHEAD,
-     "street avenue road square province county city district region island islands river lake "
+     "street avenue road st. ave ave. rd rd. blvd blvd. boulevard lane square province county city "
+     "district region island islands river lake "
      "mountain mountains sea ocean gulf valley peninsula strait bay airport port park bridge "
      "stadium hotel coast desert village town border basin delta plateau highway canal hills "
      "heights beach prefecture oblast territory territories hall isles palace castle tower strip "

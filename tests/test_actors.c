@@ -305,6 +305,11 @@ static const row_t s_rows[] = {
      {"Kremlin-backed", "US-backed"}},
     /* ... but a nationality ("German-born") is no state */
     {"The German-born singer Mara Quell said she was happy.", 0, {0}, {"Germany"}},
+    /* an ordinal before an organisation's name is part of it; street addresses are places */
+    {"The 9th Kerrow Circuit Court of Appeals ruled, and police closed W. Main St. for a day.",
+     0,
+     {"9th Kerrow Circuit Court of Appeals|organization|*|*|-|9th Kerrow Circuit Court of Appeals"},
+     {"W. Main St.", "Main St."}},
     /* a place glued by a hyphen is not part of the name */
     {"Shares of the Houston-based Grayhill Financial Group fell sharply.",
      0,
