@@ -312,6 +312,11 @@ typedef struct {
     char **seat_phr;
     uint32_t *seat_ent;
     size_t nseats, cap_seats, cap_seat_ent;
+    /* deferred parents (they may come later, or in another file): the
+       parent id, the child entity and "FILE:LINE" for the error */
+    char **par_id, **par_at;
+    uint32_t *par_ent;
+    size_t npar, cap_par_id, cap_par_at, cap_par_ent;
 } s_load_t;
 
 static int s_fail(s_load_t *L, const ynode_t *at, const char *key, const char *why)
@@ -366,9 +371,14 @@ static int s_date(s_load_t *L, const ynode_t *at, const char *key, const char *s
 }
 
 static const char *const s_known_keys[] = {
-    "id",         "name",  "code",    "wikidata", "names",       "adjectives", "capitals",
-    "government", "type",  "country", "gender",   "roles",       "title",      "person",
-    "aliases",    "notes", "note",    "prefix",   "short_names", "codes",      NULL};
+    "id",     "name", "code",    "wikidata",    "names", "adjectives", "capitals", "government",
+    "places", "type", "country", "gender",      "roles", "title",      "person",   "aliases",
+    "notes",  "note", "prefix",  "short_names", "codes", "sector",     "parent",   NULL};
+
+const char *const wt_adb_sectors[] = {
+    "technology", "telecom",   "media",      "finance",   "energy", "automotive", "aerospace",
+    "airline",    "transport", "travel",     "logistics", "retail", "consumer",   "agriculture",
+    "pharma",     "health",    "industrial", "chemicals", "mining", "sport",      NULL};
 
 static void s_check_keys(s_load_t *L, const ynode_t *e)
 {
@@ -397,6 +407,7 @@ static uint32_t s_ent_new(wt_actordb_t *db)
     wt_aentity_t *e = &db->ents[db->nents];
     memset(e, 0, sizeof *e);
     e->gov = WT_A_NONE;
+    e->parent = WT_A_NONE;
     return (uint32_t)db->nents++;
 }
 
@@ -489,6 +500,27 @@ static int s_entry_entity(s_load_t *L, const ynode_t *e, int kind)
         }
     }
     en->east_asian = en->country[0] && s_is_east_asian(en->country);
+    const char *sector = NULL, *parent = NULL;
+    if ((rc = s_str(L, e, "sector", &sector)) || (rc = s_str(L, e, "parent", &parent))) return rc;
+    if (sector) {
+        for (int k = 0; wt_adb_sectors[k] && !en->sector; k++)
+            if (strcmp(sector, wt_adb_sectors[k]) == 0) en->sector = (uint8_t)(k + 1);
+        if (!en->sector)
+            return s_fail(L, s_get(e, "sector"), "sector",
+                          "unknown sector (see docs/DICTIONARIES.md for the list)");
+    }
+    if (parent) {
+        if (strcmp(parent, id) == 0)
+            return s_fail(L, s_get(e, "parent"), "parent", "an entry is not its own parent");
+        char at[512];
+        snprintf(at, sizeof at, "%s:%d", L->path, s_get(e, "parent")->line);
+        wt_grow(&L->par_id, &L->cap_par_id, L->npar + 1, sizeof *L->par_id);
+        wt_grow(&L->par_at, &L->cap_par_at, L->npar + 1, sizeof *L->par_at);
+        wt_grow(&L->par_ent, &L->cap_par_ent, L->npar + 1, sizeof *L->par_ent);
+        L->par_id[L->npar] = wt_strdup(parent);
+        L->par_at[L->npar] = wt_strdup(at);
+        L->par_ent[L->npar++] = ei;
+    }
     /* the canonical name is a name too */
     if (s_add_phrase(db, &L->doc, name, WT_AF_NAME, ei, -1, false) < 0)
         return s_fail(L, s_get(e, "name"), "name", "empty or too long name");
@@ -497,6 +529,24 @@ static int s_entry_entity(s_load_t *L, const ynode_t *e, int kind)
         (rc = s_add_names(L, adjs, WT_AF_ADJ, ei, "adjectives")) ||
         (rc = s_add_names(L, caps, WT_AF_CAPITAL, ei, "capitals")))
         return rc;
+    const ynode_t *places = NULL;
+    if ((rc = s_list(L, e, "places", &places))) return rc;
+    if (places && kind != 0) return s_fail(L, places, "places", "only countries have places");
+    for (size_t i = 0; places && i < places->n; i++) {
+        const char *pl = places->kids[i]->s;
+        size_t pn = pl ? strlen(pl) : 0;
+        if (!pn || pn > 128) return s_fail(L, places->kids[i], "places", "empty or too long name");
+        wt_doc_analyze(&L->doc, pl, pn);
+        size_t nw = 0;
+        for (size_t k = 0; k < L->doc.ntoks; k++)
+            nw += L->doc.toks[k].kind == WT_TOK_WORD;
+        if (!nw || nw > 4)
+            return s_fail(L, places->kids[i], "places", "a place is one to four words");
+        uint32_t key = wt_adb_place_key(L->doc.toks, 0, L->doc.ntoks);
+        wt_hmap_put(&db->place_first, L->doc.toks[0].hash, 1);
+        uint32_t old = wt_hmap_get(&db->places, key);
+        wt_hmap_put(&db->places, key, old == WT_A_NONE || old == ei ? ei : WT_A_AMBIG);
+    }
     for (size_t i = 0; govs && i < govs->n; i++) {
         wt_grow(&L->seat_phr, &L->cap_seats, L->nseats + 1, sizeof *L->seat_phr);
         wt_grow(&L->seat_ent, &L->cap_seat_ent, L->nseats + 1, sizeof *L->seat_ent);
@@ -881,6 +931,22 @@ wt_actordb_t *wt_actordb_load(const char *const *yaml, int nyaml, const char *co
         }
         free(L.seat_phr[i]);
     }
+    /* parents name an entry of some file */
+    for (size_t i = 0; i < L.npar; i++) {
+        uint32_t pe = wt_hmap_get(&L.ids, wt_text_hash(L.par_id[i], strlen(L.par_id[i])));
+        if (rc == 0 && pe == WT_A_NONE) {
+            snprintf(err, errlen,
+                     "%s: parent: no entry has the id '%s' (give an id of a loaded file)",
+                     L.par_at[i], L.par_id[i]);
+            rc = WT_EDICT;
+        }
+        if (rc == 0) db->ents[L.par_ent[i]].parent = pe;
+        free(L.par_id[i]);
+        free(L.par_at[i]);
+    }
+    free(L.par_id);
+    free(L.par_at);
+    free(L.par_ent);
     if (first_names) {
         db->hash = h;
         wt_actordb_load_first_names(db, first_names);
@@ -932,6 +998,8 @@ void wt_actordb_destroy(wt_actordb_t **self_p)
     free(db->edges);
     free(db->rootbits);
     wt_hmap_free(&db->surnames);
+    wt_hmap_free(&db->places);
+    wt_hmap_free(&db->place_first);
     wt_hmap_free(&db->isos);
     wt_hmap_free(&db->firsts);
     if (db->petrarch) {

@@ -54,7 +54,6 @@ typedef struct {
     uint32_t mod0;   /* first token of the title's modifiers ("Vice"), or WT_A_NONE */
     uint32_t agent_t0;
     uint32_t link; /* MF_ACRO: the mention it abbreviates */
-    uint32_t near; /* the last country named before it in its sentence */
     int32_t actor;
     uint16_t flags;
     uint8_t form;  /* WT_AF_* for dictionary matches */
@@ -68,7 +67,6 @@ typedef struct {
     uint32_t agent, mod0, agent_t0;
     uint32_t first_b;
     uint32_t count;
-    uint32_t near; /* the country named last before its first mention */
     uint8_t type;
     uint8_t ctx_country; /* country from the text, not the fallback */
     uint8_t dead;
@@ -86,6 +84,9 @@ typedef struct {
     uint32_t cls;     /* wt_names_class() of the token */
     uint32_t memo[3]; /* longest match (payload index) for 3 filters, or WT_A_NONE */
     uint8_t mlen[3];
+    uint8_t root_alt; /* root comes from the part before "-led" ... (alt) */
+    uint16_t alt_len; /* "Kremlin-backed": bytes of the part before the hyphen, 0 = none */
+    uint32_t alt;     /* hash of that part */
 } s_tokinfo_t;
 
 struct wt_actors_ctx {
@@ -104,10 +105,12 @@ struct wt_actors_ctx {
     wt_hmap_t parts;  /* every word of a person's name in play */
     wt_hmap_t inplay; /* country entities in play (named, or the country of a known actor) */
     wt_hmap_t counts; /* one-word mentions: key -> how many */
+    wt_hmap_t placec; /* country entity -> places of it named in the item */
+    wt_hmap_t named;  /* countries named in the item (name, demonym, capital, place) */
     s_tokinfo_t *tc;  /* per token: trie child of the root, word class */
     size_t cap_tc;
-    uint32_t h_of, h_to, h_in, h_and, h_amp, h_he, h_she;
-    uint32_t last_cent, last_para; /* the last country named and its sentence (scan state) */
+    uint32_t h_of, h_to, h_in, h_and, h_amp, h_he, h_she, h_copy;
+    bool has_credit; /* the item holds "Copyright" or "©" */
     /* the current item */
     const wt_doc_t *doc;
     const char *text;
@@ -150,6 +153,20 @@ static inline bool s_case_ok(const wt_token_t *t, int rule)
     return (t->flags & (WT_TF_CAP | WT_TF_ALLCAP)) != 0;
 }
 
+/* Case rule check of the part of token j before its hyphen (tc[j].alt_len). */
+static bool s_case_ok_part(const wt_actors_ctx_t *ctx, uint32_t j, int rule)
+{
+    const char *p = ctx->text + ctx->doc->toks[j].start;
+    uint32_t n = ctx->tc[j].alt_len;
+    if (rule == WT_AC_ANY) return true;
+    if (rule == WT_AC_UPPER) {
+        for (uint32_t k = 0; k < n; k++)
+            if (p[k] >= 'a' && p[k] <= 'z') return false;
+        return n >= 2;
+    }
+    return (p[0] >= 'A' && p[0] <= 'Z') || ((unsigned char)p[0] >= 0x80);
+}
+
 /* Longest dictionary match starting at token i; *len gets its tokens.
    only_form >= 0 restricts the payloads considered. */
 static const wt_apayload_t *s_match_raw(const wt_actors_ctx_t *ctx, uint32_t i, uint32_t *len,
@@ -159,28 +176,50 @@ static const wt_apayload_t *s_match_raw(const wt_actors_ctx_t *ctx, uint32_t i, 
     const wt_doc_t *doc = ctx->doc;
     uint32_t node = 0;
     const wt_apayload_t *best = NULL;
-    for (uint32_t j = i; j < doc->ntoks && j - i < WT_A_MAX_NAME_TOKS; j++) {
-        const wt_token_t *t = &doc->toks[j];
-        if (t->kind == WT_TOK_QUOTE || t->kind == WT_TOK_DASH) break;
-        if (j > i && (t->flags & WT_TF_SENT_START)) break;
-        node = j == i ? ctx->tc[i].root : wt_adb_child(db, node, t->hash);
-        if (node == WT_A_NONE) break;
-        for (uint32_t p = db->node_pay[node]; p != WT_A_NONE; p = db->pays[p].next) {
-            const wt_apayload_t *pl = &db->pays[p];
-            if (only_form >= 0 && pl->form != only_form) continue;
-            if (only_form == -2 && (pl->form == WT_AF_AGENT || pl->form == WT_AF_CAPITAL ||
-                                    db->ents[pl->target].type != WT_ACTOR_COUNTRY))
-                continue;
-            bool ok = true;
-            for (uint32_t k = 0; k < pl->ntok && ok; k++)
-                ok = s_case_ok(&doc->toks[i + k], (int)((pl->cases >> (2 * k)) & 3));
-            if (ok && pl->exact)
-                ok = wt_adb_exact_hash(ctx->text, doc->toks, i, j + 1) == pl->exact;
-            if (ok) {
-                best = pl;
-                *len = j - i + 1;
-                break;
+    /* pass 1: the whole word starts no name ("Hamas-run ministries" while
+       the dictionary knows "Hamas-run government"): try the part before the
+       hyphen alone */
+    for (int pass = 0; pass < 2 && !best; pass++) {
+        if (pass == 1 && !(ctx->tc[i].alt_len && !ctx->tc[i].root_alt)) break;
+        node = 0;
+        for (uint32_t j = i; j < doc->ntoks && j - i < WT_A_MAX_NAME_TOKS; j++) {
+            const wt_token_t *t = &doc->toks[j];
+            if (t->kind == WT_TOK_QUOTE || t->kind == WT_TOK_DASH) break;
+            if (j > i && (t->flags & WT_TF_SENT_START)) break;
+            /* "Kremlin-backed", "Awami League-led": a name may end in the part
+               of a word before a modifier suffix; the match ends there */
+            bool alt = j == i && (ctx->tc[i].root_alt || pass == 1);
+            uint32_t next = j > i       ? wt_adb_child(db, node, t->hash)
+                            : pass == 1 ? wt_adb_root_child(db, ctx->tc[i].alt)
+                                        : ctx->tc[i].root;
+            if (next == WT_A_NONE && j > i && ctx->tc[j].alt_len) {
+                next = wt_adb_child(db, node, ctx->tc[j].alt);
+                alt = true;
             }
+            node = next;
+            if (node == WT_A_NONE) break;
+            for (uint32_t p = db->node_pay[node]; p != WT_A_NONE; p = db->pays[p].next) {
+                const wt_apayload_t *pl = &db->pays[p];
+                if (only_form >= 0 && pl->form != only_form) continue;
+                if (only_form == -2 && (pl->form == WT_AF_AGENT || pl->form == WT_AF_CAPITAL ||
+                                        db->ents[pl->target].type != WT_ACTOR_COUNTRY))
+                    continue;
+                if (alt && (pl->exact || pl->form == WT_AF_AGENT || pl->form == WT_AF_ADJ))
+                    continue;
+                bool ok = true;
+                for (uint32_t k = 0; k < pl->ntok && ok; k++)
+                    ok = alt && i + k == j
+                             ? s_case_ok_part(ctx, j, (int)((pl->cases >> (2 * k)) & 3))
+                             : s_case_ok(&doc->toks[i + k], (int)((pl->cases >> (2 * k)) & 3));
+                if (ok && pl->exact)
+                    ok = wt_adb_exact_hash(ctx->text, doc->toks, i, j + 1) == pl->exact;
+                if (ok) {
+                    best = pl;
+                    *len = j - i + 1;
+                    break;
+                }
+            }
+            if (alt) break;
         }
     }
     return best;
@@ -275,6 +314,9 @@ typedef struct {
     bool country_last;     /* ends with a country's name ("Garuda Indonesia") */
     bool direction;        /* holds a compass word */
     int initials;          /* initials and single letters */
+    uint32_t country_k;    /* country_last: its first token */
+    bool postnom;          /* stopped by letters after a person's name ("KC", "MP") */
+    bool place_head;       /* starts with a place, then no first name ("Houston Texans") */
 } s_run_t;
 
 /* True when the agent phrase at j is part of an organisation name
@@ -340,6 +382,123 @@ static bool s_weak_person(const wt_actors_ctx_t *ctx, const wt_apayload_t *p, ui
     return s_is_first(ctx, i);
 }
 
+/* Token i is an ordinal written in digits ("9th", "21st", "2nd", "3rd"). */
+static bool s_ordinal(const wt_actors_ctx_t *ctx, uint32_t i)
+{
+    const wt_token_t *t = &ctx->doc->toks[i];
+    uint32_t n = wt_tok_len(t);
+    const char *p = ctx->text + t->start;
+    if (t->kind != WT_TOK_WORD || n < 3 || n > 5 || p[0] < '0' || p[0] > '9') return false;
+    uint32_t d = 0;
+    while (d < n && p[d] >= '0' && p[d] <= '9')
+        d++;
+    return d + 2 == n && (strncmp(p + d, "th", 2) == 0 || strncmp(p + d, "st", 2) == 0 ||
+                          strncmp(p + d, "nd", 2) == 0 || strncmp(p + d, "rd", 2) == 0);
+}
+
+/* A political party (its acronym may name parties of many countries). */
+static bool s_party(const wt_aentity_t *e)
+{
+    return e->code && strstr(e->code, "PTY") != NULL;
+}
+
+/* A blank line between token j and the one before it. */
+static bool s_blank_before(const wt_actors_ctx_t *ctx, uint32_t j)
+{
+    const wt_token_t *t = &ctx->doc->toks[j];
+    if (!j) return false;
+    int nl = 0;
+    for (uint32_t b = ctx->doc->toks[j - 1].end; b < t->start; b++)
+        nl += ctx->text[b] == '\n';
+    return nl >= 2;
+}
+
+/* Within the next four capitalised words from j (same sentence) there is
+   an organisation head word, written with a capital but not in capitals. */
+static bool s_org_head_ahead(const wt_actors_ctx_t *ctx, uint32_t j)
+{
+    const wt_doc_t *doc = ctx->doc;
+    for (uint32_t k = j; k < doc->ntoks && k < j + 4; k++) {
+        const wt_token_t *t = &doc->toks[k];
+        if (t->flags & (WT_TF_SENT_START | WT_TF_PARA_START)) return false;
+        if (!s_name_tok(ctx, k)) return false;
+        if ((s_cls(ctx, k) & WT_W_ORGHEAD) && !(t->flags & WT_TF_ALLCAP)) return true;
+    }
+    return false;
+}
+
+/* A word of several glued capitalised words ("InvestigatingBalcombeAndCo",
+   a web site or a hashtag): two or more capitals after lower-case letters. */
+static bool s_glued_words(const wt_actors_ctx_t *ctx, uint32_t i)
+{
+    const wt_token_t *t = &ctx->doc->toks[i];
+    int n = 0;
+    for (uint32_t b = t->start + 1; b < t->end; b++) {
+        char c = ctx->text[b], p = ctx->text[b - 1];
+        if (c >= 'A' && c <= 'Z' && p >= 'a' && p <= 'z') n++;
+    }
+    return n >= 2;
+}
+
+/* Token i is a place or description glued to a name by a hyphen
+   ("Houston-based", "Awami-led"): not part of the name that follows. */
+static bool s_hyphen_modifier(const wt_actors_ctx_t *ctx, uint32_t i, bool born)
+{
+    static const char *const suf[] = {"-based",      "-led",      "-backed",  "-owned",
+                                      "-run",        "-funded",   "-linked",  "-headquartered",
+                                      "-controlled", "-allied",   "-aligned", "-sponsored",
+                                      "-supported",  "-brokered", NULL};
+    if (!(ctx->doc->toks[i].flags & WT_TF_HYPHEN)) return false;
+    for (int k = 0; suf[k]; k++)
+        if (s_suffixed(ctx, i, suf[k])) return true;
+    return born && s_suffixed(ctx, i, "-born"); /* "German-born": a nationality */
+}
+
+/* A place of countries.yaml (`places:`) written with capitals at token i,
+   within the tokens before end: its country entity, *len its tokens; the
+   longest place wins. WT_A_NONE when none, or when the place is shared by
+   two countries. */
+static uint32_t s_place_at(const wt_actors_ctx_t *ctx, uint32_t i, uint32_t end, uint32_t *len)
+{
+    const wt_actordb_t *db = ctx->db;
+    if (!db->places.n || wt_hmap_get(&db->place_first, ctx->doc->toks[i].hash) == WT_A_NONE)
+        return WT_A_NONE;
+    for (uint32_t n = end - i < 4 ? end - i : 4; n >= 1; n--) {
+        bool caps = true;
+        for (uint32_t k = i; k < i + n && caps; k++)
+            caps = (ctx->doc->toks[k].flags & (WT_TF_CAP | WT_TF_ALLCAP)) ||
+                   (k > i && (s_cls(ctx, k) & WT_W_CONNECT));
+        if (!caps) continue;
+        uint32_t c = wt_hmap_get(&db->places, wt_adb_place_key(ctx->doc->toks, i, i + n));
+        if (c != WT_A_NONE && c != WT_A_AMBIG) {
+            *len = n;
+            return c;
+        }
+    }
+    return WT_A_NONE;
+}
+
+static void s_place_seen(wt_actors_ctx_t *ctx, uint32_t ce)
+{
+    wt_hmap_put(&ctx->named, ce, 1);
+    uint32_t c = wt_hmap_get(&ctx->placec, ce);
+    wt_hmap_put(&ctx->placec, ce, c == WT_A_NONE ? 1 : c + 1);
+}
+
+/* Token i follows "Copyright", "(c)" or "©" in its sentence: a credit line. */
+static bool s_credit_line(const wt_actors_ctx_t *ctx, uint32_t i)
+{
+    const wt_doc_t *doc = ctx->doc;
+    if (!ctx->has_credit) return false;
+    for (uint32_t k = i; k > 0 && k + 6 > i; k--) {
+        const wt_token_t *t = &doc->toks[k - 1];
+        if (t->hash == ctx->h_copy) return true;
+        if (t->end - t->start == 2 && memcmp(ctx->text + t->start, "\xc2\xa9", 2) == 0) return true;
+        if (t->flags & WT_TF_SENT_START) break;
+    }
+    return false;
+}
+
 /* The capitalised run starting at i (a name token). */
 static void s_caprun(const wt_actors_ctx_t *ctx, uint32_t i, s_run_t *r)
 {
@@ -352,10 +511,18 @@ static void s_caprun(const wt_actors_ctx_t *ctx, uint32_t i, s_run_t *r)
     bool head_seen = false, after_conn = false;
     while (j < doc->ntoks && j - i < 12) {
         const wt_token_t *t = &doc->toks[j];
-        if (j > i && (t->flags & WT_TF_SENT_START)) break;
+        /* a name never runs on into the next paragraph (a caption printed twice) */
+        if (j > i && ((t->flags & (WT_TF_SENT_START | WT_TF_PARA_START)) || s_blank_before(ctx, j)))
+            break;
         if (s_name_tok(ctx, j)) {
             unsigned cls = s_cls(ctx, j);
             if (j > i && (cls & WT_W_HONORIFIC)) break;
+            /* "Jane Roe KC", "John Doe MP": letters after a person's name */
+            if (j >= i + 2 && (cls & WT_W_POSTNOM) && (t->flags & WT_TF_ALLCAP) && r->allcap == 0 &&
+                !head_seen) {
+                r->postnom = true;
+                break;
+            }
             if (j > i && s_starts_agent(ctx, j) && !s_agent_in_org(ctx, j) &&
                 !(head_seen && after_conn && !s_agent_before_name(ctx, j))) {
                 r->stopped_by_agent = true;
@@ -427,6 +594,13 @@ static void s_caprun(const wt_actors_ctx_t *ctx, uint32_t i, s_run_t *r)
                 j++;
                 continue;
             }
+            /* "Avon and Somerset Police", "Transport and General Workers
+               Union": "and" before the head word of the name joins */
+            if (and&&!head_seen && r->words <= 2 && !s_starts_name(ctx, j + 1) &&
+                s_org_head_ahead(ctx, j + 1)) {
+                j++;
+                continue;
+            }
         }
         if (t->kind == WT_TOK_WORD && j > i && head_seen && j + 2 < doc->ntoks &&
             (t->flags & WT_TF_LOWER) && (s_cls(ctx, j) & WT_W_CONNECT) && t->hash != ctx->h_and &&
@@ -449,7 +623,7 @@ static void s_caprun(const wt_actors_ctx_t *ctx, uint32_t i, s_run_t *r)
         if (s_country_at(ctx, k, &l) != WT_A_NONE && k + l == j &&
             !(doc->toks[k - 1].flags & WT_TF_LOWER)) {
             const wt_apayload_t *p = s_match(ctx, k, &l, -2);
-            if (p && p->form == WT_AF_NAME) r->country_last = true;
+            if (p && p->form == WT_AF_NAME) r->country_last = true, r->country_k = k;
         }
     }
 }
@@ -570,9 +744,6 @@ static s_mention_t *s_emit(wt_actors_ctx_t *ctx, uint32_t t0, uint32_t t1, uint8
     m->agent = WT_A_NONE;
     m->mod0 = WT_A_NONE;
     m->link = WT_A_NONE;
-    m->near = WT_A_NONE;
-    if (ctx->last_cent != WT_A_NONE && ctx->doc->toks[t0].sent == ctx->last_para)
-        m->near = ctx->last_cent;
     m->actor = -1;
     m->utype = utype;
     uint32_t k = 0;
@@ -656,6 +827,9 @@ static uint32_t s_after_name(wt_actors_ctx_t *ctx, size_t mi, uint32_t j)
                 m->cent = p->target;
             else if (e->type == WT_ACTOR_ORGANIZATION && e->country[0])
                 m->cent = s_iso_ent(ctx->db, e->country);
+        } else if (!p) {
+            uint32_t l2 = 0, pce = s_place_at(ctx, k, doc->ntoks, &l2); /* "of Nevada" */
+            if (pce != WT_A_NONE) m->cent = pce;
         }
     }
     /* ", a spokesman for the Indian foreign ministry," */
@@ -677,8 +851,15 @@ static uint32_t s_after_name(wt_actors_ctx_t *ctx, size_t mi, uint32_t j)
             else if (p && ctx->db->ents[p->target].type == WT_ACTOR_COUNTRY && cent == WT_A_NONE &&
                      p->form != WT_AF_CAPITAL)
                 cent = p->target;
-            else if (p && cent == WT_A_NONE && ctx->db->ents[p->target].country[0])
-                cent = s_iso_ent(ctx->db, ctx->db->ents[p->target].country); /* "of the ANC" */
+            else if (p && cent == WT_A_NONE && ctx->db->ents[p->target].country[0]) {
+                /* "of the ANC"; a one-word name shared by many countries'
+                   institutions ("a Treasury minister") only once its country
+                   is named */
+                uint32_t oc = s_iso_ent(ctx->db, ctx->db->ents[p->target].country);
+                if (l >= 2 || ((t->flags & WT_TF_ALLCAP) && !s_party(&ctx->db->ents[p->target])) ||
+                    wt_hmap_get(&ctx->named, oc) != WT_A_NONE)
+                    cent = oc;
+            }
             k += l - 1;
         }
         if (agent) {
@@ -779,8 +960,7 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
                     s_mention_t *m = s_emit(ctx, i + 2, i + 2 + l2, UT_KNOWN);
                     m->ent = ce;
                     m->form = WT_AF_NAME;
-                    ctx->last_cent = ce;
-                    ctx->last_para = doc->toks[i + 2].sent;
+                    wt_hmap_put(&ctx->named, ce, 1);
                     if (of) np.cent = ce;
                     i += 1 + l2;
                 }
@@ -794,7 +974,30 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
             s_np_reset(&np);
             continue;
         }
+        /* "Copyright 2024 Grayhill Media": a credit line names no actor */
+        if (p && p->form != WT_AF_AGENT && db->ents[p->target].type != WT_ACTOR_COUNTRY &&
+            s_credit_line(ctx, i)) {
+            i += len - 1;
+            s_np_reset(&np);
+            continue;
+        }
         if (p && s_weak_person(ctx, p, i)) p = NULL;
+        /* "Dr. Tedros Adhanom Ghebreyesus": a longer name of the same entity
+           starting inside the match ("Dr. Tedros") wins */
+        if (p && p->form == WT_AF_NAME && len >= 2) {
+            for (uint32_t k = i + 1; k < i + len; k++) {
+                uint32_t lq = 0;
+                const wt_apayload_t *q = s_match(ctx, k, &lq, -1);
+                if (q && q->target == p->target && k + lq > i + len) {
+                    if (s_cls(ctx, i) & WT_W_HONORIFIC) np.hon = true;
+                    i = k;
+                    len = lq;
+                    p = q;
+                    t = &doc->toks[i];
+                    break;
+                }
+            }
+        }
         /* "Jordan Peterson", "Chad Smith": a country that is also a first name,
            before a capitalised word and not after a preposition, starts a name */
         if (p && len == 1 && p->form == WT_AF_NAME &&
@@ -822,7 +1025,8 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
                 }
             }
             if (extend) {
-                s_mention_t *m = s_emit(ctx, i, r.end, UT_ORG);
+                bool ord = i > 0 && s_ordinal(ctx, i - 1) && !(t->flags & WT_TF_SENT_START);
+                s_mention_t *m = s_emit(ctx, ord ? i - 1 : i, r.end, UT_ORG);
                 m->cent = e->type == WT_ACTOR_COUNTRY ? p->target
                           : r.cent != WT_A_NONE       ? r.cent
                                                       : s_iso_ent(db, e->country);
@@ -858,11 +1062,11 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
             s_mention_t *m = s_emit(ctx, k0, i + len, UT_KNOWN);
             m->ent = p->target;
             m->form = p->form;
+            if (ctx->tc[i + len - 1].alt_len) /* "Kremlin-backed": the name only */
+                m->b1 = doc->toks[i + len - 1].start + ctx->tc[i + len - 1].alt_len;
             if (locprep) m->flags |= MF_LOCPREP;
-            if (e->type == WT_ACTOR_COUNTRY && !(locprep && p->form == WT_AF_CAPITAL)) {
-                ctx->last_cent = p->target;
-                ctx->last_para = t->sent;
-            }
+            if (e->type == WT_ACTOR_COUNTRY && !(locprep && p->form == WT_AF_CAPITAL))
+                wt_hmap_put(&ctx->named, p->target, 1);
             if (np.hon) m->flags |= MF_HON;
             if (np.agent != WT_A_NONE) {
                 m->flags |= MF_AGENT;
@@ -875,7 +1079,14 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
                 np.cent = p->target;
             } else if (e->type == WT_ACTOR_ORGANIZATION && e->country[0]) {
                 s_np_reset(&np);
-                np.cent = s_iso_ent(db, e->country);
+                /* "Congress leader ...", "Treasury minister ...": a one-word
+                   name is shared by the institutions of many countries; it
+                   gives its country to a title holder only once the text
+                   has named that country (or a place of it) */
+                uint32_t oc = s_iso_ent(db, e->country);
+                if (len >= 2 || ((t->flags & WT_TF_ALLCAP) && !s_party(e)) ||
+                    wt_hmap_get(&ctx->named, oc) != WT_A_NONE)
+                    np.cent = oc;
             } else {
                 s_np_reset(&np);
             }
@@ -913,8 +1124,62 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
         }
         if (!shout && s_name_tok(ctx, i) &&
             !(t->flags & WT_TF_LOWER && !(t->flags & WT_TF_HYPHEN))) {
+            /* "Houston-based Stanford Group": the name starts after it */
+            if (s_hyphen_modifier(ctx, i, true) && i + 1 < doc->ntoks && s_name_tok(ctx, i + 1) &&
+                !(doc->toks[i + 1].flags & WT_TF_SENT_START)) {
+                s_np_reset(&np);
+                continue;
+            }
+            /* letters after a name already taken ("KC"), credit lines */
+            if (((cls & WT_W_POSTNOM) && (t->flags & WT_TF_ALLCAP) && i > 0 &&
+                 s_name_tok(ctx, i - 1) && !(t->flags & WT_TF_SENT_START)) ||
+                s_credit_line(ctx, i)) {
+                s_run_t r0;
+                s_caprun(ctx, i, &r0);
+                i = r0.end - 1;
+                s_np_reset(&np);
+                continue;
+            }
             s_run_t r;
             s_caprun(ctx, i, &r);
+            /* "LAUSANNE Switzerland": a dateline; the country is the actor */
+            if (r.country_last && (t->flags & WT_TF_ALLCAP) && r.allcap < r.words) {
+                i = r.country_k - 1;
+                s_np_reset(&np);
+                continue;
+            }
+            if (r.words == 1 && s_glued_words(ctx, i)) {
+                s_np_reset(&np);
+                continue;
+            }
+            /* places of a country ("Baltimore", "New South Wales"): evidence
+               of where the story is set; before a title they give its
+               holder a country ("Baltimore Mayor ..."); at the head of a
+               longer name they give it theirs ("Houston Police Department") */
+            uint32_t plen = 0, pce = s_place_at(ctx, i, r.end, &plen);
+            /* "University of Texas", "Bank of Baltimore": a place inside an
+               organisation's name gives it a country */
+            if (pce == WT_A_NONE && r.org_head >= 0 && r.cent == WT_A_NONE)
+                for (uint32_t k = i + 1; k < r.end && r.cent == WT_A_NONE; k++)
+                    if (doc->toks[k - 1].flags & WT_TF_LOWER) {
+                        uint32_t l3 = 0, pc3 = s_place_at(ctx, k, r.end, &l3);
+                        if (pc3 != WT_A_NONE) r.cent = pc3, s_place_seen(ctx, pc3);
+                    }
+            if (pce != WT_A_NONE && !(plen == 1 && s_is_first(ctx, i) && r.end > i + 1)) {
+                s_place_seen(ctx, pce);
+                /* a place word alone may be a surname ("Houston said"): it
+                   stays a name unless a preposition or a title says it is a place */
+                if (i + plen == r.end && (locprep || plen >= 2 || r.stopped_by_agent)) {
+                    s_np_reset(&np);
+                    np.cent = pce;
+                    i = r.end - 1;
+                    continue;
+                }
+                if (i + plen < r.end) {
+                    if (r.cent == WT_A_NONE) r.cent = pce;
+                    r.place_head = !s_is_first(ctx, i + plen);
+                }
+            }
             if (s_pos_cap(ctx, i) && !(t->flags & WT_TF_ALLCAP) &&
                 ((cls & WT_W_FUNC) || wt_hmap_get(&ctx->lower, t->hash) != WT_A_NONE ||
                  s_inflected(ctx, i)) &&
@@ -940,12 +1205,15 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
                 continue;
             }
             uint8_t ut;
-            if (r.initials == r.words || (r.direction && n == 2 && r.org_head >= 0) ||
-                (s_cls(ctx, r.end - 1) & WT_W_PLACEHEAD))
+            if (r.postnom && r.org_head < 0 && n >= 2)
+                ut = UT_PERSON; /* "Jane Roe KC" */
+            else if (r.initials == r.words || (r.direction && n == 2 && r.org_head >= 0) ||
+                     (s_cls(ctx, r.end - 1) & WT_W_PLACEHEAD))
                 ut = 0; /* "U.S" split in two, "West Bank" */
             else if ((r.org_head >= 0 && n >= 2) ||
-                     (n >= 2 && r.country_last && !r.place && !s_is_first(ctx, i)))
-                ut = UT_ORG; /* "Ministry of ...", "Garuda Indonesia" */
+                     (n >= 2 && r.country_last && !r.place && !s_is_first(ctx, i)) ||
+                     (n >= 2 && r.place_head && !r.place && !r.thing && r.allcap < r.words))
+                ut = UT_ORG; /* "Ministry of ...", "Garuda Indonesia", "Houston Texans" */
             else if (r.org_head >= 0 || ((r.place || r.thing || r.polity) && r.org_head < 0) ||
                      (s_cls(ctx, i) & WT_W_DIRECTION))
                 ut = 0; /* a place, a thing, or a bare head word */
@@ -955,6 +1223,8 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
                 ut = UT_ORG;
             else if (r.demonym)
                 ut = 0; /* "Arab Iranians", "N. Korean" */
+            else if (n >= 2 && (doc->toks[r.end - 1].flags & WT_TF_INITIAL))
+                ut = 0; /* a name never ends with an initial ("Beta V.1.0") */
             else if (n >= 2)
                 ut = UT_PERSON;
             else
@@ -982,12 +1252,18 @@ static void s_scan(wt_actors_ctx_t *ctx, const wt_input_t *in)
                 i = i0;
                 t = &doc->toks[i];
             }
-            s_mention_t *m = s_emit(ctx, i, r.end, ut);
+            /* "9th U.S. Circuit Court of Appeals", "2nd Infantry Division": an
+               ordinal before an organisation's name is part of it */
+            uint32_t e0 = i;
+            if (ut == UT_ORG && i > 0 && s_ordinal(ctx, i - 1) &&
+                !(doc->toks[i].flags & WT_TF_SENT_START))
+                e0 = i - 1;
+            s_mention_t *m = s_emit(ctx, e0, r.end, ut);
             if (ut == UT_ORG)
                 m->cent = r.cent != WT_A_NONE ? r.cent : np.cent;
             else
                 m->cent = np.cent;
-            if (np.hon) m->flags |= MF_HON;
+            if (np.hon || (r.postnom && ut == UT_PERSON)) m->flags |= MF_HON;
             if (np.agent != WT_A_NONE) {
                 m->flags |= MF_AGENT;
                 m->agent = np.agent;
@@ -1049,7 +1325,6 @@ static uint32_t s_actor_new(wt_actors_ctx_t *ctx, uint32_t ent, uint8_t type)
     a->first_b = UINT32_MAX;
     a->only_weak = 1;
     a->to = WT_A_NONE;
-    a->near = WT_A_NONE;
     return (uint32_t)ctx->na++;
 }
 
@@ -1059,10 +1334,7 @@ static void s_attach(wt_actors_ctx_t *ctx, size_t mi, uint32_t ai)
     s_actor_t *a = &ctx->a[ai];
     m->actor = (int32_t)ai;
     a->count++;
-    if (m->b0 < a->first_b) {
-        a->first_b = m->b0;
-        if (m->near != WT_A_NONE) a->near = m->near;
-    }
+    if (m->b0 < a->first_b) a->first_b = m->b0;
     if (!(m->flags & (MF_HEAD | MF_LOCPREP))) a->only_weak = 0;
     if ((m->flags & (MF_HON | MF_APPOS | MF_PRON)) ||
         ((m->flags & MF_AGENT) && ctx->db->agents[m->agent].person))
@@ -1257,10 +1529,28 @@ static void s_resolve(wt_actors_ctx_t *ctx)
             if (wt_hmap_get(&ctx->acros, m->key) == WT_A_NONE) wt_hmap_put(&ctx->acros, m->key, ai);
         }
     }
+    /* a party's acronym (DPP, PP, NDP) names parties of many countries: one
+       whose country the text never names, while it names others, is not that
+       party */
+    for (size_t ai = 0; ctx->named.n && ai < ctx->na; ai++) {
+        s_actor_t *a = &ctx->a[ai];
+        if (a->ent == WT_A_NONE || !a->count || a->dead) continue;
+        const wt_aentity_t *e = &db->ents[a->ent];
+        uint32_t ce = s_iso_ent(db, e->country);
+        if (e->type != WT_ACTOR_ORGANIZATION || ce == WT_A_NONE || !s_party(e) ||
+            wt_hmap_get(&ctx->named, ce) != WT_A_NONE)
+            continue;
+        bool acro = true;
+        for (size_t i = 0; i < ctx->nm && acro; i++)
+            if (ctx->m[i].actor == (int32_t)ai)
+                acro = ctx->m[i].t1 - ctx->m[i].t0 == 1 &&
+                       (doc->toks[ctx->m[i].t0].flags & WT_TF_ALLCAP);
+        if (acro) a->dead = 1;
+    }
     /* countries in play; how often each single word occurs */
     for (size_t ai = 0; ai < ctx->na; ai++) {
         const s_actor_t *a = &ctx->a[ai];
-        if (a->ent == WT_A_NONE || !a->count) continue;
+        if (a->ent == WT_A_NONE || !a->count || a->dead) continue;
         uint32_t ce = db->ents[a->ent].type == WT_ACTOR_COUNTRY
                           ? a->ent
                           : s_iso_ent(db, db->ents[a->ent].country);
@@ -1408,19 +1698,57 @@ static char *s_role(wt_actors_ctx_t *ctx, const s_actor_t *a)
     return s;
 }
 
+/* The country the item is set in, or WT_A_NONE when the text does not
+   make it clear. Evidence: mentions of a country (name, demonym, capital),
+   and each known actor of that country (an institution, a company, a
+   person of the dictionaries; not companies and news agencies). The leading
+   country must hold more than S_SETTING_SHARE of all that evidence and count
+   twice or more (once when nothing points elsewhere): a story
+   that names the United States once among other countries is not set
+   there, and its unknown people are not American. */
+#define S_SETTING_SHARE 0.5
+static uint32_t s_setting(wt_actors_ctx_t *ctx)
+{
+    const wt_actordb_t *db = ctx->db;
+    uint32_t best = WT_A_NONE;
+    double bestw = 0, total = 0;
+    wt_hmap_clear(&ctx->counts); /* reused: country entity -> weight */
+    for (size_t ai = 0; ai < ctx->na; ai++) {
+        const s_actor_t *a = &ctx->a[ai];
+        if (a->dead || a->ent == WT_A_NONE || !a->count) continue;
+        const wt_aentity_t *e = &db->ents[a->ent];
+        uint32_t ce = e->type == WT_ACTOR_COUNTRY ? a->ent : s_iso_ent(db, e->country);
+        /* companies and news agencies work across borders: their country says little */
+        size_t cl = e->code ? strlen(e->code) : 0;
+        if (ce == WT_A_NONE || e->sector || (cl >= 6 && strcmp(e->code + cl - 3, "MED") == 0))
+            continue;
+        uint32_t w = e->type == WT_ACTOR_COUNTRY ? a->count : 1;
+        uint32_t old = wt_hmap_get(&ctx->counts, ce);
+        uint32_t nw = (old == WT_A_NONE ? 0 : old) + w;
+        wt_hmap_put(&ctx->counts, ce, nw);
+        total += w;
+        if (nw > bestw) bestw = nw, best = ce;
+    }
+    for (size_t i = 0; i < ctx->placec.cap; i++) {
+        const wt_hslot_t *sl = &ctx->placec.slots[i];
+        if (sl->gen != ctx->placec.gen) continue;
+        uint32_t old = wt_hmap_get(&ctx->counts, sl->key);
+        uint32_t nw = (old == WT_A_NONE ? 0 : old) + sl->val;
+        wt_hmap_put(&ctx->counts, sl->key, nw);
+        total += sl->val;
+        if (nw > bestw) bestw = nw, best = sl->key;
+    }
+    /* one piece of evidence is enough only when nothing points elsewhere */
+    if (best == WT_A_NONE || (bestw < 2 && bestw < total) || bestw <= S_SETTING_SHARE * total)
+        return WT_A_NONE;
+    return best;
+}
+
 static void s_output(wt_actors_ctx_t *ctx, const wt_input_t *in, wt_result_t *res)
 {
     const wt_actordb_t *db = ctx->db;
-    /* the dominant country of the item: fallback for unknown actors */
-    uint32_t dom = WT_A_NONE, best = 0;
-    for (size_t ai = 0; ai < ctx->na; ai++) {
-        const s_actor_t *a = &ctx->a[ai];
-        if (!a->dead && a->ent != WT_A_NONE && db->ents[a->ent].type == WT_ACTOR_COUNTRY &&
-            a->count > best) {
-            best = a->count;
-            dom = a->ent;
-        }
-    }
+    /* the setting of the item: fallback for unknown actors */
+    uint32_t dom = s_setting(ctx);
     wt_grow(&ctx->order, &ctx->cap_order, ctx->na + 1, sizeof *ctx->order);
     size_t no = 0;
     for (size_t ai = 0; ai < ctx->na; ai++)
@@ -1487,9 +1815,7 @@ static void s_output(wt_actors_ctx_t *ctx, const wt_input_t *in, wt_result_t *re
             const s_mention_t *nm = &ctx->m[a->name_m];
             o->name = s_slice(ctx, nm->b0, nm->b1);
             o->type = (wt_actor_type_t)a->type;
-            uint32_t ce = a->cent != WT_A_NONE                                   ? a->cent
-                          : (a->type == WT_ACTOR_PERSON && a->near != WT_A_NONE) ? a->near
-                                                                                 : dom;
+            uint32_t ce = a->cent != WT_A_NONE ? a->cent : dom;
             if (ce != WT_A_NONE) memcpy(o->country, db->ents[ce].country, 4);
             if (a->agent != WT_A_NONE) {
                 const wt_aagent_t *ag = &db->agents[a->agent];
@@ -1556,6 +1882,7 @@ wt_actors_ctx_t *wt_actors_ctx_new(const wt_actordb_t *db)
     wt_hmap_init(&ctx->inplay, 16);
     wt_hmap_init(&ctx->counts, 16);
     ctx->h_of = wt_text_hash("of", 2);
+    ctx->h_copy = wt_text_hash("copyright", 9);
     ctx->h_to = wt_text_hash("to", 2);
     ctx->h_in = wt_text_hash("in", 2);
     ctx->h_and = wt_text_hash("and", 3);
@@ -1574,6 +1901,8 @@ void wt_actors_ctx_destroy(wt_actors_ctx_t **self_p)
     free(ctx->order);
     free(ctx->tc);
     wt_hmap_free(&ctx->lower);
+    wt_hmap_free(&ctx->placec);
+    wt_hmap_free(&ctx->named);
     wt_hmap_free(&ctx->ent2a);
     wt_hmap_free(&ctx->groups);
     wt_hmap_free(&ctx->shorts);
@@ -1595,19 +1924,34 @@ void wt_actors_tag(wt_actors_ctx_t *ctx, const wt_input_t *in, wt_result_t *res)
     ctx->na = 0;
     if (!ctx->db || doc->ntoks == 0 || ctx->db->nnodes == 0) return;
     s_map_reset(&ctx->lower, doc->ntoks / 4 + 16);
+    ctx->has_credit = false;
     wt_grow(&ctx->tc, &ctx->cap_tc, doc->ntoks, sizeof *ctx->tc);
     for (size_t i = 0; i < doc->ntoks; i++) {
         const wt_token_t *t = &doc->toks[i];
         s_tokinfo_t *ti = &ctx->tc[i];
+        if (t->hash == ctx->h_copy ||
+            (wt_tok_len(t) == 2 && memcmp(doc->text + t->start, "\xc2\xa9", 2) == 0))
+            ctx->has_credit = true;
         ti->root = wt_adb_root_child(ctx->db, t->hash);
+        ti->root_alt = 0;
+        ti->alt_len = 0;
+        if ((t->flags & WT_TF_HYPHEN) && s_hyphen_modifier(ctx, (uint32_t)i, false)) {
+            const char *h = memchr(doc->text + t->start, '-', wt_tok_len(t));
+            ti->alt_len = (uint16_t)(h - (doc->text + t->start));
+            ti->alt = wt_text_hash(doc->text + t->start, ti->alt_len);
+            if (ti->root == WT_A_NONE && ti->alt_len) {
+                ti->root = wt_adb_root_child(ctx->db, ti->alt);
+                ti->root_alt = ti->root != WT_A_NONE;
+            }
+        }
         if (ti->root != WT_A_NONE) ti->memo[0] = ti->memo[1] = ti->memo[2] = S_MEMO_UNSET;
         ti->cls = wt_names_class(t->hash);
         /* function words are tested through their class instead */
         if (t->kind == WT_TOK_WORD && (t->flags & WT_TF_LOWER) && !(ti->cls & WT_W_FUNC))
             wt_hmap_put(&ctx->lower, t->hash, 1);
     }
-    ctx->last_cent = WT_A_NONE;
-    ctx->last_para = UINT32_MAX;
+    s_map_reset(&ctx->placec, 16);
+    s_map_reset(&ctx->named, 16);
     s_scan(ctx, in);
     s_map_reset(&ctx->ent2a, 64);
     s_map_reset(&ctx->groups, ctx->nm / 2 + 16);

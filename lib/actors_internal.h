@@ -60,7 +60,12 @@ typedef struct {
     bool has_short;   /* short_names given (even empty): use exactly these */
     uint32_t gov;     /* countries: the <iso>_government entity, or WT_A_NONE */
     const void *pact; /* wt_petrarch_actor_t for date-coded PETRARCH entities */
+    uint32_t parent;  /* companies: the owning entity (`parent:`), or WT_A_NONE */
+    uint8_t sector;   /* companies: index in wt_adb_sectors + 1, 0 = none */
 } wt_aentity_t;
+
+/* Company sectors (`sector:` in a dictionary entry), NULL-terminated. */
+extern const char *const wt_adb_sectors[];
 
 typedef struct {
     char *title; /* "Foreign Minister" */
@@ -107,6 +112,8 @@ struct wt_actordb {
     wt_hmap_t isos;          /* hash of ISO3 -> country entity */
     wt_hmap_t firsts;        /* first names (config/names/first-names.txt) */
     wt_hmap_t surnames;      /* surname hash -> person entity (WT_A_NONE - 1 = ambiguous) */
+    wt_hmap_t places;        /* place name key (wt_adb_place_key) -> country entity */
+    wt_hmap_t place_first;   /* hash of the first word of every place (fast reject) */
     size_t warnings;
     uint64_t hash;
     void *petrarch; /* wt_petrarch_dict_t kept alive for date codes */
@@ -158,6 +165,17 @@ static inline uint32_t wt_adb_exact_hash(const char *text, const wt_token_t *tok
         h = (h ^ ' ') * 16777619u;
     }
     return h;
+}
+
+/* Key of the words [t0, t1) as a place name: the hash of one word, the
+   mix of the hashes of several (places of countries.yaml, `places:`). */
+static inline uint32_t wt_adb_place_key(const wt_token_t *toks, size_t t0, size_t t1)
+{
+    uint32_t k = 0;
+    int n = 0;
+    for (size_t i = t0; i < t1; i++)
+        if (toks[i].kind == WT_TOK_WORD) k = n++ ? wt_adb_key_mix(k, toks[i].hash) : toks[i].hash;
+    return k ? k : 1;
 }
 
 #define WT_A_ROOTBITS (1u << 16)
@@ -234,7 +252,8 @@ enum {
     WT_W_DIRECTION = 1 << 14, /* Northern, East, Central ... (places) */
     WT_W_ARPREFIX = 1 << 15,  /* al- el- bin- ... before a capitalised name part */
     WT_W_PLACEPRE = 1 << 16,  /* San, Puerto, Fort, Mount, Hurricane ... first word of a place */
-    WT_W_GROUP = 1 << 17      /* Arabs, Muslims, Kurds ... groups of people */
+    WT_W_GROUP = 1 << 17,     /* Arabs, Muslims, Kurds ... groups of people */
+    WT_W_POSTNOM = 1 << 18    /* KC QC MP OBE ... letters after a person's name */
 };
 void wt_names_init(void);
 unsigned wt_names_class(uint32_t h);

@@ -60,6 +60,7 @@ wt_issuedb_t *wt_ixdb_empty(void)
                                     .lead = 1.0,
                                     .body = 0.6,
                                     .repeat = 0.5,
+                                    .distinct = 1,
                                     .spread = 0.15,
                                     .spread_max = 5,
                                     .member = 0.35,
@@ -102,6 +103,7 @@ int wt_ixdb_add_issue(wt_issuedb_t *db, const char *id, const char *label, const
     is->topic = t;
     is->weight = weight;
     is->group = db->ngroups++;
+    is->alone = true;
     return (int)db->nissues++;
 }
 
@@ -661,6 +663,9 @@ struct wt_issues_ctx {
     uint16_t *phrase_seen; /* per phrase: hits in this item */
     ix_acc_t *acc;         /* per issue */
     double topic_score[21];
+    uint8_t topic_cues[21];  /* distinct phrases with a hit, per topic */
+    uint8_t topic_front[21]; /* a hit in the headline or the lead, per topic */
+    uint8_t topic_carry[21]; /* an issue that may carry the topic alone has hits */
     uint32_t *order;
     wt_doc_t title_doc; /* a separate item title, analysed on its own */
 };
@@ -983,6 +988,8 @@ void wt_issues_tag(wt_issues_ctx_t *ctx, const wt_input_t *in, wt_result_t *res)
     }
 
     /* score (ctx->acc is all zero between items; ctx->order lists the issues touched) */
+    for (int t = 0; t < 21; t++)
+        ctx->topic_cues[t] = 0, ctx->topic_front[t] = 0, ctx->topic_carry[t] = 0;
     size_t norder = 0;
     for (size_t i = 0; i < ctx->nhits; i++) {
         ix_hit_t *h = &ctx->hits[i];
@@ -991,8 +998,13 @@ void wt_issues_tag(wt_issues_ctx_t *ctx, const wt_input_t *in, wt_result_t *res)
         ix_acc_t *a = &ctx->acc[ph->issue];
         double zone = h->zone == 2 ? sc->title : h->zone == 1 ? sc->lead : sc->body;
         double c = ph->weight * db->issues[ph->issue].weight * zone;
-        if (ctx->phrase_seen[h->phrase]++) c *= sc->repeat;
+        unsigned nseen = ctx->phrase_seen[h->phrase]++;
+        if (nseen) c *= sc->repeat;
         a->score += c;
+        int topic = db->issues[ph->issue].topic;
+        if (!nseen && ctx->topic_cues[topic] < 255) ctx->topic_cues[topic]++;
+        if (h->zone >= 1) ctx->topic_front[topic] = 1;
+        if (db->issues[ph->issue].alone) ctx->topic_carry[topic] = 1;
         if (!a->seen) {
             a->seen = 1;
             a->first_hit = (uint32_t)i;
@@ -1009,6 +1021,8 @@ void wt_issues_tag(wt_issues_ctx_t *ctx, const wt_input_t *in, wt_result_t *res)
         int n = s_acting_countries(res, sc->country_mentions);
         if (n >= 2) {
             country_topic = db->issues[db->countries_issue].topic;
+            if (ctx->topic_cues[country_topic] < 255) ctx->topic_cues[country_topic]++;
+            ctx->topic_carry[country_topic] = 1;
             ix_acc_t *a = &ctx->acc[db->countries_issue];
             a->score += sc->countries * (n - 1 < 4 ? n - 1 : 4);
             if (!a->seen) {
@@ -1044,6 +1058,11 @@ void wt_issues_tag(wt_issues_ctx_t *ctx, const wt_input_t *in, wt_result_t *res)
            countries acting is a signal of another kind and is exempt */
         if (ts < db->threshold) continue;
         if (ts < sc->relative * best_topic && is->topic != country_topic) continue;
+        /* one phrase repeated in the body is a passing theme, not the subject */
+        if (ctx->topic_cues[is->topic] < sc->distinct && !ctx->topic_front[is->topic]) continue;
+        /* "the court ruled": courts decide matters of every area; such an
+           issue (alone: false) reports its topic only beside another one */
+        if (!ctx->topic_carry[is->topic]) continue;
         if (a->score < sc->member * db->threshold) continue;
         wt_issue_t *out = wt_result_add_issue(res);
         out->id = wt_strdup(is->id);

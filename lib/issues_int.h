@@ -38,6 +38,8 @@ typedef struct {
     double lead;            /* factor for a hit in the first body paragraph */
     double body;            /* factor for any other hit */
     double repeat;          /* factor for the 2nd and later hit of the same phrase */
+    int distinct;           /* a topic needs hits of this many distinct phrases, unless
+                               one is in the headline or the lead (1: off) */
     double spread;          /* bonus per extra paragraph with a hit (x (1 + spread*(p-1))) */
     int spread_max;         /* paragraphs counted for the bonus */
     double member;          /* an issue in a passing topic is reported from member*threshold */
@@ -88,6 +90,7 @@ struct ix_issue {
     int topic; /* index in wt_topics */
     double weight;
     int group;
+    bool alone; /* may carry its topic alone (false: only beside another issue of it) */
 };
 
 struct ix_phrase {

@@ -102,11 +102,20 @@ static int s_issue(ix_yaml_t *y, wt_issuedb_t *db, const yaml_node_t *n)
     const char *id = NULL, *label = NULL, *topic = NULL;
     const yaml_node_t *phrases = NULL, *ignore = NULL, *idn = n;
     double weight = 1.0;
+    bool alone = true;
     for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
         yaml_node_t *kn = s_node(y, p->key), *v = s_node(y, p->value);
         const char *k = s_scalar(kn);
         if (!k) return s_fail(y, kn, "keys are strings");
-        if (strcmp(k, "id") == 0)
+        if (strcmp(k, "alone") == 0) {
+            const char *b = s_scalar(v);
+            if (b && strcmp(b, "true") == 0)
+                alone = true;
+            else if (b && strcmp(b, "false") == 0)
+                alone = false;
+            else
+                return s_fail(y, v, "alone is true or false");
+        } else if (strcmp(k, "id") == 0)
             id = s_scalar(v), idn = v;
         else if (strcmp(k, "label") == 0)
             label = s_scalar(v);
@@ -131,6 +140,7 @@ static int s_issue(ix_yaml_t *y, wt_issuedb_t *db, const yaml_node_t *n)
     int ix = wt_ixdb_add_issue(db, id, label, topic, weight);
     if (ix == -EEXIST) return s_fail(y, idn, "duplicate issue id '%s'", id);
     if (ix < 0) return s_fail(y, idn, "bad issue id '%s' (use a-z, 0-9, _)", id);
+    db->issues[ix].alone = alone;
     if (s_phrases(y, db, ix, phrases, WT_IX_PHRASE)) return WT_ECONFIG;
     if (ignore && s_phrases(y, db, ix, ignore, WT_IX_IGNORE_SPAN)) return WT_ECONFIG;
     return 0;
@@ -153,6 +163,7 @@ static int s_scoring(ix_yaml_t *y, wt_issuedb_t *db, const yaml_node_t *n)
                     {"lead", &sc->lead, NULL, 0, 10},
                     {"body", &sc->body, NULL, 0, 10},
                     {"repeat", &sc->repeat, NULL, 0, 1},
+                    {"distinct", NULL, &sc->distinct, 1, 10},
                     {"spread", &sc->spread, NULL, 0, 2},
                     {"spread_max", NULL, &sc->spread_max, 1, 100},
                     {"member", &sc->member, NULL, 0, 1},

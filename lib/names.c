@@ -40,11 +40,13 @@ static const s_list_t s_lists[] = {
      "insurance telecom communications entertainment studios records publishing brands labs "
      "laboratories software solutions consulting ventures trust sentinel observer standard "
      "mirror express chronicle inquirer examiner magazine weekly bulletin broadcasting channel "
+     "echo courier dispatch gazette "
      "greens democrats republicans tories conservatives liberals socialists communists "
      "nationalists unionists "
      "inc"},
     {WT_W_PLACEHEAD,
-     "street avenue road square province county city district region island islands river lake "
+     "street avenue road st. ave ave. rd rd. blvd blvd. boulevard lane square province county city "
+     "district region island islands river lake "
      "mountain mountains sea ocean gulf valley peninsula strait bay airport port park bridge "
      "stadium hotel coast desert village town border basin delta plateau highway canal hills "
      "heights beach prefecture oblast territory territories hall isles palace castle tower strip "
@@ -73,7 +75,9 @@ static const s_list_t s_lists[] = {
      "do does did be is are was were has have had will would can could should may might must "
      "let please thank thanks dear meanwhile instead indeed yet already again asked speaking "
      "alongside whilst besides against upon nevertheless furthermore moreover additionally "
-     "overall currently recently finally initially previously ultimately eventually tonight "
+     "likewise similarly neither nor either otherwise hence thus therefore accordingly "
+     "consequently nonetheless regardless overall currently recently finally initially previously "
+     "ultimately eventually tonight "
      "addressing writing following like unlike given having being top senior local national "
      "federal state official officials government police military authorities protesters "
      "world peace black white red blue green gold golden public global special economic "
@@ -111,6 +115,8 @@ static const s_list_t s_lists[] = {
      "to by about amid among all some many most both each every is are was were has have had "
      "will would can could should might must do does did be like unlike whilst alongside "
      "besides against upon throughout nevertheless furthermore moreover additionally overall "
+     "likewise similarly neither nor either otherwise hence thus therefore accordingly "
+     "consequently nonetheless regardless "
      "currently recently finally initially previously ultimately eventually yesterday today "
      "tonight tomorrow thank thanks dear please let our my your his her their i me us them "
      "just even only still yet again already now never always often sometimes once oh "
@@ -123,6 +129,7 @@ static const s_list_t s_lists[] = {
                      "northwestern southeastern southwestern inner outer new latin"},
     {WT_W_POLITY, "republic kingdom emirates emirate states federation principality union "
                   "commonwealth sultanate"},
+    {WT_W_POSTNOM, "kc qc mp mep msp mla mpp obe mbe cbe kbe dbe frs"},
 };
 
 #define S_CAP 2048

@@ -52,13 +52,17 @@ _Loader.yaml_implicit_resolvers = {
     for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
-FILES = ["countries.yaml", "organizations.yaml", "institutions.yaml", "people.yaml", "agents.yaml"]
+FILES = ["countries.yaml", "organizations.yaml", "institutions.yaml", "people.yaml", "agents.yaml",
+         "companies.yaml"]
+SECTORS = {"technology", "telecom", "media", "finance", "energy", "automotive", "aerospace",
+           "airline", "transport", "travel", "logistics", "retail", "consumer", "agriculture",
+           "pharma", "health", "industrial", "chemicals", "mining", "sport"}
 
 NAME_LISTS = ("names", "adjectives", "capitals", "government")
 SCHEMA = {
     # file: (required keys, optional keys)
     "countries.yaml": ({"id", "name", "code", "names"},
-                       {"wikidata", "adjectives", "capitals", "government"}),
+                       {"wikidata", "adjectives", "capitals", "government", "places"}),
     "organizations.yaml": ({"id", "name", "type", "code", "names"},
                            {"country", "wikidata", "codes"}),
     "institutions.yaml": ({"id", "name", "type", "country", "code", "names"},
@@ -66,6 +70,8 @@ SCHEMA = {
     "people.yaml": ({"id", "name", "country", "names", "roles"},
                     {"gender", "wikidata", "short_names"}),
     "agents.yaml": ({"names", "code", "person"}, {"title"}),
+    "companies.yaml": ({"id", "name", "type", "country", "code", "sector", "names"},
+                       {"parent", "wikidata"}),
 }
 ROLE_KEYS = ({"title", "code", "from"}, {"to"})
 
@@ -221,6 +227,15 @@ def main():
         counts[fn + ":names"] = n_names
         counts[fn + ":roles"] = n_roles
 
+    # companies: a known sector, and a parent that is an entry
+    for e in data.get("companies.yaml") or []:
+        if not isinstance(e, dict):
+            continue
+        if e.get("sector") not in SECTORS:
+            rep.error(e["_where"], f"unknown sector {e.get('sector')!r}")
+        if "parent" in e and e["parent"] not in all_ids:
+            rep.error(e["_where"], f"parent {e['parent']!r} is no entry")
+
     # The same surface form owned by entries of different files is ambiguous for the
     # matcher (case-insensitive, as the engine's case rules may fold case).
     owners = {}
@@ -360,6 +375,8 @@ DEFECTS = [
     ("organizations.yaml", "type: organization", "type: person", "type must be"),
     ("agents.yaml", "person: true", "person: maybe", "`person` must be true or false"),
     ("countries.yaml", "names: [Zimbabwe, Republic of Zimbabwe]", "names: []", "non-empty list"),
+    ("companies.yaml", "parent: alphabet", "parent: alphabeta", "is no entry"),
+    ("companies.yaml", "sector: airline", "sector: airlines", "unknown sector"),
 ]
 
 

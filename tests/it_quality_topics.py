@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Topic quality gate: run `wiretag annotate` on the development articles in
-$WT_SHARED/eval/dev and score the issues' topics with the shared score.py.
+$WT_SHARED/eval/dev and eval/dev2 (when present) and score the issues' topics
+with the shared score.py.
 
 The article texts are read at run time (never copied into the repository):
 each gold file becomes one JSONL item {id, text, published}; the annotated
 items are written one per id into a temporary folder and scored. The test
-fails when topic F1 drops below MIN_TOPIC_F1 (the figure reached when the
-gate was set, rounded down by 0.01), and is skipped (77) without ../shared.
+fails when topic F1 drops below MIN_TOPIC_F1 of its set (the figure reached
+when the gate was set, rounded down by about 0.01), and is skipped (77)
+without ../shared.
 
 usage: it_quality_topics.py [--verbose]   (env: WT_SHARED, WT_BIN, optional
        WT_TOPICS_CONFIG: a configuration file passed to wiretag with -c)
@@ -18,7 +20,8 @@ import subprocess
 import sys
 import tempfile
 
-MIN_TOPIC_F1 = 0.87  # never lower this: raise it when the figure improves
+# never lower these: raise them when the figures improve
+MIN_TOPIC_F1 = {"dev": 0.90, "dev2": 0.82}
 
 
 def main():
@@ -33,6 +36,17 @@ def main():
     if not os.access(exe, os.X_OK):
         print(f"FAIL: {exe} not built")
         return 1
+    rc = 0
+    for name, floor in MIN_TOPIC_F1.items():
+        d = os.path.join(shared, "eval", name)
+        if not os.path.isdir(d):
+            print(f"note: no {d}, its floor is not checked")
+            continue
+        rc |= check_set(exe, d, score, floor)
+    return rc
+
+
+def check_set(exe, dev, score, floor):
     names = sorted(f for f in os.listdir(dev) if f.endswith(".json"))
     with tempfile.TemporaryDirectory(prefix="wt-topics-") as tmp:
         inp = os.path.join(tmp, "dev.jsonl")
@@ -74,10 +88,11 @@ def main():
             print(f"FAIL: score.py failed: {sc.stderr.strip()}")
             return 1
         f1 = float(m.group(1))
-        if f1 < MIN_TOPIC_F1:
-            print(f"FAIL: topic F1 {f1:.3f} < {MIN_TOPIC_F1:.2f}")
+        name = os.path.basename(dev)
+        if f1 < floor:
+            print(f"FAIL: {name}: topic F1 {f1:.3f} < {floor:.2f}")
             return 1
-        print(f"PASS: topic F1 {f1:.3f} >= {MIN_TOPIC_F1:.2f}")
+        print(f"PASS: {name}: topic F1 {f1:.3f} >= {floor:.2f}")
         return 0
 
 

@@ -14,9 +14,10 @@
 
 #define FIX "tests/fixtures/actors/"
 
-static const char *const s_files[] = {FIX "countries.yaml", FIX "organizations.yaml",
+static const char *const s_files[] = {FIX "countries.yaml",    FIX "organizations.yaml",
                                       FIX "institutions.yaml", FIX "people.yaml",
-                                      FIX "agents.yaml"};
+                                      FIX "agents.yaml",       FIX "companies.yaml"};
+#define S_NFILES ((int)(sizeof s_files / sizeof s_files[0]))
 
 typedef struct {
     const char *text;
@@ -286,6 +287,129 @@ static const row_t s_rows[] = {
      20220101,
      {"Kerrow Liberation Front|organization|POL|POLGOV|-|Kerrow Liberation Front"},
      {0}},
+    /* organisation names with "and" before their head word */
+    {"Officers from Avon and Somerset Police arrested a man.",
+     0,
+     {"Avon and Somerset Police|organization|*|*|-|Avon and Somerset Police"},
+     {"Somerset Police", "Avon"}},
+    {"The Transport and General Workers Union said the plan was wrong.",
+     0,
+     {"Transport and General Workers Union|organization|*|*|-|Transport and General Workers Union"},
+     {"General Workers Union"}},
+    /* a name before a modifier suffix ("-backed", "-led", "-run"): the name alone */
+    {"Kremlin-backed forces and US-backed fighters clashed near Kerrow Liberation Front-run "
+     "villages.",
+     0,
+     {"Russian government|organization|RUS|RUSGOV|-|Kremlin", "United States|country|USA|*|-|US",
+      "Kerrow Liberation Front|organization|POL|*|-|Kerrow Liberation Front"},
+     {"Kremlin-backed", "US-backed"}},
+    /* ... but a nationality ("German-born") is no state */
+    {"The German-born singer Mara Quell said she was happy.", 0, {0}, {"Germany"}},
+    /* an ordinal before an organisation's name is part of it; street addresses are places */
+    {"The 9th Kerrow Circuit Court of Appeals ruled, and police closed W. Main St. for a day.",
+     0,
+     {"9th Kerrow Circuit Court of Appeals|organization|*|*|-|9th Kerrow Circuit Court of Appeals"},
+     {"W. Main St.", "Main St."}},
+    /* a place glued by a hyphen is not part of the name */
+    {"Shares of the Houston-based Grayhill Financial Group fell sharply.",
+     0,
+     {"Grayhill Financial Group|organization|*|*|-|Grayhill Financial Group"},
+     {"Houston-based Grayhill Financial Group"}},
+    /* letters after a person's name: not part of it, and a sign of a person */
+    {"Lawyers led by Jane Roewell KC told the panel the rules were unlawful.",
+     0,
+     {"Jane Roewell|person|*|*|-|Jane Roewell"},
+     {"Jane Roewell KC", "KC"}},
+    /* a dateline: the country is the actor, the city is not */
+    {"HAMBURG Germany - The committee met on Monday.",
+     0,
+     {"Germany|country|DEU|*|-|Germany"},
+     {"HAMBURG Germany", "HAMBURG"}},
+    /* a credit line names no actor */
+    {"The council voted. Copyright 2019 Grayhill Broadcasting, Inc. All rights reserved.",
+     0,
+     {0},
+     {"Grayhill Broadcasting", "Grayhill Broadcasting, Inc."}},
+    /* sentence adverbs, glued web names, a caption printed twice */
+    {"Likewise, the court said nothing. Neither Quellcorp nor the union replied.",
+     0,
+     {0},
+     {"Likewise", "Neither Quellcorp"}},
+    {"He wrote to GreenBrookAndPartners about it, the mayor said.",
+     0,
+     {0},
+     {"GreenBrookAndPartners"}},
+    {"The vote was close.\n\nMara Quell\n\nMara Quell\nThe mayor said Mara Quell was right.",
+     0,
+     {"Mara Quell|person|*|*|-|Mara Quell"},
+     {"Mara Quell\n\nMara Quell"}},
+    /* places: never actors; evidence of a title holder's or a name's country */
+    {"Baltimore Mayor Jane Quillan said the city was calm.",
+     0,
+     {"Jane Quillan|person|USA|*|*|Jane Quillan"},
+     {"Baltimore"}},
+    {"Officers of the Houston Police Department arrested a man. The Houston Texans won.",
+     0,
+     {"Houston Police Department|organization|USA|*|-|Houston Police Department",
+      "Houston Texans|organization|USA|*|-|Houston Texans"},
+     {"Houston"}},
+    /* an unknown person's country: the story's setting when the text makes it clear */
+    {"Mara Quell said the dam in Texas was safe. Farmers in Texas agreed with Ms Quell.",
+     0,
+     {"Mara Quell|person|USA|*|-|Mara Quell"},
+     {"Texas"}},
+    /* ... and null when it does not: one mention each of two countries */
+    {"Mara Quell said the plan was fine, while Poland and China disagreed with Ms Quell.",
+     0,
+     {"Mara Quell|person|-|*|-|Mara Quell"},
+     {0}},
+    /* ... nor the nearest country named before the person */
+    {"China and Poland met. China, Poland and Spain signed, Mara Quell said, and Ms Quell left.",
+     0,
+     {"Mara Quell|person|-|*|-|Mara Quell"},
+     {0}},
+    /* a longer name of the same person starting inside a match wins */
+    {"The agency's head Dr. Amara Kessel Dembo opened the meeting.",
+     0,
+     {"Amara Kessel Dembo|person|KEN|*|*|Amara Kessel Dembo"},
+     {"Kessel Dembo"}},
+    /* a name never ends with an initial */
+    {"Version Beta V.1.0 is out, the makers said.", 0, {0}, {"Beta V."}},
+    /* a one-word institution name gives its country only once the country is named */
+    {"In India, Congress leader Mara Quell said the vote was fair. India voted.",
+     0,
+     {"Mara Quell|person|IND|*|*|Mara Quell"},
+     {0}},
+    {"In Texas, Congress leader Mara Quell said the vote was fair.",
+     0,
+     {"Mara Quell|person|USA|*|*|Mara Quell"},
+     {0}},
+    /* a party's acronym whose country the text never names is not that party */
+    {"In Kenya, CFP chief Mara Quell said the case would go on. Kenya agreed.",
+     0,
+     {"Mara Quell|person|KEN|*|*|Mara Quell"},
+     {"CFP"}},
+    {"In Poland, the CFP said the case would go on.",
+     0,
+     {"Civic Forward Party|organization|POL|POLPTY|-|CFP"},
+     {0}},
+    /* the setting: two mentions of one country, no other */
+    {"Mara Quell said the vote was fair, the Grayhill Press reported. Poland and Poland's "
+     "neighbours agreed.",
+     0,
+     {"Mara Quell|person|POL|*|*|Mara Quell"},
+     {0}},
+    /* newspaper head words */
+    {"The Westshire Echo reported that the plant would close.",
+     0,
+     {"Westshire Echo|organization|*|*|-|Westshire Echo"},
+     {0}},
+    /* companies: the dictionary (our own file), names and short names */
+    {"Shares of Corvane Group fell after Corvane Trucks cut its forecast. Corvane said more.",
+     0,
+     {"Corvane Group|organization|DEU|DEUBUS|-|Corvane Group;Corvane",
+      "Corvane Trucks|organization|DEU|DEUBUS|-|Corvane Trucks"},
+     {0}},
     /* 4. dates */
     {"Joe Biden met Chinese leaders.",
      20150601,
@@ -429,6 +553,9 @@ static void s_test_loader_errors(void)
         {"foo: 1\n", "entries"},
         {"entries: []\n---\nentries: []\n", ":3: more than one YAML document"},
         {"a: &x 1\nb: *x\n", "aliases are not allowed"},
+        {"entries:\n- id: a\n  name: A\n  sector: shipping\n", ":4: sector: unknown sector"},
+        {"entries:\n- id: a\n  name: A\n  parent: b\n", ":4: parent: no entry has the id 'b'"},
+        {"entries:\n- id: a\n  name: A\n  parent: a\n", ":4: parent: an entry is not its own"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         FILE *f = fopen(path, "w");
@@ -513,11 +640,65 @@ static void s_test_petrarch(void)
     wt_actordb_destroy(&db);
 }
 
+/* The shipped dictionaries load together; brands name their parent. */
+static void s_test_shipped_companies(void)
+{
+    const char *files[] = {"config/actors/countries.yaml",    "config/actors/organizations.yaml",
+                           "config/actors/institutions.yaml", "config/actors/people.yaml",
+                           "config/actors/agents.yaml",       "config/actors/companies.yaml"};
+    char err[512] = "";
+    wt_actordb_t *db = wt_actordb_load(files, 6, NULL, 0, NULL, err, sizeof err);
+    CHECK_MSG(db != NULL, "shipped dictionaries: %s", err);
+    if (!db) return;
+    int companies = 0, youtube = 0;
+    for (size_t i = 0; i < db->nents; i++) {
+        const wt_aentity_t *e = &db->ents[i];
+        if (e->sector) companies++;
+        if (strcmp(e->id, "youtube") == 0) {
+            youtube = 1;
+            CHECK_MSG(e->parent != WT_A_NONE && strcmp(db->ents[e->parent].id, "alphabet") == 0,
+                      "YouTube's parent is not Alphabet");
+        }
+    }
+    CHECK_MSG(companies >= 300, "%d companies", companies);
+    CHECK(youtube);
+    wt_actors_ctx_t *ctx = wt_actors_ctx_new(db);
+    wt_doc_t doc;
+    wt_doc_init(&doc);
+    wt_result_t res;
+    memset(&res, 0, sizeof res);
+    const char *t = "Shares of Unilever rose while Barclays cut its outlook for Tesla.";
+    /* sport: leagues and clubs are organisations with a country */
+    const char *t2 = "Manchester City and the Houston Texans signed players.";
+    s_tag(ctx, &doc, t2, strlen(t2), 0, &res);
+    int clubs = 0;
+    for (size_t i = 0; i < res.actor_count; i++)
+        if (res.actors[i].type == WT_ACTOR_ORGANIZATION &&
+            ((strcmp(res.actors[i].id, "manchester_city") == 0 &&
+              strcmp(res.actors[i].country, "GBR") == 0) ||
+             (strcmp(res.actors[i].id, "houston_texans") == 0 &&
+              strcmp(res.actors[i].country, "USA") == 0)))
+            clubs++;
+    CHECK_EQ_INT(clubs, 2);
+    s_tag(ctx, &doc, t, strlen(t), 0, &res);
+    int found = 0;
+    for (size_t i = 0; i < res.actor_count; i++)
+        if (res.actors[i].type == WT_ACTOR_ORGANIZATION &&
+            (strcmp(res.actors[i].id, "unilever") == 0 ||
+             strcmp(res.actors[i].id, "barclays") == 0 || strcmp(res.actors[i].id, "tesla") == 0))
+            found++;
+    CHECK_EQ_INT(found, 3);
+    wt_result_clear(&res);
+    wt_doc_free(&doc);
+    wt_actors_ctx_destroy(&ctx);
+    wt_actordb_destroy(&db);
+}
+
 int main(void)
 {
     char err[512] = "";
-    wt_actordb_t *db =
-        wt_actordb_load(s_files, 5, NULL, 0, "config/names/first-names.txt", err, sizeof err);
+    wt_actordb_t *db = wt_actordb_load(s_files, S_NFILES, NULL, 0, "config/names/first-names.txt",
+                                       err, sizeof err);
     if (!db) {
         fprintf(stderr, "load: %s\n", err);
         return 1;
@@ -549,8 +730,8 @@ int main(void)
         }
     }
     /* the same database gives the same hash */
-    wt_actordb_t *db2 =
-        wt_actordb_load(s_files, 5, NULL, 0, "config/names/first-names.txt", err, sizeof err);
+    wt_actordb_t *db2 = wt_actordb_load(s_files, S_NFILES, NULL, 0, "config/names/first-names.txt",
+                                        err, sizeof err);
     CHECK(db2 && wt_actordb_hash(db2) == wt_actordb_hash(db));
     wt_actordb_destroy(&db2);
 
@@ -613,6 +794,7 @@ int main(void)
     }
     s_test_loader_errors();
     s_test_petrarch();
+    s_test_shipped_companies();
 
     wt_result_clear(&res);
     wt_doc_free(&doc);

@@ -205,6 +205,98 @@ static void s_test_max(void)
     CHECK(db == NULL);
 }
 
+/* The evidence rules: one phrase repeated in the body is not enough
+   (distinct: 2) unless it is in the headline or the lead; an issue with
+   alone: false reports its topic only beside another issue of it. */
+static void s_test_evidence(void)
+{
+    char err[256] = "";
+    wt_issuedb_t *db = s_db("tests/fixtures/issues/evidence.yaml", NULL, err, sizeof err);
+    CHECK_MSG(db != NULL, "%s", err);
+    if (!db) return;
+    wt_issues_ctx_t *ctx = wt_issues_ctx_new(db);
+    wt_result_t res;
+    /* one phrase in three body paragraphs (score 1.2 >= 1): not reported */
+    s_tag(ctx, "The town met.\n\nRainfall was low.\n\nRainfall fell again.\n\nRainfall, once more.",
+          false, &res);
+    CHECK_MSG(s_find(&res, "rain") == NULL, "one repeated phrase reported");
+    wt_result_clear(&res);
+    /* two different phrases in the body: reported */
+    s_tag(ctx, "The town met.\n\nRainfall was low.\n\nThe drought went on.\n\nRainfall, once more.",
+          false, &res);
+    CHECK_MSG(s_find(&res, "rain") != NULL, "two distinct phrases not reported");
+    wt_result_clear(&res);
+    /* one phrase, but in the lead: reported */
+    s_tag(ctx, "Rainfall was the lowest on record, and rainfall will stay low.\n\nThe town met.",
+          false, &res);
+    CHECK_MSG(s_find(&res, "rain") != NULL, "a lead phrase not reported");
+    wt_result_clear(&res);
+    /* a court that rules on a planning matter: no crime topic */
+    s_tag(ctx, "The court heard the case. The judge asked questions.\n\nThe court will rule.",
+          false, &res);
+    CHECK_MSG(s_find(&res, "courts") == NULL, "courts alone carried law_crime");
+    wt_result_clear(&res);
+    /* beside a crime issue the court counts */
+    s_tag(ctx,
+          "The court heard the robbery case. The judge asked questions.\n\nThe court will rule.",
+          false, &res);
+    CHECK_MSG(s_find(&res, "courts") != NULL && s_find(&res, "crime") != NULL,
+              "courts beside a crime issue not reported");
+    wt_result_clear(&res);
+    wt_issues_ctx_destroy(&ctx);
+    wt_issuedb_destroy(&db);
+}
+
+/* The shipped taxonomy on sentences of our own: an office title is not a
+   topic, an electricity tariff is not trade, a match is not policy. */
+static void s_test_shipped_precision(void)
+{
+    char err[256] = "";
+    wt_issuedb_t *db = s_db("config/issues.yaml", NULL, err, sizeof err);
+    CHECK_MSG(db != NULL, "%s", err);
+    if (!db) return;
+    wt_issues_ctx_t *ctx = wt_issues_ctx_new(db);
+    wt_result_t res;
+    struct {
+        const char *text, *absent_topic, *present_topic;
+    } cases[] = {
+        {"Dam project approved\n\nPrime Minister Ana Duarte opened the dam on Friday.\n\n"
+         "Prime Minister Ana Duarte said the river would supply the valley. The prime minister "
+         "thanked the engineers.",
+         "government_operations", NULL},
+        {"Regulator cuts the power tariff\n\nThe state regulator lowered the electricity tariff "
+         "for homes.\n\nThe new tariff applies from May, and the feed-in tariff for rooftop panels "
+         "stays.",
+         "foreign_trade", NULL},
+        {"Ministers agree new tariffs on steel\n\nThe bloc imposed tariffs on imported steel and "
+         "aluminium.\n\nExporters warned of retaliatory tariffs.",
+         NULL, "foreign_trade"},
+        {"Rovers win the derby\n\nThe coach praised the league leaders after the football match "
+         "at the stadium.\n\nThe championship race goes on, the coach said.",
+         "culture", NULL},
+        {"Protesters march to the embassy\n\nStudents marched to the Danish embassy on Sunday and "
+         "chanted outside the embassy gates.\n\nPolice watched the protest.",
+         "international_affairs", NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        s_tag(ctx, cases[i].text, true, &res);
+        bool has_absent = false, has_present = false;
+        for (size_t k = 0; k < res.issue_count; k++) {
+            if (cases[i].absent_topic && strcmp(res.issues[k].topic, cases[i].absent_topic) == 0)
+                has_absent = true;
+            if (cases[i].present_topic && strcmp(res.issues[k].topic, cases[i].present_topic) == 0)
+                has_present = true;
+        }
+        if (cases[i].absent_topic)
+            CHECK_MSG(!has_absent, "case %zu: %s reported", i, cases[i].absent_topic);
+        if (cases[i].present_topic)
+            CHECK_MSG(has_present, "case %zu: %s missing", i, cases[i].present_topic);
+        wt_result_clear(&res);
+    }
+    wt_issues_ctx_destroy(&ctx);
+    wt_issuedb_destroy(&db);
+}
+
 static void s_test_load_errors(void)
 {
     char err[256] = "";
@@ -472,6 +564,8 @@ int main(void)
     wt_issuedb_destroy(&db);
     s_test_max();
     s_test_load_errors();
+    s_test_evidence();
+    s_test_shipped_precision();
     s_test_petrarch_parse();
     s_test_petrarch_tag();
     s_test_phoenix();
