@@ -1074,6 +1074,11 @@ void wt_issues_tag(wt_issues_ctx_t *ctx, const wt_input_t *in, wt_result_t *res)
                 const ix_hit_t *hit = &ctx->hits[h];
                 const struct ix_phrase *ph = &db->phrases[hit->phrase];
                 if (hit->dead || ph->kind != WT_IX_PHRASE || ph->issue != i) continue;
+                /* two phrases of one issue can match the same words ("tax"
+                   and "taxes" on "taxes"): both score, the words are one mention */
+                const wt_span_t *prev =
+                    out->mention_count ? &out->mentions[out->mention_count - 1] : NULL;
+                if (prev && prev->start == hit->start && prev->end == hit->end) continue;
                 wt_issue_add_mention(out, hit->start, hit->end);
             }
         reported++;

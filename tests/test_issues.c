@@ -72,6 +72,9 @@ static const tag_case_t s_cases[] = {
     {"The judge ruled on Monday.\n\nShe ruled again.", false, "courts", NULL, 2},
     {"Shipping rates rose.\n\nShipping slowed.", false, NULL, "ships", 0},
     {"A ship sank.\n\nTwo ships collided.", false, "ships", NULL, 2},
+    /* two phrases of one issue on the same words ("levy" finds "levies",
+       and "levies" is a phrase too): one mention each time, not two */
+    {"New levies were announced.\n\nThe levies anger farmers.", false, "levies", NULL, 2},
     /* ignore phrases: issue-level and global */
     {"A climate of fear settled on the town.\n\nA climate of fear grew.", false, NULL, "climate",
      0},
