@@ -10,6 +10,9 @@ pkgs="gcc libc6-dev make cmake pkg-config libzmq3-dev libmsgpack-dev libyaml-dev
 if [ "$mode" = test ]; then
   pkgs="$pkgs python3 python3-zmq python3-msgpack python3-yaml clang libclang-rt-14-dev iproute2 procps"
 fi
+# NATS JetStream transport (docs/NATS.md): the C client is linked, the server is for tests
+pkgs="$pkgs libnats-dev"
+[ "$mode" = test ] && pkgs="$pkgs nats-server"
 missing=""
 for p in $pkgs; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
