@@ -740,6 +740,37 @@ static json_t *s_consumer_json(wt_nats_t *n, const char *stream, const char *nam
     return o;
 }
 
+/* The dead letters (the last 1000 at most): id, why, deliveries. */
+static json_t *s_dead_json(wt_nats_t *n, json_t *dead_stream)
+{
+    const wt_nats_names_t *nm = wt_nats_names(n);
+    json_t *list = json_array();
+    json_int_t first = json_integer_value(json_object_get(dead_stream, "first_seq"));
+    json_int_t last = json_integer_value(json_object_get(dead_stream, "last_seq"));
+    if (last - first >= 1000) first = last - 999;
+    for (json_int_t seq = first; seq > 0 && seq <= last; seq++) {
+        natsMsg *m = NULL;
+        if (js_GetMsg(&m, wt_nats_js(n), nm->dead_stream, (uint64_t)seq, NULL, NULL) != NATS_OK)
+            continue; /* removed meanwhile */
+        wt_item_t item = {0};
+        bool ok = wt_item_decode((const uint8_t *)natsMsg_GetData(m),
+                                 (size_t)natsMsg_GetDataLength(m), NULL, &item) == 0;
+        const char *code = NULL, *reason = NULL, *dl = NULL, *iseq = NULL;
+        natsMsgHeader_Get(m, WT_NATS_HDR_CODE, &code);
+        natsMsgHeader_Get(m, WT_NATS_HDR_REASON, &reason);
+        natsMsgHeader_Get(m, WT_NATS_HDR_DELIVERIES, &dl);
+        natsMsgHeader_Get(m, WT_NATS_HDR_ITEM_SEQ, &iseq);
+        json_t *o = json_pack(
+            "{s:I, s:s?, s:s?, s:s?, s:I, s:I, s:I}", "seq", seq, "id", ok ? item.id : NULL, "code",
+            code, "reason", reason, "attempts", (json_int_t)(dl ? atoll(dl) : 0), "item_seq",
+            (json_int_t)(iseq ? atoll(iseq) : 0), "bytes", (json_int_t)natsMsg_GetDataLength(m));
+        if (o) json_array_append_new(list, o);
+        wt_item_clear(&item);
+        natsMsg_Destroy(m);
+    }
+    return list;
+}
+
 static long long s_get(json_t *o, const char *k)
 {
     json_t *v = json_object_get(o, k);
@@ -776,13 +807,14 @@ static void s_print_stream(const char *label, json_t *o)
 int cmd_stats_nats(int argc, char **argv)
 {
     const char *urls = NULL, *config = NULL;
-    bool as_json = false;
+    bool as_json = false, with_dead = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            printf("usage: wiretag stats --nats URL[,URL...] [-c FILE] [--json]\n\n"
+            printf("usage: wiretag stats --nats URL[,URL...] [-c FILE] [--json] [--dead]\n\n"
                    "Show wiretag's JetStream streams (messages, sequences, replicas and their\n"
-                   "state) and the workers' consumer (pending, ack pending, redelivered).\n");
+                   "state) and the workers' consumer (pending, ack pending, redelivered).\n"
+                   "--dead also lists the dead letters (id, attempts, code, reason).\n");
             return 0;
         } else if (!strcmp(a, "--nats") && i + 1 < argc)
             urls = argv[++i];
@@ -790,6 +822,8 @@ int cmd_stats_nats(int argc, char **argv)
             config = argv[++i];
         else if (!strcmp(a, "--json"))
             as_json = true;
+        else if (!strcmp(a, "--dead"))
+            with_dead = true;
         else {
             fprintf(stderr, "wiretag stats: unknown or incomplete option '%s' (see --help)\n", a);
             return 2;
@@ -823,6 +857,8 @@ int cmd_stats_nats(int argc, char **argv)
     json_object_set_new(root, "workers", workers);
     json_object_set_new(root, "deadletter", dl);
     json_object_set_new(root, "dead_letters", json_integer(s_get(dead, "messages")));
+    json_t *dlist = with_dead ? s_dead_json(n, dead) : NULL;
+    if (dlist) json_object_set(root, "dead", dlist);
     if (as_json) {
         char *s = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS);
         printf("%s\n", s);
@@ -843,7 +879,21 @@ int cmd_stats_nats(int argc, char **argv)
                    s_get(workers, "max_deliver"));
         printf("%-13s %lld pending advisory(ies) for consumer %s\n", "dead-lettering",
                s_get(dl, "pending"), nm->deadletter);
+        if (dlist) {
+            printf("dead letters (%zu):\n", json_array_size(dlist));
+            size_t i;
+            json_t *d;
+            json_array_foreach(dlist, i, d)
+            {
+                const char *id = json_string_value(json_object_get(d, "id"));
+                const char *code = json_string_value(json_object_get(d, "code"));
+                const char *why = json_string_value(json_object_get(d, "reason"));
+                printf("  %s  attempts %lld  %s  %s\n", id ? id : "(undecodable)",
+                       s_get(d, "attempts"), code ? code : "?", why ? why : "");
+            }
+        }
     }
+    json_decref(dlist);
     json_decref(root);
     wt_nats_destroy(&n);
     wt_nats_shutdown();

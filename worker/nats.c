@@ -410,7 +410,9 @@ int wt_worker_nats_run(const wt_config_t *cfg, const wt_worker_opts_t *opts, con
     const char *slow = getenv("WT_TEST_SLOW_MS");
     sh.slow_ms = slow ? atol(slow) : 0;
     int threads = (int)cfg->worker_threads;
-    int64_t credit = cfg->worker_credit > 0 ? cfg->worker_credit : 2 * cfg->worker_threads;
+    /* one item per thread unless worker.credit says otherwise: an item
+       fetched ahead by a worker that dies loses a delivery too */
+    int64_t credit = cfg->worker_credit > 0 ? cfg->worker_credit : threads;
     sh.batch = (int)(credit / threads > 0 ? credit / threads : 1);
     sh.ack_wait_ms = cfg->nats_ack_wait_ms;
     char err[1024] = "";
