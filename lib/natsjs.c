@@ -15,7 +15,6 @@ struct wt_nats {
     jsCtx *js;
     wt_nats_names_t names;
     wt_nats_settings_t settings;
-    volatile bool closing; /* no "disconnected" line for our own close */
 };
 
 const char *wt_nats_strerror(natsStatus s, jsErrCode code, char *buf, size_t n)
@@ -61,9 +60,8 @@ static void s_on_reconnected(natsConnection *nc, void *closure)
 
 static void s_on_disconnected(natsConnection *nc, void *closure)
 {
-    (void)nc;
-    wt_nats_t *self = closure;
-    if (self->closing || natsConnection_IsClosed(nc)) return;
+    (void)closure; /* no closure: this runs on libnats' thread, maybe after our close */
+    if (natsConnection_IsClosed(nc)) return; /* our own close: nothing to report */
     fprintf(stderr, "wiretag: NATS: disconnected, reconnecting\n");
 }
 
@@ -105,7 +103,7 @@ wt_nats_t *wt_nats_connect(const wt_config_t *cfg, const char *urls, const char 
     if (s == NATS_OK) s = natsOptions_SetMaxReconnect(o, -1);
     if (s == NATS_OK) s = natsOptions_SetReconnectWait(o, 250);
     if (s == NATS_OK) s = natsOptions_SetReconnectBufSize(o, 64 * 1024 * 1024);
-    if (s == NATS_OK) s = natsOptions_SetDisconnectedCB(o, s_on_disconnected, self);
+    if (s == NATS_OK) s = natsOptions_SetDisconnectedCB(o, s_on_disconnected, NULL);
     if (s == NATS_OK) s = natsOptions_SetReconnectedCB(o, s_on_reconnected, NULL);
     if (s == NATS_OK) s = natsOptions_SetErrorHandler(o, s_on_async_error, NULL);
     if (s == NATS_OK && cfg->nats_user) {
@@ -191,7 +189,6 @@ void wt_nats_destroy(wt_nats_t **self_p)
     wt_nats_t *self = *self_p;
     if (!self) return;
     jsCtx_Destroy(self->js);
-    self->closing = true;
     if (self->nc) {
         natsConnection_FlushTimeout(self->nc, 1000);
         natsConnection_Close(self->nc);

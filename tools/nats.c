@@ -200,6 +200,7 @@ typedef struct {
     size_t nfails, fails_cap;
     bool progress, quiet, streaming;
     int64_t t0, last_draw, last_ack;
+    int64_t backoff_ms; /* pause before a resend: doubles while publishes fail, to 2 s */
     const char *subject;
 } s_nfeed_t;
 
@@ -243,13 +244,15 @@ static void s_on_puback(jsCtx *js, natsMsg *msg, jsPubAck *pa, jsPubAckErr *pae,
         f->acked++;
         if (pa->Duplicate) f->dups++;
         f->inflight--;
+        f->backoff_ms = 100;
         natsMsg_Destroy(msg);
     } else {
         natsStatus err = pae ? pae->Err : NATS_ERR;
         jsErrCode code = pae ? pae->ErrCode : 0;
         if (s_retryable(err, code)) {
             f->retries++;
-            s_push_retry(f, msg, 250);
+            s_push_retry(f, msg, f->backoff_ms);
+            if (f->backoff_ms < 2000) f->backoff_ms *= 2;
         } else {
             const char *id = NULL;
             natsMsgHeader_Get(msg, "Nats-Msg-Id", &id);
@@ -405,7 +408,8 @@ int cmd_feed_nats(int argc, char **argv)
         wt_nats_shutdown();
         return 2;
     }
-    s_nfeed_t f = {.window = (size_t)window, .quiet = quiet, .streaming = streaming};
+    s_nfeed_t f = {
+        .window = (size_t)window, .quiet = quiet, .streaming = streaming, .backoff_ms = 100};
     pthread_mutex_init(&f.mu, NULL);
     pthread_cond_init(&f.cv, NULL);
     f.progress = progress == 1 || (progress == -1 && !quiet && isatty(2));
