@@ -11,6 +11,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       gcc libc6-dev make cmake pkg-config \
       libzmq3-dev libmsgpack-dev libyaml-dev libjansson-dev liblmdb-dev libstemmer-dev \
+      libnats-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
@@ -25,6 +26,7 @@ FROM debian:bookworm-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       libzmq5 libmsgpackc2 libyaml-0-2 libjansson4 liblmdb0 libstemmer0d \
+      libnats3.4 \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --home-dir /var/lib/wiretag --create-home --shell /usr/sbin/nologin wiretag
 # The programs find their dictionaries in <prefix>/share/wiretag next to
