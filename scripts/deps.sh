@@ -12,7 +12,7 @@ if [ "$mode" = test ]; then
 fi
 # NATS JetStream transport (docs/NATS.md): the C client is linked, the server is for tests
 pkgs="$pkgs libnats-dev"
-[ "$mode" = test ] && pkgs="$pkgs nats-server"
+[ "$mode" = test ] && pkgs="$pkgs nats-server openssl"
 missing=""
 for p in $pkgs; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
