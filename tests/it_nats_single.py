@@ -14,7 +14,10 @@ marker; a small supervisor here restarts dead workers, as systemd would),
 - filters work as on the broker (--actor);
 - re-feeding the same file inside the dedup window: every item is
   "already known", nothing is annotated twice (a sentinel fed after it is
-  result 150, and there is no 151st).
+  result 150, and there is no 151st);
+- bytes that are not an item, published on the items subject by some other
+  client, are dead-lettered at once with the decoder's code (the workers
+  go on: a second sentinel gets its result).
 """
 import os
 import threading
@@ -115,6 +118,30 @@ def test(tmp, procs, new_broker):
     E.check(st["workers"]["pending"] == 0 and st["items"]["messages"] == 0, "queue: %r" % st)
     pairs = N.sub_all(url, cfg, 150)
     N.check_exactly_once(pairs, good + ["sentinel-0"], "after re-feed:")
+
+    # garbage from another client: one core-NATS PUB, written by hand here
+    import socket
+    sk = socket.create_connection(("127.0.0.1", node.port), 10)
+    sk.recv(4096)  # INFO
+    sk.sendall(b'CONNECT {"verbose":false,"pedantic":false}\r\n'
+               b"PUB wtsingle.items 12\r\nnot an item\xff\r\nPING\r\n")
+    buf = b""
+    while b"PONG" not in buf:
+        buf += sk.recv(4096)
+    sk.close()
+    E.wait_for(lambda: N.stats(url, cfg)["dead_letters"] >= 2, 60, "the garbage's dead letter")
+    dead = json.loads(N.run([E.binary("wiretag"), "stats", "--nats", url, "-c", cfg, "--dead",
+                             "--json"]).stdout)["dead"]
+    print("dead letters:", dead)
+    E.check(len(dead) == 2 and dead[1]["id"] is None and dead[1]["code"] not in (None, "EPOISON")
+            and "does not decode" in dead[1]["reason"] and dead[1]["bytes"] == 12,
+            "garbage dead letter %r" % dead[1:])
+    sentinel2 = os.path.join(tmp, "sentinel2.jsonl")
+    E.write_items(sentinel2, 1, prefix="sentinel2")
+    f4 = N.run([E.binary("wiretag"), "feed", "--nats", url, "-c", cfg, "--no-progress", sentinel2])
+    E.check(f4.returncode == 0, "sentinel2 feed: " + f4.stderr)
+    E.wait_for(lambda: N.stats(url, cfg)["results"]["messages"] >= 151, 60, "sentinel2's result")
+
     for p in list(workers.values()) + list(workers_again.values()):
         p.terminate()
     for p in list(workers.values()) + list(workers_again.values()):
