@@ -519,16 +519,23 @@ int cmd_feed_nats(int argc, char **argv)
             natsMsg *m = NULL;
             ns = natsMsg_Create(&m, f.subject, NULL, (const char *)buf.data, (int)buf.size);
             if (ns == NATS_OK) ns = natsMsgHeader_Set(m, "Nats-Msg-Id", item.id);
-            if (ns == NATS_OK && js_PublishMsgAsync(js, &m, &po) != NATS_OK) {
+            if (ns == NATS_OK) ns = js_PublishMsgAsync(js, &m, &po);
+            if (ns != NATS_OK && ns != NATS_MAX_PAYLOAD && m) {
                 pthread_mutex_lock(&f.mu);
                 s_push_retry(&f, m, 250); /* the window of libnats is full: later */
                 pthread_mutex_unlock(&f.mu);
                 m = NULL;
-            }
-            if (ns != NATS_OK) {
+            } else if (ns != NATS_OK) {
                 char b[256];
                 pthread_mutex_lock(&f.mu);
-                s_nfail(&f, where, "ENATS", wt_nats_strerror(ns, 0, b, sizeof b));
+                if (ns == NATS_MAX_PAYLOAD) {
+                    snprintf(b, sizeof b,
+                             "the encoded item is %zu bytes, over the server's max_payload of "
+                             "%lld",
+                             buf.size, (long long)natsConnection_GetMaxPayload(wt_nats_conn(n)));
+                    s_nfail(&f, where, "ETOOBIG", b);
+                } else
+                    s_nfail(&f, where, "ENATS", wt_nats_strerror(ns, 0, b, sizeof b));
                 f.inflight--;
                 pthread_mutex_unlock(&f.mu);
             }

@@ -96,10 +96,13 @@ typedef struct {
     bool started;
 } s_thread_t;
 
+enum { S_PUB_OK = 0, S_PUB_STOPPED = -1, S_PUB_REFUSED = -2 };
+
 /* Publish msg (ownership stays with the caller) and wait for its ack,
-   retrying while the item (if any) is kept alive. true once stored or known
-   as a duplicate. */
-static bool s_publish(s_shared_t *sh, natsMsg *out, natsMsg *item)
+   retrying while the item (if any) is kept alive. S_PUB_OK once stored or
+   known as a duplicate; S_PUB_STOPPED on stop; S_PUB_REFUSED when no retry
+   can help (larger than the server's max_payload or the stream's limit). */
+static int s_publish(s_shared_t *sh, natsMsg *out, natsMsg *item)
 {
     jsPubOptions po;
     jsPubOptions_Init(&po);
@@ -110,13 +113,18 @@ static bool s_publish(s_shared_t *sh, natsMsg *out, natsMsg *item)
         jsErrCode code = 0;
         natsStatus s = js_PublishMsg(&pa, wt_nats_js(sh->nats), out, &po, &code);
         jsPubAck_Destroy(pa);
-        if (s == NATS_OK) return true;
+        if (s == NATS_OK) return S_PUB_OK;
         atomic_fetch_add(&sh->failed_publishes, 1);
         char buf[256];
+        if (s == NATS_MAX_PAYLOAD || code == JSStreamMessageExceedsMaximumErr) {
+            s_log(0, "publish on %s refused: %s (%d bytes)", natsMsg_GetSubject(out),
+                  wt_nats_strerror(s, code, buf, sizeof buf), natsMsg_GetDataLength(out));
+            return S_PUB_REFUSED;
+        }
         if (attempt == 0 || attempt % 10 == 0)
             s_log(1, "publish on %s failed (%s), trying again", natsMsg_GetSubject(out),
                   wt_nats_strerror(s, code, buf, sizeof buf));
-        if (s_stop) return false;
+        if (s_stop) return S_PUB_STOPPED;
         if (item && wt_clock_ms() - last_progress > sh->ack_wait_ms / 3) {
             natsMsg_InProgress(item, NULL); /* keep the item ours meanwhile */
             last_progress = wt_clock_ms();
@@ -125,12 +133,13 @@ static bool s_publish(s_shared_t *sh, natsMsg *out, natsMsg *item)
     }
 }
 
-/* Dead-letter an item now (it does not decode): its payload and why. */
-static bool s_dead_letter(s_shared_t *sh, const void *data, int len, uint64_t item_seq,
-                          uint64_t deliveries, const char *code, const char *reason, natsMsg *item)
+/* Dead-letter an item now: its payload and why. S_PUB_*. */
+static int s_dead_letter(s_shared_t *sh, const void *data, int len, uint64_t item_seq,
+                         uint64_t deliveries, const char *code, const char *reason, natsMsg *item)
 {
     natsMsg *out = NULL;
-    if (natsMsg_Create(&out, sh->names->dead_subject, NULL, data, len) != NATS_OK) return false;
+    if (natsMsg_Create(&out, sh->names->dead_subject, NULL, data, len) != NATS_OK)
+        return S_PUB_REFUSED;
     char id[64], seq[32], dl[32];
     snprintf(id, sizeof id, "dead-%llu", (unsigned long long)item_seq);
     snprintf(seq, sizeof seq, "%llu", (unsigned long long)item_seq);
@@ -140,14 +149,32 @@ static bool s_dead_letter(s_shared_t *sh, const void *data, int len, uint64_t it
     natsMsgHeader_Set(out, WT_NATS_HDR_REASON, reason);
     natsMsgHeader_Set(out, WT_NATS_HDR_ITEM_SEQ, seq);
     natsMsgHeader_Set(out, WT_NATS_HDR_DELIVERIES, dl);
-    bool ok = s_publish(sh, out, item);
+    int rc = s_publish(sh, out, item);
     natsMsg_Destroy(out);
-    if (ok) {
+    if (rc == S_PUB_OK) {
         atomic_fetch_add(&sh->dead, 1);
         s_log(1, "item %llu dead-lettered on %s: %s %s", (unsigned long long)item_seq,
               sh->names->dead_subject, code, reason);
     }
-    return ok;
+    return rc;
+}
+
+/* Settle an item after a dead-letter attempt: acked once the dead letter
+   is stored, NAKed on stop (another worker tries), terminated (never
+   delivered again, said in the log) when not even the dead letter fits. */
+static void s_settle(natsMsg *item, uint64_t seq, int dead_rc)
+{
+    if (dead_rc == S_PUB_OK)
+        natsMsg_Ack(item, NULL);
+    else if (dead_rc == S_PUB_STOPPED)
+        natsMsg_Nak(item, NULL);
+    else {
+        s_log(0,
+              "item %llu cannot be dead-lettered either: terminated (it stays in the queue "
+              "stream for inspection)",
+              (unsigned long long)seq);
+        natsMsg_Term(item, NULL);
+    }
 }
 
 static void s_handle(s_shared_t *sh, wt_annotator_t **ann, s_engine_t **mine, natsMsg *msg)
@@ -166,10 +193,8 @@ static void s_handle(s_shared_t *sh, wt_annotator_t **ann, s_engine_t **mine, na
     if (rc < 0) {
         char reason[256];
         snprintf(reason, sizeof reason, "item does not decode: %s", wt_strerror(rc));
-        if (s_dead_letter(sh, data, len, seq, deliveries, wt_errname(rc), reason, msg))
-            natsMsg_Ack(msg, NULL);
-        else
-            natsMsg_Nak(msg, NULL);
+        s_settle(msg, seq,
+                 s_dead_letter(sh, data, len, seq, deliveries, wt_errname(rc), reason, msg));
         return;
     }
     if (!item.id || !*item.id) {
@@ -211,10 +236,8 @@ static void s_handle(s_shared_t *sh, wt_annotator_t **ann, s_engine_t **mine, na
         if (rc < 0) {
             char reason[256];
             snprintf(reason, sizeof reason, "annotation refused the item: %s", wt_strerror(rc));
-            if (s_dead_letter(sh, data, len, seq, deliveries, wt_errname(rc), reason, msg))
-                natsMsg_Ack(msg, NULL);
-            else
-                natsMsg_Nak(msg, NULL);
+            s_settle(msg, seq,
+                     s_dead_letter(sh, data, len, seq, deliveries, wt_errname(rc), reason, msg));
             wt_result_clear(&res);
             wt_item_clear(&item);
             wt_buf_free(&buf);
@@ -229,13 +252,21 @@ static void s_handle(s_shared_t *sh, wt_annotator_t **ann, s_engine_t **mine, na
        results stream keeps the first within its dedup window */
     if (ok)
         ok = natsMsgHeader_Set(out, "Nats-Msg-Id", res.item.id ? res.item.id : item.id) == NATS_OK;
-    if (ok) ok = s_publish(sh, out, msg);
+    int prc = ok ? s_publish(sh, out, msg) : S_PUB_REFUSED;
     natsMsg_Destroy(out);
-    if (ok) {
+    if (prc == S_PUB_OK) {
         natsMsg_Ack(msg, NULL);
         atomic_fetch_add(&sh->done, 1);
-    } else
+    } else if (prc == S_PUB_STOPPED)
         natsMsg_Nak(msg, NULL);
+    else {
+        char reason[256];
+        snprintf(reason, sizeof reason,
+                 "the result (%zu bytes) is refused by the server (max_payload or the results "
+                 "stream's max message size)",
+                 buf.size);
+        s_settle(msg, seq, s_dead_letter(sh, data, len, seq, deliveries, "ETOOBIG", reason, msg));
+    }
     wt_result_clear(&res);
     wt_item_clear(&item);
     wt_buf_free(&buf);
@@ -340,8 +371,13 @@ static void s_advisory(s_shared_t *sh, natsMsg *adv)
              "delivered %llu times without a result (a worker died on it or took longer than "
              "nats.ack_wait)",
              (unsigned long long)deliveries);
-    if (s_dead_letter(sh, natsMsg_GetData(item), natsMsg_GetDataLength(item), seq, deliveries,
-                      "EPOISON", reason, NULL)) {
+    int drc = s_dead_letter(sh, natsMsg_GetData(item), natsMsg_GetDataLength(item), seq, deliveries,
+                            "EPOISON", reason, NULL);
+    if (drc == S_PUB_REFUSED) {
+        s_log(0, "item %llu stays in %s: it cannot be dead-lettered", (unsigned long long)seq,
+              sh->names->items_stream);
+        natsMsg_Ack(adv, NULL);
+    } else if (drc == S_PUB_OK) {
         code = 0;
         s = js_DeleteMsg(wt_nats_js(sh->nats), sh->names->items_stream, seq, NULL, &code);
         if (s != NATS_OK && s != NATS_NOT_FOUND && code != JSNoMessageFoundErr)
