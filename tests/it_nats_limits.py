@@ -8,7 +8,9 @@ limits.max_text_bytes is 1 MiB too):
   ETOOBIG with the server's limit, exits 1, and sends the others;
 - an item that fits but whose result (text + annotations) does not: the
   worker dead-letters the item with code ETOOBIG and goes on;
-- the small items each get exactly one result.
+- the small items each get exactly one result;
+- SIGHUP reloads the worker's dictionaries (logged) and the next item is
+  annotated with them.
 """
 import json
 import os
@@ -52,6 +54,15 @@ def test(tmp, procs, new_broker):
     N.check_exactly_once(pairs, ["small-0", "small-1"], "limits:")
     st = N.stats(url, cfg)
     E.check(st["items"]["messages"] == 0 and st["workers"]["ack_pending"] == 0, "queue %r" % st)
+    import signal
+    w.send_signal(signal.SIGHUP)
+    E.wait_for(lambda: "dictionaries reloaded" in procs.log("w1", 50), 60, "the reload")
+    more = os.path.join(tmp, "more.jsonl")
+    E.write_items(more, 1, prefix="after-reload")
+    r = N.run([E.binary("wiretag"), "feed", "--nats", url, "-c", cfg, "--no-progress", more])
+    E.check(r.returncode == 0, "feed after reload: " + r.stderr)
+    pairs = N.sub_all(url, cfg, 3)
+    N.check_exactly_once(pairs, ["small-0", "small-1", "after-reload-0"], "after reload:")
     w.terminate()
     E.check(w.wait(30) == 0, "worker exit %s" % w.returncode)
 
