@@ -9,6 +9,7 @@ limits.max_text_bytes is 1 MiB too):
 - an item that fits but whose result (text + annotations) does not: the
   worker dead-letters the item with code ETOOBIG and goes on;
 - the small items each get exactly one result;
+- a worker started before the server waits for it (and says so);
 - SIGHUP reloads the worker's dictionaries (logged) and the next item is
   annotated with them.
 """
@@ -25,11 +26,15 @@ def test(tmp, procs, new_broker):
     node.write_conf()
     with open(node.conf, "a") as f:
         f.write("max_payload: 65536\n")
-    node.start()
     url = node.url()
     cfg = N.config(tmp, "nats:\n  prefix: wtlimits\n  ack_wait: 2s\n")
-    N.nats_init(url, cfg)
+    # a worker started before its server waits for it
     w = N.start_worker(procs, url, cfg, "w1", threads=1)
+    E.wait_for(lambda: "trying again every second" in procs.log("w1", 20), 60,
+               "the worker to say it waits for the server")
+    E.check(w.poll() is None, "the worker gave up: " + procs.log("w1"))
+    node.start()
+    N.nats_init(url, cfg)
     sentence = "President Ana Kovac met Prime Minister Carl Jensen in Paris. "
     items = os.path.join(tmp, "items.jsonl")
     with open(items, "w") as f:

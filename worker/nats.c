@@ -469,13 +469,29 @@ int wt_worker_nats_run(const wt_config_t *cfg, const wt_worker_opts_t *opts, con
         gethostname(host, sizeof host - 1);
         snprintf(name, sizeof name, "wiretag-worker %s:%d", host, (int)getpid());
     }
-    sh.nats = wt_nats_connect(cfg, urls, name, err, sizeof err);
-    if (!sh.nats || wt_nats_ensure(sh.nats, false, NULL, err, sizeof err) != 0) {
-        fprintf(stderr, "wiretag-worker: %s\n", err);
+    /* a worker started before its servers (or its cluster's leader) waits */
+    int64_t last_said = 0;
+    for (;;) {
+        sh.nats = wt_nats_connect(cfg, urls, name, err, sizeof err);
+        if (sh.nats && wt_nats_ensure(sh.nats, false, NULL, err, sizeof err) == 0) break;
         wt_nats_destroy(&sh.nats);
-        s_engine_drop(&sh.engine);
-        wt_nats_shutdown();
-        return 1;
+        if (strstr(err, "nats.") && !strstr(err, "cannot connect")) {
+            fprintf(stderr, "wiretag-worker: %s\n", err); /* a configuration error */
+            s_engine_drop(&sh.engine);
+            wt_nats_shutdown();
+            return 2;
+        }
+        if (wt_clock_ms() - last_said > 10000) {
+            s_log(1, "%s; trying again every second", err);
+            last_said = wt_clock_ms();
+        }
+        for (int i = 0; i < 10 && !s_stop; i++)
+            s_sleep_ms(100);
+        if (s_stop) {
+            s_engine_drop(&sh.engine);
+            wt_nats_shutdown();
+            return 0;
+        }
     }
     sh.names = wt_nats_names(sh.nats);
     s_thread_t *th = wt_calloc((size_t)threads, sizeof *th);
