@@ -447,6 +447,15 @@ int wt_nats_ensure(wt_nats_t *self, bool check, FILE *report, char *err, size_t 
 {
     for (int i = 0; i < 4; i++)
         if (s_ensure_stream(self, i, check, report, err, errlen) != 0) return -1;
+    if (report && self->settings.replicas > 1) {
+        /* a server outside a cluster takes R3 and keeps one copy: say so */
+        jsStreamInfo *si = NULL;
+        if (js_GetStreamInfo(&si, self->js, self->names.items_stream, NULL, NULL) == NATS_OK &&
+            (!si->Cluster || !si->Cluster->Name))
+            fprintf(report, "note: the server is not part of a cluster: each stream has one copy "
+                            "whatever its replicas say\n");
+        jsStreamInfo_Destroy(si);
+    }
     for (int i = 0; i < 2; i++)
         if (s_ensure_consumer(self, i, check, report, err, errlen) != 0) return -1;
     return 0;
