@@ -234,6 +234,7 @@ static void s_sleep_ms(long ms)
 /* Transient: the cluster elects a leader, a node restarts. */
 static bool s_transient(natsStatus s, jsErrCode code)
 {
+    if (code == JSNotEnabledErr || code == JSNotEnabledForAccountErr) return false;
     return s == NATS_TIMEOUT || s == NATS_NO_RESPONDERS || s == NATS_CONNECTION_DISCONNECTED ||
            code == JSClusterNotAvailErr || code == JSClusterNotLeaderErr ||
            code == JSClusterNoPeersErr || code == JSClusterIncompleteErr;
@@ -371,6 +372,13 @@ static int s_ensure_stream(wt_nats_t *self, int which, bool check, FILE *report,
                 return -1;
             }
         }
+        if (code == JSNotEnabledErr || code == JSNotEnabledForAccountErr) {
+            snprintf(err, errlen,
+                     "JetStream is not enabled on this server (%s): start nats-server with -js "
+                     "(or a jetstream block in its config), or enable it for this account",
+                     wt_nats_strerror(s, code, buf, sizeof buf));
+            return -1;
+        }
         if (s != NATS_OK && !s_transient(s, code)) {
             snprintf(err, errlen, "stream %s: %s", want.Name,
                      wt_nats_strerror(s, code, buf, sizeof buf));
@@ -378,8 +386,8 @@ static int s_ensure_stream(wt_nats_t *self, int which, bool check, FILE *report,
         }
         if (wt_clock_ms() > deadline) {
             snprintf(err, errlen,
-                     "stream %s: JetStream did not answer in 20 s (%s); is the cluster up and "
-                     "does it have a leader?",
+                     "stream %s: JetStream did not answer in 20 s (%s); is JetStream enabled "
+                     "(nats-server -js) and, on a cluster, does it have a leader?",
                      want.Name, wt_nats_strerror(s, code, buf, sizeof buf));
             return -1;
         }

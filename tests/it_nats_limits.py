@@ -9,6 +9,7 @@ limits.max_text_bytes is 1 MiB too):
 - an item that fits but whose result (text + annotations) does not: the
   worker dead-letters the item with code ETOOBIG and goes on;
 - the small items each get exactly one result;
+- a server without JetStream is reported at once, with what to do;
 - a worker started before the server waits for it (and says so);
 - SIGHUP reloads the worker's dictionaries (logged) and the next item is
   annotated with them.
@@ -28,6 +29,16 @@ def test(tmp, procs, new_broker):
         f.write("max_payload: 65536\n")
     url = node.url()
     cfg = N.config(tmp, "nats:\n  prefix: wtlimits\n  ack_wait: 2s\n")
+    # a server without JetStream: said at once, with what to do
+    nojs = N.Node(procs, tmp, "nojs")
+    with open(nojs.conf, "w") as f:
+        f.write("listen: 127.0.0.1:%d\n" % nojs.port)
+    nojs.start()
+    r = N.run([E.binary("wiretag"), "stats", "--nats", nojs.url()], timeout=15)
+    E.check(r.returncode == 2 and "JetStream is not enabled" in r.stderr and "-js" in r.stderr,
+            "no JetStream: exit %d: %s" % (r.returncode, r.stderr))
+    nojs.kill9()
+
     # a worker started before its server waits for it
     w = N.start_worker(procs, url, cfg, "w1", threads=1)
     E.wait_for(lambda: "trying again every second" in procs.log("w1", 20), 60,
