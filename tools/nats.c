@@ -567,6 +567,11 @@ int cmd_feed_nats(int argc, char **argv)
     }
     wt_buf_free(&buf);
     wt_input_close(&in);
+    /* let libnats finish with the last acks before the context goes */
+    jsPubOptions done;
+    jsPubOptions_Init(&done);
+    done.MaxWait = 1000;
+    if (status == 0) js_PublishAsyncComplete(js, &done);
     /* take back what is still unacknowledged (interrupt, deadline) */
     natsMsgList pending = {0};
     if (js_PublishAsyncGetPendingList(&pending, js) == NATS_OK) natsMsgList_Destroy(&pending);
