@@ -6,8 +6,9 @@ the test hook WT_TEST_POISON (a worker abort()s on an item holding the
 marker; a small supervisor here restarts dead workers, as systemd would),
 `wiretag feed --nats` with 150 items of our own, one poisoned:
 
-- feed exits 0; the poisoned item kills a worker once per delivery and
-  goes to the dead-letter stream after nats.max_deliver (3) deliveries,
+- feed exits 0; the poisoned item kills a worker at each delivery that
+  reaches a live worker and goes to the dead-letter stream after
+  nats.max_deliver (3) deliveries,
   payload kept (`wiretag stats --nats --dead` decodes its id);
 - the 149 others each have exactly one result; a late subscriber
   (`sub --from 1`) replays them with seq = results stream sequence 1..149;
@@ -72,7 +73,9 @@ def test(tmp, procs, new_broker):
         stop.set()
         t.join()
     print("worker deaths:", deaths)
-    E.check(len(deaths) == 3, "expected 3 worker deaths (one per delivery), got %r" % deaths)
+    # at most one death per delivery; fewer when JetStream hands a redelivery
+    # to the pull request a dead worker left behind (it counts as a delivery)
+    E.check(1 <= len(deaths) <= 3, "expected 1..3 worker deaths, got %r" % deaths)
 
     good = [i for i in ids if i != "n-70"]
     pairs = N.sub_all(url, cfg, 149)
