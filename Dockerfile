@@ -12,6 +12,7 @@ RUN apt-get update \
       gcc libc6-dev make cmake pkg-config \
       libzmq3-dev libmsgpack-dev libyaml-dev libjansson-dev liblmdb-dev libstemmer-dev \
       libmicrohttpd-dev \
+      libnats-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
@@ -27,6 +28,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       libzmq5 libmsgpackc2 libyaml-0-2 libjansson4 liblmdb0 libstemmer0d \
       libmicrohttpd12 \
+      libnats3.4 \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --home-dir /var/lib/wiretag --create-home --shell /usr/sbin/nologin wiretag
 # The programs find their dictionaries in <prefix>/share/wiretag next to

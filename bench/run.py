@@ -6,7 +6,8 @@
 Runs on ../shared/corpus/news.jsonl (5,810 Wikinews articles) by default and
 prints one table: annotate throughput next to its baselines (text layer only,
 item copy), worker scaling, the broker with no-op workers next to a plain
-ZeroMQ PUSH/PULL pipeline moving the same items (per fsync policy),
+ZeroMQ PUSH/PULL pipeline moving the same items (per fsync policy) and
+the same items through NATS JetStream R1 and R3 (docs/NATS.md),
 end-to-end max rate and latency at 25/50/90% of it, memory, and
 pathological texts next to normal text. Timing never runs as a unit test.
 Everything binds 127.0.0.1 with ephemeral ports and a temporary journal.
@@ -16,7 +17,9 @@ import json
 import os
 import platform
 import random
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -126,6 +129,76 @@ def start_workers(broker, n, noop, threads=1):
                    "--threads", str(threads)]
         procs.append(subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
     return procs
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def start_nats(tmp, size):
+    """size nats-server processes with JetStream (a cluster when size > 1) on
+    127.0.0.1; returns (procs, comma-separated client URLs)."""
+    d = tempfile.mkdtemp(dir=tmp, prefix="nats-")
+    ports = [(free_port(), free_port()) for _ in range(size)]
+    procs = []
+    for i, (port, cport) in enumerate(ports):
+        conf = os.path.join(d, f"n{i}.conf")
+        with open(conf, "w") as f:
+            f.write(f"server_name: n{i}\nlisten: 127.0.0.1:{port}\n"
+                    f"jetstream {{\n  store_dir: \"{d}/n{i}\"\n}}\n")
+            if size > 1:
+                routes = "".join(f"    nats-route://127.0.0.1:{c}\n" for j, (_, c) in enumerate(ports) if j != i)
+                f.write(f"cluster {{\n  name: bench\n  listen: 127.0.0.1:{cport}\n  routes: [\n{routes}  ]\n}}\n")
+        procs.append(subprocess.Popen(["nats-server", "-c", conf], stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.DEVNULL))
+    for port, _ in ports:
+        t0 = time.time()
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), 0.5).close()
+                break
+            except OSError:
+                if time.time() - t0 > 20:
+                    raise SystemExit("nats-server did not start")
+                time.sleep(0.05)
+    return procs, ",".join(f"nats://127.0.0.1:{p}" for p, _ in ports)
+
+
+def nats_pipeline(tmp, replicas, path, count):
+    """items/s of `wiretag feed --nats` -> 2 no-op workers -> `wiretag sub
+    --nats`, from the start of the feed to the last result."""
+    servers, urls = start_nats(tmp, 3 if replicas == 3 else 1)
+    cfg = os.path.join(tmp, f"nats-r{replicas}.yaml")
+    with open(cfg, "w") as f:
+        f.write(f"nats:\n  prefix: bench\n  replicas: {replicas}\n")
+    wt = os.path.join(BIN, "wiretag")
+    r = subprocess.run([wt, "nats-init", "--nats", urls, "-c", cfg], capture_output=True, text=True,
+                       timeout=120)
+    if r.returncode != 0:
+        stop_all(servers)
+        raise SystemExit("nats-init failed: " + r.stderr)
+    ws = [subprocess.Popen([os.path.join(BIN, "wiretag-bench-nats-noop-worker"), "--nats", urls, "-c", cfg,
+                            "--threads", "4"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+          for _ in range(2)]
+    sub = subprocess.Popen([wt, "sub", "--nats", urls, "-c", cfg, "--from", "1", "--count", str(count),
+                            "--json"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(1.0)
+    t0 = time.perf_counter()
+    fd = subprocess.run([wt, "feed", "--nats", urls, "-c", cfg, "-q", "--window", "1024", path],
+                        capture_output=True, text=True, timeout=900)
+    t_feed = time.perf_counter() - t0
+    try:
+        sub.wait(900)
+    except subprocess.TimeoutExpired:
+        sub.kill()
+    secs = time.perf_counter() - t0
+    stop_all(ws)
+    stop_all(servers)
+    return count / secs, count / t_feed, fd.returncode
 
 
 def stop_all(procs):
@@ -280,6 +353,21 @@ def main():
             tgt = ">= 50% of plain" if fsync == "always" else ""
             row("broker", f"broker, 2 no-op workers, fsync {fsync}", f"{rate:.0f}", "items/s", tgt,
                 f"{100 * rate / base:.0f}% of plain; acked {f.get('acked', '?')}/{n_broker}")
+        # the same items through NATS JetStream (docs/NATS.md), file storage
+        if shutil.which("nats-server") and os.path.exists(os.path.join(BIN, "wiretag-bench-nats-noop-worker")):
+            path = os.path.join(tmp, "nats-items.jsonl")
+            with open(path, "w") as f:
+                for k in range(n_broker):
+                    d = dict(items[k % len(items)])
+                    d["id"] = f"n{k}"
+                    f.write(json.dumps(d) + "\n")
+            for replicas in (1, 3):
+                rate, feed_rate, rc = nats_pipeline(tmp, replicas, path, n_broker)
+                where = "1 node" if replicas == 1 else "3-node cluster"
+                row("broker", f"JetStream R{replicas} ({where}), 2 no-op workers", f"{rate:.0f}", "items/s", "",
+                    f"{100 * rate / base:.0f}% of plain; feed alone {feed_rate:.0f}/s, exit {rc}")
+        else:
+            print("  (JetStream rows skipped: nats-server or wiretag-bench-nats-noop-worker missing)")
 
     if "e2e" in sections:
         n_e2e = 2000 if a.quick else 6000

@@ -64,6 +64,7 @@ typedef struct {
 } s_key_t;
 
 static const char *const s_fsync_names[] = {"always", "interval", "never", NULL};
+static const char *const s_storage_names[] = {"file", "memory", NULL};
 static const char *const s_level_names[] = {"error", "warn", "info", "debug", NULL};
 
 #define KIB    (1024.0)
@@ -163,6 +164,44 @@ static const s_key_t s_keys[] = {
      "clients: the broker's public key file"},
     {"curve.allowed_keys", T_PATH, NULL, 0, 0, NULL, OFF(curve_allowed_keys), F_NULLABLE,
      "broker: directory of allowed client public keys"},
+
+    /* NATS JetStream transport */
+    {"nats.servers", T_STRLIST, "nats://127.0.0.1:4222", 1, WT_CONFIG_MAX_LIST, NULL,
+     OFF(nats_servers), 0, "NATS server URLs (--nats overrides)"},
+    {"nats.prefix", T_STRING, "wiretag", 0, 0, NULL, OFF(nats_prefix), 0,
+     "subject prefix; stream names are its upper case"},
+    {"nats.replicas", T_INT, "1", 1, 5, NULL, OFF(nats_replicas), 0,
+     "replicas of each stream and consumer"},
+    {"nats.storage", T_ENUM, "file", 0, 0, s_storage_names, OFF(nats_storage), 0,
+     "stream storage: file or memory"},
+    {"nats.ack_wait", T_DURATION, "30s", 100, DAY, NULL, OFF(nats_ack_wait_ms), 0,
+     "an item unacknowledged this long is delivered again"},
+    {"nats.max_deliver", T_INT, "3", 1, 100, NULL, OFF(nats_max_deliver), 0,
+     "deliveries of one item before it is dead-lettered"},
+    {"nats.dedup_window", T_DURATION, "2m", SEC, 7 * DAY, NULL, OFF(nats_dedup_window_ms), 0,
+     "item ids remembered to drop duplicates (Nats-Msg-Id)"},
+    {"nats.queue_bytes", T_SIZE, "1GiB", 1 * MIB, 1024 * TIB, NULL, OFF(nats_queue_bytes), 0,
+     "items waiting for a worker at most (then publishes are refused)"},
+    {"nats.retention_age", T_DURATION, "7d", SEC, 3650 * DAY, NULL, OFF(nats_retention_age_ms), 0,
+     "results and dead letters kept this long for replay"},
+    {"nats.retention_bytes", T_SIZE, "1GiB", 1 * MIB, 1024 * TIB, NULL, OFF(nats_retention_bytes),
+     0, "results stream size kept for replay"},
+    {"nats.user", T_STRING, NULL, 0, 0, NULL, OFF(nats_user), F_NULLABLE,
+     "user name (with nats.password)"},
+    {"nats.password", T_STRING, NULL, 0, 0, NULL, OFF(nats_password), F_NULLABLE, "password"},
+    {"nats.creds", T_PATH, NULL, 0, 0, NULL, OFF(nats_creds), F_NULLABLE,
+     "credentials file (user JWT and nkey seed)"},
+    {"nats.nkey", T_STRING, NULL, 0, 0, NULL, OFF(nats_nkey), F_NULLABLE,
+     "nkey public key (with nats.nkey_seed)"},
+    {"nats.nkey_seed", T_PATH, NULL, 0, 0, NULL, OFF(nats_nkey_seed), F_NULLABLE,
+     "file holding the nkey seed"},
+    {"nats.tls", T_BOOL, "false", 0, 0, NULL, OFF(nats_tls), 0, "require TLS"},
+    {"nats.tls_ca", T_PATH, NULL, 0, 0, NULL, OFF(nats_tls_ca), F_NULLABLE,
+     "CA certificates file to verify the servers"},
+    {"nats.tls_cert", T_PATH, NULL, 0, 0, NULL, OFF(nats_tls_cert), F_NULLABLE,
+     "client certificate chain file"},
+    {"nats.tls_key", T_PATH, NULL, 0, 0, NULL, OFF(nats_tls_key), F_NULLABLE,
+     "client private key file"},
 
     /* logging */
     {"log.level", T_ENUMSTR, "info", 0, 0, s_level_names, OFF(log_level), 0,

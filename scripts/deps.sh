@@ -16,6 +16,9 @@ pkgs="$pkgs libmicrohttpd-dev"
 if [ "$mode" = test ]; then
   pkgs="$pkgs prometheus chromium fonts-dejavu-core python3-websocket"
 fi
+# NATS JetStream transport (docs/NATS.md): the C client is linked, the server is for tests
+pkgs="$pkgs libnats-dev"
+if [ "$mode" = test ]; then pkgs="$pkgs nats-server openssl"; fi
 missing=""
 for p in $pkgs; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

@@ -18,6 +18,7 @@
 */
 #include "cmds.h"
 #include "input.h"
+#include "natscmd.h"
 #include "wiretag/codec.h"
 #include "wiretag/config.h"
 #include "wiretag/curve.h"
@@ -87,6 +88,7 @@ static void s_usage(FILE *f)
                ".json (object or array), folders (recursively, sorted), - for stdin (JSON\n"
                "Lines are sent line by line as they arrive).\n\n"
                "  --broker EP      producer endpoint (default tcp://127.0.0.1:5555)\n"
+               "  --nats URL       publish on NATS JetStream instead (docs/NATS.md)\n"
                "  -c FILE          configuration file (limits, CURVE keys)\n"
                "  --window N       unacknowledged items at most (default 256)\n"
                "  --timeout MS     resend an item unanswered this long (default 5000)\n"
@@ -334,6 +336,7 @@ static bool s_int_arg(const char *s, long long lo, long long hi, long long *out)
 
 int cmd_feed(int argc, char **argv)
 {
+    if (wt_nats_wanted(argc, argv)) return cmd_feed_nats(argc, argv); /* tools/nats.c */
     s_feed_t f = {.endpoint = "tcp://127.0.0.1:5555", .window = 256, .timeout_ms = 5000};
     const char *config = NULL;
     char **paths = wt_calloc((size_t)argc + 1, sizeof *paths);

@@ -8,6 +8,7 @@
     the ones a broker does not have.
 */
 #include "cmds.h"
+#include "natscmd.h"
 #include "wiretag/config.h"
 #include "wiretag/curve.h"
 #include "wiretag/json.h"
@@ -25,6 +26,7 @@ static void s_usage(FILE *f)
                "Show a broker's figures: queue depth, items in flight, per-worker figures,\n"
                "rates, dead letters and journal size.\n\n"
                "  --broker EP   control endpoint (default tcp://127.0.0.1:5558)\n"
+               "  --nats URL    JetStream streams and consumers instead (docs/NATS.md)\n"
                "  -c FILE       configuration file (CURVE keys)\n"
                "  --json        one JSON object instead of a table\n"
                "  --dead        also list the dead letters (id, attempts, code, reason)\n"
@@ -227,6 +229,7 @@ static json_t *s_dead(void *sock, long timeout)
 
 int cmd_stats(int argc, char **argv)
 {
+    if (wt_nats_wanted(argc, argv)) return cmd_stats_nats(argc, argv); /* tools/nats.c */
     const char *ep = "tcp://127.0.0.1:5558";
     bool as_json = false, dead = false;
     long timeout = 3000;

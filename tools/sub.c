@@ -16,6 +16,7 @@
     at SEQ (1 = everything the journal still has).
 */
 #include "cmds.h"
+#include "natscmd.h"
 #include "readable.h"
 #include "wiretag/codec.h"
 #include "wiretag/config.h"
@@ -88,6 +89,8 @@ static void s_usage(FILE *f)
                "behind the high-water mark, a late start) are filled from the broker's journal.\n\n"
                "  --broker EP    subscriber endpoint (default tcp://127.0.0.1:5557)\n"
                "  --replay EP    replay endpoint (default tcp://127.0.0.1:5558)\n"
+               "  --nats URL     read the results stream of NATS JetStream instead; seq is\n"
+               "                 its stream sequence (docs/NATS.md)\n"
                "  -c FILE        configuration file (CURVE keys)\n"
                "  --from SEQ     start at result sequence SEQ (1 = all retained results);\n"
                "                 default: from the first live result\n"
@@ -359,6 +362,32 @@ static void s_on_ctl(s_sub_t *s)
     }
 }
 
+/* --nats: results arrive in stream order, each once (tools/nats.c) */
+static bool s_nats_result(void *arg, uint64_t seq, const uint8_t *data, size_t n)
+{
+    s_sub_t *s = arg;
+    if (data) s_emit(s, seq, data, n);
+    return !s_interrupted && !(s->count && s->printed >= s->count) && !ferror(stdout);
+}
+
+static int s_run_nats(s_sub_t *s, wt_config_t *cfg, const char *urls, uint64_t from)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = s_on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    int rc = wt_sub_nats(cfg, urls, from, s->idle_s, s->verbose, s_nats_result, s);
+    wt_config_free(cfg);
+    wt_buf_free(&s->out);
+    if (s->verbose)
+        fprintf(stderr, "wiretag sub: %llu printed, %llu filtered out\n",
+                (unsigned long long)s->printed, (unsigned long long)s->filtered);
+    return rc ? rc : s_interrupted ? 130 : ferror(stdout) ? 1 : 0;
+}
+
 static bool s_u64_arg(const char *str, uint64_t *out)
 {
     char *end = NULL;
@@ -374,7 +403,7 @@ int cmd_sub(int argc, char **argv)
     s_sub_t s = {.endpoint = "tcp://127.0.0.1:5557", .replay_ep = "tcp://127.0.0.1:5558"};
     bool have_from = false;
     int hwm = 100000;
-    const char *config = NULL;
+    const char *config = NULL, *nats = NULL;
     uint64_t from = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -386,6 +415,8 @@ int cmd_sub(int argc, char **argv)
             s.endpoint = argv[++i];
         else if (!strcmp(a, "--replay") && more)
             s.replay_ep = argv[++i];
+        else if (!strcmp(a, "--nats") && more)
+            nats = argv[++i];
         else if (!strcmp(a, "-c") && more)
             config = argv[++i];
         else if (!strcmp(a, "--from") && more && s_u64_arg(argv[i + 1], &from)) {
@@ -439,6 +470,7 @@ int cmd_sub(int argc, char **argv)
     }
     s.color = s.mode == 1 && isatty(1);
     wt_buf_init(&s.out);
+    if (nats) return s_run_nats(&s, &cfg, nats, have_from ? (from ? from : 1) : 0);
     s.ctx = zmq_ctx_new();
     s.sub = zmq_socket(s.ctx, ZMQ_SUB);
     s.ctl = zmq_socket(s.ctx, ZMQ_DEALER);

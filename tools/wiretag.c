@@ -1,5 +1,6 @@
 /*  wiretag.c: the `wiretag` command, one binary with subcommands. */
 #include "cmds.h"
+#include "natscmd.h"
 #include "wiretag/common.h"
 
 #include <stdio.h>
@@ -16,6 +17,7 @@ static const struct {
     {"stats", cmd_stats, "broker and worker figures, dead letters"},
     {"keygen", cmd_keygen, "write a CURVE key pair"},
     {"web", cmd_web, "a live view of the stream in a browser (SSE)"},
+    {"nats-init", cmd_nats_init, "create or check the NATS JetStream streams"},
 };
 
 static void s_usage(FILE *f)

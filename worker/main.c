@@ -3,6 +3,7 @@
     wiretag-worker [-c FILE] [--broker EP]... [--threads N] [--credit N]
                    [--name NAME] [--drain-ms MS] [--metrics HOST:PORT] [-v|-q]
 */
+#include "nats.h"
 #include "worker.h"
 #include "wiretag/httpd.h"
 
@@ -19,6 +20,8 @@ static void s_usage(FILE *f)
             "                      [-v|-q]\n\n"
             "  -c FILE        configuration file (worker.*, engine keys); re-read on SIGHUP\n"
             "  --broker EP    broker worker endpoint, repeatable (default tcp://127.0.0.1:5556)\n"
+            "  --nats URL     take items from NATS JetStream instead: nats://HOST:PORT[,...]\n"
+            "                 (\"-\" = nats.servers of the config; docs/NATS.md)\n"
             "  --threads N    annotation threads (default worker.threads)\n"
             "  --credit N     items in flight per broker (default worker.credit)\n"
             "  --name NAME    name shown by `wiretag stats` (default host:pid)\n"
@@ -52,6 +55,7 @@ int main(int argc, char **argv)
     int nbrokers = 0;
     long long threads = -1, credit = -1, drain = 10000;
     wt_worker_opts_t opts = {.log_level = 2};
+    const char *nats = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         bool more = i + 1 < argc;
@@ -66,6 +70,8 @@ int main(int argc, char **argv)
                 return 2;
             }
             brokers[nbrokers++] = argv[++i];
+        } else if (!strcmp(a, "--nats") && more) {
+            nats = argv[++i];
         } else if (!strcmp(a, "--threads") && more) {
             if (!s_int_arg(argv[++i], 1, 256, &threads)) {
                 fprintf(stderr, "wiretag-worker: --threads wants 1..256\n");
@@ -129,6 +135,11 @@ int main(int argc, char **argv)
             if (!strcmp(cfg.log_level, levels[i])) opts.log_level = i;
     }
     opts.drain_ms = drain;
+    if (nats) {
+        int nrc = wt_worker_nats_run(&cfg, &opts, strcmp(nats, "-") ? nats : NULL, false);
+        wt_config_free(&cfg);
+        return nrc;
+    }
 
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);

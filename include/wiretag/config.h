@@ -70,6 +70,23 @@ typedef struct {
     char *curve_server_key;   /* clients: the broker's public key file */
     char *curve_allowed_keys; /* broker: directory of allowed client public keys */
 
+    /* NATS JetStream transport (docs/NATS.md) */
+    wt_strlist_t nats_servers;
+    char *nats_prefix; /* subjects PREFIX.items/results/dead, streams PREFIX_ITEMS... */
+    int64_t nats_replicas;
+    int nats_storage; /* 0 file, 1 memory */
+    int64_t nats_ack_wait_ms;
+    int64_t nats_max_deliver;
+    int64_t nats_dedup_window_ms;
+    int64_t nats_queue_bytes;
+    int64_t nats_retention_age_ms;
+    int64_t nats_retention_bytes;
+    char *nats_user, *nats_password;
+    char *nats_creds;                 /* .creds file (JWT + nkey seed) */
+    char *nats_nkey, *nats_nkey_seed; /* nkey public key + seed file */
+    bool nats_tls;
+    char *nats_tls_ca, *nats_tls_cert, *nats_tls_key;
+
     /* logging */
     char *log_level; /* error | warn | info | debug */
 
