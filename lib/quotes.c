@@ -33,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define NONE UINT32_MAX
 
@@ -363,6 +364,13 @@ static void s_name_core(const wt_quotes_ctx_t *ctx, uint32_t s, uint32_t e, s_sp
         /* after the last role title, when a name follows it */
         for (uint32_t k = a; k + 1 < b; k++)
             if ((s_cls(ctx, k) & QL_TITLE) && !(s_cls(ctx, k) & QL_FIRST)) core = k + 1;
+        /* an honorific inside the run starts the name: whatever stands before
+           it is a role ("Agency Director-General Dr. Jane Roe" -> "Dr. Jane Roe") */
+        for (uint32_t k = core + 1; k + 1 < b; k++)
+            if ((s_cls(ctx, k) & QL_HONOR) && !(s_cls(ctx, k) & QL_FIRST)) {
+                core = k;
+                break;
+            }
         /* an honorific or rank right before the core stays ("Mr Xi", "Officer Tusk") */
     }
     if (core > a && (s_cls(ctx, core - 1) & (QL_HONOR | QL_RANK))) core--;
@@ -662,6 +670,15 @@ static bool s_subject(const wt_quotes_ctx_t *ctx, uint32_t v, uint32_t lo, s_spk
     return false;
 }
 
+/* A preposition that takes a place or an organisation as its object. */
+static bool s_prep_word(const wt_quotes_ctx_t *ctx, uint32_t i)
+{
+    static const char *const w[] = {"at", "for", "of", "in", "from", "with", "by", "on", NULL};
+    for (int k = 0; w[k]; k++)
+        if (wt_tok_is(ctx->doc, TK(i), w[k])) return true;
+    return false;
+}
+
 static bool s_np_back_core(const wt_quotes_ctx_t *ctx, uint32_t v, uint32_t lo, s_spk_t *sp)
 {
     const ql_entry_t *ve = s_lx(ctx, v);
@@ -735,6 +752,22 @@ static bool s_np_back_core(const wt_quotes_ctx_t *ctx, uint32_t v, uint32_t lo, 
                     s_nom_back(ctx, t0 - 1, lo, &nom)) {
                     *sp = nom;
                     return true;
+                }
+            }
+            /* the object of a preposition is no subject: "Jane Roe, site manager
+               for Acme at Riverton said" -> the name before the appositive */
+            if (t0 > lo + 2 && s_lower(TK(t0 - 1)) && s_prep_word(ctx, t0 - 1)) {
+                for (uint32_t p = t0 - 1; p > lo + 1 && t0 - p < 20; p--) {
+                    if (s_inq(ctx, p) || s_is_stop(ctx, p) || (s_lower(TK(p)) && s_verb(ctx, p)))
+                        break;
+                    if (!s_punct(ctx, p, ',')) continue;
+                    s_spk_t nm;
+                    if (s_nametok(ctx, p - 1) && s_name_back(ctx, p, lo, &nm) && !nm.org &&
+                        (nm.person || nm.gender || nm.t1 - nm.t0 >= 2)) {
+                        nm.actor = nm.men = -1;
+                        *sp = nm;
+                    }
+                    break;
                 }
             }
             return true;
@@ -1144,6 +1177,36 @@ static void s_known_as(const wt_quotes_ctx_t *ctx, uint32_t end, uint32_t hi, s_
     }
 }
 
+/* "the firm's head of legal affairs, Jane Roe": a nominal speaker ending at
+   token end, followed (after the rest of its phrase and a comma) by a
+   person's name that closes the phrase. The name is the speaker. */
+static void s_appos_name(const wt_quotes_ctx_t *ctx, uint32_t end, uint32_t hi, s_spk_t *sp)
+{
+    if (sp->kind != SK_NOM) return;
+    for (uint32_t j = end; j < hi && j < end + 12; j++) {
+        const wt_token_t *t = TK(j);
+        if (s_inq(ctx, j) || s_is_stop(ctx, j)) return;
+        if (s_punct(ctx, j, ',')) {
+            s_spk_t nm;
+            uint32_t e2;
+            if (j + 1 >= hi || !s_nametok(ctx, j + 1) || !s_name_fwd(ctx, j + 1, hi, &nm, &e2))
+                return;
+            if (nm.org || nm.kind != SK_NAME) return;
+            bool personal = nm.person || nm.gender || e2 - nm.t0 >= 2;
+            bool closes = e2 >= hi || s_is_stop(ctx, e2) || s_punct(ctx, e2, ',') ||
+                          s_punct(ctx, e2, '(') || s_verb(ctx, e2) || TK(e2)->para != TK(j)->para;
+            if (!personal || !closes) return;
+            nm.actor = nm.men = -1;
+            *sp = nm;
+            return;
+        }
+        if (t->kind == WT_TOK_POSS) continue;
+        if (t->kind != WT_TOK_WORD) return;
+        if (s_lower(t) && s_verb(ctx, j)) return;
+        if (s_cls(ctx, j) & (QL_SUBORD | QL_PRON | QL_OBJPRON)) return;
+    }
+}
+
 /* Cue right after the closing mark. */
 static bool s_cue_after(wt_quotes_ctx_t *ctx, s_quote_t *q, s_spk_t *sp)
 {
@@ -1165,6 +1228,7 @@ static bool s_cue_after(wt_quotes_ctx_t *ctx, s_quote_t *q, s_spk_t *sp)
     if (v && v->vform != QV_ING && !(v->vflags & (QVF_THINK | QVF_DESCRIBE))) {
         if (s_np_fwd(ctx, k + 1, hi, sp, &end)) {
             if (sp->kind == SK_NOM) s_known_as(ctx, end, hi, sp);
+            s_appos_name(ctx, end, hi, sp);
             s_set_cue(sp, k, k + 1);
             return true;
         }
@@ -1174,6 +1238,7 @@ static bool s_cue_after(wt_quotes_ctx_t *ctx, s_quote_t *q, s_spk_t *sp)
     if (s_according(ctx, k, hi, sp, &end)) return true;
     if (s_np_fwd(ctx, k, hi, sp, &end)) {
         uint32_t j = end;
+        s_appos_name(ctx, end, hi, sp);
         /* appositive or relative clause: ", a spokesman for Y," */
         if (j < hi && s_punct(ctx, j, ',')) {
             /* the comma after which a cue verb follows (the appositive may hold
@@ -1659,7 +1724,9 @@ static bool s_salient(const wt_quotes_ctx_t *ctx, uint32_t t0, uint32_t t1)
     if (TK(s)->flags & WT_TF_SENT_START) return true;
     if (t1 < ctx->doc->ntoks && s_verb(ctx, t1)) return true;
     if (t1 + 1 < ctx->doc->ntoks && (s_cls(ctx, t1) & QL_ADV) && s_verb(ctx, t1 + 1)) return true;
-    return t0 > 0 && s_verb(ctx, t0 - 1) != NULL;
+    /* "said X" names a speaker; "told X" names the one spoken to */
+    const ql_entry_t *v = t0 > 0 ? s_verb(ctx, t0 - 1) : NULL;
+    return v && !(v->vflags & QVF_OBJ);
 }
 
 /* The role title in front of a mention ("U.S. Ambassador to Mexico Ken
@@ -1827,6 +1894,61 @@ static bool s_resolve_title(const wt_quotes_ctx_t *ctx, const s_spk_t *sp, s_his
     return false;
 }
 
+/* "The Prime Minister said", "the chancellor": a title-only nominal names the
+   person actor of the article whose dictionary role is that title, when
+   exactly one person holds it. The speaker span becomes that person's last
+   mention before the nominal (else the first one after it). */
+static bool s_resolve_role(const wt_quotes_ctx_t *ctx, const s_spk_t *sp, s_hist_t *out)
+{
+    const wt_doc_t *d = ctx->doc;
+    uint32_t a = sp->t0;
+    if (a < sp->t1 && (s_cls(ctx, a) & QL_DET)) {
+        if (!wt_tok_ieq(d, TK(a), "the")) return false;
+        a++;
+    }
+    if (a >= sp->t1 || sp->t1 - a > 4) return false;
+    char want[64];
+    size_t n = 0;
+    for (uint32_t k = a; k < sp->t1; k++) {
+        if (!(s_cls(ctx, k) & QL_TITLE)) return false;
+        const wt_token_t *t = TK(k);
+        size_t l = t->end - t->start;
+        if (n + l + 2 >= sizeof want) return false;
+        if (n) want[n++] = ' ';
+        memcpy(want + n, d->text + t->start, l);
+        n += l;
+    }
+    want[n] = 0;
+    const wt_result_t *res = ctx->res;
+    int found = -1;
+    for (size_t i = 0; i < res->actor_count; i++) {
+        const wt_actor_t *ac = &res->actors[i];
+        if (ac->type != WT_ACTOR_PERSON || !ac->role || !ac->mention_count) continue;
+        /* "Prime Minister" matches the role "Prime Minister" and "Prime Minister of X" */
+        if (strncasecmp(ac->role, want, n) != 0 ||
+            (ac->role[n] && strncmp(ac->role + n, " of ", 4)))
+            continue;
+        if (found >= 0) return false; /* two holders: ambiguous */
+        found = (int)i;
+    }
+    if (found < 0) return false;
+    const wt_actor_t *ac = &res->actors[found];
+    uint32_t pos = TK(sp->t0)->start;
+    const wt_span_t *best = &ac->mentions[0];
+    for (size_t m = 0; m < ac->mention_count; m++)
+        if (ac->mentions[m].start < pos &&
+            (best->start >= pos || ac->mentions[m].start > best->start))
+            best = &ac->mentions[m];
+    memset(out, 0, sizeof *out);
+    out->t0 = s_tok_at(ctx, best->start);
+    out->t1 = out->t0;
+    while (out->t1 < d->ntoks && TK(out->t1)->end <= best->end)
+        out->t1++;
+    out->actor = found;
+    out->kind = SK_NAME;
+    return out->t1 > out->t0;
+}
+
 /* ---------------------------------------------------------------- speakers: final */
 
 /* Link a found speaker to an actor; resolve pronouns and definite titles to
@@ -1849,7 +1971,7 @@ static void s_settle(wt_quotes_ctx_t *ctx, s_spk_t *sp)
         else
             found = s_resolve_group(ctx, sp->t0, &ante);
     } else if (sp->kind == SK_NOM) {
-        found = s_resolve_title(ctx, sp, &ante);
+        found = s_resolve_title(ctx, sp, &ante) || s_resolve_role(ctx, sp, &ante);
     }
     if (found) {
         sp->t0 = ante.t0;

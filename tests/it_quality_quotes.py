@@ -108,7 +108,18 @@ def main():
         m = re.search(r"quotes\s+P ([\d.]+) R ([\d.]+) F1 ([\d.]+)\s+speaker-acc ([\d.]+)", out)
         figs["dev_quote_f1"], figs["dev_speaker_acc"] = float(m.group(3)), float(m.group(4))
         mi = re.search(r"indirect P ([\d.]+) R ([\d.]+) F1 ([\d.]+)", out)
+        figs["dev_indirect_f1"] = float(mi.group(3))
         print(f"dev: quotes {m.group(0)}; indirect F1 {mi.group(3)}")
+
+        # dev2: 30 articles outside international politics
+        gdir, sdir = gold_set(shared, "dev2", tmp)
+        out = run_score(shared, gdir, sdir)
+        m = re.search(r"quotes\s+P ([\d.]+) R ([\d.]+) F1 ([\d.]+)\s+speaker-acc ([\d.]+)"
+                      r"\s+quote\+speaker F1 ([\d.]+)", out)
+        mi = re.search(r"indirect P ([\d.]+) R ([\d.]+) F1 ([\d.]+)", out)
+        figs["dev2_quote_f1"], figs["dev2_speaker_acc"] = float(m.group(3)), float(m.group(4))
+        figs["dev2_quote_speaker_f1"], figs["dev2_indirect_f1"] = float(m.group(5)), float(mi.group(3))
+        print(f"dev2: quotes {m.group(0)}; indirect F1 {mi.group(3)}")
 
         # peer cases: share of gold direct/partial quotes found with the right speaker
         gdir, sdir = gold_set(shared, "peer-cases", tmp)

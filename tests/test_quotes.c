@@ -208,6 +208,29 @@ static const s_row_t s_rows[] = {
      "The British ambassador to Chile said the talks had stalled again.",
      true,
      {"indirect|the talks had stalled again|The British ambassador"}},
+    {"apposition after an inverted nominal: the name is the speaker",
+     "\"We will appeal this decision,\" said the bank's head of legal affairs, Maria Okafor.",
+     false,
+     {"direct|We will appeal this decision|Maria Okafor"}},
+    {"apposition between a nominal subject and its verb",
+     "\"There is no more room to cut,\" the mayor, Peter Lindqvist, told reporters on Friday.",
+     false,
+     {"direct|There is no more room to cut|Peter Lindqvist"}},
+    {"an honorific inside a run starts the name; the rest is a role",
+     "\"We expect a better year,\" Global Shipping Council Director-General Dr. Tedrisa Obuya "
+     "told the meeting.",
+     false,
+     {"direct|We expect a better year|Dr. Tedrisa Obuya"}},
+    {"the object of a preposition is not the subject of the cue",
+     "In a letter Tom Brandt, plant manager for Norvik at Ashford said: \"The decision was "
+     "hard but necessary.\"",
+     false,
+     {"direct|The decision was hard but necessary.|Tom Brandt"}},
+    {"the person told is not the antecedent of a later pronoun",
+     "Ana Ruiz spoke first at the meeting.\n\nShe told Maria Lopez the plan was dead. \"We "
+     "fought hard for it,\" she said.",
+     false,
+     {"direct|We fought hard for it|Ana Ruiz"}},
     {"coordinated speakers",
      "\"We love this city!\" reply Burt Lang and Nick Hale.",
      false,
@@ -332,6 +355,42 @@ static void s_actor_test(void)
           strncmp(res.quotes[0].speaker_actor, "q_", 2) == 0);
     CHECK(res.actor_count == 1 && res.actors[0].type == WT_ACTOR_PERSON && !res.actors[0].known);
     wt_result_clear(&res);
+}
+
+/* "The Prime Minister said": a title-only nominal resolves to the one person
+   actor whose dictionary role is that title; two holders leave it as written. */
+static void s_role_test(void)
+{
+    const char *text = "Lena Vogt toured the port on Monday.\n\nThe Prime Minister said the "
+                       "harbour would get new cranes.";
+    for (int holders = 1; holders <= 2; holders++) {
+        wt_result_t res = {0};
+        for (int h = 0; h < holders; h++) {
+            wt_actor_t *a = wt_result_add_actor(&res);
+            a->id = wt_strdup(h ? "other_pm" : "lena_vogt");
+            a->name = wt_strdup(h ? "Other Person" : "Lena Vogt");
+            a->role = wt_strdup(h ? "Prime Minister of Elsewhere" : "Prime Minister");
+            a->type = WT_ACTOR_PERSON;
+            if (h == 0)
+                wt_actor_add_mention(a, 0, 9);
+            else
+                wt_actor_add_mention(a, 10, 14); /* any span: only the role counts */
+        }
+        s_tag(text, &res);
+        CHECK_EQ_INT(res.quote_count, 1);
+        if (res.quote_count == 1) {
+            char *sp = s_slice(text, res.quotes[0].speaker);
+            if (holders == 1) {
+                CHECK_EQ_STR(res.quotes[0].speaker_actor, "lena_vogt");
+                CHECK_EQ_STR(sp, "Lena Vogt");
+            } else {
+                CHECK(res.quotes[0].speaker_actor == NULL);
+                CHECK_EQ_STR(sp, "Prime Minister");
+            }
+            free(sp);
+        }
+        wt_result_clear(&res);
+    }
 }
 
 /* Indirect speech can be switched off. */
@@ -462,6 +521,7 @@ int main(void)
     s_rows_test();
     s_verbs_test();
     s_actor_test();
+    s_role_test();
     s_config_test();
     s_linear_test();
     s_speaker_actor_test();
