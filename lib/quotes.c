@@ -374,6 +374,17 @@ static void s_name_core(const wt_quotes_ctx_t *ctx, uint32_t s, uint32_t e, s_sp
         /* an honorific or rank right before the core stays ("Mr Xi", "Officer Tusk") */
     }
     if (core > a && (s_cls(ctx, core - 1) & (QL_HONOR | QL_RANK))) core--;
+    /* "Agency Director-General Dr. Jane Roe": the organisation words are in
+       the role before the name, the name itself is a person's */
+    if (core > a && sp->org && (s_cls(ctx, core) & (QL_HONOR | QL_FIRST))) {
+        bool org_in_core = false;
+        for (uint32_t k = core; k < b; k++)
+            if ((s_cls(ctx, k) & QL_ORGHEAD) && (TK(k)->flags & WT_TF_CAP)) org_in_core = true;
+        if (!org_in_core) {
+            sp->org = 0;
+            sp->person = 1;
+        }
+    }
     while (core < b && (s_cls(ctx, core) & QL_CONNECT))
         core++;
     if (core >= b) core = a;
@@ -827,6 +838,24 @@ static bool s_np_fwd(const wt_quotes_ctx_t *ctx, uint32_t s, uint32_t hi, s_spk_
         sp->actor = sp->men = -1;
         *end = j;
         return true;
+    }
+    /* "said council member John Williams", "says opposition leader Ann Roe": a
+       lower-case role right before a name */
+    if (s_lower(TK(s))) {
+        uint32_t j = s;
+        while (j < hi && j < s + 4 && s_lower(TK(j)) && s_nomword(ctx, j))
+            j++;
+        if (j > s && j < hi && (s_cls(ctx, j - 1) & (QL_TITLE | QL_NOMHEAD)) && s_nametok(ctx, j)) {
+            s_spk_t nm;
+            uint32_t e2;
+            if (s_name_fwd(ctx, j, hi, &nm, &e2) && !nm.org) {
+                *sp = nm;
+                sp->actor = sp->men = -1;
+                sp->person = 1;
+                *end = e2;
+                return true;
+            }
+        }
     }
     return s_nom_fwd(ctx, s, hi, sp, end);
 }
@@ -1734,7 +1763,7 @@ static bool s_salient(const wt_quotes_ctx_t *ctx, uint32_t t0, uint32_t t1)
 static uint32_t s_title_before(const wt_quotes_ctx_t *ctx, uint32_t t0)
 {
     for (uint32_t k = t0, n = 0; k-- > 0 && n < 6; n++) {
-        if (s_inq(ctx, k) || s_is_stop(ctx, k)) break;
+        if (s_inq(ctx, k) || s_is_stop(ctx, k) || TK(k)->para != TK(t0)->para) break;
         uint32_t c = s_cls(ctx, k);
         if ((c & QL_TITLE) && !(c & QL_FIRST)) return TK(k)->hash;
     }

@@ -187,7 +187,9 @@ static const s_list_t s_lists[] = {
      "supporters observers researchers scientists delegates organizers organisers protesters "
      "demonstrators lawmakers legislators senators members spokespeople villagers survivors "
      "relatives parents students teachers farmers officers police voters insiders "
-     "campaigners medics doctors nurses judges attorneys economists strategists"},
+     "campaigners medics doctors nurses judges attorneys economists strategists pilots "
+     "drivers employees bosses managers owners players fans miners engineers soldiers troops "
+     "staff unions councillors councilors"},
     {QL_NOMHEAD, 0,
      "official source diplomat aide adviser advisor analyst expert economist lawyer attorney "
      "minister officer witness resident person worker doctor nurse teacher student activist "
