@@ -274,6 +274,10 @@ static bool s_nametok(const wt_quotes_ctx_t *ctx, uint32_t i)
     if (e->cls & (QL_HONOR | QL_TITLE | QL_RANK | QL_FIRST)) return true;
     if (e->cls & (QL_STOP | QL_PRON)) return false;
     if ((e->cls & QL_VERB) && !(e->vflags & QVF_WEAK)) return false;
+    /* "Later Ivo Marek said": a sentence-initial time word or adverb */
+    if ((t->flags & WT_TF_SENT_START) && (e->cls & (QL_TIME | QL_ADV)) &&
+        !(e->cls & (QL_HONOR | QL_TITLE | QL_RANK | QL_FIRST)))
+        return false;
     return true;
 }
 
@@ -412,6 +416,7 @@ static bool s_name_back(const wt_quotes_ctx_t *ctx, uint32_t e, uint32_t lo, s_s
 {
     uint32_t i = e;
     while (i > lo) {
+        if (TK(i - 1)->para != TK(e - 1)->para) break; /* a name never spans paragraphs */
         if (s_nametok(ctx, i - 1)) {
             i--;
             continue;
@@ -442,6 +447,7 @@ static bool s_name_fwd(const wt_quotes_ctx_t *ctx, uint32_t s, uint32_t hi, s_sp
 {
     uint32_t j = s;
     while (j < hi) {
+        if (TK(j)->para != TK(s)->para) break; /* a name never spans paragraphs */
         if (s_nametok(ctx, j)) {
             j++;
             continue;
@@ -701,6 +707,10 @@ static bool s_np_back_core(const wt_quotes_ctx_t *ctx, uint32_t v, uint32_t lo, 
          (v > lo + 2 && wt_tok_is(ctx->doc, TK(v - 1), "only") && s_dashlike(ctx, v - 2))))
         return s_subject(ctx, v, lo, sp);
     uint32_t i = v, n = 0;
+    /* "Jane Roe on Monday assured": a time phrase between subject and verb */
+    if (v > lo + 2 && (s_cls(ctx, v - 1) & QL_TIME) && (TK(v - 1)->flags & WT_TF_CAP) &&
+        wt_tok_is(ctx->doc, TK(v - 2), "on"))
+        i = v - 2;
 
     while (i > lo && n < 3) {
         const wt_token_t *t = TK(i - 1);
@@ -834,6 +844,19 @@ static bool s_np_fwd(const wt_quotes_ctx_t *ctx, uint32_t s, uint32_t hi, s_spk_
                 return true;
             }
             return false;
+        }
+        /* "says Punjab minister": a place and a lower-case role are a nominal */
+        if (j < hi && s_lower(TK(j)) && (s_cls(ctx, j) & (QL_TITLE | QL_NOMHEAD)) &&
+            !(s_cls(ctx, j) & QL_VERB) &&
+            (j + 1 >= hi || s_is_stop(ctx, j + 1) || TK(j + 1)->kind != WT_TOK_WORD) &&
+            !sp->person) {
+            memset(sp, 0, sizeof *sp);
+            sp->kind = SK_NOM;
+            sp->t0 = s2;
+            sp->t1 = j + 1;
+            sp->actor = sp->men = -1;
+            *end = j + 1;
+            return true;
         }
         sp->actor = sp->men = -1;
         *end = j;
@@ -1753,6 +1776,10 @@ static bool s_salient(const wt_quotes_ctx_t *ctx, uint32_t t0, uint32_t t1)
     if (TK(s)->flags & WT_TF_SENT_START) return true;
     if (t1 < ctx->doc->ntoks && s_verb(ctx, t1)) return true;
     if (t1 + 1 < ctx->doc->ntoks && (s_cls(ctx, t1) & QL_ADV) && s_verb(ctx, t1 + 1)) return true;
+    /* "Jane Roe on Saturday stressed" */
+    if (t1 + 2 < ctx->doc->ntoks && wt_tok_is(ctx->doc, TK(t1), "on") &&
+        (s_cls(ctx, t1 + 1) & QL_TIME) && s_verb(ctx, t1 + 2))
+        return true;
     /* "said X" names a speaker; "told X" names the one spoken to */
     const ql_entry_t *v = t0 > 0 ? s_verb(ctx, t0 - 1) : NULL;
     return v && !(v->vflags & QVF_OBJ);
@@ -2107,6 +2134,24 @@ static uint32_t s_clause_end(const wt_quotes_ctx_t *ctx, uint32_t c0, const wt_s
         if (id && ctx->q[id - 1].kind == WT_QUOTE_DIRECT) return k;
         /* a new clause of the writer's: "; ...", ", but he ...", ", while ..." */
         if (k > c0 + 2 && s_punct(ctx, k, ';')) return k;
+        /* "said X and called on Y", "said X but warned Y": the speaker's next
+           act; "said X, noting Y": a second reported clause */
+        if (k > c0 + 2 && (wt_tok_is(d, TK(k), "and") || wt_tok_is(d, TK(k), "but")) && k + 1 < e) {
+            const ql_entry_t *v = s_verb(ctx, k + 1);
+            if (v && (v->vform == QV_PAST || v->vform == QV_S)) return k;
+        }
+        if (k > c0 + 2 && s_punct(ctx, k, ',') && k + 1 < e) {
+            const ql_entry_t *v = s_verb(ctx, k + 1);
+            if (v && v->vform == QV_ING && !(v->vflags & QVF_WEAK)) return k;
+        }
+        /* a dash that opens no parenthetical: the writer's aside follows
+           ("... services – even though the borough ...") */
+        if (k > c0 + 2 && TK(k)->kind == WT_TOK_DASH) {
+            bool pair = false;
+            for (uint32_t j = k + 1; j < e && !pair; j++)
+                pair = TK(j)->kind == WT_TOK_DASH;
+            if (!pair) return k;
+        }
         if (k > c0 + 2 && s_punct(ctx, k, ',') && k + 2 < e) {
             const wt_token_t *n = TK(k + 1);
             if (wt_tok_ieq(d, n, "but") || wt_tok_ieq(d, n, "while") ||
@@ -2144,6 +2189,12 @@ static void s_indirect(wt_quotes_ctx_t *ctx)
                 s_according(ctx, v, s->tok_end < v + 30 ? s->tok_end : v + 30, &sp, &end)) {
                 if (end < s->tok_end && s_punct(ctx, end, ',') && v <= s->tok_first + 1) {
                     uint32_t ce = s_clause_end(ctx, end + 1, s);
+                    /* "According to the Daily Ledger, Jane Roe said: ..." is the
+                       way to a quote, not a reported clause */
+                    uint32_t last = ce;
+                    while (last > end + 1 && TK(last - 1)->kind != WT_TOK_WORD)
+                        last--;
+                    if (last > end + 1 && s_verb(ctx, last - 1)) continue;
                     if (s_add_indirect(ctx, end + 1, ce, &sp)) done = ce;
                 } else if (v > s->tok_first && s_punct(ctx, v - 1, ',') &&
                            (end >= s->tok_end || s_is_stop(ctx, end))) {
@@ -2154,9 +2205,46 @@ static void s_indirect(wt_quotes_ctx_t *ctx)
                 }
                 continue;
             }
+            /* "Stating that CLAUSE, X directed ...": a participle opening the
+               sentence reports the clause of the subject that follows it */
+            if (v == s->tok_first && v + 2 < s->tok_end && ctx->lxc[v] &&
+                (ctx->lxc[v]->cls & QL_VERB) && ctx->lxc[v]->vform == QV_ING &&
+                !(ctx->lxc[v]->vflags & (QVF_WEAK | QVF_DESCRIBE)) &&
+                wt_tok_ieq(d, TK(v + 1), "that")) {
+                for (uint32_t k = v + 3; k + 1 < s->tok_end && k < v + 60; k++) {
+                    if (s_inq(ctx, k)) break;
+                    if (!s_punct(ctx, k, ',')) continue;
+                    if (s_np_fwd(ctx, k + 1, s->tok_end, &sp, &end) && end < s->tok_end &&
+                        s_lower(TK(end)) && !(s_cls(ctx, end) & (QL_PREP | QL_SUBORD))) {
+                        s_set_cue(&sp, v, v + 1);
+                        if (s_add_indirect(ctx, v + 2, k, &sp)) done = k;
+                        break;
+                    }
+                }
+                continue;
+            }
             const ql_entry_t *e = s_verb(ctx, v);
             if (!e || (e->vflags & QVF_DESCRIBE) || !s_lower(TK(v))) continue;
-            if (v > s->tok_first && wt_tok_ieq(d, TK(v - 1), "to")) continue;
+            /* "posted a note to say he was staying": the sentence's subject says
+               it; other infinitives ("to argue", "to claim") are intentions */
+            if (v > s->tok_first && wt_tok_ieq(d, TK(v - 1), "to") && !wt_tok_is(d, TK(v), "say") &&
+                !wt_tok_is(d, TK(v), "announce"))
+                continue;
+            /* "And, Jane Roe argues, the city is divided": a parenthetical cue */
+            if (v + 2 < s->tok_end && s_punct(ctx, v + 1, ',') && e->vform != QV_ING &&
+                !(e->vflags & QVF_THINK) && s_np_back(ctx, v, s->tok_first, &sp) &&
+                sp.kind != SK_NONE && sp.t0 > s->tok_first) {
+                uint32_t cs = sp.t0;
+                while (cs > s->tok_first + 1 && !s_punct(ctx, cs - 1, ',') && sp.t0 - cs < 6 &&
+                       (s_nametok(ctx, cs - 1) || (s_cls(ctx, cs - 1) & QL_DET)))
+                    cs--;
+                if (s_punct(ctx, cs - 1, ',') && cs - 1 <= s->tok_first + 1) {
+                    s_set_cue(&sp, v, v + 1);
+                    uint32_t ce = s_clause_end(ctx, v + 2, s);
+                    if (s_add_indirect(ctx, v + 2, ce, &sp)) done = ce;
+                    continue;
+                }
+            }
             /* CLAUSE, X said.  /  CLAUSE, said X. */
             bool tail = false;
             if (v > s->tok_first + 4 && !(e->vflags & QVF_THINK)) {
@@ -2172,6 +2260,10 @@ static void s_indirect(wt_quotes_ctx_t *ctx)
                     if (x >= s->tok_end || s_is_stop(ctx, x)) after = x;
                 }
                 bool at_end = after >= s->tok_end || s_is_stop(ctx, after);
+                /* "..., Jane Roe said, calling for ...": a participle after the cue */
+                if (!at_end && after + 1 < s->tok_end && s_punct(ctx, after, ',') &&
+                    s_verb(ctx, after + 1) && s_verb(ctx, after + 1)->vform == QV_ING)
+                    at_end = true;
                 if (at_end && !(s_np_back(ctx, v, s->tok_first, &sp) && sp.t0 > s->tok_first &&
                                 s_punct(ctx, sp.t0 - 1, ','))) {
                     /* "..., a source with direct knowledge of the case confirmed." */
@@ -2196,8 +2288,14 @@ static void s_indirect(wt_quotes_ctx_t *ctx)
 
                     sp.t0 > s->tok_first && sp.kind != SK_NONE) {
                     uint32_t cs = sp.t0;
-                    uint32_t cpos = s_skip_appos_back(ctx, sp.t0, s->tok_first);
-                    (void)cpos;
+                    /* "..., Mayor Jane Roe said": the titles dropped from the
+                       span still belong to the subject */
+                    if (sp.kind == SK_NAME)
+                        while (cs > s->tok_first + 1 && !s_punct(ctx, cs - 1, ',') &&
+                               cs + 8 > sp.t0 &&
+                               (s_nametok(ctx, cs - 1) ||
+                                (s_lower(TK(cs - 1)) && (s_cls(ctx, cs - 1) & QL_TITLE))))
+                            cs--;
                     if (cs > s->tok_first && s_punct(ctx, cs - 1, ',')) tail = true;
                     if (tail) {
                         bool marks = false;
@@ -2228,7 +2326,7 @@ static void s_indirect(wt_quotes_ctx_t *ctx)
             s_set_cue(&sp, v, v + 1);
             uint32_t k = v + 1, c0 = NONE;
             /* "that" within a few tokens (an object or a time phrase between) */
-            for (uint32_t j = k; j < s->tok_end && j < k + 9; j++) {
+            for (uint32_t j = k; j < s->tok_end && j < k + 12; j++) {
                 if (s_inq(ctx, j) || s_is_stop(ctx, j) || s_punct(ctx, j, ';')) break;
                 if (wt_tok_ieq(d, TK(j), "that")) {
                     c0 = j + 1;
@@ -2262,6 +2360,25 @@ static void s_indirect(wt_quotes_ctx_t *ctx)
                 if (t->kind == WT_TOK_PUNCT || t->kind == WT_TOK_DASH || t->kind == WT_TOK_QUOTE ||
                     (c & (QL_PREP | QL_OBJPRON)) || s_verb(ctx, k) || (c & QL_ADV))
                     continue;
+                /* "added a dozen firms to a list", "announced a deficit": a verb that
+                   also takes a plain object reports a clause without "that" only
+                   when the clause visibly opens with its subject pronoun */
+                if ((e->vflags & QVF_NPOBJ) && !((c & QL_PRON) && !(c & QL_DET)) &&
+                    !wt_tok_ieq(d, t, "there"))
+                    continue;
+                /* "warned protesters to clear the square": object + infinitive is a
+                   directive, not reported speech */
+                if (e->vflags & QVF_OBJ) {
+                    bool inf = false;
+                    for (uint32_t j = k; j < s->tok_end && j < k + 5; j++) {
+                        if (wt_tok_is(d, TK(j), "to")) {
+                            inf = true;
+                            break;
+                        }
+                        if (TK(j)->kind != WT_TOK_WORD || s_verb(ctx, j)) break;
+                    }
+                    if (inf) continue;
+                }
                 c0 = k;
             }
             if (c0 >= s->tok_end || s_inq(ctx, c0)) continue;

@@ -271,10 +271,16 @@ def errors_main(gold_dir, only=None):
                 if i in used_g:
                     continue
                 # a system quote that overlaps but is cut differently: a span error
-                near = max((score.overlap(s.get("text", ""), g["text"]) for s in sq),
-                           default=0.0)
-                fam = ("span-" if near > 0.2 else "missed-") + g["kind"]
+                near, ns = max(((score.overlap(s.get("text", ""), g["text"]), s) for s in sq),
+                               default=(0.0, None), key=lambda x: x[0])
                 a, b = _find(text, g["text"])
+                if near > 0.4:
+                    gw, sw = set(score.words(g["text"])), set(score.words(ns.get("text", "")))
+                    fam = "span-overrun" if gw <= sw else "span-cut"
+                    report(fam, aid, g["kind"], f"\u00ab{g['text']}\u00bb",
+                           f"system: \u00ab{ns.get('text', '')}\u00bb")
+                    continue
+                fam = "missed-" + g["kind"]
                 report(fam, aid, g["kind"], f"\u00ab{g['text'][:70]}\u00bb",
                        f"gold speaker={g['speaker']!r}; sentence: "
                        f"{_sentence_around(text, a, b)[:160]!r}" if a >= 0 else "")
@@ -284,9 +290,9 @@ def errors_main(gold_dir, only=None):
                 cue = (s.get("cue") or "").lower()
                 near = max((score.overlap(s.get("text", ""), g["text"]) for g in gq),
                            default=0.0)
-                if near > 0.2:
-                    fam = "span-overrun" if len(s.get("text", "")) > 0 else "span"
-                elif tag == "indirect" and cue in NOT_SPEECH:
+                if near > 0.4:
+                    continue  # listed with its gold quote as span-overrun / span-cut
+                if tag == "indirect" and cue in NOT_SPEECH:
                     fam = "not-speech"
                 else:
                     fam = "spurious-" + s.get("kind", "direct")
