@@ -75,6 +75,7 @@ typedef struct {
     uint32_t tok;        /* first token */
     uint32_t key;        /* hash of the last word (surname) */
     uint32_t title;      /* hash of the role title in front of it, or 0 */
+    uint32_t apptitle;   /* hash of the role in an appositive after it ("X, leader of Y") */
     int actor;           /* res->actors index or -1 */
     uint8_t gender;
     uint8_t type;    /* wt_actor_type_t */
@@ -795,7 +796,20 @@ static bool s_np_back_core(const wt_quotes_ctx_t *ctx, uint32_t v, uint32_t lo, 
         }
         return false;
     }
-    if (TK(k)->kind == WT_TOK_WORD && s_nom_back(ctx, i, lo, sp)) return true;
+    if (TK(k)->kind == WT_TOK_WORD && s_nom_back(ctx, i, lo, sp)) {
+        /* "The leader of the opposition said": the head is the role before
+           "of", the speaker the whole phrase, never "the opposition" */
+        uint32_t t0 = sp->t0;
+        s_spk_t head;
+        if (t0 > lo + 2 && wt_tok_is(ctx->doc, TK(t0 - 1), "of") && s_lower(TK(t0 - 2)) &&
+            (s_cls(ctx, t0 - 2) & (QL_TITLE | QL_NOMHEAD)) && s_nom_back(ctx, t0 - 1, lo, &head)) {
+            uint32_t t1 = sp->t1;
+            *sp = head;
+            sp->t1 = t1;
+            sp->org = 0;
+        }
+        return true;
+    }
     return false;
 }
 
@@ -868,6 +882,19 @@ static bool s_np_fwd(const wt_quotes_ctx_t *ctx, uint32_t s, uint32_t hi, s_spk_
         uint32_t j = s;
         while (j < hi && j < s + 4 && s_lower(TK(j)) && s_nomword(ctx, j))
             j++;
+        /* headline style "..., says opposition leader": a bare role ending the
+           sentence */
+        if (j > s && s > 0 && s_verb(ctx, s - 1) && (s_cls(ctx, j - 1) & (QL_TITLE | QL_NOMHEAD)) &&
+            !(s_cls(ctx, j - 1) & QL_NOTSPK) &&
+            (j >= hi || s_is_stop(ctx, j) || TK(j)->para != TK(s)->para)) {
+            memset(sp, 0, sizeof *sp);
+            sp->kind = SK_NOM;
+            sp->t0 = s;
+            sp->t1 = j;
+            sp->actor = sp->men = -1;
+            *end = j;
+            return true;
+        }
         if (j > s && j < hi && (s_cls(ctx, j - 1) & (QL_TITLE | QL_NOMHEAD)) && s_nametok(ctx, j)) {
             s_spk_t nm;
             uint32_t e2;
@@ -1592,6 +1619,7 @@ static uint32_t s_tok_at(const wt_quotes_ctx_t *ctx, uint32_t b)
 
 static bool s_salient(const wt_quotes_ctx_t *ctx, uint32_t t0, uint32_t t1);
 static uint32_t s_title_before(const wt_quotes_ctx_t *ctx, uint32_t t0);
+static uint32_t s_title_after(const wt_quotes_ctx_t *ctx, uint32_t t1);
 
 static void s_add_men(wt_quotes_ctx_t *ctx, uint32_t t0, uint32_t t1, int actor, uint8_t gender,
                       uint8_t type)
@@ -1606,6 +1634,7 @@ static void s_add_men(wt_quotes_ctx_t *ctx, uint32_t t0, uint32_t t1, int actor,
     m->gender = gender;
     m->type = type;
     m->title = s_title_before(ctx, t0);
+    m->apptitle = s_title_after(ctx, t1);
     m->salient = s_salient(ctx, t0, t1);
     m->nominal = 0;
 }
@@ -1797,6 +1826,23 @@ static uint32_t s_title_before(const wt_quotes_ctx_t *ctx, uint32_t t0)
     return 0;
 }
 
+/* The role in an appositive right after a mention ending at t1: "Jane Roe,
+   leader of the opposition", "Jane Roe, the party's leader": hash of the
+   first title word, or 0. */
+static uint32_t s_title_after(const wt_quotes_ctx_t *ctx, uint32_t t1)
+{
+    const wt_doc_t *d = ctx->doc;
+    if (t1 + 1 >= d->ntoks || !s_punct(ctx, t1, ',')) return 0;
+    for (uint32_t k = t1 + 1; k < d->ntoks && k < t1 + 6; k++) {
+        if (s_inq(ctx, k) || (TK(k)->kind != WT_TOK_WORD && TK(k)->kind != WT_TOK_POSS)) return 0;
+        if (TK(k)->kind == WT_TOK_POSS) continue;
+        uint32_t c = s_cls(ctx, k);
+        if ((c & QL_TITLE) && !(c & QL_FIRST) && s_lower(TK(k))) return TK(k)->hash;
+        if (!s_lower(TK(k)) && !(c & QL_DET)) return 0;
+    }
+    return 0;
+}
+
 /* Antecedent of a he/she pronoun at token t: the statement history and the
    person mentions before it. Preference: a speaker or subject of matching
    gender, the nearest mention of matching gender, then mentions of unknown
@@ -1921,8 +1967,16 @@ static bool s_resolve_group(const wt_quotes_ctx_t *ctx, uint32_t t, s_hist_t *ou
 /* "the Mexican president said": the person last introduced with that title. */
 static bool s_resolve_title(const wt_quotes_ctx_t *ctx, const s_spk_t *sp, s_hist_t *out)
 {
-    if (sp->t1 <= sp->t0 + 1 || !wt_tok_ieq(ctx->doc, TK(sp->t0), "the")) return false;
-    uint32_t h = sp->t1 - 1;
+    /* "the minister", or a bare lower-case role ("says opposition leader") */
+    bool bare = s_lower(TK(sp->t0)) && !(s_cls(ctx, sp->t0) & QL_DET);
+    if (!bare && (sp->t1 <= sp->t0 + 1 || !wt_tok_ieq(ctx->doc, TK(sp->t0), "the"))) return false;
+    uint32_t h = sp->t1 - 1, mod_end = sp->t1;
+    /* "the leader of the opposition": the role is the word before "of" */
+    for (uint32_t k = sp->t0 + 1; k + 1 < sp->t1; k++)
+        if (wt_tok_is(ctx->doc, TK(k), "of")) {
+            h = k - 1;
+            break;
+        }
     if (!(s_cls(ctx, h) & QL_TITLE)) return false;
     uint32_t key = TK(h)->hash, pos = TK(sp->t0)->start, para = TK(sp->t0)->para;
     size_t lo = 0, hi = ctx->nmen;
@@ -1936,12 +1990,51 @@ static bool s_resolve_title(const wt_quotes_ctx_t *ctx, const s_spk_t *sp, s_his
     for (size_t k = lo, n = 0; k-- > 0 && n < 80; n++) {
         const s_men_t *m = &ctx->men[k];
         if (TK(m->tok)->para + 8 < para) break;
-        if (ctx->qid[m->tok] || m->title != key) continue;
+        if (ctx->qid[m->tok] || (m->title != key && m->apptitle != key)) continue;
         memset(out, 0, sizeof *out);
         out->t0 = m->tok;
         out->t1 = m->tok;
         while (out->t1 < ctx->doc->ntoks && TK(out->t1)->end <= m->end)
             out->t1++;
+        out->actor = m->actor;
+        out->kind = SK_NAME;
+        out->gender = m->gender;
+        return out->t1 > out->t0;
+    }
+    /* a role named before the person ("..., says opposition leader" in a
+       headline, "Cllr Ann Roe, leader of the opposition" below): the first
+       person after it with that title whose role also holds every modifier
+       of the nominal ("opposition"); a nominal without a modifier is left */
+    uint32_t mods[4], nmod = 0;
+    for (uint32_t k = sp->t0; k < mod_end; k++) {
+        if (k == h || TK(k)->kind != WT_TOK_WORD || (s_cls(ctx, k) & (QL_DET | QL_TITLE)) ||
+            wt_tok_is(ctx->doc, TK(k), "of"))
+            continue;
+        if (nmod == 4) return false;
+        mods[nmod++] = TK(k)->hash;
+    }
+    if (!nmod) return false;
+    for (size_t k = lo, n = 0; k < ctx->nmen && n < 80; k++, n++) {
+        const s_men_t *m = &ctx->men[k];
+        if (TK(m->tok)->para > para + 8) break;
+        if (ctx->qid[m->tok] || (m->title != key && m->apptitle != key)) continue;
+        if (TK(m->tok)->sent <= TK(sp->t0)->sent) continue; /* not inside the nominal's sentence */
+        uint32_t t1 = m->tok;
+        while (t1 < ctx->doc->ntoks && TK(t1)->end <= m->end)
+            t1++;
+        uint32_t z0 = m->tok > 6 ? m->tok - 6 : 0;
+        uint32_t z1 = t1 + 8 < ctx->doc->ntoks ? t1 + 8 : (uint32_t)ctx->doc->ntoks;
+        uint32_t hit = 0;
+        for (uint32_t j = 0; j < nmod; j++)
+            for (uint32_t z = z0; z < z1; z++)
+                if (TK(z)->hash == mods[j] && TK(z)->para == TK(m->tok)->para) {
+                    hit++;
+                    break;
+                }
+        if (hit < nmod) continue;
+        memset(out, 0, sizeof *out);
+        out->t0 = m->tok;
+        out->t1 = t1;
         out->actor = m->actor;
         out->kind = SK_NAME;
         out->gender = m->gender;
@@ -2587,6 +2680,22 @@ static void s_emit(wt_quotes_ctx_t *ctx, s_quote_t *q)
 /* ---------------------------------------------------------------- stage */
 
 /* A fragment of numbers only (a tweet id) is no statement. */
+/* "each of the “targets” in the field": one lower-case word quoted inside a
+   noun phrase (a determiner before it, a preposition after it) names a term;
+   nobody is quoted. */
+static bool s_term_in_np(const wt_quotes_ctx_t *ctx, const s_quote_t *q)
+{
+    if (q->o == NONE || q->c == NONE || s_words(ctx, q->c0, q->c1) != 1) return false;
+    if (q->o == 0 || q->c + 1 >= ctx->doc->ntoks) return false;
+    uint32_t w = q->c0;
+    while (w < q->c1 && TK(w)->kind != WT_TOK_WORD)
+        w++;
+    if (w >= q->c1 || !s_lower(TK(w))) return false;
+    uint32_t before = s_cls(ctx, q->o - 1), after = s_cls(ctx, q->c + 1);
+    return (before & QL_DET) && s_lower(TK(q->o - 1)) && (after & QL_PREP) &&
+           s_lower(TK(q->c + 1)) && !(after & QL_VERB);
+}
+
 static bool s_has_letters(const wt_quotes_ctx_t *ctx, const s_quote_t *q)
 {
     for (uint32_t i = q->c0; i < q->c1 && i < q->c0 + 64; i++)
@@ -2714,7 +2823,8 @@ void wt_quotes_tag(wt_quotes_ctx_t *ctx, const wt_input_t *in, wt_result_t *res)
         if (q->kind == WT_QUOTE_PARTIAL) {
             /* titles of shows and works ("on “New Day”") are not statements */
             q->keep = has && !s_titlecase(ctx, q) && s_has_letters(ctx, q) &&
-                      ((q->flags & QF_OWN) || s_words(ctx, q->c0, q->c1) >= 4);
+                      ((q->flags & QF_OWN) || s_words(ctx, q->c0, q->c1) >= 4) &&
+                      !s_term_in_np(ctx, q);
             /* a long quoted fragment is somebody's words even when no cue names
                them (titles and scare quotes are short): kept, speaker null */
             if (!has && !s_titlecase(ctx, q) && s_words(ctx, q->c0, q->c1) >= 6) q->keep = 1;

@@ -239,7 +239,8 @@ static const s_row_t s_rows[] = {
      "The budget is sound, says party leader\n\nTom Reed\n\nThe council leader said the plan "
      "was sound.",
      true,
-     {"indirect|the plan was sound|The council leader"}},
+     {"indirect|the plan was sound|The council leader",
+      "indirect|The budget is sound|party leader"}},
     {"a person after an organisation's role keeps its name for later pronouns",
      "\"Vaccines are arriving,\" Global Food Agency Director-General Dr. Tedrisa Obuya told the "
      "assembly.\n\nThe committee met twice.\n\n\"We have accepted that advice,\" he said.",
@@ -311,6 +312,25 @@ static const s_row_t s_rows[] = {
      "Riverside\n\nLakeview residents met on Friday. \"We want the bus back,\" said Anna Holm.",
      false,
      {"direct|We want the bus back|Anna Holm"}},
+    {"a headline role resolves to the person introduced below with that role",
+     "Harbour plan is 'a castle in the air', says opposition leader\n\nCllr Ruth Amsel, "
+     "leader of the opposition, spoke at the meeting.",
+     false,
+     {"partial|a castle in the air|Ruth Amsel"}},
+    {"the head of 'the leader of the opposition' is the role, resolved below",
+     "The leader of the opposition has called the harbour plan 'a castle in the air'.\n\nCllr "
+     "Ruth Amsel, leader of the opposition, spoke at the meeting.",
+     false,
+     {"partial|a castle in the air|Ruth Amsel"}},
+    {"a role with a different modifier is another person",
+     "Harbour plan is 'a castle in the air', says opposition leader\n\nLeader of the "
+     "independents, Cllr Tom Vale, spoke first.",
+     false,
+     {"partial|a castle in the air|opposition leader"}},
+    {"one word quoted inside a noun phrase is a term, not a quote",
+     "Dana Iles told the panel she checks each of the \"candidates\" in the survey by hand.",
+     false,
+     {NULL}},
     {"coordinated speakers",
      "\"We love this city!\" reply Burt Lang and Nick Hale.",
      false,
