@@ -784,6 +784,7 @@ static bool s_np_back_core(const wt_quotes_ctx_t *ctx, uint32_t v, uint32_t lo, 
                         break;
                     if (!s_punct(ctx, p, ',')) continue;
                     s_spk_t nm;
+                    memset(&nm, 0, sizeof nm);
                     if (s_nametok(ctx, p - 1) && s_name_back(ctx, p, lo, &nm) && !nm.org &&
                         (nm.person || nm.gender || nm.t1 - nm.t0 >= 2)) {
                         nm.actor = nm.men = -1;
@@ -897,6 +898,7 @@ static bool s_np_fwd(const wt_quotes_ctx_t *ctx, uint32_t s, uint32_t hi, s_spk_
         }
         if (j > s && j < hi && (s_cls(ctx, j - 1) & (QL_TITLE | QL_NOMHEAD)) && s_nametok(ctx, j)) {
             s_spk_t nm;
+            memset(&nm, 0, sizeof nm);
             uint32_t e2;
             if (s_name_fwd(ctx, j, hi, &nm, &e2) && !nm.org) {
                 *sp = nm;
@@ -1267,6 +1269,7 @@ static void s_appos_name(const wt_quotes_ctx_t *ctx, uint32_t end, uint32_t hi, 
         if (s_inq(ctx, j) || s_is_stop(ctx, j)) return;
         if (s_punct(ctx, j, ',')) {
             s_spk_t nm;
+            memset(&nm, 0, sizeof nm);
             uint32_t e2;
             if (j + 1 >= hi || !s_nametok(ctx, j + 1) || !s_name_fwd(ctx, j + 1, hi, &nm, &e2))
                 return;
