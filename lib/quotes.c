@@ -2259,6 +2259,23 @@ static uint32_t s_clause_end(const wt_quotes_ctx_t *ctx, uint32_t c0, const wt_s
     return e;
 }
 
+/* Does a finite auxiliary follow within a short subject ("confirmed Jane Roe
+   had resigned", "added the plant would close")? Then a clause follows the
+   verb, not a plain object. */
+static bool s_aux_soon(const wt_quotes_ctx_t *ctx, uint32_t k, uint32_t end)
+{
+    static const char *const aux[] = {"had",   "has",   "have",   "was",   "were", "is",
+                                      "are",   "would", "will",   "could", "can",  "may",
+                                      "might", "must",  "should", "did",   "does", NULL};
+    for (uint32_t j = k + 1; j < end && j < k + 6; j++) {
+        if (TK(j)->kind != WT_TOK_WORD && TK(j)->kind != WT_TOK_POSS) return false;
+        if (s_verb(ctx, j)) return false;
+        for (int a = 0; aux[a]; a++)
+            if (wt_tok_is(ctx->doc, TK(j), aux[a])) return true;
+    }
+    return false;
+}
+
 /* Start of a reported clause that ends at token e: its sentence start, at
    most 250 tokens back (a run-on "sentence" of a megabyte stays linear). */
 static uint32_t s_cstart(const wt_sentence_t *s, uint32_t e)
@@ -2460,7 +2477,7 @@ static void s_indirect(wt_quotes_ctx_t *ctx)
                    also takes a plain object reports a clause without "that" only
                    when the clause visibly opens with its subject pronoun */
                 if ((e->vflags & QVF_NPOBJ) && !((c & QL_PRON) && !(c & QL_DET)) &&
-                    !wt_tok_ieq(d, t, "there"))
+                    !wt_tok_ieq(d, t, "there") && !s_aux_soon(ctx, k, s->tok_end))
                     continue;
                 /* "warned protesters to clear the square": object + infinitive is a
                    directive, not reported speech */
