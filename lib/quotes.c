@@ -2218,6 +2218,8 @@ static s_quote_t *s_add_indirect(wt_quotes_ctx_t *ctx, uint32_t c0, uint32_t c1,
     return q;
 }
 
+static bool s_aux_soon(const wt_quotes_ctx_t *ctx, uint32_t k, uint32_t end);
+
 /* End of a reported clause starting at c0 in sentence s: the sentence end,
    or the opening mark of a direct quote. */
 static uint32_t s_clause_end(const wt_quotes_ctx_t *ctx, uint32_t c0, const wt_sentence_t *s)
@@ -2235,6 +2237,11 @@ static uint32_t s_clause_end(const wt_quotes_ctx_t *ctx, uint32_t c0, const wt_s
         if (k > c0 + 2 && (wt_tok_is(d, TK(k), "and") || wt_tok_is(d, TK(k), "but")) && k + 1 < e) {
             const ql_entry_t *v = s_verb(ctx, k + 1);
             if (v && (v->vform == QV_PAST || v->vform == QV_S)) return k;
+            static const char *const acts[] = {"criticised", "criticized", "praised",   "blamed",
+                                               "rejected",   "welcomed",   "dismissed", "demanded",
+                                               "condemned",  "defended",   NULL};
+            for (int a = 0; acts[a]; a++)
+                if (wt_tok_is(d, TK(k + 1), acts[a])) return k;
         }
         if (k > c0 + 2 && s_punct(ctx, k, ',') && k + 1 < e) {
             const ql_entry_t *v = s_verb(ctx, k + 1);
@@ -2250,7 +2257,14 @@ static uint32_t s_clause_end(const wt_quotes_ctx_t *ctx, uint32_t c0, const wt_s
         }
         if (k > c0 + 2 && s_punct(ctx, k, ',') && k + 2 < e) {
             const wt_token_t *n = TK(k + 1);
-            if (wt_tok_ieq(d, n, "but") || wt_tok_ieq(d, n, "while") ||
+            /* ", which ..." after a complete clause (its finite verb seen) is the
+               writer's comment; inside the subject ("his plan, which ..., could
+               work") it belongs to the clause */
+            bool which = false;
+            if (wt_tok_is(d, n, "which"))
+                for (uint32_t j = c0; j + 1 < k && !which; j++)
+                    which = s_aux_soon(ctx, j, j + 2);
+            if (wt_tok_ieq(d, n, "but") || wt_tok_ieq(d, n, "while") || which ||
                 wt_tok_ieq(d, n, "although") || wt_tok_ieq(d, n, "whereas") ||
                 (wt_tok_ieq(d, n, "and") && (s_cls(ctx, k + 2) & QL_PRON)))
                 return k;
@@ -2308,6 +2322,7 @@ static void s_indirect(wt_quotes_ctx_t *ctx)
                     while (last > end + 1 && TK(last - 1)->kind != WT_TOK_WORD)
                         last--;
                     if (last > end + 1 && s_verb(ctx, last - 1)) continue;
+                    if (ce < s->tok_end && (s_inq(ctx, ce) || s_punct(ctx, ce - 1, ':'))) continue;
                     if (s_add_indirect(ctx, end + 1, ce, &sp)) done = ce;
                 } else if (v > s->tok_first && s_punct(ctx, v - 1, ',') &&
                            (end >= s->tok_end || s_is_stop(ctx, end))) {
@@ -2336,8 +2351,38 @@ static void s_indirect(wt_quotes_ctx_t *ctx)
                 }
                 continue;
             }
+            /* "expressed confidence they would", "pointed out that": a verb with
+               a fixed complement reports like "said" */
+            uint32_t vskip = 0;
+            if (v + 2 < s->tok_end && s_lower(TK(v)) &&
+                ((wt_tok_is(d, TK(v), "expressed") || wt_tok_is(d, TK(v), "expresses")) &&
+                 (wt_tok_is(d, TK(v + 1), "confidence") || wt_tok_is(d, TK(v + 1), "hope") ||
+                  wt_tok_is(d, TK(v + 1), "concern") || wt_tok_is(d, TK(v + 1), "doubt"))))
+                vskip = 1;
+            if (v + 2 < s->tok_end && s_lower(TK(v)) &&
+                (wt_tok_is(d, TK(v), "pointed") || wt_tok_is(d, TK(v), "points")) &&
+                wt_tok_is(d, TK(v + 1), "out"))
+                vskip = 1;
+            if (vskip) {
+                if (!s_np_back(ctx, v, s->tok_first, &sp)) continue;
+                uint32_t c0 = v + 1 + vskip;
+                if (wt_tok_is(d, TK(c0), "that")) c0++;
+                if (c0 >= s->tok_end || s_inq(ctx, c0) || TK(c0)->kind != WT_TOK_WORD ||
+                    (s_cls(ctx, c0) & QL_PREP))
+                    continue;
+                s_set_cue(&sp, v, v + 1 + vskip);
+                uint32_t ce = s_clause_end(ctx, c0, s);
+                if (s_add_indirect(ctx, c0, ce, &sp)) done = ce;
+                continue;
+            }
             const ql_entry_t *e = s_verb(ctx, v);
             if (!e || (e->vflags & QVF_DESCRIBE) || !s_lower(TK(v))) continue;
+            /* "were told that ...": a passive cue has no teller */
+            if (v > s->tok_first &&
+                (wt_tok_is(d, TK(v - 1), "was") || wt_tok_is(d, TK(v - 1), "were") ||
+                 wt_tok_is(d, TK(v - 1), "been") || wt_tok_is(d, TK(v - 1), "being")) &&
+                e->vform == QV_PAST)
+                continue;
             /* "posted a note to say he was staying": the sentence's subject says
                it; other infinitives ("to argue", "to claim") are intentions */
             if (v > s->tok_first && wt_tok_ieq(d, TK(v - 1), "to") && !wt_tok_is(d, TK(v), "say") &&
@@ -2412,10 +2457,18 @@ static void s_indirect(wt_quotes_ctx_t *ctx)
                     if (cs > s->tok_first && s_punct(ctx, cs - 1, ',')) tail = true;
                     if (tail) {
                         bool marks = false;
-                        for (uint32_t k = s_cstart(s, cs - 1); k < cs - 1; k++)
+                        uint32_t c0 = s_cstart(s, cs - 1);
+                        for (uint32_t k = c0; k < cs - 1; k++)
                             if (s_inq(ctx, k)) marks = true;
+                        /* "Solar deals: Tariff must fall, says X": the clause
+                           starts after the colon */
+                        for (uint32_t k = cs - 1; k-- > c0;)
+                            if (s_punct(ctx, k, ':')) {
+                                c0 = k + 1;
+                                break;
+                            }
                         s_set_cue(&sp, v, v + 1);
-                        if (!marks) s_add_indirect(ctx, s_cstart(s, cs - 1), cs - 1, &sp);
+                        if (!marks) s_add_indirect(ctx, c0, cs - 1, &sp);
                         done = s->tok_end;
                         continue;
                     }
@@ -2423,10 +2476,16 @@ static void s_indirect(wt_quotes_ctx_t *ctx)
                 if (s_punct(ctx, v - 1, ',') && s_np_fwd(ctx, v + 1, s->tok_end, &sp, &end) &&
                     (end >= s->tok_end || s_is_stop(ctx, end) || s_punct(ctx, end, ','))) {
                     bool marks = false;
-                    for (uint32_t k = s_cstart(s, v - 1); k < v - 1; k++)
+                    uint32_t c0 = s_cstart(s, v - 1);
+                    for (uint32_t k = c0; k < v - 1; k++)
                         if (s_inq(ctx, k)) marks = true;
+                    for (uint32_t k = v - 1; k-- > c0;)
+                        if (s_punct(ctx, k, ':')) {
+                            c0 = k + 1;
+                            break;
+                        }
                     s_set_cue(&sp, v, v + 1);
-                    if (!marks) s_add_indirect(ctx, s_cstart(s, v - 1), v - 1, &sp);
+                    if (!marks) s_add_indirect(ctx, c0, v - 1, &sp);
                     done = s->tok_end;
                     continue;
                 }
@@ -2470,13 +2529,16 @@ static void s_indirect(wt_quotes_ctx_t *ctx)
                 uint32_t c = s_cls(ctx, k);
                 const wt_token_t *t = TK(k);
 
-                if (t->kind == WT_TOK_PUNCT || t->kind == WT_TOK_DASH || t->kind == WT_TOK_QUOTE ||
-                    (c & (QL_PREP | QL_OBJPRON)) || s_verb(ctx, k) || (c & QL_ADV))
+                bool even_if = wt_tok_is(d, t, "even") && k + 1 < s->tok_end &&
+                               (wt_tok_is(d, TK(k + 1), "if") || wt_tok_is(d, TK(k + 1), "though"));
+                if (!even_if &&
+                    (t->kind == WT_TOK_PUNCT || t->kind == WT_TOK_DASH || t->kind == WT_TOK_QUOTE ||
+                     (c & (QL_PREP | QL_OBJPRON)) || s_verb(ctx, k) || (c & QL_ADV)))
                     continue;
                 /* "added a dozen firms to a list", "announced a deficit": a verb that
                    also takes a plain object reports a clause without "that" only
                    when the clause visibly opens with its subject pronoun */
-                if ((e->vflags & QVF_NPOBJ) && !((c & QL_PRON) && !(c & QL_DET)) &&
+                if (!even_if && (e->vflags & QVF_NPOBJ) && !((c & QL_PRON) && !(c & QL_DET)) &&
                     !wt_tok_ieq(d, t, "there") && !s_aux_soon(ctx, k, s->tok_end))
                     continue;
                 /* "warned protesters to clear the square": object + infinitive is a
