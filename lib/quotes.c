@@ -1474,7 +1474,13 @@ static bool s_cue_sentence(wt_quotes_ctx_t *ctx, s_quote_t *q, s_spk_t *sp)
     uint32_t b = q->c != NONE ? q->c : q->c1 - 1;
     const wt_sentence_t *s = &ctx->doc->sents[TK(a)->sent];
     const wt_sentence_t *s2 = &ctx->doc->sents[TK(b)->sent];
-    uint32_t lo = a > s->tok_first + 40 ? a - 40 : s->tok_first;
+    uint32_t first = s->tok_first;
+    /* a paragraph that opens in lower case continues the sentence broken off
+       at the end of the previous one ("asked the judge\n\nnot to be “Q”") */
+    if (TK(a)->sent > 0 && first == ctx->doc->paras[TK(a)->para].tok_first && s_lower(TK(first)) &&
+        !s_is_stop(ctx, first - 1))
+        first = ctx->doc->sents[TK(a)->sent - 1].tok_first;
+    uint32_t lo = a > first + 40 ? a - 40 : first;
     uint32_t hi = b + 40 < s2->tok_end ? b + 40 : s2->tok_end;
     for (uint32_t v = lo; v < a; v++) {
         if (s_inq(ctx, v)) continue;
