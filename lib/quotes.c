@@ -1289,6 +1289,66 @@ static void s_appos_name(const wt_quotes_ctx_t *ctx, uint32_t end, uint32_t hi, 
     }
 }
 
+static bool s_subject(const wt_quotes_ctx_t *ctx, uint32_t v, uint32_t lo, s_spk_t *sp);
+
+/* "the statement released by the city police", "the ruling": a document as
+   the subject of a cue. Its speaker is the body after "by"/"from", else the
+   subject of the sentence that brought the document in (within the three
+   sentences before); else no speaker (a document is not a speaker: s_settle
+   drops it). */
+static bool s_document(const wt_quotes_ctx_t *ctx, uint32_t s, uint32_t hi, s_spk_t *sp,
+                       uint32_t *end)
+{
+    static const char *const docs[] = {"statement", "report", "ruling",   "study", "letter",
+                                       "release",   "filing", "judgment", "memo",  "notice",
+                                       "post",      "tweet",  "document", NULL};
+    const wt_doc_t *d = ctx->doc;
+    if (s >= hi || !(s_cls(ctx, s) & QL_DET) || TK(s)->kind != WT_TOK_WORD) return false;
+    uint32_t h = NONE;
+    for (uint32_t j = s + 1; j < hi && j < s + 4 && h == NONE; j++) {
+        if (!s_lower(TK(j)) || ctx->qid[j]) return false;
+        for (int k = 0; docs[k]; k++)
+            if (wt_tok_is(d, TK(j), docs[k])) h = j;
+    }
+    if (h == NONE) return false;
+    *end = h + 1;
+    for (uint32_t j = h + 1; j + 1 < hi && j < h + 4; j++) {
+        if (!s_lower(TK(j))) break;
+        if (wt_tok_is(d, TK(j), "by") || wt_tok_is(d, TK(j), "from")) {
+            uint32_t e2;
+            if (s_np_fwd(ctx, j + 1, hi, sp, &e2)) {
+                *end = e2;
+                return true;
+            }
+            break;
+        }
+    }
+    /* the subject of the sentence that brought the document in ("The ministry
+       issued a statement ...", "X said in a statement"), within the three
+       sentences before */
+    uint32_t si = TK(s)->sent;
+    uint32_t stop = si > 3 ? si - 3 : 0;
+    for (uint32_t k = s; k-- > d->sents[stop].tok_first;) {
+        if (TK(k)->hash != TK(h)->hash || ctx->qid[k]) continue;
+        uint32_t slo = d->sents[TK(k)->sent].tok_first;
+        s_spk_t sub;
+        memset(&sub, 0, sizeof sub);
+        if (s_subject(ctx, k, slo, &sub) && sub.kind != SK_NONE && sub.kind != SK_PRON) {
+            *sp = sub;
+            sp->actor = sp->men = -1;
+            return true;
+        }
+        break;
+    }
+    memset(sp, 0, sizeof *sp);
+    sp->kind = SK_NOM;
+    sp->org = 1;
+    sp->t0 = s;
+    sp->t1 = h + 1;
+    sp->actor = sp->men = -1;
+    return true;
+}
+
 /* Cue right after the closing mark. */
 static bool s_cue_after(wt_quotes_ctx_t *ctx, s_quote_t *q, s_spk_t *sp)
 {
@@ -1314,10 +1374,21 @@ static bool s_cue_after(wt_quotes_ctx_t *ctx, s_quote_t *q, s_spk_t *sp)
             s_set_cue(sp, k, k + 1);
             return true;
         }
+        /* "“Q,” read the statement released by the police" */
+        if (s_document(ctx, k + 1, hi, sp, &end)) {
+            s_set_cue(sp, k, k + 1);
+            return true;
+        }
         return false;
     }
 
     if (s_according(ctx, k, hi, sp, &end)) return true;
+    /* "“Q,” the statement said" */
+    if (s_document(ctx, k, hi, sp, &end) && end < hi && s_verb(ctx, end) &&
+        !(s_verb(ctx, end)->vflags & QVF_THINK)) {
+        s_set_cue(sp, end, end + 1);
+        return true;
+    }
     if (s_np_fwd(ctx, k, hi, sp, &end)) {
         uint32_t j = end;
         s_appos_name(ctx, end, hi, sp);

@@ -124,6 +124,7 @@ static const s_verb_t s_verbs[] = {
     {QVF_NPOBJ, "add adds added adding"},
     {QVF_NOUN | QVF_DESCRIBE, "call calls called calling"},
     {QVF_DESCRIBE, "describe describes described describing"},
+    {QVF_WEAK, "read reads read reading"},
     {QVF_DESCRIBE, "slam slams slammed slamming"},
     {QVF_DESCRIBE, "denounce denounces denounced denouncing"},
     {QVF_DESCRIBE, "decry decries decried decrying"},
