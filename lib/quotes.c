@@ -581,6 +581,27 @@ static bool s_nom_fwd(const wt_quotes_ctx_t *ctx, uint32_t s, uint32_t hi, s_spk
     sp->gender = en ? en->gender : 0;
     sp->org = (c & QL_ORGHEAD) && !(c & QL_NOMHEAD);
     *end = h + 1;
+    /* "bosses at the plant said", "workers from the mine said": a short
+       prepositional phrase completes a person nominal before its verb */
+    if ((c & QL_NOMHEAD) && h + 3 < hi &&
+        (wt_tok_is(ctx->doc, TK(h + 1), "at") || wt_tok_is(ctx->doc, TK(h + 1), "from") ||
+         wt_tok_is(ctx->doc, TK(h + 1), "of") || wt_tok_is(ctx->doc, TK(h + 1), "for")) &&
+        wt_tok_is(ctx->doc, TK(h + 2), "the")) {
+        uint32_t pj = h + 3;
+        while (pj < hi && pj < h + 5 && s_lower(TK(pj)) && !s_verb(ctx, pj) &&
+               !(s_cls(ctx, pj) & (QL_STOP | QL_PREP | QL_ADV)) &&
+               !(pj > h + 3 && TK(pj)->end - TK(pj)->start > 3 &&
+                 memcmp(ctx->doc->text + TK(pj)->end - 2, "ed", 2) == 0))
+            pj++;
+        if (pj > h + 3 && pj < hi &&
+            ((s_lower(TK(pj)) && (s_verb(ctx, pj) || (s_cls(ctx, pj) & QL_ADV) ||
+                                  (TK(pj)->end - TK(pj)->start > 3 &&
+                                   memcmp(ctx->doc->text + TK(pj)->end - 2, "ed", 2) == 0))) ||
+             s_punct(ctx, pj, ','))) {
+            sp->t1 = pj;
+            *end = pj;
+        }
+    }
     return true;
 }
 
@@ -802,8 +823,14 @@ static bool s_np_back_core(const wt_quotes_ctx_t *ctx, uint32_t v, uint32_t lo, 
            "of", the speaker the whole phrase, never "the opposition" */
         uint32_t t0 = sp->t0;
         s_spk_t head;
-        if (t0 > lo + 2 && wt_tok_is(ctx->doc, TK(t0 - 1), "of") && s_lower(TK(t0 - 2)) &&
-            (s_cls(ctx, t0 - 2) & (QL_TITLE | QL_NOMHEAD)) && s_nom_back(ctx, t0 - 1, lo, &head)) {
+        const wt_token_t *pt = t0 > lo + 2 ? TK(t0 - 1) : NULL;
+        bool of = pt && wt_tok_is(ctx->doc, pt, "of");
+        bool pp = pt && (wt_tok_is(ctx->doc, pt, "at") || wt_tok_is(ctx->doc, pt, "from") ||
+                         wt_tok_is(ctx->doc, pt, "for"));
+        /* "workers from the mine said", "a spokesman for the ministry said" */
+        if (pt && (of || pp) && s_lower(TK(t0 - 2)) &&
+            (s_cls(ctx, t0 - 2) & (of ? (QL_TITLE | QL_NOMHEAD) : QL_NOMHEAD)) &&
+            s_nom_back(ctx, t0 - 1, lo, &head)) {
             uint32_t t1 = sp->t1;
             *sp = head;
             sp->t1 = t1;
@@ -2123,6 +2150,98 @@ static bool s_resolve_title(const wt_quotes_ctx_t *ctx, const s_spk_t *sp, s_his
     return false;
 }
 
+/* Does the actor's name hold word w (ASCII case-insensitive, whole word)? */
+static bool s_name_has(const char *name, const char *w, size_t n)
+{
+    for (const char *p = name; p && *p;) {
+        while (*p == ' ')
+            p++;
+        const char *q = p;
+        while (*q && *q != ' ')
+            q++;
+        if ((size_t)(q - p) == n && strncasecmp(p, w, n) == 0) return true;
+        p = q;
+    }
+    return false;
+}
+
+/* "the union said", "the company says", "the university said": a definite
+   description of an institution names the organisation actor mentioned last
+   before it (within three paragraphs) whose name holds the head word ("the
+   university" -> "University of Texas"); a union also matches an
+   Association/Federation/Guild, and a company word (company, firm, retailer,
+   carmaker, airline, lender, bank, group, ...) the last organisation that is
+   not a public body. */
+static bool s_resolve_orgdesc(const wt_quotes_ctx_t *ctx, const s_spk_t *sp, s_hist_t *out)
+{
+    static const char *const company[] = {
+        "company", "firm",    "retailer",     "carmaker",     "automaker", "airline",
+        "lender",  "insurer", "manufacturer", "maker",        "giant",     "chain",
+        "group",   "bank",    "supermarket",  "conglomerate", "startup",   NULL};
+    static const char *const union_like[] = {"union", "association", "federation", "guild", NULL};
+    static const char *const public_words[] = {
+        "ministry",   "council",     "police",     "court",      "government",
+        "union",      "agency",      "commission", "department", "party",
+        "parliament", "association", "federation", "committee",  "office",
+        "authority",  "university",  "board",      NULL};
+    const wt_doc_t *d = ctx->doc;
+    if (sp->t1 <= sp->t0 + 1 || !wt_tok_ieq(d, TK(sp->t0), "the")) return false;
+    uint32_t h = sp->t1 - 1;
+    const wt_token_t *ht = TK(h);
+    if (!s_lower(ht)) return false;
+    const char *hw = d->text + ht->start;
+    size_t hn = ht->end - ht->start;
+    bool is_company = false, is_union = false;
+    for (int k = 0; company[k]; k++)
+        if (strlen(company[k]) == hn && memcmp(company[k], hw, hn) == 0) is_company = true;
+    is_union = hn == 5 && memcmp(hw, "union", 5) == 0;
+    if (!is_company && !(s_cls(ctx, h) & QL_ORGHEAD)) return false;
+    uint32_t pos = ht->start, para = ht->para;
+    size_t lo = 0, top = ctx->nam;
+    while (lo < top) {
+        size_t mid = (lo + top) / 2;
+        if (ctx->am[mid].start < pos)
+            lo = mid + 1;
+        else
+            top = mid;
+    }
+    const wt_result_t *res = ctx->res;
+    int pick = -1, fallback = -1;
+    for (size_t k = lo, n = 0; k-- > 0 && n < 60; n++) {
+        const s_men_t *m = &ctx->am[k];
+        uint32_t mt = s_tok_at(ctx, m->start);
+        if (mt >= d->ntoks || TK(mt)->para + 3 < para) break;
+        if (m->type != WT_ACTOR_ORGANIZATION || m->actor < 0 || ctx->qid[mt]) continue;
+        const char *name = res->actors[m->actor].name;
+        if (!name) continue;
+        bool hit = s_name_has(name, hw, hn);
+        for (int u = 0; is_union && !hit && union_like[u]; u++)
+            hit = s_name_has(name, union_like[u], strlen(union_like[u]));
+        if (hit) {
+            pick = (int)k;
+            break;
+        }
+        if (is_company && fallback < 0) {
+            bool pub = false;
+            for (int u = 0; public_words[u] && !pub; u++)
+                pub = s_name_has(name, public_words[u], strlen(public_words[u]));
+            if (!pub) fallback = (int)k;
+        }
+    }
+    if (pick < 0) pick = fallback;
+    if (pick < 0) return false;
+    const s_men_t *m = &ctx->am[pick];
+    memset(out, 0, sizeof *out);
+    out->t0 = s_tok_at(ctx, m->start);
+    out->t1 = out->t0;
+    while (out->t1 < d->ntoks && TK(out->t1)->end <= m->end)
+        out->t1++;
+    out->actor = m->actor;
+    out->kind = SK_NAME;
+    out->org = 1;
+    return out->t1 > out->t0;
+}
+
 /* "The Prime Minister said", "the chancellor": a title-only nominal names the
    person actor of the article whose dictionary role is that title, when
    exactly one person holds it. The speaker span becomes that person's last
@@ -2200,7 +2319,8 @@ static void s_settle(wt_quotes_ctx_t *ctx, s_spk_t *sp)
         else
             found = s_resolve_group(ctx, sp->t0, &ante);
     } else if (sp->kind == SK_NOM) {
-        found = s_resolve_title(ctx, sp, &ante) || s_resolve_role(ctx, sp, &ante);
+        found = s_resolve_title(ctx, sp, &ante) || s_resolve_role(ctx, sp, &ante) ||
+                s_resolve_orgdesc(ctx, sp, &ante);
     }
     if (found) {
         sp->t0 = ante.t0;

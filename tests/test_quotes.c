@@ -402,6 +402,12 @@ static const s_row_t s_rows[] = {
      "\"Nobody was hurt in the fire,\" the statement said.",
      false,
      {"direct|Nobody was hurt in the fire|-"}},
+    {"a short prepositional phrase completes a person nominal",
+     "\"We were never consulted,\" workers from the mine said. But bosses at the plant "
+     "defended the cuts, saying they were essential.",
+     true,
+     {"direct|We were never consulted|workers from the mine",
+      "indirect|they were essential|bosses at the plant"}},
     {"coordinated speakers",
      "\"We love this city!\" reply Burt Lang and Nick Hale.",
      false,
@@ -564,6 +570,24 @@ static void s_role_test(void)
     }
 }
 
+/* "the union said": a definite description of an institution names the
+   organisation actor mentioned before it whose name fits the head word. */
+static void s_orgdesc_test(void)
+{
+    const char *text = "The Harbour Pilots Association met on Monday.\n\nThe union said the "
+                       "new rota was unsafe.";
+    wt_result_t res = {0};
+    wt_actor_t *a = wt_result_add_actor(&res);
+    a->id = wt_strdup("hpa");
+    a->name = wt_strdup("Harbour Pilots Association");
+    a->type = WT_ACTOR_ORGANIZATION;
+    wt_actor_add_mention(a, 4, 30);
+    s_tag(text, &res);
+    CHECK_EQ_INT(res.quote_count, 1);
+    if (res.quote_count == 1) CHECK_EQ_STR(res.quotes[0].speaker_actor, "hpa");
+    wt_result_clear(&res);
+}
+
 /* Indirect speech can be switched off. */
 static void s_config_test(void)
 {
@@ -693,6 +717,7 @@ int main(void)
     s_verbs_test();
     s_actor_test();
     s_role_test();
+    s_orgdesc_test();
     s_config_test();
     s_linear_test();
     s_speaker_actor_test();
