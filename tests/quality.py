@@ -170,6 +170,8 @@ def _family(score, gold, g, s, by_id, text):
                     "asked", "replied", "announced", "claimed", "confirmed", "continued"} and
                 not re.match(r"[a-z]+(ed|s)$", nxt)):
             return "speaker-fragment"
+    if ga is not None and ga["type"] == "organization" and re.match(r"(?i)the\s+[a-z]", stext):
+        return "description\u2192org"
     if ga is None and any(w in gsp.lower() for w in STAFF_WORDS):
         return "analyst/spokesperson"
     if ga is not None and ga["type"] == "person":
