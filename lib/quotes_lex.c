@@ -216,7 +216,9 @@ static const s_list_t s_lists[] = {
      "broadcaster television tv radio agency network watchdog regulator institute "
      "foundation bank hospital university school association federation coalition "
      "alliance movement church statement report study survey poll spokesperson's tabloid "
-     "magazine outlet publication blog republic kingdom federation emirates"},
+     "magazine outlet publication blog republic kingdom federation emirates retailer "
+     "carmaker automaker airline lender insurer manufacturer supermarket conglomerate "
+     "startup"},
     {QL_DET, 0,
      "a an the this that these those one two three four five several some many most his her "
      "its their our my your another other each both every any no such"},

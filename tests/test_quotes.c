@@ -408,6 +408,13 @@ static const s_row_t s_rows[] = {
      true,
      {"direct|We were never consulted|workers from the mine",
       "indirect|they were essential|bosses at the plant"}},
+    {"a company description is the subject, never a country named before",
+     "UK sales director Ann Bly left in May.\n\nIn a statement to the exchange, the "
+     "world\xe2\x80\x99s third biggest retailer said it had \xe2\x80\x9c"
+     "found an error in its accounts for the half year.\xe2\x80\x9d",
+     false,
+     {"partial|found an error in its accounts for the half year.|the world\xe2\x80\x99s third "
+      "biggest retailer"}},
     {"coordinated speakers",
      "\"We love this city!\" reply Burt Lang and Nick Hale.",
      false,
@@ -585,6 +592,20 @@ static void s_orgdesc_test(void)
     s_tag(text, &res);
     CHECK_EQ_INT(res.quote_count, 1);
     if (res.quote_count == 1) CHECK_EQ_STR(res.quotes[0].speaker_actor, "hpa");
+    wt_result_clear(&res);
+
+    /* a company word with a long description falls back to the last company */
+    const char *t2 = "Shares of Nordvik fell on Monday.\n\nIn a note to investors, the "
+                     "country's second biggest retailer said it had \"found an error in its "
+                     "accounts\".";
+    a = wt_result_add_actor(&res);
+    a->id = wt_strdup("nordvik");
+    a->name = wt_strdup("Nordvik");
+    a->type = WT_ACTOR_ORGANIZATION;
+    wt_actor_add_mention(a, 10, 17);
+    s_tag(t2, &res);
+    CHECK_EQ_INT(res.quote_count, 1);
+    if (res.quote_count == 1) CHECK_EQ_STR(res.quotes[0].speaker_actor, "nordvik");
     wt_result_clear(&res);
 }
 
