@@ -1355,7 +1355,9 @@ static bool s_document(const wt_quotes_ctx_t *ctx, uint32_t s, uint32_t hi, s_sp
        sentences before */
     uint32_t si = TK(s)->sent;
     uint32_t stop = si > 3 ? si - 3 : 0;
-    for (uint32_t k = s; k-- > d->sents[stop].tok_first;) {
+    uint32_t floor_tok = d->sents[stop].tok_first;
+    if (s > floor_tok + 300) floor_tok = s - 300; /* bounded in run-on text */
+    for (uint32_t k = s; k-- > floor_tok;) {
         if (TK(k)->hash != TK(h)->hash || ctx->qid[k]) continue;
         uint32_t slo = d->sents[TK(k)->sent].tok_first;
         s_spk_t sub;
