@@ -887,6 +887,40 @@ static bool s_np_fwd(const wt_quotes_ctx_t *ctx, uint32_t s, uint32_t hi, s_spk_
             }
             return false;
         }
+        /* "Foreign ministry spokesman Mark Regev", "Local government officials":
+           one capitalised word opening a lower-case role is not the speaker; the
+           name after the role is, else the whole nominal */
+        if (j == s2 + 1 && !sp->person && !(s_cls(ctx, s2) & QL_FIRST) && j < hi &&
+            s_lower(TK(j))) {
+            uint32_t k = j;
+            while (k < hi && k < j + 4 && s_lower(TK(k)) && s_nomword(ctx, k) && !s_verb(ctx, k) &&
+                   !(TK(k)->end - TK(k)->start > 3 &&
+                     memcmp(ctx->doc->text + TK(k)->end - 2, "ed", 2) == 0)) /* a past verb */
+                k++;
+            uint32_t hc = k > j ? s_cls(ctx, k - 1) : 0;
+            s_spk_t nm;
+            memset(&nm, 0, sizeof nm);
+            uint32_t e2;
+            if ((hc & (QL_TITLE | QL_NOMHEAD)) && k < hi && s_nametok(ctx, k) &&
+                s_name_fwd(ctx, k, hi, &nm, &e2) && !nm.org) {
+                *sp = nm;
+                sp->actor = sp->men = -1;
+                sp->person = 1;
+                *end = e2;
+                return true;
+            }
+            if ((hc & QL_NOMHEAD) && s_lx(ctx, k - 1) && s_lx(ctx, k - 1)->gender == QG_PL &&
+                (k >= hi || s_lower(TK(k)))) {
+                memset(sp, 0, sizeof *sp);
+                sp->kind = SK_NOM;
+                sp->t0 = s2;
+                sp->t1 = k;
+                sp->actor = sp->men = -1;
+                sp->gender = QG_PL;
+                *end = k;
+                return true;
+            }
+        }
         /* "says Punjab minister": a place and a lower-case role are a nominal */
         if (j < hi && s_lower(TK(j)) && (s_cls(ctx, j) & (QL_TITLE | QL_NOMHEAD)) &&
             !(s_cls(ctx, j) & QL_VERB) &&

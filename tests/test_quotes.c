@@ -415,6 +415,20 @@ static const s_row_t s_rows[] = {
      false,
      {"partial|found an error in its accounts for the half year.|the world\xe2\x80\x99s third "
       "biggest retailer"}},
+    {"one capitalised word before a lower-case role and a name is not the speaker",
+     "Foreign ministry spokesman Omar Haddad apologised for the incident, saying the troops "
+     "were mistaken for smugglers.",
+     true,
+     {"indirect|the troops were mistaken for smugglers|Omar Haddad"}},
+    {"a capitalised modifier opens a plural nominal",
+     "Local government officials say the killings will be investigated.",
+     true,
+     {"indirect|the killings will be investigated|Local government officials"}},
+    {"a surname and a past verb are not a nominal",
+     "Stating that the costs were borne by families, Verka directed officials to review the "
+     "tariff.",
+     true,
+     {"indirect|the costs were borne by families|Verka"}},
     {"coordinated speakers",
      "\"We love this city!\" reply Burt Lang and Nick Hale.",
      false,
