@@ -404,7 +404,12 @@ static void s_name_core(const wt_quotes_ctx_t *ctx, uint32_t s, uint32_t e, s_sp
             if (!(s_cls(ctx, k) & (QL_TITLE | QL_HONOR | QL_RANK)) &&
                 !(TK(k)->flags & WT_TF_ALLCAP))
                 name = true;
-        if (!name || b - a <= 2) {
+        /* "Australian Governor General": a run that ends in a title and holds
+           no first name describes a role; its last title is no name */
+        bool first = false;
+        for (uint32_t k = a; k < b; k++)
+            if ((s_cls(ctx, k) & QL_FIRST) && !(s_cls(ctx, k) & QL_TITLE)) first = true;
+        if (!name || b - a <= 2 || !first) {
             sp->kind = SK_NOM;
             sp->t0 = a;
             sp->person = 0;

@@ -429,6 +429,11 @@ static const s_row_t s_rows[] = {
      "tariff.",
      true,
      {"indirect|the costs were borne by families|Verka"}},
+    {"a run ending in a title is a role; the apposition names the speaker",
+     "\"We will remember him,\" said the Australian Governor General, Major General Ken Jeffs, "
+     "in a statement.",
+     false,
+     {"direct|We will remember him|Ken Jeffs"}},
     {"coordinated speakers",
      "\"We love this city!\" reply Burt Lang and Nick Hale.",
      false,
