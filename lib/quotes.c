@@ -33,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define NONE UINT32_MAX
 
@@ -74,6 +75,7 @@ typedef struct {
     uint32_t tok;        /* first token */
     uint32_t key;        /* hash of the last word (surname) */
     uint32_t title;      /* hash of the role title in front of it, or 0 */
+    uint32_t apptitle;   /* hash of the role in an appositive after it ("X, leader of Y") */
     int actor;           /* res->actors index or -1 */
     uint8_t gender;
     uint8_t type;    /* wt_actor_type_t */
@@ -273,6 +275,10 @@ static bool s_nametok(const wt_quotes_ctx_t *ctx, uint32_t i)
     if (e->cls & (QL_HONOR | QL_TITLE | QL_RANK | QL_FIRST)) return true;
     if (e->cls & (QL_STOP | QL_PRON)) return false;
     if ((e->cls & QL_VERB) && !(e->vflags & QVF_WEAK)) return false;
+    /* "Later Ivo Marek said": a sentence-initial time word or adverb */
+    if ((t->flags & WT_TF_SENT_START) && (e->cls & (QL_TIME | QL_ADV)) &&
+        !(e->cls & (QL_HONOR | QL_TITLE | QL_RANK | QL_FIRST)))
+        return false;
     return true;
 }
 
@@ -363,9 +369,27 @@ static void s_name_core(const wt_quotes_ctx_t *ctx, uint32_t s, uint32_t e, s_sp
         /* after the last role title, when a name follows it */
         for (uint32_t k = a; k + 1 < b; k++)
             if ((s_cls(ctx, k) & QL_TITLE) && !(s_cls(ctx, k) & QL_FIRST)) core = k + 1;
+        /* an honorific inside the run starts the name: whatever stands before
+           it is a role ("Agency Director-General Dr. Jane Roe" -> "Dr. Jane Roe") */
+        for (uint32_t k = core + 1; k + 1 < b; k++)
+            if ((s_cls(ctx, k) & QL_HONOR) && !(s_cls(ctx, k) & QL_FIRST)) {
+                core = k;
+                break;
+            }
         /* an honorific or rank right before the core stays ("Mr Xi", "Officer Tusk") */
     }
     if (core > a && (s_cls(ctx, core - 1) & (QL_HONOR | QL_RANK))) core--;
+    /* "Agency Director-General Dr. Jane Roe": the organisation words are in
+       the role before the name, the name itself is a person's */
+    if (core > a && sp->org && (s_cls(ctx, core) & (QL_HONOR | QL_FIRST))) {
+        bool org_in_core = false;
+        for (uint32_t k = core; k < b; k++)
+            if ((s_cls(ctx, k) & QL_ORGHEAD) && (TK(k)->flags & WT_TF_CAP)) org_in_core = true;
+        if (!org_in_core) {
+            sp->org = 0;
+            sp->person = 1;
+        }
+    }
     while (core < b && (s_cls(ctx, core) & QL_CONNECT))
         core++;
     if (core >= b) core = a;
@@ -380,7 +404,12 @@ static void s_name_core(const wt_quotes_ctx_t *ctx, uint32_t s, uint32_t e, s_sp
             if (!(s_cls(ctx, k) & (QL_TITLE | QL_HONOR | QL_RANK)) &&
                 !(TK(k)->flags & WT_TF_ALLCAP))
                 name = true;
-        if (!name || b - a <= 2) {
+        /* "Australian Governor General": a run that ends in a title and holds
+           no first name describes a role; its last title is no name */
+        bool first = false;
+        for (uint32_t k = a; k < b; k++)
+            if ((s_cls(ctx, k) & QL_FIRST) && !(s_cls(ctx, k) & QL_TITLE)) first = true;
+        if (!name || b - a <= 2 || !first) {
             sp->kind = SK_NOM;
             sp->t0 = a;
             sp->person = 0;
@@ -393,6 +422,7 @@ static bool s_name_back(const wt_quotes_ctx_t *ctx, uint32_t e, uint32_t lo, s_s
 {
     uint32_t i = e;
     while (i > lo) {
+        if (TK(i - 1)->para != TK(e - 1)->para) break; /* a name never spans paragraphs */
         if (s_nametok(ctx, i - 1)) {
             i--;
             continue;
@@ -423,6 +453,7 @@ static bool s_name_fwd(const wt_quotes_ctx_t *ctx, uint32_t s, uint32_t hi, s_sp
 {
     uint32_t j = s;
     while (j < hi) {
+        if (TK(j)->para != TK(s)->para) break; /* a name never spans paragraphs */
         if (s_nametok(ctx, j)) {
             j++;
             continue;
@@ -555,6 +586,27 @@ static bool s_nom_fwd(const wt_quotes_ctx_t *ctx, uint32_t s, uint32_t hi, s_spk
     sp->gender = en ? en->gender : 0;
     sp->org = (c & QL_ORGHEAD) && !(c & QL_NOMHEAD);
     *end = h + 1;
+    /* "bosses at the plant said", "workers from the mine said": a short
+       prepositional phrase completes a person nominal before its verb */
+    if ((c & QL_NOMHEAD) && h + 3 < hi &&
+        (wt_tok_is(ctx->doc, TK(h + 1), "at") || wt_tok_is(ctx->doc, TK(h + 1), "from") ||
+         wt_tok_is(ctx->doc, TK(h + 1), "of") || wt_tok_is(ctx->doc, TK(h + 1), "for")) &&
+        wt_tok_is(ctx->doc, TK(h + 2), "the")) {
+        uint32_t pj = h + 3;
+        while (pj < hi && pj < h + 5 && s_lower(TK(pj)) && !s_verb(ctx, pj) &&
+               !(s_cls(ctx, pj) & (QL_STOP | QL_PREP | QL_ADV)) &&
+               !(pj > h + 3 && TK(pj)->end - TK(pj)->start > 3 &&
+                 memcmp(ctx->doc->text + TK(pj)->end - 2, "ed", 2) == 0))
+            pj++;
+        if (pj > h + 3 && pj < hi &&
+            ((s_lower(TK(pj)) && (s_verb(ctx, pj) || (s_cls(ctx, pj) & QL_ADV) ||
+                                  (TK(pj)->end - TK(pj)->start > 3 &&
+                                   memcmp(ctx->doc->text + TK(pj)->end - 2, "ed", 2) == 0))) ||
+             s_punct(ctx, pj, ','))) {
+            sp->t1 = pj;
+            *end = pj;
+        }
+    }
     return true;
 }
 
@@ -662,6 +714,15 @@ static bool s_subject(const wt_quotes_ctx_t *ctx, uint32_t v, uint32_t lo, s_spk
     return false;
 }
 
+/* A preposition that takes a place or an organisation as its object. */
+static bool s_prep_word(const wt_quotes_ctx_t *ctx, uint32_t i)
+{
+    static const char *const w[] = {"at", "for", "of", "in", "from", "with", "by", "on", NULL};
+    for (int k = 0; w[k]; k++)
+        if (wt_tok_is(ctx->doc, TK(i), w[k])) return true;
+    return false;
+}
+
 static bool s_np_back_core(const wt_quotes_ctx_t *ctx, uint32_t v, uint32_t lo, s_spk_t *sp)
 {
     const ql_entry_t *ve = s_lx(ctx, v);
@@ -673,6 +734,10 @@ static bool s_np_back_core(const wt_quotes_ctx_t *ctx, uint32_t v, uint32_t lo, 
          (v > lo + 2 && wt_tok_is(ctx->doc, TK(v - 1), "only") && s_dashlike(ctx, v - 2))))
         return s_subject(ctx, v, lo, sp);
     uint32_t i = v, n = 0;
+    /* "Jane Roe on Monday assured": a time phrase between subject and verb */
+    if (v > lo + 2 && (s_cls(ctx, v - 1) & QL_TIME) && (TK(v - 1)->flags & WT_TF_CAP) &&
+        wt_tok_is(ctx->doc, TK(v - 2), "on"))
+        i = v - 2;
 
     while (i > lo && n < 3) {
         const wt_token_t *t = TK(i - 1);
@@ -737,11 +802,47 @@ static bool s_np_back_core(const wt_quotes_ctx_t *ctx, uint32_t v, uint32_t lo, 
                     return true;
                 }
             }
+            /* the object of a preposition is no subject: "Jane Roe, site manager
+               for Acme at Riverton said" -> the name before the appositive */
+            if (t0 > lo + 2 && s_lower(TK(t0 - 1)) && s_prep_word(ctx, t0 - 1)) {
+                for (uint32_t p = t0 - 1; p > lo + 1 && t0 - p < 20; p--) {
+                    if (s_inq(ctx, p) || s_is_stop(ctx, p) || (s_lower(TK(p)) && s_verb(ctx, p)))
+                        break;
+                    if (!s_punct(ctx, p, ',')) continue;
+                    s_spk_t nm;
+                    memset(&nm, 0, sizeof nm);
+                    if (s_nametok(ctx, p - 1) && s_name_back(ctx, p, lo, &nm) && !nm.org &&
+                        (nm.person || nm.gender || nm.t1 - nm.t0 >= 2)) {
+                        nm.actor = nm.men = -1;
+                        *sp = nm;
+                    }
+                    break;
+                }
+            }
             return true;
         }
         return false;
     }
-    if (TK(k)->kind == WT_TOK_WORD && s_nom_back(ctx, i, lo, sp)) return true;
+    if (TK(k)->kind == WT_TOK_WORD && s_nom_back(ctx, i, lo, sp)) {
+        /* "The leader of the opposition said": the head is the role before
+           "of", the speaker the whole phrase, never "the opposition" */
+        uint32_t t0 = sp->t0;
+        s_spk_t head;
+        const wt_token_t *pt = t0 > lo + 2 ? TK(t0 - 1) : NULL;
+        bool of = pt && wt_tok_is(ctx->doc, pt, "of");
+        bool pp = pt && (wt_tok_is(ctx->doc, pt, "at") || wt_tok_is(ctx->doc, pt, "from") ||
+                         wt_tok_is(ctx->doc, pt, "for"));
+        /* "workers from the mine said", "a spokesman for the ministry said" */
+        if (pt && (of || pp) && s_lower(TK(t0 - 2)) &&
+            (s_cls(ctx, t0 - 2) & (of ? (QL_TITLE | QL_NOMHEAD) : QL_NOMHEAD)) &&
+            s_nom_back(ctx, t0 - 1, lo, &head)) {
+            uint32_t t1 = sp->t1;
+            *sp = head;
+            sp->t1 = t1;
+            sp->org = 0;
+        }
+        return true;
+    }
     return false;
 }
 
@@ -791,9 +892,88 @@ static bool s_np_fwd(const wt_quotes_ctx_t *ctx, uint32_t s, uint32_t hi, s_spk_
             }
             return false;
         }
+        /* "Foreign ministry spokesman Mark Regev", "Local government officials":
+           one capitalised word opening a lower-case role is not the speaker; the
+           name after the role is, else the whole nominal */
+        if (j == s2 + 1 && !sp->person && !(s_cls(ctx, s2) & QL_FIRST) && j < hi &&
+            s_lower(TK(j))) {
+            uint32_t k = j;
+            while (k < hi && k < j + 4 && s_lower(TK(k)) && s_nomword(ctx, k) && !s_verb(ctx, k) &&
+                   !(TK(k)->end - TK(k)->start > 3 &&
+                     memcmp(ctx->doc->text + TK(k)->end - 2, "ed", 2) == 0)) /* a past verb */
+                k++;
+            uint32_t hc = k > j ? s_cls(ctx, k - 1) : 0;
+            s_spk_t nm;
+            memset(&nm, 0, sizeof nm);
+            uint32_t e2;
+            if ((hc & (QL_TITLE | QL_NOMHEAD)) && k < hi && s_nametok(ctx, k) &&
+                s_name_fwd(ctx, k, hi, &nm, &e2) && !nm.org) {
+                *sp = nm;
+                sp->actor = sp->men = -1;
+                sp->person = 1;
+                *end = e2;
+                return true;
+            }
+            if ((hc & QL_NOMHEAD) && s_lx(ctx, k - 1) && s_lx(ctx, k - 1)->gender == QG_PL &&
+                (k >= hi || s_lower(TK(k)))) {
+                memset(sp, 0, sizeof *sp);
+                sp->kind = SK_NOM;
+                sp->t0 = s2;
+                sp->t1 = k;
+                sp->actor = sp->men = -1;
+                sp->gender = QG_PL;
+                *end = k;
+                return true;
+            }
+        }
+        /* "says Punjab minister": a place and a lower-case role are a nominal */
+        if (j < hi && s_lower(TK(j)) && (s_cls(ctx, j) & (QL_TITLE | QL_NOMHEAD)) &&
+            !(s_cls(ctx, j) & QL_VERB) &&
+            (j + 1 >= hi || s_is_stop(ctx, j + 1) || TK(j + 1)->kind != WT_TOK_WORD) &&
+            !sp->person) {
+            memset(sp, 0, sizeof *sp);
+            sp->kind = SK_NOM;
+            sp->t0 = s2;
+            sp->t1 = j + 1;
+            sp->actor = sp->men = -1;
+            *end = j + 1;
+            return true;
+        }
         sp->actor = sp->men = -1;
         *end = j;
         return true;
+    }
+    /* "said council member John Williams", "says opposition leader Ann Roe": a
+       lower-case role right before a name */
+    if (s_lower(TK(s))) {
+        uint32_t j = s;
+        while (j < hi && j < s + 4 && s_lower(TK(j)) && s_nomword(ctx, j))
+            j++;
+        /* headline style "..., says opposition leader": a bare role ending the
+           sentence */
+        if (j > s && s > 0 && s_verb(ctx, s - 1) && (s_cls(ctx, j - 1) & (QL_TITLE | QL_NOMHEAD)) &&
+            !(s_cls(ctx, j - 1) & QL_NOTSPK) &&
+            (j >= hi || s_is_stop(ctx, j) || TK(j)->para != TK(s)->para)) {
+            memset(sp, 0, sizeof *sp);
+            sp->kind = SK_NOM;
+            sp->t0 = s;
+            sp->t1 = j;
+            sp->actor = sp->men = -1;
+            *end = j;
+            return true;
+        }
+        if (j > s && j < hi && (s_cls(ctx, j - 1) & (QL_TITLE | QL_NOMHEAD)) && s_nametok(ctx, j)) {
+            s_spk_t nm;
+            memset(&nm, 0, sizeof nm);
+            uint32_t e2;
+            if (s_name_fwd(ctx, j, hi, &nm, &e2) && !nm.org) {
+                *sp = nm;
+                sp->actor = sp->men = -1;
+                sp->person = 1;
+                *end = e2;
+                return true;
+            }
+        }
     }
     return s_nom_fwd(ctx, s, hi, sp, end);
 }
@@ -1144,6 +1324,99 @@ static void s_known_as(const wt_quotes_ctx_t *ctx, uint32_t end, uint32_t hi, s_
     }
 }
 
+/* "the firm's head of legal affairs, Jane Roe": a nominal speaker ending at
+   token end, followed (after the rest of its phrase and a comma) by a
+   person's name that closes the phrase. The name is the speaker. */
+static void s_appos_name(const wt_quotes_ctx_t *ctx, uint32_t end, uint32_t hi, s_spk_t *sp)
+{
+    if (sp->kind != SK_NOM) return;
+    for (uint32_t j = end; j < hi && j < end + 12; j++) {
+        const wt_token_t *t = TK(j);
+        if (s_inq(ctx, j) || s_is_stop(ctx, j)) return;
+        if (s_punct(ctx, j, ',')) {
+            s_spk_t nm;
+            memset(&nm, 0, sizeof nm);
+            uint32_t e2;
+            if (j + 1 >= hi || !s_nametok(ctx, j + 1) || !s_name_fwd(ctx, j + 1, hi, &nm, &e2))
+                return;
+            if (nm.org || nm.kind != SK_NAME) return;
+            bool personal = nm.person || nm.gender || e2 - nm.t0 >= 2;
+            bool closes = e2 >= hi || s_is_stop(ctx, e2) || s_punct(ctx, e2, ',') ||
+                          s_punct(ctx, e2, '(') || s_verb(ctx, e2) || TK(e2)->para != TK(j)->para;
+            if (!personal || !closes) return;
+            nm.actor = nm.men = -1;
+            *sp = nm;
+            return;
+        }
+        if (t->kind == WT_TOK_POSS) continue;
+        if (t->kind != WT_TOK_WORD) return;
+        if (s_lower(t) && s_verb(ctx, j)) return;
+        if (s_cls(ctx, j) & (QL_SUBORD | QL_PRON | QL_OBJPRON)) return;
+    }
+}
+
+static bool s_subject(const wt_quotes_ctx_t *ctx, uint32_t v, uint32_t lo, s_spk_t *sp);
+
+/* "the statement released by the city police", "the ruling": a document as
+   the subject of a cue. Its speaker is the body after "by"/"from", else the
+   subject of the sentence that brought the document in (within the three
+   sentences before); else no speaker (a document is not a speaker: s_settle
+   drops it). */
+static bool s_document(const wt_quotes_ctx_t *ctx, uint32_t s, uint32_t hi, s_spk_t *sp,
+                       uint32_t *end)
+{
+    static const char *const docs[] = {"statement", "report", "ruling",   "study", "letter",
+                                       "release",   "filing", "judgment", "memo",  "notice",
+                                       "post",      "tweet",  "document", NULL};
+    const wt_doc_t *d = ctx->doc;
+    if (s >= hi || !(s_cls(ctx, s) & QL_DET) || TK(s)->kind != WT_TOK_WORD) return false;
+    uint32_t h = NONE;
+    for (uint32_t j = s + 1; j < hi && j < s + 4 && h == NONE; j++) {
+        if (!s_lower(TK(j)) || ctx->qid[j]) return false;
+        for (int k = 0; docs[k]; k++)
+            if (wt_tok_is(d, TK(j), docs[k])) h = j;
+    }
+    if (h == NONE) return false;
+    *end = h + 1;
+    for (uint32_t j = h + 1; j + 1 < hi && j < h + 4; j++) {
+        if (!s_lower(TK(j))) break;
+        if (wt_tok_is(d, TK(j), "by") || wt_tok_is(d, TK(j), "from")) {
+            uint32_t e2;
+            if (s_np_fwd(ctx, j + 1, hi, sp, &e2)) {
+                *end = e2;
+                return true;
+            }
+            break;
+        }
+    }
+    /* the subject of the sentence that brought the document in ("The ministry
+       issued a statement ...", "X said in a statement"), within the three
+       sentences before */
+    uint32_t si = TK(s)->sent;
+    uint32_t stop = si > 3 ? si - 3 : 0;
+    uint32_t floor_tok = d->sents[stop].tok_first;
+    if (s > floor_tok + 300) floor_tok = s - 300; /* bounded in run-on text */
+    for (uint32_t k = s; k-- > floor_tok;) {
+        if (TK(k)->hash != TK(h)->hash || ctx->qid[k]) continue;
+        uint32_t slo = d->sents[TK(k)->sent].tok_first;
+        s_spk_t sub;
+        memset(&sub, 0, sizeof sub);
+        if (s_subject(ctx, k, slo, &sub) && sub.kind != SK_NONE && sub.kind != SK_PRON) {
+            *sp = sub;
+            sp->actor = sp->men = -1;
+            return true;
+        }
+        break;
+    }
+    memset(sp, 0, sizeof *sp);
+    sp->kind = SK_NOM;
+    sp->org = 1;
+    sp->t0 = s;
+    sp->t1 = h + 1;
+    sp->actor = sp->men = -1;
+    return true;
+}
+
 /* Cue right after the closing mark. */
 static bool s_cue_after(wt_quotes_ctx_t *ctx, s_quote_t *q, s_spk_t *sp)
 {
@@ -1165,6 +1438,12 @@ static bool s_cue_after(wt_quotes_ctx_t *ctx, s_quote_t *q, s_spk_t *sp)
     if (v && v->vform != QV_ING && !(v->vflags & (QVF_THINK | QVF_DESCRIBE))) {
         if (s_np_fwd(ctx, k + 1, hi, sp, &end)) {
             if (sp->kind == SK_NOM) s_known_as(ctx, end, hi, sp);
+            s_appos_name(ctx, end, hi, sp);
+            s_set_cue(sp, k, k + 1);
+            return true;
+        }
+        /* "“Q,” read the statement released by the police" */
+        if (s_document(ctx, k + 1, hi, sp, &end)) {
             s_set_cue(sp, k, k + 1);
             return true;
         }
@@ -1172,8 +1451,15 @@ static bool s_cue_after(wt_quotes_ctx_t *ctx, s_quote_t *q, s_spk_t *sp)
     }
 
     if (s_according(ctx, k, hi, sp, &end)) return true;
+    /* "“Q,” the statement said" */
+    if (s_document(ctx, k, hi, sp, &end) && end < hi && s_verb(ctx, end) &&
+        !(s_verb(ctx, end)->vflags & QVF_THINK)) {
+        s_set_cue(sp, end, end + 1);
+        return true;
+    }
     if (s_np_fwd(ctx, k, hi, sp, &end)) {
         uint32_t j = end;
+        s_appos_name(ctx, end, hi, sp);
         /* appositive or relative clause: ", a spokesman for Y," */
         if (j < hi && s_punct(ctx, j, ',')) {
             /* the comma after which a cue verb follows (the appositive may hold
@@ -1327,7 +1613,13 @@ static bool s_cue_sentence(wt_quotes_ctx_t *ctx, s_quote_t *q, s_spk_t *sp)
     uint32_t b = q->c != NONE ? q->c : q->c1 - 1;
     const wt_sentence_t *s = &ctx->doc->sents[TK(a)->sent];
     const wt_sentence_t *s2 = &ctx->doc->sents[TK(b)->sent];
-    uint32_t lo = a > s->tok_first + 40 ? a - 40 : s->tok_first;
+    uint32_t first = s->tok_first;
+    /* a paragraph that opens in lower case continues the sentence broken off
+       at the end of the previous one ("asked the judge\n\nnot to be “Q”") */
+    if (TK(a)->sent > 0 && first == ctx->doc->paras[TK(a)->para].tok_first && s_lower(TK(first)) &&
+        !s_is_stop(ctx, first - 1))
+        first = ctx->doc->sents[TK(a)->sent - 1].tok_first;
+    uint32_t lo = a > first + 40 ? a - 40 : first;
     uint32_t hi = b + 40 < s2->tok_end ? b + 40 : s2->tok_end;
     for (uint32_t v = lo; v < a; v++) {
         if (s_inq(ctx, v)) continue;
@@ -1475,6 +1767,7 @@ static uint32_t s_tok_at(const wt_quotes_ctx_t *ctx, uint32_t b)
 
 static bool s_salient(const wt_quotes_ctx_t *ctx, uint32_t t0, uint32_t t1);
 static uint32_t s_title_before(const wt_quotes_ctx_t *ctx, uint32_t t0);
+static uint32_t s_title_after(const wt_quotes_ctx_t *ctx, uint32_t t1);
 
 static void s_add_men(wt_quotes_ctx_t *ctx, uint32_t t0, uint32_t t1, int actor, uint8_t gender,
                       uint8_t type)
@@ -1489,6 +1782,7 @@ static void s_add_men(wt_quotes_ctx_t *ctx, uint32_t t0, uint32_t t1, int actor,
     m->gender = gender;
     m->type = type;
     m->title = s_title_before(ctx, t0);
+    m->apptitle = s_title_after(ctx, t1);
     m->salient = s_salient(ctx, t0, t1);
     m->nominal = 0;
 }
@@ -1659,7 +1953,13 @@ static bool s_salient(const wt_quotes_ctx_t *ctx, uint32_t t0, uint32_t t1)
     if (TK(s)->flags & WT_TF_SENT_START) return true;
     if (t1 < ctx->doc->ntoks && s_verb(ctx, t1)) return true;
     if (t1 + 1 < ctx->doc->ntoks && (s_cls(ctx, t1) & QL_ADV) && s_verb(ctx, t1 + 1)) return true;
-    return t0 > 0 && s_verb(ctx, t0 - 1) != NULL;
+    /* "Jane Roe on Saturday stressed" */
+    if (t1 + 2 < ctx->doc->ntoks && wt_tok_is(ctx->doc, TK(t1), "on") &&
+        (s_cls(ctx, t1 + 1) & QL_TIME) && s_verb(ctx, t1 + 2))
+        return true;
+    /* "said X" names a speaker; "told X" names the one spoken to */
+    const ql_entry_t *v = t0 > 0 ? s_verb(ctx, t0 - 1) : NULL;
+    return v && !(v->vflags & QVF_OBJ);
 }
 
 /* The role title in front of a mention ("U.S. Ambassador to Mexico Ken
@@ -1667,9 +1967,26 @@ static bool s_salient(const wt_quotes_ctx_t *ctx, uint32_t t0, uint32_t t1)
 static uint32_t s_title_before(const wt_quotes_ctx_t *ctx, uint32_t t0)
 {
     for (uint32_t k = t0, n = 0; k-- > 0 && n < 6; n++) {
-        if (s_inq(ctx, k) || s_is_stop(ctx, k)) break;
+        if (s_inq(ctx, k) || s_is_stop(ctx, k) || TK(k)->para != TK(t0)->para) break;
         uint32_t c = s_cls(ctx, k);
         if ((c & QL_TITLE) && !(c & QL_FIRST)) return TK(k)->hash;
+    }
+    return 0;
+}
+
+/* The role in an appositive right after a mention ending at t1: "Jane Roe,
+   leader of the opposition", "Jane Roe, the party's leader": hash of the
+   first title word, or 0. */
+static uint32_t s_title_after(const wt_quotes_ctx_t *ctx, uint32_t t1)
+{
+    const wt_doc_t *d = ctx->doc;
+    if (t1 + 1 >= d->ntoks || !s_punct(ctx, t1, ',')) return 0;
+    for (uint32_t k = t1 + 1; k < d->ntoks && k < t1 + 6; k++) {
+        if (s_inq(ctx, k) || (TK(k)->kind != WT_TOK_WORD && TK(k)->kind != WT_TOK_POSS)) return 0;
+        if (TK(k)->kind == WT_TOK_POSS) continue;
+        uint32_t c = s_cls(ctx, k);
+        if ((c & QL_TITLE) && !(c & QL_FIRST) && s_lower(TK(k))) return TK(k)->hash;
+        if (!s_lower(TK(k)) && !(c & QL_DET)) return 0;
     }
     return 0;
 }
@@ -1798,8 +2115,16 @@ static bool s_resolve_group(const wt_quotes_ctx_t *ctx, uint32_t t, s_hist_t *ou
 /* "the Mexican president said": the person last introduced with that title. */
 static bool s_resolve_title(const wt_quotes_ctx_t *ctx, const s_spk_t *sp, s_hist_t *out)
 {
-    if (sp->t1 <= sp->t0 + 1 || !wt_tok_ieq(ctx->doc, TK(sp->t0), "the")) return false;
-    uint32_t h = sp->t1 - 1;
+    /* "the minister", or a bare lower-case role ("says opposition leader") */
+    bool bare = s_lower(TK(sp->t0)) && !(s_cls(ctx, sp->t0) & QL_DET);
+    if (!bare && (sp->t1 <= sp->t0 + 1 || !wt_tok_ieq(ctx->doc, TK(sp->t0), "the"))) return false;
+    uint32_t h = sp->t1 - 1, mod_end = sp->t1;
+    /* "the leader of the opposition": the role is the word before "of" */
+    for (uint32_t k = sp->t0 + 1; k + 1 < sp->t1; k++)
+        if (wt_tok_is(ctx->doc, TK(k), "of")) {
+            h = k - 1;
+            break;
+        }
     if (!(s_cls(ctx, h) & QL_TITLE)) return false;
     uint32_t key = TK(h)->hash, pos = TK(sp->t0)->start, para = TK(sp->t0)->para;
     size_t lo = 0, hi = ctx->nmen;
@@ -1813,7 +2138,7 @@ static bool s_resolve_title(const wt_quotes_ctx_t *ctx, const s_spk_t *sp, s_his
     for (size_t k = lo, n = 0; k-- > 0 && n < 80; n++) {
         const s_men_t *m = &ctx->men[k];
         if (TK(m->tok)->para + 8 < para) break;
-        if (ctx->qid[m->tok] || m->title != key) continue;
+        if (ctx->qid[m->tok] || (m->title != key && m->apptitle != key)) continue;
         memset(out, 0, sizeof *out);
         out->t0 = m->tok;
         out->t1 = m->tok;
@@ -1824,7 +2149,193 @@ static bool s_resolve_title(const wt_quotes_ctx_t *ctx, const s_spk_t *sp, s_his
         out->gender = m->gender;
         return out->t1 > out->t0;
     }
+    /* a role named before the person ("..., says opposition leader" in a
+       headline, "Cllr Ann Roe, leader of the opposition" below): the first
+       person after it with that title whose role also holds every modifier
+       of the nominal ("opposition"); a nominal without a modifier is left */
+    uint32_t mods[4], nmod = 0;
+    for (uint32_t k = sp->t0; k < mod_end; k++) {
+        if (k == h || TK(k)->kind != WT_TOK_WORD || (s_cls(ctx, k) & (QL_DET | QL_TITLE)) ||
+            wt_tok_is(ctx->doc, TK(k), "of"))
+            continue;
+        if (nmod == 4) return false;
+        mods[nmod++] = TK(k)->hash;
+    }
+    if (!nmod) return false;
+    for (size_t k = lo, n = 0; k < ctx->nmen && n < 80; k++, n++) {
+        const s_men_t *m = &ctx->men[k];
+        if (TK(m->tok)->para > para + 8) break;
+        if (ctx->qid[m->tok] || (m->title != key && m->apptitle != key)) continue;
+        if (TK(m->tok)->sent <= TK(sp->t0)->sent) continue; /* not inside the nominal's sentence */
+        uint32_t t1 = m->tok;
+        while (t1 < ctx->doc->ntoks && TK(t1)->end <= m->end)
+            t1++;
+        uint32_t z0 = m->tok > 6 ? m->tok - 6 : 0;
+        uint32_t z1 = t1 + 8 < ctx->doc->ntoks ? t1 + 8 : (uint32_t)ctx->doc->ntoks;
+        uint32_t hit = 0;
+        for (uint32_t j = 0; j < nmod; j++)
+            for (uint32_t z = z0; z < z1; z++)
+                if (TK(z)->hash == mods[j] && TK(z)->para == TK(m->tok)->para) {
+                    hit++;
+                    break;
+                }
+        if (hit < nmod) continue;
+        memset(out, 0, sizeof *out);
+        out->t0 = m->tok;
+        out->t1 = t1;
+        out->actor = m->actor;
+        out->kind = SK_NAME;
+        out->gender = m->gender;
+        return out->t1 > out->t0;
+    }
     return false;
+}
+
+/* Does the actor's name hold word w (ASCII case-insensitive, whole word)? */
+static bool s_name_has(const char *name, const char *w, size_t n)
+{
+    for (const char *p = name; p && *p;) {
+        while (*p == ' ')
+            p++;
+        const char *q = p;
+        while (*q && *q != ' ')
+            q++;
+        if ((size_t)(q - p) == n && strncasecmp(p, w, n) == 0) return true;
+        p = q;
+    }
+    return false;
+}
+
+/* "the union said", "the company says", "the university said": a definite
+   description of an institution names the organisation actor mentioned last
+   before it (within three paragraphs) whose name holds the head word ("the
+   university" -> "University of Texas"); a union also matches an
+   Association/Federation/Guild, and a company word (company, firm, retailer,
+   carmaker, airline, lender, bank, group, ...) the last organisation that is
+   not a public body. */
+static bool s_resolve_orgdesc(const wt_quotes_ctx_t *ctx, const s_spk_t *sp, s_hist_t *out)
+{
+    static const char *const company[] = {
+        "company", "firm",    "retailer",     "carmaker",     "automaker", "airline",
+        "lender",  "insurer", "manufacturer", "maker",        "giant",     "chain",
+        "group",   "bank",    "supermarket",  "conglomerate", "startup",   NULL};
+    static const char *const union_like[] = {"union", "association", "federation", "guild", NULL};
+    static const char *const public_words[] = {
+        "ministry",   "council",     "police",     "court",      "government",
+        "union",      "agency",      "commission", "department", "party",
+        "parliament", "association", "federation", "committee",  "office",
+        "authority",  "university",  "board",      NULL};
+    const wt_doc_t *d = ctx->doc;
+    if (sp->t1 <= sp->t0 + 1 || !wt_tok_ieq(d, TK(sp->t0), "the")) return false;
+    uint32_t h = sp->t1 - 1;
+    const wt_token_t *ht = TK(h);
+    if (!s_lower(ht)) return false;
+    const char *hw = d->text + ht->start;
+    size_t hn = ht->end - ht->start;
+    bool is_company = false, is_union = false;
+    for (int k = 0; company[k]; k++)
+        if (strlen(company[k]) == hn && memcmp(company[k], hw, hn) == 0) is_company = true;
+    is_union = hn == 5 && memcmp(hw, "union", 5) == 0;
+    if (!is_company && !(s_cls(ctx, h) & QL_ORGHEAD)) return false;
+    uint32_t pos = ht->start, para = ht->para;
+    size_t lo = 0, top = ctx->nam;
+    while (lo < top) {
+        size_t mid = (lo + top) / 2;
+        if (ctx->am[mid].start < pos)
+            lo = mid + 1;
+        else
+            top = mid;
+    }
+    const wt_result_t *res = ctx->res;
+    int pick = -1, fallback = -1;
+    for (size_t k = lo, n = 0; k-- > 0 && n < 60; n++) {
+        const s_men_t *m = &ctx->am[k];
+        uint32_t mt = s_tok_at(ctx, m->start);
+        if (mt >= d->ntoks || TK(mt)->para + 3 < para) break;
+        if (m->type != WT_ACTOR_ORGANIZATION || m->actor < 0 || ctx->qid[mt]) continue;
+        const char *name = res->actors[m->actor].name;
+        if (!name) continue;
+        bool hit = s_name_has(name, hw, hn);
+        for (int u = 0; is_union && !hit && union_like[u]; u++)
+            hit = s_name_has(name, union_like[u], strlen(union_like[u]));
+        if (hit) {
+            pick = (int)k;
+            break;
+        }
+        if (is_company && fallback < 0) {
+            bool pub = false;
+            for (int u = 0; public_words[u] && !pub; u++)
+                pub = s_name_has(name, public_words[u], strlen(public_words[u]));
+            if (!pub) fallback = (int)k;
+        }
+    }
+    if (pick < 0) pick = fallback;
+    if (pick < 0) return false;
+    const s_men_t *m = &ctx->am[pick];
+    memset(out, 0, sizeof *out);
+    out->t0 = s_tok_at(ctx, m->start);
+    out->t1 = out->t0;
+    while (out->t1 < d->ntoks && TK(out->t1)->end <= m->end)
+        out->t1++;
+    out->actor = m->actor;
+    out->kind = SK_NAME;
+    out->org = 1;
+    return out->t1 > out->t0;
+}
+
+/* "The Prime Minister said", "the chancellor": a title-only nominal names the
+   person actor of the article whose dictionary role is that title, when
+   exactly one person holds it. The speaker span becomes that person's last
+   mention before the nominal (else the first one after it). */
+static bool s_resolve_role(const wt_quotes_ctx_t *ctx, const s_spk_t *sp, s_hist_t *out)
+{
+    const wt_doc_t *d = ctx->doc;
+    uint32_t a = sp->t0;
+    if (a < sp->t1 && (s_cls(ctx, a) & QL_DET)) {
+        if (!wt_tok_ieq(d, TK(a), "the")) return false;
+        a++;
+    }
+    if (a >= sp->t1 || sp->t1 - a > 4) return false;
+    char want[64];
+    size_t n = 0;
+    for (uint32_t k = a; k < sp->t1; k++) {
+        if (!(s_cls(ctx, k) & QL_TITLE)) return false;
+        const wt_token_t *t = TK(k);
+        size_t l = t->end - t->start;
+        if (n + l + 2 >= sizeof want) return false;
+        if (n) want[n++] = ' ';
+        memcpy(want + n, d->text + t->start, l);
+        n += l;
+    }
+    want[n] = 0;
+    const wt_result_t *res = ctx->res;
+    int found = -1;
+    for (size_t i = 0; i < res->actor_count; i++) {
+        const wt_actor_t *ac = &res->actors[i];
+        if (ac->type != WT_ACTOR_PERSON || !ac->role || !ac->mention_count) continue;
+        /* "Prime Minister" matches the role "Prime Minister" and "Prime Minister of X" */
+        if (strncasecmp(ac->role, want, n) != 0 ||
+            (ac->role[n] && strncmp(ac->role + n, " of ", 4)))
+            continue;
+        if (found >= 0) return false; /* two holders: ambiguous */
+        found = (int)i;
+    }
+    if (found < 0) return false;
+    const wt_actor_t *ac = &res->actors[found];
+    uint32_t pos = TK(sp->t0)->start;
+    const wt_span_t *best = &ac->mentions[0];
+    for (size_t m = 0; m < ac->mention_count; m++)
+        if (ac->mentions[m].start < pos &&
+            (best->start >= pos || ac->mentions[m].start > best->start))
+            best = &ac->mentions[m];
+    memset(out, 0, sizeof *out);
+    out->t0 = s_tok_at(ctx, best->start);
+    out->t1 = out->t0;
+    while (out->t1 < d->ntoks && TK(out->t1)->end <= best->end)
+        out->t1++;
+    out->actor = found;
+    out->kind = SK_NAME;
+    return out->t1 > out->t0;
 }
 
 /* ---------------------------------------------------------------- speakers: final */
@@ -1849,7 +2360,8 @@ static void s_settle(wt_quotes_ctx_t *ctx, s_spk_t *sp)
         else
             found = s_resolve_group(ctx, sp->t0, &ante);
     } else if (sp->kind == SK_NOM) {
-        found = s_resolve_title(ctx, sp, &ante);
+        found = s_resolve_title(ctx, sp, &ante) || s_resolve_role(ctx, sp, &ante) ||
+                s_resolve_orgdesc(ctx, sp, &ante);
     }
     if (found) {
         sp->t0 = ante.t0;
@@ -1944,6 +2456,8 @@ static s_quote_t *s_add_indirect(wt_quotes_ctx_t *ctx, uint32_t c0, uint32_t c1,
     return q;
 }
 
+static bool s_aux_soon(const wt_quotes_ctx_t *ctx, uint32_t k, uint32_t end);
+
 /* End of a reported clause starting at c0 in sentence s: the sentence end,
    or the opening mark of a direct quote. */
 static uint32_t s_clause_end(const wt_quotes_ctx_t *ctx, uint32_t c0, const wt_sentence_t *s)
@@ -1956,15 +2470,62 @@ static uint32_t s_clause_end(const wt_quotes_ctx_t *ctx, uint32_t c0, const wt_s
         if (id && ctx->q[id - 1].kind == WT_QUOTE_DIRECT) return k;
         /* a new clause of the writer's: "; ...", ", but he ...", ", while ..." */
         if (k > c0 + 2 && s_punct(ctx, k, ';')) return k;
+        /* "said X and called on Y", "said X but warned Y": the speaker's next
+           act; "said X, noting Y": a second reported clause */
+        if (k > c0 + 2 && (wt_tok_is(d, TK(k), "and") || wt_tok_is(d, TK(k), "but")) && k + 1 < e) {
+            const ql_entry_t *v = s_verb(ctx, k + 1);
+            if (v && (v->vform == QV_PAST || v->vform == QV_S)) return k;
+            static const char *const acts[] = {"criticised", "criticized", "praised",   "blamed",
+                                               "rejected",   "welcomed",   "dismissed", "demanded",
+                                               "condemned",  "defended",   NULL};
+            for (int a = 0; acts[a]; a++)
+                if (wt_tok_is(d, TK(k + 1), acts[a])) return k;
+        }
+        if (k > c0 + 2 && s_punct(ctx, k, ',') && k + 1 < e) {
+            const ql_entry_t *v = s_verb(ctx, k + 1);
+            if (v && v->vform == QV_ING && !(v->vflags & QVF_WEAK)) return k;
+        }
+        /* a dash that opens no parenthetical: the writer's aside follows
+           ("... services – even though the borough ...") */
+        if (k > c0 + 2 && TK(k)->kind == WT_TOK_DASH) {
+            bool pair = false;
+            for (uint32_t j = k + 1; j < e && !pair; j++)
+                pair = TK(j)->kind == WT_TOK_DASH;
+            if (!pair) return k;
+        }
         if (k > c0 + 2 && s_punct(ctx, k, ',') && k + 2 < e) {
             const wt_token_t *n = TK(k + 1);
-            if (wt_tok_ieq(d, n, "but") || wt_tok_ieq(d, n, "while") ||
+            /* ", which ..." after a complete clause (its finite verb seen) is the
+               writer's comment; inside the subject ("his plan, which ..., could
+               work") it belongs to the clause */
+            bool which = false;
+            if (wt_tok_is(d, n, "which"))
+                for (uint32_t j = c0; j + 1 < k && !which; j++)
+                    which = s_aux_soon(ctx, j, j + 2);
+            if (wt_tok_ieq(d, n, "but") || wt_tok_ieq(d, n, "while") || which ||
                 wt_tok_ieq(d, n, "although") || wt_tok_ieq(d, n, "whereas") ||
                 (wt_tok_ieq(d, n, "and") && (s_cls(ctx, k + 2) & QL_PRON)))
                 return k;
         }
     }
     return e;
+}
+
+/* Does a finite auxiliary follow within a short subject ("confirmed Jane Roe
+   had resigned", "added the plant would close")? Then a clause follows the
+   verb, not a plain object. */
+static bool s_aux_soon(const wt_quotes_ctx_t *ctx, uint32_t k, uint32_t end)
+{
+    static const char *const aux[] = {"had",   "has",   "have",   "was",   "were", "is",
+                                      "are",   "would", "will",   "could", "can",  "may",
+                                      "might", "must",  "should", "did",   "does", NULL};
+    for (uint32_t j = k + 1; j < end && j < k + 6; j++) {
+        if (TK(j)->kind != WT_TOK_WORD && TK(j)->kind != WT_TOK_POSS) return false;
+        if (s_verb(ctx, j)) return false;
+        for (int a = 0; aux[a]; a++)
+            if (wt_tok_is(ctx->doc, TK(j), aux[a])) return true;
+    }
+    return false;
 }
 
 /* Start of a reported clause that ends at token e: its sentence start, at
@@ -1993,6 +2554,13 @@ static void s_indirect(wt_quotes_ctx_t *ctx)
                 s_according(ctx, v, s->tok_end < v + 30 ? s->tok_end : v + 30, &sp, &end)) {
                 if (end < s->tok_end && s_punct(ctx, end, ',') && v <= s->tok_first + 1) {
                     uint32_t ce = s_clause_end(ctx, end + 1, s);
+                    /* "According to the Daily Ledger, Jane Roe said: ..." is the
+                       way to a quote, not a reported clause */
+                    uint32_t last = ce;
+                    while (last > end + 1 && TK(last - 1)->kind != WT_TOK_WORD)
+                        last--;
+                    if (last > end + 1 && s_verb(ctx, last - 1)) continue;
+                    if (ce < s->tok_end && (s_inq(ctx, ce) || s_punct(ctx, ce - 1, ':'))) continue;
                     if (s_add_indirect(ctx, end + 1, ce, &sp)) done = ce;
                 } else if (v > s->tok_first && s_punct(ctx, v - 1, ',') &&
                            (end >= s->tok_end || s_is_stop(ctx, end))) {
@@ -2003,9 +2571,76 @@ static void s_indirect(wt_quotes_ctx_t *ctx)
                 }
                 continue;
             }
+            /* "Stating that CLAUSE, X directed ...": a participle opening the
+               sentence reports the clause of the subject that follows it */
+            if (v == s->tok_first && v + 2 < s->tok_end && ctx->lxc[v] &&
+                (ctx->lxc[v]->cls & QL_VERB) && ctx->lxc[v]->vform == QV_ING &&
+                !(ctx->lxc[v]->vflags & (QVF_WEAK | QVF_DESCRIBE)) &&
+                wt_tok_ieq(d, TK(v + 1), "that")) {
+                for (uint32_t k = v + 3; k + 1 < s->tok_end && k < v + 60; k++) {
+                    if (s_inq(ctx, k)) break;
+                    if (!s_punct(ctx, k, ',')) continue;
+                    if (s_np_fwd(ctx, k + 1, s->tok_end, &sp, &end) && end < s->tok_end &&
+                        s_lower(TK(end)) && !(s_cls(ctx, end) & (QL_PREP | QL_SUBORD))) {
+                        s_set_cue(&sp, v, v + 1);
+                        if (s_add_indirect(ctx, v + 2, k, &sp)) done = k;
+                        break;
+                    }
+                }
+                continue;
+            }
+            /* "expressed confidence they would", "pointed out that": a verb with
+               a fixed complement reports like "said" */
+            uint32_t vskip = 0;
+            if (v + 2 < s->tok_end && s_lower(TK(v)) &&
+                ((wt_tok_is(d, TK(v), "expressed") || wt_tok_is(d, TK(v), "expresses")) &&
+                 (wt_tok_is(d, TK(v + 1), "confidence") || wt_tok_is(d, TK(v + 1), "hope") ||
+                  wt_tok_is(d, TK(v + 1), "concern") || wt_tok_is(d, TK(v + 1), "doubt"))))
+                vskip = 1;
+            if (v + 2 < s->tok_end && s_lower(TK(v)) &&
+                (wt_tok_is(d, TK(v), "pointed") || wt_tok_is(d, TK(v), "points")) &&
+                wt_tok_is(d, TK(v + 1), "out"))
+                vskip = 1;
+            if (vskip) {
+                if (!s_np_back(ctx, v, s->tok_first, &sp)) continue;
+                uint32_t c0 = v + 1 + vskip;
+                if (wt_tok_is(d, TK(c0), "that")) c0++;
+                if (c0 >= s->tok_end || s_inq(ctx, c0) || TK(c0)->kind != WT_TOK_WORD ||
+                    (s_cls(ctx, c0) & QL_PREP))
+                    continue;
+                s_set_cue(&sp, v, v + 1 + vskip);
+                uint32_t ce = s_clause_end(ctx, c0, s);
+                if (s_add_indirect(ctx, c0, ce, &sp)) done = ce;
+                continue;
+            }
             const ql_entry_t *e = s_verb(ctx, v);
             if (!e || (e->vflags & QVF_DESCRIBE) || !s_lower(TK(v))) continue;
-            if (v > s->tok_first && wt_tok_ieq(d, TK(v - 1), "to")) continue;
+            /* "were told that ...": a passive cue has no teller */
+            if (v > s->tok_first &&
+                (wt_tok_is(d, TK(v - 1), "was") || wt_tok_is(d, TK(v - 1), "were") ||
+                 wt_tok_is(d, TK(v - 1), "been") || wt_tok_is(d, TK(v - 1), "being")) &&
+                e->vform == QV_PAST)
+                continue;
+            /* "posted a note to say he was staying": the sentence's subject says
+               it; other infinitives ("to argue", "to claim") are intentions */
+            if (v > s->tok_first && wt_tok_ieq(d, TK(v - 1), "to") && !wt_tok_is(d, TK(v), "say") &&
+                !wt_tok_is(d, TK(v), "announce"))
+                continue;
+            /* "And, Jane Roe argues, the city is divided": a parenthetical cue */
+            if (v + 2 < s->tok_end && s_punct(ctx, v + 1, ',') && e->vform != QV_ING &&
+                !(e->vflags & QVF_THINK) && s_np_back(ctx, v, s->tok_first, &sp) &&
+                sp.kind != SK_NONE && sp.t0 > s->tok_first) {
+                uint32_t cs = sp.t0;
+                while (cs > s->tok_first + 1 && !s_punct(ctx, cs - 1, ',') && sp.t0 - cs < 6 &&
+                       (s_nametok(ctx, cs - 1) || (s_cls(ctx, cs - 1) & QL_DET)))
+                    cs--;
+                if (s_punct(ctx, cs - 1, ',') && cs - 1 <= s->tok_first + 1) {
+                    s_set_cue(&sp, v, v + 1);
+                    uint32_t ce = s_clause_end(ctx, v + 2, s);
+                    if (s_add_indirect(ctx, v + 2, ce, &sp)) done = ce;
+                    continue;
+                }
+            }
             /* CLAUSE, X said.  /  CLAUSE, said X. */
             bool tail = false;
             if (v > s->tok_first + 4 && !(e->vflags & QVF_THINK)) {
@@ -2021,6 +2656,10 @@ static void s_indirect(wt_quotes_ctx_t *ctx)
                     if (x >= s->tok_end || s_is_stop(ctx, x)) after = x;
                 }
                 bool at_end = after >= s->tok_end || s_is_stop(ctx, after);
+                /* "..., Jane Roe said, calling for ...": a participle after the cue */
+                if (!at_end && after + 1 < s->tok_end && s_punct(ctx, after, ',') &&
+                    s_verb(ctx, after + 1) && s_verb(ctx, after + 1)->vform == QV_ING)
+                    at_end = true;
                 if (at_end && !(s_np_back(ctx, v, s->tok_first, &sp) && sp.t0 > s->tok_first &&
                                 s_punct(ctx, sp.t0 - 1, ','))) {
                     /* "..., a source with direct knowledge of the case confirmed." */
@@ -2045,15 +2684,29 @@ static void s_indirect(wt_quotes_ctx_t *ctx)
 
                     sp.t0 > s->tok_first && sp.kind != SK_NONE) {
                     uint32_t cs = sp.t0;
-                    uint32_t cpos = s_skip_appos_back(ctx, sp.t0, s->tok_first);
-                    (void)cpos;
+                    /* "..., Mayor Jane Roe said": the titles dropped from the
+                       span still belong to the subject */
+                    if (sp.kind == SK_NAME)
+                        while (cs > s->tok_first + 1 && !s_punct(ctx, cs - 1, ',') &&
+                               cs + 8 > sp.t0 &&
+                               (s_nametok(ctx, cs - 1) ||
+                                (s_lower(TK(cs - 1)) && (s_cls(ctx, cs - 1) & QL_TITLE))))
+                            cs--;
                     if (cs > s->tok_first && s_punct(ctx, cs - 1, ',')) tail = true;
                     if (tail) {
                         bool marks = false;
-                        for (uint32_t k = s_cstart(s, cs - 1); k < cs - 1; k++)
+                        uint32_t c0 = s_cstart(s, cs - 1);
+                        for (uint32_t k = c0; k < cs - 1; k++)
                             if (s_inq(ctx, k)) marks = true;
+                        /* "Solar deals: Tariff must fall, says X": the clause
+                           starts after the colon */
+                        for (uint32_t k = cs - 1; k-- > c0;)
+                            if (s_punct(ctx, k, ':')) {
+                                c0 = k + 1;
+                                break;
+                            }
                         s_set_cue(&sp, v, v + 1);
-                        if (!marks) s_add_indirect(ctx, s_cstart(s, cs - 1), cs - 1, &sp);
+                        if (!marks) s_add_indirect(ctx, c0, cs - 1, &sp);
                         done = s->tok_end;
                         continue;
                     }
@@ -2061,10 +2714,16 @@ static void s_indirect(wt_quotes_ctx_t *ctx)
                 if (s_punct(ctx, v - 1, ',') && s_np_fwd(ctx, v + 1, s->tok_end, &sp, &end) &&
                     (end >= s->tok_end || s_is_stop(ctx, end) || s_punct(ctx, end, ','))) {
                     bool marks = false;
-                    for (uint32_t k = s_cstart(s, v - 1); k < v - 1; k++)
+                    uint32_t c0 = s_cstart(s, v - 1);
+                    for (uint32_t k = c0; k < v - 1; k++)
                         if (s_inq(ctx, k)) marks = true;
+                    for (uint32_t k = v - 1; k-- > c0;)
+                        if (s_punct(ctx, k, ':')) {
+                            c0 = k + 1;
+                            break;
+                        }
                     s_set_cue(&sp, v, v + 1);
-                    if (!marks) s_add_indirect(ctx, s_cstart(s, v - 1), v - 1, &sp);
+                    if (!marks) s_add_indirect(ctx, c0, v - 1, &sp);
                     done = s->tok_end;
                     continue;
                 }
@@ -2077,7 +2736,7 @@ static void s_indirect(wt_quotes_ctx_t *ctx)
             s_set_cue(&sp, v, v + 1);
             uint32_t k = v + 1, c0 = NONE;
             /* "that" within a few tokens (an object or a time phrase between) */
-            for (uint32_t j = k; j < s->tok_end && j < k + 9; j++) {
+            for (uint32_t j = k; j < s->tok_end && j < k + 12; j++) {
                 if (s_inq(ctx, j) || s_is_stop(ctx, j) || s_punct(ctx, j, ';')) break;
                 if (wt_tok_ieq(d, TK(j), "that")) {
                     c0 = j + 1;
@@ -2108,9 +2767,31 @@ static void s_indirect(wt_quotes_ctx_t *ctx)
                 uint32_t c = s_cls(ctx, k);
                 const wt_token_t *t = TK(k);
 
-                if (t->kind == WT_TOK_PUNCT || t->kind == WT_TOK_DASH || t->kind == WT_TOK_QUOTE ||
-                    (c & (QL_PREP | QL_OBJPRON)) || s_verb(ctx, k) || (c & QL_ADV))
+                bool even_if = wt_tok_is(d, t, "even") && k + 1 < s->tok_end &&
+                               (wt_tok_is(d, TK(k + 1), "if") || wt_tok_is(d, TK(k + 1), "though"));
+                if (!even_if &&
+                    (t->kind == WT_TOK_PUNCT || t->kind == WT_TOK_DASH || t->kind == WT_TOK_QUOTE ||
+                     (c & (QL_PREP | QL_OBJPRON)) || s_verb(ctx, k) || (c & QL_ADV)))
                     continue;
+                /* "added a dozen firms to a list", "announced a deficit": a verb that
+                   also takes a plain object reports a clause without "that" only
+                   when the clause visibly opens with its subject pronoun */
+                if (!even_if && (e->vflags & QVF_NPOBJ) && !((c & QL_PRON) && !(c & QL_DET)) &&
+                    !wt_tok_ieq(d, t, "there") && !s_aux_soon(ctx, k, s->tok_end))
+                    continue;
+                /* "warned protesters to clear the square": object + infinitive is a
+                   directive, not reported speech */
+                if (e->vflags & QVF_OBJ) {
+                    bool inf = false;
+                    for (uint32_t j = k; j < s->tok_end && j < k + 5; j++) {
+                        if (wt_tok_is(d, TK(j), "to")) {
+                            inf = true;
+                            break;
+                        }
+                        if (TK(j)->kind != WT_TOK_WORD || s_verb(ctx, j)) break;
+                    }
+                    if (inf) continue;
+                }
                 c0 = k;
             }
             if (c0 >= s->tok_end || s_inq(ctx, c0)) continue;
@@ -2319,6 +3000,22 @@ static void s_emit(wt_quotes_ctx_t *ctx, s_quote_t *q)
 /* ---------------------------------------------------------------- stage */
 
 /* A fragment of numbers only (a tweet id) is no statement. */
+/* "each of the “targets” in the field": one lower-case word quoted inside a
+   noun phrase (a determiner before it, a preposition after it) names a term;
+   nobody is quoted. */
+static bool s_term_in_np(const wt_quotes_ctx_t *ctx, const s_quote_t *q)
+{
+    if (q->o == NONE || q->c == NONE || s_words(ctx, q->c0, q->c1) != 1) return false;
+    if (q->o == 0 || q->c + 1 >= ctx->doc->ntoks) return false;
+    uint32_t w = q->c0;
+    while (w < q->c1 && TK(w)->kind != WT_TOK_WORD)
+        w++;
+    if (w >= q->c1 || !s_lower(TK(w))) return false;
+    uint32_t before = s_cls(ctx, q->o - 1), after = s_cls(ctx, q->c + 1);
+    return (before & QL_DET) && s_lower(TK(q->o - 1)) && (after & QL_PREP) &&
+           s_lower(TK(q->c + 1)) && !(after & QL_VERB);
+}
+
 static bool s_has_letters(const wt_quotes_ctx_t *ctx, const s_quote_t *q)
 {
     for (uint32_t i = q->c0; i < q->c1 && i < q->c0 + 64; i++)
@@ -2446,7 +3143,8 @@ void wt_quotes_tag(wt_quotes_ctx_t *ctx, const wt_input_t *in, wt_result_t *res)
         if (q->kind == WT_QUOTE_PARTIAL) {
             /* titles of shows and works ("on “New Day”") are not statements */
             q->keep = has && !s_titlecase(ctx, q) && s_has_letters(ctx, q) &&
-                      ((q->flags & QF_OWN) || s_words(ctx, q->c0, q->c1) >= 4);
+                      ((q->flags & QF_OWN) || s_words(ctx, q->c0, q->c1) >= 4) &&
+                      !s_term_in_np(ctx, q);
             /* a long quoted fragment is somebody's words even when no cue names
                them (titles and scare quotes are short): kept, speaker null */
             if (!has && !s_titlecase(ctx, q) && s_words(ctx, q->c0, q->c1) >= 6) q->keep = 1;

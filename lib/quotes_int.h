@@ -48,7 +48,9 @@ enum {
     QVF_THINK = 1u << 2,    /* cognitive: indirect only with "that" */
     QVF_NOTHAT = 1u << 3,   /* a reported clause may follow without "that" */
     QVF_WEAK = 1u << 4,     /* a weak cue (continue, agree): only right next to a quote */
-    QVF_NOUN = 1u << 5      /* base and -s forms are also nouns (note, state): weak forms */
+    QVF_NOUN = 1u << 5,     /* base and -s forms are also nouns (note, state): weak forms */
+    QVF_NPOBJ = 1u << 6     /* also takes a plain object (add X to Y, announce a plan): a
+                               clause without "that" must open with a subject pronoun */
 };
 
 typedef struct {

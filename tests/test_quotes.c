@@ -208,6 +208,232 @@ static const s_row_t s_rows[] = {
      "The British ambassador to Chile said the talks had stalled again.",
      true,
      {"indirect|the talks had stalled again|The British ambassador"}},
+    {"apposition after an inverted nominal: the name is the speaker",
+     "\"We will appeal this decision,\" said the bank's head of legal affairs, Maria Okafor.",
+     false,
+     {"direct|We will appeal this decision|Maria Okafor"}},
+    {"apposition between a nominal subject and its verb",
+     "\"There is no more room to cut,\" the mayor, Peter Lindqvist, told reporters on Friday.",
+     false,
+     {"direct|There is no more room to cut|Peter Lindqvist"}},
+    {"an honorific inside a run starts the name; the rest is a role",
+     "\"We expect a better year,\" Global Shipping Council Director-General Dr. Tedrisa Obuya "
+     "told the meeting.",
+     false,
+     {"direct|We expect a better year|Dr. Tedrisa Obuya"}},
+    {"the object of a preposition is not the subject of the cue",
+     "In a letter Tom Brandt, plant manager for Norvik at Ashford said: \"The decision was "
+     "hard but necessary.\"",
+     false,
+     {"direct|The decision was hard but necessary.|Tom Brandt"}},
+    {"the person told is not the antecedent of a later pronoun",
+     "Ana Ruiz spoke first at the meeting.\n\nShe told Maria Lopez the plan was dead. \"We "
+     "fought hard for it,\" she said.",
+     false,
+     {"direct|We fought hard for it|Ana Ruiz"}},
+    {"a lower-case role before the name after an inverted cue",
+     "\"Our doors are always open,\" said council member Jo Whitfield.",
+     false,
+     {"direct|Our doors are always open|Jo Whitfield"}},
+    {"a title in the paragraph before is not the role of a name",
+     "The budget is sound, says party leader\n\nTom Reed\n\nThe council leader said the plan "
+     "was sound.",
+     true,
+     {"indirect|the plan was sound|The council leader",
+      "indirect|The budget is sound|party leader"}},
+    {"a person after an organisation's role keeps its name for later pronouns",
+     "\"Vaccines are arriving,\" Global Food Agency Director-General Dr. Tedrisa Obuya told the "
+     "assembly.\n\nThe committee met twice.\n\n\"We have accepted that advice,\" he said.",
+     false,
+     {"direct|Vaccines are arriving|Dr. Tedrisa Obuya",
+      "direct|We have accepted that advice|Dr. Tedrisa Obuya"}},
+    {"a plural occupational head with an appositive is the subject",
+     "Harbour pilots, represented by the Coastal Guild (CG), wrote that \"the new rota is "
+     "unsafe for everyone on board\" and asked for talks.",
+     false,
+     {"partial|the new rota is unsafe for everyone on board|Harbour pilots"}},
+    {"add with a plain object is not speech",
+     "The ministry added a dozen firms to its export blacklist on Tuesday.",
+     true,
+     {NULL}},
+    {"announce with a plain object is not speech; with a pronoun clause it is",
+     "Ivo Marek announced a record harvest for the region. Later Ivo Marek announced he would "
+     "retire in spring.",
+     true,
+     {"indirect|he would retire in spring|Ivo Marek"}},
+    {"a plain-object verb with a clause that shows its finite verb",
+     "Dr. Ana Mills confirmed the director had resigned on Monday.",
+     true,
+     {"indirect|the director had resigned on Monday|Dr. Ana Mills"}},
+    {"warn with an object and an infinitive is a directive",
+     "Mayor Ruth Olsen warned drivers to avoid the bridge during the storm.",
+     true,
+     {NULL}},
+    {"an according-to clause that is itself an attribution is no indirect quote",
+     "According to the Valley Courier, Nora Patel said: \"We will rebuild the school.\"",
+     true,
+     {"direct|We will rebuild the school.|Nora Patel"}},
+    {"the reported clause stops at the speaker's next act",
+     "A city spokesman said the road would reopen soon and called on residents to be "
+     "patient.",
+     true,
+     {"indirect|the road would reopen soon|A city spokesman"}},
+    {"a participle after a comma starts a second reported clause",
+     "Ola Berg warned that prices may rise further, noting the harvest was poor this year.",
+     true,
+     {"indirect|prices may rise further|Ola Berg",
+      "indirect|the harvest was poor this year|Ola Berg"}},
+    {"an unpaired dash ends the reported clause",
+     "Lise Dahl said the budget was too thin – even though the town had saved money.",
+     true,
+     {"indirect|the budget was too thin|Lise Dahl"}},
+    {"a clause before a titled speaker who speaks later",
+     "The bridge will reopen in June, Mayor Ruth Olsen said later.",
+     true,
+     {"indirect|The bridge will reopen in June|Ruth Olsen"}},
+    {"a time phrase between subject and cue",
+     "Carmen Ibarra on Monday assured farmers that the subsidies would continue.",
+     true,
+     {"indirect|the subsidies would continue|Carmen Ibarra"}},
+    {"to say: the subject of the sentence says it",
+     "The mayor's office posted a note online to say she was not resigning.",
+     true,
+     {"indirect|she was not resigning|The mayor's office"}},
+    {"an opening participle reports the clause of the subject after it",
+     "Stating that the costs were borne by families, Tariq Aziz ordered a review of the "
+     "tariff.",
+     true,
+     {"indirect|the costs were borne by families|Tariq Aziz"}},
+    {"a parenthetical cue before the clause",
+     "And, Ms Ferreira argues, the valley has been neglected for years.",
+     true,
+     {"indirect|the valley has been neglected for years|Ms Ferreira"}},
+    {"a headline cue with a place and a lower-case role",
+     "Rents must come down, says Ontario minister",
+     true,
+     {"indirect|Rents must come down|Ontario minister"}},
+    {"a name never runs across a paragraph break",
+     "Riverside\n\nLakeview residents met on Friday. \"We want the bus back,\" said Anna Holm.",
+     false,
+     {"direct|We want the bus back|Anna Holm"}},
+    {"a headline role resolves to the person introduced below with that role",
+     "Harbour plan is 'a castle in the air', says opposition leader\n\nCllr Ruth Amsel, "
+     "leader of the opposition, spoke at the meeting.",
+     false,
+     {"partial|a castle in the air|Ruth Amsel"}},
+    {"the head of 'the leader of the opposition' is the role, resolved below",
+     "The leader of the opposition has called the harbour plan 'a castle in the air'.\n\nCllr "
+     "Ruth Amsel, leader of the opposition, spoke at the meeting.",
+     false,
+     {"partial|a castle in the air|Ruth Amsel"}},
+    {"a role with a different modifier is another person",
+     "Harbour plan is 'a castle in the air', says opposition leader\n\nLeader of the "
+     "independents, Cllr Tom Vale, spoke first.",
+     false,
+     {"partial|a castle in the air|opposition leader"}},
+    {"one word quoted inside a noun phrase is a term, not a quote",
+     "Dana Iles told the panel she checks each of the \"candidates\" in the survey by hand.",
+     false,
+     {NULL}},
+    {"emphasise with a plain object is not speech",
+     "Ravi Nair emphasised the need for lower tariffs in the state.",
+     true,
+     {NULL}},
+    {"a which-clause after a complete reported clause is the writer's",
+     "Lea Stone said the matter should go to parliament, which meets next week.",
+     true,
+     {"indirect|the matter should go to parliament|Lea Stone"}},
+    {"a which-clause inside the reported subject stays",
+     "Lea Stone said the plan, which took a year, could work.",
+     true,
+     {"indirect|the plan, which took a year, could work|Lea Stone"}},
+    {"a headline clause starts after its colon",
+     "Bus fares: Prices must fall, says Lea Stone",
+     true,
+     {"indirect|Prices must fall|Lea Stone"}},
+    {"a passive cue has no teller",
+     "Night workers were told on Friday that the depot would close.",
+     true,
+     {NULL}},
+    {"expressed confidence and pointed out report like said",
+     "Omar Reyes expressed confidence the vote would pass. Omar Reyes pointed out that the "
+     "bridge was closed.",
+     true,
+     {"indirect|the vote would pass|Omar Reyes", "indirect|the bridge was closed|Omar Reyes"}},
+    {"a clause may open with even if",
+     "Omar Reyes said even if the rain stops, the road stays shut.",
+     true,
+     {"indirect|even if the rain stops, the road stays shut|Omar Reyes"}},
+    {"an according-to clause leading to a quote after a colon",
+     "According to the Valley Courier, the mayor told the council on Monday: \"We will "
+     "rebuild.\"",
+     true,
+     {"direct|We will rebuild.|the mayor"}},
+    {"criticise is the speaker's next act",
+     "Lea Stone said the budget was thin and criticised the council's spending.",
+     true,
+     {"indirect|the budget was thin|Lea Stone"}},
+    {"slam as introduces a quoted characterisation",
+     "Turnout was low in a vote the opposition slammed as \"a sham\" on Sunday.",
+     false,
+     {"partial|a sham|the opposition"}},
+    {"expressed doubt: the subject's words",
+     "Judge Amy Roth expressed doubt the court would take the \"very rare\" step.",
+     false,
+     {"partial|very rare|Amy Roth"}},
+    {"ordered: the words of the order",
+     "The regulator ordered Nordmart to end its \"loyalty penalties\" by June.",
+     false,
+     {"partial|loyalty penalties|The regulator"}},
+    {"a lower-case paragraph continues the sentence of the previous one",
+     "Defence lawyer Tom Ayo asked the magistrate\n\nnot to be \"too harsh\" with the two men.",
+     false,
+     {"partial|too harsh|Tom Ayo"}},
+    {"the statement said: the body that issued it",
+     "The ministry issued a statement on Friday.\n\n\"We will rebuild every school,\" the "
+     "statement said.",
+     false,
+     {"direct|We will rebuild every school|The ministry"}},
+    {"read the statement released by X",
+     "\"The man was found safe,\" read the statement released by the River Police.",
+     false,
+     {"direct|The man was found safe|River Police"}},
+    {"a statement with no issuer in sight gives no speaker",
+     "\"Nobody was hurt in the fire,\" the statement said.",
+     false,
+     {"direct|Nobody was hurt in the fire|-"}},
+    {"a short prepositional phrase completes a person nominal",
+     "\"We were never consulted,\" workers from the mine said. But bosses at the plant "
+     "defended the cuts, saying they were essential.",
+     true,
+     {"direct|We were never consulted|workers from the mine",
+      "indirect|they were essential|bosses at the plant"}},
+    {"a company description is the subject, never a country named before",
+     "UK sales director Ann Bly left in May.\n\nIn a statement to the exchange, the "
+     "world\xe2\x80\x99s third biggest retailer said it had \xe2\x80\x9c"
+     "found an error in its accounts for the half year.\xe2\x80\x9d",
+     false,
+     {"partial|found an error in its accounts for the half year.|the world\xe2\x80\x99s third "
+      "biggest retailer"}},
+    {"one capitalised word before a lower-case role and a name is not the speaker",
+     "Foreign ministry spokesman Omar Haddad apologised for the incident, saying the troops "
+     "were mistaken for smugglers.",
+     true,
+     {"indirect|the troops were mistaken for smugglers|Omar Haddad"}},
+    {"a capitalised modifier opens a plural nominal",
+     "Local government officials say the killings will be investigated.",
+     true,
+     {"indirect|the killings will be investigated|Local government officials"}},
+    {"a surname and a past verb are not a nominal",
+     "Stating that the costs were borne by families, Verka directed officials to review the "
+     "tariff.",
+     true,
+     {"indirect|the costs were borne by families|Verka"}},
+    {"a run ending in a title is a role; the apposition names the speaker",
+     "\"We will remember him,\" said the Australian Governor General, Major General Ken Jeffs, "
+     "in a statement.",
+     false,
+     {"direct|We will remember him|Ken Jeffs"}},
     {"coordinated speakers",
      "\"We love this city!\" reply Burt Lang and Nick Hale.",
      false,
@@ -331,6 +557,74 @@ static void s_actor_test(void)
     CHECK(res.quote_count == 1 && res.quotes[0].speaker_actor &&
           strncmp(res.quotes[0].speaker_actor, "q_", 2) == 0);
     CHECK(res.actor_count == 1 && res.actors[0].type == WT_ACTOR_PERSON && !res.actors[0].known);
+    wt_result_clear(&res);
+}
+
+/* "The Prime Minister said": a title-only nominal resolves to the one person
+   actor whose dictionary role is that title; two holders leave it as written. */
+static void s_role_test(void)
+{
+    const char *text = "Lena Vogt toured the port on Monday.\n\nThe Prime Minister said the "
+                       "harbour would get new cranes.";
+    for (int holders = 1; holders <= 2; holders++) {
+        wt_result_t res = {0};
+        for (int h = 0; h < holders; h++) {
+            wt_actor_t *a = wt_result_add_actor(&res);
+            a->id = wt_strdup(h ? "other_pm" : "lena_vogt");
+            a->name = wt_strdup(h ? "Other Person" : "Lena Vogt");
+            a->role = wt_strdup(h ? "Prime Minister of Elsewhere" : "Prime Minister");
+            a->type = WT_ACTOR_PERSON;
+            if (h == 0)
+                wt_actor_add_mention(a, 0, 9);
+            else
+                wt_actor_add_mention(a, 10, 14); /* any span: only the role counts */
+        }
+        s_tag(text, &res);
+        CHECK_EQ_INT(res.quote_count, 1);
+        if (res.quote_count == 1) {
+            char *sp = s_slice(text, res.quotes[0].speaker);
+            if (holders == 1) {
+                CHECK_EQ_STR(res.quotes[0].speaker_actor, "lena_vogt");
+                CHECK_EQ_STR(sp, "Lena Vogt");
+            } else {
+                CHECK(res.quotes[0].speaker_actor == NULL);
+                CHECK_EQ_STR(sp, "Prime Minister");
+            }
+            free(sp);
+        }
+        wt_result_clear(&res);
+    }
+}
+
+/* "the union said": a definite description of an institution names the
+   organisation actor mentioned before it whose name fits the head word. */
+static void s_orgdesc_test(void)
+{
+    const char *text = "The Harbour Pilots Association met on Monday.\n\nThe union said the "
+                       "new rota was unsafe.";
+    wt_result_t res = {0};
+    wt_actor_t *a = wt_result_add_actor(&res);
+    a->id = wt_strdup("hpa");
+    a->name = wt_strdup("Harbour Pilots Association");
+    a->type = WT_ACTOR_ORGANIZATION;
+    wt_actor_add_mention(a, 4, 30);
+    s_tag(text, &res);
+    CHECK_EQ_INT(res.quote_count, 1);
+    if (res.quote_count == 1) CHECK_EQ_STR(res.quotes[0].speaker_actor, "hpa");
+    wt_result_clear(&res);
+
+    /* a company word with a long description falls back to the last company */
+    const char *t2 = "Shares of Nordvik fell on Monday.\n\nIn a note to investors, the "
+                     "country's second biggest retailer said it had \"found an error in its "
+                     "accounts\".";
+    a = wt_result_add_actor(&res);
+    a->id = wt_strdup("nordvik");
+    a->name = wt_strdup("Nordvik");
+    a->type = WT_ACTOR_ORGANIZATION;
+    wt_actor_add_mention(a, 10, 17);
+    s_tag(t2, &res);
+    CHECK_EQ_INT(res.quote_count, 1);
+    if (res.quote_count == 1) CHECK_EQ_STR(res.quotes[0].speaker_actor, "nordvik");
     wt_result_clear(&res);
 }
 
@@ -462,6 +756,8 @@ int main(void)
     s_rows_test();
     s_verbs_test();
     s_actor_test();
+    s_role_test();
+    s_orgdesc_test();
     s_config_test();
     s_linear_test();
     s_speaker_actor_test();
