@@ -256,7 +256,8 @@ static void s_put(wt_broker_t *self, wt_proto_in_t *in, s_reply_t *r, const char
     }
     uint64_t seq = 0;
     bool dup = false;
-    rc = wt_journal_put(self->journal, item.id, tag, payload, n, wt_time_ms(), &seq, &dup);
+    rc = wt_journal_put(self->journal, item.id, tag, payload, n, wt_journal_now(self->journal),
+                        &seq, &dup);
     if (rc) {
         /* the open transaction is gone: every ACK of this batch so far too */
         for (size_t i = 0; i < batch_n; i++)
@@ -790,6 +791,13 @@ static void *s_socket(wt_broker_t *self, int type, const char *ep, int idx,
     return s;
 }
 
+static int s_start_error; /* why the last wt_broker_new() failed on the journal */
+
+int wt_broker_start_error(void)
+{
+    return s_start_error;
+}
+
 wt_broker_t *wt_broker_new(const wt_config_t *cfg, volatile int *stop_flag, char *err,
                            size_t errlen)
 {
@@ -814,6 +822,7 @@ wt_broker_t *wt_broker_new(const wt_config_t *cfg, volatile int *stop_flag, char
     int rc = 0;
     self->journal = wt_journal_new(&jo, &rc, err, errlen);
     if (!self->journal) {
+        s_start_error = rc;
         wt_broker_destroy(&self);
         return NULL;
     }
@@ -935,7 +944,7 @@ static void s_tick(wt_broker_t *self, int64_t now)
         self->rate_done_base = self->n_done;
         self->rate_ms = now;
         size_t deleted = 0;
-        rc = wt_journal_retain(self->journal, wt_time_ms(), 10000, &deleted);
+        rc = wt_journal_retain(self->journal, wt_journal_now(self->journal), 10000, &deleted);
         if (rc)
             wt_broker_log(self, 0, "journal", "-", "RETAIN", rc, "retention failed");
         else if (deleted)

@@ -135,6 +135,9 @@ struct wt_broker {
 /* broker.c */
 wt_broker_t *wt_broker_new(const wt_config_t *cfg, volatile int *stop_flag, char *err,
                            size_t errlen);
+/* The journal's error code when the last wt_broker_new() failed opening it
+   (-EBUSY: another broker holds the journal directory), else 0. */
+int wt_broker_start_error(void);
 void wt_broker_destroy(wt_broker_t **self_p);
 /* Write the bound endpoints as JSON into path (atomically). */
 int wt_broker_write_ready(wt_broker_t *self, const char *path);

@@ -7,6 +7,7 @@
 */
 #include "broker.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,7 +30,10 @@ static void s_usage(FILE *out)
                  "            subscribers tcp://*:5557, replay tcp://*:5558,\n"
                  "            journal ./wiretag-journal (see docs/OPERATIONS.md)\n"
                  "  --ready-file FILE  once listening, write the bound endpoints there as JSON\n"
-                 "                     (useful with tcp://127.0.0.1:* ephemeral ports)\n");
+                 "                     (useful with tcp://127.0.0.1:* ephemeral ports)\n"
+                 "  exit status: 0 stopped by a signal, 1 cannot start or journal failure,\n"
+                 "               2 bad command line or configuration,\n"
+                 "               3 the journal directory is in use by another broker\n");
 }
 
 static void s_set(char **field, const char *value)
@@ -106,7 +110,8 @@ int main(int argc, char **argv)
     if (!broker) {
         fprintf(stderr, "wiretag-broker: %s\n", err[0] ? err : "cannot start");
         wt_config_free(&cfg);
-        return 1;
+        /* 3: the journal belongs to another running broker (see OPERATIONS.md) */
+        return wt_broker_start_error() == -EBUSY ? 3 : 1;
     }
     if (ready_file && wt_broker_write_ready(broker, ready_file) != 0) {
         fprintf(stderr, "wiretag-broker: cannot write %s\n", ready_file);

@@ -216,7 +216,7 @@ static void s_dead_letter(wt_broker_t *self, uint64_t seq, uint32_t attempts, co
     if (wt_journal_item(self->journal, seq, &it) == 0) producer = it.producer;
     char why[600];
     snprintf(why, sizeof why, "%s (after %u attempts)", reason ? reason : "", attempts);
-    int rc = wt_journal_dead(self->journal, seq, code, why, wt_time_ms());
+    int rc = wt_journal_dead(self->journal, seq, code, why, wt_journal_now(self->journal));
     if (rc == WT_ESEQ) return; /* finished meanwhile */
     if (rc) {
         wt_broker_fatal(self, "dead letter", rc);
@@ -334,17 +334,17 @@ static bool s_accept_result(wt_broker_t *self, wt_worker_t *w, wt_proto_in_t *in
         snprintf(id, sizeof id, "%s", it.id);
     }
     uint64_t rseq = 0;
-    rc = wt_journal_done(self->journal, seq, payload, n, wt_time_ms(), &rseq);
+    rc = wt_journal_done(self->journal, seq, payload, n, wt_journal_now(self->journal), &rseq);
     if (rc == -ENOSPC && self->pending_count == 0) {
         /* journal full: make room with retention, then once more. Only when
            no other result of this batch waits in the (now aborted)
            transaction; otherwise the broker stops below and a restart
            resumes from the journal. */
         size_t dropped = 0;
-        wt_journal_retain(self->journal, wt_time_ms(), 100000, &dropped);
+        wt_journal_retain(self->journal, wt_journal_now(self->journal), 100000, &dropped);
         wt_broker_log(self, 1, "journal", "-", "RETAIN", rc, "journal full: dropped %zu records",
                       dropped);
-        rc = wt_journal_done(self->journal, seq, payload, n, wt_time_ms(), &rseq);
+        rc = wt_journal_done(self->journal, seq, payload, n, wt_journal_now(self->journal), &rseq);
     }
     if (rc == WT_ESEQ) {
         self->n_late_done++;

@@ -18,11 +18,14 @@
 */
 #include "wiretag/journal.h"
 
+#include <fcntl.h>
 #include <lmdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 enum { DB_ITEMS, DB_PAYLOADS, DB_QUEUE, DB_RESULTS, DB_DEDUP, DB_DEDUPSEQ, DB_DEAD, DB_META, DB_N };
 static const char *const s_db_names[DB_N] = {"items", "payloads", "queue", "results",
@@ -32,14 +35,16 @@ static const char *const s_db_names[DB_N] = {"items", "payloads", "queue", "resu
 
 struct wt_journal_t {
     MDB_env *env;
+    int lock_fd; /* DIR/broker.lock, flock()ed for the journal's life */
     MDB_dbi dbi[DB_N];
     MDB_txn *wtxn; /* open write transaction or NULL */
     MDB_txn *rtxn; /* reset read transaction, renewed for reads */
     wt_journal_opts_t opts;
     char *dir;
     uint64_t next_seq, next_rseq;
-    bool dirty;     /* committed but not yet fsynced */
-    bool want_sync; /* a durable commit is waiting for fsync (interval policy) */
+    int64_t clock_base, mono_base; /* journal clock at open, wt_clock_ms() then */
+    bool dirty;                    /* committed but not yet fsynced */
+    bool want_sync;                /* a durable commit is waiting for fsync (interval policy) */
     int64_t last_sync_ms;
     uint64_t syncs, retained, recovered;
     uint8_t *rec; /* scratch for item records */
@@ -71,6 +76,24 @@ static int s_err(int mdb_rc)
     if (mdb_rc > 0) /* an errno */
         return -mdb_rc;
     return WT_EJOURNAL;
+}
+
+static int s_meta_get(MDB_txn *txn, MDB_dbi dbi, const char *key, uint64_t *v)
+{
+    MDB_val k = {strlen(key), (void *)key}, val;
+    int rc = mdb_get(txn, dbi, &k, &val);
+    if (rc == MDB_NOTFOUND) return 0;
+    if (rc) return rc;
+    if (val.mv_size == 8) *v = s_get64(val.mv_data);
+    return 0;
+}
+
+static int s_meta_put(MDB_txn *txn, MDB_dbi dbi, const char *key, uint64_t v)
+{
+    uint8_t b[8];
+    s_be64(v, b);
+    MDB_val k = {strlen(key), (void *)key}, val = {8, b};
+    return mdb_put(txn, dbi, &k, &val, 0);
 }
 
 const char *wt_jitem_state_name(wt_jitem_state_t s)
@@ -223,10 +246,23 @@ int wt_journal_sync(wt_journal_t *self)
     return 0;
 }
 
+int64_t wt_journal_now(wt_journal_t *self)
+{
+    return self->clock_base + (wt_clock_ms() - self->mono_base);
+}
+
 int wt_journal_commit(wt_journal_t *self, bool durable)
 {
     if (self->wtxn) {
-        int rc = mdb_txn_commit(self->wtxn);
+        /* the journal clock goes with every commit, so that it resumes
+           where it stopped (time while the broker is down does not count) */
+        int rc =
+            s_meta_put(self->wtxn, self->dbi[DB_META], "clock_ms", (uint64_t)wt_journal_now(self));
+        if (rc) {
+            wt_journal_abort(self);
+            return s_err(rc);
+        }
+        rc = mdb_txn_commit(self->wtxn);
         self->wtxn = NULL;
         if (rc) {
             wt_journal_abort(self); /* reload counters */
@@ -251,24 +287,6 @@ int wt_journal_tick(wt_journal_t *self, int64_t now_ms)
 
 /* ------------------------------------------------------------ open/close */
 
-static int s_meta_get(MDB_txn *txn, MDB_dbi dbi, const char *key, uint64_t *v)
-{
-    MDB_val k = {strlen(key), (void *)key}, val;
-    int rc = mdb_get(txn, dbi, &k, &val);
-    if (rc == MDB_NOTFOUND) return 0;
-    if (rc) return rc;
-    if (val.mv_size == 8) *v = s_get64(val.mv_data);
-    return 0;
-}
-
-static int s_meta_put(MDB_txn *txn, MDB_dbi dbi, const char *key, uint64_t v)
-{
-    uint8_t b[8];
-    s_be64(v, b);
-    MDB_val k = {strlen(key), (void *)key}, val = {8, b};
-    return mdb_put(txn, dbi, &k, &val, 0);
-}
-
 /* Highest key + 1 of a seq-keyed database (or 1 when empty). */
 static int s_last_plus_one(MDB_txn *txn, MDB_dbi dbi, uint64_t *out)
 {
@@ -292,12 +310,17 @@ static int s_recover(wt_journal_t *self)
     for (int i = 0; i < DB_N; i++)
         if ((rc = mdb_dbi_open(txn, s_db_names[i], MDB_CREATE, &self->dbi[i])))
             return s_fail(self, rc);
-    uint64_t ns = 1, nr = 1, a = 1, b = 1;
-    if ((rc = s_meta_get(txn, self->dbi[DB_META], "next_seq", &ns)) ||
+    uint64_t ns = 1, nr = 1, a = 1, b = 1, clock = 0;
+    if ((rc = s_meta_get(txn, self->dbi[DB_META], "clock_ms", &clock)) ||
+        (rc = s_meta_get(txn, self->dbi[DB_META], "next_seq", &ns)) ||
         (rc = s_meta_get(txn, self->dbi[DB_META], "next_rseq", &nr)) ||
         (rc = s_last_plus_one(txn, self->dbi[DB_ITEMS], &a)) ||
         (rc = s_last_plus_one(txn, self->dbi[DB_RESULTS], &b)))
         return s_fail(self, rc);
+    /* the journal clock: starts at the wall clock when the journal is new
+       (or older than the clock), then only advances by the monotonic clock */
+    self->mono_base = wt_clock_ms();
+    self->clock_base = clock ? (int64_t)clock : wt_time_ms();
     self->next_seq = ns > a ? ns : a;
     self->next_rseq = nr > b ? nr : b;
     if (self->next_seq < 1) self->next_seq = 1;
@@ -329,6 +352,49 @@ static int s_recover(wt_journal_t *self)
         return s_fail(self, rc);
     if ((rc = wt_journal_commit(self, false))) return rc;
     return wt_journal_sync(self);
+}
+
+/* One owner per journal directory: an exclusive flock() on DIR/broker.lock,
+   held until wt_journal_destroy() (or the process's end, kill -9 included:
+   the kernel drops the lock with the last descriptor). The file holds the
+   owner's pid, for the refusal message only; the lock is the flock. LMDB's
+   own lock.mdb lets several processes write one environment in turn, which
+   is not what a broker numbering items from memory can allow. */
+static int s_lock(wt_journal_t *self, char *errmsg, size_t errlen)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/broker.lock", self->dir);
+    self->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+    if (self->lock_fd < 0) {
+        int rc = -errno;
+        if (errmsg)
+            snprintf(errmsg, errlen, "cannot open the journal lock %s: %s", path, wt_strerror(rc));
+        return rc;
+    }
+    if (flock(self->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+        int rc = errno == EWOULDBLOCK ? -EBUSY : -errno;
+        char pid[32] = "";
+        ssize_t got = pread(self->lock_fd, pid, sizeof pid - 1, 0);
+        pid[got > 0 ? got : 0] = 0;
+        pid[strcspn(pid, "\n")] = 0;
+        if (errmsg && rc == -EBUSY)
+            snprintf(errmsg, errlen,
+                     "journal %s is in use by another broker (pid %s, lock %s): stop that one "
+                     "first, or give this one another journal directory",
+                     self->dir, pid[0] ? pid : "unknown", path);
+        else if (errmsg)
+            snprintf(errmsg, errlen, "cannot lock the journal %s: %s", path, wt_strerror(rc));
+        return rc;
+    }
+    char pid[32];
+    int len = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+    if (ftruncate(self->lock_fd, 0) != 0 || pwrite(self->lock_fd, pid, (size_t)len, 0) != len) {
+        int rc = -errno;
+        if (errmsg)
+            snprintf(errmsg, errlen, "cannot write the journal lock %s: %s", path, wt_strerror(rc));
+        return rc;
+    }
+    return 0;
 }
 
 /* mkdir -p */
@@ -363,9 +429,15 @@ wt_journal_t *wt_journal_new(const wt_journal_opts_t *opts, int *err, char *errm
         return NULL;
     }
     wt_journal_t *self = wt_calloc(1, sizeof *self);
+    self->lock_fd = -1;
     self->opts = *opts;
     self->dir = wt_strdup(opts->dir);
     self->opts.dir = self->dir;
+    if ((rc = s_lock(self, errmsg, errlen))) {
+        *err = rc;
+        wt_journal_destroy(&self);
+        return NULL;
+    }
     if (self->opts.fsync_interval_ms <= 0) self->opts.fsync_interval_ms = 100;
     int64_t map = opts->map_bytes > 0 ? opts->map_bytes : (int64_t)1 << 30;
     if ((rc = mdb_env_create(&self->env)) || (rc = mdb_env_set_maxdbs(self->env, DB_N)) ||
@@ -399,6 +471,7 @@ void wt_journal_destroy(wt_journal_t **self_p)
         mdb_env_sync(self->env, 1);
         mdb_env_close(self->env);
     }
+    if (self->lock_fd >= 0) close(self->lock_fd); /* releases the flock */
     free(self->rec);
     free(self->item_copy);
     free(self->dir);

@@ -5,6 +5,7 @@
 #include "wiretag/journal.h"
 #include "testutil.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -16,6 +17,8 @@ static void s_rmdir(void)
     snprintf(p, sizeof p, "%s/data.mdb", s_dir);
     unlink(p);
     snprintf(p, sizeof p, "%s/lock.mdb", s_dir);
+    unlink(p);
+    snprintf(p, sizeof p, "%s/broker.lock", s_dir);
     unlink(p);
     rmdir(s_dir);
 }
@@ -459,8 +462,61 @@ static void test_full_and_abort(void)
     s_rmdir();
 }
 
+/* One owner per directory: a second open refuses (even in the same
+   process: the flock is per open file) and names the holder's pid. */
+static void test_lock(void)
+{
+    s_fresh();
+    wt_journal_opts_t o = s_opts();
+    wt_journal_t *j = s_open(&o);
+    CHECK(j != NULL);
+    int err = 0;
+    char msg[512];
+    CHECK(wt_journal_new(&o, &err, msg, sizeof msg) == NULL);
+    CHECK_EQ_INT(err, -EBUSY);
+    char want[64];
+    snprintf(want, sizeof want, "pid %ld", (long)getpid());
+    CHECK(strstr(msg, "in use by another broker") != NULL);
+    CHECK(strstr(msg, want) != NULL);
+    wt_journal_destroy(&j);
+    j = s_open(&o); /* released with the first */
+    CHECK(j != NULL);
+    wt_journal_destroy(&j);
+    s_rmdir();
+}
+
+/* The journal clock: record times follow it, and it resumes where it
+   stopped on reopen (no wall-clock time counted while closed). */
+static void test_clock(void)
+{
+    s_fresh();
+    wt_journal_opts_t o = s_opts();
+    wt_journal_t *j = s_open(&o);
+    CHECK(j != NULL);
+    int64_t t0 = wt_journal_now(j);
+    int64_t wall = wt_time_ms();
+    CHECK(t0 <= wall + 5 && t0 > wall - 60000); /* starts at the wall clock */
+    uint64_t seq;
+    bool dup;
+    CHECK_EQ_INT(wt_journal_put(j, "c1", 1, (const uint8_t *)"x", 1, wt_journal_now(j), &seq, &dup),
+                 0);
+    CHECK_EQ_INT(wt_journal_commit(j, true), 0);
+    int64_t t1 = wt_journal_now(j);
+    wt_journal_destroy(&j);
+    usleep(300 * 1000);
+    j = s_open(&o);
+    CHECK(j != NULL);
+    int64_t t2 = wt_journal_now(j);
+    CHECK(t2 >= t1);
+    CHECK(t2 < t1 + 250); /* the 300 ms closed did not count */
+    wt_journal_destroy(&j);
+    s_rmdir();
+}
+
 int main(void)
 {
+    test_lock();
+    test_clock();
     test_basic();
     test_nested_dir();
     test_restart();

@@ -54,7 +54,7 @@ typedef struct {
     uint64_t seq;
     wt_jitem_state_t state;
     uint32_t attempts;
-    int64_t accepted_ms, finished_ms; /* wall clock */
+    int64_t accepted_ms, finished_ms; /* journal clock (wt_journal_now) */
     uint64_t rseq;                    /* result seq once done */
     uint64_t producer;                /* caller's tag of the producer (for back-pressure) */
     const char *id, *code, *reason;   /* never NULL ("" when unset) */
@@ -96,6 +96,13 @@ int wt_journal_done(wt_journal_t *self, uint64_t seq, const uint8_t *result, siz
 /* Dead-letter seq with an error name and a reason. WT_ESEQ as above. */
 int wt_journal_dead(wt_journal_t *self, uint64_t seq, const char *code, const char *reason,
                     int64_t now_ms);
+
+/* The journal clock (ms): the wall clock when the journal was created,
+   advanced since only by the monotonic clock while a broker runs (and
+   saved with every commit). Record times and retention ages use it, so a
+   jump of the wall clock counts as no time passing, and neither does the
+   time the journal is closed. Pass it as now_ms to the calls below. */
+int64_t wt_journal_now(wt_journal_t *self);
 
 /* End the open write transaction (no-op when none). durable: the data
    must reach the disk per the fsync policy before the caller acknowledges. */
