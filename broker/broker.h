@@ -65,6 +65,7 @@ typedef struct {
     size_t job_count, job_cap;
     int64_t last_seen_ms, last_sent_ms, last_dispatch_ms, ready_ms;
     uint64_t done, failed, dispatched;
+    uint64_t isolate_seq; /* a suspect running alone here: no other job meanwhile (0: none) */
 } wt_worker_t;
 
 /* Error and event counters, by name, for stats. */
@@ -97,6 +98,11 @@ struct wt_broker {
     uint64_t loaded_upto; /* highest seq ever put in the window */
     bool window_complete; /* no queued seq above loaded_upto in the journal */
     size_t inflight;      /* jobs on all workers */
+    /* suspects: the jobs of a worker that died holding several, re-run one
+       at a time, each alone on a worker, so that only the item that kills
+       a worker is charged for it (FIFO, waiting ones) */
+    uint64_t *suspects;
+    size_t suspect_count, suspect_cap;
 
     /* producers: unfinished items per producer tag (back-pressure) */
     struct wt_prod {

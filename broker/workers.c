@@ -159,6 +159,9 @@ void wt_workers_clear(wt_broker_t *self)
     free(self->retry);
     self->retry = NULL;
     self->retry_cap = self->retry_count = 0;
+    free(self->suspects);
+    self->suspects = NULL;
+    self->suspect_cap = self->suspect_count = 0;
 }
 
 static const char *s_wname(const wt_worker_t *w)
@@ -172,6 +175,7 @@ static bool s_take_job(wt_broker_t *self, wt_worker_t *w, uint64_t seq, wt_job_t
     for (size_t i = 0; i < w->job_count; i++)
         if (w->jobs[i].seq == seq) {
             if (out) *out = w->jobs[i];
+            if (w->isolate_seq == seq) w->isolate_seq = 0;
             if (!w->jobs[i].abandoned) self->inflight--;
             w->jobs[i] = w->jobs[--w->job_count];
             return true;
@@ -233,10 +237,19 @@ static void s_dead_letter(wt_broker_t *self, uint64_t seq, uint32_t attempts, co
                   (unsigned long long)seq, code, why);
 }
 
+static void s_suspect_push(wt_broker_t *self, uint64_t seq)
+{
+    for (size_t i = 0; i < self->suspect_count; i++)
+        if (self->suspects[i] == seq) return;
+    wt_grow(&self->suspects, &self->suspect_cap, self->suspect_count + 1, sizeof *self->suspects);
+    self->suspects[self->suspect_count++] = seq;
+}
+
 /* requeue_job: a job came back without a result (worker lost, timed out,
-   failed, handed back). refund: it never started, do not count it. */
-static void s_requeue_job(wt_broker_t *self, const wt_job_t *job, const char *code,
-                          const char *reason, bool refund)
+   failed, handed back). refund: it never started, do not count it.
+   alone: it goes to the suspects, to be run alone. */
+static void s_requeue_to(wt_broker_t *self, const wt_job_t *job, const char *code,
+                         const char *reason, bool refund, bool alone)
 {
     if (!refund && job->attempt >= (uint32_t)self->cfg->broker_max_attempts) {
         s_dead_letter(self, job->seq, job->attempt, code, reason);
@@ -248,7 +261,16 @@ static void s_requeue_job(wt_broker_t *self, const wt_job_t *job, const char *co
         wt_broker_fatal(self, "requeue", rc);
         return;
     }
-    s_retry_push(self, job->seq, false);
+    if (alone)
+        s_suspect_push(self, job->seq);
+    else
+        s_retry_push(self, job->seq, false);
+}
+
+static void s_requeue_job(wt_broker_t *self, const wt_job_t *job, const char *code,
+                          const char *reason, bool refund)
+{
+    s_requeue_to(self, job, code, reason, refund, false);
 }
 
 /* requeue_jobs: every job of w goes back to the queue. */
@@ -407,6 +429,32 @@ static void s_hand_back(wt_broker_t *self, wt_worker_t *w, const wt_proto_t *m)
                   s_wname(w), m->job_count);
 }
 
+/* lose_jobs: w died (went silent, broke the protocol) holding its jobs.
+   Which of them killed it is not known when it held several: none is
+   charged, and each is re-run alone (a suspect) until one kills a worker
+   on its own. A job that was alone on w (the only one it held) is charged,
+   and stays a suspect while it has attempts left. */
+static void s_lose_jobs(wt_broker_t *self, wt_worker_t *w, const char *code, const char *what)
+{
+    size_t held = w->job_count; /* abandoned ones too: they may be the cause */
+    uint64_t alone = w->isolate_seq;
+    char why[300];
+    while (w->job_count) {
+        wt_job_t job = w->jobs[w->job_count - 1];
+        s_take_job(self, w, job.seq, NULL);
+        if (job.abandoned) continue; /* already back in the queue */
+        if (held > 1) {
+            s_requeue_to(self, &job, code, what, true, true);
+            continue;
+        }
+        snprintf(why, sizeof why, "%s while running this item alone (%s)", what,
+                 job.seq == alone ? "it was re-run alone after an earlier loss"
+                                  : "it was the worker's only job");
+        s_requeue_to(self, &job, code, why, false, true);
+    }
+    wt_journal_commit(self->journal, false);
+}
+
 /* expire_worker: silent for liveness x heartbeat. */
 static void s_expire_worker(wt_broker_t *self, wt_worker_t *w)
 {
@@ -414,9 +462,15 @@ static void s_expire_worker(wt_broker_t *self, wt_worker_t *w)
     snprintf(why, sizeof why, "worker \"%s\" lost (silent %lld ms)", s_wname(w),
              (long long)(wt_clock_ms() - w->last_seen_ms));
     self->n_expired++;
-    wt_broker_log(self, 1, "workers", w->peer, "EXPIRE", -ETIMEDOUT, "%s, %zu jobs re-queued", why,
-                  w->job_count);
-    s_requeue_jobs(self, w, "ETIMEDOUT", why, false);
+    if (w->job_count > 1)
+        wt_broker_log(self, 1, "workers", w->peer, "EXPIRE", -ETIMEDOUT,
+                      "%s holding %zu jobs: none charged, each re-run alone to find the one that "
+                      "kills workers",
+                      why, w->job_count);
+    else
+        wt_broker_log(self, 1, "workers", w->peer, "EXPIRE", -ETIMEDOUT, "%s, %zu jobs re-queued",
+                      why, w->job_count);
+    s_lose_jobs(self, w, "ETIMEDOUT", why);
 }
 
 /* ------------------------------------------------------------ the machine */
@@ -452,7 +506,7 @@ static void s_execute(wt_broker_t *self, wt_worker_t *w, wt_wevent_t ev, wt_prot
         case WE_BAD:
             s_send_error(self, w->identity, w->identity_len, -EPROTO,
                          "unexpected command on the workers socket; send READY");
-            s_requeue_jobs(self, w, "EPROTO", "worker protocol error", false);
+            s_lose_jobs(self, w, "EPROTO", "worker protocol error");
             w->state = WS_GONE;
             break;
         }
@@ -476,7 +530,7 @@ void wt_workers_on_message(wt_broker_t *self, wt_proto_in_t *in, int rc)
         if (w) {
             w->last_seen_ms = wt_clock_ms();
             s_send_error(self, in->envelope, in->envelope_len, rc, wt_strerror(rc));
-            s_requeue_jobs(self, w, "EPROTO", "worker protocol error", false);
+            s_lose_jobs(self, w, "EPROTO", "worker protocol error");
             s_worker_remove(self, w);
         } else if (in->envelope_len) {
             s_send_error(self, in->envelope, in->envelope_len, rc, wt_strerror(rc));
@@ -558,7 +612,9 @@ void wt_workers_tick(wt_broker_t *self, int64_t now)
                      (long long)self->cfg->broker_job_timeout_ms);
             wt_broker_log(self, 1, "workers", w->peer, "JOB", -ETIMEDOUT, "job=%llu %s",
                           (unsigned long long)job.seq, why);
-            s_requeue_job(self, &job, "ETIMEDOUT", why, false);
+            bool alone = w->isolate_seq == job.seq; /* a suspect stays one */
+            if (alone) w->isolate_seq = 0;
+            s_requeue_to(self, &job, "ETIMEDOUT", why, false, alone);
         }
         i++;
     }
@@ -574,7 +630,7 @@ static wt_worker_t *s_pick(wt_broker_t *self)
     wt_worker_t *best = NULL;
     for (size_t i = 0; i < self->worker_count; i++) {
         wt_worker_t *w = self->workerv[i];
-        if (w->state != WS_READY || w->credit == 0) continue;
+        if (w->state != WS_READY || w->credit == 0 || w->isolate_seq) continue;
         if (!best || w->credit > best->credit ||
             (w->credit == best->credit && w->last_dispatch_ms < best->last_dispatch_ms))
             best = w;
@@ -586,7 +642,7 @@ static wt_worker_t *s_pick(wt_broker_t *self)
    when the item was skipped or w could not take it, -1 on a journal
    failure (the broker is stopping). */
 static int s_dispatch_item(wt_broker_t *self, wt_worker_t *w, uint64_t seq, bool retried,
-                           int64_t now)
+                           bool suspect, int64_t now)
 {
     wt_jitem_t it;
     if (wt_journal_item(self->journal, seq, &it) != 0 || it.state != WT_JITEM_QUEUED)
@@ -608,7 +664,10 @@ static int s_dispatch_item(wt_broker_t *self, wt_worker_t *w, uint64_t seq, bool
     rc = s_send(self, w, &m, self->scratch.data, self->scratch.size);
     wt_proto_clear(&m);
     if (rc) { /* its pipe is full or it is gone: stop giving it work */
-        s_retry_push(self, seq, true);
+        if (suspect)
+            s_suspect_push(self, seq);
+        else
+            s_retry_push(self, seq, true);
         wt_broker_log(self, 1, "workers", w->peer, "JOB", rc, "cannot send to \"%s\"", s_wname(w));
         if (rc == -EHOSTUNREACH) {
             s_execute(self, w, WE_EXPIRED, NULL);
@@ -628,6 +687,7 @@ static int s_dispatch_item(wt_broker_t *self, wt_worker_t *w, uint64_t seq, bool
     w->jobs[w->job_count++] = (wt_job_t){
         .seq = seq, .deadline_ms = now + self->cfg->broker_job_timeout_ms, .attempt = attempt};
     self->inflight++;
+    if (suspect) w->isolate_seq = seq;
     w->credit--;
     w->dispatched++;
     w->last_dispatch_ms = now;
@@ -639,17 +699,39 @@ static int s_dispatch_item(wt_broker_t *self, wt_worker_t *w, uint64_t seq, bool
     return 1;
 }
 
+/* An idle worker (nothing in flight) for a suspect. */
+static wt_worker_t *s_pick_idle(wt_broker_t *self)
+{
+    wt_worker_t *best = NULL;
+    for (size_t i = 0; i < self->worker_count; i++) {
+        wt_worker_t *w = self->workerv[i];
+        if (w->state != WS_READY || w->credit == 0 || w->job_count) continue;
+        if (!best || w->last_dispatch_ms < best->last_dispatch_ms) best = w;
+    }
+    return best;
+}
+
 void wt_workers_dispatch(wt_broker_t *self)
 {
     int64_t now = wt_clock_ms();
     bool wrote = false;
+    /* suspects first, each alone on an idle worker */
+    while (self->suspect_count) {
+        wt_worker_t *w = s_pick_idle(self);
+        if (!w) break;
+        uint64_t seq = self->suspects[0];
+        memmove(self->suspects, self->suspects + 1, --self->suspect_count * sizeof *self->suspects);
+        int rc = s_dispatch_item(self, w, seq, true, true, now);
+        if (rc < 0) return;
+        wrote |= rc > 0;
+    }
     for (;;) {
         wt_worker_t *w = s_pick(self);
         if (!w) break;
         uint64_t seq;
         bool retried;
         if (!s_next_seq(self, &seq, &retried)) break;
-        int rc = s_dispatch_item(self, w, seq, retried, now);
+        int rc = s_dispatch_item(self, w, seq, retried, false, now);
         if (rc < 0) return;
         wrote |= rc > 0;
     }
