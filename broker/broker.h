@@ -111,7 +111,23 @@ struct wt_broker {
     } * prods;
     size_t prod_cap, prod_used;
 
-    bool journal_nearly_full; /* live data over 80% of the map: PUTs get EFULL */
+    bool journal_nearly_full; /* no room for more items and their results: PUTs get EFULL */
+    /* a full journal (disk or map): what is full, the room left this turn
+       for new items (after the reserve for the results of unfinished ones),
+       and results that could not be journaled, kept here (dispatch waits)
+       and journaled again once there is room */
+    const char *journal_full; /* "disk", "map" or NULL */
+    const char *room_limit;   /* which of the two is the smaller room: "disk" or "map" */
+    int64_t room_left, room_reserve, room_bytes;
+    int64_t full_log_ms;
+    uint64_t full_quiet, n_full_refused, n_held_total;
+    struct wt_held {
+        uint64_t seq, producer;
+        size_t id_off, pay_off, pay_len;
+    } * held;
+    size_t held_count, held_cap;
+    wt_buf_t held_data;
+    int64_t held_retry_ms;
 
     /* subscribers */
     int64_t subscriptions;
@@ -159,6 +175,15 @@ void wt_broker_producer_add(wt_broker_t *self, uint64_t tag, int64_t delta);
 uint64_t wt_broker_producer_count(wt_broker_t *self, uint64_t tag);
 /* Journal failure that leaves RAM and disk out of step: stop the broker. */
 void wt_broker_fatal(wt_broker_t *self, const char *what, int code);
+/* A result that the journal has no room for: kept in memory (dispatch
+   waits) and journaled again by the tick once retention made room. */
+/* Commit the open journal transaction; when that fails, the results of
+   the turn waiting in it are held (a full journal) or the broker stops. */
+int wt_broker_commit(wt_broker_t *self, bool durable);
+/* Reckon the room left in the journal for PUTs (each loop turn). */
+void wt_broker_room(wt_broker_t *self);
+void wt_broker_hold(wt_broker_t *self, uint64_t seq, uint64_t producer, const char *id,
+                    const uint8_t *payload, size_t n);
 /* A result was written to the journal (not yet committed): it is published
    by wt_broker_flush_results() once the commit is durable. */
 void wt_broker_publish(wt_broker_t *self, uint64_t rseq, uint64_t seq, const char *id,

@@ -222,11 +222,25 @@ static void s_dead_letter(wt_broker_t *self, uint64_t seq, uint32_t attempts, co
     snprintf(why, sizeof why, "%s (after %u attempts)", reason ? reason : "", attempts);
     int rc = wt_journal_dead(self->journal, seq, code, why, wt_journal_now(self->journal));
     if (rc == WT_ESEQ) return; /* finished meanwhile */
+    if (rc == -ENOSPC) {       /* no room to record it: it goes round once more */
+        wt_broker_log(self, 1, "journal", "-", "DEAD", rc,
+                      "seq=%llu journal full: dead letter not recorded, re-queued",
+                      (unsigned long long)seq);
+        s_retry_push(self, seq, false);
+        return;
+    }
     if (rc) {
         wt_broker_fatal(self, "dead letter", rc);
         return;
     }
-    rc = wt_journal_commit(self->journal, true);
+    rc = wt_broker_commit(self, true);
+    if (rc == -ENOSPC) {
+        wt_broker_log(self, 1, "journal", "-", "DEAD", rc,
+                      "seq=%llu journal full: dead letter not recorded, re-queued",
+                      (unsigned long long)seq);
+        s_retry_push(self, seq, false);
+        return;
+    }
     if (rc) {
         wt_broker_fatal(self, "dead letter commit", rc);
         return;
@@ -257,7 +271,7 @@ static void s_requeue_to(wt_broker_t *self, const wt_job_t *job, const char *cod
     }
     int rc = wt_journal_requeue(self->journal, job->seq, refund);
     if (rc == WT_ESEQ) return; /* already done (a late DONE won) or dead */
-    if (rc) {
+    if (rc && rc != -ENOSPC) { /* full: the journal still says in flight; dispatch takes it */
         wt_broker_fatal(self, "requeue", rc);
         return;
     }
@@ -282,7 +296,7 @@ static void s_requeue_jobs(wt_broker_t *self, wt_worker_t *w, const char *code, 
         s_take_job(self, w, job.seq, NULL);
         if (!job.abandoned) s_requeue_job(self, &job, code, reason, refund);
     }
-    wt_journal_commit(self->journal, false);
+    wt_broker_commit(self, false);
 }
 
 /* set_ready: (re)start a worker from its READY. */
@@ -344,7 +358,7 @@ static bool s_accept_result(wt_broker_t *self, wt_worker_t *w, wt_proto_in_t *in
         self->n_failed++;
         if (!job.abandoned) {
             s_requeue_job(self, &job, wt_errname(rc), "worker sent an invalid result", false);
-            wt_journal_commit(self->journal, false);
+            wt_broker_commit(self, false);
         }
         return true;
     }
@@ -357,16 +371,16 @@ static bool s_accept_result(wt_broker_t *self, wt_worker_t *w, wt_proto_in_t *in
     }
     uint64_t rseq = 0;
     rc = wt_journal_done(self->journal, seq, payload, n, wt_journal_now(self->journal), &rseq);
-    if (rc == -ENOSPC && self->pending_count == 0) {
-        /* journal full: make room with retention, then once more. Only when
-           no other result of this batch waits in the (now aborted)
-           transaction; otherwise the broker stops below and a restart
-           resumes from the journal. */
-        size_t dropped = 0;
-        wt_journal_retain(self->journal, wt_journal_now(self->journal), 100000, &dropped);
-        wt_broker_log(self, 1, "journal", "-", "RETAIN", rc, "journal full: dropped %zu records",
-                      dropped);
-        rc = wt_journal_done(self->journal, seq, payload, n, wt_journal_now(self->journal), &rseq);
+    if (rc == -ENOSPC) {
+        /* journal full: only this update was dropped (the other results of
+           the turn stay). The result waits in memory and dispatch pauses
+           until retention makes room (s_retry_held). */
+        wt_broker_hold(self, seq, producer, id, payload, n);
+        w->done++;
+        wt_broker_log(self, 1, "journal", "-", "DONE", rc,
+                      "job=%llu journal full: result kept in memory until there is room",
+                      (unsigned long long)seq);
+        return true;
     }
     if (rc == WT_ESEQ) {
         self->n_late_done++;
@@ -411,7 +425,7 @@ static bool s_fail_job(wt_broker_t *self, wt_worker_t *w, const wt_proto_t *m)
                   "job=%llu attempt=%u code=%s reason=\"%s\"", (unsigned long long)job.seq,
                   job.attempt, m->code, (m->has & WT_F_REASON) ? m->reason : "");
     s_requeue_job(self, &job, m->code, (m->has & WT_F_REASON) ? m->reason : "worker failed", false);
-    wt_journal_commit(self->journal, false);
+    wt_broker_commit(self, false);
     return true;
 }
 
@@ -452,7 +466,7 @@ static void s_lose_jobs(wt_broker_t *self, wt_worker_t *w, const char *code, con
                                   : "it was the worker's only job");
         s_requeue_to(self, &job, code, why, false, true);
     }
-    wt_journal_commit(self->journal, false);
+    wt_broker_commit(self, false);
 }
 
 /* expire_worker: silent for liveness x heartbeat. */
@@ -618,7 +632,7 @@ void wt_workers_tick(wt_broker_t *self, int64_t now)
         }
         i++;
     }
-    wt_journal_commit(self->journal, false);
+    wt_broker_commit(self, false);
 }
 
 /* ------------------------------------------------------------ dispatch */
@@ -645,7 +659,10 @@ static int s_dispatch_item(wt_broker_t *self, wt_worker_t *w, uint64_t seq, bool
                            bool suspect, int64_t now)
 {
     wt_jitem_t it;
-    if (wt_journal_item(self->journal, seq, &it) != 0 || it.state != WT_JITEM_QUEUED)
+    /* in flight in the journal but in no worker's table: a requeue that
+       could not be written (a full journal) or a journal opened full */
+    if (wt_journal_item(self->journal, seq, &it) != 0 ||
+        (it.state != WT_JITEM_QUEUED && it.state != WT_JITEM_INFLIGHT))
         return 0; /* finished meanwhile (a late DONE won, or dead-lettered) */
     uint32_t attempt = it.attempts + 1;
     wt_buf_reset(&self->scratch);
@@ -679,7 +696,9 @@ static int s_dispatch_item(wt_broker_t *self, wt_worker_t *w, uint64_t seq, bool
     }
     /* recorded after the send: a failed send costs no attempt */
     rc = wt_journal_dispatch(self->journal, seq, &attempt);
-    if (rc) {
+    if (rc == -ENOSPC) { /* the job is out: only its attempt mark is not written */
+        attempt = it.attempts + 1;
+    } else if (rc) {
         wt_broker_fatal(self, "dispatch", rc);
         return -1;
     }
@@ -713,6 +732,7 @@ static wt_worker_t *s_pick_idle(wt_broker_t *self)
 
 void wt_workers_dispatch(wt_broker_t *self)
 {
+    if (self->held_count) return; /* results wait for room: no new ones */
     int64_t now = wt_clock_ms();
     bool wrote = false;
     /* suspects first, each alone on an idle worker */
@@ -735,5 +755,5 @@ void wt_workers_dispatch(wt_broker_t *self)
         if (rc < 0) return;
         wrote |= rc > 0;
     }
-    if (wrote) wt_journal_commit(self->journal, false);
+    if (wrote) wt_broker_commit(self, false);
 }

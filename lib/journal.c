@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 enum { DB_ITEMS, DB_PAYLOADS, DB_QUEUE, DB_RESULTS, DB_DEDUP, DB_DEDUPSEQ, DB_DEAD, DB_META, DB_N };
@@ -47,7 +48,8 @@ struct wt_journal_t {
     bool want_sync;                /* a durable commit is waiting for fsync (interval policy) */
     int64_t last_sync_ms;
     uint64_t syncs, retained, recovered;
-    uint8_t *rec; /* scratch for item records */
+    bool open_full; /* opened on a full disk or map: recovery not written */
+    uint8_t *rec;   /* scratch for item records */
     size_t rec_cap;
     /* the last record decoded by wt_journal_item (its strings point here) */
     char *item_copy;
@@ -209,22 +211,28 @@ static void s_rtxn_end(wt_journal_t *self, MDB_txn *txn)
     if (txn == self->rtxn) mdb_txn_reset(self->rtxn);
 }
 
+/* The sequence counters as committed (they may have advanced inside a
+   transaction that was dropped). */
+static void s_reload_counters(wt_journal_t *self)
+{
+    MDB_txn *txn;
+    if (s_rtxn(self, &txn) == 0) {
+        MDB_val k = {8, "next_seq"}, v;
+        if (mdb_get(txn, self->dbi[DB_META], &k, &v) == 0 && v.mv_size == 8)
+            self->next_seq = s_get64(v.mv_data);
+        k = (MDB_val){9, "next_rseq"};
+        if (mdb_get(txn, self->dbi[DB_META], &k, &v) == 0 && v.mv_size == 8)
+            self->next_rseq = s_get64(v.mv_data);
+        s_rtxn_end(self, txn);
+    }
+}
+
 void wt_journal_abort(wt_journal_t *self)
 {
     if (self->wtxn) {
         mdb_txn_abort(self->wtxn);
         self->wtxn = NULL;
-        /* sequence counters may have advanced inside the aborted txn */
-        MDB_txn *txn;
-        if (s_rtxn(self, &txn) == 0) {
-            MDB_val k = {8, "next_seq"}, v;
-            if (mdb_get(txn, self->dbi[DB_META], &k, &v) == 0 && v.mv_size == 8)
-                self->next_seq = s_get64(v.mv_data);
-            k = (MDB_val){9, "next_rseq"};
-            if (mdb_get(txn, self->dbi[DB_META], &k, &v) == 0 && v.mv_size == 8)
-                self->next_rseq = s_get64(v.mv_data);
-            s_rtxn_end(self, txn);
-        }
+        s_reload_counters(self);
     }
 }
 
@@ -233,6 +241,30 @@ static int s_fail(wt_journal_t *self, int mdb_rc)
 {
     wt_journal_abort(self);
     return s_err(mdb_rc);
+}
+
+/* A child of the open write transaction for one update: a failed update
+   (a full map or disk) drops only its child, never what the open
+   transaction already holds (the other results of the turn). */
+static int s_child(wt_journal_t *self, MDB_txn **child)
+{
+    MDB_txn *parent;
+    int rc = s_wtxn(self, &parent);
+    if (rc) return rc;
+    rc = mdb_txn_begin(self->env, parent, 0, child);
+    if (rc) *child = NULL;
+    return s_err(rc);
+}
+
+static int s_child_fail(MDB_txn *child, int mdb_rc)
+{
+    mdb_txn_abort(child);
+    return mdb_rc <= WT_EFIRST && mdb_rc >= WT_ELAST ? mdb_rc : s_err(mdb_rc);
+}
+
+static int s_child_end(MDB_txn *child)
+{
+    return s_err(mdb_txn_commit(child)); /* merges into the parent */
 }
 
 int wt_journal_sync(wt_journal_t *self)
@@ -262,10 +294,10 @@ int wt_journal_commit(wt_journal_t *self, bool durable)
             wt_journal_abort(self);
             return s_err(rc);
         }
-        rc = mdb_txn_commit(self->wtxn);
+        rc = mdb_txn_commit(self->wtxn); /* frees the txn, also on failure */
         self->wtxn = NULL;
         if (rc) {
-            wt_journal_abort(self); /* reload counters */
+            s_reload_counters(self);
             return s_err(rc);
         }
         self->dirty = true;
@@ -341,6 +373,12 @@ static int s_recover(wt_journal_t *self)
         int prc = mdb_put(txn, self->dbi[DB_ITEMS], &k, &nv, 0);
         if (prc) {
             mdb_cursor_close(cur);
+            if (prc == MDB_MAP_FULL) { /* no room to write: open as it is (see below) */
+                wt_journal_abort(self);
+                self->recovered = 0;
+                self->open_full = true;
+                return 0;
+            }
             return s_fail(self, prc);
         }
         self->recovered++;
@@ -349,8 +387,18 @@ static int s_recover(wt_journal_t *self)
     if (rc != MDB_NOTFOUND) return s_fail(self, rc);
     if ((rc = s_meta_put(txn, self->dbi[DB_META], "next_seq", self->next_seq)) ||
         (rc = s_meta_put(txn, self->dbi[DB_META], "next_rseq", self->next_rseq)))
-        return s_fail(self, rc);
-    if ((rc = wt_journal_commit(self, false))) return rc;
+        rc = s_fail(self, rc);
+    else
+        rc = wt_journal_commit(self, false);
+    if (rc == -ENOSPC) {
+        /* a full disk or map: open without writing. In-flight items stay
+           marked so (dispatch takes them as queued), the counters were read
+           above; the broker refuses PUTs until there is room again. */
+        self->recovered = 0;
+        self->open_full = true;
+        return 0;
+    }
+    if (rc) return rc;
     return wt_journal_sync(self);
 }
 
@@ -388,11 +436,9 @@ static int s_lock(wt_journal_t *self, char *errmsg, size_t errlen)
     }
     char pid[32];
     int len = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
-    if (ftruncate(self->lock_fd, 0) != 0 || pwrite(self->lock_fd, pid, (size_t)len, 0) != len) {
-        int rc = -errno;
-        if (errmsg)
-            snprintf(errmsg, errlen, "cannot write the journal lock %s: %s", path, wt_strerror(rc));
-        return rc;
+    /* the pid is for messages only: a full disk must not stop a start */
+    if (ftruncate(self->lock_fd, 0) == 0 && pwrite(self->lock_fd, pid, (size_t)len, 0) != len) {
+        /* nothing to do: the lock is held all the same */
     }
     return 0;
 }
@@ -599,13 +645,14 @@ static int s_unfinished(wt_journal_t *self, MDB_txn *txn, uint64_t seq, wt_jitem
 int wt_journal_dispatch(wt_journal_t *self, uint64_t seq, uint32_t *attempt)
 {
     MDB_txn *txn;
-    int rc = s_wtxn(self, &txn);
+    int rc = s_child(self, &txn);
     if (rc) return rc;
     wt_jitem_t it;
-    if ((rc = s_unfinished(self, txn, seq, &it))) return rc;
+    if ((rc = s_unfinished(self, txn, seq, &it))) return s_child_fail(txn, rc);
     it.state = WT_JITEM_INFLIGHT;
     it.attempts++;
-    if ((rc = s_put_rec(self, txn, &it))) return s_fail(self, rc);
+    if ((rc = s_put_rec(self, txn, &it))) return s_child_fail(txn, rc);
+    if ((rc = s_child_end(txn))) return rc;
     *attempt = it.attempts;
     return 0;
 }
@@ -613,24 +660,24 @@ int wt_journal_dispatch(wt_journal_t *self, uint64_t seq, uint32_t *attempt)
 int wt_journal_requeue(wt_journal_t *self, uint64_t seq, bool refund)
 {
     MDB_txn *txn;
-    int rc = s_wtxn(self, &txn);
+    int rc = s_child(self, &txn);
     if (rc) return rc;
     wt_jitem_t it;
-    if ((rc = s_unfinished(self, txn, seq, &it))) return rc;
+    if ((rc = s_unfinished(self, txn, seq, &it))) return s_child_fail(txn, rc);
     it.state = WT_JITEM_QUEUED;
     if (refund && it.attempts > 0) it.attempts--;
-    if ((rc = s_put_rec(self, txn, &it))) return s_fail(self, rc);
-    return 0;
+    if ((rc = s_put_rec(self, txn, &it))) return s_child_fail(txn, rc);
+    return s_child_end(txn);
 }
 
 int wt_journal_done(wt_journal_t *self, uint64_t seq, const uint8_t *result, size_t n,
                     int64_t now_ms, uint64_t *rseq)
 {
     MDB_txn *txn;
-    int rc = s_wtxn(self, &txn);
+    int rc = s_child(self, &txn);
     if (rc) return rc;
     wt_jitem_t it;
-    if ((rc = s_unfinished(self, txn, seq, &it))) return rc;
+    if ((rc = s_unfinished(self, txn, seq, &it))) return s_child_fail(txn, rc);
     uint64_t r = self->next_rseq;
     it.state = WT_JITEM_DONE;
     it.finished_ms = now_ms;
@@ -639,16 +686,19 @@ int wt_journal_done(wt_journal_t *self, uint64_t seq, const uint8_t *result, siz
     s_be64(seq, kb);
     s_be64(r, rb);
     MDB_val k = {8, kb}, rk = {8, rb}, rv = {16 + n, NULL};
-    if ((rc = s_put_rec(self, txn, &it))) return s_fail(self, rc);
+    if ((rc = s_put_rec(self, txn, &it))) return s_child_fail(txn, rc);
     rc = mdb_del(txn, self->dbi[DB_PAYLOADS], &k, NULL);
-    if (rc && rc != MDB_NOTFOUND) return s_fail(self, rc);
+    if (rc && rc != MDB_NOTFOUND) return s_child_fail(txn, rc);
     rc = mdb_del(txn, self->dbi[DB_QUEUE], &k, NULL);
-    if (rc && rc != MDB_NOTFOUND) return s_fail(self, rc);
-    if ((rc = mdb_put(txn, self->dbi[DB_RESULTS], &rk, &rv, MDB_RESERVE))) return s_fail(self, rc);
+    if (rc && rc != MDB_NOTFOUND) return s_child_fail(txn, rc);
+    if ((rc = mdb_put(txn, self->dbi[DB_RESULTS], &rk, &rv, MDB_RESERVE)))
+        return s_child_fail(txn, rc);
     s_be64(seq, rv.mv_data);
     s_be64((uint64_t)now_ms, (uint8_t *)rv.mv_data + 8);
     if (n) memcpy((uint8_t *)rv.mv_data + 16, result, n);
-    if ((rc = s_meta_put(txn, self->dbi[DB_META], "next_rseq", r + 1))) return s_fail(self, rc);
+    if ((rc = s_meta_put(txn, self->dbi[DB_META], "next_rseq", r + 1)))
+        return s_child_fail(txn, rc);
+    if ((rc = s_child_end(txn))) return rc;
     self->next_rseq = r + 1;
     *rseq = r;
     return 0;
@@ -658,10 +708,10 @@ int wt_journal_dead(wt_journal_t *self, uint64_t seq, const char *code, const ch
                     int64_t now_ms)
 {
     MDB_txn *txn;
-    int rc = s_wtxn(self, &txn);
+    int rc = s_child(self, &txn);
     if (rc) return rc;
     wt_jitem_t it;
-    if ((rc = s_unfinished(self, txn, seq, &it))) return rc;
+    if ((rc = s_unfinished(self, txn, seq, &it))) return s_child_fail(txn, rc);
     it.state = WT_JITEM_DEAD;
     it.finished_ms = now_ms;
     it.code = code ? code : "";
@@ -671,11 +721,11 @@ int wt_journal_dead(wt_journal_t *self, uint64_t seq, const char *code, const ch
     uint8_t kb[8];
     s_be64(seq, kb);
     MDB_val k = {8, kb}, empty = {0, ""};
-    if ((rc = s_put_rec(self, txn, &it))) return s_fail(self, rc);
+    if ((rc = s_put_rec(self, txn, &it))) return s_child_fail(txn, rc);
     rc = mdb_del(txn, self->dbi[DB_QUEUE], &k, NULL);
-    if (rc && rc != MDB_NOTFOUND) return s_fail(self, rc);
-    if ((rc = mdb_put(txn, self->dbi[DB_DEAD], &k, &empty, 0))) return s_fail(self, rc);
-    return 0;
+    if (rc && rc != MDB_NOTFOUND) return s_child_fail(txn, rc);
+    if ((rc = mdb_put(txn, self->dbi[DB_DEAD], &k, &empty, 0))) return s_child_fail(txn, rc);
+    return s_child_end(txn);
 }
 
 /* ------------------------------------------------------------ reads */
@@ -895,6 +945,10 @@ void wt_journal_stats(wt_journal_t *self, wt_journal_stats_t *st)
         if (mdb_stat(txn, self->dbi[DB_RESULTS], &ms) == 0) st->results = ms.ms_entries;
         if (mdb_stat(txn, self->dbi[DB_ITEMS], &ms) == 0) st->items = ms.ms_entries;
         if (mdb_stat(txn, self->dbi[DB_DEDUP], &ms) == 0) st->dedup_ids = ms.ms_entries;
+        if (mdb_stat(txn, self->dbi[DB_PAYLOADS], &ms) == 0)
+            st->payload_bytes =
+                (int64_t)(ms.ms_branch_pages + ms.ms_leaf_pages + ms.ms_overflow_pages) *
+                ms.ms_psize;
         st->live_bytes = s_live_bytes(self, txn);
         MDB_cursor *cur;
         if (mdb_cursor_open(txn, self->dbi[DB_RESULTS], &cur) == 0) {
@@ -911,4 +965,20 @@ void wt_journal_stats(wt_journal_t *self, wt_journal_stats_t *st)
     snprintf(path, sizeof path, "%s/data.mdb", self->dir);
     struct stat sb;
     if (stat(path, &sb) == 0) st->file_bytes = (int64_t)sb.st_blocks * 512;
+    /* room: what the journal can still grow by. The map bounds it, and so
+       does the filesystem: pages past the file's end need free disk space,
+       free pages inside the file do not. */
+    int64_t used_end = 0; /* bytes up to the last page LMDB has used */
+    MDB_stat es;
+    if (mdb_env_info(self->env, &info) == 0 && mdb_env_stat(self->env, &es) == 0)
+        used_end = (int64_t)(info.me_last_pgno + 1) * es.ms_psize;
+    int64_t inside = used_end > st->live_bytes ? used_end - st->live_bytes : 0;
+    st->map_room_bytes = st->map_bytes > st->live_bytes ? st->map_bytes - st->live_bytes : 0;
+    struct statvfs vfs;
+    st->disk_free_bytes = -1;
+    if (statvfs(self->dir, &vfs) == 0)
+        st->disk_free_bytes = (int64_t)vfs.f_bavail * (int64_t)vfs.f_frsize;
+    st->disk_room_bytes =
+        st->disk_free_bytes >= 0 ? st->disk_free_bytes + inside : st->map_room_bytes;
+    st->open_full = self->open_full;
 }

@@ -13,11 +13,13 @@
     Writes go into one open write transaction that wt_journal_commit()
     ends; `durable` commits are fsynced at once under WT_FSYNC_ALWAYS, on
     wt_journal_tick() under WT_FSYNC_INTERVAL, never under WT_FSYNC_NEVER
-    (the environment runs with MDB_NOSYNC and we call mdb_env_sync). Every
-    failed write aborts the whole open transaction: the caller must treat
-    everything since the last commit as not done.
+    (the environment runs with MDB_NOSYNC and we call mdb_env_sync).
     Reopening recovers the next sequence numbers and turns every in-flight
     item back into a queued one. Single-threaded: one owner.
+    Updates of an item (dispatch, requeue, done, dead) run in a child of
+    the open transaction: when one fails (a full map or disk) only that
+    update is dropped; wt_journal_put's failure drops the whole open
+    transaction. A commit that fails drops everything since the last one.
 */
 #ifndef WT_JOURNAL_H
 #define WT_JOURNAL_H
@@ -69,6 +71,13 @@ typedef struct {
     int64_t map_bytes, file_bytes;
     uint64_t syncs, retained; /* fsyncs done, records dropped by retention */
     uint64_t recovered;       /* in-flight items re-queued at open */
+    /* space: the journal is full when the room left cannot take the
+       results of what is unfinished (see the broker's PUT admission) */
+    int64_t payload_bytes;   /* pages of the payloads kept (unfinished and dead items) */
+    int64_t map_room_bytes;  /* map_bytes - live_bytes */
+    int64_t disk_free_bytes; /* free on the journal's filesystem (statvfs), -1 unknown */
+    int64_t disk_room_bytes; /* disk_free_bytes + free pages inside the file */
+    bool open_full;          /* opened on a full disk or map (nothing written at open) */
 } wt_journal_stats_t;
 
 /* Open (or create) the journal in opts->dir. Returns NULL and sets *err
