@@ -33,7 +33,8 @@ static void s_usage(FILE *out)
                  "                     (useful with tcp://127.0.0.1:* ephemeral ports)\n"
                  "  exit status: 0 stopped by a signal, 1 cannot start or journal failure,\n"
                  "               2 bad command line or configuration,\n"
-                 "               3 the journal directory is in use by another broker\n");
+                 "               3 the journal directory is in use by another broker,\n"
+                 "               4 the journal is damaged or its data.mdb is missing\n");
 }
 
 static void s_set(char **field, const char *value)
@@ -110,8 +111,10 @@ int main(int argc, char **argv)
     if (!broker) {
         fprintf(stderr, "wiretag-broker: %s\n", err[0] ? err : "cannot start");
         wt_config_free(&cfg);
-        /* 3: the journal belongs to another running broker (see OPERATIONS.md) */
-        return wt_broker_start_error() == -EBUSY ? 3 : 1;
+        /* 3: the journal belongs to another running broker; 4: the journal
+           is damaged or missing (see OPERATIONS.md) */
+        int why = wt_broker_start_error();
+        return why == -EBUSY ? 3 : why == -EUCLEAN ? 4 : 1;
     }
     if (ready_file && wt_broker_write_ready(broker, ready_file) != 0) {
         fprintf(stderr, "wiretag-broker: cannot write %s\n", ready_file);

@@ -443,6 +443,111 @@ static int s_lock(wt_journal_t *self, char *errmsg, size_t errlen)
     return 0;
 }
 
+/* ------------------------------------------------------------ damage checks */
+
+#define S_MARKER        "wiretag.journal"
+#define S_MARKER_TEXT   "wiretag journal, format 2 (records carry a CRC-32)\n"
+#define S_MDB_MAGIC     0xBEEFC0DEu
+#define S_MDB_META_OFF  16  /* page header */
+#define S_MDB_PSIZE_OFF 40  /* mm_dbs[FREE_DBI].md_pad: the page size */
+#define S_MDB_LAST_OFF  136 /* mm_last_pg */
+#define S_MDB_TXN_OFF   144 /* mm_txnid */
+
+static bool s_exists(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0;
+}
+
+static uint64_t s_le64(const uint8_t *p)
+{
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--)
+        v = (v << 8) | p[i];
+    return v;
+}
+
+static uint32_t s_le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* Before LMDB maps data.mdb: a directory that held a journal (the marker)
+   must still have one, and the file must be as long as its newest valid
+   meta page says (a shorter file is a SIGBUS on the first read past its
+   end). Returns 0, or -EUCLEAN with a sentence in errmsg. *fresh: no
+   journal here yet. */
+static int s_precheck(const char *dir, bool *fresh, char *errmsg, size_t errlen)
+{
+    char data[4096], marker[4096];
+    snprintf(data, sizeof data, "%s/data.mdb", dir);
+    snprintf(marker, sizeof marker, "%s/" S_MARKER, dir);
+    struct stat sb;
+    bool have = stat(data, &sb) == 0 && sb.st_size > 0;
+    *fresh = !have;
+    if (!have) {
+        if (!s_exists(marker)) return 0;
+        snprintf(errmsg, errlen,
+                 "journal %.1000s: data.mdb is %.1000s, but this directory held a journal "
+                 "(%.1000s): restore "
+                 "data.mdb from a backup; to start an empty journal here on purpose (every item "
+                 "and result of the old one is lost), remove %s",
+                 dir, s_exists(data) ? "empty" : "missing", marker, marker);
+        return -EUCLEAN;
+    }
+    int fd = open(data, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 0; /* LMDB will say why */
+    uint8_t meta[2][160];
+    uint64_t psize = 0, best_txn = 0, last = 0;
+    int valid = 0;
+    ssize_t got = pread(fd, meta[0], sizeof meta[0], 0);
+    if (got == (ssize_t)sizeof meta[0]) psize = s_le32(meta[0] + S_MDB_PSIZE_OFF);
+    bool psize_ok = psize >= 512 && psize <= 65536 && (psize & (psize - 1)) == 0;
+    for (int i = 0; i < 2 && psize_ok; i++) {
+        if (i == 1 && pread(fd, meta[1], sizeof meta[1], (off_t)psize) != (ssize_t)sizeof meta[1])
+            break;
+        const uint8_t *m = meta[i];
+        if (s_le32(m + S_MDB_META_OFF) != S_MDB_MAGIC) continue;
+        uint64_t txn = s_le64(m + S_MDB_TXN_OFF);
+        if (!valid || txn > best_txn) {
+            best_txn = txn;
+            last = s_le64(m + S_MDB_LAST_OFF);
+        }
+        valid++;
+    }
+    close(fd);
+    if (!valid) {
+        snprintf(
+            errmsg, errlen,
+            "journal %.1000s: data.mdb is not an LMDB file or both its meta pages are damaged: "
+            "restore it from a backup (wiretag-broker --check %.1000s tells more)",
+            dir, dir);
+        return -EUCLEAN;
+    }
+    uint64_t need = (last + 1) * psize;
+    if ((uint64_t)sb.st_size < need) {
+        snprintf(errmsg, errlen,
+                 "journal %.1000s: data.mdb is truncated (%lld bytes, its last page ends at %llu): "
+                 "restore it from a backup, or salvage what is readable with "
+                 "wiretag-broker --recover %.1000s NEWDIR",
+                 dir, (long long)sb.st_size, (unsigned long long)need, dir);
+        return -EUCLEAN;
+    }
+    return 0;
+}
+
+static void s_write_marker(const char *dir)
+{
+    char marker[4096];
+    snprintf(marker, sizeof marker, "%s/" S_MARKER, dir);
+    if (s_exists(marker)) return;
+    int fd = open(marker, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+    if (fd < 0) return; /* best effort (a full disk): the next start writes it */
+    size_t n = strlen(S_MARKER_TEXT);
+    if (write(fd, S_MARKER_TEXT, n) == (ssize_t)n) fsync(fd);
+    close(fd);
+}
+
 /* mkdir -p */
 static int s_mkdirs(const char *dir)
 {
@@ -484,6 +589,14 @@ wt_journal_t *wt_journal_new(const wt_journal_opts_t *opts, int *err, char *errm
         wt_journal_destroy(&self);
         return NULL;
     }
+    bool fresh = false;
+    char why[8192] = "";
+    if ((rc = s_precheck(self->dir, &fresh, why, sizeof why))) {
+        *err = rc;
+        if (errmsg) snprintf(errmsg, errlen, "%.4000s", why);
+        wt_journal_destroy(&self);
+        return NULL;
+    }
     if (self->opts.fsync_interval_ms <= 0) self->opts.fsync_interval_ms = 100;
     int64_t map = opts->map_bytes > 0 ? opts->map_bytes : (int64_t)1 << 30;
     if ((rc = mdb_env_create(&self->env)) || (rc = mdb_env_set_maxdbs(self->env, DB_N)) ||
@@ -503,6 +616,7 @@ wt_journal_t *wt_journal_new(const wt_journal_opts_t *opts, int *err, char *errm
         wt_journal_destroy(&self);
         return NULL;
     }
+    s_write_marker(self->dir); /* from now on, a missing data.mdb is an error */
     *err = 0;
     return self;
 }

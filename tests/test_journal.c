@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static char s_dir[512];
@@ -19,6 +20,8 @@ static void s_rmdir(void)
     snprintf(p, sizeof p, "%s/lock.mdb", s_dir);
     unlink(p);
     snprintf(p, sizeof p, "%s/broker.lock", s_dir);
+    unlink(p);
+    snprintf(p, sizeof p, "%s/wiretag.journal", s_dir);
     unlink(p);
     rmdir(s_dir);
 }
@@ -507,14 +510,81 @@ static void test_clock(void)
     j = s_open(&o);
     CHECK(j != NULL);
     int64_t t2 = wt_journal_now(j);
-    CHECK(t2 >= t1);
-    CHECK(t2 < t1 + 250); /* the 300 ms closed did not count */
+    CHECK(t2 >= t1 - 100); /* resumes from its last commit */
+    CHECK(t2 < t1 + 250);  /* the 300 ms closed did not count */
     wt_journal_destroy(&j);
+    s_rmdir();
+}
+
+/* A damaged or missing data.mdb is refused before LMDB maps it. */
+static void test_damage(void)
+{
+    s_fresh();
+    wt_journal_opts_t o = s_opts();
+    wt_journal_t *j = s_open(&o);
+    CHECK(j != NULL);
+    uint64_t seq;
+    bool dup;
+    char big[3000];
+    memset(big, 'x', sizeof big);
+    for (int i = 0; i < 200; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "d%d", i);
+        CHECK_EQ_INT(wt_journal_put(j, id, 1, (const uint8_t *)big, sizeof big, 1, &seq, &dup), 0);
+    }
+    CHECK_EQ_INT(wt_journal_commit(j, true), 0);
+    wt_journal_destroy(&j);
+    char data[700], copy[700], msg[1024];
+    snprintf(data, sizeof data, "%s/data.mdb", s_dir);
+    snprintf(copy, sizeof copy, "%s/data.copy", s_dir);
+    struct stat sb;
+    CHECK_EQ_INT(stat(data, &sb), 0);
+    CHECK_EQ_INT(link(data, copy), 0);
+    int err = 0;
+    /* truncated: refused (before: SIGBUS on the first read) */
+    CHECK_EQ_INT(truncate(data, sb.st_size / 2), 0);
+    CHECK(wt_journal_new(&o, &err, msg, sizeof msg) == NULL);
+    CHECK_EQ_INT(err, -EUCLEAN);
+    CHECK(strstr(msg, "truncated") != NULL && strstr(msg, "--recover") != NULL);
+    /* empty, then missing, next to the marker: refused (before: a fresh start) */
+    CHECK_EQ_INT(truncate(data, 0), 0);
+    CHECK(wt_journal_new(&o, &err, msg, sizeof msg) == NULL);
+    CHECK(err == -EUCLEAN && strstr(msg, "empty") != NULL);
+    CHECK_EQ_INT(unlink(data), 0);
+    CHECK(wt_journal_new(&o, &err, msg, sizeof msg) == NULL);
+    CHECK(err == -EUCLEAN && strstr(msg, "missing") != NULL);
+    /* both meta pages overwritten */
+    CHECK_EQ_INT(rename(copy, data), 0);
+    FILE *f = fopen(data, "r+b");
+    CHECK(f != NULL);
+    if (f) {
+        char junk[8192];
+        for (size_t i = 0; i < sizeof junk; i++)
+            junk[i] = (char)(i * 131 + 7);
+        fwrite(junk, 1, sizeof junk, f);
+        fclose(f);
+    }
+    CHECK(wt_journal_new(&o, &err, msg, sizeof msg) == NULL);
+    CHECK(err == -EUCLEAN && strstr(msg, "not an LMDB file") != NULL);
+    /* told to start afresh: the marker removed */
+    CHECK_EQ_INT(unlink(data), 0);
+    char marker[700];
+    snprintf(marker, sizeof marker, "%s/wiretag.journal", s_dir);
+    CHECK_EQ_INT(unlink(marker), 0);
+    j = s_open(&o);
+    CHECK(j != NULL);
+    wt_journal_stats_t st;
+    if (j) {
+        wt_journal_stats(j, &st);
+        CHECK_EQ_INT(st.next_seq, 1);
+        wt_journal_destroy(&j);
+    }
     s_rmdir();
 }
 
 int main(void)
 {
+    test_damage();
     test_lock();
     test_clock();
     test_basic();
