@@ -654,7 +654,8 @@ static void s_stats(wt_broker_t *self, wt_buf_t *out)
     s_mp_kv_u(&pk, "handshakes_failed", self->n_auth_failed);
 
     s_mp_str(&pk, "journal");
-    msgpack_pack_map(&pk, 15);
+    msgpack_pack_map(&pk, 16);
+    s_mp_kv_u(&pk, "damaged", js.damaged);
     s_mp_kv_s(&pk, "full", self->journal_full ? self->journal_full : "");
     s_mp_kv_i(&pk, "room_bytes", self->room_bytes);
     s_mp_kv_i(&pk, "reserve_bytes", self->room_reserve);
@@ -1102,6 +1103,17 @@ static void s_tick(wt_broker_t *self, int64_t now)
         self->rate_put_base = self->n_ack;
         self->rate_done_base = self->n_done;
         self->rate_ms = now;
+        wt_journal_stats_t djs;
+        wt_journal_stats(self->journal, &djs);
+        if (djs.damaged > self->damaged_logged) {
+            wt_broker_log(self, 0, "journal", "-", "CHECK", WT_EJOURNAL,
+                          "%llu damaged journal records skipped (checksum mismatch; %llu in all): "
+                          "results are not served, items are dead-lettered; run wiretag-broker "
+                          "--check on a copy of the journal",
+                          (unsigned long long)(djs.damaged - self->damaged_logged),
+                          (unsigned long long)djs.damaged);
+            self->damaged_logged = djs.damaged;
+        }
         if (self->held_count) {
             wt_broker_log(self, 1, "journal", "-", "FULL", -ENOSPC,
                           "journal full (%s): %zu results wait in memory for room, dispatch "

@@ -128,6 +128,7 @@ struct wt_broker {
     size_t held_count, held_cap;
     wt_buf_t held_data;
     int64_t held_retry_ms;
+    uint64_t damaged_logged; /* damaged journal records already logged */
 
     /* subscribers */
     int64_t subscriptions;

@@ -661,15 +661,24 @@ static int s_dispatch_item(wt_broker_t *self, wt_worker_t *w, uint64_t seq, bool
     wt_jitem_t it;
     /* in flight in the journal but in no worker's table: a requeue that
        could not be written (a full journal) or a journal opened full */
-    if (wt_journal_item(self->journal, seq, &it) != 0 ||
-        (it.state != WT_JITEM_QUEUED && it.state != WT_JITEM_INFLIGHT))
+    int rc = wt_journal_item(self->journal, seq, &it);
+    if (rc == -EBADMSG) { /* never dispatched, never forgotten: a dead letter */
+        s_dead_letter(self, seq, 0, wt_errname(WT_EJOURNAL),
+                      "the item's journal record is damaged (checksum mismatch)");
+        return 0;
+    }
+    if (rc != 0 || (it.state != WT_JITEM_QUEUED && it.state != WT_JITEM_INFLIGHT))
         return 0; /* finished meanwhile (a late DONE won, or dead-lettered) */
     uint32_t attempt = it.attempts + 1;
     wt_buf_reset(&self->scratch);
-    int rc = wt_journal_payload(self->journal, seq, &self->scratch);
+    rc = wt_journal_payload(self->journal, seq, &self->scratch);
     if (rc) {
         wt_broker_log(self, 0, "journal", "-", "JOB", rc, "seq=%llu payload unreadable",
                       (unsigned long long)seq);
+        s_dead_letter(self, seq, it.attempts, wt_errname(WT_EJOURNAL),
+                      rc == -EBADMSG ? "the item's payload in the journal is damaged (checksum "
+                                       "mismatch)"
+                                     : "the item's payload is missing from the journal");
         return 0;
     }
     wt_proto_t m = {0};

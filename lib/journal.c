@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
+#include <zlib.h>
 
 enum { DB_ITEMS, DB_PAYLOADS, DB_QUEUE, DB_RESULTS, DB_DEDUP, DB_DEDUPSEQ, DB_DEAD, DB_META, DB_N };
 static const char *const s_db_names[DB_N] = {"items", "payloads", "queue", "results",
@@ -48,8 +49,9 @@ struct wt_journal_t {
     bool want_sync;                /* a durable commit is waiting for fsync (interval policy) */
     int64_t last_sync_ms;
     uint64_t syncs, retained, recovered;
-    bool open_full; /* opened on a full disk or map: recovery not written */
-    uint8_t *rec;   /* scratch for item records */
+    bool open_full;   /* opened on a full disk or map: recovery not written */
+    uint64_t damaged; /* records found damaged (checksum) on read and skipped */
+    uint8_t *rec;     /* scratch for item records */
     size_t rec_cap;
     /* the last record decoded by wt_journal_item (its strings point here) */
     char *item_copy;
@@ -113,13 +115,67 @@ const char *wt_jitem_state_name(wt_jitem_state_t s)
     return "?";
 }
 
+/* ------------------------------------------------------------ checksums
+
+   Format 2: every item record, payload and result starts with a tag byte
+   (S_SEALED) and a big-endian CRC-32 (zlib) of the key and the rest of the
+   value. Format 1 values (no tag) are still read, unchecked: an item
+   record starts with its state (0-3), a payload with a MessagePack map,
+   a result with a seq's high byte (0); none of them is S_SEALED. */
+#define S_SEALED 0xC5
+#define S_SEAL   5
+
+static uint32_t s_crc(const uint8_t key[8], const uint8_t *p, size_t n)
+{
+    uLong c = crc32(0L, Z_NULL, 0);
+    c = crc32(c, key, 8);
+    while (n) { /* crc32() takes a uInt length */
+        uInt chunk = n > 0x40000000u ? 0x40000000u : (uInt)n;
+        c = crc32(c, p, chunk);
+        p += chunk;
+        n -= chunk;
+    }
+    return (uint32_t)c;
+}
+
+/* Fill the S_SEAL header of buf (n bytes in all, body after the header). */
+static void s_seal(const uint8_t key[8], uint8_t *buf, size_t n)
+{
+    uint32_t c = s_crc(key, buf + S_SEAL, n - S_SEAL);
+    buf[0] = S_SEALED;
+    buf[1] = (uint8_t)(c >> 24);
+    buf[2] = (uint8_t)(c >> 16);
+    buf[3] = (uint8_t)(c >> 8);
+    buf[4] = (uint8_t)c;
+}
+
+/* The body of a stored value: checked when sealed, as is when format 1.
+   -EBADMSG when the checksum does not match. */
+static int s_unseal(const void *key, const MDB_val *v, const uint8_t **body, size_t *n)
+{
+    const uint8_t *p = v->mv_data;
+    if (v->mv_size >= S_SEAL && p[0] == S_SEALED) {
+        uint32_t want = (uint32_t)p[1] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 8 | p[4];
+        if (s_crc(key, p + S_SEAL, v->mv_size - S_SEAL) != want) return -EBADMSG;
+        *body = p + S_SEAL;
+        *n = v->mv_size - S_SEAL;
+        return 0;
+    }
+    *body = p;
+    *n = v->mv_size;
+    return 0;
+}
+
 /* ------------------------------------------------------------ records */
 
 /* Decode an item record (borrowed strings point into val). */
 static int s_rec_decode(const MDB_val *val, uint64_t seq, wt_jitem_t *it)
 {
-    const uint8_t *p = val->mv_data;
-    size_t n = val->mv_size;
+    const uint8_t *p;
+    size_t n;
+    uint8_t kb[8];
+    s_be64(seq, kb);
+    if (s_unseal(kb, val, &p, &n)) return -EBADMSG;
     if (n < S_REC_FIXED) return WT_EJOURNAL;
     memset(it, 0, sizeof *it);
     it->seq = seq;
@@ -154,8 +210,8 @@ static size_t s_rec_encode(wt_journal_t *self, const wt_jitem_t *it)
             lens[i] = 0xffff;
         need += 2 + lens[i];
     }
-    wt_grow(&self->rec, &self->rec_cap, need, 1);
-    uint8_t *p = self->rec;
+    wt_grow(&self->rec, &self->rec_cap, need + S_SEAL, 1);
+    uint8_t *p = self->rec + S_SEAL; /* sealed by the caller (s_rec_seal) */
     p[0] = (uint8_t)it->state;
     p[1] = (uint8_t)(it->attempts >> 24);
     p[2] = (uint8_t)(it->attempts >> 16);
@@ -174,7 +230,10 @@ static size_t s_rec_encode(wt_journal_t *self, const wt_jitem_t *it)
         p[off + lens[i] - 1] = 0;
         off += lens[i];
     }
-    return off;
+    uint8_t kb[8];
+    s_be64(it->seq, kb);
+    s_seal(kb, self->rec, off + S_SEAL);
+    return off + S_SEAL;
 }
 
 /* ------------------------------------------------------------ transactions */
@@ -259,7 +318,8 @@ static int s_child(wt_journal_t *self, MDB_txn **child)
 static int s_child_fail(MDB_txn *child, int mdb_rc)
 {
     mdb_txn_abort(child);
-    return mdb_rc <= WT_EFIRST && mdb_rc >= WT_ELAST ? mdb_rc : s_err(mdb_rc);
+    return (mdb_rc <= WT_EFIRST && mdb_rc >= WT_ELAST) || mdb_rc == -EBADMSG ? mdb_rc
+                                                                             : s_err(mdb_rc);
 }
 
 static int s_child_end(MDB_txn *child)
@@ -718,10 +778,13 @@ int wt_journal_put(wt_journal_t *self, const char *id, uint64_t producer, const 
     MDB_val k = {8, kb}, empty = {0, ""};
     wt_jitem_t it = {
         .seq = s, .state = WT_JITEM_QUEUED, .accepted_ms = now_ms, .producer = producer, .id = id};
-    MDB_val pv = {n, (void *)payload};
+    MDB_val pv = {S_SEAL + n, NULL};
     if ((rc = s_put_rec(self, txn, &it)) ||
-        (rc = mdb_put(txn, self->dbi[DB_PAYLOADS], &k, &pv, 0)) ||
-        (rc = mdb_put(txn, self->dbi[DB_QUEUE], &k, &empty, 0)) ||
+        (rc = mdb_put(txn, self->dbi[DB_PAYLOADS], &k, &pv, MDB_RESERVE)))
+        return s_fail(self, rc);
+    if (n) memcpy((uint8_t *)pv.mv_data + S_SEAL, payload, n);
+    s_seal(kb, pv.mv_data, S_SEAL + n);
+    if ((rc = mdb_put(txn, self->dbi[DB_QUEUE], &k, &empty, 0)) ||
         (rc = s_meta_put(txn, self->dbi[DB_META], "next_seq", s + 1)))
         return s_fail(self, rc);
     if (self->opts.dedup_window > 0) {
@@ -740,7 +803,7 @@ int wt_journal_put(wt_journal_t *self, const char *id, uint64_t producer, const 
 static int s_unfinished(wt_journal_t *self, MDB_txn *txn, uint64_t seq, wt_jitem_t *it)
 {
     int rc = s_get_rec(self, txn, seq, it);
-    if (rc) return rc == WT_EJOURNAL ? rc : WT_ESEQ;
+    if (rc) return rc == WT_EJOURNAL || rc == -EBADMSG ? rc : WT_ESEQ;
     if (it->state != WT_JITEM_QUEUED && it->state != WT_JITEM_INFLIGHT) return WT_ESEQ;
     /* it's strings point into LMDB's page: copy before writing */
     size_t need = strlen(it->id) + strlen(it->code) + strlen(it->reason) + 3;
@@ -799,7 +862,7 @@ int wt_journal_done(wt_journal_t *self, uint64_t seq, const uint8_t *result, siz
     uint8_t kb[8], rb[8];
     s_be64(seq, kb);
     s_be64(r, rb);
-    MDB_val k = {8, kb}, rk = {8, rb}, rv = {16 + n, NULL};
+    MDB_val k = {8, kb}, rk = {8, rb}, rv = {S_SEAL + 16 + n, NULL};
     if ((rc = s_put_rec(self, txn, &it))) return s_child_fail(txn, rc);
     rc = mdb_del(txn, self->dbi[DB_PAYLOADS], &k, NULL);
     if (rc && rc != MDB_NOTFOUND) return s_child_fail(txn, rc);
@@ -807,9 +870,11 @@ int wt_journal_done(wt_journal_t *self, uint64_t seq, const uint8_t *result, siz
     if (rc && rc != MDB_NOTFOUND) return s_child_fail(txn, rc);
     if ((rc = mdb_put(txn, self->dbi[DB_RESULTS], &rk, &rv, MDB_RESERVE)))
         return s_child_fail(txn, rc);
-    s_be64(seq, rv.mv_data);
-    s_be64((uint64_t)now_ms, (uint8_t *)rv.mv_data + 8);
-    if (n) memcpy((uint8_t *)rv.mv_data + 16, result, n);
+    uint8_t *body = (uint8_t *)rv.mv_data + S_SEAL;
+    s_be64(seq, body);
+    s_be64((uint64_t)now_ms, body + 8);
+    if (n) memcpy(body + 16, result, n);
+    s_seal(rb, rv.mv_data, rv.mv_size);
     if ((rc = s_meta_put(txn, self->dbi[DB_META], "next_rseq", r + 1)))
         return s_child_fail(txn, rc);
     if ((rc = s_child_end(txn))) return rc;
@@ -825,7 +890,14 @@ int wt_journal_dead(wt_journal_t *self, uint64_t seq, const char *code, const ch
     int rc = s_child(self, &txn);
     if (rc) return rc;
     wt_jitem_t it;
-    if ((rc = s_unfinished(self, txn, seq, &it))) return s_child_fail(txn, rc);
+    rc = s_unfinished(self, txn, seq, &it);
+    if (rc == -EBADMSG) { /* a damaged record: replaced by a dead one */
+        memset(&it, 0, sizeof it);
+        it.seq = seq;
+        it.id = "";
+        rc = 0;
+    }
+    if (rc) return s_child_fail(txn, rc);
     it.state = WT_JITEM_DEAD;
     it.finished_ms = now_ms;
     it.code = code ? code : "";
@@ -853,7 +925,16 @@ int wt_journal_payload(wt_journal_t *self, uint64_t seq, wt_buf_t *out)
     s_be64(seq, kb);
     MDB_val k = {8, kb}, v;
     rc = mdb_get(txn, self->dbi[DB_PAYLOADS], &k, &v);
-    if (rc == 0) wt_buf_append(out, v.mv_data, v.mv_size);
+    if (rc == 0) {
+        const uint8_t *body;
+        size_t n;
+        if (s_unseal(kb, &v, &body, &n)) {
+            self->damaged++;
+            s_rtxn_end(self, txn);
+            return -EBADMSG;
+        }
+        wt_buf_append(out, body, n);
+    }
     s_rtxn_end(self, txn);
     return s_err(rc);
 }
@@ -932,11 +1013,17 @@ int wt_journal_results(wt_journal_t *self, uint64_t from, size_t max, wt_journal
     size_t seen = 0;
     for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0 && seen < max;
          rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        if (v.mv_size < 16) continue;
         uint64_t r = s_get64(k.mv_data);
+        const uint8_t *body;
+        size_t n;
+        if (s_unseal(k.mv_data, &v, &body, &n) || n < 16) { /* never served */
+            self->damaged++;
+            *next = r + 1;
+            continue;
+        }
         seen++;
         *next = r + 1;
-        if (fn(r, s_get64(v.mv_data), (const uint8_t *)v.mv_data + 16, v.mv_size - 16, arg)) break;
+        if (fn(r, s_get64(body), body + 16, n - 16, arg)) break;
     }
     return s_scan_close(self, txn, cur, rc);
 }
@@ -957,9 +1044,18 @@ int wt_journal_dead_list(wt_journal_t *self, uint64_t from, size_t max, wt_journ
         uint64_t s = s_get64(k.mv_data);
         MDB_val rv, pv = {0, NULL};
         wt_jitem_t it;
-        if (mdb_get(txn, self->dbi[DB_ITEMS], &k, &rv) != 0 || s_rec_decode(&rv, s, &it) != 0)
+        if (mdb_get(txn, self->dbi[DB_ITEMS], &k, &rv) != 0) continue;
+        if (s_rec_decode(&rv, s, &it) != 0) {
+            self->damaged++;
             continue;
-        mdb_get(txn, self->dbi[DB_PAYLOADS], &k, &pv);
+        }
+        const uint8_t *pb = NULL;
+        size_t pn = 0;
+        if (mdb_get(txn, self->dbi[DB_PAYLOADS], &k, &pv) == 0 &&
+            s_unseal(k.mv_data, &pv, &pb, &pn))
+            pb = NULL, pn = 0, self->damaged++; /* the record without its damaged payload */
+        pv.mv_data = (void *)pb;
+        pv.mv_size = pn;
         seen++;
         *next = s + 1;
         if (fn(&it, pv.mv_data, pv.mv_size, arg)) break;
@@ -997,12 +1093,15 @@ int wt_journal_retain(wt_journal_t *self, int64_t now_ms, size_t max_delete, siz
     int64_t live = s_live_bytes(self, txn);
     MDB_val k, v;
     while (*deleted < max_delete && (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST)) == 0) {
-        int64_t ts = v.mv_size >= 16 ? (int64_t)s_get64((uint8_t *)v.mv_data + 8) : INT64_MIN;
+        const uint8_t *body;
+        size_t bn;
+        bool ok = s_unseal(k.mv_data, &v, &body, &bn) == 0 && bn >= 16;
+        int64_t ts = ok ? (int64_t)s_get64(body + 8) : INT64_MIN; /* damaged: goes first */
         bool too_big = limit > 0 && live > limit;
         if (!too_big && ts >= cutoff) break;
         uint8_t sb[8];
-        if (v.mv_size >= 16) { /* its item record goes with it */
-            memcpy(sb, v.mv_data, 8);
+        if (ok) { /* its item record goes with it */
+            memcpy(sb, body, 8);
             MDB_val ik = {8, sb};
             mdb_del(txn, self->dbi[DB_ITEMS], &ik, NULL);
         }
@@ -1050,6 +1149,7 @@ void wt_journal_stats(wt_journal_t *self, wt_journal_stats_t *st)
     st->syncs = self->syncs;
     st->retained = self->retained;
     st->recovered = self->recovered;
+    st->damaged = self->damaged;
     st->map_bytes = self->opts.map_bytes;
     MDB_txn *txn;
     if (s_rtxn(self, &txn) == 0) {

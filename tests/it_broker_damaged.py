@@ -38,7 +38,9 @@ def test(make):
     ctx = zmq.Context()
     prod = Producer(ctx, b)
     for i in range(1, 301):
-        check(prod.put(item(i, "Item %d. " % i + "words " * 300))["cmd"] == "ACK", "PUT %d" % i)
+        mark = " RESMARK%04d" % i if i == 50 else " PAYMARK%04d" % i if i == 200 else ""
+        check(prod.put(item(i, "Item %d.%s " % (i, mark) + "words " * 300))["cmd"] == "ACK",
+              "PUT %d" % i)
     ctl = Control(ctx, b)
     w = Worker(ctx, b, credit=4)
     w.serve(20, lambda job, att, it: "done" if job <= 100 else "keep",
@@ -74,6 +76,47 @@ def test(make):
         check(status == 4, "%s: exit %s (want 4); stderr: %s" % (name, status, err))
         for w_ in words:
             check(w_ in err, "%s: message lacks %r: %s" % (name, w_, err))
+    # damaged records: one result, one queued item's payload (a byte flipped
+    # in every copy in the file). The result is never served, the item is
+    # dead-lettered with the reason; everything else flows.
+    d = copy("records")
+    data = os.path.join(d, "data.mdb")
+    raw = bytearray(open(data, "rb").read())
+    flipped = 0
+    for mark in (b"RESMARK0050", b"PAYMARK0200"):
+        at = raw.find(mark)
+        while at >= 0:
+            raw[at + 3] ^= 0x20
+            flipped += 1
+            at = raw.find(mark, at + 1)
+    check(flipped >= 2, "markers not found in data.mdb")
+    open(data, "wb").write(bytes(raw))
+    saved = b.journal
+    b.journal = d
+    b.start()
+    ctx3 = zmq.Context()
+    ctl = Control(ctx3, b)
+    got, _ = ctl.replay_all(1)
+    served = {r["id"] for _, r in got.values()}
+    check("item-50" not in served, "a damaged result was served")
+    check(len(got) == 99, "replay served %d results (want the 99 undamaged)" % len(got))
+    w = Worker(ctx3, b, credit=4)
+    w.serve(30, lambda job, att, it: "done",
+            until=lambda: ctl.stats()["unfinished"] == 0)
+    st = ctl.stats()
+    check(st["unfinished"] == 0 and st["dead_letters"] == 1, "after the run: %r" % {
+        k: st[k] for k in ("unfinished", "dead_letters", "last_rseq")})
+    dead, _ = ctl.dead()
+    check([h["id"] for h, _ in dead] == ["item-200"] and "damaged" in dead[0][0]["reason"],
+          "dead letters %r" % [(h["id"], h.get("reason")) for h, _ in dead])
+    check(st["journal"]["damaged"] >= 2, "damaged not counted: %r" % st["journal"])
+    check(b.alive(), "broker died")
+    w.close()
+    ctl.close()
+    b.stop()
+    ctx3.destroy(0)
+    b.journal = saved
+
     # told to: removing the marker starts an empty journal
     d = cases[2][1]
     os.unlink(os.path.join(d, "wiretag.journal"))

@@ -78,6 +78,7 @@ typedef struct {
     int64_t disk_free_bytes; /* free on the journal's filesystem (statvfs), -1 unknown */
     int64_t disk_room_bytes; /* disk_free_bytes + free pages inside the file */
     bool open_full;          /* opened on a full disk or map (nothing written at open) */
+    uint64_t damaged;        /* records whose checksum failed on read: skipped, never served */
 } wt_journal_stats_t;
 
 /* Open (or create) the journal in opts->dir. Returns NULL and sets *err
@@ -123,7 +124,8 @@ int wt_journal_tick(wt_journal_t *self, int64_t now_ms);
 /* fsync now, whatever the policy. */
 int wt_journal_sync(wt_journal_t *self);
 
-/* Copy the payload of seq into out (appended). WT_ESEQ when absent. */
+/* Copy the payload of seq into out (appended). WT_ESEQ when absent,
+   -EBADMSG when its checksum fails (the record is damaged). */
 int wt_journal_payload(wt_journal_t *self, uint64_t seq, wt_buf_t *out);
 /* Look an item up; the record is valid until the next journal call. */
 int wt_journal_item(wt_journal_t *self, uint64_t seq, wt_jitem_t *it);
