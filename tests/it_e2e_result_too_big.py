@@ -18,7 +18,8 @@ SENT = 'President Obama met Chancellor Merkel in Berlin and said "we will cut ta
 
 
 def test(tmp, procs, new_broker):
-    b = new_broker({"max_message": "8KiB", "max_attempts": 2}).start()
+    # liveness 10 s: slow builds (ASan) must not expire the worker for slowness
+    b = new_broker({"max_message": "8KiB", "max_attempts": 2, "liveness": 100}).start()
     wcfg = os.path.join(tmp, "worker.yaml")
     with open(wcfg, "w") as f:
         f.write("broker:\n  max_message: 8KiB\nworker:\n  heartbeat: 100ms\n"
