@@ -26,9 +26,13 @@ static void s_usage(FILE *out)
     fprintf(out, "usage: wiretag-broker [-c FILE] [--producers EP] [--workers EP]\n"
                  "                      [--subscribers EP] [--replay EP] [--journal DIR]\n"
                  "                      [--ready-file FILE]\n"
+                 "       wiretag-broker --check DIR | --recover DIR NEWDIR\n"
                  "  defaults: producers tcp://*:5555, workers tcp://*:5556,\n"
                  "            subscribers tcp://*:5557, replay tcp://*:5558,\n"
                  "            journal ./wiretag-journal (see docs/OPERATIONS.md)\n"
+                 "  --check DIR        verify every record of a journal (0 sound, 4 damaged)\n"
+                 "  --recover DIR NEWDIR  copy every sound record into a new journal and say\n"
+                 "                     what was lost (0 nothing lost, 4 some lost)\n"
                  "  --ready-file FILE  once listening, write the bound endpoints there as JSON\n"
                  "                     (useful with tcp://127.0.0.1:* ephemeral ports)\n"
                  "  exit status: 0 stopped by a signal, 1 cannot start or journal failure,\n"
@@ -58,6 +62,14 @@ int main(int argc, char **argv)
         if (strcmp(a, "--version") == 0) {
             printf("wiretag-broker %s\n", WT_VERSION);
             return 0;
+        }
+        if (strcmp(a, "--check") == 0 && i + 1 < argc) { /* offline: verify every record */
+            int rc = wt_journal_check(argv[i + 1], stdout);
+            return rc == 0 ? 0 : rc == 1 ? 4 : 1;
+        }
+        if (strcmp(a, "--recover") == 0 && i + 2 < argc) { /* offline: salvage into NEWDIR */
+            int rc = wt_journal_recover(argv[i + 1], argv[i + 2], stdout);
+            return rc == 0 ? 0 : rc == 1 ? 4 : 1;
         }
         if (i + 1 >= argc) {
             fprintf(stderr, "wiretag-broker: %s: missing value or unknown option\n", a);

@@ -27,6 +27,8 @@
 #include "wiretag/codec.h"
 #include "wiretag/config.h"
 
+#include <stdio.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -152,6 +154,16 @@ int wt_journal_dead_list(wt_journal_t *self, uint64_t from, size_t max, wt_journ
 int wt_journal_retain(wt_journal_t *self, int64_t now_ms, size_t max_delete, size_t *deleted);
 
 void wt_journal_stats(wt_journal_t *self, wt_journal_stats_t *st);
+
+/* Offline tools (the journal must not be open elsewhere for recover).
+   check: read every record of dir and verify it; a report goes to out.
+   0 sound, 1 damaged, <0 no journal / error. recover: copy every sound
+   record of dir into a new journal in newdir (which must hold none) and
+   report what was lost. 0 nothing lost, 1 some records lost, <0 failure.
+   Walks run in child processes: damage that makes LMDB fault ends a walk
+   (reported), not the caller. */
+int wt_journal_check(const char *dir, FILE *out);
+int wt_journal_recover(const char *dir, const char *newdir, FILE *out);
 /* Name of a state ("queued", "inflight", "done", "dead"). */
 const char *wt_jitem_state_name(wt_jitem_state_t s);
 
