@@ -62,8 +62,9 @@ void wt_broker_count(wt_broker_t *self, const char *name)
 void wt_broker_fatal(wt_broker_t *self, const char *what, int code)
 {
     wt_broker_log(self, 0, "journal", "-", what, code,
-                  "journal write failed: stopping so that no guarantee is broken (restart "
-                  "resumes from the journal)");
+                  "journal write or fsync failed: stopping so that nothing unsure is "
+                  "acknowledged; check the disk (dmesg), then restart: it resumes from the "
+                  "journal");
     wt_journal_abort(self->journal);
     *self->stop_flag = 2;
 }
@@ -828,8 +829,11 @@ void wt_broker_flush_results(wt_broker_t *self)
     int rc = *self->stop_flag == 2 ? WT_EJOURNAL : wt_journal_commit(self->journal, true);
     if (rc == -ENOSPC && self->pending_count) /* a full disk: the results wait for room */
         s_hold_pending(self);
-    else if (rc && self->pending_count && *self->stop_flag != 2)
-        wt_broker_fatal(self, "result", rc);
+    else if (rc && rc != -ENOSPC && *self->stop_flag != 2)
+        /* a write or fsync error (EIO): what reached the disk is unknown
+           (the kernel may have dropped the pages it could not write), so
+           nothing more is acknowledged: NAK the batch and stop */
+        wt_broker_fatal(self, self->pending_count ? "result" : "PUT", rc);
     if (rc && put) {
         int code = rc == -ENOSPC ? WT_EFULL : WT_EJOURNAL;
         wt_broker_count(self, wt_errname(code));
@@ -1092,7 +1096,7 @@ static void s_tick(wt_broker_t *self, int64_t now)
         s_retry_held(self);
     }
     int rc = wt_journal_tick(self->journal, now);
-    if (rc) wt_broker_log(self, 0, "journal", "-", "SYNC", rc, "fsync failed");
+    if (rc && rc != -ENOSPC) wt_broker_fatal(self, "fsync", rc); /* see flush_results */
     if (now - self->rate_ms >= 1000) {
         double secs = (double)(now - self->rate_ms) / 1000.0;
         double put = (double)(self->n_ack - self->rate_put_base) / secs;
