@@ -10,7 +10,11 @@
       dedup     hash64(id) -> u64 seq   (collisions checked against items)
       dedupseq  seq  -> hash64(id)      (eviction order of the dedup window)
       dead      seq  -> ""   (dead-letter index)
-      meta      "next_seq", "next_rseq" -> u64
+      meta      "next_seq", "next_rseq", "clock_ms" (the journal clock) -> u64
+    Item records, payloads and results are sealed (format 2): a tag byte
+    and a CRC-32 of key and value first (see "checksums" below). The
+    directory also holds broker.lock (flock: one owner) and wiretag.journal
+    (the marker: a journal was created here).
     Why LMDB: one file, B+tree ordered by key (cursors give the queue and
     replay ranges for free), crash-safe copy-on-write commits, readers never
     block the writer, and the page cache does the caching. We run it with
