@@ -1000,6 +1000,7 @@ wt_broker_t *wt_broker_new(const wt_config_t *cfg, volatile int *stop_flag, char
             return NULL;
         }
         kp = &keys;
+        self->curve_keys = keys;
     }
     if (!(self->producers =
               s_socket(self, ZMQ_ROUTER, cfg->broker_producers, 0, kp, err, errlen)) ||
@@ -1088,6 +1089,48 @@ int wt_broker_write_ready(wt_broker_t *self, const char *path)
     return 0;
 }
 
+/* A key was removed from the allow-list: connections made with it stay up
+   (ZAP only sees handshakes), so the subscriber socket is made anew on the
+   same endpoint. Every subscriber reconnects by itself and handshakes again
+   (a revoked key is refused); messages in flight are lost and filled by
+   REPLAY, as after any gap. */
+static void s_rebind_subscribers(wt_broker_t *self)
+{
+    char ep[256];
+    snprintf(ep, sizeof ep, "%s", self->endpoints[2]);
+    if (self->monitors[2]) {
+        int linger = 0;
+        zmq_setsockopt(self->monitors[2], ZMQ_LINGER, &linger, sizeof linger);
+        zmq_close(self->monitors[2]);
+        self->monitors[2] = NULL;
+    }
+    int linger = 0;
+    zmq_setsockopt(self->subscribers, ZMQ_LINGER, &linger, sizeof linger);
+    zmq_close(self->subscribers);
+    self->subscribers = NULL;
+    self->subscriptions = 0;
+    char err[256] = "";
+    /* the old listener closes in ZeroMQ's I/O thread: retry the bind briefly */
+    for (int i = 0; i < 200 && !self->subscribers; i++) {
+        self->subscribers = s_socket(self, ZMQ_XPUB, ep, 2, &self->curve_keys, err, sizeof err);
+        if (!self->subscribers) {
+            struct timespec ts = {0, 10 * 1000000L};
+            nanosleep(&ts, NULL);
+        }
+    }
+    if (!self->subscribers) {
+        wt_broker_log(self, 0, "subscribers", "-", "REVOKE", -EADDRINUSE,
+                      "cannot bind %s again after a key revocation: %s; stopping", ep, err);
+        *self->stop_flag = 2;
+        return;
+    }
+    self->monitors[2] = wt_curve_monitor_new(self->ctx, self->subscribers, "subscribers");
+    self->sockets_changed = true;
+    wt_broker_log(self, 1, "subscribers", "-", "REVOKE", 0,
+                  "a key left curve.allowed_keys: every subscriber connection dropped; they "
+                  "reconnect and handshake again");
+}
+
 static void s_tick(wt_broker_t *self, int64_t now)
 {
     wt_workers_tick(self, now);
@@ -1130,6 +1173,10 @@ static void s_tick(wt_broker_t *self, int64_t now)
             wt_broker_log(self, 0, "journal", "-", "RETAIN", rc, "retention failed");
         else if (deleted)
             wt_broker_log(self, 2, "journal", "-", "RETAIN", 0, "dropped %zu old records", deleted);
+        if (self->zap && wt_zap_revocations(self->zap) != self->zap_revocations) {
+            self->zap_revocations = wt_zap_revocations(self->zap);
+            s_rebind_subscribers(self);
+        }
         if (self->zap && !wt_zap_alive(self->zap)) {
             wt_broker_log(self, 0, "broker", "-", "ZAP", WT_EAUTH,
                           "authentication handler died: stopping (fail closed)");
@@ -1192,6 +1239,14 @@ int wt_broker_run(wt_broker_t *self)
         if (now >= next_tick) {
             s_tick(self, now);
             next_tick = now + tick_every;
+        }
+        if (self->sockets_changed && self->subscribers) { /* rebuilt after a revocation */
+            self->sockets_changed = false;
+            items[2].socket = self->subscribers;
+            nitems = 4;
+            for (int i = 0; i < 4; i++)
+                if (self->monitors[i])
+                    items[nitems++] = (zmq_pollitem_t){self->monitors[i], 0, ZMQ_POLLIN, 0};
         }
         if (!*self->stop_flag) wt_workers_dispatch(self);
     }

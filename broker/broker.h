@@ -14,6 +14,7 @@
 
 #include "wiretag/config.h"
 #include "wiretag/journal.h"
+#include "wiretag/curve.h"
 #include "wiretag/proto.h"
 
 #include <stdarg.h>
@@ -129,6 +130,12 @@ struct wt_broker {
     wt_buf_t held_data;
     int64_t held_retry_ms;
     uint64_t damaged_logged; /* damaged journal records already logged */
+    /* CURVE: the server keys (to rebind) and the allow-list revocations
+       acted on: a revocation drops every subscriber connection (they
+       reconnect, and a revoked key fails its new handshake) */
+    wt_curve_keys_t curve_keys;
+    uint64_t zap_revocations;
+    bool sockets_changed; /* the poll set must be rebuilt */
 
     /* subscribers */
     int64_t subscriptions;
