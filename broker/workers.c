@@ -377,7 +377,7 @@ static bool s_accept_result(wt_broker_t *self, wt_worker_t *w, wt_proto_in_t *in
            until retention makes room (s_retry_held). */
         wt_broker_hold(self, seq, producer, id, payload, n);
         w->done++;
-        wt_broker_log(self, 1, "journal", "-", "DONE", rc,
+        wt_broker_log(self, 3, "journal", "-", "DONE", rc, /* the tick says it once a second */
                       "job=%llu journal full: result kept in memory until there is room",
                       (unsigned long long)seq);
         return true;
