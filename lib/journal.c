@@ -335,7 +335,9 @@ static int s_child_end(MDB_txn *child)
 int wt_journal_sync(wt_journal_t *self)
 {
     int rc = mdb_env_sync(self->env, 1);
-    if (rc) return s_err(rc);
+    /* a failed fsync is an I/O error whatever errno says: what it covered
+       is committed but maybe not on disk (never a "full, retry later") */
+    if (rc) return rc == ENOSPC ? -EIO : s_err(rc);
     self->syncs++;
     self->dirty = false;
     self->want_sync = false;
@@ -363,6 +365,12 @@ int wt_journal_commit(wt_journal_t *self, bool durable)
         self->wtxn = NULL;
         if (rc) {
             s_reload_counters(self);
+            /* LMDB reports a short write as EIO: on a full filesystem that
+               is the disk being full (nothing of the txn was committed) */
+            struct statvfs vfs;
+            if (rc == EIO && statvfs(self->dir, &vfs) == 0 &&
+                (int64_t)vfs.f_bavail * (int64_t)vfs.f_frsize < ((int64_t)4 << 20))
+                return -ENOSPC;
             return s_err(rc);
         }
         self->dirty = true;
