@@ -186,6 +186,11 @@ static void s_hold_pending(wt_broker_t *self)
 static void s_publish_now(wt_broker_t *self, uint64_t rseq, uint64_t seq, const char *id,
                           const uint8_t *payload, size_t n);
 
+void wt_broker_hold_pending(wt_broker_t *self)
+{
+    s_hold_pending(self);
+}
+
 int wt_broker_commit(wt_broker_t *self, bool durable)
 {
     int rc = wt_journal_commit(self->journal, durable);
@@ -214,7 +219,7 @@ static void s_retry_held(wt_broker_t *self)
         if (rc == WT_ESEQ) { /* finished meanwhile */
             rseqs[n] = 0;
         } else if (rc) {
-            break;
+            return; /* still full: the transaction went, all of them wait */
         }
         n++;
     }

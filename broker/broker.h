@@ -188,6 +188,9 @@ void wt_broker_fatal(wt_broker_t *self, const char *what, int code);
 /* Commit the open journal transaction; when that fails, the results of
    the turn waiting in it are held (a full journal) or the broker stops. */
 int wt_broker_commit(wt_broker_t *self, bool durable);
+/* A journal write failed (full): the open transaction is gone, and with it
+   the results of the turn waiting in it: hold them (see wt_broker_hold). */
+void wt_broker_hold_pending(wt_broker_t *self);
 /* Reckon the room left in the journal for PUTs (each loop turn). */
 void wt_broker_room(wt_broker_t *self);
 void wt_broker_hold(wt_broker_t *self, uint64_t seq, uint64_t producer, const char *id,

@@ -221,8 +221,9 @@ static void s_dead_letter(wt_broker_t *self, uint64_t seq, uint32_t attempts, co
     char why[600];
     snprintf(why, sizeof why, "%s (after %u attempts)", reason ? reason : "", attempts);
     int rc = wt_journal_dead(self->journal, seq, code, why, wt_journal_now(self->journal));
-    if (rc == WT_ESEQ) return; /* finished meanwhile */
-    if (rc == -ENOSPC) {       /* no room to record it: it goes round once more */
+    if (rc == WT_ESEQ) return;        /* finished meanwhile */
+    if (rc == -ENOSPC) {              /* no room to record it: it goes round once more */
+        wt_broker_hold_pending(self); /* the open transaction went with it */
         wt_broker_log(self, 1, "journal", "-", "DEAD", rc,
                       "seq=%llu journal full: dead letter not recorded, re-queued",
                       (unsigned long long)seq);
@@ -271,10 +272,13 @@ static void s_requeue_to(wt_broker_t *self, const wt_job_t *job, const char *cod
     }
     int rc = wt_journal_requeue(self->journal, job->seq, refund);
     if (rc == WT_ESEQ) return; /* already done (a late DONE won) or dead */
-    if (rc && rc != -ENOSPC) { /* full: the journal still says in flight; dispatch takes it */
+    if (rc && rc != -ENOSPC) {
         wt_broker_fatal(self, "requeue", rc);
         return;
     }
+    if (rc) /* full: the journal still says in flight (dispatch takes it); the
+               open transaction went with it */
+        wt_broker_hold_pending(self);
     if (alone)
         s_suspect_push(self, job->seq);
     else
@@ -372,9 +376,10 @@ static bool s_accept_result(wt_broker_t *self, wt_worker_t *w, wt_proto_in_t *in
     uint64_t rseq = 0;
     rc = wt_journal_done(self->journal, seq, payload, n, wt_journal_now(self->journal), &rseq);
     if (rc == -ENOSPC) {
-        /* journal full: only this update was dropped (the other results of
-           the turn stay). The result waits in memory and dispatch pauses
-           until retention makes room (s_retry_held). */
+        /* journal full: the open transaction is gone with the results of
+           the turn before this one. They and this one wait in memory and
+           dispatch pauses until retention makes room (s_retry_held). */
+        wt_broker_hold_pending(self);
         wt_broker_hold(self, seq, producer, id, payload, n);
         w->done++;
         wt_broker_log(self, 3, "journal", "-", "DONE", rc, /* the tick says it once a second */
@@ -706,6 +711,7 @@ static int s_dispatch_item(wt_broker_t *self, wt_worker_t *w, uint64_t seq, bool
     /* recorded after the send: a failed send costs no attempt */
     rc = wt_journal_dispatch(self->journal, seq, &attempt);
     if (rc == -ENOSPC) { /* the job is out: only its attempt mark is not written */
+        wt_broker_hold_pending(self);
         attempt = it.attempts + 1;
     } else if (rc) {
         wt_broker_fatal(self, "dispatch", rc);

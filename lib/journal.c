@@ -307,31 +307,6 @@ static int s_fail(wt_journal_t *self, int mdb_rc)
     return s_err(mdb_rc);
 }
 
-/* A child of the open write transaction for one update: a failed update
-   (a full map or disk) drops only its child, never what the open
-   transaction already holds (the other results of the turn). */
-static int s_child(wt_journal_t *self, MDB_txn **child)
-{
-    MDB_txn *parent;
-    int rc = s_wtxn(self, &parent);
-    if (rc) return rc;
-    rc = mdb_txn_begin(self->env, parent, 0, child);
-    if (rc) *child = NULL;
-    return s_err(rc);
-}
-
-static int s_child_fail(MDB_txn *child, int mdb_rc)
-{
-    mdb_txn_abort(child);
-    return (mdb_rc <= WT_EFIRST && mdb_rc >= WT_ELAST) || mdb_rc == -EBADMSG ? mdb_rc
-                                                                             : s_err(mdb_rc);
-}
-
-static int s_child_end(MDB_txn *child)
-{
-    return s_err(mdb_txn_commit(child)); /* merges into the parent */
-}
-
 int wt_journal_sync(wt_journal_t *self)
 {
     int rc = mdb_env_sync(self->env, 1);
@@ -835,14 +810,13 @@ static int s_unfinished(wt_journal_t *self, MDB_txn *txn, uint64_t seq, wt_jitem
 int wt_journal_dispatch(wt_journal_t *self, uint64_t seq, uint32_t *attempt)
 {
     MDB_txn *txn;
-    int rc = s_child(self, &txn);
+    int rc = s_wtxn(self, &txn);
     if (rc) return rc;
     wt_jitem_t it;
-    if ((rc = s_unfinished(self, txn, seq, &it))) return s_child_fail(txn, rc);
+    if ((rc = s_unfinished(self, txn, seq, &it))) return rc;
     it.state = WT_JITEM_INFLIGHT;
     it.attempts++;
-    if ((rc = s_put_rec(self, txn, &it))) return s_child_fail(txn, rc);
-    if ((rc = s_child_end(txn))) return rc;
+    if ((rc = s_put_rec(self, txn, &it))) return s_fail(self, rc);
     *attempt = it.attempts;
     return 0;
 }
@@ -850,24 +824,24 @@ int wt_journal_dispatch(wt_journal_t *self, uint64_t seq, uint32_t *attempt)
 int wt_journal_requeue(wt_journal_t *self, uint64_t seq, bool refund)
 {
     MDB_txn *txn;
-    int rc = s_child(self, &txn);
+    int rc = s_wtxn(self, &txn);
     if (rc) return rc;
     wt_jitem_t it;
-    if ((rc = s_unfinished(self, txn, seq, &it))) return s_child_fail(txn, rc);
+    if ((rc = s_unfinished(self, txn, seq, &it))) return rc;
     it.state = WT_JITEM_QUEUED;
     if (refund && it.attempts > 0) it.attempts--;
-    if ((rc = s_put_rec(self, txn, &it))) return s_child_fail(txn, rc);
-    return s_child_end(txn);
+    if ((rc = s_put_rec(self, txn, &it))) return s_fail(self, rc);
+    return 0;
 }
 
 int wt_journal_done(wt_journal_t *self, uint64_t seq, const uint8_t *result, size_t n,
                     int64_t now_ms, uint64_t *rseq)
 {
     MDB_txn *txn;
-    int rc = s_child(self, &txn);
+    int rc = s_wtxn(self, &txn);
     if (rc) return rc;
     wt_jitem_t it;
-    if ((rc = s_unfinished(self, txn, seq, &it))) return s_child_fail(txn, rc);
+    if ((rc = s_unfinished(self, txn, seq, &it))) return rc;
     uint64_t r = self->next_rseq;
     it.state = WT_JITEM_DONE;
     it.finished_ms = now_ms;
@@ -876,21 +850,18 @@ int wt_journal_done(wt_journal_t *self, uint64_t seq, const uint8_t *result, siz
     s_be64(seq, kb);
     s_be64(r, rb);
     MDB_val k = {8, kb}, rk = {8, rb}, rv = {S_SEAL + 16 + n, NULL};
-    if ((rc = s_put_rec(self, txn, &it))) return s_child_fail(txn, rc);
+    if ((rc = s_put_rec(self, txn, &it))) return s_fail(self, rc);
     rc = mdb_del(txn, self->dbi[DB_PAYLOADS], &k, NULL);
-    if (rc && rc != MDB_NOTFOUND) return s_child_fail(txn, rc);
+    if (rc && rc != MDB_NOTFOUND) return s_fail(self, rc);
     rc = mdb_del(txn, self->dbi[DB_QUEUE], &k, NULL);
-    if (rc && rc != MDB_NOTFOUND) return s_child_fail(txn, rc);
-    if ((rc = mdb_put(txn, self->dbi[DB_RESULTS], &rk, &rv, MDB_RESERVE)))
-        return s_child_fail(txn, rc);
+    if (rc && rc != MDB_NOTFOUND) return s_fail(self, rc);
+    if ((rc = mdb_put(txn, self->dbi[DB_RESULTS], &rk, &rv, MDB_RESERVE))) return s_fail(self, rc);
     uint8_t *body = (uint8_t *)rv.mv_data + S_SEAL;
     s_be64(seq, body);
     s_be64((uint64_t)now_ms, body + 8);
     if (n) memcpy(body + 16, result, n);
     s_seal(rb, rv.mv_data, rv.mv_size);
-    if ((rc = s_meta_put(txn, self->dbi[DB_META], "next_rseq", r + 1)))
-        return s_child_fail(txn, rc);
-    if ((rc = s_child_end(txn))) return rc;
+    if ((rc = s_meta_put(txn, self->dbi[DB_META], "next_rseq", r + 1))) return s_fail(self, rc);
     self->next_rseq = r + 1;
     *rseq = r;
     return 0;
@@ -900,7 +871,7 @@ int wt_journal_dead(wt_journal_t *self, uint64_t seq, const char *code, const ch
                     int64_t now_ms)
 {
     MDB_txn *txn;
-    int rc = s_child(self, &txn);
+    int rc = s_wtxn(self, &txn);
     if (rc) return rc;
     wt_jitem_t it;
     rc = s_unfinished(self, txn, seq, &it);
@@ -910,7 +881,7 @@ int wt_journal_dead(wt_journal_t *self, uint64_t seq, const char *code, const ch
         it.id = "";
         rc = 0;
     }
-    if (rc) return s_child_fail(txn, rc);
+    if (rc) return rc;
     it.state = WT_JITEM_DEAD;
     it.finished_ms = now_ms;
     it.code = code ? code : "";
@@ -920,11 +891,11 @@ int wt_journal_dead(wt_journal_t *self, uint64_t seq, const char *code, const ch
     uint8_t kb[8];
     s_be64(seq, kb);
     MDB_val k = {8, kb}, empty = {0, ""};
-    if ((rc = s_put_rec(self, txn, &it))) return s_child_fail(txn, rc);
+    if ((rc = s_put_rec(self, txn, &it))) return s_fail(self, rc);
     rc = mdb_del(txn, self->dbi[DB_QUEUE], &k, NULL);
-    if (rc && rc != MDB_NOTFOUND) return s_child_fail(txn, rc);
-    if ((rc = mdb_put(txn, self->dbi[DB_DEAD], &k, &empty, 0))) return s_child_fail(txn, rc);
-    return s_child_end(txn);
+    if (rc && rc != MDB_NOTFOUND) return s_fail(self, rc);
+    if ((rc = mdb_put(txn, self->dbi[DB_DEAD], &k, &empty, 0))) return s_fail(self, rc);
+    return 0;
 }
 
 /* ------------------------------------------------------------ reads */

@@ -16,10 +16,10 @@
     (the environment runs with MDB_NOSYNC and we call mdb_env_sync).
     Reopening recovers the next sequence numbers and turns every in-flight
     item back into a queued one. Single-threaded: one owner.
-    Updates of an item (dispatch, requeue, done, dead) run in a child of
-    the open transaction: when one fails (a full map or disk) only that
-    update is dropped; wt_journal_put's failure drops the whole open
-    transaction. A commit that fails drops everything since the last one.
+    A failed write (a full map or disk: -ENOSPC) drops the whole open
+    transaction, and so does a failed commit: the caller must treat
+    everything since the last commit as not done (the broker holds the
+    results of the turn in memory and journals them again later).
 */
 #ifndef WT_JOURNAL_H
 #define WT_JOURNAL_H
