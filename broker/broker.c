@@ -62,8 +62,9 @@ void wt_broker_count(wt_broker_t *self, const char *name)
 void wt_broker_fatal(wt_broker_t *self, const char *what, int code)
 {
     wt_broker_log(self, 0, "journal", "-", what, code,
-                  "journal write failed: stopping so that no guarantee is broken (restart "
-                  "resumes from the journal)");
+                  "journal write or fsync failed: stopping so that nothing unsure is "
+                  "acknowledged; check the disk (dmesg), then restart: it resumes from the "
+                  "journal");
     wt_journal_abort(self->journal);
     *self->stop_flag = 2;
 }
@@ -150,6 +151,98 @@ void wt_broker_publish(wt_broker_t *self, uint64_t rseq, uint64_t seq, const cha
     wt_buf_append(&self->pending_data, payload, n);
 }
 
+void wt_broker_hold(wt_broker_t *self, uint64_t seq, uint64_t producer, const char *id,
+                    const uint8_t *payload, size_t n)
+{
+    wt_grow(&self->held, &self->held_cap, self->held_count + 1, sizeof *self->held);
+    struct wt_held *h = &self->held[self->held_count++];
+    h->seq = seq;
+    h->producer = producer;
+    h->id_off = self->held_data.size;
+    wt_buf_append(&self->held_data, id ? id : "", strlen(id ? id : "") + 1);
+    h->pay_off = self->held_data.size;
+    h->pay_len = n;
+    wt_buf_append(&self->held_data, payload, n);
+    self->n_held_total++;
+}
+
+/* The results of this turn could not be committed (a full disk): keep
+   them for later instead of publishing them. Their items are still
+   unfinished in the journal. */
+static void s_hold_pending(wt_broker_t *self)
+{
+    for (size_t i = 0; i < self->pending_count; i++) {
+        struct wt_pending *p = &self->pending[i];
+        uint64_t producer = 0;
+        wt_jitem_t it;
+        if (wt_journal_item(self->journal, p->seq, &it) == 0) producer = it.producer;
+        wt_broker_hold(self, p->seq, producer, (const char *)self->pending_data.data + p->id_off,
+                       self->pending_data.data + p->pay_off, p->pay_len);
+    }
+    self->pending_count = 0;
+    wt_buf_reset(&self->pending_data);
+}
+
+static void s_publish_now(wt_broker_t *self, uint64_t rseq, uint64_t seq, const char *id,
+                          const uint8_t *payload, size_t n);
+
+void wt_broker_hold_pending(wt_broker_t *self)
+{
+    s_hold_pending(self);
+}
+
+int wt_broker_commit(wt_broker_t *self, bool durable)
+{
+    int rc = wt_journal_commit(self->journal, durable);
+    if (rc && self->pending_count) { /* the results of the turn went with it */
+        if (rc == -ENOSPC)
+            s_hold_pending(self);
+        else
+            wt_broker_fatal(self, "result", rc);
+    }
+    return rc;
+}
+
+/* Journal the held results again (after retention made room): those that
+   fit are committed durably and published; the rest wait. */
+static void s_retry_held(wt_broker_t *self)
+{
+    if (!self->held_count || *self->stop_flag) return;
+    size_t deleted = 0;
+    wt_journal_retain(self->journal, wt_journal_now(self->journal), 10000, &deleted);
+    size_t n = 0;
+    uint64_t rseqs[256];
+    while (n < self->held_count && n < 256) {
+        struct wt_held *h = &self->held[n];
+        int rc = wt_journal_done(self->journal, h->seq, self->held_data.data + h->pay_off,
+                                 h->pay_len, wt_journal_now(self->journal), &rseqs[n]);
+        if (rc == WT_ESEQ) { /* finished meanwhile */
+            rseqs[n] = 0;
+        } else if (rc) {
+            return; /* still full: the transaction went, all of them wait */
+        }
+        n++;
+    }
+    if (!n) return;
+    int rc = wt_journal_commit(self->journal, true);
+    if (rc) return; /* still full: all of them wait */
+    for (size_t i = 0; i < n; i++) {
+        struct wt_held *h = &self->held[i];
+        if (!rseqs[i]) continue;
+        wt_broker_producer_add(self, h->producer, -1);
+        self->n_done++;
+        s_publish_now(self, rseqs[i], h->seq, (const char *)self->held_data.data + h->id_off,
+                      self->held_data.data + h->pay_off, h->pay_len);
+    }
+    memmove(self->held, self->held + n, (self->held_count - n) * sizeof *self->held);
+    self->held_count -= n;
+    if (!self->held_count) {
+        wt_buf_reset(&self->held_data);
+        wt_broker_log(self, 2, "journal", "-", "FULL", 0,
+                      "results journaled again: dispatch resumes");
+    }
+}
+
 /* Send one journaled result to subscribers. */
 static void s_publish_now(wt_broker_t *self, uint64_t rseq, uint64_t seq, const char *id,
                           const uint8_t *payload, size_t n)
@@ -193,6 +286,51 @@ static void s_nak(s_reply_t *r, const wt_proto_t *req, int code, const char *rea
     }
     wt_proto_set_error(&r->reply, code, reason);
     r->fresh = false;
+}
+
+/* How much the journal can still take (free map, free disk: the smaller),
+   less a reserve for the results of the unfinished items (a result is
+   about 3 times its item) and a margin for bookkeeping. PUTs of this turn
+   are admitted while room_left lasts. */
+void wt_broker_room(wt_broker_t *self)
+{
+    wt_journal_stats_t js;
+    wt_journal_stats(self->journal, &js);
+    int64_t room = js.map_room_bytes < js.disk_room_bytes ? js.map_room_bytes : js.disk_room_bytes;
+    /* the margin covers LMDB's copy-on-write pages of a loop turn (pages
+       freed by a commit are reused only by later ones) */
+    int64_t margin = js.map_bytes / 16; /* 1/16 of the map, 256 KiB to 64 MiB */
+    if (margin < (int64_t)256 << 10) margin = (int64_t)256 << 10;
+    if (margin > (int64_t)64 << 20) margin = (int64_t)64 << 20;
+    self->room_bytes = room;
+    self->room_reserve = 3 * js.payload_bytes + margin;
+    self->room_left = room - self->room_reserve;
+    self->journal_nearly_full = self->room_left <= 0 || self->held_count > 0 || js.open_full;
+    self->room_limit = js.disk_room_bytes < js.map_room_bytes ? "disk" : "map";
+    self->journal_full = self->journal_nearly_full ? self->room_limit : NULL;
+}
+
+/* A PUT refused because the journal is full: logged at most once a second
+   with the number of refusals since. */
+static void s_log_full(wt_broker_t *self, const char *peer)
+{
+    self->n_full_refused++;
+    wt_broker_count(self, "journal_full");
+    int64_t now = wt_clock_ms();
+    if (self->full_log_ms && now - self->full_log_ms < 1000) {
+        self->full_quiet++;
+        return;
+    }
+    wt_broker_log(self, 1, "producers", peer, "PUT", WT_EFULL,
+                  "journal full (%s): %lld bytes of room, %lld reserved for the results of "
+                  "unfinished items%s; PUTs refused until retention or the operator frees space "
+                  "(%llu more refusals not logged)",
+                  self->journal_full ? self->journal_full : "map", (long long)self->room_bytes,
+                  (long long)self->room_reserve,
+                  self->held_count ? ", results waiting for room" : "",
+                  (unsigned long long)self->full_quiet);
+    self->full_log_ms = now;
+    self->full_quiet = 0;
 }
 
 /* Producer back-pressure is logged at most once a second (the count of
@@ -246,17 +384,24 @@ static void s_put(wt_broker_t *self, wt_proto_in_t *in, s_reply_t *r, const char
         s_nak(r, req, rc, NULL);
         return;
     }
-    if (self->journal_nearly_full) {
+    int64_t need = 4 * (int64_t)n + 1024; /* the item, its result (~3x), records */
+    if (self->journal_nearly_full || self->room_left < need) {
+        self->journal_nearly_full = true;
+        self->journal_full = self->room_limit;
         wt_broker_count(self, "EFULL");
-        wt_broker_log(self, 1, "producers", peer, "PUT", WT_EFULL, "id=%s journal nearly full",
-                      item.id);
-        s_nak(r, req, WT_EFULL, "journal nearly full; retry later");
+        s_log_full(self, peer);
+        s_nak(r, req, WT_EFULL,
+              strcmp(self->journal_full, "disk") == 0
+                  ? "journal full (no space left on the journal's disk); retry later"
+                  : "journal full (journal_map nearly used up); retry later");
         wt_item_clear(&item);
         return;
     }
+    self->room_left -= need;
     uint64_t seq = 0;
     bool dup = false;
-    rc = wt_journal_put(self->journal, item.id, tag, payload, n, wt_time_ms(), &seq, &dup);
+    rc = wt_journal_put(self->journal, item.id, tag, payload, n, wt_journal_now(self->journal),
+                        &seq, &dup);
     if (rc) {
         /* the open transaction is gone: every ACK of this batch so far too */
         for (size_t i = 0; i < batch_n; i++)
@@ -302,16 +447,14 @@ static void s_on_producers(wt_broker_t *self)
        take them along; the one fsync of the turn covers both */
     if (self->pending_count) {
         int rc = wt_journal_commit(self->journal, false);
-        if (rc) {
+        if (rc == -ENOSPC) {
+            s_hold_pending(self);
+        } else if (rc) {
             wt_broker_fatal(self, "result", rc);
             return;
         }
     }
-    /* keep a fifth of the map for results and bookkeeping: a journal full
-       of unfinished items could not take their results any more */
-    wt_journal_stats_t js;
-    wt_journal_stats(self->journal, &js);
-    self->journal_nearly_full = js.map_bytes > 0 && js.live_bytes > js.map_bytes / 5 * 4;
+    wt_broker_room(self);
     while (n < WT_BROKER_BATCH) {
         wt_proto_in_t in = {0};
         int rc = wt_proto_recv(self->producers, true, ZMQ_DONTWAIT, &in);
@@ -517,7 +660,14 @@ static void s_stats(wt_broker_t *self, wt_buf_t *out)
     s_mp_kv_u(&pk, "handshakes_failed", self->n_auth_failed);
 
     s_mp_str(&pk, "journal");
-    msgpack_pack_map(&pk, 9);
+    msgpack_pack_map(&pk, 16);
+    s_mp_kv_u(&pk, "damaged", js.damaged);
+    s_mp_kv_s(&pk, "full", self->journal_full ? self->journal_full : "");
+    s_mp_kv_i(&pk, "room_bytes", self->room_bytes);
+    s_mp_kv_i(&pk, "reserve_bytes", self->room_reserve);
+    s_mp_kv_i(&pk, "disk_free_bytes", js.disk_free_bytes);
+    s_mp_kv_u(&pk, "full_refused", self->n_full_refused);
+    s_mp_kv_u(&pk, "held_results", self->held_count);
     s_mp_kv_s(&pk, "dir", self->cfg->broker_journal);
     s_mp_kv_s(&pk, "fsync", fsync_names[self->cfg->broker_fsync]);
     s_mp_kv_i(&pk, "file_bytes", js.file_bytes);
@@ -682,7 +832,13 @@ void wt_broker_flush_results(wt_broker_t *self)
         put = batch[i].reply.cmd == WT_CMD_ACK;
     if (!self->pending_count && !put) goto answer;
     int rc = *self->stop_flag == 2 ? WT_EJOURNAL : wt_journal_commit(self->journal, true);
-    if (rc && self->pending_count && *self->stop_flag != 2) wt_broker_fatal(self, "result", rc);
+    if (rc == -ENOSPC && self->pending_count) /* a full disk: the results wait for room */
+        s_hold_pending(self);
+    else if (rc && rc != -ENOSPC && *self->stop_flag != 2)
+        /* a write or fsync error (EIO): what reached the disk is unknown
+           (the kernel may have dropped the pages it could not write), so
+           nothing more is acknowledged: NAK the batch and stop */
+        wt_broker_fatal(self, self->pending_count ? "result" : "PUT", rc);
     if (rc && put) {
         int code = rc == -ENOSPC ? WT_EFULL : WT_EJOURNAL;
         wt_broker_count(self, wt_errname(code));
@@ -791,6 +947,13 @@ static void *s_socket(wt_broker_t *self, int type, const char *ep, int idx,
     return s;
 }
 
+static int s_start_error; /* why the last wt_broker_new() failed on the journal */
+
+int wt_broker_start_error(void)
+{
+    return s_start_error;
+}
+
 wt_broker_t *wt_broker_new(const wt_config_t *cfg, volatile int *stop_flag, char *err,
                            size_t errlen)
 {
@@ -804,6 +967,7 @@ wt_broker_t *wt_broker_new(const wt_config_t *cfg, volatile int *stop_flag, char
     if (cfg->max_text_bytes > 0) self->limits.max_text = (size_t)cfg->max_text_bytes;
     wt_buf_init(&self->scratch);
     wt_buf_init(&self->pending_data);
+    wt_buf_init(&self->held_data);
 
     wt_journal_opts_t jo = {.dir = cfg->broker_journal,
                             .fsync = cfg->broker_fsync,
@@ -815,6 +979,7 @@ wt_broker_t *wt_broker_new(const wt_config_t *cfg, volatile int *stop_flag, char
     int rc = 0;
     self->journal = wt_journal_new(&jo, &rc, err, errlen);
     if (!self->journal) {
+        s_start_error = rc;
         wt_broker_destroy(&self);
         return NULL;
     }
@@ -841,6 +1006,7 @@ wt_broker_t *wt_broker_new(const wt_config_t *cfg, volatile int *stop_flag, char
             return NULL;
         }
         kp = &keys;
+        self->curve_keys = keys;
     }
     if (!(self->producers =
               s_socket(self, ZMQ_ROUTER, cfg->broker_producers, 0, kp, err, errlen)) ||
@@ -857,8 +1023,15 @@ wt_broker_t *wt_broker_new(const wt_config_t *cfg, volatile int *stop_flag, char
         for (int i = 0; i < 4; i++)
             self->monitors[i] = wt_curve_monitor_new(self->ctx, socks4[i], names[i]);
     }
+    wt_broker_room(self);
     wt_journal_stats_t js;
     wt_journal_stats(self->journal, &js);
+    if (self->journal_full)
+        wt_broker_log(self, 1, "broker", "-", "START", WT_EFULL,
+                      "journal %s is full (%s%s): replay works, PUTs are refused until "
+                      "retention or the operator frees space",
+                      cfg->broker_journal, self->journal_full,
+                      js.open_full ? ", opened without writing" : "");
     wt_broker_log(self, 2, "broker", "-", "START", 0,
                   "producers=%s workers=%s subscribers=%s replay=%s journal=%s unfinished=%llu "
                   "recovered=%llu next_seq=%llu next_rseq=%llu",
@@ -902,6 +1075,8 @@ void wt_broker_destroy(wt_broker_t **self_p)
     wt_buf_free(&self->scratch);
     wt_buf_free(&self->pending_data);
     free(self->pending);
+    wt_buf_free(&self->held_data);
+    free(self->held);
     free(self);
     *self_p = NULL;
 }
@@ -923,12 +1098,58 @@ int wt_broker_write_ready(wt_broker_t *self, const char *path)
     return 0;
 }
 
+/* A key was removed from the allow-list: connections made with it stay up
+   (ZAP only sees handshakes), so the subscriber socket is made anew on the
+   same endpoint. Every subscriber reconnects by itself and handshakes again
+   (a revoked key is refused); messages in flight are lost and filled by
+   REPLAY, as after any gap. */
+static void s_rebind_subscribers(wt_broker_t *self)
+{
+    char ep[256];
+    snprintf(ep, sizeof ep, "%s", self->endpoints[2]);
+    if (self->monitors[2]) {
+        int linger = 0;
+        zmq_setsockopt(self->monitors[2], ZMQ_LINGER, &linger, sizeof linger);
+        zmq_close(self->monitors[2]);
+        self->monitors[2] = NULL;
+    }
+    int linger = 0;
+    zmq_setsockopt(self->subscribers, ZMQ_LINGER, &linger, sizeof linger);
+    zmq_close(self->subscribers);
+    self->subscribers = NULL;
+    self->subscriptions = 0;
+    char err[256] = "";
+    /* the old listener closes in ZeroMQ's I/O thread: retry the bind briefly */
+    for (int i = 0; i < 200 && !self->subscribers; i++) {
+        self->subscribers = s_socket(self, ZMQ_XPUB, ep, 2, &self->curve_keys, err, sizeof err);
+        if (!self->subscribers) {
+            struct timespec ts = {0, 10 * 1000000L};
+            nanosleep(&ts, NULL);
+        }
+    }
+    if (!self->subscribers) {
+        wt_broker_log(self, 0, "subscribers", "-", "REVOKE", -EADDRINUSE,
+                      "cannot bind %s again after a key revocation: %s; stopping", ep, err);
+        *self->stop_flag = 2;
+        return;
+    }
+    self->monitors[2] = wt_curve_monitor_new(self->ctx, self->subscribers, "subscribers");
+    self->sockets_changed = true;
+    wt_broker_log(self, 1, "subscribers", "-", "REVOKE", 0,
+                  "a key left curve.allowed_keys: every subscriber connection dropped; they "
+                  "reconnect and handshake again");
+}
+
 static void s_tick(wt_broker_t *self, int64_t now)
 {
     wt_workers_tick(self, now);
     wt_bmetrics_run(self); /* HTTP connection timeouts */
+    if (self->held_count && now - self->held_retry_ms >= 200) {
+        self->held_retry_ms = now;
+        s_retry_held(self);
+    }
     int rc = wt_journal_tick(self->journal, now);
-    if (rc) wt_broker_log(self, 0, "journal", "-", "SYNC", rc, "fsync failed");
+    if (rc && rc != -ENOSPC) wt_broker_fatal(self, "fsync", rc); /* see flush_results */
     if (now - self->rate_ms >= 1000) {
         double secs = (double)(now - self->rate_ms) / 1000.0;
         double put = (double)(self->n_ack - self->rate_put_base) / secs;
@@ -939,12 +1160,33 @@ static void s_tick(wt_broker_t *self, int64_t now)
         self->rate_put_base = self->n_ack;
         self->rate_done_base = self->n_done;
         self->rate_ms = now;
+        wt_journal_stats_t djs;
+        wt_journal_stats(self->journal, &djs);
+        if (djs.damaged > self->damaged_logged) {
+            wt_broker_log(self, 0, "journal", "-", "CHECK", WT_EJOURNAL,
+                          "%llu damaged journal records skipped (checksum mismatch; %llu in all): "
+                          "results are not served, items are dead-lettered; run wiretag-broker "
+                          "--check on a copy of the journal",
+                          (unsigned long long)(djs.damaged - self->damaged_logged),
+                          (unsigned long long)djs.damaged);
+            self->damaged_logged = djs.damaged;
+        }
+        if (self->held_count) {
+            wt_broker_log(self, 1, "journal", "-", "FULL", -ENOSPC,
+                          "journal full (%s): %zu results wait in memory for room, dispatch "
+                          "paused; free space on the journal's disk or raise journal_map",
+                          self->journal_full ? self->journal_full : "disk", self->held_count);
+        }
         size_t deleted = 0;
-        rc = wt_journal_retain(self->journal, wt_time_ms(), 10000, &deleted);
+        rc = wt_journal_retain(self->journal, wt_journal_now(self->journal), 10000, &deleted);
         if (rc)
             wt_broker_log(self, 0, "journal", "-", "RETAIN", rc, "retention failed");
         else if (deleted)
             wt_broker_log(self, 2, "journal", "-", "RETAIN", 0, "dropped %zu old records", deleted);
+        if (self->zap && wt_zap_revocations(self->zap) != self->zap_revocations) {
+            self->zap_revocations = wt_zap_revocations(self->zap);
+            s_rebind_subscribers(self);
+        }
         if (self->zap && !wt_zap_alive(self->zap)) {
             wt_broker_log(self, 0, "broker", "-", "ZAP", WT_EAUTH,
                           "authentication handler died: stopping (fail closed)");
@@ -1013,6 +1255,14 @@ int wt_broker_run(wt_broker_t *self)
         if (now >= next_tick) {
             s_tick(self, now);
             next_tick = now + tick_every;
+        }
+        if (self->sockets_changed && self->subscribers) { /* rebuilt after a revocation */
+            self->sockets_changed = false;
+            items[2].socket = self->subscribers;
+            nitems = 4;
+            for (int i = 0; i < 4; i++)
+                if (self->monitors[i])
+                    items[nitems++] = (zmq_pollitem_t){self->monitors[i], 0, ZMQ_POLLIN, 0};
         }
         if (!*self->stop_flag) wt_workers_dispatch(self);
     }

@@ -14,6 +14,7 @@
 
 #include "wiretag/config.h"
 #include "wiretag/journal.h"
+#include "wiretag/curve.h"
 #include "wiretag/proto.h"
 
 #include <stdarg.h>
@@ -65,6 +66,7 @@ typedef struct {
     size_t job_count, job_cap;
     int64_t last_seen_ms, last_sent_ms, last_dispatch_ms, ready_ms;
     uint64_t done, failed, dispatched;
+    uint64_t isolate_seq; /* a suspect running alone here: no other job meanwhile (0: none) */
 } wt_worker_t;
 
 /* Error and event counters, by name, for stats. */
@@ -97,6 +99,11 @@ struct wt_broker {
     uint64_t loaded_upto; /* highest seq ever put in the window */
     bool window_complete; /* no queued seq above loaded_upto in the journal */
     size_t inflight;      /* jobs on all workers */
+    /* suspects: the jobs of a worker that died holding several, re-run one
+       at a time, each alone on a worker, so that only the item that kills
+       a worker is charged for it (FIFO, waiting ones) */
+    uint64_t *suspects;
+    size_t suspect_count, suspect_cap;
 
     /* producers: unfinished items per producer tag (back-pressure) */
     struct wt_prod {
@@ -105,7 +112,30 @@ struct wt_broker {
     } * prods;
     size_t prod_cap, prod_used;
 
-    bool journal_nearly_full; /* live data over 80% of the map: PUTs get EFULL */
+    bool journal_nearly_full; /* no room for more items and their results: PUTs get EFULL */
+    /* a full journal (disk or map): what is full, the room left this turn
+       for new items (after the reserve for the results of unfinished ones),
+       and results that could not be journaled, kept here (dispatch waits)
+       and journaled again once there is room */
+    const char *journal_full; /* "disk", "map" or NULL */
+    const char *room_limit;   /* which of the two is the smaller room: "disk" or "map" */
+    int64_t room_left, room_reserve, room_bytes;
+    int64_t full_log_ms;
+    uint64_t full_quiet, n_full_refused, n_held_total;
+    struct wt_held {
+        uint64_t seq, producer;
+        size_t id_off, pay_off, pay_len;
+    } * held;
+    size_t held_count, held_cap;
+    wt_buf_t held_data;
+    int64_t held_retry_ms;
+    uint64_t damaged_logged; /* damaged journal records already logged */
+    /* CURVE: the server keys (to rebind) and the allow-list revocations
+       acted on: a revocation drops every subscriber connection (they
+       reconnect, and a revoked key fails its new handshake) */
+    wt_curve_keys_t curve_keys;
+    uint64_t zap_revocations;
+    bool sockets_changed; /* the poll set must be rebuilt */
 
     /* subscribers */
     int64_t subscriptions;
@@ -137,6 +167,9 @@ struct wt_broker {
 /* broker.c */
 wt_broker_t *wt_broker_new(const wt_config_t *cfg, volatile int *stop_flag, char *err,
                            size_t errlen);
+/* The journal's error code when the last wt_broker_new() failed opening it
+   (-EBUSY: another broker holds the journal directory), else 0. */
+int wt_broker_start_error(void);
 void wt_broker_destroy(wt_broker_t **self_p);
 /* Write the bound endpoints as JSON into path (atomically). */
 int wt_broker_write_ready(wt_broker_t *self, const char *path);
@@ -152,6 +185,18 @@ void wt_broker_producer_add(wt_broker_t *self, uint64_t tag, int64_t delta);
 uint64_t wt_broker_producer_count(wt_broker_t *self, uint64_t tag);
 /* Journal failure that leaves RAM and disk out of step: stop the broker. */
 void wt_broker_fatal(wt_broker_t *self, const char *what, int code);
+/* A result that the journal has no room for: kept in memory (dispatch
+   waits) and journaled again by the tick once retention made room. */
+/* Commit the open journal transaction; when that fails, the results of
+   the turn waiting in it are held (a full journal) or the broker stops. */
+int wt_broker_commit(wt_broker_t *self, bool durable);
+/* A journal write failed (full): the open transaction is gone, and with it
+   the results of the turn waiting in it: hold them (see wt_broker_hold). */
+void wt_broker_hold_pending(wt_broker_t *self);
+/* Reckon the room left in the journal for PUTs (each loop turn). */
+void wt_broker_room(wt_broker_t *self);
+void wt_broker_hold(wt_broker_t *self, uint64_t seq, uint64_t producer, const char *id,
+                    const uint8_t *payload, size_t n);
 /* A result was written to the journal (not yet committed): it is published
    by wt_broker_flush_results() once the commit is durable. */
 void wt_broker_publish(wt_broker_t *self, uint64_t rseq, uint64_t seq, const char *id,

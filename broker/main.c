@@ -9,6 +9,7 @@
 #include "broker.h"
 #include "wiretag/httpd.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,14 +28,22 @@ static void s_usage(FILE *out)
     fprintf(out, "usage: wiretag-broker [-c FILE] [--producers EP] [--workers EP]\n"
                  "                      [--subscribers EP] [--replay EP] [--journal DIR]\n"
                  "                      [--ready-file FILE] [--metrics HOST:PORT]\n"
+                 "       wiretag-broker --check DIR | --recover DIR NEWDIR\n"
                  "  defaults: producers tcp://*:5555, workers tcp://*:5556,\n"
                  "            subscribers tcp://*:5557, replay tcp://*:5558,\n"
                  "            journal ./wiretag-journal (see docs/OPERATIONS.md)\n"
+                 "  --check DIR        verify every record of a journal (0 sound, 4 damaged)\n"
+                 "  --recover DIR NEWDIR  copy every sound record into a new journal and say\n"
+                 "                     what was lost (0 nothing lost, 4 some lost)\n"
                  "  --ready-file FILE  once listening, write the bound endpoints there as JSON\n"
                  "                     (useful with tcp://127.0.0.1:* ephemeral ports)\n"
                  "  --metrics HOST:PORT  serve Prometheus GET /metrics there (broker.metrics;\n"
                  "                     a port alone = 127.0.0.1; port 0 = any free port, see\n"
-                 "                     the ready file)\n");
+                 "                     the ready file)\n"
+                 "  exit status: 0 stopped by a signal, 1 cannot start or journal failure,\n"
+                 "               2 bad command line or configuration,\n"
+                 "               3 the journal directory is in use by another broker,\n"
+                 "               4 the journal is damaged or its data.mdb is missing\n");
 }
 
 static void s_set(char **field, const char *value)
@@ -58,6 +67,14 @@ int main(int argc, char **argv)
         if (strcmp(a, "--version") == 0) {
             printf("wiretag-broker %s\n", WT_VERSION);
             return 0;
+        }
+        if (strcmp(a, "--check") == 0 && i + 1 < argc) { /* offline: verify every record */
+            int rc = wt_journal_check(argv[i + 1], stdout);
+            return rc == 0 ? 0 : rc == 1 ? 4 : 1;
+        }
+        if (strcmp(a, "--recover") == 0 && i + 2 < argc) { /* offline: salvage into NEWDIR */
+            int rc = wt_journal_recover(argv[i + 1], argv[i + 2], stdout);
+            return rc == 0 ? 0 : rc == 1 ? 4 : 1;
         }
         if (i + 1 >= argc) {
             fprintf(stderr, "wiretag-broker: %s: missing value or unknown option\n", a);
@@ -122,7 +139,10 @@ int main(int argc, char **argv)
     if (!broker) {
         fprintf(stderr, "wiretag-broker: %s\n", err[0] ? err : "cannot start");
         wt_config_free(&cfg);
-        return 1;
+        /* 3: the journal belongs to another running broker; 4: the journal
+           is damaged or missing (see OPERATIONS.md) */
+        int why = wt_broker_start_error();
+        return why == -EBUSY ? 3 : why == -EUCLEAN ? 4 : 1;
     }
     if (cfg.broker_metrics && wt_bmetrics_start(broker, cfg.broker_metrics, err, sizeof err) != 0) {
         fprintf(stderr, "wiretag-broker: %s\n", err);

@@ -159,6 +159,9 @@ void wt_workers_clear(wt_broker_t *self)
     free(self->retry);
     self->retry = NULL;
     self->retry_cap = self->retry_count = 0;
+    free(self->suspects);
+    self->suspects = NULL;
+    self->suspect_cap = self->suspect_count = 0;
 }
 
 static const char *s_wname(const wt_worker_t *w)
@@ -172,6 +175,7 @@ static bool s_take_job(wt_broker_t *self, wt_worker_t *w, uint64_t seq, wt_job_t
     for (size_t i = 0; i < w->job_count; i++)
         if (w->jobs[i].seq == seq) {
             if (out) *out = w->jobs[i];
+            if (w->isolate_seq == seq) w->isolate_seq = 0;
             if (!w->jobs[i].abandoned) self->inflight--;
             w->jobs[i] = w->jobs[--w->job_count];
             return true;
@@ -216,13 +220,28 @@ static void s_dead_letter(wt_broker_t *self, uint64_t seq, uint32_t attempts, co
     if (wt_journal_item(self->journal, seq, &it) == 0) producer = it.producer;
     char why[600];
     snprintf(why, sizeof why, "%s (after %u attempts)", reason ? reason : "", attempts);
-    int rc = wt_journal_dead(self->journal, seq, code, why, wt_time_ms());
-    if (rc == WT_ESEQ) return; /* finished meanwhile */
+    int rc = wt_journal_dead(self->journal, seq, code, why, wt_journal_now(self->journal));
+    if (rc == WT_ESEQ) return;        /* finished meanwhile */
+    if (rc == -ENOSPC) {              /* no room to record it: it goes round once more */
+        wt_broker_hold_pending(self); /* the open transaction went with it */
+        wt_broker_log(self, 1, "journal", "-", "DEAD", rc,
+                      "seq=%llu journal full: dead letter not recorded, re-queued",
+                      (unsigned long long)seq);
+        s_retry_push(self, seq, false);
+        return;
+    }
     if (rc) {
         wt_broker_fatal(self, "dead letter", rc);
         return;
     }
-    rc = wt_journal_commit(self->journal, true);
+    rc = wt_broker_commit(self, true);
+    if (rc == -ENOSPC) {
+        wt_broker_log(self, 1, "journal", "-", "DEAD", rc,
+                      "seq=%llu journal full: dead letter not recorded, re-queued",
+                      (unsigned long long)seq);
+        s_retry_push(self, seq, false);
+        return;
+    }
     if (rc) {
         wt_broker_fatal(self, "dead letter commit", rc);
         return;
@@ -233,10 +252,19 @@ static void s_dead_letter(wt_broker_t *self, uint64_t seq, uint32_t attempts, co
                   (unsigned long long)seq, code, why);
 }
 
+static void s_suspect_push(wt_broker_t *self, uint64_t seq)
+{
+    for (size_t i = 0; i < self->suspect_count; i++)
+        if (self->suspects[i] == seq) return;
+    wt_grow(&self->suspects, &self->suspect_cap, self->suspect_count + 1, sizeof *self->suspects);
+    self->suspects[self->suspect_count++] = seq;
+}
+
 /* requeue_job: a job came back without a result (worker lost, timed out,
-   failed, handed back). refund: it never started, do not count it. */
-static void s_requeue_job(wt_broker_t *self, const wt_job_t *job, const char *code,
-                          const char *reason, bool refund)
+   failed, handed back). refund: it never started, do not count it.
+   alone: it goes to the suspects, to be run alone. */
+static void s_requeue_to(wt_broker_t *self, const wt_job_t *job, const char *code,
+                         const char *reason, bool refund, bool alone)
 {
     if (!refund && job->attempt >= (uint32_t)self->cfg->broker_max_attempts) {
         s_dead_letter(self, job->seq, job->attempt, code, reason);
@@ -244,11 +272,23 @@ static void s_requeue_job(wt_broker_t *self, const wt_job_t *job, const char *co
     }
     int rc = wt_journal_requeue(self->journal, job->seq, refund);
     if (rc == WT_ESEQ) return; /* already done (a late DONE won) or dead */
-    if (rc) {
+    if (rc && rc != -ENOSPC) {
         wt_broker_fatal(self, "requeue", rc);
         return;
     }
-    s_retry_push(self, job->seq, false);
+    if (rc) /* full: the journal still says in flight (dispatch takes it); the
+               open transaction went with it */
+        wt_broker_hold_pending(self);
+    if (alone)
+        s_suspect_push(self, job->seq);
+    else
+        s_retry_push(self, job->seq, false);
+}
+
+static void s_requeue_job(wt_broker_t *self, const wt_job_t *job, const char *code,
+                          const char *reason, bool refund)
+{
+    s_requeue_to(self, job, code, reason, refund, false);
 }
 
 /* requeue_jobs: every job of w goes back to the queue. */
@@ -260,7 +300,7 @@ static void s_requeue_jobs(wt_broker_t *self, wt_worker_t *w, const char *code, 
         s_take_job(self, w, job.seq, NULL);
         if (!job.abandoned) s_requeue_job(self, &job, code, reason, refund);
     }
-    wt_journal_commit(self->journal, false);
+    wt_broker_commit(self, false);
 }
 
 /* set_ready: (re)start a worker from its READY. */
@@ -322,7 +362,7 @@ static bool s_accept_result(wt_broker_t *self, wt_worker_t *w, wt_proto_in_t *in
         self->n_failed++;
         if (!job.abandoned) {
             s_requeue_job(self, &job, wt_errname(rc), "worker sent an invalid result", false);
-            wt_journal_commit(self->journal, false);
+            wt_broker_commit(self, false);
         }
         return true;
     }
@@ -336,17 +376,18 @@ static bool s_accept_result(wt_broker_t *self, wt_worker_t *w, wt_proto_in_t *in
         snprintf(id, sizeof id, "%s", it.id);
     }
     uint64_t rseq = 0;
-    rc = wt_journal_done(self->journal, seq, payload, n, wt_time_ms(), &rseq);
-    if (rc == -ENOSPC && self->pending_count == 0) {
-        /* journal full: make room with retention, then once more. Only when
-           no other result of this batch waits in the (now aborted)
-           transaction; otherwise the broker stops below and a restart
-           resumes from the journal. */
-        size_t dropped = 0;
-        wt_journal_retain(self->journal, wt_time_ms(), 100000, &dropped);
-        wt_broker_log(self, 1, "journal", "-", "RETAIN", rc, "journal full: dropped %zu records",
-                      dropped);
-        rc = wt_journal_done(self->journal, seq, payload, n, wt_time_ms(), &rseq);
+    rc = wt_journal_done(self->journal, seq, payload, n, wt_journal_now(self->journal), &rseq);
+    if (rc == -ENOSPC) {
+        /* journal full: the open transaction is gone with the results of
+           the turn before this one. They and this one wait in memory and
+           dispatch pauses until retention makes room (s_retry_held). */
+        wt_broker_hold_pending(self);
+        wt_broker_hold(self, seq, producer, id, payload, n);
+        w->done++;
+        wt_broker_log(self, 3, "journal", "-", "DONE", rc, /* the tick says it once a second */
+                      "job=%llu journal full: result kept in memory until there is room",
+                      (unsigned long long)seq);
+        return true;
     }
     if (rc == WT_ESEQ) {
         self->n_late_done++;
@@ -392,7 +433,7 @@ static bool s_fail_job(wt_broker_t *self, wt_worker_t *w, const wt_proto_t *m)
                   "job=%llu attempt=%u code=%s reason=\"%s\"", (unsigned long long)job.seq,
                   job.attempt, m->code, (m->has & WT_F_REASON) ? m->reason : "");
     s_requeue_job(self, &job, m->code, (m->has & WT_F_REASON) ? m->reason : "worker failed", false);
-    wt_journal_commit(self->journal, false);
+    wt_broker_commit(self, false);
     return true;
 }
 
@@ -410,6 +451,32 @@ static void s_hand_back(wt_broker_t *self, wt_worker_t *w, const wt_proto_t *m)
                   s_wname(w), m->job_count);
 }
 
+/* lose_jobs: w died (went silent, broke the protocol) holding its jobs.
+   Which of them killed it is not known when it held several: none is
+   charged, and each is re-run alone (a suspect) until one kills a worker
+   on its own. A job that was alone on w (the only one it held) is charged,
+   and stays a suspect while it has attempts left. */
+static void s_lose_jobs(wt_broker_t *self, wt_worker_t *w, const char *code, const char *what)
+{
+    size_t held = w->job_count; /* abandoned ones too: they may be the cause */
+    uint64_t alone = w->isolate_seq;
+    char why[300];
+    while (w->job_count) {
+        wt_job_t job = w->jobs[w->job_count - 1];
+        s_take_job(self, w, job.seq, NULL);
+        if (job.abandoned) continue; /* already back in the queue */
+        if (held > 1) {
+            s_requeue_to(self, &job, code, what, true, true);
+            continue;
+        }
+        snprintf(why, sizeof why, "%s while running this item alone (%s)", what,
+                 job.seq == alone ? "it was re-run alone after an earlier loss"
+                                  : "it was the worker's only job");
+        s_requeue_to(self, &job, code, why, false, true);
+    }
+    wt_broker_commit(self, false);
+}
+
 /* expire_worker: silent for liveness x heartbeat. */
 static void s_expire_worker(wt_broker_t *self, wt_worker_t *w)
 {
@@ -417,9 +484,15 @@ static void s_expire_worker(wt_broker_t *self, wt_worker_t *w)
     snprintf(why, sizeof why, "worker \"%s\" lost (silent %lld ms)", s_wname(w),
              (long long)(wt_clock_ms() - w->last_seen_ms));
     self->n_expired++;
-    wt_broker_log(self, 1, "workers", w->peer, "EXPIRE", -ETIMEDOUT, "%s, %zu jobs re-queued", why,
-                  w->job_count);
-    s_requeue_jobs(self, w, "ETIMEDOUT", why, false);
+    if (w->job_count > 1)
+        wt_broker_log(self, 1, "workers", w->peer, "EXPIRE", -ETIMEDOUT,
+                      "%s holding %zu jobs: none charged, each re-run alone to find the one that "
+                      "kills workers",
+                      why, w->job_count);
+    else
+        wt_broker_log(self, 1, "workers", w->peer, "EXPIRE", -ETIMEDOUT, "%s, %zu jobs re-queued",
+                      why, w->job_count);
+    s_lose_jobs(self, w, "ETIMEDOUT", why);
 }
 
 /* ------------------------------------------------------------ the machine */
@@ -455,7 +528,7 @@ static void s_execute(wt_broker_t *self, wt_worker_t *w, wt_wevent_t ev, wt_prot
         case WE_BAD:
             s_send_error(self, w->identity, w->identity_len, -EPROTO,
                          "unexpected command on the workers socket; send READY");
-            s_requeue_jobs(self, w, "EPROTO", "worker protocol error", false);
+            s_lose_jobs(self, w, "EPROTO", "worker protocol error");
             w->state = WS_GONE;
             break;
         }
@@ -479,7 +552,7 @@ void wt_workers_on_message(wt_broker_t *self, wt_proto_in_t *in, int rc)
         if (w) {
             w->last_seen_ms = wt_clock_ms();
             s_send_error(self, in->envelope, in->envelope_len, rc, wt_strerror(rc));
-            s_requeue_jobs(self, w, "EPROTO", "worker protocol error", false);
+            s_lose_jobs(self, w, "EPROTO", "worker protocol error");
             s_worker_remove(self, w);
         } else if (in->envelope_len) {
             s_send_error(self, in->envelope, in->envelope_len, rc, wt_strerror(rc));
@@ -561,11 +634,13 @@ void wt_workers_tick(wt_broker_t *self, int64_t now)
                      (long long)self->cfg->broker_job_timeout_ms);
             wt_broker_log(self, 1, "workers", w->peer, "JOB", -ETIMEDOUT, "job=%llu %s",
                           (unsigned long long)job.seq, why);
-            s_requeue_job(self, &job, "ETIMEDOUT", why, false);
+            bool alone = w->isolate_seq == job.seq; /* a suspect stays one */
+            if (alone) w->isolate_seq = 0;
+            s_requeue_to(self, &job, "ETIMEDOUT", why, false, alone);
         }
         i++;
     }
-    wt_journal_commit(self->journal, false);
+    wt_broker_commit(self, false);
 }
 
 /* ------------------------------------------------------------ dispatch */
@@ -577,7 +652,7 @@ static wt_worker_t *s_pick(wt_broker_t *self)
     wt_worker_t *best = NULL;
     for (size_t i = 0; i < self->worker_count; i++) {
         wt_worker_t *w = self->workerv[i];
-        if (w->state != WS_READY || w->credit == 0) continue;
+        if (w->state != WS_READY || w->credit == 0 || w->isolate_seq) continue;
         if (!best || w->credit > best->credit ||
             (w->credit == best->credit && w->last_dispatch_ms < best->last_dispatch_ms))
             best = w;
@@ -589,17 +664,29 @@ static wt_worker_t *s_pick(wt_broker_t *self)
    when the item was skipped or w could not take it, -1 on a journal
    failure (the broker is stopping). */
 static int s_dispatch_item(wt_broker_t *self, wt_worker_t *w, uint64_t seq, bool retried,
-                           int64_t now)
+                           bool suspect, int64_t now)
 {
     wt_jitem_t it;
-    if (wt_journal_item(self->journal, seq, &it) != 0 || it.state != WT_JITEM_QUEUED)
+    /* in flight in the journal but in no worker's table: a requeue that
+       could not be written (a full journal) or a journal opened full */
+    int rc = wt_journal_item(self->journal, seq, &it);
+    if (rc == -EBADMSG) { /* never dispatched, never forgotten: a dead letter */
+        s_dead_letter(self, seq, 0, wt_errname(WT_EJOURNAL),
+                      "the item's journal record is damaged (checksum mismatch)");
+        return 0;
+    }
+    if (rc != 0 || (it.state != WT_JITEM_QUEUED && it.state != WT_JITEM_INFLIGHT))
         return 0; /* finished meanwhile (a late DONE won, or dead-lettered) */
     uint32_t attempt = it.attempts + 1;
     wt_buf_reset(&self->scratch);
-    int rc = wt_journal_payload(self->journal, seq, &self->scratch);
+    rc = wt_journal_payload(self->journal, seq, &self->scratch);
     if (rc) {
         wt_broker_log(self, 0, "journal", "-", "JOB", rc, "seq=%llu payload unreadable",
                       (unsigned long long)seq);
+        s_dead_letter(self, seq, it.attempts, wt_errname(WT_EJOURNAL),
+                      rc == -EBADMSG ? "the item's payload in the journal is damaged (checksum "
+                                       "mismatch)"
+                                     : "the item's payload is missing from the journal");
         return 0;
     }
     wt_proto_t m = {0};
@@ -611,7 +698,10 @@ static int s_dispatch_item(wt_broker_t *self, wt_worker_t *w, uint64_t seq, bool
     rc = s_send(self, w, &m, self->scratch.data, self->scratch.size);
     wt_proto_clear(&m);
     if (rc) { /* its pipe is full or it is gone: stop giving it work */
-        s_retry_push(self, seq, true);
+        if (suspect)
+            s_suspect_push(self, seq);
+        else
+            s_retry_push(self, seq, true);
         wt_broker_log(self, 1, "workers", w->peer, "JOB", rc, "cannot send to \"%s\"", s_wname(w));
         if (rc == -EHOSTUNREACH) {
             s_execute(self, w, WE_EXPIRED, NULL);
@@ -623,7 +713,10 @@ static int s_dispatch_item(wt_broker_t *self, wt_worker_t *w, uint64_t seq, bool
     }
     /* recorded after the send: a failed send costs no attempt */
     rc = wt_journal_dispatch(self->journal, seq, &attempt);
-    if (rc) {
+    if (rc == -ENOSPC) { /* the job is out: only its attempt mark is not written */
+        wt_broker_hold_pending(self);
+        attempt = it.attempts + 1;
+    } else if (rc) {
         wt_broker_fatal(self, "dispatch", rc);
         return -1;
     }
@@ -631,6 +724,7 @@ static int s_dispatch_item(wt_broker_t *self, wt_worker_t *w, uint64_t seq, bool
     w->jobs[w->job_count++] = (wt_job_t){
         .seq = seq, .deadline_ms = now + self->cfg->broker_job_timeout_ms, .attempt = attempt};
     self->inflight++;
+    if (suspect) w->isolate_seq = seq;
     w->credit--;
     w->dispatched++;
     w->last_dispatch_ms = now;
@@ -642,19 +736,42 @@ static int s_dispatch_item(wt_broker_t *self, wt_worker_t *w, uint64_t seq, bool
     return 1;
 }
 
+/* An idle worker (nothing in flight) for a suspect. */
+static wt_worker_t *s_pick_idle(wt_broker_t *self)
+{
+    wt_worker_t *best = NULL;
+    for (size_t i = 0; i < self->worker_count; i++) {
+        wt_worker_t *w = self->workerv[i];
+        if (w->state != WS_READY || w->credit == 0 || w->job_count) continue;
+        if (!best || w->last_dispatch_ms < best->last_dispatch_ms) best = w;
+    }
+    return best;
+}
+
 void wt_workers_dispatch(wt_broker_t *self)
 {
+    if (self->held_count) return; /* results wait for room: no new ones */
     int64_t now = wt_clock_ms();
     bool wrote = false;
+    /* suspects first, each alone on an idle worker */
+    while (self->suspect_count) {
+        wt_worker_t *w = s_pick_idle(self);
+        if (!w) break;
+        uint64_t seq = self->suspects[0];
+        memmove(self->suspects, self->suspects + 1, --self->suspect_count * sizeof *self->suspects);
+        int rc = s_dispatch_item(self, w, seq, true, true, now);
+        if (rc < 0) return;
+        wrote |= rc > 0;
+    }
     for (;;) {
         wt_worker_t *w = s_pick(self);
         if (!w) break;
         uint64_t seq;
         bool retried;
         if (!s_next_seq(self, &seq, &retried)) break;
-        int rc = s_dispatch_item(self, w, seq, retried, now);
+        int rc = s_dispatch_item(self, w, seq, retried, false, now);
         if (rc < 0) return;
         wrote |= rc > 0;
     }
-    if (wrote) wt_journal_commit(self->journal, false);
+    if (wrote) wt_broker_commit(self, false);
 }

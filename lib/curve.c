@@ -212,6 +212,7 @@ struct wt_zap {
     atomic_bool alive;
     atomic_uint_fast64_t accepted, refused;
     atomic_size_t nkeys;
+    atomic_uint_fast64_t revocations; /* reloads that removed a key */
     /* thread-owned */
     s_key_t *keys;
     size_t count, cap;
@@ -265,7 +266,24 @@ static struct timespec s_mtime(const char *path)
     return stat(path, &st) == 0 ? st.st_mtim : zero;
 }
 
+static int s_load_keys(wt_zap_t *self);
+
+/* Re-read the allow-list; count a revocation when a key it had is gone. */
 static int s_load(wt_zap_t *self)
+{
+    size_t old_n = self->count;
+    s_key_t *old = old_n ? wt_malloc(old_n * sizeof *old) : NULL;
+    if (old_n) memcpy(old, self->keys, old_n * sizeof *old);
+    int rc = s_load_keys(self);
+    bool gone = false;
+    for (size_t i = 0; i < old_n && !gone; i++)
+        gone = !bsearch(&old[i], self->keys, self->count, sizeof *self->keys, s_key_cmp);
+    if (gone) atomic_fetch_add(&self->revocations, 1);
+    free(old);
+    return rc;
+}
+
+static int s_load_keys(wt_zap_t *self)
 {
     self->count = 0;
     struct stat st;
@@ -502,6 +520,11 @@ uint64_t wt_zap_accepted(const wt_zap_t *self)
 uint64_t wt_zap_refused(const wt_zap_t *self)
 {
     return atomic_load(&((wt_zap_t *)self)->refused);
+}
+
+uint64_t wt_zap_revocations(const wt_zap_t *self)
+{
+    return atomic_load(&((wt_zap_t *)self)->revocations);
 }
 
 size_t wt_zap_keys(const wt_zap_t *self)

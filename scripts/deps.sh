@@ -7,8 +7,10 @@
 set -eu
 mode=${1:-build}
 pkgs="gcc libc6-dev make cmake pkg-config libzmq3-dev libmsgpack-dev libyaml-dev libjansson-dev liblmdb-dev libstemmer-dev"
+pkgs="$pkgs zlib1g-dev" # journal record checksums (crc32)
 if [ "$mode" = test ]; then
   pkgs="$pkgs python3 python3-zmq python3-msgpack python3-yaml clang libclang-rt-14-dev iproute2 procps"
+  pkgs="$pkgs mount util-linux" # tests/it_broker_disk_full.py mounts a small tmpfs
 fi
 # /metrics and the web view (lib/httpd.c); their tests use a real Prometheus
 # and a headless Chromium

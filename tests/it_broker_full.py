@@ -1,5 +1,6 @@
-"""it_broker_full.py: a journal that fills up. PUTs past 80% of the LMDB map
-get NAK EFULL (retryable) instead of an error or a crash; the items already
+"""it_broker_full.py: a journal that fills up. PUTs that would leave too little
+room for the results of what is unfinished (a result is reckoned at 3x its
+item) get NAK EFULL (retryable) instead of an error or a crash; the items already
 accepted still get their results, numbered 1..n without reuse; the broker
 keeps serving."""
 import os
@@ -22,7 +23,7 @@ def test(make):
         codes[code] = codes.get(code, 0) + 1
         if h["cmd"] == "ACK":
             acked.append(h["id"])
-    check(set(codes) == {"ACK", "EFULL"} and codes["ACK"] > 10, "replies %r" % codes)
+    check(set(codes) == {"ACK", "EFULL"} and codes["ACK"] >= 5, "replies %r" % codes)
     check(b.alive(), "broker died")
     st = ctl.stats()
     check(st["errors"].get("EFULL") == codes["EFULL"], "EFULL counted %r" % st["errors"])

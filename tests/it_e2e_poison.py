@@ -52,7 +52,10 @@ def test(tmp, procs, new_broker):
     good = [i for i in ids if i != "p-50"]
     E.check_exactly_once(E.replay_all(b), good)
     print("worker deaths:", deaths)
-    E.check(len(deaths) == 3, "expected 3 worker deaths (one per attempt), got %r" % deaths)
+    # one death per charged attempt, plus at most one uncharged: a worker that
+    # dies holding several jobs charges none of them (each is re-run alone)
+    E.check(len(deaths) in (3, 4), "expected 3 charged worker deaths (+1 uncharged at most), got %r"
+            % deaths)
     out = subprocess.run([E.binary("wiretag"), "stats", "--broker", b.ep["replay"], "--dead", "--json"],
                          capture_output=True, text=True, timeout=10)
     E.check(out.returncode == 0, "wiretag stats exit %d: %s" % (out.returncode, out.stderr))

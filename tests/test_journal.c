@@ -5,7 +5,11 @@
 #include "wiretag/journal.h"
 #include "testutil.h"
 
+#include <lmdb.h>
+
+#include <errno.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static char s_dir[512];
@@ -16,6 +20,10 @@ static void s_rmdir(void)
     snprintf(p, sizeof p, "%s/data.mdb", s_dir);
     unlink(p);
     snprintf(p, sizeof p, "%s/lock.mdb", s_dir);
+    unlink(p);
+    snprintf(p, sizeof p, "%s/broker.lock", s_dir);
+    unlink(p);
+    snprintf(p, sizeof p, "%s/wiretag.journal", s_dir);
     unlink(p);
     rmdir(s_dir);
 }
@@ -459,8 +467,211 @@ static void test_full_and_abort(void)
     s_rmdir();
 }
 
+/* One owner per directory: a second open refuses (even in the same
+   process: the flock is per open file) and names the holder's pid. */
+static void test_lock(void)
+{
+    s_fresh();
+    wt_journal_opts_t o = s_opts();
+    wt_journal_t *j = s_open(&o);
+    CHECK(j != NULL);
+    int err = 0;
+    char msg[512];
+    CHECK(wt_journal_new(&o, &err, msg, sizeof msg) == NULL);
+    CHECK_EQ_INT(err, -EBUSY);
+    char want[64];
+    snprintf(want, sizeof want, "pid %ld", (long)getpid());
+    CHECK(strstr(msg, "in use by another broker") != NULL);
+    CHECK(strstr(msg, want) != NULL);
+    wt_journal_destroy(&j);
+    j = s_open(&o); /* released with the first */
+    CHECK(j != NULL);
+    wt_journal_destroy(&j);
+    s_rmdir();
+}
+
+/* The journal clock: record times follow it, and it resumes where it
+   stopped on reopen (no wall-clock time counted while closed). */
+static void test_clock(void)
+{
+    s_fresh();
+    wt_journal_opts_t o = s_opts();
+    wt_journal_t *j = s_open(&o);
+    CHECK(j != NULL);
+    int64_t t0 = wt_journal_now(j);
+    int64_t wall = wt_time_ms();
+    CHECK(t0 <= wall + 5 && t0 > wall - 60000); /* starts at the wall clock */
+    uint64_t seq;
+    bool dup;
+    CHECK_EQ_INT(wt_journal_put(j, "c1", 1, (const uint8_t *)"x", 1, wt_journal_now(j), &seq, &dup),
+                 0);
+    CHECK_EQ_INT(wt_journal_commit(j, true), 0);
+    int64_t t1 = wt_journal_now(j);
+    wt_journal_destroy(&j);
+    usleep(300 * 1000);
+    j = s_open(&o);
+    CHECK(j != NULL);
+    int64_t t2 = wt_journal_now(j);
+    CHECK(t2 >= t1 - 100); /* resumes from its last commit */
+    CHECK(t2 < t1 + 250);  /* the 300 ms closed did not count */
+    wt_journal_destroy(&j);
+    s_rmdir();
+}
+
+/* A damaged or missing data.mdb is refused before LMDB maps it. */
+static void test_damage(void)
+{
+    s_fresh();
+    wt_journal_opts_t o = s_opts();
+    wt_journal_t *j = s_open(&o);
+    CHECK(j != NULL);
+    uint64_t seq;
+    bool dup;
+    char big[3000];
+    memset(big, 'x', sizeof big);
+    for (int i = 0; i < 200; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "d%d", i);
+        CHECK_EQ_INT(wt_journal_put(j, id, 1, (const uint8_t *)big, sizeof big, 1, &seq, &dup), 0);
+    }
+    CHECK_EQ_INT(wt_journal_commit(j, true), 0);
+    wt_journal_destroy(&j);
+    char data[700], copy[700], msg[1024];
+    snprintf(data, sizeof data, "%s/data.mdb", s_dir);
+    snprintf(copy, sizeof copy, "%s/data.copy", s_dir);
+    struct stat sb;
+    CHECK_EQ_INT(stat(data, &sb), 0);
+    CHECK_EQ_INT(link(data, copy), 0);
+    int err = 0;
+    /* truncated: refused (before: SIGBUS on the first read) */
+    CHECK_EQ_INT(truncate(data, sb.st_size / 2), 0);
+    CHECK(wt_journal_new(&o, &err, msg, sizeof msg) == NULL);
+    CHECK_EQ_INT(err, -EUCLEAN);
+    CHECK(strstr(msg, "truncated") != NULL && strstr(msg, "--recover") != NULL);
+    /* empty, then missing, next to the marker: refused (before: a fresh start) */
+    CHECK_EQ_INT(truncate(data, 0), 0);
+    CHECK(wt_journal_new(&o, &err, msg, sizeof msg) == NULL);
+    CHECK(err == -EUCLEAN && strstr(msg, "empty") != NULL);
+    CHECK_EQ_INT(unlink(data), 0);
+    CHECK(wt_journal_new(&o, &err, msg, sizeof msg) == NULL);
+    CHECK(err == -EUCLEAN && strstr(msg, "missing") != NULL);
+    /* both meta pages overwritten */
+    CHECK_EQ_INT(rename(copy, data), 0);
+    FILE *f = fopen(data, "r+b");
+    CHECK(f != NULL);
+    if (f) {
+        char junk[8192];
+        for (size_t i = 0; i < sizeof junk; i++)
+            junk[i] = (char)(i * 131 + 7);
+        fwrite(junk, 1, sizeof junk, f);
+        fclose(f);
+    }
+    CHECK(wt_journal_new(&o, &err, msg, sizeof msg) == NULL);
+    CHECK(err == -EUCLEAN && strstr(msg, "not an LMDB file") != NULL);
+    /* told to start afresh: the marker removed */
+    CHECK_EQ_INT(unlink(data), 0);
+    char marker[700];
+    snprintf(marker, sizeof marker, "%s/wiretag.journal", s_dir);
+    CHECK_EQ_INT(unlink(marker), 0);
+    j = s_open(&o);
+    CHECK(j != NULL);
+    wt_journal_stats_t st;
+    if (j) {
+        wt_journal_stats(j, &st);
+        CHECK_EQ_INT(st.next_seq, 1);
+        wt_journal_destroy(&j);
+    }
+    s_rmdir();
+}
+
+static int s_append(uint64_t rseq, uint64_t seq, const uint8_t *payload, size_t n, void *arg)
+{
+    (void)rseq;
+    (void)seq;
+    wt_buf_append(arg, payload, n);
+    return 0;
+}
+
+/* Format 1 journals (records without a checksum) are still read. */
+static void test_format1(void)
+{
+    s_fresh();
+    MDB_env *env;
+    MDB_txn *txn;
+    MDB_dbi items, payloads, queue, results, meta;
+    CHECK_EQ_INT(mdb_env_create(&env), 0);
+    mdb_env_set_maxdbs(env, 8);
+    CHECK_EQ_INT(mdb_env_open(env, s_dir, MDB_NOSYNC, 0640), 0);
+    CHECK_EQ_INT(mdb_txn_begin(env, NULL, 0, &txn), 0);
+    mdb_dbi_open(txn, "items", MDB_CREATE, &items);
+    mdb_dbi_open(txn, "payloads", MDB_CREATE, &payloads);
+    mdb_dbi_open(txn, "queue", MDB_CREATE, &queue);
+    mdb_dbi_open(txn, "results", MDB_CREATE, &results);
+    mdb_dbi_open(txn, "meta", MDB_CREATE, &meta);
+    uint8_t k1[8] = {0, 0, 0, 0, 0, 0, 0, 1}, k2[8] = {0, 0, 0, 0, 0, 0, 0, 2};
+    /* item 1 queued: state 0, attempts 0, times, rseq 0, producer 0, id "old", "", "" */
+    uint8_t rec[64] = {0};
+    size_t off = 37;
+    const char *strs[3] = {"old", "", ""};
+    for (int i = 0; i < 3; i++) {
+        size_t l = strlen(strs[i]) + 1;
+        rec[off] = 0;
+        rec[off + 1] = (uint8_t)l;
+        memcpy(rec + off + 2, strs[i], l);
+        off += 2 + l;
+    }
+    MDB_val k = {8, k1}, v = {off, rec};
+    CHECK_EQ_INT(mdb_put(txn, items, &k, &v, 0), 0);
+    uint8_t pay[] = {0x81, 0xa2, 'i', 'd', 0xa3, 'o', 'l', 'd'}; /* a MessagePack map */
+    v = (MDB_val){sizeof pay, pay};
+    CHECK_EQ_INT(mdb_put(txn, payloads, &k, &v, 0), 0);
+    v = (MDB_val){0, ""};
+    CHECK_EQ_INT(mdb_put(txn, queue, &k, &v, 0), 0);
+    /* result 1 of item 2: seq | time | bytes */
+    uint8_t res[19] = {0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 9, 'a', 'b', 'c'};
+    k = (MDB_val){8, k1};
+    v = (MDB_val){sizeof res, res};
+    CHECK_EQ_INT(mdb_put(txn, results, &k, &v, 0), 0);
+    (void)k2;
+    CHECK_EQ_INT(mdb_txn_commit(txn), 0);
+    mdb_env_close(env);
+
+    wt_journal_opts_t o = s_opts();
+    wt_journal_t *j = s_open(&o);
+    CHECK(j != NULL);
+    if (!j) return;
+    wt_jitem_t it;
+    CHECK_EQ_INT(wt_journal_item(j, 1, &it), 0);
+    CHECK_EQ_STR(it.id, "old");
+    wt_buf_t buf;
+    wt_buf_init(&buf);
+    CHECK_EQ_INT(wt_journal_payload(j, 1, &buf), 0);
+    CHECK(buf.size == sizeof pay && memcmp(buf.data, pay, sizeof pay) == 0);
+    wt_buf_reset(&buf);
+    uint64_t next;
+    CHECK_EQ_INT(wt_journal_results(j, 1, 10, s_append, &buf, &next), 0);
+    CHECK(buf.size == 3 && memcmp(buf.data, "abc", 3) == 0);
+    /* new writes are sealed and read back */
+    uint64_t r;
+    CHECK_EQ_INT(wt_journal_done(j, 1, (const uint8_t *)"xyz", 3, 10, &r), 0);
+    CHECK_EQ_INT(wt_journal_commit(j, true), 0);
+    wt_buf_reset(&buf);
+    CHECK_EQ_INT(wt_journal_results(j, 1, 10, s_append, &buf, &next), 0);
+    CHECK(buf.size == 6 && memcmp(buf.data, "abcxyz", 6) == 0);
+    wt_journal_stats_t st;
+    wt_journal_stats(j, &st);
+    CHECK_EQ_INT(st.damaged, 0);
+    wt_buf_free(&buf);
+    wt_journal_destroy(&j);
+    s_rmdir();
+}
+
 int main(void)
 {
+    test_format1();
+    test_damage();
+    test_lock();
+    test_clock();
     test_basic();
     test_nested_dir();
     test_restart();

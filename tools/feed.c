@@ -29,6 +29,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#define WT_FEED_MAX_BACKOFF_MS 3000 /* longest pause between resends of an unanswered item */
 #include <zmq.h>
 
 typedef struct {
@@ -69,7 +71,8 @@ typedef struct {
     size_t nfails, fails_cap;
     int64_t t0, last_draw, last_answer;
     bool warned_silent;
-    bool streaming; /* stdin is an input: report bad items as they come */
+    int64_t warned_limit_ms; /* last said why the broker refuses for now (once per 30 s) */
+    bool streaming;          /* stdin is an input: report bad items as they come */
 } s_feed_t;
 
 static volatile sig_atomic_t s_interrupted = 0;
@@ -136,8 +139,12 @@ static int s_send(s_feed_t *f, s_slot_t *s)
     wt_proto_clear(&m);
     int64_t now = wt_clock_ms();
     s->sent_at = now;
-    /* back off a little with each attempt, up to 8 x the timeout */
+    /* back off a little with each attempt, up to 8 x the timeout but never
+       more than WT_FEED_MAX_BACKOFF_MS (or the timeout, when longer): a
+       broker back from an outage gets the items within seconds */
     int64_t wait = f->timeout_ms << (s->attempts < 3 ? s->attempts : 3);
+    int64_t cap = f->timeout_ms > WT_FEED_MAX_BACKOFF_MS ? f->timeout_ms : WT_FEED_MAX_BACKOFF_MS;
+    if (wait > cap) wait = cap;
     s->retry_at = now + wait;
     s->attempts++;
     if (rc == 0) f->sent++;
@@ -184,6 +191,22 @@ static void s_handle_reply(s_feed_t *f)
             } else if (m->code && (!strcmp(m->code, "EFULL") || !strcmp(m->code, "EJOURNAL"))) {
                 /* back-pressure or a journal in trouble: keep it, try again shortly */
                 s->retry_at = wt_clock_ms() + 500;
+                int64_t now = wt_clock_ms();
+                bool say = !f->quiet && m->reason &&
+                           (!f->warned_limit_ms || now - f->warned_limit_ms >= 30000);
+                if (say && strstr(m->reason, "too many unfinished items")) {
+                    fprintf(stderr,
+                            "%swiretag feed: the broker holds as many unfinished items from this "
+                            "feed as it takes (broker.max_inflight_per_producer, default 10000) "
+                            "and waits for workers to finish some: is a worker running? "
+                            "(wiretag stats)\n",
+                            f->progress ? "\r\033[K" : "\n");
+                    f->warned_limit_ms = now;
+                } else if (say && strstr(m->reason, "journal full")) {
+                    fprintf(stderr, "%swiretag feed: broker: %s (waiting)\n",
+                            f->progress ? "\r\033[K" : "\n", m->reason);
+                    f->warned_limit_ms = now;
+                }
             } else {
                 s_fail(f, s->order, s->where, m->code, m->reason);
                 s_slot_free(f, s);

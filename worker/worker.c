@@ -504,6 +504,15 @@ static void s_task_finished(wt_worker_t *self, s_task_t *t)
               (unsigned long long)t->job);
         return;
     }
+    int64_t maxmsg = self->cfg ? self->cfg->broker_max_message_bytes : 0;
+    if (t->rc == 0 && maxmsg > 0 && t->result.size > (size_t)maxmsg) {
+        /* the broker would drop the connection on it (ZeroMQ's message
+           limit) and see a lost worker: say what it is instead */
+        t->rc = WT_ETOOBIG;
+        snprintf(t->reason, sizeof t->reason,
+                 "result of %zu bytes is over broker.max_message (%lld bytes)", t->result.size,
+                 (long long)maxmsg);
+    }
     wt_proto_t m = {0};
     if (t->rc == 0) {
         wt_proto_init(&m, WT_CMD_DONE);

@@ -63,6 +63,10 @@ bool wt_zap_alive(const wt_zap_t *self);
 uint64_t wt_zap_accepted(const wt_zap_t *self);
 uint64_t wt_zap_refused(const wt_zap_t *self);
 size_t wt_zap_keys(const wt_zap_t *self);
+/* How many re-reads of the allow-list removed a key so far: when it grows,
+   connections made with a revoked key must be dropped (the handler only
+   sees new handshakes). */
+uint64_t wt_zap_revocations(const wt_zap_t *self);
 
 /* A socket monitor for authentication failures: returns a PAIR socket to
    poll, or NULL. wt_curve_monitor_read() returns 1 and the peer address

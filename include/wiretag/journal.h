@@ -13,17 +13,21 @@
     Writes go into one open write transaction that wt_journal_commit()
     ends; `durable` commits are fsynced at once under WT_FSYNC_ALWAYS, on
     wt_journal_tick() under WT_FSYNC_INTERVAL, never under WT_FSYNC_NEVER
-    (the environment runs with MDB_NOSYNC and we call mdb_env_sync). Every
-    failed write aborts the whole open transaction: the caller must treat
-    everything since the last commit as not done.
+    (the environment runs with MDB_NOSYNC and we call mdb_env_sync).
     Reopening recovers the next sequence numbers and turns every in-flight
     item back into a queued one. Single-threaded: one owner.
+    A failed write (a full map or disk: -ENOSPC) drops the whole open
+    transaction, and so does a failed commit: the caller must treat
+    everything since the last commit as not done (the broker holds the
+    results of the turn in memory and journals them again later).
 */
 #ifndef WT_JOURNAL_H
 #define WT_JOURNAL_H
 
 #include "wiretag/codec.h"
 #include "wiretag/config.h"
+
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -54,7 +58,7 @@ typedef struct {
     uint64_t seq;
     wt_jitem_state_t state;
     uint32_t attempts;
-    int64_t accepted_ms, finished_ms; /* wall clock */
+    int64_t accepted_ms, finished_ms; /* journal clock (wt_journal_now) */
     uint64_t rseq;                    /* result seq once done */
     uint64_t producer;                /* caller's tag of the producer (for back-pressure) */
     const char *id, *code, *reason;   /* never NULL ("" when unset) */
@@ -69,6 +73,14 @@ typedef struct {
     int64_t map_bytes, file_bytes;
     uint64_t syncs, retained; /* fsyncs done, records dropped by retention */
     uint64_t recovered;       /* in-flight items re-queued at open */
+    /* space: the journal is full when the room left cannot take the
+       results of what is unfinished (see the broker's PUT admission) */
+    int64_t payload_bytes;   /* pages of the payloads kept (unfinished and dead items) */
+    int64_t map_room_bytes;  /* map_bytes - live_bytes */
+    int64_t disk_free_bytes; /* free on the journal's filesystem (statvfs), -1 unknown */
+    int64_t disk_room_bytes; /* disk_free_bytes + free pages inside the file */
+    bool open_full;          /* opened on a full disk or map (nothing written at open) */
+    uint64_t damaged;        /* records whose checksum failed on read: skipped, never served */
 } wt_journal_stats_t;
 
 /* Open (or create) the journal in opts->dir. Returns NULL and sets *err
@@ -97,6 +109,13 @@ int wt_journal_done(wt_journal_t *self, uint64_t seq, const uint8_t *result, siz
 int wt_journal_dead(wt_journal_t *self, uint64_t seq, const char *code, const char *reason,
                     int64_t now_ms);
 
+/* The journal clock (ms): the wall clock when the journal was created,
+   advanced since only by the monotonic clock while a broker runs (and
+   saved with every commit). Record times and retention ages use it, so a
+   jump of the wall clock counts as no time passing, and neither does the
+   time the journal is closed. Pass it as now_ms to the calls below. */
+int64_t wt_journal_now(wt_journal_t *self);
+
 /* End the open write transaction (no-op when none). durable: the data
    must reach the disk per the fsync policy before the caller acknowledges. */
 int wt_journal_commit(wt_journal_t *self, bool durable);
@@ -107,7 +126,8 @@ int wt_journal_tick(wt_journal_t *self, int64_t now_ms);
 /* fsync now, whatever the policy. */
 int wt_journal_sync(wt_journal_t *self);
 
-/* Copy the payload of seq into out (appended). WT_ESEQ when absent. */
+/* Copy the payload of seq into out (appended). WT_ESEQ when absent,
+   -EBADMSG when its checksum fails (the record is damaged). */
 int wt_journal_payload(wt_journal_t *self, uint64_t seq, wt_buf_t *out);
 /* Look an item up; the record is valid until the next journal call. */
 int wt_journal_item(wt_journal_t *self, uint64_t seq, wt_jitem_t *it);
@@ -134,6 +154,16 @@ int wt_journal_dead_list(wt_journal_t *self, uint64_t from, size_t max, wt_journ
 int wt_journal_retain(wt_journal_t *self, int64_t now_ms, size_t max_delete, size_t *deleted);
 
 void wt_journal_stats(wt_journal_t *self, wt_journal_stats_t *st);
+
+/* Offline tools (the journal must not be open elsewhere for recover).
+   check: read every record of dir and verify it; a report goes to out.
+   0 sound, 1 damaged, <0 no journal / error. recover: copy every sound
+   record of dir into a new journal in newdir (which must hold none) and
+   report what was lost. 0 nothing lost, 1 some records lost, <0 failure.
+   Walks run in child processes: damage that makes LMDB fault ends a walk
+   (reported), not the caller. */
+int wt_journal_check(const char *dir, FILE *out);
+int wt_journal_recover(const char *dir, const char *newdir, FILE *out);
 /* Name of a state ("queued", "inflight", "done", "dead"). */
 const char *wt_jitem_state_name(wt_jitem_state_t s);
 

@@ -1,0 +1,80 @@
+/*  powerloss.c: an LD_PRELOAD shim for tests of the journal's durability.
+
+    Only fsync()/fdatasync() of a file named data.mdb are touched:
+      WT_POWERLOSS_SNAPSHOT=PATH  after each successful sync, copy data.mdb
+                                  to PATH (atomically, by rename): PATH is
+                                  then exactly what a power loss at any
+                                  moment until the next sync leaves on disk.
+      WT_FSYNC_FAIL_AFTER=N       syncs after the first N fail with EIO (the
+                                  disk reports a write error).
+*/
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef int (*sync_fn)(int);
+static long s_syncs;
+
+static int s_is_data(int fd, char *path, size_t len)
+{
+    char link[64];
+    snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+    ssize_t n = readlink(link, path, len - 1);
+    if (n <= 0) return 0;
+    path[n] = 0;
+    size_t l = (size_t)n;
+    return l >= 9 && strcmp(path + l - 9, "/data.mdb") == 0;
+}
+
+static void s_snapshot(const char *from)
+{
+    const char *to = getenv("WT_POWERLOSS_SNAPSHOT");
+    if (!to) return;
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp", to);
+    int in = open(from, O_RDONLY | O_CLOEXEC);
+    int out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (in >= 0 && out >= 0) {
+        char buf[65536];
+        ssize_t n;
+        while ((n = read(in, buf, sizeof buf)) > 0)
+            if (write(out, buf, (size_t)n) != n) break;
+    }
+    if (in >= 0) close(in);
+    if (out >= 0) {
+        close(out);
+        rename(tmp, to);
+    }
+}
+
+static int s_sync(int fd, const char *name)
+{
+    sync_fn real = (sync_fn)dlsym(RTLD_NEXT, name);
+    char path[4096];
+    if (!s_is_data(fd, path, sizeof path)) return real(fd);
+    const char *fail = getenv("WT_FSYNC_FAIL_AFTER");
+    if (fail && ++s_syncs > atol(fail)) {
+        errno = EIO;
+        return -1;
+    }
+    int rc = real(fd);
+    if (rc == 0) s_snapshot(path);
+    return rc;
+}
+
+int fsync(int fd)
+{
+    return s_sync(fd, "fsync");
+}
+
+int fdatasync(int fd)
+{
+    return s_sync(fd, "fdatasync");
+}
