@@ -175,6 +175,7 @@ static bool s_match(const s_filter_t *f, const wt_result_t *r)
 /* Print result rseq (already known to be `next`). */
 static void s_emit(s_sub_t *s, uint64_t rseq, const uint8_t *data, size_t n)
 {
+    if (s->count && s->printed >= s->count) return; /* --count reached: print no more */
     s->next = rseq + 1;
     s->last_new_ms = wt_clock_ms();
     wt_result_t res = {0};
@@ -223,7 +224,7 @@ static void s_flush_pending(s_sub_t *s)
         if (p->seq < s->next) {
             s->dups++;
         } else if (p->seq == s->next) {
-            if (!(s->count && s->printed >= s->count)) s_emit(s, p->seq, p->data, p->size);
+            s_emit(s, p->seq, p->data, p->size);
         } else
             break;
         free(p->data);
