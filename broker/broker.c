@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "wiretag/curve.h"
+#include "wiretag/endpoint.h"
 
 /* ------------------------------------------------------------ logging */
 
@@ -192,6 +193,7 @@ static void s_nak(s_reply_t *r, const wt_proto_t *req, int code, const char *rea
         r->reply.corr = req->corr;
     }
     wt_proto_set_error(&r->reply, code, reason);
+    wt_proto_set_role(&r->reply, "producers"); /* a client on the wrong port learns it */
     r->fresh = false;
 }
 
@@ -594,6 +596,7 @@ static void s_on_replay_msg(wt_broker_t *self, wt_proto_in_t *in, int rc)
         m.corr = req->corr;
         wt_proto_set_error(&m, rc,
                            rc == -EPROTO ? "command not allowed on the replay socket" : NULL);
+        wt_proto_set_role(&m, "replay");
         if (in->envelope_len) s_reply(self, in, &m, NULL, 0);
         wt_proto_clear(&m);
         return;
@@ -779,7 +782,13 @@ static void *s_socket(wt_broker_t *self, int type, const char *ep, int idx,
         zmq_close(s);
         return NULL;
     }
-    if (zmq_bind(s, ep) != 0) {
+    char bind_ep[600], why[512];
+    if (wt_endpoint_check(ep, true, bind_ep, sizeof bind_ep, why, sizeof why) != 0) {
+        snprintf(err, errlen, "%s", why); /* ZeroMQ would bind port 70000 as 4464 */
+        zmq_close(s);
+        return NULL;
+    }
+    if (zmq_bind(s, bind_ep) != 0) {
         snprintf(err, errlen, "cannot bind %s: %s", ep, zmq_strerror(zmq_errno()));
         zmq_close(s);
         return NULL;

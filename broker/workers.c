@@ -201,6 +201,7 @@ static void s_send_error(wt_broker_t *self, const uint8_t *id, size_t len, int c
     wt_proto_t m = {0};
     wt_proto_init(&m, WT_CMD_ERROR);
     wt_proto_set_error(&m, code, reason);
+    wt_proto_set_role(&m, "workers"); /* a client on the wrong port learns it */
     wt_proto_send_to(self->workers, id, len, &m, NULL, 0, ZMQ_DONTWAIT);
     wt_proto_clear(&m);
 }

@@ -76,6 +76,7 @@ void wt_proto_clear(wt_proto_t *msg)
     free(msg->dictionaries);
     free(msg->jobs);
     free(msg->stats);
+    free(msg->role);
     memset(msg, 0, sizeof *msg);
 }
 
@@ -120,6 +121,12 @@ void wt_proto_set_dictionaries(wt_proto_t *msg, const char *s)
 {
     s_set_str(&msg->dictionaries, s);
     msg->has |= WT_F_DICTIONARIES;
+}
+
+void wt_proto_set_role(wt_proto_t *msg, const char *s)
+{
+    s_set_str(&msg->role, s);
+    msg->has |= WT_F_ROLE;
 }
 
 void wt_proto_set_jobs(wt_proto_t *msg, const uint64_t *jobs, size_t n)
@@ -239,6 +246,7 @@ static const s_field_t s_fields[] = {
     F("first", WT_F_FIRST, S_U64, first, 0),
     F("attempts", WT_F_ATTEMPTS, S_U32, attempts, 0),
     F("stats", WT_F_STATS, S_STATS, stats, 0),
+    F("role", WT_F_ROLE, S_STR, role, WT_PROTO_MAX_STR),
 };
 #undef F
 #define S_NFIELDS (sizeof s_fields / sizeof s_fields[0])

@@ -21,6 +21,7 @@
 #include "wiretag/codec.h"
 #include "wiretag/config.h"
 #include "wiretag/curve.h"
+#include "wiretag/endpoint.h"
 #include "wiretag/proto.h"
 
 #include <signal.h>
@@ -69,6 +70,8 @@ typedef struct {
     int64_t t0, last_draw, last_answer;
     bool warned_silent;
     bool streaming; /* stdin is an input: report bad items as they come */
+    wt_peer_watch_t *watch;
+    char fatal[1024]; /* set: the endpoint is not a producers endpoint; stop (exit 2) */
 } s_feed_t;
 
 static volatile sig_atomic_t s_interrupted = 0;
@@ -95,7 +98,8 @@ static void s_usage(FILE *f)
                "  --no-progress    no progress bar\n"
                "  -q               no progress, no summary unless something failed\n\n"
                "Exit status: 0 all acknowledged, 1 some refused or unreadable (listed),\n"
-               "3 deadline passed, 130 interrupted.\n");
+               "2 usage error or the endpoint is not a producers endpoint, 3 deadline\n"
+               "passed, 130 interrupted.\n");
 }
 
 static void s_fail(s_feed_t *f, uint64_t order, const char *where, const char *code,
@@ -169,6 +173,10 @@ static void s_handle_reply(s_feed_t *f)
             continue;
         }
         wt_proto_t *m = &in.msg;
+        if (wt_endpoint_refused(m, WT_ROLE_PRODUCERS, f->endpoint, f->fatal, sizeof f->fatal)) {
+            wt_proto_in_close(&in);
+            return; /* resending cannot help */
+        }
         if ((m->cmd == WT_CMD_ACK || m->cmd == WT_CMD_NAK) && (m->has & WT_F_CORR)) {
             s_slot_t *s = &f->slots[m->corr % f->cap];
             if (!s->used || s->corr != m->corr) {
@@ -405,13 +413,19 @@ int cmd_feed(int argc, char **argv)
     int linger = 0, hwm = (int)(f.window * 2 + 16);
     zmq_setsockopt(f.sock, ZMQ_LINGER, &linger, sizeof linger);
     zmq_setsockopt(f.sock, ZMQ_SNDHWM, &hwm, sizeof hwm);
-    int rc = wt_curve_setup_client(f.sock, &cfg, err, sizeof err);
+    int rc = wt_endpoint_check(f.endpoint, false, NULL, 0, err, sizeof err);
     if (rc != 0)
+        fprintf(stderr, "wiretag feed: --broker: %s\n", err);
+    else if ((rc = wt_curve_setup_client(f.sock, &cfg, err, sizeof err)) != 0)
         fprintf(stderr, "wiretag feed: CURVE: %s\n", err);
-    else if ((rc = zmq_connect(f.sock, f.endpoint)) != 0)
-        fprintf(stderr, "wiretag feed: cannot connect to %s: %s\n", f.endpoint,
-                zmq_strerror(zmq_errno()));
+    else {
+        f.watch = wt_peer_watch_new(f.ctx, f.sock); /* tells a wrong port from a slow broker */
+        if ((rc = zmq_connect(f.sock, f.endpoint)) != 0)
+            fprintf(stderr, "wiretag feed: cannot connect to %s: %s\n", f.endpoint,
+                    zmq_strerror(zmq_errno()));
+    }
     if (rc != 0) {
+        wt_peer_watch_destroy(&f.watch);
         zmq_close(f.sock);
         zmq_ctx_term(f.ctx);
         wt_config_free(&cfg);
@@ -454,6 +468,16 @@ int cmd_feed(int argc, char **argv)
             timeout = 0; /* a regular file: read on */
         zmq_poll(items, n, timeout);
         if (items[0].revents & ZMQ_POLLIN) s_handle_reply(&f);
+        if (!f.fatal[0])
+            wt_peer_watch_failed(f.watch, 3, f.endpoint, WT_ROLE_PRODUCERS, f.fatal,
+                                 sizeof f.fatal);
+        if (f.fatal[0]) {
+            if (f.progress) fputs("\r\033[K", stderr);
+            fprintf(stderr, "wiretag feed: %s\n", f.fatal);
+            f.progress = false;
+            status = 2;
+            break;
+        }
         s_retry_due(&f);
         if (f.progress) s_draw(&f, false);
     }
@@ -479,9 +503,12 @@ int cmd_feed(int argc, char **argv)
         }
         if (!status) status = 1;
     }
-    if (status == 3 || status == 130)
+    if (status == 3 || status == 130 || (status == 2 && f.inflight))
         fprintf(stderr, "wiretag feed: %s with %zu item(s) unacknowledged\n",
-                status == 3 ? "deadline passed" : "interrupted", f.inflight);
+                status == 3   ? "deadline passed"
+                : status == 2 ? "stopped"
+                              : "interrupted",
+                f.inflight);
     for (size_t i = 0; i < f.cap; i++)
         if (f.slots[i].used) s_slot_free(&f, &f.slots[i]);
     for (size_t i = 0; i < f.nfails; i++) {
@@ -491,6 +518,7 @@ int cmd_feed(int argc, char **argv)
     }
     free(f.fails);
     free(f.slots);
+    wt_peer_watch_destroy(&f.watch);
     zmq_close(f.sock);
     zmq_ctx_term(f.ctx);
     wt_config_free(&cfg);

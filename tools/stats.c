@@ -10,6 +10,7 @@
 #include "cmds.h"
 #include "wiretag/config.h"
 #include "wiretag/curve.h"
+#include "wiretag/endpoint.h"
 #include "wiretag/json.h"
 #include "wiretag/proto.h"
 
@@ -28,7 +29,9 @@ static void s_usage(FILE *f)
                "  -c FILE       configuration file (CURVE keys)\n"
                "  --json        one JSON object instead of a table\n"
                "  --dead        also list the dead letters (id, attempts, code, reason)\n"
-               "  --timeout MS  how long to wait for the broker (default 3000)\n");
+               "  --timeout MS  how long to wait for the broker (default 3000)\n\n"
+               "Exit status: 0 figures printed, 1 no answer, 2 usage error or the endpoint\n"
+               "is not the broker's control (replay) endpoint.\n");
 }
 
 /* Receive one reply with corr, or NULL on timeout. */
@@ -266,12 +269,19 @@ int cmd_stats(int argc, char **argv)
     zmq_setsockopt(sock, ZMQ_LINGER, &linger, sizeof linger);
     int status = 1;
     json_t *st = NULL, *dl = NULL;
+    wt_peer_watch_t *watch = NULL;
     int crc = wt_curve_setup_client(sock, &cfg, err, sizeof err);
     wt_config_free(&cfg);
     if (crc != 0) {
         fprintf(stderr, "wiretag stats: CURVE: %s\n", err);
         goto done;
     }
+    if (wt_endpoint_check(ep, false, NULL, 0, err, sizeof err) != 0) {
+        fprintf(stderr, "wiretag stats: --broker: %s\n", err);
+        status = 2;
+        goto done;
+    }
+    watch = wt_peer_watch_new(ctx, sock); /* tells a wrong port from a silent broker */
     if (zmq_connect(sock, ep) != 0) {
         fprintf(stderr, "wiretag stats: cannot connect to %s: %s\n", ep, zmq_strerror(zmq_errno()));
         goto done;
@@ -282,11 +292,26 @@ int cmd_stats(int argc, char **argv)
     m.has |= WT_F_CORR;
     wt_proto_send(sock, &m, NULL, 0);
     wt_proto_clear(&m);
-    for (;;) {
+    for (int64_t t0 = wt_clock_ms();;) {
         wt_proto_in_t in;
-        int rc = s_recv(sock, timeout, &in);
+        int rc = s_recv(sock, 100, &in);
+        char why[1024];
+        if (wt_peer_watch_failed(watch, 2, ep, WT_ROLE_REPLAY, why, sizeof why)) {
+            if (rc != -ETIMEDOUT) wt_proto_in_close(&in);
+            fprintf(stderr, "wiretag stats: %s\n", why);
+            status = 2;
+            goto done;
+        }
+        if (rc == -ETIMEDOUT && wt_clock_ms() - t0 < timeout) continue;
         if (rc == -ETIMEDOUT) {
-            fprintf(stderr, "wiretag stats: no answer from %s in %ld ms\n", ep, timeout);
+            fprintf(stderr, "wiretag stats: no answer from %s in %ld ms (is the broker running?)\n",
+                    ep, timeout);
+            goto done;
+        }
+        if (rc == 0 && wt_endpoint_refused(&in.msg, WT_ROLE_REPLAY, ep, why, sizeof why)) {
+            fprintf(stderr, "wiretag stats: %s\n", why);
+            wt_proto_in_close(&in);
+            status = 2;
             goto done;
         }
         if (rc < 0 || in.msg.cmd != WT_CMD_STATS) {
@@ -314,6 +339,7 @@ int cmd_stats(int argc, char **argv)
         s_table(st, dl);
     status = 0;
 done:
+    wt_peer_watch_destroy(&watch);
     json_decref(st);
     json_decref(dl);
     zmq_close(sock);

@@ -20,6 +20,7 @@
 #include "wiretag/codec.h"
 #include "wiretag/config.h"
 #include "wiretag/curve.h"
+#include "wiretag/endpoint.h"
 #include "wiretag/json.h"
 #include "wiretag/proto.h"
 
@@ -69,6 +70,8 @@ typedef struct {
     bool want_replay;
     bool verbose;
     wt_buf_t out;
+    wt_peer_watch_t *watch_sub, *watch_ctl;
+    char fatal[1024]; /* set: an endpoint is of the wrong kind; stop (exit 2) */
 } s_sub_t;
 
 static volatile sig_atomic_t s_interrupted = 0;
@@ -351,6 +354,10 @@ static void s_on_ctl(s_sub_t *s)
             }
             /* go on while batches make progress and the broker has more */
             s->want_replay = s->next > asked && m->last >= s->next;
+        } else if (wt_endpoint_refused(m, WT_ROLE_REPLAY, s->replay_ep, s->fatal,
+                                       sizeof s->fatal)) {
+            wt_proto_in_close(&in);
+            return;
         } else if (m->cmd == WT_CMD_ERROR || m->cmd == WT_CMD_NAK) {
             fprintf(stderr, "wiretag sub: replay refused: %s %s\n", m->code ? m->code : "?",
                     m->reason ? m->reason : "");
@@ -448,12 +455,24 @@ int cmd_sub(int argc, char **argv)
     zmq_setsockopt(s.sub, ZMQ_RCVHWM, &hwm, sizeof hwm);
     zmq_setsockopt(s.ctl, ZMQ_LINGER, &linger, sizeof linger);
     zmq_setsockopt(s.sub, ZMQ_SUBSCRIBE, WT_PROTO_TOPIC, strlen(WT_PROTO_TOPIC));
-    int crc = wt_curve_setup_client(s.sub, &cfg, err, sizeof err);
-    if (crc == 0) crc = wt_curve_setup_client(s.ctl, &cfg, err, sizeof err);
+    int erc = wt_endpoint_check(s.endpoint, false, NULL, 0, err, sizeof err);
+    if (erc == 0) erc = wt_endpoint_check(s.replay_ep, false, NULL, 0, err, sizeof err);
+    int crc = erc ? 0 : wt_curve_setup_client(s.sub, &cfg, err, sizeof err);
+    if (crc == 0 && erc == 0) crc = wt_curve_setup_client(s.ctl, &cfg, err, sizeof err);
     wt_config_free(&cfg);
-    if (crc != 0 || zmq_connect(s.sub, s.endpoint) != 0 || zmq_connect(s.ctl, s.replay_ep) != 0) {
+    if (!erc && !crc) {
+        s.watch_sub = wt_peer_watch_new(s.ctx, s.sub);
+        s.watch_ctl = wt_peer_watch_new(s.ctx, s.ctl);
+    }
+    if (erc || crc != 0 || zmq_connect(s.sub, s.endpoint) != 0 ||
+        zmq_connect(s.ctl, s.replay_ep) != 0) {
         fprintf(stderr, "wiretag sub: %s%s\n",
-                crc ? "CURVE: " : "cannot connect: ", crc ? err : zmq_strerror(zmq_errno()));
+                erc   ? ""
+                : crc ? "CURVE: "
+                      : "cannot connect: ",
+                erc || crc ? err : zmq_strerror(zmq_errno()));
+        wt_peer_watch_destroy(&s.watch_sub);
+        wt_peer_watch_destroy(&s.watch_ctl);
         zmq_close(s.sub);
         zmq_close(s.ctl);
         zmq_ctx_term(s.ctx);
@@ -501,6 +520,17 @@ int cmd_sub(int argc, char **argv)
         zmq_poll(items, 2, 100);
         if (items[1].revents & ZMQ_POLLIN) s_on_ctl(&s);
         if (items[0].revents & ZMQ_POLLIN) s_on_live(&s);
+        if (!s.fatal[0])
+            wt_peer_watch_failed(s.watch_sub, 3, s.endpoint, WT_ROLE_SUBSCRIBERS, s.fatal,
+                                 sizeof s.fatal);
+        if (!s.fatal[0])
+            wt_peer_watch_failed(s.watch_ctl, 3, s.replay_ep, WT_ROLE_REPLAY, s.fatal,
+                                 sizeof s.fatal);
+        if (s.fatal[0]) {
+            fprintf(stderr, "wiretag sub: %s\n", s.fatal);
+            status = 2;
+            break;
+        }
     }
     if (s.verbose)
         fprintf(stderr,
@@ -513,6 +543,8 @@ int cmd_sub(int argc, char **argv)
         free(s.pending[i].data);
     free(s.pending);
     wt_buf_free(&s.out);
+    wt_peer_watch_destroy(&s.watch_sub);
+    wt_peer_watch_destroy(&s.watch_ctl);
     zmq_close(s.sub);
     zmq_close(s.ctl);
     zmq_ctx_term(s.ctx);

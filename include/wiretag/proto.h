@@ -101,6 +101,7 @@ enum {
     WT_F_FIRST = 1u << 17,
     WT_F_ATTEMPTS = 1u << 18,
     WT_F_STATS = 1u << 19,
+    WT_F_ROLE = 1u << 20,
 };
 
 /* One decoded header. Strings and arrays are owned (wt_proto_clear frees
@@ -132,6 +133,7 @@ typedef struct {
     uint32_t attempts; /* DEAD_ITEM */
     uint8_t *stats;    /* STATS reply: the figures map, raw MessagePack */
     size_t stats_len;
+    char *role; /* NAK/ERROR for a command not allowed there: which endpoint answered */
 } wt_proto_t;
 
 /* Wire name of a command ("PUT"), or "?" for an invalid value. */
@@ -149,6 +151,7 @@ void wt_proto_set_code(wt_proto_t *msg, const char *s);
 void wt_proto_set_reason(wt_proto_t *msg, const char *s);
 void wt_proto_set_name(wt_proto_t *msg, const char *s);
 void wt_proto_set_dictionaries(wt_proto_t *msg, const char *s);
+void wt_proto_set_role(wt_proto_t *msg, const char *s);
 void wt_proto_set_jobs(wt_proto_t *msg, const uint64_t *jobs, size_t n);
 /* stats must be one MessagePack map; it is copied. */
 void wt_proto_set_stats(wt_proto_t *msg, const uint8_t *stats, size_t n);
