@@ -622,9 +622,11 @@ static void s_on_replay_msg(wt_broker_t *self, wt_proto_in_t *in, int rc)
         m.next = next;
         m.last = js.next_rseq - 1;
         m.first = js.first_rseq;
-        wt_broker_log(self, 2, "replay", peer, "REPLAY", rc, "from=%llu sent=%d next=%llu%s",
-                      (unsigned long long)from, c.sent, (unsigned long long)next,
-                      c.blocked ? " (client pipe full)" : "");
+        /* an idle subscriber probes for a lost tail every second: those
+           empty answers are debug, real replays info */
+        wt_broker_log(self, rc || c.sent ? 2 : 3, "replay", peer, "REPLAY", rc,
+                      "from=%llu sent=%d next=%llu%s", (unsigned long long)from, c.sent,
+                      (unsigned long long)next, c.blocked ? " (client pipe full)" : "");
         break;
     }
     case WT_CMD_DEAD:

@@ -36,6 +36,7 @@
 #define S_REPLAY_BATCH      1000
 #define S_REPLAY_TIMEOUT_MS 5000
 #define S_PROBE_IDLE_MS     1000
+#define S_HELLO_CORR        (UINT64_C(1) << 62) /* the STATS sent at start */
 
 typedef struct {
     const char *actor, *country, *issue, *topic, *speaker;
@@ -71,7 +72,9 @@ typedef struct {
     bool verbose;
     wt_buf_t out;
     wt_peer_watch_t *watch_sub, *watch_ctl;
-    char fatal[1024]; /* set: an endpoint is of the wrong kind; stop (exit 2) */
+    bool reached;          /* the broker answered or published something */
+    int64_t last_heard_ms; /* when it last did */
+    char fatal[1024];      /* set: an endpoint is of the wrong kind; stop (exit 2) */
 } s_sub_t;
 
 static volatile sig_atomic_t s_interrupted = 0;
@@ -95,7 +98,8 @@ static void s_usage(FILE *f)
                "  --from SEQ     start at result sequence SEQ (1 = all retained results);\n"
                "                 default: from the first live result\n"
                "  --count N      exit after printing N results\n"
-               "  --idle S       exit after S seconds without a new result\n"
+               "  --idle S       exit after S seconds without a new result (exit 3 when\n"
+               "                 the broker was not reached in that time)\n"
                "  --actor X      only results with actor X (id or name, any case)\n"
                "  --country ISO3 only results with an actor of that country\n"
                "  --issue ID     only results with that issue id\n"
@@ -107,7 +111,10 @@ static void s_usage(FILE *f)
                "  --pretty       a readable form (--readable is the same)\n"
                "  --rcvhwm N     messages queued in this process before ZeroMQ drops\n"
                "                 (default 100000; drops are filled by replay)\n"
-               "  -v             report gaps and replays on stderr\n");
+               "  -v             report gaps and replays on stderr\n\n"
+               "Exit status: 0 done (--count reached, --idle passed), 1 output closed,\n"
+               "2 usage error or an endpoint of the wrong kind, 3 broker not reached or\n"
+               "lost within --idle, 130 interrupted.\n");
 }
 
 static bool s_ieq(const char *a, const char *b)
@@ -303,6 +310,10 @@ static void s_on_live(s_sub_t *s)
             wt_proto_in_close(&in);
             return;
         }
+        if (rc == 0) {
+            s->reached = true;
+            s->last_heard_ms = wt_clock_ms();
+        }
         if (rc == 0 && in.msg.cmd == WT_CMD_RESULT) {
             size_t n = 0;
             const uint8_t *p = wt_proto_in_payload(&in, &n);
@@ -330,6 +341,8 @@ static void s_on_ctl(s_sub_t *s)
             continue;
         }
         wt_proto_t *m = &in.msg;
+        s->reached = true;
+        s->last_heard_ms = wt_clock_ms();
         bool ours = !(m->has & WT_F_CORR) || m->corr == s->replay_corr;
         if (m->cmd == WT_CMD_RESULT && ours) {
             size_t n = 0;
@@ -487,14 +500,24 @@ int cmd_sub(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    /* one question at once, whatever the options: its answer proves that
+       the replay endpoint is a broker's (or its refusal says what it is) */
+    wt_proto_t hello = {0};
+    wt_proto_init(&hello, WT_CMD_STATS);
+    hello.corr = S_HELLO_CORR;
+    hello.has |= WT_F_CORR;
+    wt_proto_send_to(s.ctl, NULL, 0, &hello, NULL, 0, ZMQ_DONTWAIT);
+    wt_proto_clear(&hello);
     /* subscribed first; now the past */
     if (have_from) {
         s.started = true;
         s.next = from > 0 ? from : 1;
         s_request_replay(&s, false);
     }
-    s.last_new_ms = wt_clock_ms();
+    int64_t t0 = wt_clock_ms();
+    s.last_new_ms = t0;
     int status = 0;
+    bool warned = false;
     while (!s_interrupted) {
         if (s.count && s.printed >= s.count) break;
         if (ferror(stdout)) {
@@ -502,8 +525,32 @@ int cmd_sub(int argc, char **argv)
             break;
         }
         int64_t now = wt_clock_ms();
-        if (s.idle_s > 0 && (double)(now - s.last_new_ms) / 1000.0 >= s.idle_s && !s.replaying)
-            break;
+        if (!s.reached && !warned && now - t0 >= S_REPLAY_TIMEOUT_MS) {
+            fprintf(stderr,
+                    "wiretag sub: no answer from %s yet; still trying (is the broker running? "
+                    "is the address right?)\n",
+                    s.replay_ep);
+            warned = true;
+        }
+        if (s.idle_s > 0 && (double)(now - s.last_new_ms) / 1000.0 >= s.idle_s) {
+            if (!s.reached) {
+                fprintf(stderr,
+                        "wiretag sub: no answer from the broker (%s, %s) in %g s: is it "
+                        "running? is the address right?\n",
+                        s.endpoint, s.replay_ep, s.idle_s);
+                status = 3;
+                break;
+            }
+            if (!s.replaying) break;
+            if ((double)(now - s.last_heard_ms) / 1000.0 >= s.idle_s) {
+                fprintf(stderr,
+                        "wiretag sub: the broker stopped answering (%s); results from %llu on "
+                        "were not received\n",
+                        s.replay_ep, (unsigned long long)s.next);
+                status = 3;
+                break;
+            }
+        }
         if (s.replaying && now - s.replay_sent_ms > S_REPLAY_TIMEOUT_MS) {
             fprintf(stderr, "wiretag sub: no answer from %s, asking again\n", s.replay_ep);
             s.replaying = false;
