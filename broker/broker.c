@@ -285,6 +285,13 @@ static void s_put(wt_broker_t *self, wt_proto_in_t *in, s_reply_t *r, const char
     r->fresh = !dup;
     r->tag = tag;
     if (!dup) wt_broker_producer_add(self, tag, 1);
+    if (!dup && item.published_invalid) { /* kept: the item matters more than its date */
+        self->n_bad_published++;
+        wt_broker_log(self, 1, "producers", peer, "PUT", WT_EVALUE,
+                      "id=%s seq=%llu published is not a date we read (ISO 8601, RFC 2822): "
+                      "kept with published null",
+                      item.id, (unsigned long long)seq);
+    }
     wt_broker_log(self, 3, "producers", peer, "PUT", 0, "id=%s seq=%llu%s", item.id,
                   (unsigned long long)seq, dup ? " dup" : "");
     wt_item_clear(&item);
@@ -554,7 +561,7 @@ static void s_stats(wt_broker_t *self, wt_buf_t *out)
     }
 
     s_mp_str(&pk, "counters");
-    msgpack_pack_map(&pk, 16);
+    msgpack_pack_map(&pk, 17);
     s_mp_kv_u(&pk, "put", self->n_put);
     s_mp_kv_u(&pk, "ack", self->n_ack);
     s_mp_kv_u(&pk, "dup", self->n_dup);
@@ -571,6 +578,7 @@ static void s_stats(wt_broker_t *self, wt_buf_t *out)
     s_mp_kv_u(&pk, "published", self->n_published);
     s_mp_kv_u(&pk, "publish_errors", self->n_publish_errors);
     s_mp_kv_u(&pk, "replayed", self->n_replayed);
+    s_mp_kv_u(&pk, "published_unreadable", self->n_bad_published); /* items kept, date dropped */
 
     s_mp_str(&pk, "errors");
     msgpack_pack_map(&pk, self->counter_count);

@@ -114,6 +114,7 @@ struct wt_broker {
     uint64_t n_put, n_ack, n_dup, n_nak, n_dispatched, n_redispatched, n_done, n_late_done,
         n_failed, n_timeouts, n_expired, n_dead, n_published, n_publish_errors, n_replayed,
         n_workers_seen;
+    uint64_t n_bad_published; /* accepted items whose `published` was unreadable (dropped) */
     wt_counter_t counters[64];
     size_t counter_count;
     /* rates: exponentially smoothed per second, updated every second */

@@ -105,7 +105,7 @@ int cmd_annotate(int argc, char **argv)
     bool tty = !quiet && isatty(STDERR_FILENO);
     int64_t t0 = wt_clock_us(), last = t0;
     bool shown = false;
-    size_t items = 0, bytes = 0, bad = 0;
+    size_t items = 0, bytes = 0, bad = 0, bad_dates = 0;
     wt_buf_t out;
     wt_buf_init(&out);
     for (;;) {
@@ -118,6 +118,13 @@ int cmd_annotate(int argc, char **argv)
                     wt_errname(rc));
             bad++;
             continue;
+        }
+        if (item.published_invalid) {
+            fprintf(stderr,
+                    "%s: item %s: published is not a date we read (ISO 8601, RFC 2822); "
+                    "annotated with published null\n",
+                    where ? where : "?", item.id ? item.id : "?");
+            bad_dates++;
         }
         wt_result_t res = {0};
         rc = wt_annotate(ann, &item, &res);
@@ -159,6 +166,11 @@ int cmd_annotate(int argc, char **argv)
     if (bad)
         fprintf(stderr, "wiretag annotate: %zu item(s) annotated, %zu failed (see above)\n", items,
                 bad);
+    if (bad_dates)
+        fprintf(stderr,
+                "wiretag annotate: %zu item(s) had an unreadable published date (kept with "
+                "published null)\n",
+                bad_dates);
     wt_buf_free(&out);
     wt_input_close(&in);
     wt_annotator_destroy(&ann);

@@ -64,7 +64,8 @@ typedef struct {
     size_t cap, inflight;
     uint64_t next_corr;
     uint64_t sent, acked, dups, retries, read_items;
-    size_t total; /* known item count for the progress bar (0 = unknown) */
+    uint64_t bad_dates; /* items whose `published` could not be read (sent without it) */
+    size_t total;       /* known item count for the progress bar (0 = unknown) */
     s_fail_t *fails;
     size_t nfails, fails_cap;
     int64_t t0, last_draw, last_answer;
@@ -304,6 +305,14 @@ static void s_read_input(s_feed_t *f, wt_input_reader_t *in, const wt_limits_t *
             continue;
         }
         f->read_items++;
+        if (item.published_invalid) {
+            f->bad_dates++; /* sent without it: the item matters more than its date */
+            if (!f->quiet && (f->progress || f->streaming))
+                fprintf(stderr,
+                        "%swiretag feed: %s: published is not a date we read; sent with "
+                        "published null\n",
+                        f->progress ? "\r\033[K" : "", where);
+        }
         if (item.text_len > limits->max_text) {
             char reason[128];
             snprintf(reason, sizeof reason, "text is %zu bytes, over the limit of %zu",
@@ -491,6 +500,11 @@ int cmd_feed(int argc, char **argv)
                 "%.1f s (%.0f items/s)\n",
                 (unsigned long long)f.acked, (unsigned long long)f.dups, f.nfails,
                 (unsigned long long)f.retries, el, el > 0 ? (double)f.acked / el : 0.0);
+    if (f.bad_dates)
+        fprintf(stderr,
+                "wiretag feed: %llu item(s) had a published date we could not read (ISO 8601 or "
+                "RFC 2822 expected): sent with published null\n",
+                (unsigned long long)f.bad_dates);
     if (f.nfails) {
         qsort(f.fails, f.nfails, sizeof *f.fails, s_fail_cmp);
         fprintf(stderr, "wiretag feed: %zu item(s) not accepted:\n", f.nfails);
