@@ -23,6 +23,7 @@
 #include "wiretag/endpoint.h"
 #include "wiretag/json.h"
 #include "wiretag/proto.h"
+#include "wiretag/vocab.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -40,7 +41,9 @@
 
 typedef struct {
     const char *actor, *country, *issue, *topic, *speaker;
+    const char *actor_name; /* any actor by name or id, dictionary or not */
     bool quotes;
+    char canon[4][256]; /* actor, country, issue, topic as the dictionaries write them */
 } s_filter_t;
 
 typedef struct {
@@ -100,10 +103,15 @@ static void s_usage(FILE *f)
                "  --count N      exit after printing N results\n"
                "  --idle S       exit after S seconds without a new result (exit 3 when\n"
                "                 the broker was not reached in that time)\n"
-               "  --actor X      only results with actor X (id or name, any case)\n"
-               "  --country ISO3 only results with an actor of that country\n"
-               "  --issue ID     only results with that issue id\n"
+               "  --actor X      only results with dictionary actor X (id or name, any case;\n"
+               "                 an unknown one is an error with a suggestion)\n"
+               "  --actor-name X only results with an actor of that name or id, also one\n"
+               "                 found outside the dictionary\n"
+               "  --country ISO3 only results with an actor of that country (ISO 3166-1\n"
+               "                 alpha-3 code or country name, any case)\n"
+               "  --issue ID     only results with that issue (id or label, any case)\n"
                "  --topic ID     only results with an issue under that CAP major topic\n"
+               "                 (any case; \"law crime\" = law_crime)\n"
                "  --speaker X    only results with a quote whose speaker is X (actor id, name\n"
                "                 or the speaker's words, any case)\n"
                "  --quotes       only results with at least one quote\n"
@@ -144,6 +152,12 @@ static bool s_match(const s_filter_t *f, const wt_result_t *r)
         bool ok = false;
         for (size_t i = 0; i < r->actor_count && !ok; i++)
             ok = s_ieq(r->actors[i].id, f->actor) || s_ieq(r->actors[i].name, f->actor);
+        if (!ok) return false;
+    }
+    if (f->actor_name) {
+        bool ok = false;
+        for (size_t i = 0; i < r->actor_count && !ok; i++)
+            ok = s_ieq(r->actors[i].id, f->actor_name) || s_ieq(r->actors[i].name, f->actor_name);
         if (!ok) return false;
     }
     if (f->country) {
@@ -380,6 +394,83 @@ static void s_on_ctl(s_sub_t *s)
     }
 }
 
+/* An option we do not know, or one whose value is missing or wrong: say
+   which and what it wants. */
+static void s_bad_option(const char *opt, const char *value)
+{
+    static const struct {
+        const char *name, *wants;
+    } vals[] = {
+        {"--broker", "an endpoint, e.g. tcp://127.0.0.1:5557"},
+        {"--replay", "an endpoint, e.g. tcp://127.0.0.1:5558"},
+        {"-c", "a configuration file"},
+        {"--from", "a result sequence number (a whole number, 1 = everything retained)"},
+        {"--count", "a whole number of results (0 = no limit)"},
+        {"--idle", "a number of seconds greater than 0 (e.g. 2 or 0.5)"},
+        {"--actor", "an actor id or name"},
+        {"--actor-name", "an actor name or id"},
+        {"--country", "an ISO 3166-1 alpha-3 code such as USA"},
+        {"--issue", "an issue id or label"},
+        {"--topic", "a CAP major topic id such as defense"},
+        {"--speaker", "a speaker's actor id, name or words"},
+        {"--rcvhwm", "a whole number of messages (0 = no limit)"},
+    };
+    for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++)
+        if (!strcmp(opt, vals[i].name)) {
+            if (value)
+                fprintf(stderr, "wiretag sub: %s wants %s, not '%s'\n", opt, vals[i].wants, value);
+            else
+                fprintf(stderr, "wiretag sub: %s wants %s (the value is missing)\n", opt,
+                        vals[i].wants);
+            return;
+        }
+    fprintf(stderr, "wiretag sub: unknown option '%s' (wiretag sub --help lists them)\n", opt);
+}
+
+/* Check --actor/--country/--issue/--topic against the dictionaries and
+   replace them by their canonical form. Prints what is wrong. */
+static int s_check_filters(s_filter_t *f, const wt_config_t *cfg)
+{
+    const char **vals[4] = {&f->actor, &f->country, &f->issue, &f->topic};
+    static const char *const names[4] = {"--actor", "--country", "--issue", "--topic"};
+    static const wt_vocab_kind_t kinds[4] = {WT_VOCAB_ACTOR, WT_VOCAB_COUNTRY, WT_VOCAB_ISSUE,
+                                             WT_VOCAB_TOPIC};
+    wt_vocab_t *vocab = NULL;
+    bool need = f->actor || f->country || f->issue;
+    char err[1024];
+    if (need && !(vocab = wt_vocab_new(cfg, err, sizeof err)))
+        fprintf(stderr,
+                "wiretag sub: cannot read the dictionaries to check the filters (%s); they are "
+                "used as given\n",
+                err);
+    int rc = 0;
+    for (int k = 0; k < 4; k++) {
+        if (!*vals[k] || (kinds[k] != WT_VOCAB_TOPIC && !vocab)) continue;
+        char suggest[256];
+        if (wt_vocab_resolve(vocab, kinds[k], *vals[k], f->canon[k], sizeof f->canon[k], suggest,
+                             sizeof suggest) == 0) {
+            *vals[k] = f->canon[k];
+            continue;
+        }
+        fprintf(stderr, "wiretag sub: %s %s: not %s", names[k], *vals[k],
+                k == 0   ? "an actor of the dictionary"
+                : k == 1 ? "a country code (ISO 3166-1 alpha-3) or country name"
+                : k == 2 ? "an issue of the taxonomy"
+                         : "a CAP major topic");
+        if (suggest[0]) fprintf(stderr, "; did you mean %s?", suggest);
+        if (k == 0) fprintf(stderr, " (--actor-name matches actors outside the dictionary too)");
+        if (k == 3) {
+            fprintf(stderr, "\n  topics:");
+            for (int i = 0; i < 21; i++)
+                fprintf(stderr, " %s", wt_topics[i]);
+        }
+        fprintf(stderr, "\n");
+        rc = 2;
+    }
+    wt_vocab_destroy(&vocab);
+    return rc;
+}
+
 static bool s_u64_arg(const char *str, uint64_t *out)
 {
     char *end = NULL;
@@ -390,11 +481,22 @@ static bool s_u64_arg(const char *str, uint64_t *out)
     return true;
 }
 
+static bool s_seconds_arg(const char *str, double *out)
+{
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(str, &end);
+    if (errno || !end || *end || end == str || !(v > 0) || v > 1e9) return false;
+    *out = v;
+    return true;
+}
+
 int cmd_sub(int argc, char **argv)
 {
     s_sub_t s = {.endpoint = "tcp://127.0.0.1:5557", .replay_ep = "tcp://127.0.0.1:5558"};
     bool have_from = false;
     int hwm = 100000;
+    uint64_t hwm64 = 0;
     const char *config = NULL;
     uint64_t from = 0;
     for (int i = 1; i < argc; i++) {
@@ -414,10 +516,12 @@ int cmd_sub(int argc, char **argv)
             i++;
         } else if (!strcmp(a, "--count") && more && s_u64_arg(argv[i + 1], &s.count))
             i++;
-        else if (!strcmp(a, "--idle") && more && atof(argv[i + 1]) > 0)
-            s.idle_s = atof(argv[++i]);
+        else if (!strcmp(a, "--idle") && more && s_seconds_arg(argv[i + 1], &s.idle_s))
+            i++;
         else if (!strcmp(a, "--actor") && more)
             s.filter.actor = argv[++i];
+        else if (!strcmp(a, "--actor-name") && more)
+            s.filter.actor_name = argv[++i];
         else if (!strcmp(a, "--country") && more)
             s.filter.country = argv[++i];
         else if (!strcmp(a, "--issue") && more)
@@ -434,27 +538,23 @@ int cmd_sub(int argc, char **argv)
             s.mode = 1;
         else if (!strcmp(a, "-v"))
             s.verbose = true;
-        else if (!strcmp(a, "--rcvhwm") && more && atoi(argv[i + 1]) >= 0)
-            hwm = atoi(argv[++i]);
+        else if (!strcmp(a, "--rcvhwm") && more && s_u64_arg(argv[i + 1], &hwm64) &&
+                 hwm64 <= INT32_MAX)
+            hwm = (int)hwm64, i++;
         else {
-            fprintf(stderr, "wiretag sub: unknown, incomplete or invalid option '%s'\n\n", a);
-            s_usage(stderr);
+            s_bad_option(a, more ? argv[i + 1] : NULL);
             return 2;
         }
-    }
-    if (s.filter.topic && !wt_topic_valid(s.filter.topic)) {
-        fprintf(stderr,
-                "wiretag sub: --topic %s is not a CAP major topic (one of:", s.filter.topic);
-        for (int i = 0; i < 21; i++)
-            fprintf(stderr, " %s", wt_topics[i]);
-        fprintf(stderr, ")\n");
-        return 2;
     }
     wt_config_t cfg;
     wt_config_defaults(&cfg);
     char err[1024];
     if (config && wt_config_load(&cfg, config, err, sizeof err) != 0) {
         fprintf(stderr, "wiretag sub: %s\n", err);
+        wt_config_free(&cfg);
+        return 2;
+    }
+    if (s_check_filters(&s.filter, &cfg) != 0) {
         wt_config_free(&cfg);
         return 2;
     }
