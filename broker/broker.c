@@ -157,9 +157,10 @@ static void s_publish_now(wt_broker_t *self, uint64_t rseq, uint64_t seq, const 
 {
     wt_proto_t m = {0};
     wt_proto_init(&m, WT_CMD_RESULT);
-    m.has |= WT_F_SEQ | WT_F_JOB;
+    m.has |= WT_F_SEQ | WT_F_JOB | WT_F_EPOCH;
     m.seq = rseq;
     m.job = seq;
+    m.epoch = self->epoch;
     if (id && *id) wt_proto_set_id(&m, id);
     /* XPUB without NODROP never blocks: a subscriber at its high-water mark
        loses the message and sees a gap in seq, which it fills by REPLAY */
@@ -282,6 +283,17 @@ static void s_put(wt_broker_t *self, wt_proto_in_t *in, s_reply_t *r, const char
     r->reply.seq = seq;
     r->reply.dup = dup;
     wt_proto_set_id(&r->reply, item.id);
+    wt_jitem_t known;
+    if (dup && wt_journal_item(self->journal, seq, &known) == 0 && known.state == WT_JITEM_DEAD) {
+        /* not "already known" and done: say it will not be processed */
+        char why[1200];
+        snprintf(why, sizeof why,
+                 "dead letter after %u attempt(s): %s %s; requeue it with "
+                 "`wiretag dead requeue %llu`",
+                 known.attempts, known.code, known.reason, (unsigned long long)seq);
+        wt_proto_set_code(&r->reply, "EDEAD");
+        wt_proto_set_reason(&r->reply, why);
+    }
     r->fresh = !dup;
     r->tag = tag;
     if (!dup) wt_broker_producer_add(self, tag, 1);
@@ -413,9 +425,10 @@ static int s_replay_one(uint64_t rseq, uint64_t seq, const uint8_t *payload, siz
     s_replay_ctx_t *c = arg;
     wt_proto_t m = {0};
     wt_proto_init(&m, WT_CMD_RESULT);
-    m.has |= WT_F_SEQ | WT_F_JOB | (c->has_corr ? WT_F_CORR : 0);
+    m.has |= WT_F_SEQ | WT_F_JOB | WT_F_EPOCH | (c->has_corr ? WT_F_CORR : 0);
     m.seq = rseq;
     m.job = seq;
+    m.epoch = c->self->epoch;
     m.corr = c->corr;
     int rc = s_reply(c->self, c->in, &m, payload, n);
     wt_proto_clear(&m);
@@ -586,6 +599,43 @@ static void s_stats(wt_broker_t *self, wt_buf_t *out)
         s_mp_kv_u(&pk, self->counters[i].name, self->counters[i].count);
 }
 
+/* requeue_dead: REQUEUE{seq} from the control socket gives a dead letter
+   another round of attempts. What the turn wrote so far is committed
+   first, so that a failure here cannot take it along. */
+static void s_requeue(wt_broker_t *self, const wt_proto_in_t *in, const char *peer)
+{
+    const wt_proto_t *req = &in->msg;
+    int rc = wt_journal_commit(self->journal, false);
+    if (rc == 0) rc = wt_journal_revive(self->journal, req->seq);
+    if (rc == 0) rc = wt_journal_commit(self->journal, true);
+    wt_proto_t m = {0};
+    wt_jitem_t it;
+    if (rc == 0 && wt_journal_item(self->journal, req->seq, &it) == 0) {
+        wt_proto_init(&m, WT_CMD_REQUEUED);
+        wt_proto_set_id(&m, it.id);
+        m.has |= WT_F_SEQ;
+        m.seq = req->seq;
+        wt_broker_producer_add(self, it.producer, 1); /* unfinished again */
+        wt_workers_revived(self, req->seq);
+        wt_broker_log(self, 2, "replay", peer, "REQUEUE", 0, "seq=%llu id=%s queued again",
+                      (unsigned long long)req->seq, it.id);
+    } else {
+        if (rc == 0) rc = WT_ESEQ;
+        wt_broker_count(self, wt_errname(rc));
+        wt_broker_log(self, 1, "replay", peer, "REQUEUE", rc, "seq=%llu not requeued",
+                      (unsigned long long)req->seq);
+        wt_proto_init(&m, WT_CMD_ERROR);
+        wt_proto_set_error(&m, rc,
+                           rc == WT_ESEQ ? "not a dead letter (or its payload is gone)"
+                                         : "journal write failed; retry");
+        wt_proto_set_role(&m, "replay");
+    }
+    m.has |= req->has & WT_F_CORR;
+    m.corr = req->corr;
+    s_reply(self, in, &m, NULL, 0);
+    wt_proto_clear(&m);
+}
+
 static void s_on_replay_msg(wt_broker_t *self, wt_proto_in_t *in, int rc)
 {
     char peer[24];
@@ -594,7 +644,7 @@ static void s_on_replay_msg(wt_broker_t *self, wt_proto_in_t *in, int rc)
     const wt_proto_t *req = &in->msg;
     wt_proto_t m = {0};
     if (!rc && req->cmd != WT_CMD_REPLAY && req->cmd != WT_CMD_STATS && req->cmd != WT_CMD_DEAD &&
-        req->cmd != WT_CMD_PING)
+        req->cmd != WT_CMD_PING && req->cmd != WT_CMD_REQUEUE)
         rc = -EPROTO;
     if (rc) {
         wt_broker_count(self, wt_errname(rc));
@@ -625,8 +675,9 @@ static void s_on_replay_msg(wt_broker_t *self, wt_proto_in_t *in, int rc)
         wt_journal_stats(self->journal, &js);
         self->n_replayed += (uint64_t)c.sent;
         wt_proto_init(&m, WT_CMD_REPLAY_END);
-        m.has |= WT_F_NEXT | WT_F_LAST | WT_F_FIRST | (c.has_corr ? WT_F_CORR : 0);
+        m.has |= WT_F_NEXT | WT_F_LAST | WT_F_FIRST | WT_F_EPOCH | (c.has_corr ? WT_F_CORR : 0);
         m.corr = c.corr;
+        m.epoch = self->epoch;
         m.next = next;
         m.last = js.next_rseq - 1;
         m.first = js.first_rseq;
@@ -647,6 +698,9 @@ static void s_on_replay_msg(wt_broker_t *self, wt_proto_in_t *in, int rc)
         wt_broker_log(self, 2, "replay", peer, "DEAD", rc, "from=%llu sent=%d",
                       (unsigned long long)from, c.sent);
         break;
+    case WT_CMD_REQUEUE:
+        s_requeue(self, in, peer);
+        return;
     case WT_CMD_STATS: {
         wt_buf_t b;
         wt_buf_init(&b);
@@ -833,6 +887,11 @@ wt_broker_t *wt_broker_new(const wt_config_t *cfg, volatile int *stop_flag, char
     int rc = 0;
     self->journal = wt_journal_new(&jo, &rc, err, errlen);
     if (!self->journal) {
+        wt_broker_destroy(&self);
+        return NULL;
+    }
+    if ((rc = wt_journal_epoch(self->journal, &self->epoch)) != 0) {
+        snprintf(err, errlen, "cannot read the journal's identity: %s", wt_strerror(rc));
         wt_broker_destroy(&self);
         return NULL;
     }

@@ -106,6 +106,7 @@ struct wt_broker {
     size_t prod_cap, prod_used;
 
     bool journal_nearly_full; /* live data over 80% of the map: PUTs get EFULL */
+    uint64_t epoch;           /* the journal's identity, in RESULT and REPLAY_END headers */
 
     /* subscribers */
     int64_t subscriptions;
@@ -169,6 +170,8 @@ void wt_workers_tick(wt_broker_t *self, int64_t now_ms);
 void wt_workers_dispatch(wt_broker_t *self);
 /* A new item was accepted: make it visible to dispatch. */
 void wt_workers_queued(wt_broker_t *self, uint64_t seq);
+/* A dead letter was put back in the queue (REQUEUE): dispatch it again. */
+void wt_workers_revived(wt_broker_t *self, uint64_t seq);
 /* Remove every worker (shutdown). */
 void wt_workers_clear(wt_broker_t *self);
 const char *wt_wstate_name(wt_wstate_t s);

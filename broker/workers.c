@@ -68,6 +68,15 @@ void wt_workers_queued(wt_broker_t *self, uint64_t seq)
         self->window_complete = false; /* read it from the journal later */
 }
 
+void wt_workers_revived(wt_broker_t *self, uint64_t seq)
+{
+    if (seq > self->loaded_upto) {
+        wt_workers_queued(self, seq); /* not read from the queue yet: found there */
+        return;
+    }
+    s_retry_push(self, seq, false); /* behind the window's reading point */
+}
+
 /* Next seq to dispatch: re-queued ones first, then the window (refilled
    from the journal's queue). */
 static bool s_next_seq(wt_broker_t *self, uint64_t *seq, bool *retried)

@@ -65,6 +65,7 @@ typedef struct {
     uint64_t next_corr;
     uint64_t sent, acked, dups, retries, read_items;
     uint64_t bad_dates; /* items whose `published` could not be read (sent without it) */
+    uint64_t dead;      /* items the broker knows as dead letters (listed in fails) */
     size_t total;       /* known item count for the progress bar (0 = unknown) */
     s_fail_t *fails;
     size_t nfails, fails_cap;
@@ -184,7 +185,12 @@ static void s_handle_reply(s_feed_t *f)
                 wt_proto_in_close(&in);
                 continue; /* answer to a retry already answered */
             }
-            if (m->cmd == WT_CMD_ACK) {
+            if (m->cmd == WT_CMD_ACK && m->code && !strcmp(m->code, "EDEAD")) {
+                /* known, but dead-lettered: it will not be processed */
+                s_fail(f, s->order, s->where, "EDEAD", m->reason);
+                f->dead++;
+                s_slot_free(f, s);
+            } else if (m->cmd == WT_CMD_ACK) {
                 f->acked++;
                 if (m->dup) f->dups++;
                 s_slot_free(f, s);
@@ -507,7 +513,13 @@ int cmd_feed(int argc, char **argv)
                 (unsigned long long)f.bad_dates);
     if (f.nfails) {
         qsort(f.fails, f.nfails, sizeof *f.fails, s_fail_cmp);
-        fprintf(stderr, "wiretag feed: %zu item(s) not accepted:\n", f.nfails);
+        if (f.dead)
+            fprintf(stderr,
+                    "wiretag feed: %zu item(s) not accepted or, for %llu, dead letters "
+                    "that will not be processed (`wiretag dead`):\n",
+                    f.nfails, (unsigned long long)f.dead);
+        else
+            fprintf(stderr, "wiretag feed: %zu item(s) not accepted:\n", f.nfails);
         for (size_t i = 0; i < f.nfails; i++) {
             if (i == 100) {
                 fprintf(stderr, "  ... and %zu more\n", f.nfails - 100);

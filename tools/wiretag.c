@@ -14,6 +14,7 @@ static const struct {
     {"feed", cmd_feed, "send items to a broker, with acks and progress"},
     {"sub", cmd_sub, "subscribe to annotated results (filters, replay)"},
     {"stats", cmd_stats, "broker and worker figures, dead letters"},
+    {"dead", cmd_dead, "list, show, requeue or export dead letters"},
     {"keygen", cmd_keygen, "write a CURVE key pair"},
 };
 
