@@ -76,6 +76,7 @@ typedef struct {
     wt_buf_t out;
     wt_peer_watch_t *watch_sub, *watch_ctl;
     bool reached;          /* the broker answered or published something */
+    uint64_t epoch;        /* the broker's journal identity (0 = not known yet) */
     int64_t last_heard_ms; /* when it last did */
     char fatal[1024];      /* set: an endpoint is of the wrong kind; stop (exit 2) */
 } s_sub_t;
@@ -315,6 +316,33 @@ static void s_result(s_sub_t *s, uint64_t rseq, const uint8_t *data, size_t n, b
     s->want_replay = true;
 }
 
+/* A message that carries the journal's identity: a new one means a new
+   journal whose sequence numbers start again at 1 (a broker moved to a
+   fresh journal). Everything of the new journal is then fetched from 1,
+   instead of being taken for duplicates. */
+static void s_check_epoch(s_sub_t *s, const wt_proto_t *m)
+{
+    if (!(m->has & WT_F_EPOCH) || m->epoch == 0 || m->epoch == s->epoch) return;
+    if (s->epoch == 0) {
+        s->epoch = m->epoch;
+        return;
+    }
+    fprintf(stderr,
+            "wiretag sub: the broker's journal changed (id %llx -> %llx): its result sequence "
+            "starts again; following the new one from 1 (was at %llu)\n",
+            (unsigned long long)s->epoch, (unsigned long long)m->epoch,
+            (unsigned long long)s->next);
+    s->epoch = m->epoch;
+    for (size_t i = 0; i < s->npending; i++)
+        free(s->pending[i].data);
+    s->npending = 0;
+    s->started = true;
+    s->next = 1;
+    s->replaying = false; /* answers to the old request are ignored by corr */
+    s->replay_corr++;
+    s->want_replay = true;
+}
+
 static void s_on_live(s_sub_t *s)
 {
     for (int budget = 0; budget < 1024; budget++) {
@@ -329,6 +357,7 @@ static void s_on_live(s_sub_t *s)
             s->last_heard_ms = wt_clock_ms();
         }
         if (rc == 0 && in.msg.cmd == WT_CMD_RESULT) {
+            s_check_epoch(s, &in.msg);
             size_t n = 0;
             const uint8_t *p = wt_proto_in_payload(&in, &n);
             if (p) s_result(s, in.msg.seq, p, n, true);
@@ -358,6 +387,14 @@ static void s_on_ctl(s_sub_t *s)
         s->reached = true;
         s->last_heard_ms = wt_clock_ms();
         bool ours = !(m->has & WT_F_CORR) || m->corr == s->replay_corr;
+        if (ours && (m->cmd == WT_CMD_RESULT || m->cmd == WT_CMD_REPLAY_END)) {
+            uint64_t before = s->epoch;
+            s_check_epoch(s, m);
+            if (before && s->epoch != before) { /* this answer was about the old journal's seqs */
+                wt_proto_in_close(&in);
+                continue;
+            }
+        }
         if (m->cmd == WT_CMD_RESULT && ours) {
             size_t n = 0;
             const uint8_t *p = wt_proto_in_payload(&in, &n);
