@@ -150,6 +150,10 @@ static const s_key_t s_keys[] = {
     {"worker.reconnect_max", T_DURATION, "5s", 1, 10 * MIN, NULL, OFF(worker_reconnect_max_ms), 0,
      "reconnect delay ceiling (doubling from reconnect_min)"},
 
+    /* clients */
+    {"client.broker", T_STRING, NULL, 0, 0, NULL, OFF(client_broker), F_NULLABLE,
+     "host of the broker the clients and workers talk to (standard ports 5555-5558)"},
+
     /* security */
     {"curve.enabled", T_BOOL, "false", 0, 0, NULL, OFF(curve_enabled), 0,
      "encrypt and authenticate with CURVE"},

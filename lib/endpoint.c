@@ -150,6 +150,24 @@ int wt_endpoint_for_host(const char *host, wt_role_t role, char *out, size_t out
     return 0;
 }
 
+int wt_endpoint_pick(const char *url, const char *host, const char *cfg_host, wt_role_t role,
+                     char *out, size_t outlen, char *err, size_t errlen)
+{
+    if (url) {
+        snprintf(out, outlen, "%s", url);
+        return 0;
+    }
+    const char *h = host ? host : cfg_host ? cfg_host : "127.0.0.1";
+    if (wt_endpoint_for_host(h, role, out, outlen) != 0) {
+        snprintf(err, errlen,
+                 "%s '%s' wants a host name or address (the standard ports 5555-5558 are "
+                 "implied), e.g. broker.example or 10.0.0.7; use --broker URL for a full endpoint",
+                 host ? "--host" : "client.broker", h);
+        return WT_EVALUE;
+    }
+    return 0;
+}
+
 bool wt_endpoint_refused(const wt_proto_t *reply, wt_role_t expected, const char *url, char *why,
                          size_t whylen)
 {

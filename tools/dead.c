@@ -50,7 +50,9 @@ static void s_usage(FILE *f)
                "  requeue SEQ|ID...    give them another max_attempts attempts (--all: every\n"
                "                       dead letter)\n"
                "  export [-o FILE]     the items as JSON Lines, to fix and `wiretag feed`\n\n"
-               "  --broker EP          control endpoint (default tcp://127.0.0.1:5558)\n"
+               "  --host HOST          the broker's host (its control port 5558; default\n"
+               "                       client.broker of -c FILE, else 127.0.0.1)\n"
+               "  --broker EP          control endpoint (default tcp://HOST:5558)\n"
                "  -c FILE              configuration file (CURVE keys)\n"
                "  --timeout MS         how long to wait for the broker (default 3000)\n\n"
                "Exit status: 0 done, 1 some SEQ|ID not found or not requeued, 2 usage error or\n"
@@ -214,8 +216,9 @@ static void s_print_json(const s_dead_t *d, bool with_item, FILE *out)
 
 int cmd_dead(int argc, char **argv)
 {
-    s_ctl_t c = {.ep = "tcp://127.0.0.1:5558", .timeout = 3000};
-    const char *config = NULL, *out_path = NULL;
+    s_ctl_t c = {.timeout = 3000};
+    const char *config = NULL, *out_path = NULL, *url = NULL, *host = NULL;
+    char ep[600];
     bool as_json = false, all = false;
     const char *verb = NULL;
     char **args = wt_calloc((size_t)argc + 1, sizeof *args);
@@ -228,7 +231,9 @@ int cmd_dead(int argc, char **argv)
             free(args);
             return 0;
         } else if (!strcmp(a, "--broker") && more)
-            c.ep = argv[++i];
+            url = argv[++i];
+        else if (!strcmp(a, "--host") && more)
+            host = argv[++i];
         else if (!strcmp(a, "-c") && more)
             config = argv[++i];
         else if (!strcmp(a, "--timeout") && more && atol(argv[i + 1]) > 0)
@@ -241,7 +246,7 @@ int cmd_dead(int argc, char **argv)
             all = true;
         else if (a[0] == '-' && a[1]) {
             if (!strcmp(a, "--broker") || !strcmp(a, "-c") || !strcmp(a, "-o") ||
-                !strcmp(a, "--timeout"))
+                !strcmp(a, "--timeout") || !strcmp(a, "--host"))
                 fprintf(stderr, "wiretag dead: %s wants %s\n", a,
                         !strcmp(a, "--broker")    ? "an endpoint, e.g. tcp://127.0.0.1:5558"
                         : !strcmp(a, "--timeout") ? "a number of milliseconds greater than 0"
@@ -276,6 +281,14 @@ int cmd_dead(int argc, char **argv)
         free(args);
         return 2;
     }
+    if (wt_endpoint_pick(url, host, cfg.client_broker, WT_ROLE_REPLAY, ep, sizeof ep, err,
+                         sizeof err) != 0) {
+        fprintf(stderr, "wiretag dead: %s\n", err);
+        wt_config_free(&cfg);
+        free(args);
+        return 2;
+    }
+    c.ep = ep;
     if (wt_endpoint_check(c.ep, false, NULL, 0, err, sizeof err) != 0) {
         fprintf(stderr, "wiretag dead: --broker: %s\n", err);
         wt_config_free(&cfg);

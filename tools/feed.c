@@ -86,12 +86,14 @@ static void s_on_sigint(int sig)
 
 static void s_usage(FILE *f)
 {
-    fprintf(f, "usage: wiretag feed [--broker EP] [OPTIONS] INPUT...\n\n"
+    fprintf(f, "usage: wiretag feed [--host HOST | --broker EP] [OPTIONS] INPUT...\n\n"
                "Send items to a broker and wait until each one is acknowledged.\n"
                "INPUT: plain-text files (a leading `date YYYY-MM-DD` sets published), .jsonl,\n"
                ".json (object or array), folders (recursively, sorted), - for stdin (JSON\n"
                "Lines are sent line by line as they arrive).\n\n"
-               "  --broker EP      producer endpoint (default tcp://127.0.0.1:5555)\n"
+               "  --host HOST      the broker's host (its producers port 5555; default\n"
+               "                   client.broker of -c FILE, else 127.0.0.1)\n"
+               "  --broker EP      producer endpoint (default tcp://HOST:5555)\n"
                "  -c FILE          configuration file (limits, CURVE keys)\n"
                "  --window N       unacknowledged items at most (default 256)\n"
                "  --timeout MS     resend an item unanswered this long (default 5000)\n"
@@ -357,8 +359,9 @@ static bool s_int_arg(const char *s, long long lo, long long hi, long long *out)
 
 int cmd_feed(int argc, char **argv)
 {
-    s_feed_t f = {.endpoint = "tcp://127.0.0.1:5555", .window = 256, .timeout_ms = 5000};
-    const char *config = NULL;
+    s_feed_t f = {.window = 256, .timeout_ms = 5000};
+    const char *config = NULL, *url = NULL, *host = NULL;
+    char endpoint[600];
     char **paths = wt_calloc((size_t)argc + 1, sizeof *paths);
     int npaths = 0;
     int progress = -1;
@@ -371,7 +374,9 @@ int cmd_feed(int argc, char **argv)
             free(paths);
             return 0;
         } else if (!strcmp(a, "--broker") && more)
-            f.endpoint = argv[++i];
+            url = argv[++i];
+        else if (!strcmp(a, "--host") && more)
+            host = argv[++i];
         else if (!strcmp(a, "-c") && more)
             config = argv[++i];
         else if (!strcmp(a, "--window") && more && s_int_arg(argv[i + 1], 1, 100000, &v)) {
@@ -414,6 +419,14 @@ int cmd_feed(int argc, char **argv)
         free(paths);
         return 2;
     }
+    if (wt_endpoint_pick(url, host, cfg.client_broker, WT_ROLE_PRODUCERS, endpoint, sizeof endpoint,
+                         err, sizeof err) != 0) {
+        fprintf(stderr, "wiretag feed: %s\n", err);
+        wt_config_free(&cfg);
+        free(paths);
+        return 2;
+    }
+    f.endpoint = endpoint;
     wt_limits_t limits = wt_limits_default;
     if (cfg.max_text_bytes > 0) limits.max_text = (size_t)cfg.max_text_bytes;
     f.progress = progress == 1 || (progress == -1 && !f.quiet && isatty(2));

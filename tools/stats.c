@@ -22,10 +22,13 @@
 
 static void s_usage(FILE *f)
 {
-    fprintf(f, "usage: wiretag stats [-c FILE] [--broker EP] [--json] [--dead] [--timeout MS]\n\n"
+    fprintf(f, "usage: wiretag stats [-c FILE] [--host HOST | --broker EP] [--json] [--dead]\n"
+               "                     [--timeout MS]\n\n"
                "Show a broker's figures: queue depth, items in flight, per-worker figures,\n"
                "rates, dead letters and journal size.\n\n"
-               "  --broker EP   control endpoint (default tcp://127.0.0.1:5558)\n"
+               "  --host HOST   the broker's host (its control port 5558; default\n"
+               "                client.broker of -c FILE, else 127.0.0.1)\n"
+               "  --broker EP   control endpoint (default tcp://HOST:5558)\n"
                "  -c FILE       configuration file (CURVE keys)\n"
                "  --json        one JSON object instead of a table\n"
                "  --dead        also list the dead letters (id, attempts, code, reason)\n"
@@ -230,7 +233,8 @@ static json_t *s_dead(void *sock, long timeout)
 
 int cmd_stats(int argc, char **argv)
 {
-    const char *ep = "tcp://127.0.0.1:5558";
+    const char *url = NULL, *host = NULL;
+    char ep[600];
     bool as_json = false, dead = false;
     long timeout = 3000;
     const char *config = NULL;
@@ -240,7 +244,9 @@ int cmd_stats(int argc, char **argv)
             s_usage(stdout);
             return 0;
         } else if (!strcmp(a, "--broker") && i + 1 < argc)
-            ep = argv[++i];
+            url = argv[++i];
+        else if (!strcmp(a, "--host") && i + 1 < argc)
+            host = argv[++i];
         else if (!strcmp(a, "-c") && i + 1 < argc)
             config = argv[++i];
         else if (!strcmp(a, "--json"))
@@ -259,6 +265,12 @@ int cmd_stats(int argc, char **argv)
     wt_config_defaults(&cfg);
     char err[1024];
     if (config && wt_config_load(&cfg, config, err, sizeof err) != 0) {
+        fprintf(stderr, "wiretag stats: %s\n", err);
+        wt_config_free(&cfg);
+        return 2;
+    }
+    if (wt_endpoint_pick(url, host, cfg.client_broker, WT_ROLE_REPLAY, ep, sizeof ep, err,
+                         sizeof err) != 0) {
         fprintf(stderr, "wiretag stats: %s\n", err);
         wt_config_free(&cfg);
         return 2;

@@ -91,39 +91,42 @@ static void s_on_sigint(int sig)
 
 static void s_usage(FILE *f)
 {
-    fprintf(f, "usage: wiretag sub [--broker EP] [--replay EP] [--from SEQ] [--count N]\n"
-               "                   [--actor X] [--country ISO3] [--issue ID] [--topic ID]\n"
-               "                   [--speaker X] [--quotes] [--json|--pretty] [--idle S]\n\n"
-               "Print annotated results in sequence order, each once. Gaps (a slow subscriber\n"
-               "behind the high-water mark, a late start) are filled from the broker's journal.\n\n"
-               "  --broker EP    subscriber endpoint (default tcp://127.0.0.1:5557)\n"
-               "  --replay EP    replay endpoint (default tcp://127.0.0.1:5558)\n"
-               "  -c FILE        configuration file (CURVE keys)\n"
-               "  --from SEQ     start at result sequence SEQ (1 = all retained results);\n"
-               "                 default: from the first live result\n"
-               "  --count N      exit after printing N results\n"
-               "  --idle S       exit after S seconds without a new result (exit 3 when\n"
-               "                 the broker was not reached in that time)\n"
-               "  --actor X      only results with dictionary actor X (id or name, any case;\n"
-               "                 an unknown one is an error with a suggestion)\n"
-               "  --actor-name X only results with an actor of that name or id, also one\n"
-               "                 found outside the dictionary\n"
-               "  --country ISO3 only results with an actor of that country (ISO 3166-1\n"
-               "                 alpha-3 code or country name, any case)\n"
-               "  --issue ID     only results with that issue (id or label, any case)\n"
-               "  --topic ID     only results with an issue under that CAP major topic\n"
-               "                 (any case; \"law crime\" = law_crime)\n"
-               "  --speaker X    only results with a quote whose speaker is X (actor id, name\n"
-               "                 or the speaker's words, any case)\n"
-               "  --quotes       only results with at least one quote\n"
-               "  --json         JSON Lines, one result per line (default)\n"
-               "  --pretty       a readable form (--readable is the same)\n"
-               "  --rcvhwm N     messages queued in this process before ZeroMQ drops\n"
-               "                 (default 100000; drops are filled by replay)\n"
-               "  -v             report gaps and replays on stderr\n\n"
-               "Exit status: 0 done (--count reached, --idle passed), 1 output closed,\n"
-               "2 usage error or an endpoint of the wrong kind, 3 broker not reached or\n"
-               "lost within --idle, 130 interrupted.\n");
+    fprintf(f,
+            "usage: wiretag sub [--host HOST | --broker EP --replay EP] [--from SEQ] [--count N]\n"
+            "                   [--actor X] [--country ISO3] [--issue ID] [--topic ID]\n"
+            "                   [--speaker X] [--quotes] [--json|--pretty] [--idle S]\n\n"
+            "Print annotated results in sequence order, each once. Gaps (a slow subscriber\n"
+            "behind the high-water mark, a late start) are filled from the broker's journal.\n\n"
+            "  --host HOST    the broker's host (ports 5557 and 5558; default client.broker\n"
+            "                 of -c FILE, else 127.0.0.1)\n"
+            "  --broker EP    subscriber endpoint (default tcp://HOST:5557)\n"
+            "  --replay EP    replay endpoint (default tcp://HOST:5558)\n"
+            "  -c FILE        configuration file (CURVE keys)\n"
+            "  --from SEQ     start at result sequence SEQ (1 = all retained results);\n"
+            "                 default: from the first live result\n"
+            "  --count N      exit after printing N results\n"
+            "  --idle S       exit after S seconds without a new result (exit 3 when\n"
+            "                 the broker was not reached in that time)\n"
+            "  --actor X      only results with dictionary actor X (id or name, any case;\n"
+            "                 an unknown one is an error with a suggestion)\n"
+            "  --actor-name X only results with an actor of that name or id, also one\n"
+            "                 found outside the dictionary\n"
+            "  --country ISO3 only results with an actor of that country (ISO 3166-1\n"
+            "                 alpha-3 code or country name, any case)\n"
+            "  --issue ID     only results with that issue (id or label, any case)\n"
+            "  --topic ID     only results with an issue under that CAP major topic\n"
+            "                 (any case; \"law crime\" = law_crime)\n"
+            "  --speaker X    only results with a quote whose speaker is X (actor id, name\n"
+            "                 or the speaker's words, any case)\n"
+            "  --quotes       only results with at least one quote\n"
+            "  --json         JSON Lines, one result per line (default)\n"
+            "  --pretty       a readable form (--readable is the same)\n"
+            "  --rcvhwm N     messages queued in this process before ZeroMQ drops\n"
+            "                 (default 100000; drops are filled by replay)\n"
+            "  -v             report gaps and replays on stderr\n\n"
+            "Exit status: 0 done (--count reached, --idle passed), 1 output closed,\n"
+            "2 usage error or an endpoint of the wrong kind, 3 broker not reached or\n"
+            "lost within --idle, 130 interrupted.\n");
 }
 
 static bool s_ieq(const char *a, const char *b)
@@ -440,6 +443,7 @@ static void s_bad_option(const char *opt, const char *value)
     } vals[] = {
         {"--broker", "an endpoint, e.g. tcp://127.0.0.1:5557"},
         {"--replay", "an endpoint, e.g. tcp://127.0.0.1:5558"},
+        {"--host", "the broker's host name or address"},
         {"-c", "a configuration file"},
         {"--from", "a result sequence number (a whole number, 1 = everything retained)"},
         {"--count", "a whole number of results (0 = no limit)"},
@@ -530,7 +534,9 @@ static bool s_seconds_arg(const char *str, double *out)
 
 int cmd_sub(int argc, char **argv)
 {
-    s_sub_t s = {.endpoint = "tcp://127.0.0.1:5557", .replay_ep = "tcp://127.0.0.1:5558"};
+    s_sub_t s = {0};
+    const char *url_sub = NULL, *url_replay = NULL, *host = NULL;
+    char ep_sub[600], ep_replay[600];
     bool have_from = false;
     int hwm = 100000;
     uint64_t hwm64 = 0;
@@ -543,9 +549,11 @@ int cmd_sub(int argc, char **argv)
             s_usage(stdout);
             return 0;
         } else if (!strcmp(a, "--broker") && more)
-            s.endpoint = argv[++i];
+            url_sub = argv[++i];
         else if (!strcmp(a, "--replay") && more)
-            s.replay_ep = argv[++i];
+            url_replay = argv[++i];
+        else if (!strcmp(a, "--host") && more)
+            host = argv[++i];
         else if (!strcmp(a, "-c") && more)
             config = argv[++i];
         else if (!strcmp(a, "--from") && more && s_u64_arg(argv[i + 1], &from)) {
@@ -591,6 +599,16 @@ int cmd_sub(int argc, char **argv)
         wt_config_free(&cfg);
         return 2;
     }
+    if (wt_endpoint_pick(url_sub, host, cfg.client_broker, WT_ROLE_SUBSCRIBERS, ep_sub,
+                         sizeof ep_sub, err, sizeof err) != 0 ||
+        wt_endpoint_pick(url_replay, host, cfg.client_broker, WT_ROLE_REPLAY, ep_replay,
+                         sizeof ep_replay, err, sizeof err) != 0) {
+        fprintf(stderr, "wiretag sub: %s\n", err);
+        wt_config_free(&cfg);
+        return 2;
+    }
+    s.endpoint = ep_sub;
+    s.replay_ep = ep_replay;
     if (s_check_filters(&s.filter, &cfg) != 0) {
         wt_config_free(&cfg);
         return 2;

@@ -4,6 +4,7 @@
                    [--name NAME] [--drain-ms MS] [-v|-q]
 */
 #include "worker.h"
+#include "wiretag/endpoint.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -13,9 +14,11 @@
 static void s_usage(FILE *f)
 {
     fprintf(f,
-            "usage: wiretag-worker [-c FILE] [--broker EP]... [--threads N] [--credit N]\n"
-            "                      [--name NAME] [--drain-ms MS] [-v|-q]\n\n"
+            "usage: wiretag-worker [-c FILE] [--host HOST | --broker EP...] [--threads N]\n"
+            "                      [--credit N] [--name NAME] [--drain-ms MS] [-v|-q]\n\n"
             "  -c FILE        configuration file (worker.*, engine keys); re-read on SIGHUP\n"
+            "  --host HOST    the broker's host (its workers port 5556; default client.broker\n"
+            "                 of -c FILE, else 127.0.0.1)\n"
             "  --broker EP    broker worker endpoint, repeatable (default tcp://127.0.0.1:5556)\n"
             "  --threads N    annotation threads (default worker.threads)\n"
             "  --credit N     items in flight per broker (default worker.credit)\n"
@@ -43,7 +46,7 @@ static bool s_int_arg(const char *s, long long lo, long long hi, long long *out)
 
 int main(int argc, char **argv)
 {
-    const char *config = NULL;
+    const char *config = NULL, *host = NULL;
     const char *brokers[WT_CONFIG_MAX_LIST];
     int nbrokers = 0;
     long long threads = -1, credit = -1, drain = 10000;
@@ -62,6 +65,8 @@ int main(int argc, char **argv)
                 return 2;
             }
             brokers[nbrokers++] = argv[++i];
+        } else if (!strcmp(a, "--host") && more) {
+            host = argv[++i];
         } else if (!strcmp(a, "--threads") && more) {
             if (!s_int_arg(argv[++i], 1, 256, &threads)) {
                 fprintf(stderr, "wiretag-worker: --threads wants 1..256\n");
@@ -97,6 +102,19 @@ int main(int argc, char **argv)
         fprintf(stderr, "wiretag-worker: %s\n", err);
         wt_config_free(&cfg);
         return 2;
+    }
+    const char *h = host ? host : cfg.client_broker;
+    if (nbrokers == 0 && h && cfg.worker_brokers.count == 1 &&
+        !strcmp(cfg.worker_brokers.items[0], "tcp://127.0.0.1:5556")) {
+        /* --host / client.broker name the broker; worker.brokers, when set
+           to something else, and --broker win */
+        static char ep[600];
+        if (wt_endpoint_pick(NULL, h, NULL, WT_ROLE_WORKERS, ep, sizeof ep, err, sizeof err)) {
+            fprintf(stderr, "wiretag-worker: %s\n", err);
+            wt_config_free(&cfg);
+            return 2;
+        }
+        brokers[nbrokers++] = ep;
     }
     if (nbrokers > 0) {
         for (int i = 0; i < cfg.worker_brokers.count; i++)

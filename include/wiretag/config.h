@@ -62,6 +62,9 @@ typedef struct {
     int64_t worker_heartbeat_ms;
     int64_t worker_reconnect_min_ms, worker_reconnect_max_ms;
 
+    /* clients: feed, sub, stats, dead, worker */
+    char *client_broker; /* broker host; NULL = 127.0.0.1 (endpoint flags win) */
+
     /* security (CURVE) */
     bool curve_enabled;
     char *curve_secret_key;   /* this side's key pair file (wiretag keygen) */

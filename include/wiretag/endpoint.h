@@ -51,6 +51,13 @@ int wt_endpoint_check(const char *url, bool bind, char *resolved, size_t resolve
    or WT_EVALUE (empty host, a URL instead of a host). */
 int wt_endpoint_for_host(const char *host, wt_role_t role, char *out, size_t outlen);
 
+/* The endpoint a client uses for role, by precedence: url (an explicit
+   --broker/--replay URL), else host (--host HOST), else cfg_host (the
+   `client.broker` config key), else tcp://127.0.0.1 on the role's port.
+   Returns 0, or WT_EVALUE with a sentence in err (a host that is a URL). */
+int wt_endpoint_pick(const char *url, const char *host, const char *cfg_host, wt_role_t role,
+                     char *out, size_t outlen, char *err, size_t errlen);
+
 /* Does reply (a NAK or ERROR received on an endpoint the client believes
    is `expected`) prove the endpoint is another one? True when the broker
    names another role in `role`, or when the command is one that the
