@@ -510,6 +510,7 @@ int cmd_feed(int argc, char **argv)
         if (f.progress) s_draw(&f, false);
     }
     if (f.progress) s_draw(&f, true);
+    size_t repaired = wt_input_repaired(in);
     wt_input_close(&in);
 
     double el = (double)(wt_clock_ms() - f.t0) / 1000.0;
@@ -519,6 +520,10 @@ int cmd_feed(int argc, char **argv)
                 "%.1f s (%.0f items/s)\n",
                 (unsigned long long)f.acked, (unsigned long long)f.dups, f.nfails,
                 (unsigned long long)f.retries, el, el > 0 ? (double)f.acked / el : 0.0);
+    if (repaired)
+        fprintf(stderr,
+                "wiretag feed: %zu invalid UTF-8 byte(s) in plain-text input replaced by U+FFFD\n",
+                repaired);
     if (f.bad_dates)
         fprintf(stderr,
                 "wiretag feed: %llu item(s) had a published date we could not read (ISO 8601 or "
