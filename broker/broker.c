@@ -12,6 +12,7 @@
 */
 #include "broker.h"
 
+#include <math.h>
 #include <msgpack.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -500,6 +501,15 @@ static void s_mp_kv_d(msgpack_packer *pk, const char *k, double v)
     msgpack_pack_double(pk, v);
 }
 
+/* A smoothed rate as people read it: 3 significant digits, and what has
+   decayed below 0.01/s is 0 (not 5.77e-16). */
+static double s_rate(double v)
+{
+    if (!(v >= 0.01)) return 0.0;
+    double scale = pow(10.0, 2 - (int)floor(log10(v)));
+    return round(v * scale) / scale;
+}
+
 /* The STATS figures map (documented in docs/PROTOCOL.md). */
 static void s_stats(wt_broker_t *self, wt_buf_t *out)
 {
@@ -552,8 +562,8 @@ static void s_stats(wt_broker_t *self, wt_buf_t *out)
 
     s_mp_str(&pk, "rates");
     msgpack_pack_map(&pk, 2);
-    s_mp_kv_d(&pk, "put_per_s", self->rate_put);
-    s_mp_kv_d(&pk, "done_per_s", self->rate_done);
+    s_mp_kv_d(&pk, "put_per_s", s_rate(self->rate_put));
+    s_mp_kv_d(&pk, "done_per_s", s_rate(self->rate_done));
 
     s_mp_str(&pk, "workers");
     msgpack_pack_array(&pk, self->worker_count);

@@ -51,6 +51,21 @@ def main():
         check(p.returncode == 0, "annotate latin1: %s" % p.stderr)
         check("2 invalid UTF-8 byte(s)" in p.stderr, "no repair count: %r" % p.stderr)
 
+        # --readable: columns aligned by display width, speakers as written
+        item = {"id": "r1", "text": "Sinn F\u00e9in and the Bloc Qu\u00e9b\u00e9cois met Germany. "
+                "\"We will not stop,\" Biden said on Monday. The White House said trade talks would "
+                "resume."}
+        p = subprocess.run([wt, "annotate", "--readable"], input=json.dumps(item) + "\n",
+                           capture_output=True, text=True, timeout=60)
+        cols = {}
+        for line in p.stdout.splitlines():
+            for name in ("Sinn F\u00e9in", "Bloc Qu\u00e9b\u00e9cois", "Germany"):
+                if line.strip().startswith(name + " "):
+                    cols[name] = line.index("organization" if "Germany" not in name else "country")
+        check(len(cols) == 3 and len(set(cols.values())) == 1, "columns by width: %r\n%s"
+              % (cols, p.stdout))
+        check("Biden (Joe Biden)" in p.stdout, "speaker as written: %s" % p.stdout)
+
         # no input on a terminal: a hint, then it reads the terminal
         pid, fd = pty.fork()
         if pid == 0:

@@ -60,7 +60,7 @@ typedef struct {
     uint64_t count; /* stop after this many printed (0 = no limit) */
     uint64_t printed, seen, dups, gaps, replayed, filtered;
     double idle_s; /* exit after this long with nothing new (0 = never) */
-    int mode;      /* 0 json, 1 readable */
+    int mode;      /* 0 JSON Lines, 1 readable, 2 indented JSON */
     bool color;
     s_filter_t filter;
     s_pending_t *pending;
@@ -91,42 +91,42 @@ static void s_on_sigint(int sig)
 
 static void s_usage(FILE *f)
 {
-    fprintf(f,
-            "usage: wiretag sub [--host HOST | --broker EP --replay EP] [--from SEQ] [--count N]\n"
-            "                   [--actor X] [--country ISO3] [--issue ID] [--topic ID]\n"
-            "                   [--speaker X] [--quotes] [--json|--pretty] [--idle S]\n\n"
-            "Print annotated results in sequence order, each once. Gaps (a slow subscriber\n"
-            "behind the high-water mark, a late start) are filled from the broker's journal.\n\n"
-            "  --host HOST    the broker's host (ports 5557 and 5558; default client.broker\n"
-            "                 of -c FILE, else 127.0.0.1)\n"
-            "  --broker EP    subscriber endpoint (default tcp://HOST:5557)\n"
-            "  --replay EP    replay endpoint (default tcp://HOST:5558)\n"
-            "  -c FILE        configuration file (CURVE keys)\n"
-            "  --from SEQ     start at result sequence SEQ (1 = all retained results);\n"
-            "                 default: from the first live result\n"
-            "  --count N      exit after printing N results\n"
-            "  --idle S       exit after S seconds without a new result (exit 3 when\n"
-            "                 the broker was not reached in that time)\n"
-            "  --actor X      only results with dictionary actor X (id or name, any case;\n"
-            "                 an unknown one is an error with a suggestion)\n"
-            "  --actor-name X only results with an actor of that name or id, also one\n"
-            "                 found outside the dictionary\n"
-            "  --country ISO3 only results with an actor of that country (ISO 3166-1\n"
-            "                 alpha-3 code or country name, any case)\n"
-            "  --issue ID     only results with that issue (id or label, any case)\n"
-            "  --topic ID     only results with an issue under that CAP major topic\n"
-            "                 (any case; \"law crime\" = law_crime)\n"
-            "  --speaker X    only results with a quote whose speaker is X (actor id, name\n"
-            "                 or the speaker's words, any case)\n"
-            "  --quotes       only results with at least one quote\n"
-            "  --json         JSON Lines, one result per line (default)\n"
-            "  --pretty       a readable form (--readable is the same)\n"
-            "  --rcvhwm N     messages queued in this process before ZeroMQ drops\n"
-            "                 (default 100000; drops are filled by replay)\n"
-            "  -v             report gaps and replays on stderr\n\n"
-            "Exit status: 0 done (--count reached, --idle passed), 1 output closed,\n"
-            "2 usage error or an endpoint of the wrong kind, 3 broker not reached or\n"
-            "lost within --idle, 130 interrupted.\n");
+    fprintf(
+        f, "usage: wiretag sub [--host HOST | --broker EP --replay EP] [--from SEQ] [--count N]\n"
+           "                   [--actor X] [--country ISO3] [--issue ID] [--topic ID]\n"
+           "                   [--speaker X] [--quotes] [--json|--pretty|--readable] [--idle S]\n\n"
+           "Print annotated results in sequence order, each once. Gaps (a slow subscriber\n"
+           "behind the high-water mark, a late start) are filled from the broker's journal.\n\n"
+           "  --host HOST    the broker's host (ports 5557 and 5558; default client.broker\n"
+           "                 of -c FILE, else 127.0.0.1)\n"
+           "  --broker EP    subscriber endpoint (default tcp://HOST:5557)\n"
+           "  --replay EP    replay endpoint (default tcp://HOST:5558)\n"
+           "  -c FILE        configuration file (CURVE keys)\n"
+           "  --from SEQ     start at result sequence SEQ (1 = all retained results);\n"
+           "                 default: from the first live result\n"
+           "  --count N      exit after printing N results\n"
+           "  --idle S       exit after S seconds without a new result (exit 3 when\n"
+           "                 the broker was not reached in that time)\n"
+           "  --actor X      only results with dictionary actor X (id or name, any case;\n"
+           "                 an unknown one is an error with a suggestion)\n"
+           "  --actor-name X only results with an actor of that name or id, also one\n"
+           "                 found outside the dictionary\n"
+           "  --country ISO3 only results with an actor of that country (ISO 3166-1\n"
+           "                 alpha-3 code or country name, any case)\n"
+           "  --issue ID     only results with that issue (id or label, any case)\n"
+           "  --topic ID     only results with an issue under that CAP major topic\n"
+           "                 (any case; \"law crime\" = law_crime)\n"
+           "  --speaker X    only results with a quote whose speaker is X (actor id, name\n"
+           "                 or the speaker's words, any case)\n"
+           "  --quotes       only results with at least one quote\n"
+           "  --json         JSON Lines, one result per line (default)\n"
+           "  --pretty       a readable form (--readable is the same)\n"
+           "  --rcvhwm N     messages queued in this process before ZeroMQ drops\n"
+           "                 (default 100000; drops are filled by replay)\n"
+           "  -v             report gaps and replays on stderr\n\n"
+           "Exit status: 0 done (--count reached, --idle passed), 1 output closed,\n"
+           "2 usage error or an endpoint of the wrong kind, 3 broker not reached or\n"
+           "lost within --idle, 130 interrupted.\n");
 }
 
 static bool s_ieq(const char *a, const char *b)
@@ -222,8 +222,8 @@ static void s_emit(s_sub_t *s, uint64_t rseq, const uint8_t *data, size_t n)
         return;
     }
     wt_buf_reset(&s->out);
-    if (s->mode == 0) {
-        wt_result_to_json(&res, false, &s->out);
+    if (s->mode != 1) {
+        wt_result_to_json(&res, s->mode == 2, &s->out);
         wt_buf_append(&s->out, "\n", 1);
     } else {
         wt_readable_format(&res, s->color, &s->out);
@@ -579,8 +579,10 @@ int cmd_sub(int argc, char **argv)
             s.filter.quotes = true;
         else if (!strcmp(a, "--json"))
             s.mode = 0;
-        else if (!strcmp(a, "--pretty") || !strcmp(a, "--readable"))
+        else if (!strcmp(a, "--readable"))
             s.mode = 1;
+        else if (!strcmp(a, "--pretty"))
+            s.mode = 2; /* indented JSON, as for annotate */
         else if (!strcmp(a, "-v"))
             s.verbose = true;
         else if (!strcmp(a, "--rcvhwm") && more && s_u64_arg(argv[i + 1], &hwm64) &&

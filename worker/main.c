@@ -24,7 +24,8 @@ static void s_usage(FILE *f)
             "  --credit N     items in flight per broker (default worker.credit)\n"
             "  --name NAME    name shown by `wiretag stats` (default host:pid)\n"
             "  --drain-ms MS  on SIGTERM, wait this long for running items (default 10000)\n"
-            "  -v / -q        more / less logging\n\n"
+            "  -v / -q        more / less logging\n"
+            "  --version      print the version and exit\n\n"
             "Signals: SIGHUP reloads the dictionaries, SIGTERM/SIGINT finish running items,\n"
             "hand the rest back to the broker and exit.\n");
 }
@@ -56,6 +57,9 @@ int main(int argc, char **argv)
         bool more = i + 1 < argc;
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             s_usage(stdout);
+            return 0;
+        } else if (!strcmp(a, "--version") || !strcmp(a, "-V")) {
+            printf("wiretag-worker %s\n", WT_VERSION);
             return 0;
         } else if (!strcmp(a, "-c") && more)
             config = argv[++i];
