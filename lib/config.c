@@ -90,7 +90,7 @@ static const s_key_t s_keys[] = {
     {"issues.petrarch", T_PATH, NULL, 0, 0, NULL, OFF(issues_petrarch), F_NULLABLE,
      "optional PETRARCH issue file (Phoenix.IssueCoding.txt)"},
     {"issues.threshold", T_DOUBLE, "1.0", 0, 1000, NULL, OFF(issues_threshold), 0,
-     "minimum score for an issue to be reported"},
+     "score a topic (the sum of its issues) needs to be reported"},
     {"issues.max", T_INT, "8", 0, 256, NULL, OFF(issues_max), F_INT32,
      "at most this many issues per item"},
     {"quotes.indirect", T_BOOL, "true", 0, 0, NULL, OFF(quotes_indirect), 0,
