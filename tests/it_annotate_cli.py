@@ -66,6 +66,30 @@ def main():
               % (cols, p.stdout))
         check("Biden (Joe Biden)" in p.stdout, "speaker as written: %s" % p.stdout)
 
+        # a folder: README, LICENSE, binary and hidden files are not news items
+        folder = os.path.join(tmp, "news")
+        os.makedirs(folder)
+        with open(os.path.join(folder, "story.txt"), "w") as f:
+            f.write("The mayor opened the new bridge on Monday.\n")
+        with open(os.path.join(folder, "README.md"), "w") as f:
+            f.write("# my crawl\n")
+        with open(os.path.join(folder, "LICENSE"), "w") as f:
+            f.write("all rights reserved\n")
+        with open(os.path.join(folder, "logo.dat"), "wb") as f:
+            f.write(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+        with open(os.path.join(folder, ".hidden.txt"), "w") as f:
+            f.write("not this\n")
+        p = subprocess.run([wt, "annotate", folder], capture_output=True, text=True, timeout=60)
+        check(p.returncode == 0 and len(p.stdout.splitlines()) == 1,
+              "folder: exit %d, %d items: %s" % (p.returncode, len(p.stdout.splitlines()), p.stderr))
+        check("3 file(s) in the folder(s) skipped" in p.stderr, "folder skips: %r" % p.stderr)
+
+        # pretty-printed JSON on stdin: the error says what to do
+        p = subprocess.run([wt, "annotate"], input='{\n  "text": "Rain fell."\n}\n',
+                           capture_output=True, text=True, timeout=60)
+        check(p.returncode == 1 and p.stderr.count("pretty-printed JSON") == 1,
+              "pretty stdin: %r" % p.stderr)
+
         # no input on a terminal: a hint, then it reads the terminal
         pid, fd = pty.fork()
         if pid == 0:

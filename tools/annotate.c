@@ -191,6 +191,13 @@ int cmd_annotate(int argc, char **argv)
     if (bad)
         fprintf(stderr, "wiretag annotate: %zu item(s) annotated, %zu failed (see above)\n", items,
                 bad);
+    const char *sample = NULL;
+    size_t skipped = wt_input_skipped(in, &sample);
+    if (skipped)
+        fprintf(stderr,
+                "wiretag annotate: %zu file(s) in the folder(s) skipped as not news items "
+                "(README, LICENSE, binary), e.g. %s\n",
+                skipped, sample);
     size_t repaired = wt_input_repaired(in);
     if (repaired)
         fprintf(stderr,

@@ -511,6 +511,13 @@ int cmd_feed(int argc, char **argv)
     }
     if (f.progress) s_draw(&f, true);
     size_t repaired = wt_input_repaired(in);
+    const char *sample = NULL;
+    size_t skipped = wt_input_skipped(in, &sample);
+    if (skipped)
+        fprintf(stderr,
+                "wiretag feed: %zu file(s) in the folder(s) skipped as not news items (README, "
+                "LICENSE, binary), e.g. %s\n",
+                skipped, sample);
     wt_input_close(&in);
 
     double el = (double)(wt_clock_ms() - f.t0) / 1000.0;
