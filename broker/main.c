@@ -24,12 +24,14 @@ static void s_usage(FILE *out)
 {
     fprintf(out, "usage: wiretag-broker [-c FILE] [--producers EP] [--workers EP]\n"
                  "                      [--subscribers EP] [--replay EP] [--journal DIR]\n"
-                 "                      [--ready-file FILE]\n"
+                 "                      [--ready-file FILE] [-v|-q] [--version]\n"
                  "  defaults: producers tcp://*:5555, workers tcp://*:5556,\n"
                  "            subscribers tcp://*:5557, replay tcp://*:5558,\n"
                  "            journal ./wiretag-journal (see docs/OPERATIONS.md)\n"
                  "  --ready-file FILE  once listening, write the bound endpoints there as JSON\n"
-                 "                     (useful with tcp://127.0.0.1:* ephemeral ports)\n");
+                 "                     (useful with tcp://127.0.0.1:* ephemeral ports)\n"
+                 "  -v / -q            log debug lines too / only warnings and errors\n"
+                 "                     (over log.level)\n");
 }
 
 static void s_set(char **field, const char *value)
@@ -40,7 +42,7 @@ static void s_set(char **field, const char *value)
 
 int main(int argc, char **argv)
 {
-    const char *config = NULL, *ready_file = NULL;
+    const char *config = NULL, *ready_file = NULL, *level = NULL;
     const char *over[5] = {NULL}; /* producers, workers, subscribers, replay, journal */
     static const char *const names[5] = {"--producers", "--workers", "--subscribers", "--replay",
                                          "--journal"};
@@ -53,6 +55,10 @@ int main(int argc, char **argv)
         if (strcmp(a, "--version") == 0) {
             printf("wiretag-broker %s\n", WT_VERSION);
             return 0;
+        }
+        if (strcmp(a, "-v") == 0 || strcmp(a, "-q") == 0) {
+            level = a[1] == 'v' ? "debug" : "warn"; /* over log.level */
+            continue;
         }
         if (i + 1 >= argc) {
             fprintf(stderr, "wiretag-broker: %s: missing value or unknown option\n", a);
@@ -92,6 +98,7 @@ int main(int argc, char **argv)
                         &cfg.broker_replay, &cfg.broker_journal};
     for (int j = 0; j < 5; j++)
         if (over[j]) s_set(fields[j], over[j]);
+    if (level) s_set(&cfg.log_level, level);
 
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);

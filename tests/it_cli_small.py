@@ -26,6 +26,46 @@ def test(make):
     check("--from SEQ" in sh([wt, "help", "sub"]).stdout, "wiretag help sub")
     sh([wt, "help", "nope"], code=2)
 
+    # bad option values name the option and what it wants (issue 13 item 14)
+    for args, says in (([wt, "feed", "--window", "0", "x"], "--window wants a whole number"),
+                       ([wt, "feed", "--timeout"], "the value is missing"),
+                       ([wt, "stats", "--timeout", "soon"], "--timeout wants a whole number"),
+                       ([worker, "--threads"], "--threads wants"),
+                       ([wt, "feed", "--frob", "x"], "unknown option '--frob'")):
+        p = sh(args, code=2)
+        check(says in p.stderr, "%r: %r" % (args[1:], p.stderr))
+
+    # the broker's -q / -v override log.level
+    import time as _t
+    for flag, want, unwanted in (("-q", None, " info "), ("-v", " debug ", None)):
+        bq = make()
+        with open(bq.config) as f:
+            conf = f.read().replace("level: debug", "level: info")
+        with open(bq.config, "w") as f:
+            f.write(conf)
+        ready = os.path.join(bq.tmp, "ready.json")
+        logf = open(bq.log, "w")
+        proc = subprocess.Popen([os.path.join(os.path.dirname(wt), "wiretag-broker"), flag,
+                                 "-c", bq.config, "--journal", bq.journal, "--ready-file", ready]
+                                + sum((["--" + k, "tcp://127.0.0.1:*"] for k in
+                                       ("producers", "workers", "subscribers", "replay")), []),
+                                stdout=logf, stderr=logf)
+        end = _t.time() + 20
+        while not os.path.exists(ready) and _t.time() < end and proc.poll() is None:
+            _t.sleep(0.02)
+        eps = json.load(open(ready))
+        sh([wt, "stats", "--broker", eps["replay"]])
+        sh([wt, "sub", "--broker", eps["subscribers"], "--replay", eps["replay"], "--from", "1",
+            "--idle", "0.5"])  # an empty REPLAY: a debug line
+        proc.terminate()
+        proc.wait(10)
+        log = open(bq.log).read()
+        check(log.strip() or flag == "-q", "no log at all with %s" % flag)
+        if unwanted:
+            check(unwanted not in log, "%s: info lines logged:\n%s" % (flag, log))
+        if want:
+            check(want in log, "%s: no debug lines:\n%s" % (flag, log))
+
     b = make().start()
     ctx = zmq.Context.instance()
     prod = Producer(ctx, b)

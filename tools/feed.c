@@ -347,6 +347,32 @@ static void s_read_input(s_feed_t *f, wt_input_reader_t *in, const wt_limits_t *
     wt_buf_free(&buf);
 }
 
+/* An option we do not know, or one whose value is missing or wrong: say
+   which and what it wants. */
+static void s_bad_option(const char *opt, const char *value)
+{
+    static const struct {
+        const char *name, *wants;
+    } vals[] = {
+        {"--broker", "an endpoint, e.g. tcp://127.0.0.1:5555"},
+        {"--host", "the broker's host name or address"},
+        {"-c", "a configuration file"},
+        {"--window", "a whole number of items from 1 to 100000"},
+        {"--timeout", "a whole number of milliseconds from 10 to 3600000"},
+        {"--deadline", "a whole number of seconds, 1 or more"},
+    };
+    for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++)
+        if (!strcmp(opt, vals[i].name)) {
+            if (value)
+                fprintf(stderr, "wiretag feed: %s wants %s, not '%s'\n", opt, vals[i].wants, value);
+            else
+                fprintf(stderr, "wiretag feed: %s wants %s (the value is missing)\n", opt,
+                        vals[i].wants);
+            return;
+        }
+    fprintf(stderr, "wiretag feed: unknown option '%s' (wiretag feed --help lists them)\n", opt);
+}
+
 static bool s_int_arg(const char *s, long long lo, long long hi, long long *out)
 {
     char *end = NULL;
@@ -395,8 +421,7 @@ int cmd_feed(int argc, char **argv)
         else if (!strcmp(a, "-q"))
             f.quiet = true;
         else if (a[0] == '-' && a[1] != 0) {
-            fprintf(stderr, "wiretag feed: unknown, incomplete or invalid option '%s'\n\n", a);
-            s_usage(stderr);
+            s_bad_option(a, more ? argv[i + 1] : NULL);
             free(paths);
             return 2;
         } else {

@@ -256,8 +256,21 @@ int cmd_stats(int argc, char **argv)
         else if (!strcmp(a, "--timeout") && i + 1 < argc && atol(argv[i + 1]) > 0)
             timeout = atol(argv[++i]);
         else {
-            fprintf(stderr, "wiretag stats: unknown or incomplete option '%s'\n\n", a);
-            s_usage(stderr);
+            bool val = !strcmp(a, "--broker") || !strcmp(a, "--host") || !strcmp(a, "-c") ||
+                       !strcmp(a, "--timeout");
+            if (!val)
+                fprintf(stderr,
+                        "wiretag stats: unknown option '%s' (wiretag stats --help lists "
+                        "them)\n",
+                        a);
+            else
+                fprintf(stderr, "wiretag stats: %s wants %s%s%s%s\n", a,
+                        !strcmp(a, "--timeout") ? "a whole number of milliseconds, 1 or more"
+                        : !strcmp(a, "-c")      ? "a configuration file"
+                        : !strcmp(a, "--host")  ? "the broker's host name or address"
+                                                : "an endpoint, e.g. tcp://127.0.0.1:5558",
+                        i + 1 < argc ? ", not '" : " (the value is missing)",
+                        i + 1 < argc ? argv[i + 1] : "", i + 1 < argc ? "'" : "");
             return 2;
         }
     }

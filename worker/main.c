@@ -93,8 +93,15 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "-q"))
             opts.log_level = 0;
         else {
-            fprintf(stderr, "wiretag-worker: unknown or incomplete option '%s'\n\n", a);
-            s_usage(stderr);
+            if (!strcmp(a, "-c") || !strcmp(a, "--broker") || !strcmp(a, "--host") ||
+                !strcmp(a, "--name") || !strcmp(a, "--threads") || !strcmp(a, "--credit") ||
+                !strcmp(a, "--drain-ms"))
+                fprintf(stderr, "wiretag-worker: %s wants a value (wiretag-worker --help)\n", a);
+            else
+                fprintf(stderr,
+                        "wiretag-worker: unknown option '%s' (wiretag-worker --help lists "
+                        "them)\n",
+                        a);
             return 2;
         }
     }
