@@ -22,6 +22,7 @@
 
 #include "wiretag/curve.h"
 #include "wiretag/endpoint.h"
+#include "wiretag/log.h"
 
 /* ------------------------------------------------------------ logging */
 
@@ -31,20 +32,17 @@ void wt_broker_log(wt_broker_t *self, int level, const char *sock, const char *p
                    const char *cmd, int code, const char *fmt, ...)
 {
     if (level > self->log_level) return;
-    char ts[40];
-    int64_t now = wt_time_ms();
-    time_t secs = (time_t)(now / 1000);
-    struct tm tm;
-    gmtime_r(&secs, &tm);
-    strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%S", &tm);
     char msg[1024];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "%s.%03dZ broker %s %s peer=%s cmd=%s %s %s\n", ts, (int)(now % 1000),
-            s_levels[level], sock, peer ? peer : "-", cmd ? cmd : "-",
-            code ? wt_errname(code) : "OK", msg);
+    /* the shared format (wiretag/log.h): "TS broker LEVEL SOCK peer= cmd= CODE msg" */
+    const wt_log_kv_t kv[] = {{"_sock", sock},
+                              {"peer", peer ? peer : "-"},
+                              {"cmd", cmd ? cmd : "-"},
+                              {"_code", code ? wt_errname(code) : "OK"}};
+    wt_log_write("broker", level, kv, 4, msg);
 }
 
 void wt_broker_count(wt_broker_t *self, const char *name)
@@ -880,6 +878,7 @@ wt_broker_t *wt_broker_new(const wt_config_t *cfg, volatile int *stop_flag, char
     self->cfg = cfg;
     self->stop_flag = stop_flag;
     self->log_level = s_level(cfg->log_level);
+    wt_log_set_json(cfg->log_format && !strcmp(cfg->log_format, "json"));
     self->started_ms = wt_clock_ms();
     self->rate_ms = self->started_ms;
     self->limits = wt_limits_default;

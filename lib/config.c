@@ -65,6 +65,7 @@ typedef struct {
 
 static const char *const s_fsync_names[] = {"always", "interval", "never", NULL};
 static const char *const s_level_names[] = {"error", "warn", "info", "debug", NULL};
+static const char *const s_log_formats[] = {"text", "json", NULL};
 
 #define KIB    (1024.0)
 #define MIB    (1024.0 * 1024)
@@ -167,6 +168,8 @@ static const s_key_t s_keys[] = {
     /* logging */
     {"log.level", T_ENUMSTR, "info", 0, 0, s_level_names, OFF(log_level), 0,
      "least severe message logged"},
+    {"log.format", T_ENUMSTR, "text", 0, 0, s_log_formats, OFF(log_format), 0,
+     "log lines as text or as one JSON object each"},
 };
 #define NKEYS (sizeof s_keys / sizeof s_keys[0])
 

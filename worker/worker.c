@@ -21,6 +21,7 @@
 #include "wiretag/codec.h"
 #include "wiretag/curve.h"
 #include "wiretag/endpoint.h"
+#include "wiretag/log.h"
 #include "wiretag/proto.h"
 
 #include <pthread.h>
@@ -52,18 +53,14 @@ static int s_log_level = 2;
 static void s_log(int level, const char *fmt, ...)
 {
     if (level > s_log_level) return;
-    static const char *const names[] = {"error", "warn", "info", "debug"};
-    char ts[32];
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    char line[1024];
+    char line[1024], pid[24];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "%s wiretag-worker[%d] %s: %s\n", ts, (int)getpid(), names[level], line);
+    snprintf(pid, sizeof pid, "%d", (int)getpid());
+    const wt_log_kv_t kv[] = {{"pid", pid}}; /* the shared format: wiretag/log.h */
+    wt_log_write("worker", level, kv, 1, line);
 }
 
 /* ---- the shared engine, reference-counted ---- */
@@ -602,6 +599,7 @@ wt_worker_t *wt_worker_new(const wt_config_t *cfg, const wt_worker_opts_t *opts,
                            size_t errlen)
 {
     s_log_level = opts->log_level;
+    wt_log_set_json(cfg->log_format && !strcmp(cfg->log_format, "json"));
     for (int i = 0; i < cfg->worker_brokers.count; i++) {
         char why[512];
         if (wt_endpoint_check(cfg->worker_brokers.items[i], false, NULL, 0, why, sizeof why)) {

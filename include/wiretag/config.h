@@ -72,7 +72,8 @@ typedef struct {
     char *curve_allowed_keys; /* broker: directory of allowed client public keys */
 
     /* logging */
-    char *log_level; /* error | warn | info | debug */
+    char *log_level;  /* error | warn | info | debug */
+    char *log_format; /* text | json (wiretag/log.h) */
 
     char *path; /* the file loaded, or NULL for defaults */
 } wt_config_t;
