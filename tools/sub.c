@@ -426,9 +426,10 @@ static void s_on_ctl(s_sub_t *s)
             wt_proto_in_close(&in);
             return;
         } else if (m->cmd == WT_CMD_ERROR || m->cmd == WT_CMD_NAK) {
-            fprintf(stderr, "wiretag sub: replay refused: %s %s\n", m->code ? m->code : "?",
-                    m->reason ? m->reason : "");
-            s->replaying = false;
+            fprintf(stderr, "wiretag sub: %s refused: %s %s\n",
+                    m->corr == S_HELLO_CORR ? "the first question (STATS)" : "replay",
+                    m->code ? m->code : "?", m->reason ? m->reason : "");
+            if (ours) s->replaying = false; /* the outstanding REPLAY got its answer */
         }
         wt_proto_in_close(&in);
     }
