@@ -12,6 +12,7 @@
 */
 #include "broker.h"
 
+#include <math.h>
 #include <msgpack.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,8 @@
 #include <unistd.h>
 
 #include "wiretag/curve.h"
+#include "wiretag/endpoint.h"
+#include "wiretag/log.h"
 
 /* ------------------------------------------------------------ logging */
 
@@ -29,20 +32,17 @@ void wt_broker_log(wt_broker_t *self, int level, const char *sock, const char *p
                    const char *cmd, int code, const char *fmt, ...)
 {
     if (level > self->log_level) return;
-    char ts[40];
-    int64_t now = wt_time_ms();
-    time_t secs = (time_t)(now / 1000);
-    struct tm tm;
-    gmtime_r(&secs, &tm);
-    strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%S", &tm);
     char msg[1024];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "%s.%03dZ broker %s %s peer=%s cmd=%s %s %s\n", ts, (int)(now % 1000),
-            s_levels[level], sock, peer ? peer : "-", cmd ? cmd : "-",
-            code ? wt_errname(code) : "OK", msg);
+    /* the shared format (wiretag/log.h): "TS broker LEVEL SOCK peer= cmd= CODE msg" */
+    const wt_log_kv_t kv[] = {{"_sock", sock},
+                              {"peer", peer ? peer : "-"},
+                              {"cmd", cmd ? cmd : "-"},
+                              {"_code", code ? wt_errname(code) : "OK"}};
+    wt_log_write("broker", level, kv, 4, msg);
 }
 
 void wt_broker_count(wt_broker_t *self, const char *name)
@@ -249,9 +249,10 @@ static void s_publish_now(wt_broker_t *self, uint64_t rseq, uint64_t seq, const 
 {
     wt_proto_t m = {0};
     wt_proto_init(&m, WT_CMD_RESULT);
-    m.has |= WT_F_SEQ | WT_F_JOB;
+    m.has |= WT_F_SEQ | WT_F_JOB | WT_F_EPOCH;
     m.seq = rseq;
     m.job = seq;
+    m.epoch = self->epoch;
     if (id && *id) wt_proto_set_id(&m, id);
     /* XPUB without NODROP never blocks: a subscriber at its high-water mark
        loses the message and sees a gap in seq, which it fills by REPLAY */
@@ -285,6 +286,7 @@ static void s_nak(s_reply_t *r, const wt_proto_t *req, int code, const char *rea
         r->reply.corr = req->corr;
     }
     wt_proto_set_error(&r->reply, code, reason);
+    wt_proto_set_role(&r->reply, "producers"); /* a client on the wrong port learns it */
     r->fresh = false;
 }
 
@@ -425,9 +427,27 @@ static void s_put(wt_broker_t *self, wt_proto_in_t *in, s_reply_t *r, const char
     r->reply.seq = seq;
     r->reply.dup = dup;
     wt_proto_set_id(&r->reply, item.id);
+    wt_jitem_t known;
+    if (dup && wt_journal_item(self->journal, seq, &known) == 0 && known.state == WT_JITEM_DEAD) {
+        /* not "already known" and done: say it will not be processed */
+        char why[1200];
+        snprintf(why, sizeof why,
+                 "dead letter after %u attempt(s): %s %s; requeue it with "
+                 "`wiretag dead requeue %llu`",
+                 known.attempts, known.code, known.reason, (unsigned long long)seq);
+        wt_proto_set_code(&r->reply, "EDEAD");
+        wt_proto_set_reason(&r->reply, why);
+    }
     r->fresh = !dup;
     r->tag = tag;
     if (!dup) wt_broker_producer_add(self, tag, 1);
+    if (!dup && item.published_invalid) { /* kept: the item matters more than its date */
+        self->n_bad_published++;
+        wt_broker_log(self, 1, "producers", peer, "PUT", WT_EVALUE,
+                      "id=%s seq=%llu published is not a date we read (ISO 8601, RFC 2822): "
+                      "kept with published null",
+                      item.id, (unsigned long long)seq);
+    }
     wt_broker_log(self, 3, "producers", peer, "PUT", 0, "id=%s seq=%llu%s", item.id,
                   (unsigned long long)seq, dup ? " dup" : "");
     wt_item_clear(&item);
@@ -547,9 +567,10 @@ static int s_replay_one(uint64_t rseq, uint64_t seq, const uint8_t *payload, siz
     s_replay_ctx_t *c = arg;
     wt_proto_t m = {0};
     wt_proto_init(&m, WT_CMD_RESULT);
-    m.has |= WT_F_SEQ | WT_F_JOB | (c->has_corr ? WT_F_CORR : 0);
+    m.has |= WT_F_SEQ | WT_F_JOB | WT_F_EPOCH | (c->has_corr ? WT_F_CORR : 0);
     m.seq = rseq;
     m.job = seq;
+    m.epoch = c->self->epoch;
     m.corr = c->corr;
     int rc = s_reply(c->self, c->in, &m, payload, n);
     wt_proto_clear(&m);
@@ -621,6 +642,15 @@ static void s_mp_kv_d(msgpack_packer *pk, const char *k, double v)
     msgpack_pack_double(pk, v);
 }
 
+/* A smoothed rate as people read it: 3 significant digits, and what has
+   decayed below 0.01/s is 0 (not 5.77e-16). */
+static double s_rate(double v)
+{
+    if (!(v >= 0.01)) return 0.0;
+    double scale = pow(10.0, 2 - (int)floor(log10(v)));
+    return round(v * scale) / scale;
+}
+
 /* The STATS figures map (documented in docs/PROTOCOL.md). */
 static void s_stats(wt_broker_t *self, wt_buf_t *out)
 {
@@ -680,8 +710,8 @@ static void s_stats(wt_broker_t *self, wt_buf_t *out)
 
     s_mp_str(&pk, "rates");
     msgpack_pack_map(&pk, 2);
-    s_mp_kv_d(&pk, "put_per_s", self->rate_put);
-    s_mp_kv_d(&pk, "done_per_s", self->rate_done);
+    s_mp_kv_d(&pk, "put_per_s", s_rate(self->rate_put));
+    s_mp_kv_d(&pk, "done_per_s", s_rate(self->rate_done));
 
     s_mp_str(&pk, "workers");
     msgpack_pack_array(&pk, self->worker_count);
@@ -702,7 +732,7 @@ static void s_stats(wt_broker_t *self, wt_buf_t *out)
     }
 
     s_mp_str(&pk, "counters");
-    msgpack_pack_map(&pk, 16);
+    msgpack_pack_map(&pk, 17);
     s_mp_kv_u(&pk, "put", self->n_put);
     s_mp_kv_u(&pk, "ack", self->n_ack);
     s_mp_kv_u(&pk, "dup", self->n_dup);
@@ -719,11 +749,49 @@ static void s_stats(wt_broker_t *self, wt_buf_t *out)
     s_mp_kv_u(&pk, "published", self->n_published);
     s_mp_kv_u(&pk, "publish_errors", self->n_publish_errors);
     s_mp_kv_u(&pk, "replayed", self->n_replayed);
+    s_mp_kv_u(&pk, "published_unreadable", self->n_bad_published); /* items kept, date dropped */
 
     s_mp_str(&pk, "errors");
     msgpack_pack_map(&pk, self->counter_count);
     for (size_t i = 0; i < self->counter_count; i++)
         s_mp_kv_u(&pk, self->counters[i].name, self->counters[i].count);
+}
+
+/* requeue_dead: REQUEUE{seq} from the control socket gives a dead letter
+   another round of attempts. What the turn wrote so far is committed
+   first, so that a failure here cannot take it along. */
+static void s_requeue(wt_broker_t *self, const wt_proto_in_t *in, const char *peer)
+{
+    const wt_proto_t *req = &in->msg;
+    int rc = wt_journal_commit(self->journal, false);
+    if (rc == 0) rc = wt_journal_revive(self->journal, req->seq);
+    if (rc == 0) rc = wt_journal_commit(self->journal, true);
+    wt_proto_t m = {0};
+    wt_jitem_t it;
+    if (rc == 0 && wt_journal_item(self->journal, req->seq, &it) == 0) {
+        wt_proto_init(&m, WT_CMD_REQUEUED);
+        wt_proto_set_id(&m, it.id);
+        m.has |= WT_F_SEQ;
+        m.seq = req->seq;
+        wt_broker_producer_add(self, it.producer, 1); /* unfinished again */
+        wt_workers_revived(self, req->seq);
+        wt_broker_log(self, 2, "replay", peer, "REQUEUE", 0, "seq=%llu id=%s queued again",
+                      (unsigned long long)req->seq, it.id);
+    } else {
+        if (rc == 0) rc = WT_ESEQ;
+        wt_broker_count(self, wt_errname(rc));
+        wt_broker_log(self, 1, "replay", peer, "REQUEUE", rc, "seq=%llu not requeued",
+                      (unsigned long long)req->seq);
+        wt_proto_init(&m, WT_CMD_ERROR);
+        wt_proto_set_error(&m, rc,
+                           rc == WT_ESEQ ? "not a dead letter (or its payload is gone)"
+                                         : "journal write failed; retry");
+        wt_proto_set_role(&m, "replay");
+    }
+    m.has |= req->has & WT_F_CORR;
+    m.corr = req->corr;
+    s_reply(self, in, &m, NULL, 0);
+    wt_proto_clear(&m);
 }
 
 static void s_on_replay_msg(wt_broker_t *self, wt_proto_in_t *in, int rc)
@@ -734,7 +802,7 @@ static void s_on_replay_msg(wt_broker_t *self, wt_proto_in_t *in, int rc)
     const wt_proto_t *req = &in->msg;
     wt_proto_t m = {0};
     if (!rc && req->cmd != WT_CMD_REPLAY && req->cmd != WT_CMD_STATS && req->cmd != WT_CMD_DEAD &&
-        req->cmd != WT_CMD_PING)
+        req->cmd != WT_CMD_PING && req->cmd != WT_CMD_REQUEUE)
         rc = -EPROTO;
     if (rc) {
         wt_broker_count(self, wt_errname(rc));
@@ -744,6 +812,7 @@ static void s_on_replay_msg(wt_broker_t *self, wt_proto_in_t *in, int rc)
         m.corr = req->corr;
         wt_proto_set_error(&m, rc,
                            rc == -EPROTO ? "command not allowed on the replay socket" : NULL);
+        wt_proto_set_role(&m, "replay");
         if (in->envelope_len) s_reply(self, in, &m, NULL, 0);
         wt_proto_clear(&m);
         return;
@@ -764,14 +833,17 @@ static void s_on_replay_msg(wt_broker_t *self, wt_proto_in_t *in, int rc)
         wt_journal_stats(self->journal, &js);
         self->n_replayed += (uint64_t)c.sent;
         wt_proto_init(&m, WT_CMD_REPLAY_END);
-        m.has |= WT_F_NEXT | WT_F_LAST | WT_F_FIRST | (c.has_corr ? WT_F_CORR : 0);
+        m.has |= WT_F_NEXT | WT_F_LAST | WT_F_FIRST | WT_F_EPOCH | (c.has_corr ? WT_F_CORR : 0);
         m.corr = c.corr;
+        m.epoch = self->epoch;
         m.next = next;
         m.last = js.next_rseq - 1;
         m.first = js.first_rseq;
-        wt_broker_log(self, 2, "replay", peer, "REPLAY", rc, "from=%llu sent=%d next=%llu%s",
-                      (unsigned long long)from, c.sent, (unsigned long long)next,
-                      c.blocked ? " (client pipe full)" : "");
+        /* an idle subscriber probes for a lost tail every second: those
+           empty answers are debug, real replays info */
+        wt_broker_log(self, rc || c.sent ? 2 : 3, "replay", peer, "REPLAY", rc,
+                      "from=%llu sent=%d next=%llu%s", (unsigned long long)from, c.sent,
+                      (unsigned long long)next, c.blocked ? " (client pipe full)" : "");
         break;
     }
     case WT_CMD_DEAD:
@@ -784,6 +856,9 @@ static void s_on_replay_msg(wt_broker_t *self, wt_proto_in_t *in, int rc)
         wt_broker_log(self, 2, "replay", peer, "DEAD", rc, "from=%llu sent=%d",
                       (unsigned long long)from, c.sent);
         break;
+    case WT_CMD_REQUEUE:
+        s_requeue(self, in, peer);
+        return;
     case WT_CMD_STATS: {
         wt_buf_t b;
         wt_buf_init(&b);
@@ -936,7 +1011,13 @@ static void *s_socket(wt_broker_t *self, int type, const char *ep, int idx,
         zmq_close(s);
         return NULL;
     }
-    if (zmq_bind(s, ep) != 0) {
+    char bind_ep[600], why[512];
+    if (wt_endpoint_check(ep, true, bind_ep, sizeof bind_ep, why, sizeof why) != 0) {
+        snprintf(err, errlen, "%s", why); /* ZeroMQ would bind port 70000 as 4464 */
+        zmq_close(s);
+        return NULL;
+    }
+    if (zmq_bind(s, bind_ep) != 0) {
         snprintf(err, errlen, "cannot bind %s: %s", ep, zmq_strerror(zmq_errno()));
         zmq_close(s);
         return NULL;
@@ -961,6 +1042,7 @@ wt_broker_t *wt_broker_new(const wt_config_t *cfg, volatile int *stop_flag, char
     self->cfg = cfg;
     self->stop_flag = stop_flag;
     self->log_level = s_level(cfg->log_level);
+    wt_log_set_json(cfg->log_format && !strcmp(cfg->log_format, "json"));
     self->started_ms = wt_clock_ms();
     self->rate_ms = self->started_ms;
     self->limits = wt_limits_default;
@@ -980,6 +1062,11 @@ wt_broker_t *wt_broker_new(const wt_config_t *cfg, volatile int *stop_flag, char
     self->journal = wt_journal_new(&jo, &rc, err, errlen);
     if (!self->journal) {
         s_start_error = rc;
+        wt_broker_destroy(&self);
+        return NULL;
+    }
+    if ((rc = wt_journal_epoch(self->journal, &self->epoch)) != 0) {
+        snprintf(err, errlen, "cannot read the journal's identity: %s", wt_strerror(rc));
         wt_broker_destroy(&self);
         return NULL;
     }

@@ -136,6 +136,7 @@ struct wt_broker {
     wt_curve_keys_t curve_keys;
     uint64_t zap_revocations;
     bool sockets_changed; /* the poll set must be rebuilt */
+    uint64_t epoch; /* the journal's identity, in RESULT and REPLAY_END headers */
 
     /* subscribers */
     int64_t subscriptions;
@@ -144,6 +145,7 @@ struct wt_broker {
     uint64_t n_put, n_ack, n_dup, n_nak, n_dispatched, n_redispatched, n_done, n_late_done,
         n_failed, n_timeouts, n_expired, n_dead, n_published, n_publish_errors, n_replayed,
         n_workers_seen;
+    uint64_t n_bad_published; /* accepted items whose `published` was unreadable (dropped) */
     wt_counter_t counters[64];
     size_t counter_count;
     /* rates: exponentially smoothed per second, updated every second */
@@ -215,6 +217,8 @@ void wt_workers_tick(wt_broker_t *self, int64_t now_ms);
 void wt_workers_dispatch(wt_broker_t *self);
 /* A new item was accepted: make it visible to dispatch. */
 void wt_workers_queued(wt_broker_t *self, uint64_t seq);
+/* A dead letter was put back in the queue (REQUEUE): dispatch it again. */
+void wt_workers_revived(wt_broker_t *self, uint64_t seq);
 /* Remove every worker (shutdown). */
 void wt_workers_clear(wt_broker_t *self);
 const char *wt_wstate_name(wt_wstate_t s);

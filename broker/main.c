@@ -27,7 +27,7 @@ static void s_usage(FILE *out)
 {
     fprintf(out, "usage: wiretag-broker [-c FILE] [--producers EP] [--workers EP]\n"
                  "                      [--subscribers EP] [--replay EP] [--journal DIR]\n"
-                 "                      [--ready-file FILE] [--metrics HOST:PORT]\n"
+                 "                      [--ready-file FILE] [--metrics HOST:PORT] [-v|-q] [--version]\n"
                  "       wiretag-broker --check DIR | --recover DIR NEWDIR\n"
                  "  defaults: producers tcp://*:5555, workers tcp://*:5556,\n"
                  "            subscribers tcp://*:5557, replay tcp://*:5558,\n"
@@ -37,6 +37,8 @@ static void s_usage(FILE *out)
                  "                     what was lost (0 nothing lost, 4 some lost)\n"
                  "  --ready-file FILE  once listening, write the bound endpoints there as JSON\n"
                  "                     (useful with tcp://127.0.0.1:* ephemeral ports)\n"
+                 "  -v / -q            log debug lines too / only warnings and errors\n"
+                 "                     (over log.level)\n"
                  "  --metrics HOST:PORT  serve Prometheus GET /metrics there (broker.metrics;\n"
                  "                     a port alone = 127.0.0.1; port 0 = any free port, see\n"
                  "                     the ready file)\n"
@@ -54,7 +56,7 @@ static void s_set(char **field, const char *value)
 
 int main(int argc, char **argv)
 {
-    const char *config = NULL, *ready_file = NULL, *metrics = NULL;
+    const char *config = NULL, *ready_file = NULL, *metrics = NULL, *level = NULL;
     const char *over[5] = {NULL}; /* producers, workers, subscribers, replay, journal */
     static const char *const names[5] = {"--producers", "--workers", "--subscribers", "--replay",
                                          "--journal"};
@@ -75,6 +77,10 @@ int main(int argc, char **argv)
         if (strcmp(a, "--recover") == 0 && i + 2 < argc) { /* offline: salvage into NEWDIR */
             int rc = wt_journal_recover(argv[i + 1], argv[i + 2], stdout);
             return rc == 0 ? 0 : rc == 1 ? 4 : 1;
+        }
+        if (strcmp(a, "-v") == 0 || strcmp(a, "-q") == 0) {
+            level = a[1] == 'v' ? "debug" : "warn"; /* over log.level */
+            continue;
         }
         if (i + 1 >= argc) {
             fprintf(stderr, "wiretag-broker: %s: missing value or unknown option\n", a);
@@ -125,6 +131,7 @@ int main(int argc, char **argv)
         wt_config_free(&cfg);
         return 2;
     }
+    if (level) s_set(&cfg.log_level, level);
 
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);

@@ -68,6 +68,15 @@ void wt_workers_queued(wt_broker_t *self, uint64_t seq)
         self->window_complete = false; /* read it from the journal later */
 }
 
+void wt_workers_revived(wt_broker_t *self, uint64_t seq)
+{
+    if (seq > self->loaded_upto) {
+        wt_workers_queued(self, seq); /* not read from the queue yet: found there */
+        return;
+    }
+    s_retry_push(self, seq, false); /* behind the window's reading point */
+}
+
 /* Next seq to dispatch: re-queued ones first, then the window (refilled
    from the journal's queue). */
 static bool s_next_seq(wt_broker_t *self, uint64_t *seq, bool *retried)
@@ -205,6 +214,7 @@ static void s_send_error(wt_broker_t *self, const uint8_t *id, size_t len, int c
     wt_proto_t m = {0};
     wt_proto_init(&m, WT_CMD_ERROR);
     wt_proto_set_error(&m, code, reason);
+    wt_proto_set_role(&m, "workers"); /* a client on the wrong port learns it */
     wt_proto_send_to(self->workers, id, len, &m, NULL, 0, ZMQ_DONTWAIT);
     wt_proto_clear(&m);
 }

@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """python_client.py: a wiretag client in Python, written from docs/PROTOCOL.md.
 
-Needs only Debian's python3-zmq and python3-msgpack:
+Needs only Debian's python3-zmq and python3-msgpack
+(sudo apt-get install -y python3-zmq python3-msgpack), run by Debian's
+/usr/bin/python3 (a pyenv or virtualenv python3 does not see them):
 
     /usr/bin/python3 examples/python_client.py \
         --producers tcp://127.0.0.1:5555 --subscribers tcp://127.0.0.1:5557 \

@@ -629,22 +629,25 @@ static int s_item_field(s_dec_t *d, const s_val_t *k, const s_val_t *v, const ui
     else if (s_keyeq(k, "lang"))
         r = s_opt_str(v, lim->max_field, false, &item->lang);
     else if (s_keyeq(k, "published")) {
+        /* never refuse an item for its date: one we cannot read is dropped
+           (published null) and flagged, for the caller to count and say */
         if (v->kind == K_NIL) return 1;
-        r = s_str(v, lim->max_field, true);
-        if (!r) {
-            char tmp[64], out[11];
-            if (v->len >= sizeof tmp)
-                r = WT_EVALUE;
-            else {
-                memcpy(tmp, v->ptr, v->len);
-                tmp[v->len] = 0;
-                r = wt_date_normalize(tmp, out) ? WT_EVALUE : 0;
-                if (!r) {
-                    free(item->published);
-                    item->published = wt_strdup(out);
-                }
-            }
+        char tmp[128], out[32];
+        bool ok = v->kind == K_STR && s_str(v, lim->max_field, true) == 0 && v->len < sizeof tmp;
+        if (ok) {
+            memcpy(tmp, v->ptr, v->len);
+            tmp[v->len] = 0;
+            ok = wt_date_parse(tmp, out, sizeof out) == 0;
         }
+        free(item->published);
+        item->published = ok ? wt_strdup(out) : NULL;
+        item->published_invalid = !ok;
+        if (v->kind == K_ARRAY || v->kind == K_MAP) { /* step over it, still well-formed */
+            s_rd_t m = {vstart, rd->end};
+            if ((r = s_skip(&m, depth_left))) return s_at(d, r, "published");
+            rd->p = m.p;
+        }
+        return 1;
     } else if (s_keyeq(k, "meta")) {
         if (v->kind == K_NIL) return 1;
         if (v->kind != K_MAP)

@@ -66,6 +66,7 @@ typedef struct {
 static const char *const s_fsync_names[] = {"always", "interval", "never", NULL};
 static const char *const s_storage_names[] = {"file", "memory", NULL};
 static const char *const s_level_names[] = {"error", "warn", "info", "debug", NULL};
+static const char *const s_log_formats[] = {"text", "json", NULL};
 
 #define KIB    (1024.0)
 #define MIB    (1024.0 * 1024)
@@ -91,7 +92,7 @@ static const s_key_t s_keys[] = {
     {"issues.petrarch", T_PATH, NULL, 0, 0, NULL, OFF(issues_petrarch), F_NULLABLE,
      "optional PETRARCH issue file (Phoenix.IssueCoding.txt)"},
     {"issues.threshold", T_DOUBLE, "1.0", 0, 1000, NULL, OFF(issues_threshold), 0,
-     "minimum score for an issue to be reported"},
+     "score a topic (the sum of its issues) needs to be reported"},
     {"issues.max", T_INT, "8", 0, 256, NULL, OFF(issues_max), F_INT32,
      "at most this many issues per item"},
     {"quotes.indirect", T_BOOL, "true", 0, 0, NULL, OFF(quotes_indirect), 0,
@@ -155,6 +156,10 @@ static const s_key_t s_keys[] = {
     {"worker.metrics", T_STRING, NULL, 0, 0, NULL, OFF(worker_metrics), F_NULLABLE,
      "HOST:PORT serving Prometheus /metrics (null = off)"},
 
+    /* clients */
+    {"client.broker", T_STRING, NULL, 0, 0, NULL, OFF(client_broker), F_NULLABLE,
+     "host of the broker the clients and workers talk to (standard ports 5555-5558)"},
+
     /* security */
     {"curve.enabled", T_BOOL, "false", 0, 0, NULL, OFF(curve_enabled), 0,
      "encrypt and authenticate with CURVE"},
@@ -206,6 +211,8 @@ static const s_key_t s_keys[] = {
     /* logging */
     {"log.level", T_ENUMSTR, "info", 0, 0, s_level_names, OFF(log_level), 0,
      "least severe message logged"},
+    {"log.format", T_ENUMSTR, "text", 0, 0, s_log_formats, OFF(log_format), 0,
+     "log lines as text or as one JSON object each"},
 };
 #define NKEYS (sizeof s_keys / sizeof s_keys[0])
 

@@ -1548,3 +1548,80 @@ int wt_journal_recover(const char *dir, const char *newdir, FILE *out)
             dir);
     return lost ? 1 : 0;
 }
+
+/* ------------------------------------------------------------ dead letters, identity */
+
+int wt_journal_revive(wt_journal_t *self, uint64_t seq)
+{
+    MDB_txn *txn;
+    int rc = s_wtxn(self, &txn);
+    if (rc) return rc;
+    wt_jitem_t it;
+    rc = s_get_rec(self, txn, seq, &it);
+    if (rc == MDB_NOTFOUND || (rc == 0 && it.state != WT_JITEM_DEAD)) return WT_ESEQ;
+    if (rc) return s_fail(self, rc);
+    uint8_t kb[8];
+    s_be64(seq, kb);
+    MDB_val k = {8, kb}, pv, empty = {0, ""};
+    if ((rc = mdb_get(txn, self->dbi[DB_PAYLOADS], &k, &pv))) /* retention took it */
+        return rc == MDB_NOTFOUND ? WT_ESEQ : s_fail(self, rc);
+    char id[4097]; /* ids are at most 4 KiB; the record is rewritten below */
+    snprintf(id, sizeof id, "%s", it.id);
+    it.id = id;
+    it.state = WT_JITEM_QUEUED;
+    it.attempts = 0;
+    it.finished_ms = 0;
+    it.code = "";
+    it.reason = "";
+    if ((rc = s_put_rec(self, txn, &it))) return s_fail(self, rc);
+    rc = mdb_del(txn, self->dbi[DB_DEAD], &k, NULL);
+    if (rc && rc != MDB_NOTFOUND) return s_fail(self, rc);
+    if ((rc = mdb_put(txn, self->dbi[DB_QUEUE], &k, &empty, 0))) return s_fail(self, rc);
+    return 0;
+}
+
+int wt_journal_find(wt_journal_t *self, const char *id, uint64_t *seq)
+{
+    MDB_txn *txn;
+    int rc = s_rtxn(self, &txn);
+    if (rc) return rc;
+    uint8_t hb[8];
+    s_be64(s_id_hash(id), hb);
+    MDB_val hk = {8, hb}, hv;
+    rc = WT_ESEQ;
+    if (mdb_get(txn, self->dbi[DB_DEDUP], &hk, &hv) == 0 && hv.mv_size == 8) {
+        uint64_t s = s_get64(hv.mv_data);
+        wt_jitem_t it;
+        if (s_get_rec(self, txn, s, &it) == 0 && strcmp(it.id, id) == 0) {
+            *seq = s;
+            rc = 0;
+        }
+    }
+    s_rtxn_end(self, txn);
+    return rc;
+}
+
+int wt_journal_epoch(wt_journal_t *self, uint64_t *epoch)
+{
+    MDB_txn *txn;
+    int rc = s_rtxn(self, &txn);
+    if (rc) return rc;
+    uint64_t e = 0;
+    rc = s_meta_get(txn, self->dbi[DB_META], "epoch", &e);
+    s_rtxn_end(self, txn);
+    if (rc) return s_err(rc);
+    if (e == 0) {
+        /* a new identity: random where the kernel gives it, never 0 */
+        FILE *f = fopen("/dev/urandom", "rb");
+        if (!f || fread(&e, sizeof e, 1, f) != 1)
+            e = (uint64_t)wt_time_ms() * 6364136223846793005ULL ^ (uint64_t)getpid();
+        if (f) fclose(f);
+        e &= 0x1fffffffffffffULL; /* exact in a double: JSON clients keep it whole */
+        if (e == 0) e = 1;
+        if ((rc = s_wtxn(self, &txn))) return rc;
+        if ((rc = s_meta_put(txn, self->dbi[DB_META], "epoch", e))) return s_fail(self, rc);
+        if ((rc = wt_journal_commit(self, true))) return rc;
+    }
+    *epoch = e;
+    return 0;
+}

@@ -33,6 +33,8 @@ static const char *const s_cmd_names[WT_CMD_COUNT_] = {
     [WT_CMD_DEAD] = "DEAD",
     [WT_CMD_DEAD_ITEM] = "DEAD_ITEM",
     [WT_CMD_DEAD_END] = "DEAD_END",
+    [WT_CMD_REQUEUE] = "REQUEUE",
+    [WT_CMD_REQUEUED] = "REQUEUED",
 };
 
 /* Required fields per command (decoder) */
@@ -51,6 +53,8 @@ static const uint32_t s_required[WT_CMD_COUNT_] = {
     [WT_CMD_REPLAY_END] = WT_F_NEXT | WT_F_LAST,
     [WT_CMD_DEAD_ITEM] = WT_F_SEQ | WT_F_ID,
     [WT_CMD_DEAD_END] = WT_F_NEXT,
+    [WT_CMD_REQUEUE] = WT_F_SEQ,
+    [WT_CMD_REQUEUED] = WT_F_SEQ,
 };
 
 const char *wt_proto_cmd_name(wt_cmd_t cmd)
@@ -76,6 +80,7 @@ void wt_proto_clear(wt_proto_t *msg)
     free(msg->dictionaries);
     free(msg->jobs);
     free(msg->stats);
+    free(msg->role);
     memset(msg, 0, sizeof *msg);
 }
 
@@ -120,6 +125,12 @@ void wt_proto_set_dictionaries(wt_proto_t *msg, const char *s)
 {
     s_set_str(&msg->dictionaries, s);
     msg->has |= WT_F_DICTIONARIES;
+}
+
+void wt_proto_set_role(wt_proto_t *msg, const char *s)
+{
+    s_set_str(&msg->role, s);
+    msg->has |= WT_F_ROLE;
 }
 
 void wt_proto_set_jobs(wt_proto_t *msg, const uint64_t *jobs, size_t n)
@@ -240,6 +251,8 @@ static const s_field_t s_fields[] = {
     F("attempts", WT_F_ATTEMPTS, S_U32, attempts, 0),
     F("stats", WT_F_STATS, S_STATS, stats, 0),
     F("annotate_us", WT_F_ANNOTATE_US, S_U64, annotate_us, 0),
+    F("role", WT_F_ROLE, S_STR, role, WT_PROTO_MAX_STR),
+    F("epoch", WT_F_EPOCH, S_U64, epoch, 0),
 };
 #undef F
 #define S_NFIELDS (sizeof s_fields / sizeof s_fields[0])

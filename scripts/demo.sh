@@ -6,19 +6,38 @@
 # config/samples/. Stops everything cleanly at the end (or on Ctrl-C). On a
 # terminal it then serves the live view (`wiretag web`, address printed;
 # WT_WEB_PORT, default 8080) until Ctrl-C.
+# WT_DEMO_BIN=DIR runs the programs of DIR without installing or building.
+# SIGINT/SIGTERM stop it at once: the children are stopped and it exits.
 set -eu
 cd "$(dirname "$0")/.."
-sh scripts/deps.sh build
-sh scripts/build.sh build
+if [ -z "${WT_DEMO_BIN:-}" ]; then
+  sh scripts/deps.sh build
+  sh scripts/build.sh build
+fi
 bin=${WT_DEMO_BIN:-build/bin}
 tmp=$(mktemp -d /tmp/wiretag-demo.XXXXXX)
 pids=""
+fg=""
 cleanup() {
-  for p in $pids; do kill -TERM "$p" 2>/dev/null || true; done
-  for p in $pids; do wait "$p" 2>/dev/null || true; done
+  trap - EXIT INT TERM
+  for p in $fg $pids; do kill -TERM "$p" 2>/dev/null || true; done
+  for p in $fg $pids; do wait "$p" 2>/dev/null || true; done
   rm -rf "$tmp"
 }
-trap cleanup EXIT INT TERM
+# a signal ends the script (a trap that only cleaned up let the loops go on)
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT
+trap 'cleanup; exit 143' TERM
+# run a command in the background and wait for it: `wait` returns on a
+# signal, so the trap runs now rather than when the command is done
+run_fg() {
+  "$@" &
+  fg=$!
+  rc=0
+  wait "$fg" || rc=$?
+  fg=""
+  return $rc
+}
 
 echo "== starting wiretag-broker (journal in $tmp/journal)"
 "$bin/wiretag-broker" --producers tcp://127.0.0.1:* --workers tcp://127.0.0.1:* \
@@ -59,9 +78,9 @@ for f in config/samples/*; do
 done
 
 echo "== feeding $count sample items from config/samples/"
-"$bin/wiretag" feed --broker "$producers" --no-progress config/samples
+run_fg "$bin/wiretag" feed --broker "$producers" --no-progress config/samples
 echo "== annotated items (wiretag sub --from 1 --count $count --readable)"
-"$bin/wiretag" sub --broker "$subscribers" --replay "$replay" --from 1 --count "$count" --readable
+run_fg "$bin/wiretag" sub --broker "$subscribers" --replay "$replay" --from 1 --count "$count" --readable
 echo "== wiretag stats"
 "$bin/wiretag" stats --broker "$replay" || true
 # On a terminal: the live view stays open until Ctrl-C (not in scripts/CI)

@@ -76,12 +76,15 @@ def test(tmp, procs, new_broker):
     E.check(p.returncode == 0, "python client with CURVE: exit %d\n%s" % (p.returncode, p.stderr))
     E.check(len(p.stdout.splitlines()) == 3, "python client with CURVE: %r" % p.stdout[:200])
 
-    # a key that is not allowed, and no CURVE at all: nothing is accepted
-    for name, extra in (("outsider", ["-c", ocfg]), ("plain", [])):
+    # a key that is not allowed, and no CURVE at all: nothing is accepted, and
+    # feed says why and stops (exit 2) instead of resending until --deadline
+    for name, extra, says in (("outsider", ["-c", ocfg], "refused our CURVE key"),
+                              ("plain", [], "never completes a ZeroMQ handshake")):
         p = E.feed(procs, b, [items], name="feed-" + name,
-                   extra=extra + ["--timeout", "300", "--deadline", "2"])
-        E.check(p.returncode == 3, "%s feed exit %s (expected 3, deadline with nothing ACKed):\n%s" %
-                (name, p.returncode, procs.log("feed-" + name)))
+                   extra=extra + ["--timeout", "300", "--deadline", "30"])
+        E.check(p.returncode == 2 and says in procs.log("feed-" + name),
+                "%s feed exit %s (expected 2 and %r):\n%s" %
+                (name, p.returncode, says, procs.log("feed-" + name)))
         E.check("0 acknowledged" in procs.log("feed-" + name), "%s feed got ACKs" % name)
     print("CURVE: allowed clients served, an unknown key and a plain client refused")
 

@@ -80,7 +80,6 @@ def main():
         ("trailing bytes after the item", [hdr("PUT", corr=1), item(text="x") + b"\x00"], {"ETRAILING"}),
         ("duplicate key", [hdr("PUT", corr=1), raw_map([("text", "a"), ("text", "b")])], {"EDUPKEY"}),
         ("non-string key", [hdr("PUT", corr=1), b"\x81\x01\xa1x"], {"EBADKEY", "ETYPE"}),
-        ("bad published date", [hdr("PUT", corr=1), item(text="x", published="yesterday")], {"EVALUE"}),
         ("id of 5,000 bytes", [hdr("PUT", corr=1), item(text="x", id="i" * 5000)], {"ETOOBIG"}),
         ("text over the 1 MiB limit", [hdr("PUT", corr=1), item(text="a " * 600_000)], {"ETOOBIG"}),
         ("header with trailing bytes", [hdr("PUT", corr=1) + b"\x00", item(text="x")], {"ETRAILING"}),

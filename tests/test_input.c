@@ -87,7 +87,7 @@ static void s_test_files(void)
         {1, "/b/1.txt", "A plain file", NULL},
         {1, "/b/2.txt", "  date 2019-03-04 The council", "2019-03-04"},
         {1, "/b/3.jsonl:1", "first line item", NULL},
-        {1, "/b/3.jsonl:3", "second", "2020-01-02"},
+        {1, "/b/3.jsonl:3", "second", "2020-01-02T10:00:00Z"},
         {WT_EMISSING, "/b/3.jsonl:4", NULL, NULL},
         {WT_ESYNTAX, "/b/3.jsonl:5", NULL, NULL},
         {1, "/b/3.jsonl:6", "last, no newline", NULL},

@@ -13,6 +13,7 @@
 #include "wiretag/json.h"
 
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,16 @@ static void s_usage(FILE *f)
                "  -r, --readable      a readable summary instead of JSON\n"
                "  -q, --quiet         no progress line\n"
                "  -h, --help          this help\n");
+}
+
+/* SIGINT/SIGTERM end the run between two items: what was written is
+   whole lines (the output is flushed item by item), never a cut one. */
+static volatile sig_atomic_t s_stop = 0;
+
+static void s_on_signal(int sig)
+{
+    (void)sig;
+    s_stop = 1;
 }
 
 static void s_progress(size_t items, size_t bytes, int64_t t0, bool final)
@@ -101,23 +112,44 @@ int cmd_annotate(int argc, char **argv)
     wt_limits_t limits = wt_limits_default;
     if (cfg.max_text_bytes > 0) limits.max_text = (size_t)cfg.max_text_bytes;
     wt_input_reader_t *in = wt_input_open(paths, npaths, &limits);
+    if (optind >= argc && isatty(STDIN_FILENO))
+        fprintf(stderr, "wiretag annotate: reading items from the terminal (JSON Lines, or plain "
+                        "text ended by Ctrl-D); to annotate files: wiretag annotate FILE...\n");
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = s_on_signal; /* no SA_RESTART: a read waiting on a pipe returns */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
 
     bool tty = !quiet && isatty(STDERR_FILENO);
     int64_t t0 = wt_clock_us(), last = t0;
     bool shown = false;
-    size_t items = 0, bytes = 0, bad = 0;
+    size_t items = 0, bytes = 0, bad = 0, bad_dates = 0;
     wt_buf_t out;
     wt_buf_init(&out);
     for (;;) {
+        if (s_stop) break;
         wt_item_t item = {0};
         const char *where = NULL;
         int rc = wt_input_next(in, &item, &where, err, sizeof err);
         if (rc == 0) break;
+        if (s_stop) {
+            wt_item_clear(&item);
+            break;
+        }
         if (rc < 0) {
             fprintf(stderr, "%s: %s (%s)\n", where ? where : "?", err[0] ? err : wt_strerror(rc),
                     wt_errname(rc));
             bad++;
             continue;
+        }
+        if (item.published_invalid) {
+            fprintf(stderr,
+                    "%s: item %s: published is not a date we read (ISO 8601, RFC 2822); "
+                    "annotated with published null\n",
+                    where ? where : "?", item.id ? item.id : "?");
+            bad_dates++;
         }
         wt_result_t res = {0};
         rc = wt_annotate(ann, &item, &res);
@@ -133,7 +165,7 @@ int cmd_annotate(int argc, char **argv)
                 wt_result_to_json(&res, pretty, &out);
                 wt_buf_append(&out, "\n", 1);
             }
-            if (fwrite(out.data, 1, out.size, stdout) != out.size) {
+            if (fwrite(out.data, 1, out.size, stdout) != out.size || fflush(stdout) != 0) {
                 fprintf(stderr, "wiretag annotate: cannot write output\n");
                 wt_result_clear(&res);
                 wt_item_clear(&item);
@@ -159,10 +191,33 @@ int cmd_annotate(int argc, char **argv)
     if (bad)
         fprintf(stderr, "wiretag annotate: %zu item(s) annotated, %zu failed (see above)\n", items,
                 bad);
+    const char *sample = NULL;
+    size_t skipped = wt_input_skipped(in, &sample);
+    if (skipped)
+        fprintf(stderr,
+                "wiretag annotate: %zu file(s) in the folder(s) skipped as not news items "
+                "(README, LICENSE, binary), e.g. %s\n",
+                skipped, sample);
+    size_t repaired = wt_input_repaired(in);
+    if (repaired)
+        fprintf(stderr,
+                "wiretag annotate: %zu invalid UTF-8 byte(s) in plain-text input replaced by "
+                "U+FFFD\n",
+                repaired);
+    if (s_stop)
+        fprintf(stderr,
+                "wiretag annotate: interrupted after %zu item(s); the output ends with a "
+                "whole line\n",
+                items);
+    if (bad_dates)
+        fprintf(stderr,
+                "wiretag annotate: %zu item(s) had an unreadable published date (kept with "
+                "published null)\n",
+                bad_dates);
     wt_buf_free(&out);
     wt_input_close(&in);
     wt_annotator_destroy(&ann);
     wt_engine_destroy(&engine);
     wt_config_free(&cfg);
-    return bad ? 1 : 0;
+    return s_stop ? 130 : bad ? 1 : 0;
 }

@@ -10,5 +10,6 @@ int cmd_sub(int argc, char **argv);      /* sub.c */
 int cmd_stats(int argc, char **argv);    /* stats.c */
 int cmd_keygen(int argc, char **argv);   /* keygen.c */
 int cmd_web(int argc, char **argv);      /* web.c */
+int cmd_dead(int argc, char **argv);     /* dead.c */
 
 #endif

@@ -22,6 +22,7 @@
 #include "wiretag/codec.h"
 #include "wiretag/config.h"
 #include "wiretag/curve.h"
+#include "wiretag/endpoint.h"
 #include "wiretag/proto.h"
 
 #include <signal.h>
@@ -66,13 +67,17 @@ typedef struct {
     size_t cap, inflight;
     uint64_t next_corr;
     uint64_t sent, acked, dups, retries, read_items;
-    size_t total; /* known item count for the progress bar (0 = unknown) */
+    uint64_t bad_dates; /* items whose `published` could not be read (sent without it) */
+    uint64_t dead;      /* items the broker knows as dead letters (listed in fails) */
+    size_t total;       /* known item count for the progress bar (0 = unknown) */
     s_fail_t *fails;
     size_t nfails, fails_cap;
     int64_t t0, last_draw, last_answer;
     bool warned_silent;
     int64_t warned_limit_ms; /* last said why the broker refuses for now (once per 30 s) */
-    bool streaming;          /* stdin is an input: report bad items as they come */
+    bool streaming; /* stdin is an input: report bad items as they come */
+    wt_peer_watch_t *watch;
+    char fatal[1024]; /* set: the endpoint is not a producers endpoint; stop (exit 2) */
 } s_feed_t;
 
 static volatile sig_atomic_t s_interrupted = 0;
@@ -85,12 +90,14 @@ static void s_on_sigint(int sig)
 
 static void s_usage(FILE *f)
 {
-    fprintf(f, "usage: wiretag feed [--broker EP] [OPTIONS] INPUT...\n\n"
+    fprintf(f, "usage: wiretag feed [--host HOST | --broker EP] [OPTIONS] INPUT...\n\n"
                "Send items to a broker and wait until each one is acknowledged.\n"
                "INPUT: plain-text files (a leading `date YYYY-MM-DD` sets published), .jsonl,\n"
                ".json (object or array), folders (recursively, sorted), - for stdin (JSON\n"
                "Lines are sent line by line as they arrive).\n\n"
-               "  --broker EP      producer endpoint (default tcp://127.0.0.1:5555)\n"
+               "  --host HOST      the broker's host (its producers port 5555; default\n"
+               "                   client.broker of -c FILE, else 127.0.0.1)\n"
+               "  --broker EP      producer endpoint (default tcp://HOST:5555)\n"
                "  --nats URL       publish on NATS JetStream instead (docs/NATS.md)\n"
                "  -c FILE          configuration file (limits, CURVE keys)\n"
                "  --window N       unacknowledged items at most (default 256)\n"
@@ -100,7 +107,8 @@ static void s_usage(FILE *f)
                "  --no-progress    no progress bar\n"
                "  -q               no progress, no summary unless something failed\n\n"
                "Exit status: 0 all acknowledged, 1 some refused or unreadable (listed),\n"
-               "3 deadline passed, 130 interrupted.\n");
+               "2 usage error or the endpoint is not a producers endpoint, 3 deadline\n"
+               "passed, 130 interrupted.\n");
 }
 
 static void s_fail(s_feed_t *f, uint64_t order, const char *where, const char *code,
@@ -178,13 +186,22 @@ static void s_handle_reply(s_feed_t *f)
             continue;
         }
         wt_proto_t *m = &in.msg;
+        if (wt_endpoint_refused(m, WT_ROLE_PRODUCERS, f->endpoint, f->fatal, sizeof f->fatal)) {
+            wt_proto_in_close(&in);
+            return; /* resending cannot help */
+        }
         if ((m->cmd == WT_CMD_ACK || m->cmd == WT_CMD_NAK) && (m->has & WT_F_CORR)) {
             s_slot_t *s = &f->slots[m->corr % f->cap];
             if (!s->used || s->corr != m->corr) {
                 wt_proto_in_close(&in);
                 continue; /* answer to a retry already answered */
             }
-            if (m->cmd == WT_CMD_ACK) {
+            if (m->cmd == WT_CMD_ACK && m->code && !strcmp(m->code, "EDEAD")) {
+                /* known, but dead-lettered: it will not be processed */
+                s_fail(f, s->order, s->where, "EDEAD", m->reason);
+                f->dead++;
+                s_slot_free(f, s);
+            } else if (m->cmd == WT_CMD_ACK) {
                 f->acked++;
                 if (m->dup) f->dups++;
                 s_slot_free(f, s);
@@ -321,6 +338,14 @@ static void s_read_input(s_feed_t *f, wt_input_reader_t *in, const wt_limits_t *
             continue;
         }
         f->read_items++;
+        if (item.published_invalid) {
+            f->bad_dates++; /* sent without it: the item matters more than its date */
+            if (!f->quiet && (f->progress || f->streaming))
+                fprintf(stderr,
+                        "%swiretag feed: %s: published is not a date we read; sent with "
+                        "published null\n",
+                        f->progress ? "\r\033[K" : "", where);
+        }
         if (item.text_len > limits->max_text) {
             char reason[128];
             snprintf(reason, sizeof reason, "text is %zu bytes, over the limit of %zu",
@@ -347,6 +372,32 @@ static void s_read_input(s_feed_t *f, wt_input_reader_t *in, const wt_limits_t *
     wt_buf_free(&buf);
 }
 
+/* An option we do not know, or one whose value is missing or wrong: say
+   which and what it wants. */
+static void s_bad_option(const char *opt, const char *value)
+{
+    static const struct {
+        const char *name, *wants;
+    } vals[] = {
+        {"--broker", "an endpoint, e.g. tcp://127.0.0.1:5555"},
+        {"--host", "the broker's host name or address"},
+        {"-c", "a configuration file"},
+        {"--window", "a whole number of items from 1 to 100000"},
+        {"--timeout", "a whole number of milliseconds from 10 to 3600000"},
+        {"--deadline", "a whole number of seconds, 1 or more"},
+    };
+    for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++)
+        if (!strcmp(opt, vals[i].name)) {
+            if (value)
+                fprintf(stderr, "wiretag feed: %s wants %s, not '%s'\n", opt, vals[i].wants, value);
+            else
+                fprintf(stderr, "wiretag feed: %s wants %s (the value is missing)\n", opt,
+                        vals[i].wants);
+            return;
+        }
+    fprintf(stderr, "wiretag feed: unknown option '%s' (wiretag feed --help lists them)\n", opt);
+}
+
 static bool s_int_arg(const char *s, long long lo, long long hi, long long *out)
 {
     char *end = NULL;
@@ -360,8 +411,9 @@ static bool s_int_arg(const char *s, long long lo, long long hi, long long *out)
 int cmd_feed(int argc, char **argv)
 {
     if (wt_nats_wanted(argc, argv)) return cmd_feed_nats(argc, argv); /* tools/nats.c */
-    s_feed_t f = {.endpoint = "tcp://127.0.0.1:5555", .window = 256, .timeout_ms = 5000};
-    const char *config = NULL;
+    s_feed_t f = {.window = 256, .timeout_ms = 5000};
+    const char *config = NULL, *url = NULL, *host = NULL;
+    char endpoint[600];
     char **paths = wt_calloc((size_t)argc + 1, sizeof *paths);
     int npaths = 0;
     int progress = -1;
@@ -374,7 +426,9 @@ int cmd_feed(int argc, char **argv)
             free(paths);
             return 0;
         } else if (!strcmp(a, "--broker") && more)
-            f.endpoint = argv[++i];
+            url = argv[++i];
+        else if (!strcmp(a, "--host") && more)
+            host = argv[++i];
         else if (!strcmp(a, "-c") && more)
             config = argv[++i];
         else if (!strcmp(a, "--window") && more && s_int_arg(argv[i + 1], 1, 100000, &v)) {
@@ -393,8 +447,7 @@ int cmd_feed(int argc, char **argv)
         else if (!strcmp(a, "-q"))
             f.quiet = true;
         else if (a[0] == '-' && a[1] != 0) {
-            fprintf(stderr, "wiretag feed: unknown, incomplete or invalid option '%s'\n\n", a);
-            s_usage(stderr);
+            s_bad_option(a, more ? argv[i + 1] : NULL);
             free(paths);
             return 2;
         } else {
@@ -417,6 +470,14 @@ int cmd_feed(int argc, char **argv)
         free(paths);
         return 2;
     }
+    if (wt_endpoint_pick(url, host, cfg.client_broker, WT_ROLE_PRODUCERS, endpoint, sizeof endpoint,
+                         err, sizeof err) != 0) {
+        fprintf(stderr, "wiretag feed: %s\n", err);
+        wt_config_free(&cfg);
+        free(paths);
+        return 2;
+    }
+    f.endpoint = endpoint;
     wt_limits_t limits = wt_limits_default;
     if (cfg.max_text_bytes > 0) limits.max_text = (size_t)cfg.max_text_bytes;
     f.progress = progress == 1 || (progress == -1 && !f.quiet && isatty(2));
@@ -431,13 +492,19 @@ int cmd_feed(int argc, char **argv)
     int linger = 0, hwm = (int)(f.window * 2 + 16);
     zmq_setsockopt(f.sock, ZMQ_LINGER, &linger, sizeof linger);
     zmq_setsockopt(f.sock, ZMQ_SNDHWM, &hwm, sizeof hwm);
-    int rc = wt_curve_setup_client(f.sock, &cfg, err, sizeof err);
+    int rc = wt_endpoint_check(f.endpoint, false, NULL, 0, err, sizeof err);
     if (rc != 0)
+        fprintf(stderr, "wiretag feed: --broker: %s\n", err);
+    else if ((rc = wt_curve_setup_client(f.sock, &cfg, err, sizeof err)) != 0)
         fprintf(stderr, "wiretag feed: CURVE: %s\n", err);
-    else if ((rc = zmq_connect(f.sock, f.endpoint)) != 0)
-        fprintf(stderr, "wiretag feed: cannot connect to %s: %s\n", f.endpoint,
-                zmq_strerror(zmq_errno()));
+    else {
+        f.watch = wt_peer_watch_new(f.ctx, f.sock); /* tells a wrong port from a slow broker */
+        if ((rc = zmq_connect(f.sock, f.endpoint)) != 0)
+            fprintf(stderr, "wiretag feed: cannot connect to %s: %s\n", f.endpoint,
+                    zmq_strerror(zmq_errno()));
+    }
     if (rc != 0) {
+        wt_peer_watch_destroy(&f.watch);
         zmq_close(f.sock);
         zmq_ctx_term(f.ctx);
         wt_config_free(&cfg);
@@ -480,10 +547,28 @@ int cmd_feed(int argc, char **argv)
             timeout = 0; /* a regular file: read on */
         zmq_poll(items, n, timeout);
         if (items[0].revents & ZMQ_POLLIN) s_handle_reply(&f);
+        if (!f.fatal[0])
+            wt_peer_watch_failed(f.watch, 3, f.endpoint, WT_ROLE_PRODUCERS, f.fatal,
+                                 sizeof f.fatal);
+        if (f.fatal[0]) {
+            if (f.progress) fputs("\r\033[K", stderr);
+            fprintf(stderr, "wiretag feed: %s\n", f.fatal);
+            f.progress = false;
+            status = 2;
+            break;
+        }
         s_retry_due(&f);
         if (f.progress) s_draw(&f, false);
     }
     if (f.progress) s_draw(&f, true);
+    size_t repaired = wt_input_repaired(in);
+    const char *sample = NULL;
+    size_t skipped = wt_input_skipped(in, &sample);
+    if (skipped)
+        fprintf(stderr,
+                "wiretag feed: %zu file(s) in the folder(s) skipped as not news items (README, "
+                "LICENSE, binary), e.g. %s\n",
+                skipped, sample);
     wt_input_close(&in);
 
     double el = (double)(wt_clock_ms() - f.t0) / 1000.0;
@@ -493,9 +578,24 @@ int cmd_feed(int argc, char **argv)
                 "%.1f s (%.0f items/s)\n",
                 (unsigned long long)f.acked, (unsigned long long)f.dups, f.nfails,
                 (unsigned long long)f.retries, el, el > 0 ? (double)f.acked / el : 0.0);
+    if (repaired)
+        fprintf(stderr,
+                "wiretag feed: %zu invalid UTF-8 byte(s) in plain-text input replaced by U+FFFD\n",
+                repaired);
+    if (f.bad_dates)
+        fprintf(stderr,
+                "wiretag feed: %llu item(s) had a published date we could not read (ISO 8601 or "
+                "RFC 2822 expected): sent with published null\n",
+                (unsigned long long)f.bad_dates);
     if (f.nfails) {
         qsort(f.fails, f.nfails, sizeof *f.fails, s_fail_cmp);
-        fprintf(stderr, "wiretag feed: %zu item(s) not accepted:\n", f.nfails);
+        if (f.dead)
+            fprintf(stderr,
+                    "wiretag feed: %zu item(s) not accepted or, for %llu, dead letters "
+                    "that will not be processed (`wiretag dead`):\n",
+                    f.nfails, (unsigned long long)f.dead);
+        else
+            fprintf(stderr, "wiretag feed: %zu item(s) not accepted:\n", f.nfails);
         for (size_t i = 0; i < f.nfails; i++) {
             if (i == 100) {
                 fprintf(stderr, "  ... and %zu more\n", f.nfails - 100);
@@ -505,9 +605,12 @@ int cmd_feed(int argc, char **argv)
         }
         if (!status) status = 1;
     }
-    if (status == 3 || status == 130)
+    if (status == 3 || status == 130 || (status == 2 && f.inflight))
         fprintf(stderr, "wiretag feed: %s with %zu item(s) unacknowledged\n",
-                status == 3 ? "deadline passed" : "interrupted", f.inflight);
+                status == 3   ? "deadline passed"
+                : status == 2 ? "stopped"
+                              : "interrupted",
+                f.inflight);
     for (size_t i = 0; i < f.cap; i++)
         if (f.slots[i].used) s_slot_free(&f, &f.slots[i]);
     for (size_t i = 0; i < f.nfails; i++) {
@@ -517,6 +620,7 @@ int cmd_feed(int argc, char **argv)
     }
     free(f.fails);
     free(f.slots);
+    wt_peer_watch_destroy(&f.watch);
     zmq_close(f.sock);
     zmq_ctx_term(f.ctx);
     wt_config_free(&cfg);

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -58,6 +59,9 @@ struct wt_input_reader {
 
     char where[4200];
     size_t items, errors, repaired;
+    size_t skipped;     /* files in folders that are not news items (README, binary) */
+    char *skip_sample;  /* the first of them, for the message */
+    bool hinted_pretty; /* the pretty-printed JSON hint was given for this source */
 };
 
 static void s_push(char ***list, size_t *n, size_t *cap, const char *path)
@@ -71,8 +75,38 @@ static int s_cmp(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Collect regular non-hidden files under dir (recursively). */
-static void s_walk(const char *dir, int depth, char ***list, size_t *n, size_t *cap)
+/* A file found in a folder that is not a news item: README, LICENSE and
+   the like, or binary (a known binary extension, a NUL in its first 4 KiB).
+   Named files are always read: this only filters what a folder walk finds. */
+static bool s_not_news(const char *path)
+{
+    static const char *const names[] = {"readme",    "license", "licence",  "copying",
+                                        "changelog", "authors", "makefile", "notice"};
+    static const char *const exts[] = {".png", ".jpg",  ".jpeg",  ".gif", ".webp", ".ico",   ".pdf",
+                                       ".zip", ".gz",   ".tgz",   ".bz2", ".xz",   ".zst",   ".7z",
+                                       ".tar", ".exe",  ".so",    ".o",   ".a",    ".bin",   ".mp3",
+                                       ".mp4", ".woff", ".woff2", ".db",  ".mdb",  ".sqlite"};
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        size_t n = strlen(names[i]);
+        if (!strncasecmp(base, names[i], n) && (base[n] == 0 || base[n] == '.')) return true;
+    }
+    const char *dot = strrchr(base, '.');
+    for (size_t i = 0; dot && i < sizeof exts / sizeof exts[0]; i++)
+        if (!strcasecmp(dot, exts[i])) return true;
+    int fd = open(path, O_RDONLY | O_NONBLOCK);
+    if (fd < 0) return false; /* reported as unreadable when reached */
+    char buf[4096];
+    ssize_t got = read(fd, buf, sizeof buf);
+    close(fd);
+    return got > 0 && memchr(buf, 0, (size_t)got) != NULL;
+}
+
+/* Collect regular non-hidden files under dir (recursively), skipping the
+   ones that are not news items (counted for the caller to say). */
+static void s_walk(wt_input_reader_t *self, const char *dir, int depth, char ***list, size_t *n,
+                   size_t *cap)
 {
     if (depth > S_MAX_DIR_DEPTH) return;
     DIR *d = opendir(dir);
@@ -89,8 +123,10 @@ static void s_walk(const char *dir, int depth, char ***list, size_t *n, size_t *
         struct stat st;
         if (stat(p, &st) == 0) {
             if (S_ISDIR(st.st_mode))
-                s_walk(p, depth + 1, list, n, cap);
-            else if (S_ISREG(st.st_mode))
+                s_walk(self, p, depth + 1, list, n, cap);
+            else if (S_ISREG(st.st_mode) && s_not_news(p)) {
+                if (!self->skipped++) self->skip_sample = wt_strdup(p);
+            } else if (S_ISREG(st.st_mode))
                 s_push(list, n, cap, p);
         }
         free(p);
@@ -107,7 +143,7 @@ wt_input_reader_t *wt_input_open(char *const *paths, int count, const wt_limits_
         struct stat st;
         if (strcmp(paths[i], "-") != 0 && stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode)) {
             size_t first = self->npaths;
-            s_walk(paths[i], 0, &self->paths, &self->npaths, &self->paths_cap);
+            s_walk(self, paths[i], 0, &self->paths, &self->npaths, &self->paths_cap);
             qsort(self->paths + first, self->npaths - first, sizeof *self->paths, s_cmp);
         } else
             s_push(&self->paths, &self->npaths, &self->paths_cap, paths[i]);
@@ -141,6 +177,7 @@ void wt_input_close(wt_input_reader_t **self_p)
     for (size_t i = 0; i < self->npaths; i++)
         free(self->paths[i]);
     free(self->paths);
+    free(self->skip_sample);
     free(self);
     *self_p = NULL;
 }
@@ -172,6 +209,12 @@ size_t wt_input_items(const wt_input_reader_t *self)
 size_t wt_input_errors(const wt_input_reader_t *self)
 {
     return self->errors;
+}
+
+size_t wt_input_skipped(const wt_input_reader_t *self, const char **sample)
+{
+    if (sample) *sample = self->skip_sample;
+    return self->skipped;
 }
 
 size_t wt_input_repaired(const wt_input_reader_t *self)
@@ -485,7 +528,24 @@ static int s_next_line(wt_input_reader_t *self, wt_item_t *item, char *err, size
         }
         if (n > 0 && line[n - 1] == '\r') n--;
         if (s_blank(line, n)) continue;
-        return s_json_item(self, line, n, item, err, errlen);
+        rc = s_json_item(self, line, n, item, err, errlen);
+        if (rc < 0 && !self->hinted_pretty) {
+            /* "{" alone, or an object cut at the line end: JSON spread over lines */
+            size_t a = 0, z = n;
+            while (a < z && (line[a] == ' ' || line[a] == '\t'))
+                a++;
+            while (z > a && (line[z - 1] == ' ' || line[z - 1] == '\t'))
+                z--;
+            if ((z - a == 1 && (line[a] == '{' || line[a] == '[')) ||
+                (line[a] == '{' && rc == WT_ETRUNCATED)) {
+                self->hinted_pretty = true;
+                size_t l = strlen(err);
+                snprintf(err + l, errlen - l,
+                         " -- this looks like pretty-printed JSON: give one item per line "
+                         "(e.g. `jq -c . FILE | wiretag ...`), or name the file .json");
+            }
+        }
+        return rc;
     }
 }
 

@@ -52,6 +52,9 @@ int wt_input_next(wt_input_reader_t *self, wt_item_t *item, const char **where, 
 /* Items returned and errors reported so far. */
 size_t wt_input_items(const wt_input_reader_t *self);
 size_t wt_input_errors(const wt_input_reader_t *self);
+/* Files that folders held but that are not news items (README, LICENSE,
+   binary files): skipped, not read; *sample (may be NULL) the first one. */
+size_t wt_input_skipped(const wt_input_reader_t *self, const char **sample);
 /* Invalid UTF-8 bytes replaced by U+FFFD in plain-text files so far. */
 size_t wt_input_repaired(const wt_input_reader_t *self);
 /* True when every remaining source is finished (no more items). */

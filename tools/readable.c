@@ -2,6 +2,7 @@
 #include "readable.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <string.h>
 
 static void s_printf(wt_buf_t *out, const char *fmt, ...)
@@ -37,6 +38,46 @@ static void s_slice(wt_buf_t *out, const wt_result_t *res, uint32_t start, uint3
     if (cut) wt_buf_append(out, "...", 3);
 }
 
+/* Display width of UTF-8 text in terminal columns: combining marks take
+   none, East Asian wide and fullwidth characters two, others one. */
+static size_t s_width(const char *s)
+{
+    size_t w = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        uint32_t cp;
+        int n = *p < 0x80 ? 1 : (*p >> 5) == 6 ? 2 : (*p >> 4) == 14 ? 3 : (*p >> 3) == 30 ? 4 : 1;
+        cp = n == 1 ? *p : (uint32_t)(*p & (0x7F >> n));
+        for (int i = 1; i < n; i++) {
+            if ((p[i] & 0xC0) != 0x80) {
+                n = i;
+                break;
+            }
+            cp = (cp << 6) | (p[i] & 0x3F);
+        }
+        p += n;
+        if ((cp >= 0x300 && cp <= 0x36F) || (cp >= 0x200B && cp <= 0x200F) || cp == 0xFE0F)
+            continue;
+        bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
+                    (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+                    (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+                    (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x1F300 && cp <= 0x1FAFF) ||
+                    (cp >= 0x20000 && cp <= 0x3FFFD);
+        w += wide ? 2 : 1;
+    }
+    return w;
+}
+
+/* s then spaces up to width columns (at least one space after it). */
+static void s_col(wt_buf_t *out, const char *s, size_t width)
+{
+    wt_buf_append(out, s, strlen(s));
+    size_t w = s_width(s);
+    for (size_t i = w; i < width; i++)
+        wt_buf_append(out, " ", 1);
+    wt_buf_append(out, " ", 1);
+}
+
 static const wt_actor_t *s_actor(const wt_result_t *res, const char *id)
 {
     for (size_t i = 0; id && i < res->actor_count; i++)
@@ -61,28 +102,38 @@ void wt_readable_format(const wt_result_t *res, bool color, wt_buf_t *out)
     s_printf(out, "  actors (%zu):\n", res->actor_count);
     for (size_t i = 0; i < res->actor_count; i++) {
         const wt_actor_t *a = &res->actors[i];
-        s_printf(out, "    %-28s %-12s %-3s %-9s %s%s x%zu%s\n", a->name ? a->name : "?",
-                 wt_actor_type_name(a->type), a->country[0] ? a->country : "-",
-                 a->code ? a->code : "-", a->role ? a->role : "", a->known ? "" : " (new)",
-                 a->mention_count, "");
+        s_printf(out, "    ");
+        s_col(out, a->name ? a->name : "?", 28); /* columns by display width, not bytes */
+        s_printf(out, "%-12s %-3s %-9s %s%s x%zu\n", wt_actor_type_name(a->type),
+                 a->country[0] ? a->country : "-", a->code ? a->code : "-", a->role ? a->role : "",
+                 a->known ? "" : " (new)", a->mention_count);
     }
     s_printf(out, "  issues (%zu):\n", res->issue_count);
     for (size_t i = 0; i < res->issue_count; i++) {
         const wt_issue_t *is = &res->issues[i];
-        s_printf(out, "    %-28s %-22s score %.2f\n", is->label ? is->label : is->id,
-                 is->topic ? is->topic : "-", is->score);
+        s_printf(out, "    ");
+        s_col(out, is->label ? is->label : is->id, 28);
+        s_printf(out, "%-22s score %.2f\n", is->topic ? is->topic : "-", is->score);
     }
     s_printf(out, "  quotes (%zu):\n", res->quote_count);
     for (size_t i = 0; i < res->quote_count; i++) {
         const wt_quote_t *q = &res->quotes[i];
         s_printf(out, "    [%s] ", wt_quote_kind_name(q->kind));
         const wt_actor_t *a = q->has_speaker ? s_actor(res, q->speaker_actor) : NULL;
+        bool written = q->has_speaker && q->speaker.start < q->speaker.end &&
+                       q->speaker.end <= res->item.text_len;
         if (!q->has_speaker)
             s_printf(out, "(no speaker)");
-        else if (a)
-            s_printf(out, "%s%s%s", b, a->name, r);
-        else
+        else if (written) { /* as the text writes it, the actor's name when it differs */
+            s_printf(out, "%s", b);
             s_slice(out, res, q->speaker.start, q->speaker.end, 60);
+            s_printf(out, "%s", r);
+            size_t n = q->speaker.end - q->speaker.start;
+            if (a && a->name &&
+                !(strlen(a->name) == n && !memcmp(a->name, res->item.text + q->speaker.start, n)))
+                s_printf(out, " %s(%s)%s", d, a->name, r);
+        } else if (a)
+            s_printf(out, "%s%s%s", b, a->name, r);
         s_printf(out, ": \"");
         s_slice(out, res, q->span.start, q->span.end, 160);
         s_printf(out, "\"\n");

@@ -11,6 +11,7 @@
 #include "natscmd.h"
 #include "wiretag/config.h"
 #include "wiretag/curve.h"
+#include "wiretag/endpoint.h"
 #include "wiretag/json.h"
 #include "wiretag/proto.h"
 
@@ -22,15 +23,20 @@
 
 static void s_usage(FILE *f)
 {
-    fprintf(f, "usage: wiretag stats [-c FILE] [--broker EP] [--json] [--dead] [--timeout MS]\n\n"
+    fprintf(f, "usage: wiretag stats [-c FILE] [--host HOST | --broker EP] [--json] [--dead]\n"
+               "                     [--timeout MS]\n\n"
                "Show a broker's figures: queue depth, items in flight, per-worker figures,\n"
                "rates, dead letters and journal size.\n\n"
-               "  --broker EP   control endpoint (default tcp://127.0.0.1:5558)\n"
+               "  --host HOST   the broker's host (its control port 5558; default\n"
+               "                client.broker of -c FILE, else 127.0.0.1)\n"
+               "  --broker EP   control endpoint (default tcp://HOST:5558)\n"
                "  --nats URL    JetStream streams and consumers instead (docs/NATS.md)\n"
                "  -c FILE       configuration file (CURVE keys)\n"
                "  --json        one JSON object instead of a table\n"
                "  --dead        also list the dead letters (id, attempts, code, reason)\n"
-               "  --timeout MS  how long to wait for the broker (default 3000)\n");
+               "  --timeout MS  how long to wait for the broker (default 3000)\n\n"
+               "Exit status: 0 figures printed, 1 no answer, 2 usage error or the endpoint\n"
+               "is not the broker's control (replay) endpoint.\n");
 }
 
 /* Receive one reply with corr, or NULL on timeout. */
@@ -230,7 +236,8 @@ static json_t *s_dead(void *sock, long timeout)
 int cmd_stats(int argc, char **argv)
 {
     if (wt_nats_wanted(argc, argv)) return cmd_stats_nats(argc, argv); /* tools/nats.c */
-    const char *ep = "tcp://127.0.0.1:5558";
+    const char *url = NULL, *host = NULL;
+    char ep[600];
     bool as_json = false, dead = false;
     long timeout = 3000;
     const char *config = NULL;
@@ -240,7 +247,9 @@ int cmd_stats(int argc, char **argv)
             s_usage(stdout);
             return 0;
         } else if (!strcmp(a, "--broker") && i + 1 < argc)
-            ep = argv[++i];
+            url = argv[++i];
+        else if (!strcmp(a, "--host") && i + 1 < argc)
+            host = argv[++i];
         else if (!strcmp(a, "-c") && i + 1 < argc)
             config = argv[++i];
         else if (!strcmp(a, "--json"))
@@ -250,8 +259,21 @@ int cmd_stats(int argc, char **argv)
         else if (!strcmp(a, "--timeout") && i + 1 < argc && atol(argv[i + 1]) > 0)
             timeout = atol(argv[++i]);
         else {
-            fprintf(stderr, "wiretag stats: unknown or incomplete option '%s'\n\n", a);
-            s_usage(stderr);
+            bool val = !strcmp(a, "--broker") || !strcmp(a, "--host") || !strcmp(a, "-c") ||
+                       !strcmp(a, "--timeout");
+            if (!val)
+                fprintf(stderr,
+                        "wiretag stats: unknown option '%s' (wiretag stats --help lists "
+                        "them)\n",
+                        a);
+            else
+                fprintf(stderr, "wiretag stats: %s wants %s%s%s%s\n", a,
+                        !strcmp(a, "--timeout") ? "a whole number of milliseconds, 1 or more"
+                        : !strcmp(a, "-c")      ? "a configuration file"
+                        : !strcmp(a, "--host")  ? "the broker's host name or address"
+                                                : "an endpoint, e.g. tcp://127.0.0.1:5558",
+                        i + 1 < argc ? ", not '" : " (the value is missing)",
+                        i + 1 < argc ? argv[i + 1] : "", i + 1 < argc ? "'" : "");
             return 2;
         }
     }
@@ -263,18 +285,31 @@ int cmd_stats(int argc, char **argv)
         wt_config_free(&cfg);
         return 2;
     }
+    if (wt_endpoint_pick(url, host, cfg.client_broker, WT_ROLE_REPLAY, ep, sizeof ep, err,
+                         sizeof err) != 0) {
+        fprintf(stderr, "wiretag stats: %s\n", err);
+        wt_config_free(&cfg);
+        return 2;
+    }
     void *ctx = zmq_ctx_new();
     void *sock = zmq_socket(ctx, ZMQ_DEALER);
     int linger = 0;
     zmq_setsockopt(sock, ZMQ_LINGER, &linger, sizeof linger);
     int status = 1;
     json_t *st = NULL, *dl = NULL;
+    wt_peer_watch_t *watch = NULL;
     int crc = wt_curve_setup_client(sock, &cfg, err, sizeof err);
     wt_config_free(&cfg);
     if (crc != 0) {
         fprintf(stderr, "wiretag stats: CURVE: %s\n", err);
         goto done;
     }
+    if (wt_endpoint_check(ep, false, NULL, 0, err, sizeof err) != 0) {
+        fprintf(stderr, "wiretag stats: --broker: %s\n", err);
+        status = 2;
+        goto done;
+    }
+    watch = wt_peer_watch_new(ctx, sock); /* tells a wrong port from a silent broker */
     if (zmq_connect(sock, ep) != 0) {
         fprintf(stderr, "wiretag stats: cannot connect to %s: %s\n", ep, zmq_strerror(zmq_errno()));
         goto done;
@@ -285,11 +320,26 @@ int cmd_stats(int argc, char **argv)
     m.has |= WT_F_CORR;
     wt_proto_send(sock, &m, NULL, 0);
     wt_proto_clear(&m);
-    for (;;) {
+    for (int64_t t0 = wt_clock_ms();;) {
         wt_proto_in_t in;
-        int rc = s_recv(sock, timeout, &in);
+        int rc = s_recv(sock, 100, &in);
+        char why[1024];
+        if (wt_peer_watch_failed(watch, 2, ep, WT_ROLE_REPLAY, why, sizeof why)) {
+            if (rc != -ETIMEDOUT) wt_proto_in_close(&in);
+            fprintf(stderr, "wiretag stats: %s\n", why);
+            status = 2;
+            goto done;
+        }
+        if (rc == -ETIMEDOUT && wt_clock_ms() - t0 < timeout) continue;
         if (rc == -ETIMEDOUT) {
-            fprintf(stderr, "wiretag stats: no answer from %s in %ld ms\n", ep, timeout);
+            fprintf(stderr, "wiretag stats: no answer from %s in %ld ms (is the broker running?)\n",
+                    ep, timeout);
+            goto done;
+        }
+        if (rc == 0 && wt_endpoint_refused(&in.msg, WT_ROLE_REPLAY, ep, why, sizeof why)) {
+            fprintf(stderr, "wiretag stats: %s\n", why);
+            wt_proto_in_close(&in);
+            status = 2;
             goto done;
         }
         if (rc < 0 || in.msg.cmd != WT_CMD_STATS) {
@@ -317,6 +367,7 @@ int cmd_stats(int argc, char **argv)
         s_table(st, dl);
     status = 0;
 done:
+    wt_peer_watch_destroy(&watch);
     json_decref(st);
     json_decref(dl);
     zmq_close(sock);

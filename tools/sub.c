@@ -21,8 +21,10 @@
 #include "wiretag/codec.h"
 #include "wiretag/config.h"
 #include "wiretag/curve.h"
+#include "wiretag/endpoint.h"
 #include "wiretag/json.h"
 #include "wiretag/proto.h"
+#include "wiretag/vocab.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -36,10 +38,13 @@
 #define S_REPLAY_BATCH      1000
 #define S_REPLAY_TIMEOUT_MS 5000
 #define S_PROBE_IDLE_MS     1000
+#define S_HELLO_CORR        (UINT64_C(1) << 62) /* the STATS sent at start */
 
 typedef struct {
     const char *actor, *country, *issue, *topic, *speaker;
+    const char *actor_name; /* any actor by name or id, dictionary or not */
     bool quotes;
+    char canon[4][256]; /* actor, country, issue, topic as the dictionaries write them */
 } s_filter_t;
 
 typedef struct {
@@ -56,7 +61,7 @@ typedef struct {
     uint64_t count; /* stop after this many printed (0 = no limit) */
     uint64_t printed, seen, dups, gaps, replayed, filtered;
     double idle_s; /* exit after this long with nothing new (0 = never) */
-    int mode;      /* 0 json, 1 readable */
+    int mode;      /* 0 JSON Lines, 1 readable, 2 indented JSON */
     bool color;
     s_filter_t filter;
     s_pending_t *pending;
@@ -70,6 +75,11 @@ typedef struct {
     bool want_replay;
     bool verbose;
     wt_buf_t out;
+    wt_peer_watch_t *watch_sub, *watch_ctl;
+    bool reached;          /* the broker answered or published something */
+    uint64_t epoch;        /* the broker's journal identity (0 = not known yet) */
+    int64_t last_heard_ms; /* when it last did */
+    char fatal[1024];      /* set: an endpoint is of the wrong kind; stop (exit 2) */
 } s_sub_t;
 
 static volatile sig_atomic_t s_interrupted = 0;
@@ -82,32 +92,44 @@ static void s_on_sigint(int sig)
 
 static void s_usage(FILE *f)
 {
-    fprintf(f, "usage: wiretag sub [--broker EP] [--replay EP] [--from SEQ] [--count N]\n"
-               "                   [--actor X] [--country ISO3] [--issue ID] [--topic ID]\n"
-               "                   [--speaker X] [--quotes] [--json|--pretty] [--idle S]\n\n"
-               "Print annotated results in sequence order, each once. Gaps (a slow subscriber\n"
-               "behind the high-water mark, a late start) are filled from the broker's journal.\n\n"
-               "  --broker EP    subscriber endpoint (default tcp://127.0.0.1:5557)\n"
-               "  --replay EP    replay endpoint (default tcp://127.0.0.1:5558)\n"
-               "  --nats URL     read the results stream of NATS JetStream instead; seq is\n"
-               "                 its stream sequence (docs/NATS.md)\n"
-               "  -c FILE        configuration file (CURVE keys)\n"
-               "  --from SEQ     start at result sequence SEQ (1 = all retained results);\n"
-               "                 default: from the first live result\n"
-               "  --count N      exit after printing N results\n"
-               "  --idle S       exit after S seconds without a new result\n"
-               "  --actor X      only results with actor X (id or name, any case)\n"
-               "  --country ISO3 only results with an actor of that country\n"
-               "  --issue ID     only results with that issue id\n"
-               "  --topic ID     only results with an issue under that CAP major topic\n"
-               "  --speaker X    only results with a quote whose speaker is X (actor id, name\n"
-               "                 or the speaker's words, any case)\n"
-               "  --quotes       only results with at least one quote\n"
-               "  --json         JSON Lines, one result per line (default)\n"
-               "  --pretty       a readable form (--readable is the same)\n"
-               "  --rcvhwm N     messages queued in this process before ZeroMQ drops\n"
-               "                 (default 100000; drops are filled by replay)\n"
-               "  -v             report gaps and replays on stderr\n");
+    fprintf(
+        f, "usage: wiretag sub [--host HOST | --broker EP --replay EP] [--from SEQ] [--count N]\n"
+           "                   [--actor X] [--country ISO3] [--issue ID] [--topic ID]\n"
+           "                   [--speaker X] [--quotes] [--json|--pretty|--readable] [--idle S]\n\n"
+           "Print annotated results in sequence order, each once. Gaps (a slow subscriber\n"
+           "behind the high-water mark, a late start) are filled from the broker's journal.\n\n"
+           "  --host HOST    the broker's host (ports 5557 and 5558; default client.broker\n"
+           "                 of -c FILE, else 127.0.0.1)\n"
+           "  --broker EP    subscriber endpoint (default tcp://HOST:5557)\n"
+           "  --replay EP    replay endpoint (default tcp://HOST:5558)\n"
+           "  --nats URL     read the results stream of NATS JetStream instead; seq is\n"
+           "                 its stream sequence (docs/NATS.md)\n"
+           "  -c FILE        configuration file (CURVE keys)\n"
+           "  --from SEQ     start at result sequence SEQ (1 = all retained results);\n"
+           "                 default: from the first live result\n"
+           "  --count N      exit after printing N results\n"
+           "  --idle S       exit after S seconds without a new result (exit 3 when\n"
+           "                 the broker was not reached in that time)\n"
+           "  --actor X      only results with dictionary actor X (id or name, any case;\n"
+           "                 an unknown one is an error with a suggestion)\n"
+           "  --actor-name X only results with an actor of that name or id, also one\n"
+           "                 found outside the dictionary\n"
+           "  --country ISO3 only results with an actor of that country (ISO 3166-1\n"
+           "                 alpha-3 code or country name, any case)\n"
+           "  --issue ID     only results with that issue (id or label, any case)\n"
+           "  --topic ID     only results with an issue under that CAP major topic\n"
+           "                 (any case; \"law crime\" = law_crime)\n"
+           "  --speaker X    only results with a quote whose speaker is X (actor id, name\n"
+           "                 or the speaker's words, any case)\n"
+           "  --quotes       only results with at least one quote\n"
+           "  --json         JSON Lines, one result per line (default)\n"
+           "  --pretty       a readable form (--readable is the same)\n"
+           "  --rcvhwm N     messages queued in this process before ZeroMQ drops\n"
+           "                 (default 100000; drops are filled by replay)\n"
+           "  -v             report gaps and replays on stderr\n\n"
+           "Exit status: 0 done (--count reached, --idle passed), 1 output closed,\n"
+           "2 usage error or an endpoint of the wrong kind, 3 broker not reached or\n"
+           "lost within --idle, 130 interrupted.\n");
 }
 
 static bool s_ieq(const char *a, const char *b)
@@ -137,6 +159,12 @@ static bool s_match(const s_filter_t *f, const wt_result_t *r)
         bool ok = false;
         for (size_t i = 0; i < r->actor_count && !ok; i++)
             ok = s_ieq(r->actors[i].id, f->actor) || s_ieq(r->actors[i].name, f->actor);
+        if (!ok) return false;
+    }
+    if (f->actor_name) {
+        bool ok = false;
+        for (size_t i = 0; i < r->actor_count && !ok; i++)
+            ok = s_ieq(r->actors[i].id, f->actor_name) || s_ieq(r->actors[i].name, f->actor_name);
         if (!ok) return false;
     }
     if (f->country) {
@@ -178,6 +206,7 @@ static bool s_match(const s_filter_t *f, const wt_result_t *r)
 /* Print result rseq (already known to be `next`). */
 static void s_emit(s_sub_t *s, uint64_t rseq, const uint8_t *data, size_t n)
 {
+    if (s->count && s->printed >= s->count) return; /* --count reached: print no more */
     s->next = rseq + 1;
     s->last_new_ms = wt_clock_ms();
     wt_result_t res = {0};
@@ -196,8 +225,8 @@ static void s_emit(s_sub_t *s, uint64_t rseq, const uint8_t *data, size_t n)
         return;
     }
     wt_buf_reset(&s->out);
-    if (s->mode == 0) {
-        wt_result_to_json(&res, false, &s->out);
+    if (s->mode != 1) {
+        wt_result_to_json(&res, s->mode == 2, &s->out);
         wt_buf_append(&s->out, "\n", 1);
     } else {
         wt_readable_format(&res, s->color, &s->out);
@@ -226,7 +255,7 @@ static void s_flush_pending(s_sub_t *s)
         if (p->seq < s->next) {
             s->dups++;
         } else if (p->seq == s->next) {
-            if (!(s->count && s->printed >= s->count)) s_emit(s, p->seq, p->data, p->size);
+            s_emit(s, p->seq, p->data, p->size);
         } else
             break;
         free(p->data);
@@ -293,6 +322,33 @@ static void s_result(s_sub_t *s, uint64_t rseq, const uint8_t *data, size_t n, b
     s->want_replay = true;
 }
 
+/* A message that carries the journal's identity: a new one means a new
+   journal whose sequence numbers start again at 1 (a broker moved to a
+   fresh journal). Everything of the new journal is then fetched from 1,
+   instead of being taken for duplicates. */
+static void s_check_epoch(s_sub_t *s, const wt_proto_t *m)
+{
+    if (!(m->has & WT_F_EPOCH) || m->epoch == 0 || m->epoch == s->epoch) return;
+    if (s->epoch == 0) {
+        s->epoch = m->epoch;
+        return;
+    }
+    fprintf(stderr,
+            "wiretag sub: the broker's journal changed (id %llx -> %llx): its result sequence "
+            "starts again; following the new one from 1 (was at %llu)\n",
+            (unsigned long long)s->epoch, (unsigned long long)m->epoch,
+            (unsigned long long)s->next);
+    s->epoch = m->epoch;
+    for (size_t i = 0; i < s->npending; i++)
+        free(s->pending[i].data);
+    s->npending = 0;
+    s->started = true;
+    s->next = 1;
+    s->replaying = false; /* answers to the old request are ignored by corr */
+    s->replay_corr++;
+    s->want_replay = true;
+}
+
 static void s_on_live(s_sub_t *s)
 {
     for (int budget = 0; budget < 1024; budget++) {
@@ -302,7 +358,12 @@ static void s_on_live(s_sub_t *s)
             wt_proto_in_close(&in);
             return;
         }
+        if (rc == 0) {
+            s->reached = true;
+            s->last_heard_ms = wt_clock_ms();
+        }
         if (rc == 0 && in.msg.cmd == WT_CMD_RESULT) {
+            s_check_epoch(s, &in.msg);
             size_t n = 0;
             const uint8_t *p = wt_proto_in_payload(&in, &n);
             if (p) s_result(s, in.msg.seq, p, n, true);
@@ -329,7 +390,17 @@ static void s_on_ctl(s_sub_t *s)
             continue;
         }
         wt_proto_t *m = &in.msg;
+        s->reached = true;
+        s->last_heard_ms = wt_clock_ms();
         bool ours = !(m->has & WT_F_CORR) || m->corr == s->replay_corr;
+        if (ours && (m->cmd == WT_CMD_RESULT || m->cmd == WT_CMD_REPLAY_END)) {
+            uint64_t before = s->epoch;
+            s_check_epoch(s, m);
+            if (before && s->epoch != before) { /* this answer was about the old journal's seqs */
+                wt_proto_in_close(&in);
+                continue;
+            }
+        }
         if (m->cmd == WT_CMD_RESULT && ours) {
             size_t n = 0;
             const uint8_t *p = wt_proto_in_payload(&in, &n);
@@ -353,10 +424,15 @@ static void s_on_ctl(s_sub_t *s)
             }
             /* go on while batches make progress and the broker has more */
             s->want_replay = s->next > asked && m->last >= s->next;
+        } else if (wt_endpoint_refused(m, WT_ROLE_REPLAY, s->replay_ep, s->fatal,
+                                       sizeof s->fatal)) {
+            wt_proto_in_close(&in);
+            return;
         } else if (m->cmd == WT_CMD_ERROR || m->cmd == WT_CMD_NAK) {
-            fprintf(stderr, "wiretag sub: replay refused: %s %s\n", m->code ? m->code : "?",
-                    m->reason ? m->reason : "");
-            s->replaying = false;
+            fprintf(stderr, "wiretag sub: %s refused: %s %s\n",
+                    m->corr == S_HELLO_CORR ? "the first question (STATS)" : "replay",
+                    m->code ? m->code : "?", m->reason ? m->reason : "");
+            if (ours) s->replaying = false; /* the outstanding REPLAY got its answer */
         }
         wt_proto_in_close(&in);
     }
@@ -388,6 +464,84 @@ static int s_run_nats(s_sub_t *s, wt_config_t *cfg, const char *urls, uint64_t f
     return rc ? rc : s_interrupted ? 130 : ferror(stdout) ? 1 : 0;
 }
 
+/* An option we do not know, or one whose value is missing or wrong: say
+   which and what it wants. */
+static void s_bad_option(const char *opt, const char *value)
+{
+    static const struct {
+        const char *name, *wants;
+    } vals[] = {
+        {"--broker", "an endpoint, e.g. tcp://127.0.0.1:5557"},
+        {"--replay", "an endpoint, e.g. tcp://127.0.0.1:5558"},
+        {"--host", "the broker's host name or address"},
+        {"-c", "a configuration file"},
+        {"--from", "a result sequence number (a whole number, 1 = everything retained)"},
+        {"--count", "a whole number of results (0 = no limit)"},
+        {"--idle", "a number of seconds greater than 0 (e.g. 2 or 0.5)"},
+        {"--actor", "an actor id or name"},
+        {"--actor-name", "an actor name or id"},
+        {"--country", "an ISO 3166-1 alpha-3 code such as USA"},
+        {"--issue", "an issue id or label"},
+        {"--topic", "a CAP major topic id such as defense"},
+        {"--speaker", "a speaker's actor id, name or words"},
+        {"--rcvhwm", "a whole number of messages (0 = no limit)"},
+    };
+    for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++)
+        if (!strcmp(opt, vals[i].name)) {
+            if (value)
+                fprintf(stderr, "wiretag sub: %s wants %s, not '%s'\n", opt, vals[i].wants, value);
+            else
+                fprintf(stderr, "wiretag sub: %s wants %s (the value is missing)\n", opt,
+                        vals[i].wants);
+            return;
+        }
+    fprintf(stderr, "wiretag sub: unknown option '%s' (wiretag sub --help lists them)\n", opt);
+}
+
+/* Check --actor/--country/--issue/--topic against the dictionaries and
+   replace them by their canonical form. Prints what is wrong. */
+static int s_check_filters(s_filter_t *f, const wt_config_t *cfg)
+{
+    const char **vals[4] = {&f->actor, &f->country, &f->issue, &f->topic};
+    static const char *const names[4] = {"--actor", "--country", "--issue", "--topic"};
+    static const wt_vocab_kind_t kinds[4] = {WT_VOCAB_ACTOR, WT_VOCAB_COUNTRY, WT_VOCAB_ISSUE,
+                                             WT_VOCAB_TOPIC};
+    wt_vocab_t *vocab = NULL;
+    bool need = f->actor || f->country || f->issue;
+    char err[1024];
+    if (need && !(vocab = wt_vocab_new(cfg, err, sizeof err)))
+        fprintf(stderr,
+                "wiretag sub: cannot read the dictionaries to check the filters (%s); they are "
+                "used as given\n",
+                err);
+    int rc = 0;
+    for (int k = 0; k < 4; k++) {
+        if (!*vals[k] || (kinds[k] != WT_VOCAB_TOPIC && !vocab)) continue;
+        char suggest[256];
+        if (wt_vocab_resolve(vocab, kinds[k], *vals[k], f->canon[k], sizeof f->canon[k], suggest,
+                             sizeof suggest) == 0) {
+            *vals[k] = f->canon[k];
+            continue;
+        }
+        fprintf(stderr, "wiretag sub: %s %s: not %s", names[k], *vals[k],
+                k == 0   ? "an actor of the dictionary"
+                : k == 1 ? "a country code (ISO 3166-1 alpha-3) or country name"
+                : k == 2 ? "an issue of the taxonomy"
+                         : "a CAP major topic");
+        if (suggest[0]) fprintf(stderr, "; did you mean %s?", suggest);
+        if (k == 0) fprintf(stderr, " (--actor-name matches actors outside the dictionary too)");
+        if (k == 3) {
+            fprintf(stderr, "\n  topics:");
+            for (int i = 0; i < 21; i++)
+                fprintf(stderr, " %s", wt_topics[i]);
+        }
+        fprintf(stderr, "\n");
+        rc = 2;
+    }
+    wt_vocab_destroy(&vocab);
+    return rc;
+}
+
 static bool s_u64_arg(const char *str, uint64_t *out)
 {
     char *end = NULL;
@@ -398,11 +552,24 @@ static bool s_u64_arg(const char *str, uint64_t *out)
     return true;
 }
 
+static bool s_seconds_arg(const char *str, double *out)
+{
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(str, &end);
+    if (errno || !end || *end || end == str || !(v > 0) || v > 1e9) return false;
+    *out = v;
+    return true;
+}
+
 int cmd_sub(int argc, char **argv)
 {
-    s_sub_t s = {.endpoint = "tcp://127.0.0.1:5557", .replay_ep = "tcp://127.0.0.1:5558"};
+    s_sub_t s = {0};
+    const char *url_sub = NULL, *url_replay = NULL, *host = NULL;
+    char ep_sub[600], ep_replay[600];
     bool have_from = false;
     int hwm = 100000;
+    uint64_t hwm64 = 0;
     const char *config = NULL, *nats = NULL;
     uint64_t from = 0;
     for (int i = 1; i < argc; i++) {
@@ -412,9 +579,11 @@ int cmd_sub(int argc, char **argv)
             s_usage(stdout);
             return 0;
         } else if (!strcmp(a, "--broker") && more)
-            s.endpoint = argv[++i];
+            url_sub = argv[++i];
         else if (!strcmp(a, "--replay") && more)
-            s.replay_ep = argv[++i];
+            url_replay = argv[++i];
+        else if (!strcmp(a, "--host") && more)
+            host = argv[++i];
         else if (!strcmp(a, "--nats") && more)
             nats = argv[++i];
         else if (!strcmp(a, "-c") && more)
@@ -424,10 +593,12 @@ int cmd_sub(int argc, char **argv)
             i++;
         } else if (!strcmp(a, "--count") && more && s_u64_arg(argv[i + 1], &s.count))
             i++;
-        else if (!strcmp(a, "--idle") && more && atof(argv[i + 1]) > 0)
-            s.idle_s = atof(argv[++i]);
+        else if (!strcmp(a, "--idle") && more && s_seconds_arg(argv[i + 1], &s.idle_s))
+            i++;
         else if (!strcmp(a, "--actor") && more)
             s.filter.actor = argv[++i];
+        else if (!strcmp(a, "--actor-name") && more)
+            s.filter.actor_name = argv[++i];
         else if (!strcmp(a, "--country") && more)
             s.filter.country = argv[++i];
         else if (!strcmp(a, "--issue") && more)
@@ -440,31 +611,39 @@ int cmd_sub(int argc, char **argv)
             s.filter.quotes = true;
         else if (!strcmp(a, "--json"))
             s.mode = 0;
-        else if (!strcmp(a, "--pretty") || !strcmp(a, "--readable"))
+        else if (!strcmp(a, "--readable"))
             s.mode = 1;
+        else if (!strcmp(a, "--pretty"))
+            s.mode = 2; /* indented JSON, as for annotate */
         else if (!strcmp(a, "-v"))
             s.verbose = true;
-        else if (!strcmp(a, "--rcvhwm") && more && atoi(argv[i + 1]) >= 0)
-            hwm = atoi(argv[++i]);
+        else if (!strcmp(a, "--rcvhwm") && more && s_u64_arg(argv[i + 1], &hwm64) &&
+                 hwm64 <= INT32_MAX)
+            hwm = (int)hwm64, i++;
         else {
-            fprintf(stderr, "wiretag sub: unknown, incomplete or invalid option '%s'\n\n", a);
-            s_usage(stderr);
+            s_bad_option(a, more ? argv[i + 1] : NULL);
             return 2;
         }
-    }
-    if (s.filter.topic && !wt_topic_valid(s.filter.topic)) {
-        fprintf(stderr,
-                "wiretag sub: --topic %s is not a CAP major topic (one of:", s.filter.topic);
-        for (int i = 0; i < 21; i++)
-            fprintf(stderr, " %s", wt_topics[i]);
-        fprintf(stderr, ")\n");
-        return 2;
     }
     wt_config_t cfg;
     wt_config_defaults(&cfg);
     char err[1024];
     if (config && wt_config_load(&cfg, config, err, sizeof err) != 0) {
         fprintf(stderr, "wiretag sub: %s\n", err);
+        wt_config_free(&cfg);
+        return 2;
+    }
+    if (wt_endpoint_pick(url_sub, host, cfg.client_broker, WT_ROLE_SUBSCRIBERS, ep_sub,
+                         sizeof ep_sub, err, sizeof err) != 0 ||
+        wt_endpoint_pick(url_replay, host, cfg.client_broker, WT_ROLE_REPLAY, ep_replay,
+                         sizeof ep_replay, err, sizeof err) != 0) {
+        fprintf(stderr, "wiretag sub: %s\n", err);
+        wt_config_free(&cfg);
+        return 2;
+    }
+    s.endpoint = ep_sub;
+    s.replay_ep = ep_replay;
+    if (s_check_filters(&s.filter, &cfg) != 0) {
         wt_config_free(&cfg);
         return 2;
     }
@@ -479,12 +658,24 @@ int cmd_sub(int argc, char **argv)
     zmq_setsockopt(s.sub, ZMQ_RCVHWM, &hwm, sizeof hwm);
     zmq_setsockopt(s.ctl, ZMQ_LINGER, &linger, sizeof linger);
     zmq_setsockopt(s.sub, ZMQ_SUBSCRIBE, WT_PROTO_TOPIC, strlen(WT_PROTO_TOPIC));
-    int crc = wt_curve_setup_client(s.sub, &cfg, err, sizeof err);
-    if (crc == 0) crc = wt_curve_setup_client(s.ctl, &cfg, err, sizeof err);
+    int erc = wt_endpoint_check(s.endpoint, false, NULL, 0, err, sizeof err);
+    if (erc == 0) erc = wt_endpoint_check(s.replay_ep, false, NULL, 0, err, sizeof err);
+    int crc = erc ? 0 : wt_curve_setup_client(s.sub, &cfg, err, sizeof err);
+    if (crc == 0 && erc == 0) crc = wt_curve_setup_client(s.ctl, &cfg, err, sizeof err);
     wt_config_free(&cfg);
-    if (crc != 0 || zmq_connect(s.sub, s.endpoint) != 0 || zmq_connect(s.ctl, s.replay_ep) != 0) {
+    if (!erc && !crc) {
+        s.watch_sub = wt_peer_watch_new(s.ctx, s.sub);
+        s.watch_ctl = wt_peer_watch_new(s.ctx, s.ctl);
+    }
+    if (erc || crc != 0 || zmq_connect(s.sub, s.endpoint) != 0 ||
+        zmq_connect(s.ctl, s.replay_ep) != 0) {
         fprintf(stderr, "wiretag sub: %s%s\n",
-                crc ? "CURVE: " : "cannot connect: ", crc ? err : zmq_strerror(zmq_errno()));
+                erc   ? ""
+                : crc ? "CURVE: "
+                      : "cannot connect: ",
+                erc || crc ? err : zmq_strerror(zmq_errno()));
+        wt_peer_watch_destroy(&s.watch_sub);
+        wt_peer_watch_destroy(&s.watch_ctl);
         zmq_close(s.sub);
         zmq_close(s.ctl);
         zmq_ctx_term(s.ctx);
@@ -499,14 +690,24 @@ int cmd_sub(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    /* one question at once, whatever the options: its answer proves that
+       the replay endpoint is a broker's (or its refusal says what it is) */
+    wt_proto_t hello = {0};
+    wt_proto_init(&hello, WT_CMD_STATS);
+    hello.corr = S_HELLO_CORR;
+    hello.has |= WT_F_CORR;
+    wt_proto_send_to(s.ctl, NULL, 0, &hello, NULL, 0, ZMQ_DONTWAIT);
+    wt_proto_clear(&hello);
     /* subscribed first; now the past */
     if (have_from) {
         s.started = true;
         s.next = from > 0 ? from : 1;
         s_request_replay(&s, false);
     }
-    s.last_new_ms = wt_clock_ms();
+    int64_t t0 = wt_clock_ms();
+    s.last_new_ms = t0;
     int status = 0;
+    bool warned = false;
     while (!s_interrupted) {
         if (s.count && s.printed >= s.count) break;
         if (ferror(stdout)) {
@@ -514,8 +715,32 @@ int cmd_sub(int argc, char **argv)
             break;
         }
         int64_t now = wt_clock_ms();
-        if (s.idle_s > 0 && (double)(now - s.last_new_ms) / 1000.0 >= s.idle_s && !s.replaying)
-            break;
+        if (!s.reached && !warned && now - t0 >= S_REPLAY_TIMEOUT_MS) {
+            fprintf(stderr,
+                    "wiretag sub: no answer from %s yet; still trying (is the broker running? "
+                    "is the address right?)\n",
+                    s.replay_ep);
+            warned = true;
+        }
+        if (s.idle_s > 0 && (double)(now - s.last_new_ms) / 1000.0 >= s.idle_s) {
+            if (!s.reached) {
+                fprintf(stderr,
+                        "wiretag sub: no answer from the broker (%s, %s) in %g s: is it "
+                        "running? is the address right?\n",
+                        s.endpoint, s.replay_ep, s.idle_s);
+                status = 3;
+                break;
+            }
+            if (!s.replaying) break;
+            if ((double)(now - s.last_heard_ms) / 1000.0 >= s.idle_s) {
+                fprintf(stderr,
+                        "wiretag sub: the broker stopped answering (%s); results from %llu on "
+                        "were not received\n",
+                        s.replay_ep, (unsigned long long)s.next);
+                status = 3;
+                break;
+            }
+        }
         if (s.replaying && now - s.replay_sent_ms > S_REPLAY_TIMEOUT_MS) {
             fprintf(stderr, "wiretag sub: no answer from %s, asking again\n", s.replay_ep);
             s.replaying = false;
@@ -532,6 +757,17 @@ int cmd_sub(int argc, char **argv)
         zmq_poll(items, 2, 100);
         if (items[1].revents & ZMQ_POLLIN) s_on_ctl(&s);
         if (items[0].revents & ZMQ_POLLIN) s_on_live(&s);
+        if (!s.fatal[0])
+            wt_peer_watch_failed(s.watch_sub, 3, s.endpoint, WT_ROLE_SUBSCRIBERS, s.fatal,
+                                 sizeof s.fatal);
+        if (!s.fatal[0])
+            wt_peer_watch_failed(s.watch_ctl, 3, s.replay_ep, WT_ROLE_REPLAY, s.fatal,
+                                 sizeof s.fatal);
+        if (s.fatal[0]) {
+            fprintf(stderr, "wiretag sub: %s\n", s.fatal);
+            status = 2;
+            break;
+        }
     }
     if (s.verbose)
         fprintf(stderr,
@@ -544,6 +780,8 @@ int cmd_sub(int argc, char **argv)
         free(s.pending[i].data);
     free(s.pending);
     wt_buf_free(&s.out);
+    wt_peer_watch_destroy(&s.watch_sub);
+    wt_peer_watch_destroy(&s.watch_ctl);
     zmq_close(s.sub);
     zmq_close(s.ctl);
     zmq_ctx_term(s.ctx);

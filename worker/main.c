@@ -6,6 +6,7 @@
 #include "nats.h"
 #include "worker.h"
 #include "wiretag/httpd.h"
+#include "wiretag/endpoint.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -15,10 +16,12 @@
 static void s_usage(FILE *f)
 {
     fprintf(f,
-            "usage: wiretag-worker [-c FILE] [--broker EP]... [--threads N] [--credit N]\n"
-            "                      [--name NAME] [--drain-ms MS] [--metrics HOST:PORT]\n"
+            "usage: wiretag-worker [-c FILE] [--host HOST | --broker EP...] [--threads N]\n"
+            "                      [--credit N] [--name NAME] [--drain-ms MS] [--metrics HOST:PORT]\n"
             "                      [-v|-q]\n\n"
             "  -c FILE        configuration file (worker.*, engine keys); re-read on SIGHUP\n"
+            "  --host HOST    the broker's host (its workers port 5556; default client.broker\n"
+            "                 of -c FILE, else 127.0.0.1)\n"
             "  --broker EP    broker worker endpoint, repeatable (default tcp://127.0.0.1:5556)\n"
             "  --nats URL     take items from NATS JetStream instead: nats://HOST:PORT[,...]\n"
             "                 (\"-\" = nats.servers of the config; docs/NATS.md)\n"
@@ -28,7 +31,8 @@ static void s_usage(FILE *f)
             "  --drain-ms MS  on SIGTERM, wait this long for running items (default 10000)\n"
             "  --metrics HOST:PORT  serve Prometheus GET /metrics there (worker.metrics;\n"
             "                 a port alone = 127.0.0.1; 0 = any free port, logged at start)\n"
-            "  -v / -q        more / less logging\n\n"
+            "  -v / -q        more / less logging\n"
+            "  --version      print the version and exit\n\n"
             "Signals: SIGHUP reloads the dictionaries, SIGTERM/SIGINT finish running items,\n"
             "hand the rest back to the broker and exit.\n");
 }
@@ -50,7 +54,7 @@ static bool s_int_arg(const char *s, long long lo, long long hi, long long *out)
 
 int main(int argc, char **argv)
 {
-    const char *config = NULL, *metrics = NULL;
+    const char *config = NULL, *metrics = NULL, *host = NULL;
     const char *brokers[WT_CONFIG_MAX_LIST];
     int nbrokers = 0;
     long long threads = -1, credit = -1, drain = 10000;
@@ -62,6 +66,9 @@ int main(int argc, char **argv)
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             s_usage(stdout);
             return 0;
+        } else if (!strcmp(a, "--version") || !strcmp(a, "-V")) {
+            printf("wiretag-worker %s\n", WT_VERSION);
+            return 0;
         } else if (!strcmp(a, "-c") && more)
             config = argv[++i];
         else if (!strcmp(a, "--broker") && more) {
@@ -72,6 +79,8 @@ int main(int argc, char **argv)
             brokers[nbrokers++] = argv[++i];
         } else if (!strcmp(a, "--nats") && more) {
             nats = argv[++i];
+        } else if (!strcmp(a, "--host") && more) {
+            host = argv[++i];
         } else if (!strcmp(a, "--threads") && more) {
             if (!s_int_arg(argv[++i], 1, 256, &threads)) {
                 fprintf(stderr, "wiretag-worker: --threads wants 1..256\n");
@@ -96,8 +105,15 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "-q"))
             opts.log_level = 0;
         else {
-            fprintf(stderr, "wiretag-worker: unknown or incomplete option '%s'\n\n", a);
-            s_usage(stderr);
+            if (!strcmp(a, "-c") || !strcmp(a, "--broker") || !strcmp(a, "--host") ||
+                !strcmp(a, "--name") || !strcmp(a, "--threads") || !strcmp(a, "--credit") ||
+                !strcmp(a, "--drain-ms"))
+                fprintf(stderr, "wiretag-worker: %s wants a value (wiretag-worker --help)\n", a);
+            else
+                fprintf(stderr,
+                        "wiretag-worker: unknown option '%s' (wiretag-worker --help lists "
+                        "them)\n",
+                        a);
             return 2;
         }
     }
@@ -109,6 +125,19 @@ int main(int argc, char **argv)
         fprintf(stderr, "wiretag-worker: %s\n", err);
         wt_config_free(&cfg);
         return 2;
+    }
+    const char *h = host ? host : cfg.client_broker;
+    if (nbrokers == 0 && h && cfg.worker_brokers.count == 1 &&
+        !strcmp(cfg.worker_brokers.items[0], "tcp://127.0.0.1:5556")) {
+        /* --host / client.broker name the broker; worker.brokers, when set
+           to something else, and --broker win */
+        static char ep[600];
+        if (wt_endpoint_pick(NULL, h, NULL, WT_ROLE_WORKERS, ep, sizeof ep, err, sizeof err)) {
+            fprintf(stderr, "wiretag-worker: %s\n", err);
+            wt_config_free(&cfg);
+            return 2;
+        }
+        brokers[nbrokers++] = ep;
     }
     if (nbrokers > 0) {
         for (int i = 0; i < cfg.worker_brokers.count; i++)

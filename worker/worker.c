@@ -21,6 +21,8 @@
 #include "wiretag/annotate.h"
 #include "wiretag/codec.h"
 #include "wiretag/curve.h"
+#include "wiretag/endpoint.h"
+#include "wiretag/log.h"
 #include "wiretag/proto.h"
 
 #include <pthread.h>
@@ -52,18 +54,14 @@ static int s_log_level = 2;
 static void s_log(int level, const char *fmt, ...)
 {
     if (level > s_log_level) return;
-    static const char *const names[] = {"error", "warn", "info", "debug"};
-    char ts[32];
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    char line[1024];
+    char line[1024], pid[24];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "%s wiretag-worker[%d] %s: %s\n", ts, (int)getpid(), names[level], line);
+    snprintf(pid, sizeof pid, "%d", (int)getpid());
+    const wt_log_kv_t kv[] = {{"pid", pid}}; /* the shared format: wiretag/log.h */
+    wt_log_write("worker", level, kv, 1, line);
 }
 
 /* ---- the shared engine, reference-counted ---- */
@@ -275,6 +273,7 @@ typedef struct {
     int64_t backoff;      /* next reconnect delay */
     uint32_t outstanding; /* jobs of this generation not answered */
     uint64_t jobs, done, failed;
+    wt_peer_watch_t *watch; /* handshakes of sock: a wrong port never completes one */
 } s_broker_t;
 
 struct wt_worker {
@@ -299,6 +298,7 @@ struct wt_worker {
     pthread_t loader_tid;
     bool loading;
     wt_wmetrics_t *metrics; /* figures for --metrics (metrics.h) */
+    char fatal[1024]; /* set: a broker endpoint is not a workers endpoint; exit 2 */
 };
 
 static void s_broker_send(wt_worker_t *self, s_broker_t *b, const wt_proto_t *msg,
@@ -345,6 +345,8 @@ static void s_broker_open(wt_worker_t *self, s_broker_t *b)
         b->reconnect_at = wt_clock_ms() + self->rmax;
         return;
     }
+    wt_peer_watch_destroy(&b->watch);
+    b->watch = wt_peer_watch_new(self->ctx, b->sock);
     if (zmq_connect(b->sock, b->endpoint) != 0) {
         s_log(0, "broker %s: cannot connect: %s", b->endpoint, zmq_strerror(zmq_errno()));
         zmq_close(b->sock);
@@ -386,6 +388,7 @@ static void s_broker_reset(wt_worker_t *self, int bi, bool reconnect, const char
         s_log(1, "broker %s: %s; reconnecting in %lld ms", b->endpoint, why, (long long)b->backoff);
         int linger = 0;
         zmq_setsockopt(b->sock, ZMQ_LINGER, &linger, sizeof linger);
+        wt_peer_watch_destroy(&b->watch);
         zmq_close(b->sock);
         b->sock = NULL;
         b->gen++;
@@ -430,6 +433,10 @@ static void s_broker_recv(wt_worker_t *self, int bi)
             continue;
         }
         wt_proto_t *m = &in.msg;
+        if (wt_endpoint_refused(m, WT_ROLE_WORKERS, b->endpoint, self->fatal, sizeof self->fatal)) {
+            wt_proto_in_close(&in);
+            return; /* READY again cannot help: wt_worker_run stops */
+        }
         if (m->cmd != WT_CMD_ERROR)
             b->error_burst = false; /* the broker talks to us normally again */
         switch (m->cmd) {
@@ -478,11 +485,12 @@ static void s_broker_recv(wt_worker_t *self, int bi)
                 break;
             }
             b->error_burst = true;
-            wt_proto_in_close(&in);
             {
-                char why[300];
+                /* formatted before in is closed: m's strings live in it */
+                char why[WT_PROTO_MAX_STR + WT_PROTO_MAX_REASON + 16];
                 snprintf(why, sizeof why, "ERROR %s (%s)", m->code ? m->code : "?",
                          m->reason ? m->reason : "");
+                wt_proto_in_close(&in);
                 s_broker_reset(self, bi, false, why);
             }
             continue;
@@ -623,6 +631,14 @@ wt_worker_t *wt_worker_new(const wt_config_t *cfg, const wt_worker_opts_t *opts,
                            size_t errlen)
 {
     s_log_level = opts->log_level;
+    wt_log_set_json(cfg->log_format && !strcmp(cfg->log_format, "json"));
+    for (int i = 0; i < cfg->worker_brokers.count; i++) {
+        char why[512];
+        if (wt_endpoint_check(cfg->worker_brokers.items[i], false, NULL, 0, why, sizeof why)) {
+            snprintf(err, errlen, "--broker / worker.brokers: %s", why);
+            return NULL;
+        }
+    }
     wt_engine_t *engine = wt_engine_new(cfg, err, errlen);
     if (!engine) return NULL;
     /* CURVE keys are read now so that a mistake stops the start */
@@ -759,6 +775,7 @@ void wt_worker_destroy(wt_worker_t **self_p)
     for (int i = 0; i < self->nthreads; i++)
         if (self->threads[i].pipe) zmq_close(self->threads[i].pipe);
     for (int i = 0; i < self->nbrokers; i++) {
+        wt_peer_watch_destroy(&self->brokers[i].watch);
         if (self->brokers[i].sock) zmq_close(self->brokers[i].sock);
         free(self->brokers[i].endpoint);
     }
@@ -796,6 +813,9 @@ static long s_timers(wt_worker_t *self)
                 timeout = (long)(b->reconnect_at - now);
             continue;
         }
+        if (!self->fatal[0])
+            wt_peer_watch_failed(b->watch, 3, b->endpoint, WT_ROLE_WORKERS, self->fatal,
+                                 sizeof self->fatal);
         if (now - b->last_recv > self->hb_ms * self->liveness) {
             s_broker_reset(self, i, true, "silent for too long");
             continue;
@@ -916,12 +936,16 @@ int wt_worker_run(wt_worker_t *self)
         s_log(2, "broker %s: connecting", self->brokers[i].endpoint);
         s_broker_open(self, &self->brokers[i]);
     }
-    while (!s_stop_flag) {
+    while (!s_stop_flag && !self->fatal[0]) {
         if (s_reload_flag) s_start_reload(self);
         long timeout = s_timers(self);
         s_dispatch(self);
         s_poll_once(self, timeout);
         s_dispatch(self);
+    }
+    if (self->fatal[0]) {
+        s_log(0, "%s", self->fatal);
+        return 2;
     }
     s_drain(self);
     return 0;

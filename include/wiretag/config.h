@@ -64,6 +64,9 @@ typedef struct {
     int64_t worker_reconnect_min_ms, worker_reconnect_max_ms;
     char *worker_metrics; /* HOST:PORT of /metrics, NULL = off */
 
+    /* clients: feed, sub, stats, dead, worker */
+    char *client_broker; /* broker host; NULL = 127.0.0.1 (endpoint flags win) */
+
     /* security (CURVE) */
     bool curve_enabled;
     char *curve_secret_key;   /* this side's key pair file (wiretag keygen) */
@@ -88,7 +91,8 @@ typedef struct {
     char *nats_tls_ca, *nats_tls_cert, *nats_tls_key;
 
     /* logging */
-    char *log_level; /* error | warn | info | debug */
+    char *log_level;  /* error | warn | info | debug */
+    char *log_format; /* text | json (wiretag/log.h) */
 
     char *path; /* the file loaded, or NULL for defaults */
 } wt_config_t;

@@ -20,7 +20,8 @@ typedef struct {
     char *title;
     char *source;
     char *url;
-    char *published; /* normalised to YYYY-MM-DD on decode */
+    char *published; /* normalised on decode: YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SSZ (UTC) */
+    bool published_invalid; /* the item had a `published` we could not read: kept as NULL */
     char *lang;
     char *text; /* UTF-8, NUL-terminated, text_len bytes (no NUL inside) */
     size_t text_len;
@@ -115,6 +116,13 @@ void wt_item_ensure_id(wt_item_t *item);
 /* Normalise a date ("YYYY-MM-DD" or ISO 8601 with time) to a new
    "YYYY-MM-DD" string in out[11]; -WT_EVALUE style error when malformed. */
 int wt_date_normalize(const char *s, char out[11]);
+/* Parse a date in ISO 8601 ("2021-09-10", "2021-9-10", "2021-09-10T08:00:00+02:00",
+   "2021-09-10 08:00Z") or RFC 2822 ("Fri, 10 Sep 2021 08:00:00 GMT",
+   "10 Sep 2021") and write it to out (at least 21 bytes) as "YYYY-MM-DD"
+   when it has no time, else as UTC "YYYY-MM-DDTHH:MM:SSZ" (a time without
+   zone is taken as UTC). Impossible dates (2021-02-30, 25:00) are
+   WT_EVALUE, as is anything else. */
+int wt_date_parse(const char *s, char *out, size_t outlen);
 
 /* Limits applied by every decoder (configurable upward only by the codec's
    caller through wt_limits_t). */

@@ -164,6 +164,17 @@ void wt_journal_stats(wt_journal_t *self, wt_journal_stats_t *st);
    (reported), not the caller. */
 int wt_journal_check(const char *dir, FILE *out);
 int wt_journal_recover(const char *dir, const char *newdir, FILE *out);
+/* ---- dead letters and identity (operations; kept apart for merging) ---- */
+/* Give a dead-lettered item another chance: back in the queue with its
+   payload, attempts reset, code and reason cleared. WT_ESEQ when seq is
+   not a dead letter. Writes into the open transaction (commit after). */
+int wt_journal_revive(wt_journal_t *self, uint64_t seq);
+/* The seq of id while it is in the dedup window: 0 and *seq, or WT_ESEQ. */
+int wt_journal_find(wt_journal_t *self, const char *id, uint64_t *seq);
+/* This journal's identity: a random non-zero number chosen when it is
+   first asked for and kept in the journal. A subscriber that sees it
+   change knows the sequence numbers started again. Commits. */
+int wt_journal_epoch(wt_journal_t *self, uint64_t *epoch);
 /* Name of a state ("queued", "inflight", "done", "dead"). */
 const char *wt_jitem_state_name(wt_jitem_state_t s);
 

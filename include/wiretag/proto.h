@@ -24,6 +24,7 @@
         C: STATS{}                 B: STATS{stats}
         C: DEAD{from,count}        B: DEAD_ITEM{seq,id,code,reason,attempts}+item *
                                       DEAD_END{next}
+        C: REQUEUE{seq}            B: REQUEUED{seq,id} | ERROR{code,reason}
         any request may carry corr (u64), echoed in every reply to it.
       any socket: a malformed header, wrong version or unknown command is
         answered with NAK (producers) or ERROR (elsewhere) {code, reason}.
@@ -76,6 +77,8 @@ typedef enum {
     WT_CMD_DEAD,
     WT_CMD_DEAD_ITEM,
     WT_CMD_DEAD_END,
+    WT_CMD_REQUEUE,
+    WT_CMD_REQUEUED,
     WT_CMD_COUNT_
 } wt_cmd_t;
 
@@ -102,6 +105,8 @@ enum {
     WT_F_ATTEMPTS = 1u << 18,
     WT_F_STATS = 1u << 19,
     WT_F_ANNOTATE_US = 1u << 20,
+    WT_F_ROLE = 1u << 21,
+    WT_F_EPOCH = 1u << 22,
 };
 
 /* One decoded header. Strings and arrays are owned (wt_proto_clear frees
@@ -134,6 +139,8 @@ typedef struct {
     uint8_t *stats;    /* STATS reply: the figures map, raw MessagePack */
     size_t stats_len;
     uint64_t annotate_us; /* DONE (optional): time the worker spent annotating, µs */
+    char *role;     /* NAK/ERROR for a command not allowed there: which endpoint answered */
+    uint64_t epoch; /* RESULT, REPLAY_END: the journal's id (a new journal restarts seqs) */
 } wt_proto_t;
 
 /* Wire name of a command ("PUT"), or "?" for an invalid value. */
@@ -151,6 +158,7 @@ void wt_proto_set_code(wt_proto_t *msg, const char *s);
 void wt_proto_set_reason(wt_proto_t *msg, const char *s);
 void wt_proto_set_name(wt_proto_t *msg, const char *s);
 void wt_proto_set_dictionaries(wt_proto_t *msg, const char *s);
+void wt_proto_set_role(wt_proto_t *msg, const char *s);
 void wt_proto_set_jobs(wt_proto_t *msg, const uint64_t *jobs, size_t n);
 /* stats must be one MessagePack map; it is copied. */
 void wt_proto_set_stats(wt_proto_t *msg, const uint8_t *stats, size_t n);

@@ -1,0 +1,384 @@
+/*  dead.c: `wiretag dead` inspects and re-queues a broker's dead letters
+    (items that failed broker.max_attempts times) over the control
+    endpoint: DEAD (repeated until DEAD_END) lists them with their last
+    error and the item as the producer sent it; REQUEUE{seq} gives one
+    another round of attempts.
+
+      wiretag dead list            seq, id, attempts, code, reason
+      wiretag dead show SEQ|ID...  each one with its item (JSON)
+      wiretag dead requeue SEQ|ID...|--all
+      wiretag dead export [-o F]   the items as JSON Lines (to fix and feed)
+*/
+#include "cmds.h"
+#include "wiretag/config.h"
+#include "wiretag/curve.h"
+#include "wiretag/endpoint.h"
+#include "wiretag/json.h"
+#include "wiretag/proto.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+
+typedef struct {
+    uint64_t seq;
+    uint32_t attempts;
+    char *id, *code, *reason;
+    char *item; /* the payload as JSON, NULL when absent */
+} s_dead_t;
+
+typedef struct {
+    const char *ep;
+    long timeout;
+    void *ctx, *sock;
+    wt_peer_watch_t *watch;
+    uint64_t corr;
+    s_dead_t *v;
+    size_t n, cap;
+} s_ctl_t;
+
+static void s_usage(FILE *f)
+{
+    fprintf(f, "usage: wiretag dead [--broker EP] [-c FILE] [--timeout MS] COMMAND\n\n"
+               "Dead letters: items the workers failed broker.max_attempts times.\n\n"
+               "  list                 seq, id, attempts and the last error of each (--json:\n"
+               "                       one JSON object per line)\n"
+               "  show SEQ|ID...       each one with the item as it was sent\n"
+               "  requeue SEQ|ID...    give them another max_attempts attempts (--all: every\n"
+               "                       dead letter)\n"
+               "  export [-o FILE]     the items as JSON Lines, to fix and `wiretag feed`\n\n"
+               "  --host HOST          the broker's host (its control port 5558; default\n"
+               "                       client.broker of -c FILE, else 127.0.0.1)\n"
+               "  --broker EP          control endpoint (default tcp://HOST:5558)\n"
+               "  -c FILE              configuration file (CURVE keys)\n"
+               "  --timeout MS         how long to wait for the broker (default 3000)\n\n"
+               "Exit status: 0 done, 1 some SEQ|ID not found or not requeued, 2 usage error or\n"
+               "not a control endpoint, 3 no answer from the broker.\n");
+}
+
+/* One reply (polling in steps so that a wrong endpoint is seen). */
+static int s_recv(s_ctl_t *c, wt_proto_in_t *in)
+{
+    int64_t t0 = wt_clock_ms();
+    for (;;) {
+        zmq_pollitem_t it = {.socket = c->sock, .events = ZMQ_POLLIN};
+        if (zmq_poll(&it, 1, 100) > 0) {
+            int rc = wt_proto_recv(c->sock, false, 0, in);
+            char why[1024];
+            if (rc == 0 && wt_endpoint_refused(&in->msg, WT_ROLE_REPLAY, c->ep, why, sizeof why)) {
+                fprintf(stderr, "wiretag dead: %s\n", why);
+                wt_proto_in_close(in);
+                return -EPROTO;
+            }
+            if (rc < 0) wt_proto_in_close(in);
+            return rc;
+        }
+        char why[1024];
+        if (wt_peer_watch_failed(c->watch, 2, c->ep, WT_ROLE_REPLAY, why, sizeof why)) {
+            fprintf(stderr, "wiretag dead: %s\n", why);
+            return -EPROTO;
+        }
+        if (wt_clock_ms() - t0 >= c->timeout) {
+            fprintf(stderr, "wiretag dead: no answer from %s in %ld ms (is the broker running?)\n",
+                    c->ep, c->timeout);
+            return -ETIMEDOUT;
+        }
+    }
+}
+
+static int s_status(int rc)
+{
+    return rc == -EPROTO ? 2 : rc == -ETIMEDOUT ? 3 : 1;
+}
+
+/* Every dead letter, with its item. */
+static int s_fetch(s_ctl_t *c)
+{
+    uint64_t from = 0;
+    for (;;) {
+        wt_proto_t m = {0};
+        wt_proto_init(&m, WT_CMD_DEAD);
+        m.from = from;
+        m.corr = ++c->corr;
+        m.has |= WT_F_FROM | WT_F_CORR;
+        int rc = wt_proto_send(c->sock, &m, NULL, 0);
+        wt_proto_clear(&m);
+        if (rc < 0) return rc;
+        size_t before = c->n;
+        for (;;) {
+            wt_proto_in_t in;
+            if ((rc = s_recv(c, &in)) < 0) return rc;
+            wt_proto_t *r = &in.msg;
+            if ((r->has & WT_F_CORR) && r->corr != c->corr) {
+                wt_proto_in_close(&in);
+                continue; /* a late answer to an earlier round */
+            }
+            if (r->cmd == WT_CMD_DEAD_ITEM) {
+                wt_grow(&c->v, &c->cap, c->n + 1, sizeof *c->v);
+                s_dead_t *d = &c->v[c->n++];
+                memset(d, 0, sizeof *d);
+                d->seq = r->seq;
+                d->attempts = r->attempts;
+                d->id = wt_strdup(r->id ? r->id : "");
+                d->code = wt_strdup(r->code ? r->code : "");
+                d->reason = wt_strdup(r->reason ? r->reason : "");
+                size_t n = 0;
+                const uint8_t *p = wt_proto_in_payload(&in, &n);
+                wt_buf_t b;
+                wt_buf_init(&b);
+                if (p && wt_msgpack_to_json(p, n, &b) == 0)
+                    d->item = wt_strndup((const char *)b.data, b.size);
+                wt_buf_free(&b);
+                wt_proto_in_close(&in);
+                continue;
+            }
+            bool end = r->cmd == WT_CMD_DEAD_END;
+            uint64_t next = r->next;
+            if (!end)
+                fprintf(stderr, "wiretag dead: unexpected reply %s %s %s\n",
+                        wt_proto_cmd_name(r->cmd), r->code ? r->code : "",
+                        r->reason ? r->reason : "");
+            wt_proto_in_close(&in);
+            if (!end) return -EPROTO;
+            if (c->n == before || next <= from) return 0;
+            from = next;
+            break;
+        }
+    }
+}
+
+/* The dead letter named by arg (a seq or an id), or NULL. */
+static s_dead_t *s_find(s_ctl_t *c, const char *arg)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (!strcmp(c->v[i].id, arg)) return &c->v[i];
+    char *end = NULL;
+    errno = 0;
+    unsigned long long seq = strtoull(arg, &end, 10);
+    if (errno || !end || *end || end == arg) return NULL;
+    for (size_t i = 0; i < c->n; i++)
+        if (c->v[i].seq == seq) return &c->v[i];
+    return NULL;
+}
+
+static int s_requeue(s_ctl_t *c, s_dead_t *d)
+{
+    wt_proto_t m = {0};
+    wt_proto_init(&m, WT_CMD_REQUEUE);
+    m.seq = d->seq;
+    m.corr = ++c->corr;
+    m.has |= WT_F_SEQ | WT_F_CORR;
+    int rc = wt_proto_send(c->sock, &m, NULL, 0);
+    wt_proto_clear(&m);
+    if (rc < 0) return rc;
+    for (;;) {
+        wt_proto_in_t in;
+        if ((rc = s_recv(c, &in)) < 0) return rc;
+        wt_proto_t *r = &in.msg;
+        if ((r->has & WT_F_CORR) && r->corr != c->corr) {
+            wt_proto_in_close(&in);
+            continue;
+        }
+        if (r->cmd == WT_CMD_REQUEUED) {
+            printf("requeued seq %llu (%s)\n", (unsigned long long)d->seq, d->id);
+            rc = 0;
+        } else {
+            fprintf(stderr, "wiretag dead: seq %llu (%s) not requeued: %s %s\n",
+                    (unsigned long long)d->seq, d->id, r->code ? r->code : "?",
+                    r->reason ? r->reason : "");
+            rc = 1;
+        }
+        wt_proto_in_close(&in);
+        return rc;
+    }
+}
+
+static void s_print_json(const s_dead_t *d, bool with_item, FILE *out)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "seq", json_integer((json_int_t)d->seq));
+    json_object_set_new(o, "id", json_string(d->id));
+    json_object_set_new(o, "attempts", json_integer(d->attempts));
+    json_object_set_new(o, "code", json_string(d->code));
+    json_object_set_new(o, "reason", json_string(d->reason));
+    if (with_item) {
+        json_t *it = d->item ? json_loads(d->item, 0, NULL) : NULL;
+        json_object_set_new(o, "item", it ? it : json_null());
+    }
+    char *txt = json_dumps(o, JSON_PRESERVE_ORDER | JSON_COMPACT);
+    if (txt) fprintf(out, "%s\n", txt);
+    free(txt);
+    json_decref(o);
+}
+
+int cmd_dead(int argc, char **argv)
+{
+    s_ctl_t c = {.timeout = 3000};
+    const char *config = NULL, *out_path = NULL, *url = NULL, *host = NULL;
+    char ep[600];
+    bool as_json = false, all = false;
+    const char *verb = NULL;
+    char **args = wt_calloc((size_t)argc + 1, sizeof *args);
+    int nargs = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        bool more = i + 1 < argc;
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            s_usage(stdout);
+            free(args);
+            return 0;
+        } else if (!strcmp(a, "--broker") && more)
+            url = argv[++i];
+        else if (!strcmp(a, "--host") && more)
+            host = argv[++i];
+        else if (!strcmp(a, "-c") && more)
+            config = argv[++i];
+        else if (!strcmp(a, "--timeout") && more && atol(argv[i + 1]) > 0)
+            c.timeout = atol(argv[++i]);
+        else if (!strcmp(a, "-o") && more)
+            out_path = argv[++i];
+        else if (!strcmp(a, "--json"))
+            as_json = true;
+        else if (!strcmp(a, "--all"))
+            all = true;
+        else if (a[0] == '-' && a[1]) {
+            if (!strcmp(a, "--broker") || !strcmp(a, "-c") || !strcmp(a, "-o") ||
+                !strcmp(a, "--timeout") || !strcmp(a, "--host"))
+                fprintf(stderr, "wiretag dead: %s wants %s\n", a,
+                        !strcmp(a, "--broker")    ? "an endpoint, e.g. tcp://127.0.0.1:5558"
+                        : !strcmp(a, "--timeout") ? "a number of milliseconds greater than 0"
+                                                  : "a file name");
+            else
+                fprintf(stderr, "wiretag dead: unknown option '%s'\n\n", a);
+            free(args);
+            return 2;
+        } else if (!verb)
+            verb = a;
+        else
+            args[nargs++] = argv[i];
+    }
+    bool ok_verb = verb && (!strcmp(verb, "list") || !strcmp(verb, "show") ||
+                            !strcmp(verb, "requeue") || !strcmp(verb, "export"));
+    if (!ok_verb || ((!strcmp(verb, "show") || !strcmp(verb, "requeue")) && !nargs && !all)) {
+        if (verb && !ok_verb)
+            fprintf(stderr, "wiretag dead: unknown command '%s'\n\n", verb);
+        else if (verb)
+            fprintf(stderr, "wiretag dead %s: which dead letters? (SEQ or ID%s)\n\n", verb,
+                    !strcmp(verb, "requeue") ? ", or --all" : "");
+        s_usage(stderr);
+        free(args);
+        return 2;
+    }
+    wt_config_t cfg;
+    wt_config_defaults(&cfg);
+    char err[1024];
+    if (config && wt_config_load(&cfg, config, err, sizeof err) != 0) {
+        fprintf(stderr, "wiretag dead: %s\n", err);
+        wt_config_free(&cfg);
+        free(args);
+        return 2;
+    }
+    if (wt_endpoint_pick(url, host, cfg.client_broker, WT_ROLE_REPLAY, ep, sizeof ep, err,
+                         sizeof err) != 0) {
+        fprintf(stderr, "wiretag dead: %s\n", err);
+        wt_config_free(&cfg);
+        free(args);
+        return 2;
+    }
+    c.ep = ep;
+    if (wt_endpoint_check(c.ep, false, NULL, 0, err, sizeof err) != 0) {
+        fprintf(stderr, "wiretag dead: --broker: %s\n", err);
+        wt_config_free(&cfg);
+        free(args);
+        return 2;
+    }
+    c.ctx = zmq_ctx_new();
+    c.sock = zmq_socket(c.ctx, ZMQ_DEALER);
+    int linger = 0;
+    zmq_setsockopt(c.sock, ZMQ_LINGER, &linger, sizeof linger);
+    int status = 0;
+    int crc = wt_curve_setup_client(c.sock, &cfg, err, sizeof err);
+    wt_config_free(&cfg);
+    if (crc != 0) {
+        fprintf(stderr, "wiretag dead: CURVE: %s\n", err);
+        status = 2;
+        goto done;
+    }
+    c.watch = wt_peer_watch_new(c.ctx, c.sock);
+    if (zmq_connect(c.sock, c.ep) != 0) {
+        fprintf(stderr, "wiretag dead: cannot connect to %s: %s\n", c.ep,
+                zmq_strerror(zmq_errno()));
+        status = 2;
+        goto done;
+    }
+    int rc = s_fetch(&c);
+    if (rc < 0) {
+        status = s_status(rc);
+        goto done;
+    }
+    if (!strcmp(verb, "list")) {
+        if (!as_json) printf("%zu dead letter(s)\n", c.n);
+        for (size_t i = 0; i < c.n; i++) {
+            if (as_json)
+                s_print_json(&c.v[i], false, stdout);
+            else
+                printf("  seq %-8llu %-24s attempts %-3u %s %s\n", (unsigned long long)c.v[i].seq,
+                       c.v[i].id, c.v[i].attempts, c.v[i].code, c.v[i].reason);
+        }
+    } else if (!strcmp(verb, "export")) {
+        FILE *out = out_path ? fopen(out_path, "w") : stdout;
+        if (!out) {
+            fprintf(stderr, "wiretag dead: cannot write %s: %s\n", out_path, strerror(errno));
+            status = 1;
+            goto done;
+        }
+        size_t n = 0;
+        for (size_t i = 0; i < c.n; i++)
+            if (c.v[i].item) {
+                fputs(c.v[i].item, out);
+                fputc('\n', out);
+                n++;
+            }
+        if (out != stdout && fclose(out) != 0) status = 1;
+        fprintf(stderr, "wiretag dead: %zu item(s) exported%s%s\n", n, out_path ? " to " : "",
+                out_path ? out_path : "");
+    } else {
+        bool requeue = !strcmp(verb, "requeue");
+        size_t todo = all ? c.n : (size_t)nargs;
+        for (size_t i = 0; i < todo; i++) {
+            s_dead_t *d = all ? &c.v[i] : s_find(&c, args[i]);
+            if (!d) {
+                fprintf(stderr, "wiretag dead: %s is not a dead letter (wiretag dead list)\n",
+                        args[i]);
+                status = 1;
+                continue;
+            }
+            if (!requeue) {
+                s_print_json(d, true, stdout);
+                continue;
+            }
+            rc = s_requeue(&c, d);
+            if (rc < 0) {
+                status = s_status(rc);
+                break;
+            }
+            if (rc) status = 1;
+        }
+    }
+done:
+    for (size_t i = 0; i < c.n; i++) {
+        free(c.v[i].id);
+        free(c.v[i].code);
+        free(c.v[i].reason);
+        free(c.v[i].item);
+    }
+    free(c.v);
+    free(args);
+    wt_peer_watch_destroy(&c.watch);
+    zmq_close(c.sock);
+    zmq_ctx_term(c.ctx);
+    return status;
+}
