@@ -172,4 +172,11 @@ void wt_workers_queued(wt_broker_t *self, uint64_t seq);
 void wt_workers_clear(wt_broker_t *self);
 const char *wt_wstate_name(wt_wstate_t s);
 
+/* bind.c */
+/* True when endpoint ep can only be reached from this host: tcp on a
+   loopback address (127.0.0.0/8, ::1, the interface "lo", "localhost"),
+   ipc:// or inproc://. tcp://\*, 0.0.0.0, any other address, interface or
+   transport is public. */
+bool wt_broker_ep_is_local(const char *ep);
+
 #endif

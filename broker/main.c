@@ -2,6 +2,7 @@
 
     wiretag-broker [-c FILE] [--producers EP] [--workers EP] [--subscribers EP]
                    [--replay EP] [--journal DIR] [--ready-file FILE]
+                   [--insecure-public]
     Command-line endpoints override the file. SIGINT/SIGTERM stop the loop;
     the journal is committed and synced before exit.
 */
@@ -24,10 +25,13 @@ static void s_usage(FILE *out)
 {
     fprintf(out, "usage: wiretag-broker [-c FILE] [--producers EP] [--workers EP]\n"
                  "                      [--subscribers EP] [--replay EP] [--journal DIR]\n"
-                 "                      [--ready-file FILE]\n"
-                 "  defaults: producers tcp://*:5555, workers tcp://*:5556,\n"
-                 "            subscribers tcp://*:5557, replay tcp://*:5558,\n"
+                 "                      [--ready-file FILE] [--insecure-public]\n"
+                 "  defaults: producers tcp://127.0.0.1:5555, workers tcp://127.0.0.1:5556,\n"
+                 "            subscribers tcp://127.0.0.1:5557, replay tcp://127.0.0.1:5558,\n"
                  "            journal ./wiretag-journal (see docs/OPERATIONS.md)\n"
+                 "  --insecure-public  allow binding a non-loopback address (tcp://*:PORT,\n"
+                 "                     an interface, a public IP) with CURVE off; without it\n"
+                 "                     such a broker refuses to start (docs/SECURITY.md)\n"
                  "  --ready-file FILE  once listening, write the bound endpoints there as JSON\n"
                  "                     (useful with tcp://127.0.0.1:* ephemeral ports)\n");
 }
@@ -41,6 +45,7 @@ static void s_set(char **field, const char *value)
 int main(int argc, char **argv)
 {
     const char *config = NULL, *ready_file = NULL;
+    bool insecure_public = false;
     const char *over[5] = {NULL}; /* producers, workers, subscribers, replay, journal */
     static const char *const names[5] = {"--producers", "--workers", "--subscribers", "--replay",
                                          "--journal"};
@@ -53,6 +58,10 @@ int main(int argc, char **argv)
         if (strcmp(a, "--version") == 0) {
             printf("wiretag-broker %s\n", WT_VERSION);
             return 0;
+        }
+        if (strcmp(a, "--insecure-public") == 0) {
+            insecure_public = true;
+            continue;
         }
         if (i + 1 >= argc) {
             fprintf(stderr, "wiretag-broker: %s: missing value or unknown option\n", a);
@@ -92,6 +101,7 @@ int main(int argc, char **argv)
                         &cfg.broker_replay, &cfg.broker_journal};
     for (int j = 0; j < 5; j++)
         if (over[j]) s_set(fields[j], over[j]);
+    if (insecure_public) cfg.broker_insecure_public = true;
 
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);

@@ -99,13 +99,13 @@ static const s_key_t s_keys[] = {
      "longest item text accepted"},
 
     /* broker */
-    {"broker.producers", T_STRING, "tcp://*:5555", 0, 0, NULL, OFF(broker_producers), 0,
+    {"broker.producers", T_STRING, "tcp://127.0.0.1:5555", 0, 0, NULL, OFF(broker_producers), 0,
      "endpoint producers send items to (ROUTER)"},
-    {"broker.workers", T_STRING, "tcp://*:5556", 0, 0, NULL, OFF(broker_workers), 0,
+    {"broker.workers", T_STRING, "tcp://127.0.0.1:5556", 0, 0, NULL, OFF(broker_workers), 0,
      "endpoint workers connect to (ROUTER)"},
-    {"broker.subscribers", T_STRING, "tcp://*:5557", 0, 0, NULL, OFF(broker_subscribers), 0,
+    {"broker.subscribers", T_STRING, "tcp://127.0.0.1:5557", 0, 0, NULL, OFF(broker_subscribers), 0,
      "endpoint annotated items are published on (PUB)"},
-    {"broker.replay", T_STRING, "tcp://*:5558", 0, 0, NULL, OFF(broker_replay), 0,
+    {"broker.replay", T_STRING, "tcp://127.0.0.1:5558", 0, 0, NULL, OFF(broker_replay), 0,
      "endpoint for replay requests from the journal (ROUTER)"},
     {"broker.journal", T_PATH, "./wiretag-journal", 0, 0, NULL, OFF(broker_journal), F_CWD,
      "journal directory (relative: to the working directory)"},
@@ -135,6 +135,8 @@ static const s_key_t s_keys[] = {
      OFF(broker_max_inflight_per_producer), 0, "unacknowledged items one producer may have"},
     {"broker.max_message", T_SIZE, "2MiB", 1 * KIB, 256 * MIB, NULL, OFF(broker_max_message_bytes),
      0, "largest message accepted on any socket"},
+    {"broker.insecure_public", T_BOOL, "false", 0, 0, NULL, OFF(broker_insecure_public), 0,
+     "allow binding a non-loopback address with CURVE off"},
 
     /* worker */
     {"worker.brokers", T_STRLIST, "tcp://127.0.0.1:5556", 1, WT_CONFIG_MAX_LIST, NULL,

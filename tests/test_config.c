@@ -207,10 +207,10 @@ static void s_test_defaults(void)
     CHECK_EQ_INT(c.issues_max, 8);
     CHECK(c.quotes_indirect);
     CHECK_EQ_INT(c.max_text_bytes, 1024 * 1024);
-    CHECK_EQ_STR(c.broker_producers, "tcp://*:5555");
-    CHECK_EQ_STR(c.broker_workers, "tcp://*:5556");
-    CHECK_EQ_STR(c.broker_subscribers, "tcp://*:5557");
-    CHECK_EQ_STR(c.broker_replay, "tcp://*:5558");
+    CHECK_EQ_STR(c.broker_producers, "tcp://127.0.0.1:5555");
+    CHECK_EQ_STR(c.broker_workers, "tcp://127.0.0.1:5556");
+    CHECK_EQ_STR(c.broker_subscribers, "tcp://127.0.0.1:5557");
+    CHECK_EQ_STR(c.broker_replay, "tcp://127.0.0.1:5558");
     CHECK_EQ_STR(c.broker_journal, "./wiretag-journal");
     CHECK_EQ_INT(c.broker_fsync, WT_FSYNC_ALWAYS);
     CHECK_EQ_INT(c.broker_fsync_interval_ms, 100);
@@ -225,6 +225,7 @@ static void s_test_defaults(void)
     CHECK_EQ_INT(c.broker_pub_hwm, 100000);
     CHECK_EQ_INT(c.broker_max_inflight_per_producer, 10000);
     CHECK_EQ_INT(c.broker_max_message_bytes, 2 * 1024 * 1024);
+    CHECK(!c.broker_insecure_public);
     CHECK_EQ_INT(c.worker_brokers.count, 1);
     CHECK_EQ_STR(c.worker_brokers.items[0], "tcp://127.0.0.1:5556");
     CHECK_EQ_INT(c.worker_threads, 2);

@@ -54,6 +54,7 @@ typedef struct {
     int64_t broker_pub_hwm;
     int64_t broker_max_inflight_per_producer;
     int64_t broker_max_message_bytes;
+    bool broker_insecure_public; /* allow non-loopback binds without CURVE */
 
     /* worker */
     wt_strlist_t worker_brokers;
