@@ -886,9 +886,9 @@ wt_broker_t *wt_broker_new(const wt_config_t *cfg, volatile int *stop_flag, char
                   "producers=%s workers=%s subscribers=%s replay=%s curve=%s journal=%s "
                   "unfinished=%llu recovered=%llu next_seq=%llu next_rseq=%llu",
                   self->endpoints[0], self->endpoints[1], self->endpoints[2], self->endpoints[3],
-                  cfg->curve_enabled ? "on" : "off", cfg->broker_journal, (unsigned long long)js.unfinished,
-                  (unsigned long long)js.recovered, (unsigned long long)js.next_seq,
-                  (unsigned long long)js.next_rseq);
+                  cfg->curve_enabled ? "on" : "off", cfg->broker_journal,
+                  (unsigned long long)js.unfinished, (unsigned long long)js.recovered,
+                  (unsigned long long)js.next_seq, (unsigned long long)js.next_rseq);
     return self;
 }
 
