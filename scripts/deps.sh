@@ -7,8 +7,12 @@
 set -eu
 mode=${1:-build}
 pkgs="gcc libc6-dev make cmake pkg-config libzmq3-dev libmsgpack-dev libyaml-dev libjansson-dev liblmdb-dev libstemmer-dev"
+# the man pages are made from docs/man/*.md
+pkgs="$pkgs go-md2man"
 if [ "$mode" = test ]; then
   pkgs="$pkgs python3 python3-zmq python3-msgpack python3-yaml clang libclang-rt-14-dev iproute2 procps"
+  # tests/it_install.sh renders the man pages
+  pkgs="$pkgs groff-base"
 fi
 missing=""
 for p in $pkgs; do
