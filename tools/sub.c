@@ -17,6 +17,7 @@
 */
 #include "cmds.h"
 #include "readable.h"
+#include "substate.h"
 #include "wiretag/codec.h"
 #include "wiretag/config.h"
 #include "wiretag/curve.h"
@@ -83,7 +84,8 @@ static void s_usage(FILE *f)
 {
     fprintf(f, "usage: wiretag sub [--broker EP] [--replay EP] [--from SEQ] [--count N]\n"
                "                   [--actor X] [--country ISO3] [--issue ID] [--topic ID]\n"
-               "                   [--speaker X] [--quotes] [--json|--pretty] [--idle S]\n\n"
+               "                   [--speaker X] [--quotes] [--json|--pretty] [--idle S]\n"
+               "                   [--state FILE]\n\n"
                "Print annotated results in sequence order, each once. Gaps (a slow subscriber\n"
                "behind the high-water mark, a late start) are filled from the broker's journal.\n\n"
                "  --broker EP    subscriber endpoint (default tcp://127.0.0.1:5557)\n"
@@ -91,6 +93,9 @@ static void s_usage(FILE *f)
                "  -c FILE        configuration file (CURVE keys)\n"
                "  --from SEQ     start at result sequence SEQ (1 = all retained results);\n"
                "                 default: from the first live result\n"
+               "  --state FILE   keep the last result handled in FILE and, when FILE\n"
+               "                 exists, resume after it (instead of --from); a crash\n"
+               "                 may repeat the last results printed, never skip one\n"
                "  --count N      exit after printing N results\n"
                "  --idle S       exit after S seconds without a new result\n"
                "  --actor X      only results with actor X (id or name, any case)\n"
@@ -376,6 +381,8 @@ int cmd_sub(int argc, char **argv)
     int hwm = 100000;
     const char *config = NULL;
     uint64_t from = 0;
+    const char *state = NULL;
+    uint64_t saved = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         bool more = i + 1 < argc;
@@ -413,6 +420,8 @@ int cmd_sub(int argc, char **argv)
             s.mode = 1;
         else if (!strcmp(a, "-v"))
             s.verbose = true;
+        else if (!strcmp(a, "--state") && more && *argv[i + 1])
+            state = argv[++i];
         else if (!strcmp(a, "--rcvhwm") && more && atoi(argv[i + 1]) >= 0)
             hwm = atoi(argv[++i]);
         else {
@@ -429,9 +438,23 @@ int cmd_sub(int argc, char **argv)
         fprintf(stderr, ")\n");
         return 2;
     }
+    char err[1024];
+    if (state) {
+        int src = wt_sub_state_load(state, &saved, err, sizeof err);
+        if (src < 0) {
+            fprintf(stderr, "wiretag sub: --state: %s\n", err);
+            return 2;
+        }
+        if (src == 1) { /* resume after the saved position */
+            have_from = true;
+            from = saved + 1;
+            if (s.verbose)
+                fprintf(stderr, "wiretag sub: resuming after result %llu (%s)\n",
+                        (unsigned long long)saved, state);
+        }
+    }
     wt_config_t cfg;
     wt_config_defaults(&cfg);
-    char err[1024];
     if (config && wt_config_load(&cfg, config, err, sizeof err) != 0) {
         fprintf(stderr, "wiretag sub: %s\n", err);
         wt_config_free(&cfg);
@@ -476,6 +499,14 @@ int cmd_sub(int argc, char **argv)
     s.last_new_ms = wt_clock_ms();
     int status = 0;
     while (!s_interrupted) {
+        if (state && s.next > saved + 1 && !ferror(stdout)) { /* output to next-1 flushed */
+            if (wt_sub_state_save(state, s.next - 1, err, sizeof err) != 0) {
+                fprintf(stderr, "wiretag sub: --state: %s\n", err);
+                status = 1;
+                break;
+            }
+            saved = s.next - 1;
+        }
         if (s.count && s.printed >= s.count) break;
         if (ferror(stdout)) {
             status = 1; /* reader went away */
@@ -500,6 +531,11 @@ int cmd_sub(int argc, char **argv)
         zmq_poll(items, 2, 100);
         if (items[1].revents & ZMQ_POLLIN) s_on_ctl(&s);
         if (items[0].revents & ZMQ_POLLIN) s_on_live(&s);
+    }
+    if (state && s.next > saved + 1 && !ferror(stdout) &&
+        wt_sub_state_save(state, s.next - 1, err, sizeof err) != 0) {
+        fprintf(stderr, "wiretag sub: --state: %s\n", err);
+        status = 1;
     }
     if (s.verbose)
         fprintf(stderr,
