@@ -122,6 +122,8 @@ if ! docker image inspect debian:bookworm-slim >/dev/null 2>&1; then
         fail "docker import of the debootstrap root failed"
     rm -rf "$root"
 fi
+docker run --rm debian:bookworm-slim true >"$TMP/runcheck.log" 2>&1 ||
+    skip "containers cannot start here (a chroot? no overlay?): $(tail -n 1 "$TMP/runcheck.log")"
 docker run --rm --network bridge debian:bookworm-slim apt-get update >"$TMP/netcheck.log" 2>&1 ||
     skip "containers cannot reach the Debian mirror (apt-get update in a container failed: $(tail -n 1 "$TMP/netcheck.log"))"
 
