@@ -18,7 +18,9 @@
 #    subscriber service prints every result exactly once, in order;
 # 4. `down` and `up` again: the journal is still there and the subscriber
 #    resumes from its saved position (prints nothing again);
-# 5. `down -v` (this test's own project only).
+# 5. CURVE the documented way: keys made with the image into a config
+#    directory passed as WIRETAG_ETC, curve=on, a keyless client refused;
+# 6. `down -v` (this test's own project only).
 # Skips (77, saying why) when not root, in the sanitizer build (the image
 # does not depend on it: once per CI), or where Docker cannot run (a chroot
 # without cgroups, no network for apt). WT_COMPOSE_ITEMS sets N (1200);
@@ -266,7 +268,39 @@ sleep 3 # a subscriber that replays everything prints within a second
 [ "$(sub_lines)" = 0 ] || fail "after down/up the subscriber printed $(sub_lines) results again"
 say "down/up: journal kept ($N results), subscriber resumed after $N and printed nothing again"
 
-# ---- 5. down -v (this project only)
+# ---- 5. CURVE as docs/CLIENTS.md says: keys made with the image, the
+# configuration from another directory (WIRETAG_ETC), fresh volumes
+dc down -v >"$TMP/down2.log" 2>&1 || fail "docker-compose down -v"
+ETC="$TMP/etc"
+cp -r "$SRC/docker" "$ETC"
+mkdir -p "$ETC/keys/clients" && chown -R 10001:10001 "$ETC/keys"
+export WIRETAG_ETC=$ETC
+for k in broker client; do
+    dc run --rm --no-deps -T -v "$ETC/keys:/keys" broker wiretag keygen "/keys/$k" >"$TMP/keygen.log" 2>&1 ||
+        fail "keygen $k in the image: $(cat "$TMP/keygen.log")"
+done
+cp "$ETC/keys/client.pub" "$ETC/keys/clients/"
+sed -i 's|^  enabled: false|  enabled: true|
+        s|^  secret_key: null *# \(/etc/wiretag/keys/[a-z]*\.key\)|  secret_key: \1|
+        s|^  allowed_keys: null *# \(/etc/wiretag/keys/clients\)|  allowed_keys: \1|
+        s|^  server_key: null *# \(/etc/wiretag/keys/broker\.pub\)|  server_key: \1|' "$ETC/broker.yaml" "$ETC/client.yaml"
+grep -q '^  allowed_keys: /etc/wiretag/keys/clients' "$ETC/broker.yaml" &&
+    grep -q '^  server_key: /etc/wiretag/keys/broker.pub' "$ETC/client.yaml" ||
+    fail "docker/*.yaml no longer have the commented key paths docs/CLIENTS.md relies on"
+dc up -d --scale worker=1 >"$TMP/up3.log" 2>&1 || { cat "$TMP/up3.log"; fail "up with CURVE"; }
+cstats() { docker exec "$(cid broker)" wiretag stats -c /etc/wiretag/client.yaml --json --timeout 2000 2>/dev/null; }
+curve_results() { [ "$(cstats | jget 'd["last_rseq"]')" -ge 4 ]; }
+WIRETAG_INPUT="$SRC/config/samples" dc run --rm -T feeder >"$TMP/feed3.log" 2>&1 ||
+    fail "feeder with CURVE: $(cat "$TMP/feed3.log")"
+wait_for 120 "4 results with CURVE on" curve_results
+blog=$(docker logs "$(cid broker)" 2>&1)
+echo "$blog" | grep -q 'cmd=START .*curve=on' || fail "the broker's START line does not say curve=on"
+echo "$blog" | grep -q 'INSECURE' && fail "CURVE on, yet the broker warns INSECURE"
+"$BIN/wiretag" stats --broker "tcp://$(port 5558)" --timeout 1500 >/dev/null 2>&1 &&
+    fail "a client without keys got an answer from a CURVE broker"
+say "CURVE: keys from the image, WIRETAG_ETC config, curve=on, 4 results, a keyless client refused"
+
+# ---- 6. down -v (this project only)
 dc down -v --remove-orphans >/dev/null 2>&1 || fail "docker-compose down -v"
 UP=0
 left=$(docker volume ls -q --filter "label=com.docker.compose.project=$PROJ")
