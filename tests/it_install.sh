@@ -89,7 +89,12 @@ check_opts() { # page, command...
 }
 check_opts man8/wiretag-broker.8 "$P/bin/wiretag-broker" --help
 check_opts man8/wiretag-worker.8 "$P/bin/wiretag-worker" --help
-for c in annotate feed sub stats keygen; do check_opts man1/wiretag.1 "$P/bin/wiretag" "$c" --help; done
+cmds=$("$P/bin/wiretag" --help 2>&1 | sed -n 's/^  \([a-z][a-z]*\)  .*/\1/p')
+[ -n "$cmds" ] || fail "no commands in 'wiretag --help'"
+for c in $cmds; do
+    grep -q -F "\fBwiretag $c\fP" "$P/share/man/man1/wiretag.1" || fail "wiretag.1 lacks the command '$c' (edit docs/man/wiretag.1.md)"
+    check_opts man1/wiretag.1 "$P/bin/wiretag" "$c" --help
+done
 ok "man pages render cleanly and list every option of --help"
 
 # 4. systemd units: sandboxed, pointing into this prefix, verified where possible
