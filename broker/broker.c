@@ -1095,6 +1095,30 @@ wt_broker_t *wt_broker_new(const wt_config_t *cfg, volatile int *stop_flag, char
         kp = &keys;
         self->curve_keys = keys;
     }
+    if (!cfg->curve_enabled) { /* an open broker on the network: only when asked for */
+        static const char *const what[] = {"producers", "workers", "subscribers", "replay"};
+        const char *eps[] = {cfg->broker_producers, cfg->broker_workers, cfg->broker_subscribers,
+                             cfg->broker_replay};
+        for (int i = 0; i < 4; i++) {
+            if (wt_broker_ep_is_local(eps[i])) continue;
+            if (!cfg->broker_insecure_public) {
+                snprintf(err, errlen,
+                         "%s endpoint %s is not a loopback address and CURVE is off: anyone "
+                         "who reaches it could feed items, act as a worker and read every "
+                         "result. Turn CURVE on (docs/SECURITY.md), bind tcp://127.0.0.1:PORT, "
+                         "or accept an open broker with --insecure-public "
+                         "(broker.insecure_public: true)",
+                         what[i], eps[i]);
+                wt_broker_destroy(&self);
+                return NULL;
+            }
+            wt_broker_log(self, 1, what[i], "-", "INSECURE", 0,
+                          "endpoint=%s *** OPEN TO THE NETWORK: CURVE is off and this is not "
+                          "loopback; anyone who reaches it can feed items, act as a worker and "
+                          "read every result (broker.insecure_public is on) ***",
+                          eps[i]);
+        }
+    }
     if (!(self->producers =
               s_socket(self, ZMQ_ROUTER, cfg->broker_producers, 0, kp, err, errlen)) ||
         !(self->workers = s_socket(self, ZMQ_ROUTER, cfg->broker_workers, 1, kp, err, errlen)) ||
@@ -1120,12 +1144,12 @@ wt_broker_t *wt_broker_new(const wt_config_t *cfg, volatile int *stop_flag, char
                       cfg->broker_journal, self->journal_full,
                       js.open_full ? ", opened without writing" : "");
     wt_broker_log(self, 2, "broker", "-", "START", 0,
-                  "producers=%s workers=%s subscribers=%s replay=%s journal=%s unfinished=%llu "
-                  "recovered=%llu next_seq=%llu next_rseq=%llu",
+                  "producers=%s workers=%s subscribers=%s replay=%s curve=%s journal=%s "
+                  "unfinished=%llu recovered=%llu next_seq=%llu next_rseq=%llu",
                   self->endpoints[0], self->endpoints[1], self->endpoints[2], self->endpoints[3],
-                  cfg->broker_journal, (unsigned long long)js.unfinished,
-                  (unsigned long long)js.recovered, (unsigned long long)js.next_seq,
-                  (unsigned long long)js.next_rseq);
+                  cfg->curve_enabled ? "on" : "off", cfg->broker_journal,
+                  (unsigned long long)js.unfinished, (unsigned long long)js.recovered,
+                  (unsigned long long)js.next_seq, (unsigned long long)js.next_rseq);
     return self;
 }
 

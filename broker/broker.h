@@ -235,5 +235,11 @@ void wt_bmetrics_run(wt_broker_t *self);             /* serve what is ready */
 void wt_bmetrics_result(wt_broker_t *self, int64_t accepted_ms, const wt_proto_t *done);
 /* A PUT was answered with NAK code. */
 void wt_bmetrics_nak(wt_broker_t *self, const char *code);
+/* bind.c */
+/* True when endpoint ep can only be reached from this host: tcp on a
+   loopback address (127.0.0.0/8, ::1, the interface "lo", "localhost"),
+   ipc:// or inproc://. tcp://\*, 0.0.0.0, any other address, interface or
+   transport is public. */
+bool wt_broker_ep_is_local(const char *ep);
 
 #endif

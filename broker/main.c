@@ -2,7 +2,7 @@
 
     wiretag-broker [-c FILE] [--producers EP] [--workers EP] [--subscribers EP]
                    [--replay EP] [--journal DIR] [--ready-file FILE]
-                   [--metrics HOST:PORT]
+                   [--metrics HOST:PORT] [--insecure-public]
     Command-line endpoints override the file. SIGINT/SIGTERM stop the loop;
     the journal is committed and synced before exit.
 */
@@ -27,11 +27,15 @@ static void s_usage(FILE *out)
 {
     fprintf(out, "usage: wiretag-broker [-c FILE] [--producers EP] [--workers EP]\n"
                  "                      [--subscribers EP] [--replay EP] [--journal DIR]\n"
-                 "                      [--ready-file FILE] [--metrics HOST:PORT] [-v|-q] [--version]\n"
+                 "                      [--ready-file FILE] [--metrics HOST:PORT] [--insecure-public]\n"
+                 "                      [-v|-q] [--version]\n"
                  "       wiretag-broker --check DIR | --recover DIR NEWDIR\n"
-                 "  defaults: producers tcp://*:5555, workers tcp://*:5556,\n"
-                 "            subscribers tcp://*:5557, replay tcp://*:5558,\n"
+                 "  defaults: producers tcp://127.0.0.1:5555, workers tcp://127.0.0.1:5556,\n"
+                 "            subscribers tcp://127.0.0.1:5557, replay tcp://127.0.0.1:5558,\n"
                  "            journal ./wiretag-journal (see docs/OPERATIONS.md)\n"
+                 "  --insecure-public  allow binding a non-loopback address (tcp://*:PORT,\n"
+                 "                     an interface, a public IP) with CURVE off; without it\n"
+                 "                     such a broker refuses to start (docs/SECURITY.md)\n"
                  "  --check DIR        verify every record of a journal (0 sound, 4 damaged)\n"
                  "  --recover DIR NEWDIR  copy every sound record into a new journal and say\n"
                  "                     what was lost (0 nothing lost, 4 some lost)\n"
@@ -57,6 +61,7 @@ static void s_set(char **field, const char *value)
 int main(int argc, char **argv)
 {
     const char *config = NULL, *ready_file = NULL, *metrics = NULL, *level = NULL;
+    bool insecure_public = false;
     const char *over[5] = {NULL}; /* producers, workers, subscribers, replay, journal */
     static const char *const names[5] = {"--producers", "--workers", "--subscribers", "--replay",
                                          "--journal"};
@@ -69,6 +74,10 @@ int main(int argc, char **argv)
         if (strcmp(a, "--version") == 0) {
             printf("wiretag-broker %s\n", WT_VERSION);
             return 0;
+        }
+        if (strcmp(a, "--insecure-public") == 0) {
+            insecure_public = true;
+            continue;
         }
         if (strcmp(a, "--check") == 0 && i + 1 < argc) { /* offline: verify every record */
             int rc = wt_journal_check(argv[i + 1], stdout);
@@ -132,6 +141,7 @@ int main(int argc, char **argv)
         return 2;
     }
     if (level) s_set(&cfg.log_level, level);
+    if (insecure_public) cfg.broker_insecure_public = true;
 
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);

@@ -27,10 +27,6 @@
 #include <unistd.h>
 #include <yaml.h>
 
-#ifndef WT_SOURCE_DIR
-#define WT_SOURCE_DIR "."
-#endif
-
 typedef enum {
     T_STRING,   /* char *: any scalar */
     T_INT,      /* int64_t or int (see F_INT32) */
@@ -49,7 +45,8 @@ enum {
     F_NULLABLE = 1, /* null allowed (string/path stays NULL) */
     F_INT32 = 2,    /* target is int, not int64_t */
     F_SECONDS = 4,  /* duration stored in seconds */
-    F_CWD = 8       /* relative path stays relative to the working directory */
+    F_CWD = 8,      /* relative path stays relative to the working directory */
+    F_DATA = 16     /* relative path in a file: next to the file, else in the data dir */
 };
 
 typedef struct {
@@ -83,13 +80,13 @@ static const s_key_t s_keys[] = {
     {"actors.dictionaries", T_PATHLIST,
      "actors/countries.yaml,actors/organizations.yaml,actors/institutions.yaml,"
      "actors/people.yaml,actors/agents.yaml,actors/companies.yaml",
-     0, WT_CONFIG_MAX_LIST, NULL, OFF(actors_dictionaries), 0,
+     0, WT_CONFIG_MAX_LIST, NULL, OFF(actors_dictionaries), F_DATA,
      "our YAML actor dictionaries, loaded in this order"},
-    {"actors.petrarch", T_PATHLIST, "", 0, WT_CONFIG_MAX_LIST, NULL, OFF(actors_petrarch), 0,
+    {"actors.petrarch", T_PATHLIST, "", 0, WT_CONFIG_MAX_LIST, NULL, OFF(actors_petrarch), F_DATA,
      "optional PETRARCH/TABARI .actors/agents/discards files"},
-    {"issues.taxonomy", T_PATH, "issues.yaml", 0, 0, NULL, OFF(issues_taxonomy), 0,
+    {"issues.taxonomy", T_PATH, "issues.yaml", 0, 0, NULL, OFF(issues_taxonomy), F_DATA,
      "issue taxonomy (our YAML)"},
-    {"issues.petrarch", T_PATH, NULL, 0, 0, NULL, OFF(issues_petrarch), F_NULLABLE,
+    {"issues.petrarch", T_PATH, NULL, 0, 0, NULL, OFF(issues_petrarch), F_NULLABLE | F_DATA,
      "optional PETRARCH issue file (Phoenix.IssueCoding.txt)"},
     {"issues.threshold", T_DOUBLE, "1.0", 0, 1000, NULL, OFF(issues_threshold), 0,
      "score a topic (the sum of its issues) needs to be reported"},
@@ -101,13 +98,13 @@ static const s_key_t s_keys[] = {
      "longest item text accepted"},
 
     /* broker */
-    {"broker.producers", T_STRING, "tcp://*:5555", 0, 0, NULL, OFF(broker_producers), 0,
+    {"broker.producers", T_STRING, "tcp://127.0.0.1:5555", 0, 0, NULL, OFF(broker_producers), 0,
      "endpoint producers send items to (ROUTER)"},
-    {"broker.workers", T_STRING, "tcp://*:5556", 0, 0, NULL, OFF(broker_workers), 0,
+    {"broker.workers", T_STRING, "tcp://127.0.0.1:5556", 0, 0, NULL, OFF(broker_workers), 0,
      "endpoint workers connect to (ROUTER)"},
-    {"broker.subscribers", T_STRING, "tcp://*:5557", 0, 0, NULL, OFF(broker_subscribers), 0,
+    {"broker.subscribers", T_STRING, "tcp://127.0.0.1:5557", 0, 0, NULL, OFF(broker_subscribers), 0,
      "endpoint annotated items are published on (PUB)"},
-    {"broker.replay", T_STRING, "tcp://*:5558", 0, 0, NULL, OFF(broker_replay), 0,
+    {"broker.replay", T_STRING, "tcp://127.0.0.1:5558", 0, 0, NULL, OFF(broker_replay), 0,
      "endpoint for replay requests from the journal (ROUTER)"},
     {"broker.journal", T_PATH, "./wiretag-journal", 0, 0, NULL, OFF(broker_journal), F_CWD,
      "journal directory (relative: to the working directory)"},
@@ -139,6 +136,8 @@ static const s_key_t s_keys[] = {
      0, "largest message accepted on any socket"},
     {"broker.metrics", T_STRING, NULL, 0, 0, NULL, OFF(broker_metrics), F_NULLABLE,
      "HOST:PORT serving Prometheus /metrics (null = off)"},
+    {"broker.insecure_public", T_BOOL, "false", 0, 0, NULL, OFF(broker_insecure_public), 0,
+     "allow binding a non-loopback address with CURVE off"},
 
     /* worker */
     {"worker.brokers", T_STRLIST, "tcp://127.0.0.1:5556", 1, WT_CONFIG_MAX_LIST, NULL,
@@ -257,6 +256,13 @@ static void s_absolute(const char *p, char *out, size_t n)
         s_pathcat(out, n, cwd, p);
 }
 
+/* The data directory: $WIRETAG_DATA, else <prefix>/share/wiretag next to
+   the running binary (<prefix>/bin/wiretag; the build tree has
+   build/share/wiretag -> config/, see CMakeLists.txt), else the usual
+   prefixes. No path of the source tree is compiled in: a moved or deleted
+   source tree changes nothing for an installed binary. When nothing is
+   found the expected place next to the binary is returned, so that the
+   "cannot load" message names it. */
 static void s_data_init(void)
 {
     const char *env = getenv("WIRETAG_DATA");
@@ -264,7 +270,7 @@ static void s_data_init(void)
         s_absolute(env, s_data_dir, sizeof s_data_dir);
         return;
     }
-    /* An installed binary: <prefix>/bin/wiretag -> <prefix>/share/wiretag. */
+    char share[PATH_MAX] = "", real[PATH_MAX];
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n > 0) {
@@ -272,16 +278,20 @@ static void s_data_init(void)
         char *slash = strrchr(exe, '/');
         if (slash) {
             *slash = 0;
-            char share[PATH_MAX];
             s_pathcat(share, sizeof share, exe, "../share/wiretag");
-            char real[PATH_MAX];
             if (s_is_dir(share) && realpath(share, real)) {
                 s_pathcat(s_data_dir, sizeof s_data_dir, NULL, real);
                 return;
             }
         }
     }
-    snprintf(s_data_dir, sizeof s_data_dir, "%s", WT_SOURCE_DIR "/config");
+    static const char *const usual[] = {"/usr/local/share/wiretag", "/usr/share/wiretag"};
+    for (size_t i = 0; i < sizeof usual / sizeof usual[0]; i++)
+        if (s_is_dir(usual[i])) {
+            s_pathcat(s_data_dir, sizeof s_data_dir, NULL, usual[i]);
+            return;
+        }
+    s_pathcat(s_data_dir, sizeof s_data_dir, NULL, share[0] ? share : "/usr/local/share/wiretag");
 }
 
 const char *wt_config_data_dir(void)
@@ -298,6 +308,23 @@ static char *s_join(const char *dir, const char *p)
     size_t n = strlen(dir) + strlen(p) + 2;
     char *r = wt_malloc(n);
     snprintf(r, n, "%s/%s", dir, p);
+    return r;
+}
+
+/* A relative data path written in a file (F_DATA): next to the file when
+   it is there, else in the data directory when it is there (a copied
+   config/wiretag.yaml still finds the installed dictionaries), else next
+   to the file (the load error then names that path). */
+static char *s_join_data(const char *dir, const char *p)
+{
+    char *r = s_join(dir, p);
+    if (p[0] == '/' || access(r, F_OK) == 0) return r;
+    char *d = s_join(wt_config_data_dir(), p);
+    if (access(d, F_OK) == 0) {
+        free(r);
+        return d;
+    }
+    free(d);
     return r;
 }
 
@@ -484,7 +511,9 @@ static int s_scalar(const s_key_t *k, const s_ctx_t *c, const char *text, bool p
             snprintf(why, wn, "empty path (expected %s)", s_expect(k));
             return -1;
         }
-        v->s = (k->flags & F_CWD) ? wt_strdup(text) : s_join(c->dir, text);
+        v->s = (k->flags & F_CWD)    ? wt_strdup(text)
+               : (k->flags & F_DATA) ? s_join_data(c->dir, text)
+                                     : s_join(c->dir, text);
         return 0;
     case T_ENUMSTR:
     case T_ENUM:
@@ -845,7 +874,9 @@ static int s_list(s_load_t *L, const s_key_t *k)
             yaml_event_delete(&ev);
             return s_fail(L, m, k->key, "too many items (expected at most %d)", WT_CONFIG_MAX_LIST);
         }
-        l->items[l->count++] = k->type == T_PATHLIST ? s_join(L->c.dir, t) : wt_strdup(t);
+        l->items[l->count++] = k->type != T_PATHLIST ? wt_strdup(t)
+                               : (k->flags & F_DATA) ? s_join_data(L->c.dir, t)
+                                                     : s_join(L->c.dir, t);
         yaml_event_delete(&ev);
     }
 }

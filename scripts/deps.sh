@@ -11,7 +11,11 @@ pkgs="$pkgs zlib1g-dev" # journal record checksums (crc32)
 if [ "$mode" = test ]; then
   pkgs="$pkgs python3 python3-zmq python3-msgpack python3-yaml clang libclang-rt-14-dev iproute2 procps"
   pkgs="$pkgs mount util-linux" # tests/it_broker_disk_full.py mounts a small tmpfs
+  # tests/it_install.sh renders the man pages
+  pkgs="$pkgs groff-base"
 fi
+# the man pages are made from docs/man/*.md
+pkgs="$pkgs go-md2man"
 # /metrics and the web view (lib/httpd.c); their tests use a real Prometheus
 # and a headless Chromium
 pkgs="$pkgs libmicrohttpd-dev"

@@ -65,6 +65,9 @@ ip -n "$NW2" link set eth0 up
 
 cat >"$TMP/broker.yaml" <<EOF
 broker:
+  # workers reach it on 10.77.0.1 and 10.77.0.5: all interfaces, CURVE off
+  workers: tcp://*:5556
+  insecure_public: true
   heartbeat: 200ms
   liveness: 3
   job_timeout: 10s

@@ -207,10 +207,10 @@ static void s_test_defaults(void)
     CHECK_EQ_INT(c.issues_max, 8);
     CHECK(c.quotes_indirect);
     CHECK_EQ_INT(c.max_text_bytes, 1024 * 1024);
-    CHECK_EQ_STR(c.broker_producers, "tcp://*:5555");
-    CHECK_EQ_STR(c.broker_workers, "tcp://*:5556");
-    CHECK_EQ_STR(c.broker_subscribers, "tcp://*:5557");
-    CHECK_EQ_STR(c.broker_replay, "tcp://*:5558");
+    CHECK_EQ_STR(c.broker_producers, "tcp://127.0.0.1:5555");
+    CHECK_EQ_STR(c.broker_workers, "tcp://127.0.0.1:5556");
+    CHECK_EQ_STR(c.broker_subscribers, "tcp://127.0.0.1:5557");
+    CHECK_EQ_STR(c.broker_replay, "tcp://127.0.0.1:5558");
     CHECK_EQ_STR(c.broker_journal, "./wiretag-journal");
     CHECK_EQ_INT(c.broker_fsync, WT_FSYNC_ALWAYS);
     CHECK_EQ_INT(c.broker_fsync_interval_ms, 100);
@@ -225,6 +225,7 @@ static void s_test_defaults(void)
     CHECK_EQ_INT(c.broker_pub_hwm, 100000);
     CHECK_EQ_INT(c.broker_max_inflight_per_producer, 10000);
     CHECK_EQ_INT(c.broker_max_message_bytes, 2 * 1024 * 1024);
+    CHECK(!c.broker_insecure_public);
     CHECK_EQ_INT(c.worker_brokers.count, 1);
     CHECK_EQ_STR(c.worker_brokers.items[0], "tcp://127.0.0.1:5556");
     CHECK_EQ_INT(c.worker_threads, 2);
@@ -249,6 +250,67 @@ static void s_test_defaults(void)
     CHECK(wt_config_key_doc("broker.fsync") != NULL);
     CHECK(wt_config_key_doc("broker.nope") == NULL);
     CHECK(wt_config_get(&c, "broker.nope") == NULL);
+}
+
+static char *s_slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *b = malloc((size_t)n + 1);
+    size_t got = fread(b, 1, (size_t)n, f);
+    b[got] = 0;
+    fclose(f);
+    return b;
+}
+
+/* A copy of config/wiretag.yaml elsewhere (issue 13, item 3): relative
+   dictionary paths that do not exist next to the copy are found in the data
+   directory; one that exists next to the copy wins; one found nowhere stays
+   next to the copy (the load error names it). Other paths do not fall back. */
+static void s_test_copied_config(void)
+{
+    char dir[512], yaml[600], mine[700];
+    snprintf(dir, sizeof dir, "%s/copy", s_dir);
+    mkdir(dir, 0700);
+    char *shipped = s_slurp("config/wiretag.yaml");
+    CHECK_MSG(shipped != NULL, "config/wiretag.yaml missing");
+    if (!shipped) return;
+    snprintf(yaml, sizeof yaml, "copy/wiretag.yaml");
+    const char *path = s_write(yaml, shipped);
+    free(shipped);
+    wt_config_t c = {0};
+    char err[512], want[1200], real[1024];
+    CHECK(realpath(dir, real) != NULL);
+    int rc = wt_config_load(&c, path, err, sizeof err);
+    CHECK_MSG(rc == 0, "%s", err);
+    const char *data = wt_config_data_dir();
+    snprintf(want, sizeof want, "%s/actors/countries.yaml", data);
+    CHECK_EQ_STR(c.actors_dictionaries.items[0], want);
+    snprintf(want, sizeof want, "%s/issues.yaml", data);
+    CHECK_EQ_STR(c.issues_taxonomy, want);
+    wt_config_free(&c);
+
+    /* a file of one's own next to the copy wins */
+    snprintf(mine, sizeof mine, "%s/issues.yaml", dir);
+    FILE *f = fopen(mine, "w");
+    CHECK(f != NULL);
+    if (f) fclose(f);
+    path = s_write("copy/own.yaml", "issues:\n  taxonomy: issues.yaml\n"
+                                    "actors:\n  dictionaries: [nowhere/x.yaml]\n"
+                                    "curve:\n  server_key: issues.yaml\n"
+                                    "  secret_key: actors/countries.yaml\n");
+    rc = wt_config_load(&c, path, err, sizeof err);
+    CHECK_MSG(rc == 0, "%s", err);
+    snprintf(want, sizeof want, "%s/issues.yaml", real);
+    CHECK_EQ_STR(c.issues_taxonomy, want);
+    snprintf(want, sizeof want, "%s/nowhere/x.yaml", real);
+    CHECK_EQ_STR(c.actors_dictionaries.items[0], want);
+    snprintf(want, sizeof want, "%s/actors/countries.yaml", real);
+    CHECK_EQ_STR(c.curve_secret_key, want); /* keys never come from the data dir */
+    wt_config_free(&c);
 }
 
 static void s_test_paths(void)
@@ -363,19 +425,6 @@ static void s_test_limits(void)
 }
 
 /* Whole-file helpers for the documentation check. */
-static char *s_slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    size_t got = fread(b, 1, (size_t)n, f);
-    b[got] = 0;
-    fclose(f);
-    return b;
-}
 
 static void s_test_shipped(void)
 {
@@ -455,6 +504,7 @@ int main(void)
     s_test_defaults();
     s_run_cases();
     s_test_paths();
+    s_test_copied_config();
     s_test_limits();
     s_test_shipped();
     char cmd[600];

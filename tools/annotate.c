@@ -100,7 +100,10 @@ int cmd_annotate(int argc, char **argv)
     }
     wt_engine_t *engine = wt_engine_new(&cfg, err, sizeof err);
     if (!engine) {
-        fprintf(stderr, "wiretag annotate: cannot load dictionaries: %s\n", err);
+        fprintf(stderr,
+                "wiretag annotate: cannot load dictionaries: %s\n"
+                "  (data directory %s: set WIRETAG_DATA, or install with cmake --install)\n",
+                err, wt_config_data_dir());
         wt_config_free(&cfg);
         return 2;
     }

@@ -18,6 +18,7 @@
 #include "cmds.h"
 #include "natscmd.h"
 #include "readable.h"
+#include "substate.h"
 #include "wiretag/codec.h"
 #include "wiretag/config.h"
 #include "wiretag/curve.h"
@@ -95,7 +96,8 @@ static void s_usage(FILE *f)
     fprintf(
         f, "usage: wiretag sub [--host HOST | --broker EP --replay EP] [--from SEQ] [--count N]\n"
            "                   [--actor X] [--country ISO3] [--issue ID] [--topic ID]\n"
-           "                   [--speaker X] [--quotes] [--json|--pretty|--readable] [--idle S]\n\n"
+           "                   [--speaker X] [--quotes] [--json|--pretty|--readable] [--idle S]\n"
+           "                   [--state FILE]\n\n"
            "Print annotated results in sequence order, each once. Gaps (a slow subscriber\n"
            "behind the high-water mark, a late start) are filled from the broker's journal.\n\n"
            "  --host HOST    the broker's host (ports 5557 and 5558; default client.broker\n"
@@ -107,6 +109,9 @@ static void s_usage(FILE *f)
            "  -c FILE        configuration file (CURVE keys)\n"
            "  --from SEQ     start at result sequence SEQ (1 = all retained results);\n"
            "                 default: from the first live result\n"
+           "  --state FILE   keep the last result handled in FILE and, when FILE\n"
+           "                 exists, resume after it (instead of --from); a crash\n"
+           "                 may repeat the last results printed, never skip one\n"
            "  --count N      exit after printing N results\n"
            "  --idle S       exit after S seconds without a new result (exit 3 when\n"
            "                 the broker was not reached in that time)\n"
@@ -572,6 +577,8 @@ int cmd_sub(int argc, char **argv)
     uint64_t hwm64 = 0;
     const char *config = NULL, *nats = NULL;
     uint64_t from = 0;
+    const char *state = NULL;
+    uint64_t saved = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         bool more = i + 1 < argc;
@@ -617,12 +624,29 @@ int cmd_sub(int argc, char **argv)
             s.mode = 2; /* indented JSON, as for annotate */
         else if (!strcmp(a, "-v"))
             s.verbose = true;
+        else if (!strcmp(a, "--state") && more && *argv[i + 1])
+            state = argv[++i];
         else if (!strcmp(a, "--rcvhwm") && more && s_u64_arg(argv[i + 1], &hwm64) &&
                  hwm64 <= INT32_MAX)
             hwm = (int)hwm64, i++;
         else {
             s_bad_option(a, more ? argv[i + 1] : NULL);
             return 2;
+        }
+    }
+    if (state) {
+        char serr[1024];
+        int src = wt_sub_state_load(state, &saved, serr, sizeof serr);
+        if (src < 0) {
+            fprintf(stderr, "wiretag sub: --state: %s\n", serr);
+            return 2;
+        }
+        if (src == 1) { /* resume after the saved position */
+            have_from = true;
+            from = saved + 1;
+            if (s.verbose)
+                fprintf(stderr, "wiretag sub: resuming after result %llu (%s)\n",
+                        (unsigned long long)saved, state);
         }
     }
     wt_config_t cfg;
@@ -709,6 +733,14 @@ int cmd_sub(int argc, char **argv)
     int status = 0;
     bool warned = false;
     while (!s_interrupted) {
+        if (state && s.next > saved + 1 && !ferror(stdout)) { /* output to next-1 flushed */
+            if (wt_sub_state_save(state, s.next - 1, err, sizeof err) != 0) {
+                fprintf(stderr, "wiretag sub: --state: %s\n", err);
+                status = 1;
+                break;
+            }
+            saved = s.next - 1;
+        }
         if (s.count && s.printed >= s.count) break;
         if (ferror(stdout)) {
             status = 1; /* reader went away */
@@ -768,6 +800,11 @@ int cmd_sub(int argc, char **argv)
             status = 2;
             break;
         }
+    }
+    if (state && s.next > saved + 1 && !ferror(stdout) &&
+        wt_sub_state_save(state, s.next - 1, err, sizeof err) != 0) {
+        fprintf(stderr, "wiretag sub: --state: %s\n", err);
+        status = 1;
     }
     if (s.verbose)
         fprintf(stderr,
