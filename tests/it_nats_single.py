@@ -97,7 +97,7 @@ def test(tmp, procs, new_broker):
 
     # filters as on the broker: an actor no item has, and one some have
     none = N.run([E.binary("wiretag"), "sub", "--nats", url, "-c", cfg, "--from", "1", "--idle",
-                  "2", "--actor", "Nobody Atall", "--json"])
+                  "2", "--actor-name", "Nobody Atall", "--json"])
     E.check(none.returncode == 0 and none.stdout == "", "filter let through: %r" % none.stdout[:200])
     fr = N.run([E.binary("wiretag"), "sub", "--nats", url, "-c", cfg, "--from", "1", "--idle", "2",
                 "--country", "FRA", "--json"])

@@ -16,7 +16,7 @@
 static void s_usage(FILE *f)
 {
     fprintf(f,
-            "usage: wiretag-worker [-c FILE] [--host HOST | --broker EP...] [--threads N]\n"
+            "usage: wiretag-worker [-c FILE] [--host HOST | --broker EP... | --nats URL] [--threads N]\n"
             "                      [--credit N] [--name NAME] [--drain-ms MS] [--metrics HOST:PORT]\n"
             "                      [-v|-q]\n\n"
             "  -c FILE        configuration file (worker.*, engine keys); re-read on SIGHUP\n"
