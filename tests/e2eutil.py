@@ -210,3 +210,60 @@ def run(test, seconds=240):
         if ok:
             subprocess.call(["rm", "-rf", tmp])
     print("PASS")
+
+
+def tcp_queues(port):
+    """(bytes waiting in the receive queues of the sockets connected to 127.0.0.1:port,
+    bytes waiting in the send queues of the sockets on that port), from
+    /proc/net/tcp{,6}: what the kernel holds of a connection at this moment."""
+    rx = tx = 0
+    found = readable = False
+    for name in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(name) as f:
+                lines = f.readlines()[1:]
+            readable = True
+        except OSError:
+            continue
+        for line in lines:
+            col = line.split()
+            if len(col) < 5 or col[3] != "01":  # ESTABLISHED only
+                continue
+            local, remote = int(col[1].rsplit(":", 1)[1], 16), int(col[2].rsplit(":", 1)[1], 16)
+            txq, rxq = (int(x, 16) for x in col[4].split(":"))
+            if remote == port:  # the client's end: what it has not read
+                rx += rxq
+                found = True
+            elif local == port:  # the server's end: what it has not yet sent or had acked
+                tx += txq
+    if not readable:
+        skip("/proc/net/tcp is not readable: this test needs Linux's /proc mounted")
+    check(found, "no connection to port %d in /proc/net/tcp" % port)
+    return rx, tx
+
+
+def result_sizes(broker, frm, to):
+    """{result seq: bytes of its payload} for results frm..to (by REPLAY);
+    on the wire a RESULT is this plus a header and the topic (under 256 bytes)."""
+    c = control(broker)
+    sizes = {}
+    try:
+        while frm <= to:
+            c.send("REPLAY", **{"from": frm, "count": min(500, to - frm + 1)})
+            while True:
+                r = c.recv(10)
+                check(r is not None, "REPLAY: no reply")
+                h, p = r
+                if h["cmd"] != "RESULT":
+                    check(h["cmd"] == "REPLAY_END", "REPLAY: unexpected %r" % h)
+                    break
+                sizes[h["seq"]] = len(p or b"")
+            check(h["next"] > frm, "REPLAY from %d made no progress: %r" % (frm, h))
+            frm = h["next"]
+    finally:
+        c.close()
+    return sizes
+
+
+def port_of(endpoint):
+    return int(endpoint.rsplit(":", 1)[1])
