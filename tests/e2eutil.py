@@ -213,10 +213,11 @@ def run(test, seconds=240):
 
 
 def tcp_queues(port):
-    """(bytes waiting in the receive queues of the sockets connected to 127.0.0.1:port,
-    bytes waiting in the send queues of the sockets on that port), from
-    /proc/net/tcp{,6}: what the kernel holds of a connection at this moment."""
-    rx = tx = 0
+    """What the kernel holds of the TCP connections to 127.0.0.1:port at this
+    moment, from /proc/net/tcp{,6}: {"client_rx": bytes the clients have not
+    read, "client_tx": bytes they sent that were not yet acknowledged,
+    "server_rx", "server_tx": the same on the server's (listening port's) side}."""
+    q = {"client_rx": 0, "client_tx": 0, "server_rx": 0, "server_tx": 0}
     found = readable = False
     for name in ("/proc/net/tcp", "/proc/net/tcp6"):
         try:
@@ -231,15 +232,21 @@ def tcp_queues(port):
                 continue
             local, remote = int(col[1].rsplit(":", 1)[1], 16), int(col[2].rsplit(":", 1)[1], 16)
             txq, rxq = (int(x, 16) for x in col[4].split(":"))
-            if remote == port:  # the client's end: what it has not read
-                rx += rxq
+            if remote == port:
+                q["client_rx"] += rxq
+                q["client_tx"] += txq
                 found = True
-            elif local == port:  # the server's end: what it has not yet sent or had acked
-                tx += txq
+            elif local == port:
+                q["server_rx"] += rxq
+                q["server_tx"] += txq
     if not readable:
         skip("/proc/net/tcp is not readable: this test needs Linux's /proc mounted")
     check(found, "no connection to port %d in /proc/net/tcp" % port)
-    return rx, tx
+    return q
+
+
+def port_of(endpoint):
+    return int(endpoint.rsplit(":", 1)[1])
 
 
 def result_sizes(broker, frm, to):
@@ -264,6 +271,3 @@ def result_sizes(broker, frm, to):
         c.close()
     return sizes
 
-
-def port_of(endpoint):
-    return int(endpoint.rsplit(":", 1)[1])

@@ -46,11 +46,15 @@ def proc_state(pid):
 def kernel_queues(port):
     """What the kernel holds of the subscriber's connection, once it has
     stopped moving (the subscriber is stopped, so it soon does)."""
-    last = E.tcp_queues(port)
+    def read():
+        q = E.tcp_queues(port)
+        return q["client_rx"], q["server_tx"]
+
+    last = read()
     end = time.time() + 5
     while time.time() < end:
         time.sleep(0.05)
-        now = E.tcp_queues(port)
+        now = read()
         if now == last:
             return now
         last = (max(now[0], last[0]), max(now[1], last[1]))
