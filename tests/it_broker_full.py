@@ -27,7 +27,7 @@ def test(make):
     st = ctl.stats()
     check(st["errors"].get("EFULL") == codes["EFULL"], "EFULL counted %r" % st["errors"])
     w = Worker(ctx, b, name="w", credit=4)
-    w.serve(20, lambda job, att, it: "done", until=lambda: ctl.stats()["unfinished"] == 0)
+    w.serve(90, lambda job, att, it: "done", until=lambda: ctl.stats()["unfinished"] == 0)
     got, end = ctl.replay_all(1)
     check(sorted(got) == list(range(1, len(acked) + 1)), "rseqs %r" % sorted(got))
     ids = sorted(r["id"] for _, r in got.values())

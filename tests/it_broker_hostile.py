@@ -14,7 +14,7 @@ from wtbroker import (Client, Control, Producer, Subscriber, Worker, check, head
 
 
 def expect(client, cmd, code, what):
-    r = client.recv(3)
+    r = client.recv(20)
     check(r is not None, "%s: no reply" % what)
     h, _ = r
     check(h["cmd"] == cmd and h.get("code") == code, "%s: got %r" % (what, h))
@@ -48,7 +48,7 @@ def test(make):
     ]
     for frames, code in cases:
         prod.send_raw(frames)
-        r = prod.recv(3)
+        r = prod.recv(20)
         check(r is not None, "no reply to %r" % frames[:1])
         h, _ = r
         check(h["cmd"] == "NAK", "%r -> %r" % (frames[:1], h))
@@ -58,7 +58,7 @@ def test(make):
     for _ in range(200):
         junk = bytes(rnd.randrange(256) for _ in range(rnd.randrange(1, 40)))
         prod.send_raw([junk])
-        r = prod.recv(3)
+        r = prod.recv(20)
         check(r is not None and r[0]["cmd"] in ("NAK", "PONG"), "junk %r -> %r" % (junk, r))
     # an oversized message: the broker drops that connection (MAXMSGSIZE)
     big = Client(ctx, b.ep["producers"])
@@ -153,7 +153,7 @@ def test(make):
     # still alive and counting
     check(b.alive(), "broker died")
     ctl.send("PING", corr=1)
-    h, _ = ctl.recv(3)
+    h, _ = ctl.recv(20)
     check(h["cmd"] == "PONG", "PING %r" % h)
     st = ctl.stats()
     errs = st["errors"]
