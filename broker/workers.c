@@ -334,8 +334,20 @@ static bool s_accept_result(wt_broker_t *self, wt_worker_t *w, wt_proto_in_t *in
         snprintf(id, sizeof id, "%s", it.id);
     }
     uint64_t rseq = 0;
+    bool alone = self->pending_count == 0; /* no other result in the transaction */
+    if (!alone && self->journal_nearly_full) {
+        /* room may run out: commit this turn's results first (the turn's
+           durable commit still covers them), so that a full map aborts a
+           transaction holding only this one and retention can make room */
+        rc = wt_journal_commit(self->journal, false);
+        if (rc) {
+            wt_broker_fatal(self, "result", rc);
+            return true;
+        }
+        alone = true;
+    }
     rc = wt_journal_done(self->journal, seq, payload, n, wt_time_ms(), &rseq);
-    if (rc == -ENOSPC && self->pending_count == 0) {
+    if (rc == -ENOSPC && alone) {
         /* journal full: make room with retention, then once more. Only when
            no other result of this batch waits in the (now aborted)
            transaction; otherwise the broker stops below and a restart
