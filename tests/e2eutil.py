@@ -114,12 +114,15 @@ def feed(procs, broker, paths, name="feed", extra=None, wait=True, timeout=60):
 
 
 def wait_for(cond, seconds, what):
-    end = time.time() + seconds
+    """Poll cond (observable state: STATS, files, processes) until it holds.
+    Never less than 60 s: the wait only ends early when cond holds, and a
+    loaded machine or a sanitizer build must not turn slowness into a FAIL."""
+    end = time.time() + max(seconds, 60)
     while time.time() < end:
         if cond():
             return
         time.sleep(0.05)
-    fail("timed out waiting for %s" % what)
+    fail("timed out after %d s waiting for %s" % (max(seconds, 60), what))
 
 
 def control(broker):
@@ -210,3 +213,64 @@ def run(test, seconds=240):
         if ok:
             subprocess.call(["rm", "-rf", tmp])
     print("PASS")
+
+
+def tcp_queues(port):
+    """What the kernel holds of the TCP connections to 127.0.0.1:port at this
+    moment, from /proc/net/tcp{,6}: {"client_rx": bytes the clients have not
+    read, "client_tx": bytes they sent that were not yet acknowledged,
+    "server_rx", "server_tx": the same on the server's (listening port's) side}."""
+    q = {"client_rx": 0, "client_tx": 0, "server_rx": 0, "server_tx": 0}
+    found = readable = False
+    for name in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(name) as f:
+                lines = f.readlines()[1:]
+            readable = True
+        except OSError:
+            continue
+        for line in lines:
+            col = line.split()
+            if len(col) < 5 or col[3] != "01":  # ESTABLISHED only
+                continue
+            local, remote = int(col[1].rsplit(":", 1)[1], 16), int(col[2].rsplit(":", 1)[1], 16)
+            txq, rxq = (int(x, 16) for x in col[4].split(":"))
+            if remote == port:
+                q["client_rx"] += rxq
+                q["client_tx"] += txq
+                found = True
+            elif local == port:
+                q["server_rx"] += rxq
+                q["server_tx"] += txq
+    if not readable:
+        skip("/proc/net/tcp is not readable: this test needs Linux's /proc mounted")
+    check(found, "no connection to port %d in /proc/net/tcp" % port)
+    return q
+
+
+def port_of(endpoint):
+    return int(endpoint.rsplit(":", 1)[1])
+
+
+def result_sizes(broker, frm, to):
+    """{result seq: bytes of its payload} for results frm..to (by REPLAY);
+    on the wire a RESULT is this plus a header and the topic (under 256 bytes)."""
+    c = control(broker)
+    sizes = {}
+    try:
+        while frm <= to:
+            c.send("REPLAY", **{"from": frm, "count": min(500, to - frm + 1)})
+            while True:
+                r = c.recv(10)
+                check(r is not None, "REPLAY: no reply")
+                h, p = r
+                if h["cmd"] != "RESULT":
+                    check(h["cmd"] == "REPLAY_END", "REPLAY: unexpected %r" % h)
+                    break
+                sizes[h["seq"]] = len(p or b"")
+            check(h["next"] > frm, "REPLAY from %d made no progress: %r" % (frm, h))
+            frm = h["next"]
+    finally:
+        c.close()
+    return sizes
+

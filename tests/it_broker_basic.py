@@ -3,6 +3,7 @@ PING/PONG, credit-based dispatch, results numbered and published in order,
 STATS figures, and a clean SIGTERM stop. Fake worker in Python."""
 import os
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from wtbroker import (Broker, Control, Producer, Subscriber, Worker, check, header, pack,  # noqa
@@ -15,6 +16,10 @@ def test(make):
     prod = Producer(ctx, b)
     sub = Subscriber(ctx, b)
     ctl = Control(ctx, b)
+    deadline = time.time() + 30
+    while ctl.stats()["subscriptions"] < 1:  # no result may go out before
+        check(time.time() < deadline, "the subscription never reached the broker")
+        time.sleep(0.02)
 
     # PUT -> ACK with increasing seq
     seqs = []
@@ -55,7 +60,7 @@ def test(make):
 
     # credit: a worker with credit 2 holds two jobs and gets no third
     w = Worker(ctx, b, name="w1", credit=2)
-    w.serve(1.0, lambda job, att, it: "keep", until=lambda: len(w.got) >= 2)
+    w.serve(20.0, lambda job, att, it: "keep", until=lambda: len(w.got) >= 2)
     w.serve(0.4, lambda job, att, it: "keep")
     check(len(w.got) == 2, "credit 2 but got %d jobs" % len(w.got))
     check([g[0] for g in w.got] == [1, 2], "dispatch order %r" % w.got)
@@ -74,11 +79,11 @@ def test(make):
                         "stats": {"bytes": 1, "tokens": 0, "sentences": 0, "elapsed_us": 0},
                         "annotator": {"version": "fake", "dictionaries": "none"}}, job=job)
     w.held = []
-    w.serve(5.0, lambda job, att, it: "done", until=lambda: len(w.got) >= 11)
+    w.serve(30.0, lambda job, att, it: "done", until=lambda: len(w.got) >= 11)
     check(len(w.got) == 11, "served %d" % len(w.got))
     got = []
     while len(got) < 11:
-        r = sub.recv(3)
+        r = sub.recv(10)
         check(r is not None, "only %d results published" % len(got))
         got.append(r)
     rseqs = [h["seq"] for h, _ in got]

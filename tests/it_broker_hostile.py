@@ -14,9 +14,9 @@ from wtbroker import (Client, Control, Producer, Subscriber, Worker, check, head
 
 
 def expect(client, cmd, code, what):
-    r = client.recv(3)
+    r = client.recv(20)
     while r is not None and r[0].get("cmd") == "HB" and cmd != "HB":
-        r = client.recv(3)  # a registered worker gets heartbeats at any time
+        r = client.recv(20)  # a registered worker gets heartbeats at any time
     check(r is not None, "%s: no reply" % what)
     h, _ = r
     check(h["cmd"] == cmd and h.get("code") == code, "%s: got %r" % (what, h))
@@ -49,7 +49,7 @@ def test(make):
     ]
     for frames, code in cases:
         prod.send_raw(frames)
-        r = prod.recv(3)
+        r = prod.recv(20)
         check(r is not None, "no reply to %r" % frames[:1])
         h, _ = r
         check(h["cmd"] == "NAK", "%r -> %r" % (frames[:1], h))
@@ -59,7 +59,7 @@ def test(make):
     for _ in range(200):
         junk = bytes(rnd.randrange(256) for _ in range(rnd.randrange(1, 40)))
         prod.send_raw([junk])
-        r = prod.recv(3)
+        r = prod.recv(20)
         check(r is not None and r[0]["cmd"] in ("NAK", "PONG"), "junk %r -> %r" % (junk, r))
     # an oversized message: the broker drops that connection (MAXMSGSIZE)
     big = Client(ctx, b.ep["producers"])
@@ -86,16 +86,28 @@ def test(make):
     h = prod.put({"id": "victim", "text": "An item for the bad worker."})
     check(h["cmd"] == "ACK", "%r" % h)
     bad = Worker(ctx, b, name="bad", credit=1)
-    bad.serve(2.0, lambda job, att, it: "keep", until=lambda: bad.held)
+    bad.serve(20.0, lambda job, att, it: "keep", until=lambda: bad.held)
     check(bad.held == [h["seq"]], "bad worker got %r" % bad.got)
     good = Worker(ctx, b, name="good", credit=1)  # waiting longer: it gets the retry
     sub = Subscriber(ctx, b)
-    good.serve(0.2, lambda job, att, it: "done")
+    # the broker knows both workers and the subscriber before the bad result
+    probe = Control(ctx, b)
+
+    def ready():
+        st = probe.stats()
+        return st["workers_count"] == 2 and st["subscriptions"] >= 1
+
+    deadline = time.time() + 30
+    while not ready():  # both keep heartbeating meanwhile
+        check(time.time() < deadline, "the broker did not list the good worker and the subscriber")
+        good.serve(0.02, lambda job, att, it: "done")
+        bad.serve(0.02, lambda job, att, it: "keep")
+    probe.close()
     bad.send("DONE", {"id": "victim", "text": "x", "actors": "no"}, job=bad.held[0])
     bad.send("DONE", result_for({"id": "z", "text": "z"}, 999), job=999)  # unknown job
     bad.send("FAIL", job=12345, code="EVALUE")  # unknown job
     done = []
-    end = time.time() + 10
+    end = time.time() + 30
     while time.time() < end and not done:
         bad.serve(0.02, lambda job, att, it: "keep")
         good.serve(0.02, lambda job, att, it: "done")
@@ -106,11 +118,11 @@ def test(make):
     bad.held = []
     h = prod.put({"id": "victim2", "text": "Another item for the bad worker."})
     good.serve(0.3, lambda job, att, it: "done")  # good waits longer again
-    bad.serve(2.0, lambda job, att, it: "keep", until=lambda: bad.held)
+    bad.serve(20.0, lambda job, att, it: "keep", until=lambda: bad.held)
     check(bad.held == [h["seq"]], "bad worker got %r" % bad.got)
     bad.send("DONE", result_for({"id": "someone-else", "text": "x"}, h["seq"]), job=h["seq"])
     done = []
-    end = time.time() + 10
+    end = time.time() + 30
     while time.time() < end and not done:
         bad.serve(0.02, lambda job, att, it: "keep")
         good.serve(0.02, lambda job, att, it: "done")
@@ -122,10 +134,13 @@ def test(make):
     pub.setsockopt(zmq.LINGER, 0)
     pub.connect(b.ep["subscribers"])
     pub.send(b"\x07garbage")
-    time.sleep(0.2)
+    ctl = Control(ctx, b)
+    deadline = time.time() + 30  # the junk reached the broker and was counted
+    while ctl.stats()["errors"].get("EXPUB", 0) < 1:
+        check(time.time() < deadline, "junk on the subscriber socket never counted (EXPUB)")
+        time.sleep(0.02)
 
     # replay socket
-    ctl = Control(ctx, b)
     ctl.send("PUT", pack({"text": "x"}), corr=4)
     h = expect(ctl, "ERROR", "EPROTO", "PUT on replay")
     check(h.get("corr") == 4, "corr %r" % h)
@@ -139,7 +154,7 @@ def test(make):
     # still alive and counting
     check(b.alive(), "broker died")
     ctl.send("PING", corr=1)
-    h, _ = ctl.recv(3)
+    h, _ = ctl.recv(20)
     check(h["cmd"] == "PONG", "PING %r" % h)
     st = ctl.stats()
     errs = st["errors"]

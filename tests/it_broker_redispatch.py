@@ -15,19 +15,25 @@ POISON, FLAKY, SLOW = "item-10", "item-5", "slow"
 
 
 def test(make):
-    b = make({"heartbeat": "100ms", "liveness": 5, "job_timeout": "1s",
+    # silence is noticed after 2 s and a job times out after 4 s: long
+    # enough that a loaded machine never makes a healthy fake worker look dead
+    b = make({"heartbeat": "100ms", "liveness": 20, "job_timeout": "4s",
               "max_attempts": 3}).start()
     ctx = zmq.Context()
     prod = Producer(ctx, b)
     sub = Subscriber(ctx, b)
     ctl = Control(ctx, b)
+    deadline = time.time() + 30
+    while ctl.stats()["subscriptions"] < 1:  # no result may go out before
+        check(time.time() < deadline, "the subscription never reached the broker")
+        time.sleep(0.02)
     for i in range(N):
         h = prod.put({"id": "item-%d" % i, "text": "Item %d text." % i})
         check(h["cmd"] == "ACK" and h["seq"] == i + 1, "ACK %r" % h)
 
     # phase 1: a worker takes 4 jobs and goes silent (no heartbeats, no answers)
     a = Worker(ctx, b, name="silent", credit=4)
-    a.serve(2.0, lambda job, att, it: "silent", until=lambda: len(a.got) >= 4)
+    a.serve(20.0, lambda job, att, it: "silent", until=lambda: len(a.got) >= 4)
     check([g[0] for g in a.got] == [1, 2, 3, 4], "silent worker got %r" % a.got)
 
     # phase 2: healthy workers; the poison kills whoever takes it
@@ -58,7 +64,7 @@ def test(make):
     spawn()
     results = {}
     dead = []
-    deadline = time.time() + 30
+    deadline = time.time() + 90
     while time.time() < deadline:
         for w in list(pool):
             w.serve(0.03, handle(w))
@@ -87,7 +93,7 @@ def test(make):
     # is re-sent; the first worker's late DONE is then dropped
     h = prod.put({"id": SLOW, "text": "The slow one."})
     check(h["cmd"] == "ACK" and h["seq"] == N + 1, "ACK %r" % h)
-    deadline = time.time() + 15
+    deadline = time.time() + 40
     slow_results = []
     while time.time() < deadline and not slow_results:
         for w in pool:
@@ -98,8 +104,12 @@ def test(make):
     keeper, job, it = slow_keeper[0]
     check(not keeper.crashed, "keeper crashed")
     keeper.send("DONE", result_for(it, job), job=job)
-    time.sleep(0.3)
-    check(not sub.drain(0.2), "late DONE was published")
+    deadline = time.time() + 30
+    while ctl.stats()["counters"]["late_done"] < 1:  # the broker has seen it
+        check(time.time() < deadline, "the late DONE was never counted")
+        for w in pool:
+            w.serve(0.02, handle(w))
+    check(not sub.drain(0.5), "late DONE was published")
 
     st = ctl.stats()
     c = st["counters"]

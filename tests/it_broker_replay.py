@@ -1,7 +1,12 @@
 """it_broker_replay.py: the Clone pattern. A subscriber that joins late gets
 every result by REPLAY; a slow subscriber whose queue overflowed the
 high-water mark (PUB drops) sees gaps in seq and fills them by REPLAY;
-REPLAY honours count and reports next/last/first."""
+REPLAY honours count and reports next/last/first.
+
+The drops are certain, not hoped for: the slow subscriber's receive buffer
+is fixed (ZMQ_RCVBUF) and N is chosen so that the results outweigh twice
+everything that can hold them (its buffer, the broker's send buffer at the
+kernel's tcp_wmem maximum, both high-water marks)."""
 import os
 import sys
 import time
@@ -9,24 +14,48 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from wtbroker import Control, Producer, Subscriber, Worker, check, run, zmq  # noqa
 
-N = 400
 TEXT = "Word " * 3000  # about 15 KB per result: the slow subscriber must overflow
+HWM = 10
+RCVBUF = 65536
+
+
+def wmem_max():
+    """The most the kernel lets a TCP send buffer grow to (tcp_wmem's maximum)."""
+    try:
+        with open("/proc/sys/net/ipv4/tcp_wmem") as f:
+            return int(f.read().split()[2])
+    except (OSError, IndexError, ValueError):
+        return 16 * 1024 * 1024  # unknown: assume a generous one
+
+
+# what can hold results for a subscriber that reads nothing: the broker's
+# send buffer, the subscriber's receive buffer (the kernel doubles RCVBUF),
+# both ZeroMQ queues and their batches; N results are twice that
+HOLD = wmem_max() + 2 * RCVBUF + (2 * HWM + 8) * len(TEXT) + 256 * 1024
+N = max(400, 2 * HOLD // len(TEXT) + 1)
+
+
+def wait_subscriptions(ctl, n):
+    deadline = time.time() + 30
+    while ctl.stats()["subscriptions"] < n:
+        check(time.time() < deadline, "the broker never saw %d subscription(s)" % n)
+        time.sleep(0.02)
 
 
 def test(make):
-    b = make({"pub_hwm": 10}).start()
+    b = make({"pub_hwm": HWM}).start()
     ctx = zmq.Context()
-    slow = Subscriber(ctx, b, hwm=10)
-    slow.s.setsockopt(zmq.RCVBUF, 65536)
-    time.sleep(0.2)  # let the subscription reach the broker (slow joiner)
+    ctl = Control(ctx, b)
+    slow = Subscriber(ctx, b, hwm=HWM)
+    slow.s.setsockopt(zmq.RCVBUF, RCVBUF)
+    wait_subscriptions(ctl, 1)  # the subscription reached the broker (slow joiner)
     prod = Producer(ctx, b)
     w = Worker(ctx, b, name="w", credit=8)
     for i in range(N):
         h = prod.put({"id": "r-%d" % i, "text": "%d %s" % (i, TEXT)})
         check(h["cmd"] == "ACK", "ACK %r" % h)
         w.serve(0.001, lambda job, att, it: "done")
-    ctl = Control(ctx, b)
-    deadline = time.time() + 30
+    deadline = time.time() + 60
     while time.time() < deadline:
         w.serve(0.05, lambda job, att, it: "done")
         if ctl.stats()["last_rseq"] == N:
@@ -42,8 +71,8 @@ def test(make):
             break
         live[r[0]["seq"]] = r[1]["id"]
     gaps = [s for s in range(1, N + 1) if s not in live]
-    print("slow subscriber: %d live, %d missing (dropped at the high-water mark)"
-          % (len(live), len(gaps)))
+    print("slow subscriber: %d of %d results live, %d missing (dropped at the high-water mark)"
+          % (len(live), N, len(gaps)))
     check(gaps, "no drop happened: the test does not exercise the HWM")
     filled = dict(live)
     frm = gaps[0]
@@ -61,15 +90,15 @@ def test(make):
 
     # a late subscriber: subscribe first, then replay from 1, dedup by seq
     late = Subscriber(ctx, b)
-    time.sleep(0.1)
+    wait_subscriptions(ctl, 2)
     got, end = ctl.replay_all(1)
     check(sorted(got) == list(range(1, N + 1)), "late subscriber replay incomplete")
     check(end["last"] == N and end["first"] == 1 and end["next"] == N + 1, "end %r" % end)
     check(all(h["cmd"] == "RESULT" and "job" in h for h, _ in got.values()), "RESULT headers")
     # new results after the replay arrive live
     h = prod.put({"id": "after", "text": "After the replay."})
-    w.serve(2.0, lambda job, att, it: "done", until=lambda: len(w.got) >= N + 1)
-    r = late.recv(3)
+    w.serve(20.0, lambda job, att, it: "done", until=lambda: len(w.got) >= N + 1)
+    r = late.recv(10)
     check(r is not None and r[0]["seq"] == N + 1 and r[1]["id"] == "after", "live after %r" % (r,))
 
     # count and paging

@@ -50,6 +50,25 @@ def request(s, frames, timeout=2.0):
     return None
 
 
+def wait_for(cond, seconds):
+    end = time.time() + seconds
+    while time.time() < end:
+        if cond():
+            return True
+        time.sleep(0.05)
+    return cond()
+
+
+def broker_log(b):
+    with open(os.path.join(b.tmp, "broker.log"), errors="replace") as f:
+        return f.read()
+
+
+def stat(sock, key):
+    h = request(sock, [hdr("STATS", corr=99)], 10) or {}
+    return h.get("stats", {}).get(key, 0)
+
+
 def main():
     if subprocess.run([os.path.join(BIN, "wiretag"), "keygen", "--help"], capture_output=True).returncode != 0:
         print("SKIP: wiretag keygen unavailable")
@@ -83,7 +102,8 @@ def main():
         check(got_job == "JOB", f"workers: listed key gets a JOB ({got_job})")
         sub = client(b.ep["subscribers"], zmq.SUB, good, server[0])
         sub.setsockopt(zmq.SUBSCRIBE, b"wt.result")
-        time.sleep(0.5)
+        check(wait_for(lambda: stat(r, "subscriptions") >= 1, 30),
+              "subscribers: a listed key's subscription reaches the broker")
         # finish the job as a worker would, with a result the broker accepts: use the real worker
         wk.close()
         # unknown key: nothing on any endpoint
@@ -102,10 +122,12 @@ def main():
         s.connect(b.ep["replay"])
         check(request(s, [hdr("STATS", corr=5)], 1.5) is None, "replay: client without CURVE refused")
         s.close()
-        time.sleep(0.5)
-        log = open(os.path.join(b.tmp, "broker.log"), errors="replace").read()
         bad_pub = bad[0].decode()
+        wait_for(lambda: bad_pub in broker_log(b), 30)
+        log = broker_log(b)
         check(log.count(bad_pub) == 1, f"refused key logged once with its key ({log.count(bad_pub)} times)")
+        # the refusals are counted as the ZAP handler answers: poll for them
+        wait_for(lambda: (stat(r, "curve") or {}).get("refused", 0) >= 3, 30)
         st = request(r, [hdr("STATS", corr=6)], 5) or {}
         stats = st.get("stats", {})
         curve = stats.get("curve", {})
@@ -115,8 +137,11 @@ def main():
         later_cli = client(b.ep["replay"], zmq.DEALER, later, server[0])
         check(request(later_cli, [hdr("STATS", corr=7)], 1.0) is None, "key not yet listed: refused")
         later_cli.close()
+        reloads = broker_log(b).count("changed,")
         os.rename(os.path.join(tmp, "later.pub"), os.path.join(allowed, "later.pub"))
-        time.sleep(2.5)  # the handler re-reads the directory when its mtime changes
+        # the handler re-reads the directory when its mtime changes, and logs it
+        check(wait_for(lambda: broker_log(b).count("changed,") > reloads, 30),
+              "the allow-list change was noticed and logged")
         later_cli = client(b.ep["replay"], zmq.DEALER, later, server[0])
         check(request(later_cli, [hdr("STATS", corr=8)], 5) is not None, "key added to the directory: accepted without restart")
         later_cli.close()

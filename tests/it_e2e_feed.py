@@ -32,7 +32,7 @@ def test(tmp, procs, new_broker):
                    "line %d to be accepted while the pipe is open" % i)
         E.check(p.poll() is None, "feed exited with the pipe still open")
     p.stdin.close()
-    E.check(p.wait(10) == 0, "streaming feed exit %s" % p.returncode)
+    E.check(p.wait(60) == 0, "streaming feed exit %s" % p.returncode)
 
     # 2. refusals
     good = os.path.join(tmp, "mixed.jsonl")

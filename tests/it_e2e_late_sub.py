@@ -26,9 +26,9 @@ def test(tmp, procs, new_broker):
                          b.ep["replay"], "--from", "1", "--count", "200", "--json", "-v"], "sub",
                         stdout=o)
         try:
-            s.wait(30)
+            s.wait(90)
         except subprocess.TimeoutExpired:
-            E.fail("sub did not print 200 results in 30 s:\n" + procs.log("sub"))
+            E.fail("sub did not print 200 results in 90 s:\n" + procs.log("sub"))
     E.check(s.returncode == 0, "sub exit %s" % s.returncode)
     res = E.read_jsonl(out)
     E.check(len(res) == 200, "sub printed %d results" % len(res))
@@ -49,7 +49,7 @@ def test(tmp, procs, new_broker):
             s = procs.start([E.binary("wiretag"), "sub", "--broker", b.ep["subscribers"],
                              "--replay", b.ep["replay"], "--from", "101", "--actor", aid,
                              "--idle", "1.5"], "sub2", stdout=o)
-            s.wait(30)
+            s.wait(90)
         got = [r["seq"] for r in E.read_jsonl(out2)]
         E.check(got == seqs, "--from 101 --actor %s printed %r, expected %r" % (aid, got[:10], seqs[:10]))
         print("filter --actor %s: %d results" % (aid, len(got)))

@@ -1,8 +1,9 @@
 """it_e2e_worker_kill.py: kill -9 of a worker mid-stream loses nothing.
 
 Three workers (20 ms per item through WT_TEST_SLOW_MS, credit 4, so the
-victim holds items when it dies); 300 items fed; one worker is killed with
-SIGKILL after it has done some items. The broker notices the silence,
+victim holds items when it dies); 300 items fed; once it has done some
+items one worker is frozen (SIGSTOP), and killed (SIGKILL) once the broker
+shows it holding jobs it will never answer. The broker notices the silence,
 re-dispatches the victim's items, and every item is published exactly once
 (result seqs 1..300 without a hole, each item id once).
 """
@@ -28,12 +29,26 @@ def test(tmp, procs, new_broker):
                 return True
         return False
 
-    E.wait_for(victim_busy, 20, "w2 to be busy")
+    E.wait_for(victim_busy, 60, "w2 to be busy")
+    # Freeze it first: from now on what it holds it holds for good. Kill it
+    # once the broker shows it holding jobs after three missed heartbeats
+    # (so everything it sent before the freeze has been read), or once the
+    # broker has already given up on it and re-dispatched them.
+    ws[1].send_signal(signal.SIGSTOP)
+
+    def victim_holds():
+        st = E.stats(b)
+        if st["counters"]["redispatched"] >= 1:
+            return True
+        return any(w["name"] == "w2" and w["in_flight"] > 0 and w["last_seen_ms_ago"] >= 300
+                   for w in st["workers"])
+
+    E.wait_for(victim_holds, 60, "the frozen w2 to hold jobs")
     ws[1].send_signal(signal.SIGKILL)
     ws[1].wait()
     f.wait(60)
     E.check(f.returncode == 0, "feed exit %s" % f.returncode)
-    E.wait_for(lambda: E.stats(b)["last_rseq"] >= 300, 40, "300 results")
+    E.wait_for(lambda: E.stats(b)["last_rseq"] >= 300, 90, "300 results")
     import time
     time.sleep(0.5)  # a late duplicate publication would show up now
     E.check_exactly_once(E.replay_all(b), ids)

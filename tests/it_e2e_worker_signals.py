@@ -6,13 +6,16 @@ test's temp dir, 15 ms per item through WT_TEST_SLOW_MS, credit 6) gets 160
 items that all name an invented person. Midway the dictionary file gets
 that person and the worker gets SIGHUP: results before carry one
 annotator.dictionaries version and do not know the person, results after
-carry another and do. Every item is published exactly once.
+carry another and do (the second half of the items is fed only once the
+worker has logged the reload, so that both halves are certain). Every item
+is published exactly once.
 
 Then a second round: two workers, SIGTERM to one of them midway. It must
 exit 0 after sending BYE, and every item is still published exactly once.
 """
 import os
 import signal
+import subprocess
 import time
 
 import e2eutil as E
@@ -54,17 +57,26 @@ def test(tmp, procs, new_broker):
     E.wait_for(lambda: E.stats(b)["workers_count"] == 1, 15, "worker READY")
 
     # --- SIGHUP mid-stream ---
+    # the first 80 items go in before the reload, the other 80 only once the
+    # worker has logged it: both versions are certain to be seen
     items = os.path.join(tmp, "a.jsonl")
     ids = write_items(items, 160, "hup")
-    f = E.feed(procs, b, [items], wait=False)
-    E.wait_for(lambda: E.stats(b)["last_rseq"] >= 40, 30, "40 results before SIGHUP")
+    lines = open(items).read().splitlines(True)
+    f = procs.start([E.binary("wiretag"), "feed", "--broker", b.ep["producers"], "--no-progress",
+                     "-"], "feed", stdin=subprocess.PIPE)
+    f.stdin.write("".join(lines[:80]).encode())
+    f.stdin.flush()
+    E.wait_for(lambda: E.stats(b)["last_rseq"] >= 40, 60, "40 results before SIGHUP")
     with open(people + ".new", "w") as out:
         out.write(PERSON)
     os.rename(people + ".new", people)
     w.send_signal(signal.SIGHUP)
+    E.wait_for(lambda: "dictionaries reloaded" in procs.log("w1", 200), 60, "the worker to log the reload")
+    f.stdin.write("".join(lines[80:]).encode())
+    f.stdin.close()
     f.wait(60)
     E.check(f.returncode == 0, "feed exit %s" % f.returncode)
-    E.wait_for(lambda: E.stats(b)["last_rseq"] >= 160, 40, "160 results")
+    E.wait_for(lambda: E.stats(b)["last_rseq"] >= 160, 90, "160 results")
     res = E.replay_all(b)
     E.check_exactly_once(res, ids, "SIGHUP:")
     versions = []

@@ -50,7 +50,7 @@ def test(tmp, procs, new_broker):
 
     # sent again: acknowledged as duplicates, not processed twice
     cmd = ["/usr/bin/python3", CLIENT, "--producers", b.ep["producers"], "--subscribers",
-           b.ep["subscribers"], "--replay", b.ep["replay"], "--timeout", "3", items]
+           b.ep["subscribers"], "--replay", b.ep["replay"], "--timeout", "6", items]
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
     E.check(p.stderr.count("(already known)") == 2, "no dup ACKs:\n" + p.stderr)
     st = E.stats(b)

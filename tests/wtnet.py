@@ -49,7 +49,7 @@ class Broker:
              "--journal", self.journal, "--ready-file", ready], stdout=self.log, stderr=self.log)
         t0 = time.time()
         while not os.path.exists(ready):
-            if self.proc.poll() is not None or time.time() - t0 > 20:
+            if self.proc.poll() is not None or time.time() - t0 > 60:
                 raise SystemExit("broker did not start; log: " + self.tmp + "/broker.log")
             time.sleep(0.05)
         self.ep = json.load(open(ready))
@@ -121,7 +121,7 @@ class Client:
         self.s.close()
 
 
-def stats(broker, timeout=3.0):
+def stats(broker, timeout=30.0):
     c = Client(broker.ep["replay"])
     h, _ = c.request([hdr("STATS", corr=1)], timeout)
     c.close()
