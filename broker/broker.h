@@ -136,7 +136,7 @@ struct wt_broker {
     wt_curve_keys_t curve_keys;
     uint64_t zap_revocations;
     bool sockets_changed; /* the poll set must be rebuilt */
-    uint64_t epoch; /* the journal's identity, in RESULT and REPLAY_END headers */
+    uint64_t epoch;       /* the journal's identity, in RESULT and REPLAY_END headers */
 
     /* subscribers */
     int64_t subscriptions;
@@ -229,7 +229,7 @@ int wt_bmetrics_start(wt_broker_t *self, const char *listen, char *err, size_t e
 void wt_bmetrics_stop(wt_broker_t *self);
 const char *wt_bmetrics_address(wt_broker_t *self); /* NULL when off */
 int wt_bmetrics_fd(wt_broker_t *self);              /* -1 when off */
-void wt_bmetrics_run(wt_broker_t *self);             /* serve what is ready */
+void wt_bmetrics_run(wt_broker_t *self);            /* serve what is ready */
 /* A result was accepted: item accepted at accepted_ms (wall clock); done
    is the DONE header (its optional annotate_us). */
 void wt_bmetrics_result(wt_broker_t *self, int64_t accepted_ms, const wt_proto_t *done);

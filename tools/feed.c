@@ -75,7 +75,7 @@ typedef struct {
     int64_t t0, last_draw, last_answer;
     bool warned_silent;
     int64_t warned_limit_ms; /* last said why the broker refuses for now (once per 30 s) */
-    bool streaming; /* stdin is an input: report bad items as they come */
+    bool streaming;          /* stdin is an input: report bad items as they come */
     wt_peer_watch_t *watch;
     char fatal[1024]; /* set: the endpoint is not a producers endpoint; stop (exit 2) */
 } s_feed_t;

@@ -15,26 +15,28 @@
 
 static void s_usage(FILE *f)
 {
-    fprintf(f,
-            "usage: wiretag-worker [-c FILE] [--host HOST | --broker EP... | --nats URL] [--threads N]\n"
-            "                      [--credit N] [--name NAME] [--drain-ms MS] [--metrics HOST:PORT]\n"
-            "                      [-v|-q]\n\n"
-            "  -c FILE        configuration file (worker.*, engine keys); re-read on SIGHUP\n"
-            "  --host HOST    the broker's host (its workers port 5556; default client.broker\n"
-            "                 of -c FILE, else 127.0.0.1)\n"
-            "  --broker EP    broker worker endpoint, repeatable (default tcp://127.0.0.1:5556)\n"
-            "  --nats URL     take items from NATS JetStream instead: nats://HOST:PORT[,...]\n"
-            "                 (\"-\" = nats.servers of the config; docs/NATS.md)\n"
-            "  --threads N    annotation threads (default worker.threads)\n"
-            "  --credit N     items in flight per broker (default worker.credit)\n"
-            "  --name NAME    name shown by `wiretag stats` (default host:pid)\n"
-            "  --drain-ms MS  on SIGTERM, wait this long for running items (default 10000)\n"
-            "  --metrics HOST:PORT  serve Prometheus GET /metrics there (worker.metrics;\n"
-            "                 a port alone = 127.0.0.1; 0 = any free port, logged at start)\n"
-            "  -v / -q        more / less logging\n"
-            "  --version      print the version and exit\n\n"
-            "Signals: SIGHUP reloads the dictionaries, SIGTERM/SIGINT finish running items,\n"
-            "hand the rest back to the broker and exit.\n");
+    fprintf(
+        f,
+        "usage: wiretag-worker [-c FILE] [--host HOST | --broker EP... | --nats URL] [--threads "
+        "N]\n"
+        "                      [--credit N] [--name NAME] [--drain-ms MS] [--metrics HOST:PORT]\n"
+        "                      [-v|-q]\n\n"
+        "  -c FILE        configuration file (worker.*, engine keys); re-read on SIGHUP\n"
+        "  --host HOST    the broker's host (its workers port 5556; default client.broker\n"
+        "                 of -c FILE, else 127.0.0.1)\n"
+        "  --broker EP    broker worker endpoint, repeatable (default tcp://127.0.0.1:5556)\n"
+        "  --nats URL     take items from NATS JetStream instead: nats://HOST:PORT[,...]\n"
+        "                 (\"-\" = nats.servers of the config; docs/NATS.md)\n"
+        "  --threads N    annotation threads (default worker.threads)\n"
+        "  --credit N     items in flight per broker (default worker.credit)\n"
+        "  --name NAME    name shown by `wiretag stats` (default host:pid)\n"
+        "  --drain-ms MS  on SIGTERM, wait this long for running items (default 10000)\n"
+        "  --metrics HOST:PORT  serve Prometheus GET /metrics there (worker.metrics;\n"
+        "                 a port alone = 127.0.0.1; 0 = any free port, logged at start)\n"
+        "  -v / -q        more / less logging\n"
+        "  --version      print the version and exit\n\n"
+        "Signals: SIGHUP reloads the dictionaries, SIGTERM/SIGINT finish running items,\n"
+        "hand the rest back to the broker and exit.\n");
 }
 
 static void s_on_signal(int sig)

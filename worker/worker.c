@@ -298,7 +298,7 @@ struct wt_worker {
     pthread_t loader_tid;
     bool loading;
     wt_wmetrics_t *metrics; /* figures for --metrics (metrics.h) */
-    char fatal[1024]; /* set: a broker endpoint is not a workers endpoint; exit 2 */
+    char fatal[1024];       /* set: a broker endpoint is not a workers endpoint; exit 2 */
 };
 
 static void s_broker_send(wt_worker_t *self, s_broker_t *b, const wt_proto_t *msg,

@@ -54,7 +54,7 @@ typedef struct {
     int64_t broker_pub_hwm;
     int64_t broker_max_inflight_per_producer;
     int64_t broker_max_message_bytes;
-    char *broker_metrics; /* HOST:PORT of /metrics, NULL = off */
+    char *broker_metrics;        /* HOST:PORT of /metrics, NULL = off */
     bool broker_insecure_public; /* allow non-loopback binds without CURVE */
 
     /* worker */

@@ -20,7 +20,7 @@ typedef struct {
     char *title;
     char *source;
     char *url;
-    char *published; /* normalised on decode: YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SSZ (UTC) */
+    char *published;        /* normalised on decode: YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SSZ (UTC) */
     bool published_invalid; /* the item had a `published` we could not read: kept as NULL */
     char *lang;
     char *text; /* UTF-8, NUL-terminated, text_len bytes (no NUL inside) */

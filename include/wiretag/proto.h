@@ -139,8 +139,8 @@ typedef struct {
     uint8_t *stats;    /* STATS reply: the figures map, raw MessagePack */
     size_t stats_len;
     uint64_t annotate_us; /* DONE (optional): time the worker spent annotating, µs */
-    char *role;     /* NAK/ERROR for a command not allowed there: which endpoint answered */
-    uint64_t epoch; /* RESULT, REPLAY_END: the journal's id (a new journal restarts seqs) */
+    char *role;           /* NAK/ERROR for a command not allowed there: which endpoint answered */
+    uint64_t epoch;       /* RESULT, REPLAY_END: the journal's id (a new journal restarts seqs) */
 } wt_proto_t;
 
 /* Wire name of a command ("PUT"), or "?" for an invalid value. */
