@@ -17,6 +17,7 @@ RUN apt-get update \
       libzmq3-dev libmsgpack-dev libyaml-dev libjansson-dev liblmdb-dev libstemmer-dev \
       libmicrohttpd-dev \
       libnats-dev \
+      zlib1g-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Only what the build reads, least changed first: a change to the docs or
@@ -42,7 +43,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       libzmq5 libmsgpackc2 libyaml-0-2 libjansson4 liblmdb0 libstemmer0d \
       libmicrohttpd12 \
-      libnats3.4 \
+      libnats3.4 zlib1g \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 wiretag \
  && useradd --system --uid 10001 --gid 10001 --no-create-home --home-dir /nonexistent \

@@ -59,9 +59,15 @@ class FakeBroker:
 
     def next_replay(self, timeout=60):
         """The next REPLAY request: (peer identity, header)."""
-        check(self.ctl.poll(int(timeout * 1000)), "sub sent no REPLAY in %d s" % timeout)
-        frames = self.ctl.recv_multipart()
-        h = unpack(frames[1])
+        while True:
+            check(self.ctl.poll(int(timeout * 1000)), "sub sent no REPLAY in %d s" % timeout)
+            frames = self.ctl.recv_multipart()
+            h = unpack(frames[1])
+            if h.get("cmd") != "STATS":
+                break
+            # sub's first question, to know the broker is there: answer it
+            corr = {"corr": h["corr"]} if "corr" in h else {}
+            self.ctl.send_multipart([frames[0], header("STATS", stats={}, **corr)])
         check(h.get("cmd") == "REPLAY", "expected REPLAY, got %r" % h)
         self.replays.append((h["from"], h.get("count")))
         return frames[0], h
