@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <zmq.h>
 
@@ -106,6 +107,12 @@ int wt_endpoint_check(const char *url, bool bind, char *resolved, size_t resolve
     }
     unsigned char addr[16];
     if (inet_pton(AF_INET, host, addr) == 1 || inet_pton(AF_INET6, host, addr) == 1) return 0;
+    if (!strcasecmp(host, "localhost")) {
+        /* loopback by definition (RFC 6761), also where no /etc/hosts says
+           so (a minimal root, a bare container): never asked of a resolver */
+        if (bind && resolved) snprintf(resolved, resolved_len, "tcp://127.0.0.1:%s", port);
+        return 0;
+    }
     struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *ai = NULL;
     int gai = getaddrinfo(host, NULL, &hints, &ai);
     if (gai != 0 || !ai) {
@@ -154,10 +161,16 @@ int wt_endpoint_pick(const char *url, const char *host, const char *cfg_host, wt
                      char *out, size_t outlen, char *err, size_t errlen)
 {
     if (url) {
-        snprintf(out, outlen, "%s", url);
+        /* tcp://localhost:PORT connects to 127.0.0.1 without asking a
+           resolver (RFC 6761), so that it works where no /etc/hosts does */
+        if (!strncasecmp(url, "tcp://localhost:", 16))
+            snprintf(out, outlen, "tcp://127.0.0.1:%s", url + 16);
+        else
+            snprintf(out, outlen, "%s", url);
         return 0;
     }
     const char *h = host ? host : cfg_host ? cfg_host : "127.0.0.1";
+    if (!strcasecmp(h, "localhost")) h = "127.0.0.1";
     if (wt_endpoint_for_host(h, role, out, outlen) != 0) {
         snprintf(err, errlen,
                  "%s '%s' wants a host name or address (the standard ports 5555-5558 are "

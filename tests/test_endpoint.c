@@ -64,6 +64,21 @@ static void test_for_host(void)
     CHECK_EQ_STR(out, "tcp://[::1]:5557");
     CHECK_EQ_INT(wt_endpoint_for_host("tcp://x:5555", WT_ROLE_WORKERS, out, sizeof out), WT_EVALUE);
     CHECK_EQ_INT(wt_endpoint_for_host("", WT_ROLE_WORKERS, out, sizeof out), WT_EVALUE);
+    /* localhost is loopback without a resolver (no /etc/hosts in a minimal
+       root): clients connect to 127.0.0.1 */
+    char err[256];
+    CHECK_EQ_INT(wt_endpoint_pick("tcp://localhost:6001", NULL, NULL, WT_ROLE_PRODUCERS, out,
+                                  sizeof out, err, sizeof err),
+                 0);
+    CHECK_EQ_STR(out, "tcp://127.0.0.1:6001");
+    CHECK_EQ_INT(
+        wt_endpoint_pick(NULL, "LocalHost", NULL, WT_ROLE_REPLAY, out, sizeof out, err, sizeof err),
+        0);
+    CHECK_EQ_STR(out, "tcp://127.0.0.1:5558");
+    CHECK_EQ_INT(wt_endpoint_pick("tcp://10.1.2.3:7", NULL, "h", WT_ROLE_REPLAY, out, sizeof out,
+                                  err, sizeof err),
+                 0);
+    CHECK_EQ_STR(out, "tcp://10.1.2.3:7");
 }
 
 static void test_refused(void)
