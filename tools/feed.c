@@ -19,6 +19,7 @@
 #include "cmds.h"
 #include "input.h"
 #include "natscmd.h"
+#include "progress.h"
 #include "wiretag/codec.h"
 #include "wiretag/config.h"
 #include "wiretag/curve.h"
@@ -256,64 +257,16 @@ static void s_retry_due(s_feed_t *f)
     }
 }
 
-static void s_fmt_time(double s, char *out, size_t n)
-{
-    if (s < 0 || s > 359999)
-        snprintf(out, n, "--:--");
-    else if (s >= 3600)
-        snprintf(out, n, "%d:%02d:%02d", (int)s / 3600, ((int)s / 60) % 60, (int)s % 60);
-    else
-        snprintf(out, n, "%d:%02d", (int)s / 60, (int)s % 60);
-}
-
 static void s_draw(s_feed_t *f, bool final)
 {
-    int64_t now = wt_clock_ms();
-    if (!final && now - f->last_draw < 200) return;
-    f->last_draw = now;
-    double el = (double)(now - f->t0) / 1000.0;
-    double rate = el > 0 ? (double)f->acked / el : 0;
-    char eta[32] = "";
-    size_t total = f->total >= f->read_items ? f->total : 0; /* files may grow */
-    char bar[32];
-    if (total) {
-        double frac = (double)(f->acked + f->nfails) / (double)total;
-        if (frac > 1) frac = 1;
-        int fill = (int)(frac * 24);
-        for (int i = 0; i < 24; i++)
-            bar[i] = i < fill ? '#' : '.';
-        bar[24] = 0;
-        char t[16];
-        s_fmt_time(rate > 0 ? (double)(total - f->acked - f->nfails) / rate : -1, t, sizeof t);
-        snprintf(eta, sizeof eta, " ETA %s", t);
-        fprintf(stderr, "\r\033[K[%s] %llu/%zu acked %.0f/s%s in flight %zu", bar,
-                (unsigned long long)f->acked, total, rate, eta, f->inflight);
-    } else
-        fprintf(stderr, "\r\033[K%llu acked %.0f/s in flight %zu", (unsigned long long)f->acked,
-                rate, f->inflight);
-    if (f->retries) fprintf(stderr, " retries %llu", (unsigned long long)f->retries);
-    if (f->nfails) fprintf(stderr, " failed %zu", f->nfails);
-    if (final) fputc('\n', stderr);
-    fflush(stderr);
-}
-
-/* Count the items of regular inputs for the progress bar's total. */
-static size_t s_count(char *const *paths, int n)
-{
-    for (int i = 0; i < n; i++)
-        if (!strcmp(paths[i], "-")) return 0;
-    wt_input_reader_t *r = wt_input_open(paths, n, NULL);
-    size_t c = 0;
-    for (;;) {
-        wt_item_t item = {0};
-        const char *where;
-        int rc = wt_input_next(r, &item, &where, NULL, 0);
-        wt_item_clear(&item);
-        if (rc == 0) break;
-        c++; /* errors count too: they end up in the summary */
-    }
-    wt_input_close(&r);
-    return c;
+    wt_feed_figures_t fig = {.t0 = f->t0,
+                             .acked = f->acked,
+                             .retries = f->retries,
+                             .read_items = f->read_items,
+                             .nfails = f->nfails,
+                             .inflight = f->inflight,
+                             .total = f->total};
+    wt_feed_progress(&fig, &f->last_draw, final);
 }
 
 /* Read what the input has (without blocking) into free window slots. */
@@ -485,7 +438,7 @@ int cmd_feed(int argc, char **argv)
     f.cap = f.window * 2;
     f.slots = wt_calloc(f.cap, sizeof *f.slots);
     f.next_corr = 1;
-    if (f.progress) f.total = s_count(paths, npaths);
+    if (f.progress) f.total = wt_feed_count(paths, npaths);
 
     f.ctx = zmq_ctx_new();
     f.sock = zmq_socket(f.ctx, ZMQ_DEALER);

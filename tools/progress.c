@@ -1,0 +1,64 @@
+/*  progress.c: the progress line of `wiretag feed` (see progress.h). */
+#include "progress.h"
+#include "input.h"
+#include "wiretag/common.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void s_fmt_time(double s, char *out, size_t n)
+{
+    if (s < 0 || s > 359999)
+        snprintf(out, n, "--:--");
+    else if (s >= 3600)
+        snprintf(out, n, "%d:%02d:%02d", (int)s / 3600, ((int)s / 60) % 60, (int)s % 60);
+    else
+        snprintf(out, n, "%d:%02d", (int)s / 60, (int)s % 60);
+}
+
+void wt_feed_progress(const wt_feed_figures_t *fig, int64_t *last_draw, bool final)
+{
+    int64_t now = wt_clock_ms();
+    if (!final && now - *last_draw < 200) return;
+    *last_draw = now;
+    double el = (double)(now - fig->t0) / 1000.0;
+    double rate = el > 0 ? (double)fig->acked / el : 0;
+    size_t total = fig->total >= fig->read_items ? fig->total : 0; /* files may grow */
+    if (total) {
+        double frac = (double)(fig->acked + fig->nfails) / (double)total;
+        if (frac > 1) frac = 1;
+        char bar[32];
+        int fill = (int)(frac * 24);
+        for (int i = 0; i < 24; i++)
+            bar[i] = i < fill ? '#' : '.';
+        bar[24] = 0;
+        char t[16];
+        s_fmt_time(rate > 0 ? (double)(total - fig->acked - fig->nfails) / rate : -1, t, sizeof t);
+        fprintf(stderr, "\r\033[K[%s] %llu/%zu acked %.0f/s ETA %s in flight %zu", bar,
+                (unsigned long long)fig->acked, total, rate, t, fig->inflight);
+    } else
+        fprintf(stderr, "\r\033[K%llu acked %.0f/s in flight %zu", (unsigned long long)fig->acked,
+                rate, fig->inflight);
+    if (fig->retries) fprintf(stderr, " retries %llu", (unsigned long long)fig->retries);
+    if (fig->nfails) fprintf(stderr, " failed %zu", fig->nfails);
+    if (final) fputc('\n', stderr);
+    fflush(stderr);
+}
+
+size_t wt_feed_count(char *const *paths, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (!strcmp(paths[i], "-")) return 0;
+    wt_input_reader_t *r = wt_input_open(paths, n, NULL);
+    size_t c = 0;
+    for (;;) {
+        wt_item_t item = {0};
+        const char *where;
+        int rc = wt_input_next(r, &item, &where, NULL, 0);
+        wt_item_clear(&item);
+        if (rc == 0) break;
+        c++; /* errors count too: they end up in the summary */
+    }
+    wt_input_close(&r);
+    return c;
+}
