@@ -187,3 +187,13 @@ const char *wt_errname(int code)
         if (-s_errnos[i].code == code) return s_errnos[i].name;
     return "EUNKNOWN";
 }
+
+bool wt_int_arg(const char *s, long long lo, long long hi, long long *out)
+{
+    char *end = NULL;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || !end || *end || end == s || v < lo || v > hi) return false;
+    *out = v;
+    return true;
+}

@@ -351,16 +351,6 @@ static void s_bad_option(const char *opt, const char *value)
     fprintf(stderr, "wiretag feed: unknown option '%s' (wiretag feed --help lists them)\n", opt);
 }
 
-static bool s_int_arg(const char *s, long long lo, long long hi, long long *out)
-{
-    char *end = NULL;
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (errno || !end || *end || end == s || v < lo || v > hi) return false;
-    *out = v;
-    return true;
-}
-
 int cmd_feed(int argc, char **argv)
 {
     if (wt_nats_wanted(argc, argv)) return cmd_feed_nats(argc, argv); /* tools/nats.c */
@@ -384,13 +374,14 @@ int cmd_feed(int argc, char **argv)
             host = argv[++i];
         else if (!strcmp(a, "-c") && more)
             config = argv[++i];
-        else if (!strcmp(a, "--window") && more && s_int_arg(argv[i + 1], 1, 100000, &v)) {
+        else if (!strcmp(a, "--window") && more && wt_int_arg(argv[i + 1], 1, 100000, &v)) {
             f.window = (size_t)v;
             i++;
-        } else if (!strcmp(a, "--timeout") && more && s_int_arg(argv[i + 1], 10, 3600000, &v)) {
+        } else if (!strcmp(a, "--timeout") && more && wt_int_arg(argv[i + 1], 10, 3600000, &v)) {
             f.timeout_ms = v;
             i++;
-        } else if (!strcmp(a, "--deadline") && more && s_int_arg(argv[i + 1], 1, 86400 * 365, &v)) {
+        } else if (!strcmp(a, "--deadline") && more &&
+                   wt_int_arg(argv[i + 1], 1, 86400 * 365, &v)) {
             f.deadline_ms = v * 1000;
             i++;
         } else if (!strcmp(a, "--progress"))

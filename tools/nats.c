@@ -53,16 +53,6 @@ static void s_catch_signals(void)
     signal(SIGPIPE, SIG_IGN);
 }
 
-static bool s_int_arg(const char *s, long long lo, long long hi, long long *out)
-{
-    char *end = NULL;
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (errno || !end || *end || end == s || v < lo || v > hi) return false;
-    *out = v;
-    return true;
-}
-
 /* "90s", "30m", "12h", "7d" -> ms; -1 when malformed. */
 static int64_t s_duration_ms(const char *s)
 {
@@ -136,7 +126,7 @@ int cmd_nats_init(int argc, char **argv)
             urls = argv[++i];
         else if (!strcmp(a, "-c") && more)
             config = argv[++i];
-        else if (!strcmp(a, "--replicas") && more && s_int_arg(argv[i + 1], 1, 5, &replicas))
+        else if (!strcmp(a, "--replicas") && more && wt_int_arg(argv[i + 1], 1, 5, &replicas))
             i++;
         else if (!strcmp(a, "--retention") && more && (retention = s_duration_ms(argv[i + 1])) > 0)
             i++;
@@ -320,11 +310,11 @@ int cmd_feed_nats(int argc, char **argv)
             urls = argv[++i];
         else if (!strcmp(a, "-c") && more)
             config = argv[++i];
-        else if (!strcmp(a, "--window") && more && s_int_arg(argv[i + 1], 1, 100000, &window))
+        else if (!strcmp(a, "--window") && more && wt_int_arg(argv[i + 1], 1, 100000, &window))
             i++;
-        else if (!strcmp(a, "--timeout") && more && s_int_arg(argv[i + 1], 10, 3600000, &timeout))
+        else if (!strcmp(a, "--timeout") && more && wt_int_arg(argv[i + 1], 10, 3600000, &timeout))
             i++;
-        else if (!strcmp(a, "--deadline") && more && s_int_arg(argv[i + 1], 1, 86400 * 365, &v)) {
+        else if (!strcmp(a, "--deadline") && more && wt_int_arg(argv[i + 1], 1, 86400 * 365, &v)) {
             deadline_ms = v * 1000;
             i++;
         } else if (!strcmp(a, "--progress"))

@@ -44,16 +44,6 @@ static void s_on_signal(int sig)
     wt_worker_signal(sig);
 }
 
-static bool s_int_arg(const char *s, long long lo, long long hi, long long *out)
-{
-    char *end = NULL;
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (errno || !end || *end || end == s || v < lo || v > hi) return false;
-    *out = v;
-    return true;
-}
-
 int main(int argc, char **argv)
 {
     const char *config = NULL, *metrics = NULL, *host = NULL;
@@ -84,17 +74,17 @@ int main(int argc, char **argv)
         } else if (!strcmp(a, "--host") && more) {
             host = argv[++i];
         } else if (!strcmp(a, "--threads") && more) {
-            if (!s_int_arg(argv[++i], 1, 256, &threads)) {
+            if (!wt_int_arg(argv[++i], 1, 256, &threads)) {
                 fprintf(stderr, "wiretag-worker: --threads wants 1..256\n");
                 return 2;
             }
         } else if (!strcmp(a, "--credit") && more) {
-            if (!s_int_arg(argv[++i], 1, 100000, &credit)) {
+            if (!wt_int_arg(argv[++i], 1, 100000, &credit)) {
                 fprintf(stderr, "wiretag-worker: --credit wants 1..100000\n");
                 return 2;
             }
         } else if (!strcmp(a, "--drain-ms") && more) {
-            if (!s_int_arg(argv[++i], 0, 3600000, &drain)) {
+            if (!wt_int_arg(argv[++i], 0, 3600000, &drain)) {
                 fprintf(stderr, "wiretag-worker: --drain-ms wants 0..3600000\n");
                 return 2;
             }

@@ -72,6 +72,10 @@ char *wt_strndup(const char *s, size_t n);
 /* Grow *arr (element size esz) so that it holds at least need elements. */
 void wt_grow(void *arr_p, size_t *cap, size_t need, size_t esz);
 
+/* A command-line integer: all of s is a decimal number in [lo, hi]. True and
+ *out set, or false (the caller says which option wants what). */
+bool wt_int_arg(const char *s, long long lo, long long hi, long long *out);
+
 /* Monotonic clock in microseconds / milliseconds. */
 int64_t wt_clock_us(void);
 int64_t wt_clock_ms(void);
