@@ -2,7 +2,7 @@
 
     One thread, one zmq_poll loop over four sockets (producers ROUTER,
     workers ROUTER, subscribers XPUB, replay ROUTER). The durable state is
-    the journal (include/wiretag/journal.h); in memory the broker keeps only
+    the journal (broker/journal.h); in memory the broker keeps only
     the workers, their in-flight jobs (bounded by the credit they gave), a
     re-dispatch FIFO (bounded the same way) and a small window of queued
     seqs read ahead from the journal. broker.c owns the loop, producers,
@@ -13,7 +13,7 @@
 #define WT_BROKER_H
 
 #include "wiretag/config.h"
-#include "wiretag/journal.h"
+#include "journal.h"
 #include "wiretag/curve.h"
 #include "wiretag/proto.h"
 

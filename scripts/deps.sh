@@ -16,7 +16,7 @@ if [ "$mode" = test ]; then
 fi
 # the man pages are made from docs/man/*.md
 pkgs="$pkgs go-md2man"
-# /metrics and the web view (lib/httpd.c); their tests use a real Prometheus
+# /metrics and the web view (lib/http/httpd.c); their tests use a real Prometheus
 # and a headless Chromium
 pkgs="$pkgs libmicrohttpd-dev"
 if [ "$mode" = test ]; then

@@ -1,6 +1,6 @@
 """it_docs_match.py: the docs match the code (issue 13, smaller list): every
 dotted configuration key named in README.md and docs/*.md exists in the
-configuration table (lib/config.c) — `broker.max_message_bytes` did not —,
+configuration table (lib/core/config.c) — `broker.max_message_bytes` did not —,
 no doc links to a file the repository does not have (ARCHITECTURE.md), and
 each client's --help lists its exit status 2."""
 import glob
@@ -14,7 +14,7 @@ import e2eutil  # noqa: E402
 from e2eutil import check  # noqa: E402
 
 src = os.environ.get("WT_SOURCE", ".")
-keys = set(re.findall(r'^\s*\{"([a-z_]+\.[a-z_.]+)", T_', open(os.path.join(src, "lib/config.c")).read(),
+keys = set(re.findall(r'^\s*\{"([a-z_]+\.[a-z_.]+)", T_', open(os.path.join(src, "lib/core/config.c")).read(),
                       re.M))
 check(len(keys) > 30, "config table not found (%d keys)" % len(keys))
 sections = {k.split(".")[0] for k in keys}

@@ -4,7 +4,7 @@
     loader errors, and hostile inputs (50,000 repetitions of a name, a 1 MB
     token, all capitals, no spaces). Dictionaries: tests/fixtures/actors/.
     WT_ACTORS_DEBUG=1 prints what each row found. */
-#include "actors_internal.h"
+#include "engine/actors/actors_internal.h"
 #include "testutil.h"
 
 #include <stdio.h>

@@ -3,7 +3,7 @@
     the headline factor, issues_max, the taxonomy loader's errors, and the
     PETRARCH issue-file reader (our fixture, and the shared Phoenix file
     when it is present). */
-#include "issues_int.h"
+#include "engine/issues/issues_int.h"
 #include "testutil.h"
 
 #include <limits.h>

@@ -2,7 +2,7 @@
     dedup window, restart recovery (in flight becomes queued, counters
     continue), retention by size and age, fsync policies, a full map, and
     abort of a failed transaction. Each case uses its own temp directory. */
-#include "wiretag/journal.h"
+#include "journal.h"
 #include "testutil.h"
 
 #include <lmdb.h>

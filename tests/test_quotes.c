@@ -6,7 +6,7 @@
     row lists every direct/partial quote expected (an unexpected one fails the
     row) and, when it says so, the indirect ones too.
 */
-#include "stages.h"
+#include "engine/stages.h"
 #include "testutil.h"
 #include "wiretag/annotate.h"
 

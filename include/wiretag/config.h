@@ -1,7 +1,7 @@
 /*  config.h: wiretag's configuration, one declarative table of keys.
 
     Every key has a type, a default, bounds and a target field in wt_config_t
-    (see lib/config.c and docs/CONFIG.md). wt_config_load() reads a YAML file
+    (see lib/core/config.c and docs/CONFIG.md). wt_config_load() reads a YAML file
     with libyaml: nested maps give dotted keys ("broker.fsync"); unknown keys,
     wrong types, out-of-range values, aliases/anchors and files over
     WT_CONFIG_MAX_BYTES are fatal, and the error names file, line, column and

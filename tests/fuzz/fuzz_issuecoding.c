@@ -1,5 +1,5 @@
 /*  fuzz_issuecoding.c: libFuzzer target for the PETRARCH issue-file reader
-    (lib/issuecoding.c) and the issues matcher behind it.
+    (lib/engine/issues/issuecoding.c) and the issues matcher behind it.
 
     The input is parsed as an issue file: every expanded form must be
     non-empty, lower-case, single-blank separated, and code lines must have

@@ -20,7 +20,7 @@
     block the writer, and the page cache does the caching. We run it with
     MDB_NOSYNC and call mdb_env_sync() per the fsync policy.
 */
-#include "wiretag/journal.h"
+#include "journal.h"
 
 #include <fcntl.h>
 #include <lmdb.h>

@@ -28,7 +28,7 @@
     See docs/QUOTES.md for the rules and their limits.
 */
 #include "quotes_int.h"
-#include "stages.h"
+#include "engine/stages.h"
 
 #include <stdio.h>
 #include <stdlib.h>

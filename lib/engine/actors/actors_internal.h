@@ -10,7 +10,7 @@
 #ifndef WT_ACTORS_INTERNAL_H
 #define WT_ACTORS_INTERNAL_H
 
-#include "stages.h"
+#include "engine/stages.h"
 
 #define WT_A_NONE          UINT32_MAX
 #define WT_A_MAX_NAME_TOKS 16

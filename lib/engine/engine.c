@@ -2,7 +2,7 @@
     databases; an annotator owns one thread's scratch (document arrays and
     stage contexts). wt_annotate() runs text -> actors -> issues -> quotes. */
 #include "wiretag/annotate.h"
-#include "stages.h"
+#include "engine/stages.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -14,7 +14,7 @@
 #ifndef WT_ISSUES_INT_H
 #define WT_ISSUES_INT_H
 
-#include "stages.h"
+#include "engine/stages.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -4,9 +4,9 @@
     smallest edit distance, or the one that the value starts. */
 #include "wiretag/vocab.h"
 
-#include "stages.h"
-#include "actors_internal.h"
-#include "issues_int.h"
+#include "engine/stages.h"
+#include "engine/actors/actors_internal.h"
+#include "engine/issues/issues_int.h"
 
 #include <ctype.h>
 #include <stdio.h>
