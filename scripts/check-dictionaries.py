@@ -53,7 +53,7 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 FILES = ["countries.yaml", "organizations.yaml", "institutions.yaml", "people.yaml", "agents.yaml",
-         "companies.yaml"]
+         "companies.yaml", "companies-listed.yaml"]
 SECTORS = {"technology", "telecom", "media", "finance", "energy", "automotive", "aerospace",
            "airline", "transport", "travel", "logistics", "retail", "consumer", "agriculture",
            "pharma", "health", "industrial", "chemicals", "mining", "sport"}
@@ -73,6 +73,7 @@ SCHEMA = {
     "companies.yaml": ({"id", "name", "type", "country", "code", "sector", "names"},
                        {"parent", "wikidata"}),
 }
+SCHEMA["companies-listed.yaml"] = SCHEMA["companies.yaml"]
 ROLE_KEYS = ({"title", "code", "from"}, {"to"})
 
 ID_RE = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)*$")
@@ -228,7 +229,7 @@ def main():
         counts[fn + ":roles"] = n_roles
 
     # companies: a known sector, and a parent that is an entry
-    for e in data.get("companies.yaml") or []:
+    for e in (data.get("companies.yaml") or []) + (data.get("companies-listed.yaml") or []):
         if not isinstance(e, dict):
             continue
         if e.get("sector") not in SECTORS:

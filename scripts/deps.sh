@@ -13,6 +13,8 @@ if [ "$mode" = test ]; then
   pkgs="$pkgs mount util-linux" # tests/it_broker_disk_full.py mounts a small tmpfs
   # tests/it_install.sh renders the man pages
   pkgs="$pkgs groff-base"
+  # tests/it_companies_import.py: the word list the company importer checks names against
+  pkgs="$pkgs wamerican"
 fi
 # the man pages are made from docs/man/*.md
 pkgs="$pkgs go-md2man"

@@ -194,7 +194,7 @@ static void s_test_defaults(void)
     wt_config_defaults(&c);
     const char *data = wt_config_data_dir();
     char want[1024];
-    CHECK_EQ_INT(c.actors_dictionaries.count, 6);
+    CHECK_EQ_INT(c.actors_dictionaries.count, 7);
     snprintf(want, sizeof want, "%s/actors/countries.yaml", data);
     CHECK_EQ_STR(c.actors_dictionaries.items[0], want);
     snprintf(want, sizeof want, "%s/actors/agents.yaml", data);
@@ -344,7 +344,7 @@ static void s_test_paths(void)
     CHECK_EQ_STR(c.curve_server_key, want);
     CHECK_EQ_STR(c.path, path);
     /* keys not in the file keep their defaults */
-    CHECK_EQ_INT(c.actors_dictionaries.count, 6);
+    CHECK_EQ_INT(c.actors_dictionaries.count, 7);
     wt_config_free(&c);
 
     /* A relative file name: the anchor is still absolute. */

@@ -79,7 +79,7 @@ static const s_key_t s_keys[] = {
     /* engine */
     {"actors.dictionaries", T_PATHLIST,
      "actors/countries.yaml,actors/organizations.yaml,actors/institutions.yaml,"
-     "actors/people.yaml,actors/agents.yaml,actors/companies.yaml",
+     "actors/people.yaml,actors/agents.yaml,actors/companies.yaml,actors/companies-listed.yaml",
      0, WT_CONFIG_MAX_LIST, NULL, OFF(actors_dictionaries), F_DATA,
      "our YAML actor dictionaries, loaded in this order"},
     {"actors.petrarch", T_PATHLIST, "", 0, WT_CONFIG_MAX_LIST, NULL, OFF(actors_petrarch), F_DATA,
