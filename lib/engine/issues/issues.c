@@ -440,34 +440,12 @@ static void s_zones(const wt_doc_t *doc, uint32_t *title_end, uint32_t *lead_par
     }
 }
 
-void wt_issues_tag(wt_issues_ctx_t *ctx, const wt_input_t *in, wt_result_t *res)
+/* Score the hits: per issue (ctx->acc, all zero between items) and per
+   topic cues; ctx->order lists the issues touched. Returns their number. */
+static size_t s_score_hits(wt_issues_ctx_t *ctx, size_t text_hits)
 {
     const wt_issuedb_t *db = ctx->db;
-    const wt_doc_t *doc = in->doc;
     const wt_ix_scoring_t *sc = &db->scoring;
-    if (!db->nphrases || !doc) return;
-    ctx->nhits = 0;
-
-    uint32_t title_end = in->title_end, lead_para = UINT32_MAX;
-    s_zones(doc, &title_end, &lead_para);
-    size_t nunits = s_units(ctx, doc);
-    s_match(ctx, doc, nunits, title_end, lead_para, false);
-    s_cancel(ctx, 0);
-    size_t text_hits = ctx->nhits;
-
-    /* a title given apart from the text scores like a headline (no mentions) */
-    const char *title = res->item.title;
-    if (title && *title && in->title_end == 0) {
-        size_t tl = strnlen(title, 1024);
-        if (wt_utf8_valid(title, tl)) {
-            wt_doc_analyze(&ctx->title_doc, title, tl);
-            size_t nu = s_units(ctx, &ctx->title_doc);
-            s_match(ctx, &ctx->title_doc, nu, 0, UINT32_MAX, true);
-            s_cancel(ctx, text_hits);
-        }
-    }
-
-    /* score (ctx->acc is all zero between items; ctx->order lists the issues touched) */
     for (int t = 0; t < 21; t++)
         ctx->topic_cues[t] = 0, ctx->topic_front[t] = 0, ctx->topic_carry[t] = 0;
     size_t norder = 0;
@@ -495,24 +473,37 @@ void wt_issues_tag(wt_issues_ctx_t *ctx, const wt_input_t *in, wt_result_t *res)
     }
     for (size_t i = 0; i < ctx->nhits; i++)
         ctx->phrase_seen[ctx->hits[i].phrase] = 0;
+    return norder;
+}
 
-    int country_topic = -1;
-    if (db->countries_issue >= 0 && sc->countries > 0) {
-        int n = s_acting_countries(res, sc->country_mentions);
-        if (n >= 2) {
-            country_topic = db->issues[db->countries_issue].topic;
-            if (ctx->topic_cues[country_topic] < 255) ctx->topic_cues[country_topic]++;
-            ctx->topic_carry[country_topic] = 1;
-            ix_acc_t *a = &ctx->acc[db->countries_issue];
-            a->score += sc->countries * (n - 1 < 4 ? n - 1 : 4);
-            if (!a->seen) {
-                a->seen = 1;
-                a->first_hit = UINT32_MAX;
-                ctx->order[norder++] = (uint32_t)db->countries_issue;
-            }
-        }
+/* Credit the countries issue when several countries act; returns its topic
+   (exempt from the relative cut) or -1. */
+static int s_score_countries(wt_issues_ctx_t *ctx, const wt_result_t *res, size_t *norder)
+{
+    const wt_issuedb_t *db = ctx->db;
+    const wt_ix_scoring_t *sc = &db->scoring;
+    if (db->countries_issue < 0 || !(sc->countries > 0)) return -1;
+    int n = s_acting_countries(res, sc->country_mentions);
+    if (n < 2) return -1;
+    int country_topic = db->issues[db->countries_issue].topic;
+    if (ctx->topic_cues[country_topic] < 255) ctx->topic_cues[country_topic]++;
+    ctx->topic_carry[country_topic] = 1;
+    ix_acc_t *a = &ctx->acc[db->countries_issue];
+    a->score += sc->countries * (n - 1 < 4 ? n - 1 : 4);
+    if (!a->seen) {
+        a->seen = 1;
+        a->first_hit = UINT32_MAX;
+        ctx->order[(*norder)++] = (uint32_t)db->countries_issue;
     }
+    return country_topic;
+}
 
+/* The spread bonus per issue, the score per topic; returns the best topic
+   score and sorts ctx->order by issue score. */
+static double s_score_topics(wt_issues_ctx_t *ctx, size_t norder)
+{
+    const wt_issuedb_t *db = ctx->db;
+    const wt_ix_scoring_t *sc = &db->scoring;
     for (int t = 0; t < 21; t++)
         ctx->topic_score[t] = 0;
     double best_topic = 0;
@@ -527,40 +518,87 @@ void wt_issues_tag(wt_issues_ctx_t *ctx, const wt_input_t *in, wt_result_t *res)
         if (*ts > best_topic) best_topic = *ts;
     }
     qsort_r(ctx->order, norder, sizeof *ctx->order, s_cmp_order, ctx->acc);
+    return best_topic;
+}
 
+/* Whether issue i (in the order) is reported. */
+static bool s_passes(const wt_issues_ctx_t *ctx, uint32_t i, double best_topic, int country_topic)
+{
+    const wt_issuedb_t *db = ctx->db;
+    const wt_ix_scoring_t *sc = &db->scoring;
+    const struct ix_issue *is = &db->issues[i];
+    double ts = ctx->topic_score[is->topic];
+    /* the relative cut is for passing mentions in long texts; several
+       countries acting is a signal of another kind and is exempt */
+    if (ts < db->threshold) return false;
+    if (ts < sc->relative * best_topic && is->topic != country_topic) return false;
+    /* one phrase repeated in the body is a passing theme, not the subject */
+    if (ctx->topic_cues[is->topic] < sc->distinct && !ctx->topic_front[is->topic]) return false;
+    /* "the court ruled": courts decide matters of every area; such an
+       issue (alone: false) reports its topic only beside another one */
+    if (!ctx->topic_carry[is->topic]) return false;
+    if (ctx->acc[i].score < sc->member * db->threshold) return false;
+    return true;
+}
+
+/* Add issue i to res with its mentions (the hits in the text). */
+static void s_report(const wt_issues_ctx_t *ctx, uint32_t i, size_t text_hits, wt_result_t *res)
+{
+    const wt_issuedb_t *db = ctx->db;
+    const ix_acc_t *a = &ctx->acc[i];
+    const struct ix_issue *is = &db->issues[i];
+    wt_issue_t *out = wt_result_add_issue(res);
+    out->id = wt_strdup(is->id);
+    out->label = wt_strdup(is->label);
+    out->topic = wt_strdup(wt_topics[is->topic]);
+    out->score = round(a->score * 1000.0) / 1000.0;
+    if (a->first_hit == UINT32_MAX) return;
+    for (size_t h = a->first_hit; h < text_hits; h++) {
+        const ix_hit_t *hit = &ctx->hits[h];
+        const struct ix_phrase *ph = &db->phrases[hit->phrase];
+        if (hit->dead || ph->kind != WT_IX_PHRASE || ph->issue != i) continue;
+        /* two phrases of one issue can match the same words ("tax"
+           and "taxes" on "taxes"): both score, the words are one mention */
+        const wt_span_t *prev = out->mention_count ? &out->mentions[out->mention_count - 1] : NULL;
+        if (prev && prev->start == hit->start && prev->end == hit->end) continue;
+        wt_issue_add_mention(out, hit->start, hit->end);
+    }
+}
+
+void wt_issues_tag(wt_issues_ctx_t *ctx, const wt_input_t *in, wt_result_t *res)
+{
+    const wt_issuedb_t *db = ctx->db;
+    const wt_doc_t *doc = in->doc;
+    if (!db->nphrases || !doc) return;
+    ctx->nhits = 0;
+
+    uint32_t title_end = in->title_end, lead_para = UINT32_MAX;
+    s_zones(doc, &title_end, &lead_para);
+    size_t nunits = s_units(ctx, doc);
+    s_match(ctx, doc, nunits, title_end, lead_para, false);
+    s_cancel(ctx, 0);
+    size_t text_hits = ctx->nhits;
+
+    /* a title given apart from the text scores like a headline (no mentions) */
+    const char *title = res->item.title;
+    if (title && *title && in->title_end == 0) {
+        size_t tl = strnlen(title, 1024);
+        if (wt_utf8_valid(title, tl)) {
+            wt_doc_analyze(&ctx->title_doc, title, tl);
+            size_t nu = s_units(ctx, &ctx->title_doc);
+            s_match(ctx, &ctx->title_doc, nu, 0, UINT32_MAX, true);
+            s_cancel(ctx, text_hits);
+        }
+    }
+
+    size_t norder = s_score_hits(ctx, text_hits);
+    int country_topic = s_score_countries(ctx, res, &norder);
+    double best_topic = s_score_topics(ctx, norder);
     int reported = 0;
     for (size_t k = 0; k < norder && reported < db->max; k++) {
         uint32_t i = ctx->order[k];
-        const ix_acc_t *a = &ctx->acc[i];
-        const struct ix_issue *is = &db->issues[i];
-        double ts = ctx->topic_score[is->topic];
-        /* the relative cut is for passing mentions in long texts; several
-           countries acting is a signal of another kind and is exempt */
-        if (ts < db->threshold) continue;
-        if (ts < sc->relative * best_topic && is->topic != country_topic) continue;
-        /* one phrase repeated in the body is a passing theme, not the subject */
-        if (ctx->topic_cues[is->topic] < sc->distinct && !ctx->topic_front[is->topic]) continue;
-        /* "the court ruled": courts decide matters of every area; such an
-           issue (alone: false) reports its topic only beside another one */
-        if (!ctx->topic_carry[is->topic]) continue;
-        if (a->score < sc->member * db->threshold) continue;
-        wt_issue_t *out = wt_result_add_issue(res);
-        out->id = wt_strdup(is->id);
-        out->label = wt_strdup(is->label);
-        out->topic = wt_strdup(wt_topics[is->topic]);
-        out->score = round(a->score * 1000.0) / 1000.0;
-        if (a->first_hit != UINT32_MAX)
-            for (size_t h = a->first_hit; h < text_hits; h++) {
-                const ix_hit_t *hit = &ctx->hits[h];
-                const struct ix_phrase *ph = &db->phrases[hit->phrase];
-                if (hit->dead || ph->kind != WT_IX_PHRASE || ph->issue != i) continue;
-                /* two phrases of one issue can match the same words ("tax"
-                   and "taxes" on "taxes"): both score, the words are one mention */
-                const wt_span_t *prev =
-                    out->mention_count ? &out->mentions[out->mention_count - 1] : NULL;
-                if (prev && prev->start == hit->start && prev->end == hit->end) continue;
-                wt_issue_add_mention(out, hit->start, hit->end);
-            }
+        if (!s_passes(ctx, i, best_topic, country_topic)) continue;
+        s_report(ctx, i, text_hits, res);
         reported++;
     }
     for (size_t k = 0; k < norder; k++)
