@@ -520,6 +520,19 @@ static void s_apostrophe(wt_text_state_t *st, wt_token_t *tk, size_t i, uint32_t
     }
 }
 
+/* The class of a quote mark that is never an apostrophe: " « » ‘ ‚ ‛ “ ” „ ‟ ‹ ›. */
+static uint8_t s_quote_class(uint32_t cp)
+{
+    static const uint8_t u2018[8] = {
+        WT_Q_SINGLE_OPEN, WT_Q_SINGLE_CLOSE, WT_Q_SINGLE_OPEN, WT_Q_SINGLE_OPEN, /* ‘ ’ ‚ ‛ */
+        WT_Q_DOUBLE_OPEN, WT_Q_DOUBLE_CLOSE, WT_Q_DOUBLE_OPEN, WT_Q_DOUBLE_OPEN, /* “ ” „ ‟ */
+    };
+    if (cp >= 0x2018 && cp <= 0x201F) return u2018[cp - 0x2018];
+    if (cp == 0xAB || cp == 0x2039) return WT_Q_GUILLEMET_OPEN;
+    if (cp == 0xBB || cp == 0x203A) return WT_Q_GUILLEMET_CLOSE;
+    return WT_Q_DOUBLE_STRAIGHT;
+}
+
 /* Set tk's kind (and quote class, and end for marks of several bytes) for
    the punctuation cp at i; returns 1 when it is a stop (. ! ?). */
 static int s_punct_kind(wt_text_state_t *st, wt_token_t *tk, size_t i, uint32_t cp, int clen)
@@ -528,35 +541,20 @@ static int s_punct_kind(wt_text_state_t *st, wt_token_t *tk, size_t i, uint32_t 
     size_t len = st->len;
     switch (cp) {
     case '"':
-        tk->kind = WT_TOK_QUOTE;
-        tk->quote = WT_Q_DOUBLE_STRAIGHT;
-        break;
-    case 0x201C:
-    case 0x201E:
-    case 0x201F:
-        tk->kind = WT_TOK_QUOTE;
-        tk->quote = WT_Q_DOUBLE_OPEN;
-        break;
-    case 0x201D:
-        tk->kind = WT_TOK_QUOTE;
-        tk->quote = WT_Q_DOUBLE_CLOSE;
-        break;
+    case 0xAB:
+    case 0xBB:
     case 0x2018:
     case 0x201A:
     case 0x201B:
-        tk->kind = WT_TOK_QUOTE;
-        tk->quote = WT_Q_SINGLE_OPEN;
-        st->open_single++;
-        break;
-    case 0xAB:
+    case 0x201C:
+    case 0x201D:
+    case 0x201E:
+    case 0x201F:
     case 0x2039:
-        tk->kind = WT_TOK_QUOTE;
-        tk->quote = WT_Q_GUILLEMET_OPEN;
-        break;
-    case 0xBB:
     case 0x203A:
         tk->kind = WT_TOK_QUOTE;
-        tk->quote = WT_Q_GUILLEMET_CLOSE;
+        tk->quote = s_quote_class(cp);
+        if (tk->quote == WT_Q_SINGLE_OPEN) st->open_single++;
         break;
     case '`':
         tk->kind = WT_TOK_QUOTE;
