@@ -2,6 +2,7 @@
     on sentences we wrote. */
 #include "testutil.h"
 #include "wiretag/text.h"
+#include "wiretag/utf8.h"
 
 #include <stdint.h>
 
@@ -161,6 +162,73 @@ static void s_test_repair(void)
     CHECK(wt_utf8_valid("\xF4\x8F\xBF\xBF", 4));
 }
 
+/* Encode cp (no checks) into out; returns the length. */
+static size_t s_encode(uint32_t cp, unsigned char *out)
+{
+    if (cp < 0x80) return out[0] = (unsigned char)cp, 1;
+    if (cp < 0x800) {
+        out[0] = (unsigned char)(0xC0 | (cp >> 6));
+        out[1] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (unsigned char)(0xE0 | (cp >> 12));
+        out[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (unsigned char)(0xF0 | (cp >> 18));
+    out[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* The one sequence decoder (wiretag/utf8.h) against the definition: a
+   sequence is valid exactly when it is the shortest encoding of a scalar
+   value; the text layer's decoder and the validator agree with it. */
+static void s_test_utf8_seq(void)
+{
+    size_t bad = 0;
+    /* every scalar value round-trips, even with no byte to spare */
+    for (uint32_t cp = 0x80; cp <= 0x10FFFF; cp++) {
+        if (cp >= 0xD800 && cp <= 0xDFFF) continue;
+        unsigned char b[4];
+        size_t n = s_encode(cp, b);
+        uint32_t got = 0;
+        if (wt_utf8_seq(b, n, &got) != n || got != cp) bad++;
+        if (wt_utf8_seq(b, n - 1, &got) != 0) bad++; /* cut short */
+    }
+    CHECK_EQ_INT(bad, 0);
+    /* every lead byte with every two following bytes (and a fixed fourth):
+       valid exactly when re-encoding gives the same bytes */
+    for (unsigned lead = 0x80; lead <= 0xFF; lead++)
+        for (unsigned b1 = 0; b1 <= 0xFF; b1++)
+            for (unsigned b2 = 0; b2 <= 0xFF; b2++) {
+                unsigned char s[4] = {(unsigned char)lead, (unsigned char)b1, (unsigned char)b2,
+                                      0x9A};
+                uint32_t cp = 0;
+                size_t n = wt_utf8_seq(s, sizeof s, &cp);
+                unsigned char e[4];
+                bool canon = n > 0 && !(cp >= 0xD800 && cp <= 0xDFFF) && cp <= 0x10FFFF &&
+                             s_encode(cp, e) == n && memcmp(e, s, n) == 0;
+                if ((n > 0) != canon) bad++;
+                uint32_t dcp;
+                int dn = wt_utf8_decode((const char *)s, sizeof s, &dcp);
+                if (n ? (dn != (int)n || dcp != cp) : (dn != 1 || dcp != 0xFFFD)) bad++;
+                if (wt_utf8_valid((const char *)s, n ? n : 1) != (n > 0)) bad++;
+            }
+    CHECK_EQ_INT(bad, 0);
+    /* the classic cases by name */
+    uint32_t cp;
+    CHECK_EQ_INT(wt_utf8_seq((const unsigned char *)"\xC0\xAF", 2, &cp), 0);         /* overlong */
+    CHECK_EQ_INT(wt_utf8_seq((const unsigned char *)"\xED\xA0\x80", 3, &cp), 0);     /* surrogate */
+    CHECK_EQ_INT(wt_utf8_seq((const unsigned char *)"\xF4\x90\x80\x80", 4, &cp), 0); /* > 10FFFF */
+    CHECK_EQ_INT(wt_utf8_seq((const unsigned char *)"\x80", 1, &cp), 0); /* continuation */
+    CHECK_EQ_INT(wt_utf8_seq((const unsigned char *)"\xE2\x80\x9C", 3, &cp), 3);
+    CHECK_EQ_INT(cp, 0x201C);
+}
+
 static void s_test_hostile(void)
 {
     wt_doc_t doc;
@@ -209,6 +277,7 @@ int main(void)
     s_test_paragraphs();
     s_test_flags();
     s_test_repair();
+    s_test_utf8_seq();
     s_test_hostile();
     TEST_END();
 }

@@ -16,6 +16,7 @@
     exactly, with ".0" added to integral values so they stay reals.
 */
 #include "wiretag/json.h"
+#include "wiretag/utf8.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -258,29 +259,6 @@ static void s_jw_pre(s_jw_t *w)
     if (w->pretty) s_newline(w, w->depth);
 }
 
-/* Length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid. */
-static size_t s_utf8_len(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0];
-    size_t len;
-    uint32_t cp, min;
-    if (c >= 0xC2 && c <= 0xDF)
-        len = 2, cp = c & 0x1F, min = 0x80;
-    else if (c >= 0xE0 && c <= 0xEF)
-        len = 3, cp = c & 0x0F, min = 0x800;
-    else if (c >= 0xF0 && c <= 0xF4)
-        len = 4, cp = c & 0x07, min = 0x10000;
-    else
-        return 0;
-    if (n < len) return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80) return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-    return len;
-}
-
 static void s_escape(wt_buf_t *b, const char *str, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
@@ -309,7 +287,8 @@ static void s_escape(wt_buf_t *b, const char *str, size_t n)
         }
         size_t k = 0;
         if (c >= 0x80) {
-            k = s_utf8_len(s + i, n - i);
+            uint32_t cp;
+            k = wt_utf8_seq(s + i, n - i, &cp);
             if (k) {
                 i += k;
                 continue;

@@ -1,508 +1,24 @@
 /*  issues.c: the issues stage. The taxonomy (config/issues.yaml, plus an
-    optional PETRARCH issue file) is compiled once into a trie over written
-    phrase words; each item is matched in one pass over its tokens
+    optional PETRARCH issue file) is read by the loaders into a builder
+    (builder.c), which compiles it once into a trie over written phrase
+    words; each item is matched in one pass over its tokens
     (leftmost-longest phrase hits), the hits are scored per issue (phrase
     weight x position factor, repeats damped, a bonus for spread over
     paragraphs), issues are grouped by CAP topic, and a topic is reported
     when its score reaches the threshold. See docs/ISSUES.md.
 
-    Inflections: at load time every written phrase word gets its regular
-    forms (plural, -s/-es/-ies, -ed/-d/-ied, -ing, doubled consonants; a
-    written plural also gives its singular). A generated form is kept only
-    when its Snowball stem (libstemmer, english) equals the word's stem, so
-    "news" is not a form of "new". A form maps to the written words it
-    stands for (usually one), and the trie runs over written words. Matching
-    needs no stemmer: a lower-cased token is looked up in the read-only
-    forms table (a bloom filter first, a small per-context cache next), so
-    contexts share nothing, and derivations the stemmer would conflate
-    ("importance" / "import", "executive" / "execution") stay apart.
+    Matching needs no stemmer: a lower-cased token is looked up in the
+    read-only forms table (a bloom filter first, a small per-context cache
+    next), so contexts share nothing, and derivations the stemmer would
+    conflate ("importance" / "import", "executive" / "execution") stay
+    apart.
 */
 #include "issues_int.h"
 
-#include <libstemmer.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ------------------------------------------------------------------ */
-/* small helpers                                                      */
-
-static uint64_t s_mix64(uint64_t x)
-{
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    x *= 0xc4ceb9fe1a85ec53ULL;
-    x ^= x >> 33;
-    return x;
-}
-
-static inline char s_lower(char c)
-{
-    return (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
-}
-
-static int s_topic_index(const char *topic)
-{
-    for (int i = 0; i < 21; i++)
-        if (strcmp(wt_topics[i], topic) == 0) return i;
-    return -1;
-}
-
-/* ------------------------------------------------------------------ */
-/* building                                                           */
-
-wt_issuedb_t *wt_ixdb_empty(void)
-{
-    wt_issuedb_t *db = wt_calloc(1, sizeof *db);
-    db->scoring = (wt_ix_scoring_t){.title = 1.6,
-                                    .lead = 1.0,
-                                    .body = 0.6,
-                                    .repeat = 0.5,
-                                    .distinct = 1,
-                                    .spread = 0.15,
-                                    .spread_max = 5,
-                                    .member = 0.35,
-                                    .relative = 0.0,
-                                    .countries = 0.0,
-                                    .country_mentions = 2,
-                                    .petrarch_weight = 0.5};
-    db->threshold = 1.0;
-    db->max = 8;
-    db->countries_issue = -1;
-    /* node 0 is the root */
-    wt_grow(&db->nodes, &db->nodes_cap, 1, sizeof *db->nodes);
-    db->nodes[0] = (struct ix_node){0, 0};
-    db->nnodes = 1;
-    db->stemmer = sb_stemmer_new("english", NULL);
-    return db;
-}
-
-int wt_ixdb_find_issue(const wt_issuedb_t *db, const char *id)
-{
-    for (size_t i = 0; i < db->nissues; i++)
-        if (strcmp(db->issues[i].id, id) == 0) return (int)i;
-    return -1;
-}
-
-int wt_ixdb_add_issue(wt_issuedb_t *db, const char *id, const char *label, const char *topic,
-                      double weight)
-{
-    if (!id || !*id || strlen(id) > 128) return -EINVAL;
-    for (const char *p = id; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '-'))
-            return -EINVAL;
-    int t = topic ? s_topic_index(topic) : -1;
-    if (t < 0 || !(weight > 0 && weight <= 100)) return -EINVAL;
-    if (wt_ixdb_find_issue(db, id) >= 0) return -EEXIST;
-    wt_grow(&db->issues, &db->issues_cap, db->nissues + 1, sizeof *db->issues);
-    struct ix_issue *is = &db->issues[db->nissues];
-    is->id = wt_strdup(id);
-    is->label = wt_strdup(label && *label ? label : id);
-    is->topic = t;
-    is->weight = weight;
-    is->group = db->ngroups++;
-    is->alone = true;
-    return (int)db->nissues++;
-}
-
-static uint32_t s_vocab_id(wt_issuedb_t *db, const char *stem, size_t n)
-{
-    if (db->nvocab * 4 + 4 > db->vocab_tab_cap) { /* load <= 1/4: short probes */
-        size_t cap = db->vocab_tab_cap ? db->vocab_tab_cap * 2 : 1024;
-        uint64_t *tab = wt_calloc(cap, sizeof *tab);
-        for (size_t i = 0; i < db->nvocab; i++) {
-            size_t h = db->vocab_hash[i] & (cap - 1);
-            while (tab[h])
-                h = (h + 1) & (cap - 1);
-            tab[h] = ((uint64_t)db->vocab_hash[i] << 32) | ((uint32_t)i + 1);
-        }
-        free(db->vocab_tab);
-        db->vocab_tab = tab;
-        db->vocab_tab_cap = cap;
-    }
-    uint32_t hv = wt_text_hash(stem, n);
-    size_t h = hv & (db->vocab_tab_cap - 1);
-    while (db->vocab_tab[h]) {
-        uint32_t e = (uint32_t)db->vocab_tab[h];
-        const char *v = db->vocab[e - 1];
-        if (strlen(v) == n && memcmp(v, stem, n) == 0) return e - 1;
-        h = (h + 1) & (db->vocab_tab_cap - 1);
-    }
-    size_t pcap = db->vocab_cap;
-    wt_grow(&db->vocab, &db->vocab_cap, db->nvocab + 1, sizeof *db->vocab);
-    if (db->vocab_cap != pcap || !db->form_first) {
-        db->form_first = wt_realloc(db->form_first, db->vocab_cap * sizeof *db->form_first);
-        db->form_count = wt_realloc(db->form_count, db->vocab_cap * sizeof *db->form_count);
-        db->vocab_hash = wt_realloc(db->vocab_hash, db->vocab_cap * sizeof *db->vocab_hash);
-    }
-    db->form_first[db->nvocab] = 0;
-    db->form_count[db->nvocab] = 0;
-    db->vocab_hash[db->nvocab] = hv;
-    db->vocab[db->nvocab] = wt_strndup(stem, n);
-    db->vocab_tab[h] = ((uint64_t)hv << 32) | ((uint32_t)db->nvocab + 1);
-    return (uint32_t)db->nvocab++;
-}
-
-/* Index of the form equal to text[0, n) ignoring ASCII case, whose
-   wt_text_hash is h, or -1 (read-only lookup). */
-static int32_t s_vocab_find_h(const wt_issuedb_t *db, uint32_t h, const char *text, size_t n)
-{
-    if (!db->vocab_tab_cap) return -1;
-    /* most words are no form: one bit of a small filter says so */
-    if (db->bloom && !(db->bloom[(h >> 6) & WT_IX_BLOOM_MASK] & (1ULL << (h & 63)))) return -1;
-    size_t slot = h & (db->vocab_tab_cap - 1);
-    uint64_t e;
-    while ((e = db->vocab_tab[slot]) != 0) {
-        if ((uint32_t)(e >> 32) == h) {
-            const char *v = db->vocab[(uint32_t)e - 1];
-            size_t i = 0;
-            while (i < n && v[i] && v[i] == s_lower(text[i]))
-                i++;
-            if (i == n && v[n] == 0) return (int32_t)(uint32_t)e - 1;
-        }
-        slot = (slot + 1) & (db->vocab_tab_cap - 1);
-    }
-    return -1;
-}
-
-static int32_t s_vocab_find(const wt_issuedb_t *db, const char *text, size_t n)
-{
-    return s_vocab_find_h(db, wt_text_hash(text, n), text, n);
-}
-
-static size_t s_edge_slot(const wt_issuedb_t *db, uint64_t key)
-{
-    return (size_t)s_mix64(key) & (db->edge_cap - 1);
-}
-
-static uint32_t s_child(const wt_issuedb_t *db, uint32_t node, uint32_t vid)
-{
-    if (!db->edge_cap) return 0;
-    uint64_t key = (((uint64_t)node << 32) | vid) + 1;
-    size_t h = s_edge_slot(db, key);
-    while (db->edge_keys[h]) {
-        if (db->edge_keys[h] == key) return db->edge_vals[h];
-        h = (h + 1) & (db->edge_cap - 1);
-    }
-    return 0; /* the root is never a child */
-}
-
-static void s_edge_put(wt_issuedb_t *db, uint64_t key, uint32_t val)
-{
-    size_t h = s_edge_slot(db, key);
-    while (db->edge_keys[h])
-        h = (h + 1) & (db->edge_cap - 1);
-    db->edge_keys[h] = key;
-    db->edge_vals[h] = val;
-}
-
-static uint32_t s_child_add(wt_issuedb_t *db, uint32_t node, uint32_t vid)
-{
-    uint32_t c = s_child(db, node, vid);
-    if (c) return c;
-    if ((db->nedges + 1) * 2 > db->edge_cap) {
-        size_t ocap = db->edge_cap;
-        uint64_t *ok = db->edge_keys;
-        uint32_t *ov = db->edge_vals;
-        db->edge_cap = ocap ? ocap * 2 : 1024;
-        db->edge_keys = wt_calloc(db->edge_cap, sizeof *db->edge_keys);
-        db->edge_vals = wt_calloc(db->edge_cap, sizeof *db->edge_vals);
-        for (size_t i = 0; i < ocap; i++)
-            if (ok[i]) s_edge_put(db, ok[i], ov[i]);
-        free(ok);
-        free(ov);
-    }
-    wt_grow(&db->nodes, &db->nodes_cap, db->nnodes + 1, sizeof *db->nodes);
-    db->nodes[db->nnodes] = (struct ix_node){0, 0};
-    c = (uint32_t)db->nnodes++;
-    s_edge_put(db, (((uint64_t)node << 32) | vid) + 1, c);
-    db->nedges++;
-    return c;
-}
-
-/* Stem a lower-cased word with stemmer st into out (NUL-terminated); returns
-   its length. Words the stemmer would not help (digits, very long) are kept. */
-static size_t s_stem(struct sb_stemmer *st, const char *w, size_t n, char *out, size_t outlen)
-{
-    const sb_symbol *s = NULL;
-    int sl = 0;
-    if (st && n < WT_IX_MAX_WORD) {
-        s = sb_stemmer_stem(st, (const sb_symbol *)w, (int)n);
-        sl = s ? sb_stemmer_length(st) : 0;
-    }
-    if (!s || sl <= 0 || (size_t)sl >= outlen) {
-        s = (const sb_symbol *)w;
-        sl = (int)(n < outlen ? n : outlen - 1);
-    }
-    memcpy(out, s, (size_t)sl);
-    out[sl] = 0;
-    return (size_t)sl;
-}
-
-int wt_ixdb_add_phrase(wt_issuedb_t *db, int issue, const char *phrase, double weight,
-                       wt_ix_kind_t kind, int group, char *err, size_t errlen)
-{
-    if (kind == WT_IX_PHRASE && (issue < 0 || (size_t)issue >= db->nissues)) {
-        snprintf(err, errlen, "phrase for an unknown issue");
-        return -EINVAL;
-    }
-    if (!(weight > 0 && weight <= 100)) {
-        snprintf(err, errlen, "weight out of range (0, 100]");
-        return -EINVAL;
-    }
-    if (!wt_utf8_valid(phrase, strlen(phrase))) {
-        snprintf(err, errlen, "phrase is not valid UTF-8");
-        return -EINVAL;
-    }
-    char *words[WT_IX_MAX_WORDS] = {0};
-    char *cons[WT_IX_MAX_WORDS] = {0};
-    int nw = 0;
-    const char *p = phrase;
-    int rc = 0;
-    while (*p) {
-        while (*p == ' ' || *p == '\t' || *p == '-' || *p == '_')
-            p++;
-        if (!*p) break;
-        char mode = 0;
-        if (*p == '=' || *p == '^') mode = *p++;
-        const char *w = p;
-        while (*p && *p != ' ' && *p != '\t')
-            p++;
-        /* hyphens split a word into pieces that keep the word's constraint */
-        const char *q = w;
-        while (q < p) {
-            const char *e = q;
-            while (e < p && *e != '-')
-                e++;
-            size_t n = (size_t)(e - q);
-            /* drop a possessive ending: the tokenizer splits it off */
-            if (n > 2 && q[n - 2] == '\'' && s_lower(q[n - 1]) == 's') n -= 2;
-            if (n > 4 && memcmp(q + n - 4, "\xe2\x80\x99", 3) == 0 && s_lower(q[n - 1]) == 's')
-                n -= 4;
-            if (n > 1 && q[n - 1] == '\'') n--;
-            if (n) {
-                if (nw == WT_IX_MAX_WORDS || n >= WT_IX_MAX_WORD) {
-                    snprintf(err, errlen, "phrase too long (at most %d words of %d bytes)",
-                             WT_IX_MAX_WORDS, WT_IX_MAX_WORD - 1);
-                    rc = -EINVAL;
-                    goto done;
-                }
-                char low[WT_IX_MAX_WORD];
-                for (size_t i = 0; i < n; i++)
-                    low[i] = s_lower(q[i]);
-                low[n] = 0;
-                words[nw] = wt_strdup(low);
-                if (mode) {
-                    cons[nw] = wt_malloc(n + 2);
-                    cons[nw][0] = mode;
-                    memcpy(cons[nw] + 1, mode == '^' ? q : low, n);
-                    cons[nw][n + 1] = 0;
-                }
-                nw++;
-            }
-            q = e < p ? e + 1 : e;
-        }
-    }
-    if (nw == 0) {
-        snprintf(err, errlen, "empty phrase");
-        rc = -EINVAL;
-        goto done;
-    }
-    wt_grow(&db->phrases, &db->phrases_cap, db->nphrases + 1, sizeof *db->phrases);
-    struct ix_phrase *ph = &db->phrases[db->nphrases++];
-    memset(ph, 0, sizeof *ph);
-    ph->issue = kind == WT_IX_PHRASE ? (uint32_t)issue : 0;
-    ph->weight = (float)weight;
-    ph->kind = (uint8_t)kind;
-    ph->nwords = (uint8_t)nw;
-    ph->group = group;
-    memcpy(ph->cons, cons, sizeof cons);
-    memcpy(ph->words, words, sizeof words);
-    return 0;
-done:
-    for (int i = 0; i < WT_IX_MAX_WORDS; i++) {
-        free(cons[i]);
-        free(words[i]);
-    }
-    return rc;
-}
-
-static int s_cmp_term(const void *a, const void *b, void *arg)
-{
-    const wt_issuedb_t *db = arg;
-    const struct ix_phrase *pa = &db->phrases[*(const uint32_t *)a];
-    const struct ix_phrase *pb = &db->phrases[*(const uint32_t *)b];
-    if (pa->node != pb->node) return pa->node < pb->node ? -1 : 1;
-    /* constrained phrases are tried before unconstrained ones, ignores first */
-    int ca = 0, cb = 0;
-    for (int i = 0; i < WT_IX_MAX_WORDS; i++)
-        ca += pa->cons[i] != NULL, cb += pb->cons[i] != NULL;
-    if (pa->kind != pb->kind) return pa->kind == WT_IX_PHRASE ? 1 : -1;
-    if (ca != cb) return ca > cb ? -1 : 1;
-    return *(const uint32_t *)a < *(const uint32_t *)b ? -1 : 1;
-}
-
-/* Record that form index f is a form of the written word index w. */
-static void s_pair(wt_issuedb_t *db, uint32_t f, uint32_t w)
-{
-    wt_grow(&db->pairs, &db->pairs_cap, db->npairs + 1, sizeof *db->pairs);
-    db->pairs[db->npairs++] = ((uint64_t)f << 32) | w;
-}
-
-/* Make f a form of the written word index w when its stem is stem. */
-static void s_form(wt_issuedb_t *db, uint32_t w, const char *stem, const char *f)
-{
-    size_t n = strlen(f);
-    char fs[WT_IX_MAX_WORD + 8];
-    if (n == 0 || n >= WT_IX_MAX_WORD) return;
-    s_stem(db->stemmer, f, n, fs, sizeof fs);
-    if (strcmp(fs, stem) != 0) return;
-    s_pair(db, s_vocab_id(db, f, n), w);
-}
-
-static int s_cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
-static bool s_vowel(char c)
-{
-    return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
-}
-
-/* The regular inflections of a lower-case word, each kept only when it
-   stems like the word, all joined into the word's group. */
-static void s_inflect(wt_issuedb_t *db, const char *w)
-{
-    size_t n = strlen(w);
-    char stem[WT_IX_MAX_WORD + 8], base[6][WT_IX_MAX_WORD + 8], f[8 * (WT_IX_MAX_WORD + 8)];
-    if (n < 3 || n >= WT_IX_MAX_WORD) return;
-    for (size_t i = 0; i < n; i++)
-        if (!(w[i] >= 'a' && w[i] <= 'z')) return; /* numbers, acronyms with dots */
-    s_stem(db->stemmer, w, n, stem, sizeof stem);
-    uint32_t wi = s_vocab_id(db, w, n);
-    int nb = 0;
-    snprintf(base[nb++], sizeof base[0], "%s", w);
-#define ENDS(s) (n > strlen(s) + 1 && strcmp(w + n - strlen(s), s) == 0)
-    if (ENDS("ies")) snprintf(base[nb++], sizeof base[0], "%.*sy", (int)(n - 3), w);
-    if (ENDS("es")) snprintf(base[nb++], sizeof base[0], "%.*s", (int)(n - 2), w);
-    if (ENDS("s") && !ENDS("ss")) snprintf(base[nb++], sizeof base[0], "%.*s", (int)(n - 1), w);
-        /* no way back from -ed or -ing: "ruled" is no reason to match "rule",
-           nor "housing" to match "house" */
-#undef ENDS
-    for (int b = 0; b < nb; b++) {
-        const char *x = base[b];
-        size_t m = strlen(x);
-        if (m < 2) continue;
-        char last = x[m - 1];
-        s_form(db, wi, stem, x);
-        snprintf(f, sizeof f, "%ss", x), s_form(db, wi, stem, f);
-        snprintf(f, sizeof f, "%ses", x), s_form(db, wi, stem, f);
-        if (last == 'y' && !s_vowel(x[m - 2]))
-            snprintf(f, sizeof f, "%.*sies", (int)(m - 1), x), s_form(db, wi, stem, f);
-        /* verb forms only from the word as written: the singular of a
-           written plural is a noun ("ships" is no reason for "shipping") */
-        if (b > 0) continue;
-        snprintf(f, sizeof f, "%sing", x), s_form(db, wi, stem, f);
-        if (last == 'e') {
-            /* no e-dropping -ing: "housing" is not "house" */
-            snprintf(f, sizeof f, "%sd", x), s_form(db, wi, stem, f);
-        } else {
-            snprintf(f, sizeof f, "%sed", x), s_form(db, wi, stem, f);
-        }
-        if (last == 'y' && !s_vowel(x[m - 2]))
-            snprintf(f, sizeof f, "%.*sied", (int)(m - 1), x), s_form(db, wi, stem, f);
-        if (!s_vowel(last) && last != 'w' && last != 'x' && last != 'y' && s_vowel(x[m - 2]) &&
-            !(m > 2 && s_vowel(x[m - 3]))) {
-            snprintf(f, sizeof f, "%s%ced", x, last), s_form(db, wi, stem, f);
-            snprintf(f, sizeof f, "%s%cing", x, last), s_form(db, wi, stem, f);
-        }
-    }
-}
-
-void wt_ixdb_compile(wt_issuedb_t *db)
-{
-    /* word groups */
-    free(db->bloom);
-    db->bloom = NULL;
-    for (size_t i = 0; i < db->nphrases; i++) {
-        struct ix_phrase *ph = &db->phrases[i];
-        for (int k = 0; k < ph->nwords; k++) {
-            s_vocab_id(db, ph->words[k], strlen(ph->words[k]));
-            if (!ph->cons[k]) s_inflect(db, ph->words[k]);
-        }
-    }
-    /* every form -> the written words it stands for (usually one) */
-    for (size_t i = 0; i < db->nphrases; i++) {
-        struct ix_phrase *ph = &db->phrases[i];
-        for (int k = 0; k < ph->nwords; k++) {
-            uint32_t w = (uint32_t)s_vocab_find(db, ph->words[k], strlen(ph->words[k]));
-            s_pair(db, w, w);
-        }
-    }
-    if (db->npairs) qsort(db->pairs, db->npairs, sizeof *db->pairs, s_cmp_u64);
-    free(db->form_words);
-    db->form_words = wt_malloc((db->npairs + 1) * sizeof *db->form_words);
-    size_t nw = 0;
-    for (size_t i = 0; i < db->nvocab; i++)
-        db->form_count[i] = 0;
-    for (size_t i = 0; i < db->npairs; i++) {
-        if (i > 0 && db->pairs[i] == db->pairs[i - 1]) continue;
-        uint32_t f = (uint32_t)(db->pairs[i] >> 32);
-        if (!db->form_count[f]) db->form_first[f] = (uint32_t)nw;
-        db->form_count[f]++;
-        db->form_words[nw++] = (uint32_t)db->pairs[i];
-    }
-    free(db->pairs);
-    db->pairs = NULL;
-    db->npairs = db->pairs_cap = 0;
-    db->bloom = wt_calloc(WT_IX_BLOOM_MASK + 1, sizeof *db->bloom);
-    for (size_t i = 0; i < db->nvocab; i++) {
-        uint32_t h = db->vocab_hash[i];
-        db->bloom[(h >> 6) & WT_IX_BLOOM_MASK] |= 1ULL << (h & 63);
-    }
-    /* the trie */
-    for (size_t i = 0; i < db->nphrases; i++) {
-        struct ix_phrase *ph = &db->phrases[i];
-        uint32_t node = 0;
-        for (int k = 0; k < ph->nwords; k++) {
-            int32_t w = s_vocab_find(db, ph->words[k], strlen(ph->words[k]));
-            node = s_child_add(db, node, (uint32_t)w);
-        }
-        ph->node = node;
-    }
-    /* the root's children in a plain array: every walk starts there */
-    free(db->root_child);
-    db->root_child = wt_calloc(db->nvocab + 1, sizeof *db->root_child);
-    for (size_t i = 0; i < db->edge_cap; i++)
-        if (db->edge_keys[i] && ((db->edge_keys[i] - 1) >> 32) == 0)
-            db->root_child[(uint32_t)(db->edge_keys[i] - 1)] = db->edge_vals[i];
-    /* forms that can start a phrase: other units are only looked at inside one */
-    free(db->form_starts);
-    db->form_starts = wt_calloc(db->nvocab + 1, 1);
-    for (size_t f = 0; f < db->nvocab; f++)
-        for (uint32_t k = 0; k < db->form_count[f]; k++)
-            if (db->root_child[db->form_words[db->form_first[f] + k]]) db->form_starts[f] = 1;
-    free(db->terms);
-    db->terms = wt_malloc((db->nphrases + 1) * sizeof *db->terms);
-    for (size_t i = 0; i < db->nphrases; i++)
-        db->terms[i] = (uint32_t)i;
-    if (db->nphrases) qsort_r(db->terms, db->nphrases, sizeof *db->terms, s_cmp_term, db);
-    for (size_t i = 0; i < db->nnodes; i++)
-        db->nodes[i] = (struct ix_node){0, 0};
-    for (size_t i = 0; i < db->nphrases; i++) {
-        struct ix_node *n = &db->nodes[db->phrases[db->terms[i]].node];
-        if (!n->term_count) n->term_first = (uint32_t)i;
-        n->term_count++;
-    }
-    if (db->stemmer) {
-        sb_stemmer_delete(db->stemmer);
-        db->stemmer = NULL;
-    }
-}
 
 /* ------------------------------------------------------------------ */
 /* lifecycle                                                          */
@@ -554,7 +70,7 @@ wt_issuedb_t *wt_issuedb_new(const wt_config_t *cfg, char *err, size_t errlen)
         char *buf;
         size_t len;
         if (s_read_file(path, &buf, &len) == 0) {
-            h = s_mix64(h) ^ wt_hash64(buf, len);
+            h = wt_ix_mix64(h) ^ wt_hash64(buf, len);
             free(buf);
         }
         free(path);
@@ -571,42 +87,6 @@ fail:
     wt_ix_map_free(&map);
     wt_issuedb_destroy(&db);
     return NULL;
-}
-
-void wt_issuedb_destroy(wt_issuedb_t **self_p)
-{
-    if (!self_p || !*self_p) return;
-    wt_issuedb_t *db = *self_p;
-    for (size_t i = 0; i < db->nissues; i++) {
-        free(db->issues[i].id);
-        free(db->issues[i].label);
-    }
-    free(db->issues);
-    for (size_t i = 0; i < db->nphrases; i++)
-        for (int k = 0; k < WT_IX_MAX_WORDS; k++) {
-            free(db->phrases[i].cons[k]);
-            free(db->phrases[i].words[k]);
-        }
-    free(db->phrases);
-    free(db->root_child);
-    free(db->form_starts);
-    free(db->form_first);
-    free(db->form_count);
-    free(db->form_words);
-    free(db->pairs);
-    free(db->vocab_hash);
-    free(db->bloom);
-    for (size_t i = 0; i < db->nvocab; i++)
-        free(db->vocab[i]);
-    free(db->vocab);
-    free(db->vocab_tab);
-    free(db->nodes);
-    free(db->edge_keys);
-    free(db->edge_vals);
-    free(db->terms);
-    if (db->stemmer) sb_stemmer_delete(db->stemmer);
-    free(db);
-    *self_p = NULL;
 }
 
 size_t wt_issuedb_warnings(const wt_issuedb_t *db)
@@ -708,19 +188,19 @@ static inline int32_t s_word_vid(wt_issues_ctx_t *ctx, uint32_t h, const char *t
     if (n <= sizeof c->w) {
         if (c->len == n && c->hash == h) {
             size_t i = 0;
-            while (i < n && c->w[i] == s_lower(text[i]))
+            while (i < n && c->w[i] == wt_ix_lower(text[i]))
                 i++;
             if (i == n) return c->vid;
         }
     }
-    int32_t f = s_vocab_find_h(ctx->db, h, text, n);
+    int32_t f = wt_ixdb_vocab_find_h(ctx->db, h, text, n);
     int32_t vid = f < 0 || !ctx->db->form_count[f] ? -1 : f;
     if (n <= sizeof c->w) {
         c->hash = h;
         c->vid = vid;
         c->len = (uint8_t)n;
         for (size_t i = 0; i < n; i++)
-            c->w[i] = s_lower(text[i]);
+            c->w[i] = wt_ix_lower(text[i]);
     }
     return vid;
 }
@@ -792,7 +272,7 @@ static bool s_cons_ok(const wt_doc_t *doc, const struct ix_phrase *ph, const ix_
             if (memcmp(s, c + 1, n) != 0) return false;
         } else {
             for (size_t i = 0; i < n; i++)
-                if (s_lower(s[i]) != c[1 + i]) return false;
+                if (wt_ix_lower(s[i]) != c[1 + i]) return false;
         }
     }
     return true;
@@ -841,7 +321,7 @@ static void s_walk(const wt_issuedb_t *db, const wt_doc_t *doc, const ix_unit_t 
     const uint32_t *w = db->form_words + db->form_first[u[j].vid];
     uint32_t nw = db->form_count[u[j].vid];
     for (uint32_t k = 0; k < nw; k++) {
-        uint32_t child = node ? s_child(db, node, w[k]) : db->root_child[w[k]];
+        uint32_t child = node ? wt_ixdb_child(db, node, w[k]) : db->root_child[w[k]];
         if (!child) continue;
         size_t len = j - i + 1;
         if (s_has_term(db, doc, child, u + i)) {
@@ -960,34 +440,12 @@ static void s_zones(const wt_doc_t *doc, uint32_t *title_end, uint32_t *lead_par
     }
 }
 
-void wt_issues_tag(wt_issues_ctx_t *ctx, const wt_input_t *in, wt_result_t *res)
+/* Score the hits: per issue (ctx->acc, all zero between items) and per
+   topic cues; ctx->order lists the issues touched. Returns their number. */
+static size_t s_score_hits(wt_issues_ctx_t *ctx, size_t text_hits)
 {
     const wt_issuedb_t *db = ctx->db;
-    const wt_doc_t *doc = in->doc;
     const wt_ix_scoring_t *sc = &db->scoring;
-    if (!db->nphrases || !doc) return;
-    ctx->nhits = 0;
-
-    uint32_t title_end = in->title_end, lead_para = UINT32_MAX;
-    s_zones(doc, &title_end, &lead_para);
-    size_t nunits = s_units(ctx, doc);
-    s_match(ctx, doc, nunits, title_end, lead_para, false);
-    s_cancel(ctx, 0);
-    size_t text_hits = ctx->nhits;
-
-    /* a title given apart from the text scores like a headline (no mentions) */
-    const char *title = res->item.title;
-    if (title && *title && in->title_end == 0) {
-        size_t tl = strnlen(title, 1024);
-        if (wt_utf8_valid(title, tl)) {
-            wt_doc_analyze(&ctx->title_doc, title, tl);
-            size_t nu = s_units(ctx, &ctx->title_doc);
-            s_match(ctx, &ctx->title_doc, nu, 0, UINT32_MAX, true);
-            s_cancel(ctx, text_hits);
-        }
-    }
-
-    /* score (ctx->acc is all zero between items; ctx->order lists the issues touched) */
     for (int t = 0; t < 21; t++)
         ctx->topic_cues[t] = 0, ctx->topic_front[t] = 0, ctx->topic_carry[t] = 0;
     size_t norder = 0;
@@ -1015,24 +473,37 @@ void wt_issues_tag(wt_issues_ctx_t *ctx, const wt_input_t *in, wt_result_t *res)
     }
     for (size_t i = 0; i < ctx->nhits; i++)
         ctx->phrase_seen[ctx->hits[i].phrase] = 0;
+    return norder;
+}
 
-    int country_topic = -1;
-    if (db->countries_issue >= 0 && sc->countries > 0) {
-        int n = s_acting_countries(res, sc->country_mentions);
-        if (n >= 2) {
-            country_topic = db->issues[db->countries_issue].topic;
-            if (ctx->topic_cues[country_topic] < 255) ctx->topic_cues[country_topic]++;
-            ctx->topic_carry[country_topic] = 1;
-            ix_acc_t *a = &ctx->acc[db->countries_issue];
-            a->score += sc->countries * (n - 1 < 4 ? n - 1 : 4);
-            if (!a->seen) {
-                a->seen = 1;
-                a->first_hit = UINT32_MAX;
-                ctx->order[norder++] = (uint32_t)db->countries_issue;
-            }
-        }
+/* Credit the countries issue when several countries act; returns its topic
+   (exempt from the relative cut) or -1. */
+static int s_score_countries(wt_issues_ctx_t *ctx, const wt_result_t *res, size_t *norder)
+{
+    const wt_issuedb_t *db = ctx->db;
+    const wt_ix_scoring_t *sc = &db->scoring;
+    if (db->countries_issue < 0 || !(sc->countries > 0)) return -1;
+    int n = s_acting_countries(res, sc->country_mentions);
+    if (n < 2) return -1;
+    int country_topic = db->issues[db->countries_issue].topic;
+    if (ctx->topic_cues[country_topic] < 255) ctx->topic_cues[country_topic]++;
+    ctx->topic_carry[country_topic] = 1;
+    ix_acc_t *a = &ctx->acc[db->countries_issue];
+    a->score += sc->countries * (n - 1 < 4 ? n - 1 : 4);
+    if (!a->seen) {
+        a->seen = 1;
+        a->first_hit = UINT32_MAX;
+        ctx->order[(*norder)++] = (uint32_t)db->countries_issue;
     }
+    return country_topic;
+}
 
+/* The spread bonus per issue, the score per topic; returns the best topic
+   score and sorts ctx->order by issue score. */
+static double s_score_topics(wt_issues_ctx_t *ctx, size_t norder)
+{
+    const wt_issuedb_t *db = ctx->db;
+    const wt_ix_scoring_t *sc = &db->scoring;
     for (int t = 0; t < 21; t++)
         ctx->topic_score[t] = 0;
     double best_topic = 0;
@@ -1047,40 +518,87 @@ void wt_issues_tag(wt_issues_ctx_t *ctx, const wt_input_t *in, wt_result_t *res)
         if (*ts > best_topic) best_topic = *ts;
     }
     qsort_r(ctx->order, norder, sizeof *ctx->order, s_cmp_order, ctx->acc);
+    return best_topic;
+}
 
+/* Whether issue i (in the order) is reported. */
+static bool s_passes(const wt_issues_ctx_t *ctx, uint32_t i, double best_topic, int country_topic)
+{
+    const wt_issuedb_t *db = ctx->db;
+    const wt_ix_scoring_t *sc = &db->scoring;
+    const struct ix_issue *is = &db->issues[i];
+    double ts = ctx->topic_score[is->topic];
+    /* the relative cut is for passing mentions in long texts; several
+       countries acting is a signal of another kind and is exempt */
+    if (ts < db->threshold) return false;
+    if (ts < sc->relative * best_topic && is->topic != country_topic) return false;
+    /* one phrase repeated in the body is a passing theme, not the subject */
+    if (ctx->topic_cues[is->topic] < sc->distinct && !ctx->topic_front[is->topic]) return false;
+    /* "the court ruled": courts decide matters of every area; such an
+       issue (alone: false) reports its topic only beside another one */
+    if (!ctx->topic_carry[is->topic]) return false;
+    if (ctx->acc[i].score < sc->member * db->threshold) return false;
+    return true;
+}
+
+/* Add issue i to res with its mentions (the hits in the text). */
+static void s_report(const wt_issues_ctx_t *ctx, uint32_t i, size_t text_hits, wt_result_t *res)
+{
+    const wt_issuedb_t *db = ctx->db;
+    const ix_acc_t *a = &ctx->acc[i];
+    const struct ix_issue *is = &db->issues[i];
+    wt_issue_t *out = wt_result_add_issue(res);
+    out->id = wt_strdup(is->id);
+    out->label = wt_strdup(is->label);
+    out->topic = wt_strdup(wt_topics[is->topic]);
+    out->score = round(a->score * 1000.0) / 1000.0;
+    if (a->first_hit == UINT32_MAX) return;
+    for (size_t h = a->first_hit; h < text_hits; h++) {
+        const ix_hit_t *hit = &ctx->hits[h];
+        const struct ix_phrase *ph = &db->phrases[hit->phrase];
+        if (hit->dead || ph->kind != WT_IX_PHRASE || ph->issue != i) continue;
+        /* two phrases of one issue can match the same words ("tax"
+           and "taxes" on "taxes"): both score, the words are one mention */
+        const wt_span_t *prev = out->mention_count ? &out->mentions[out->mention_count - 1] : NULL;
+        if (prev && prev->start == hit->start && prev->end == hit->end) continue;
+        wt_issue_add_mention(out, hit->start, hit->end);
+    }
+}
+
+void wt_issues_tag(wt_issues_ctx_t *ctx, const wt_input_t *in, wt_result_t *res)
+{
+    const wt_issuedb_t *db = ctx->db;
+    const wt_doc_t *doc = in->doc;
+    if (!db->nphrases || !doc) return;
+    ctx->nhits = 0;
+
+    uint32_t title_end = in->title_end, lead_para = UINT32_MAX;
+    s_zones(doc, &title_end, &lead_para);
+    size_t nunits = s_units(ctx, doc);
+    s_match(ctx, doc, nunits, title_end, lead_para, false);
+    s_cancel(ctx, 0);
+    size_t text_hits = ctx->nhits;
+
+    /* a title given apart from the text scores like a headline (no mentions) */
+    const char *title = res->item.title;
+    if (title && *title && in->title_end == 0) {
+        size_t tl = strnlen(title, 1024);
+        if (wt_utf8_valid(title, tl)) {
+            wt_doc_analyze(&ctx->title_doc, title, tl);
+            size_t nu = s_units(ctx, &ctx->title_doc);
+            s_match(ctx, &ctx->title_doc, nu, 0, UINT32_MAX, true);
+            s_cancel(ctx, text_hits);
+        }
+    }
+
+    size_t norder = s_score_hits(ctx, text_hits);
+    int country_topic = s_score_countries(ctx, res, &norder);
+    double best_topic = s_score_topics(ctx, norder);
     int reported = 0;
     for (size_t k = 0; k < norder && reported < db->max; k++) {
         uint32_t i = ctx->order[k];
-        const ix_acc_t *a = &ctx->acc[i];
-        const struct ix_issue *is = &db->issues[i];
-        double ts = ctx->topic_score[is->topic];
-        /* the relative cut is for passing mentions in long texts; several
-           countries acting is a signal of another kind and is exempt */
-        if (ts < db->threshold) continue;
-        if (ts < sc->relative * best_topic && is->topic != country_topic) continue;
-        /* one phrase repeated in the body is a passing theme, not the subject */
-        if (ctx->topic_cues[is->topic] < sc->distinct && !ctx->topic_front[is->topic]) continue;
-        /* "the court ruled": courts decide matters of every area; such an
-           issue (alone: false) reports its topic only beside another one */
-        if (!ctx->topic_carry[is->topic]) continue;
-        if (a->score < sc->member * db->threshold) continue;
-        wt_issue_t *out = wt_result_add_issue(res);
-        out->id = wt_strdup(is->id);
-        out->label = wt_strdup(is->label);
-        out->topic = wt_strdup(wt_topics[is->topic]);
-        out->score = round(a->score * 1000.0) / 1000.0;
-        if (a->first_hit != UINT32_MAX)
-            for (size_t h = a->first_hit; h < text_hits; h++) {
-                const ix_hit_t *hit = &ctx->hits[h];
-                const struct ix_phrase *ph = &db->phrases[hit->phrase];
-                if (hit->dead || ph->kind != WT_IX_PHRASE || ph->issue != i) continue;
-                /* two phrases of one issue can match the same words ("tax"
-                   and "taxes" on "taxes"): both score, the words are one mention */
-                const wt_span_t *prev =
-                    out->mention_count ? &out->mentions[out->mention_count - 1] : NULL;
-                if (prev && prev->start == hit->start && prev->end == hit->end) continue;
-                wt_issue_add_mention(out, hit->start, hit->end);
-            }
+        if (!s_passes(ctx, i, best_topic, country_topic)) continue;
+        s_report(ctx, i, text_hits, res);
         reported++;
     }
     for (size_t k = 0; k < norder; k++)

@@ -1,6 +1,8 @@
-/*  issues_int.h: what the issues stage's files share (issues.c: the
-    compiled taxonomy, the matcher and the scorer; issues_yaml.c: the YAML
-    taxonomy loader; issuecoding.c: the PETRARCH issue-file reader).
+/*  issues_int.h: what the issues stage's files share (builder.c: the
+    taxonomy under construction and its compiler; issues_yaml.c: the YAML
+    taxonomy loader; issuecoding.c: the PETRARCH issue-file reader; both
+    loaders call only the builder; issues.c: the stage, which runs the
+    loaders, then matches and scores).
 
     A taxonomy is a list of fine issues, each under one CAP major topic, and
     a list of phrases. A phrase is a sequence of words; each word matches its
@@ -108,7 +110,7 @@ struct ix_node {
     uint32_t term_first, term_count;
 };
 
-/* Builder calls (issues.c). An empty db with default scoring. */
+/* Builder calls (builder.c). An empty db with default scoring. */
 wt_issuedb_t *wt_ixdb_empty(void);
 /* Add an issue; returns its index, or -EEXIST when the id is taken, -EINVAL
    when id or topic is bad. label may be NULL (the id is used). */
@@ -124,6 +126,63 @@ int wt_ixdb_add_phrase(wt_issuedb_t *db, int issue, const char *phrase, double w
                        wt_ix_kind_t kind, int group, char *err, size_t errlen);
 /* Build the trie; after this the db is read-only. */
 void wt_ixdb_compile(wt_issuedb_t *db);
+
+/* Read-only lookups in a compiled db, shared by the builder and the matcher
+   (inline: the matcher calls them for every word). */
+static inline uint64_t wt_ix_mix64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    return x;
+}
+
+static inline char wt_ix_lower(char c)
+{
+    return (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+}
+
+/* Index of the form equal to text[0, n) ignoring ASCII case, whose
+   wt_text_hash is h, or -1 (read-only lookup). */
+static inline int32_t wt_ixdb_vocab_find_h(const wt_issuedb_t *db, uint32_t h, const char *text,
+                                           size_t n)
+{
+    if (!db->vocab_tab_cap) return -1;
+    /* most words are no form: one bit of a small filter says so */
+    if (db->bloom && !(db->bloom[(h >> 6) & WT_IX_BLOOM_MASK] & (1ULL << (h & 63)))) return -1;
+    size_t slot = h & (db->vocab_tab_cap - 1);
+    uint64_t e;
+    while ((e = db->vocab_tab[slot]) != 0) {
+        if ((uint32_t)(e >> 32) == h) {
+            const char *v = db->vocab[(uint32_t)e - 1];
+            size_t i = 0;
+            while (i < n && v[i] && v[i] == wt_ix_lower(text[i]))
+                i++;
+            if (i == n && v[n] == 0) return (int32_t)(uint32_t)e - 1;
+        }
+        slot = (slot + 1) & (db->vocab_tab_cap - 1);
+    }
+    return -1;
+}
+
+static inline size_t wt_ixdb_edge_slot(const wt_issuedb_t *db, uint64_t key)
+{
+    return (size_t)wt_ix_mix64(key) & (db->edge_cap - 1);
+}
+
+static inline uint32_t wt_ixdb_child(const wt_issuedb_t *db, uint32_t node, uint32_t vid)
+{
+    if (!db->edge_cap) return 0;
+    uint64_t key = (((uint64_t)node << 32) | vid) + 1;
+    size_t h = wt_ixdb_edge_slot(db, key);
+    while (db->edge_keys[h]) {
+        if (db->edge_keys[h] == key) return db->edge_vals[h];
+        h = (h + 1) & (db->edge_cap - 1);
+    }
+    return 0; /* the root is never a child */
+}
 
 /* YAML taxonomy (issues_yaml.c). Fills db from the file at path; the
    PETRARCH topic map (category or code -> CAP topic id) is returned in
