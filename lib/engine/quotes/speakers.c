@@ -10,15 +10,13 @@
 
 #include <string.h>
 
-/* Set the speaker span of a name run [s, e): drop role titles in front of
-   the name, keep honorifics and ranks, pick the person of "X of Y". */
-static void s_name_core(const wt_quotes_ctx_t *ctx, uint32_t s, uint32_t e, q_spk_t *sp)
+/* The person's segment of a name run [s, e) split at "of", "for", "on": the
+   segment holding a first name, else the first one when it looks personal
+   ("Ross Rogers of Boston"), else the whole run, in [*a, *b). *coord: the
+   run lists several ("X and Y"); then it stays whole. */
+static void s_name_segment(const wt_quotes_ctx_t *ctx, uint32_t s, uint32_t e, uint32_t *a,
+                           uint32_t *b, bool *coord)
 {
-    sp->kind = SK_NAME;
-    sp->gender = QG_NONE;
-    sp->org = 0;
-    sp->person = 0;
-    /* segments split at connectors */
     uint32_t seg_s = s, best_s = Q_NONE, best_e = Q_NONE, first_s = s, first_e = e;
     bool first_done = false;
     for (uint32_t i = s; i <= e; i++) {
@@ -39,17 +37,18 @@ static void s_name_core(const wt_quotes_ctx_t *ctx, uint32_t s, uint32_t e, q_sp
             }
         seg_s = i + 1;
     }
-    uint32_t a = s, b = e;
-    bool coord = false;
+    *a = s;
+    *b = e;
+    *coord = false;
     for (uint32_t k = s; k < e; k++)
-        if (wt_tok_is(ctx->doc, TK(k), "and") || q_punct(ctx, k, '&')) coord = true;
-    if (coord) {
+        if (wt_tok_is(ctx->doc, TK(k), "and") || q_punct(ctx, k, '&')) *coord = true;
+    if (*coord) {
         best_s = Q_NONE;
         first_e = e;
     }
     if (best_s != Q_NONE) {
-        a = best_s;
-        b = best_e;
+        *a = best_s;
+        *b = best_e;
     } else if (first_e < e) {
         /* "Ross Rogers of Boston": the first segment when it looks personal */
         bool personal = false;
@@ -59,11 +58,16 @@ static void s_name_core(const wt_quotes_ctx_t *ctx, uint32_t s, uint32_t e, q_sp
         for (uint32_t k = s; k < e; k++)
             if (q_cls(ctx, k) & QL_ORGHEAD) orgish = true;
         if (personal && !orgish) {
-            a = first_s;
-            b = first_e;
+            *a = first_s;
+            *b = first_e;
         }
     }
-    /* gender and org evidence over the whole run */
+}
+
+/* Gender, person and organisation evidence over the whole run [s, e) and a
+   lower-case title right before it. */
+static void s_name_evidence(const wt_quotes_ctx_t *ctx, uint32_t s, uint32_t e, q_spk_t *sp)
+{
     for (uint32_t k = s; k < e; k++) {
         const ql_entry_t *en = q_lx(ctx, k);
         if (!en) continue;
@@ -80,6 +84,15 @@ static void s_name_core(const wt_quotes_ctx_t *ctx, uint32_t s, uint32_t e, q_sp
             if (!sp->gender && (en->gender == QG_M || en->gender == QG_F)) sp->gender = en->gender;
         }
     }
+}
+
+/* Where the name proper starts in the segment [a, b): at its first name,
+   else after the last role title or at an honorific, keeping an honorific or
+   rank right before it. A person's name after an organisation's role clears
+   the organisation evidence. */
+static uint32_t s_name_start(const wt_quotes_ctx_t *ctx, uint32_t a, uint32_t b, bool coord,
+                             q_spk_t *sp)
+{
     /* first name inside the chosen segment starts the core */
     uint32_t core = a;
     for (uint32_t k = a; k < b && !coord; k++) {
@@ -118,29 +131,48 @@ static void s_name_core(const wt_quotes_ctx_t *ctx, uint32_t s, uint32_t e, q_sp
     }
     while (core < b && (q_cls(ctx, core) & QL_CONNECT))
         core++;
-    if (core >= b) core = a;
+    return core >= b ? a : core;
+}
+
+/* "European Commissioner": a segment [a, b) that ends in a title and holds
+   no name is a nominal speaker. */
+static void s_name_title_only(const wt_quotes_ctx_t *ctx, uint32_t a, uint32_t b, q_spk_t *sp)
+{
+    if (b <= a || !(q_cls(ctx, b - 1) & QL_TITLE) || (q_cls(ctx, b - 1) & QL_FIRST)) return;
+    bool name = false;
+    for (uint32_t k = a; k < b; k++)
+        if (!(q_cls(ctx, k) & (QL_TITLE | QL_HONOR | QL_RANK)) && !(TK(k)->flags & WT_TF_ALLCAP))
+            name = true;
+    /* "Australian Governor General": a run that ends in a title and holds
+       no first name describes a role; its last title is no name */
+    bool first = false;
+    for (uint32_t k = a; k < b; k++)
+        if ((q_cls(ctx, k) & QL_FIRST) && !(q_cls(ctx, k) & QL_TITLE)) first = true;
+    if (!name || b - a <= 2 || !first) {
+        sp->kind = SK_NOM;
+        sp->t0 = a;
+        sp->person = 0;
+    }
+}
+
+/* Set the speaker span of a name run [s, e): drop role titles in front of
+   the name, keep honorifics and ranks, pick the person of "X of Y". */
+static void s_name_core(const wt_quotes_ctx_t *ctx, uint32_t s, uint32_t e, q_spk_t *sp)
+{
+    sp->kind = SK_NAME;
+    sp->gender = QG_NONE;
+    sp->org = 0;
+    sp->person = 0;
+    uint32_t a, b;
+    bool coord;
+    s_name_segment(ctx, s, e, &a, &b, &coord);
+    s_name_evidence(ctx, s, e, sp);
+    uint32_t core = s_name_start(ctx, a, b, coord, sp);
     if (b - core == 1 && (TK(core)->flags & WT_TF_ALLCAP)) sp->org = sp->person ? 0 : 1;
     sp->t0 = core;
     sp->t1 = b;
     if (sp->org) sp->person = 0;
-    /* "European Commissioner": a title with no name is a nominal speaker */
-    if (b > a && (q_cls(ctx, b - 1) & QL_TITLE) && !(q_cls(ctx, b - 1) & QL_FIRST)) {
-        bool name = false;
-        for (uint32_t k = a; k < b; k++)
-            if (!(q_cls(ctx, k) & (QL_TITLE | QL_HONOR | QL_RANK)) &&
-                !(TK(k)->flags & WT_TF_ALLCAP))
-                name = true;
-        /* "Australian Governor General": a run that ends in a title and holds
-           no first name describes a role; its last title is no name */
-        bool first = false;
-        for (uint32_t k = a; k < b; k++)
-            if ((q_cls(ctx, k) & QL_FIRST) && !(q_cls(ctx, k) & QL_TITLE)) first = true;
-        if (!name || b - a <= 2 || !first) {
-            sp->kind = SK_NOM;
-            sp->t0 = a;
-            sp->person = 0;
-        }
-    }
+    s_name_title_only(ctx, a, b, sp);
 }
 
 /* The name run that ends at token e (exclusive), not before lo. */
