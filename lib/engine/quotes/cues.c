@@ -137,12 +137,8 @@ static bool s_document(const wt_quotes_ctx_t *ctx, uint32_t s, uint32_t hi, q_sp
         }
         break;
     }
-    memset(sp, 0, sizeof *sp);
-    sp->kind = SK_NOM;
+    q_spk_init(sp, SK_NOM, s, h + 1);
     sp->org = 1;
-    sp->t0 = s;
-    sp->t1 = h + 1;
-    sp->actor = sp->men = -1;
     return true;
 }
 
@@ -426,8 +422,7 @@ bool wt_q_cue_prevsent(wt_quotes_ctx_t *ctx, q_quote_t *q, q_spk_t *sp)
 
 bool wt_q_own_cue(wt_quotes_ctx_t *ctx, q_quote_t *q, q_spk_t *sp)
 {
-    memset(sp, 0, sizeof *sp);
-    sp->actor = sp->men = -1;
+    q_spk_init(sp, SK_NONE, 0, 0);
     sp->cue = Q_NONE;
     bool own = s_cue_after(ctx, q, sp);
     if (!own && !(q->flags & QF_ORPHAN))

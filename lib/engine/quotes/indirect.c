@@ -267,11 +267,7 @@ static void s_comma_nominal(const wt_quotes_ctx_t *ctx, const wt_sentence_t *s, 
         if (!(q_cls(ctx, p + 1) & QL_DET)) break;
         for (uint32_t h = p + 2; h < p + 5 && h < v; h++)
             if (wt_q_nomhead(ctx, h) && q_lower(TK(h))) {
-                memset(sp, 0, sizeof *sp);
-                sp->kind = SK_NOM;
-                sp->t0 = p + 1;
-                sp->t1 = h + 1;
-                sp->actor = sp->men = -1;
+                q_spk_init(sp, SK_NOM, p + 1, h + 1);
                 break;
             }
         break;

@@ -11,9 +11,7 @@
 
 static void s_gmap_reset(wt_quotes_ctx_t *ctx, size_t want)
 {
-    size_t cap = 256;
-    while (cap < want * 2)
-        cap *= 2;
+    size_t cap = q_table_cap(256, want);
     if (cap > ctx->gcap) {
         free(ctx->gkey);
         free(ctx->gval);
@@ -103,17 +101,30 @@ static void s_add_men(wt_quotes_ctx_t *ctx, uint32_t t0, uint32_t t1, int actor,
     m->nominal = 0;
 }
 
-/* Index of the actor whose mention overlaps bytes [b0, b1) best, or -1. */
-int wt_q_actor_at(const wt_quotes_ctx_t *ctx, uint32_t b0, uint32_t b1, bool want_person)
+uint32_t wt_q_tok_past(const wt_quotes_ctx_t *ctx, uint32_t t, uint32_t end)
 {
-    size_t lo = 0, hi = ctx->nam;
+    while (t < ctx->doc->ntoks && TK(t)->end <= end)
+        t++;
+    return t;
+}
+
+size_t wt_q_men_at(const q_men_t *m, size_t n, uint32_t pos)
+{
+    size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (ctx->am[mid].start < b1)
+        if (m[mid].start < pos)
             lo = mid + 1;
         else
             hi = mid;
     }
+    return lo;
+}
+
+/* Index of the actor whose mention overlaps bytes [b0, b1) best, or -1. */
+int wt_q_actor_at(const wt_quotes_ctx_t *ctx, uint32_t b0, uint32_t b1, bool want_person)
+{
+    size_t lo = wt_q_men_at(ctx->am, ctx->nam, b1);
     int best = -1;
     uint32_t best_ov = 0;
     for (size_t k = lo, n = 0; k-- > 0 && n < 16; n++) {
@@ -170,9 +181,7 @@ void wt_q_collect_mentions(wt_quotes_ctx_t *ctx)
     for (size_t k = 0; k < ctx->nam; k++) {
         q_men_t *x = &ctx->am[k];
         if (x->type != WT_ACTOR_PERSON || x->end <= x->start) continue;
-        uint32_t t0 = wt_q_tok_at(ctx, x->start), t1 = t0;
-        while (t1 < ctx->doc->ntoks && TK(t1)->end <= x->end)
-            t1++;
+        uint32_t t0 = wt_q_tok_at(ctx, x->start), t1 = wt_q_tok_past(ctx, t0, x->end);
         if (t1 <= t0) continue;
         uint32_t last = t1;
         while (last > t0 && TK(last - 1)->kind != WT_TOK_WORD)

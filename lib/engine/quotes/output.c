@@ -11,9 +11,7 @@
 
 static void s_idset_reset(wt_quotes_ctx_t *ctx, size_t want)
 {
-    size_t cap = 64;
-    while (cap < want * 2)
-        cap *= 2;
+    size_t cap = q_table_cap(64, want);
     if (cap > ctx->idcap) {
         free(ctx->idh);
         ctx->idh = wt_malloc(cap * sizeof *ctx->idh);

@@ -66,13 +66,7 @@ q_quote_t *wt_q_add_quote(wt_quotes_ctx_t *ctx, uint32_t o, uint32_t c, uint32_t
     if (c1 <= c0) return NULL;
     wt_grow(&ctx->q, &ctx->qcap, ctx->nq + 1, sizeof *ctx->q);
     q_quote_t *q = &ctx->q[ctx->nq++];
-    memset(q, 0, sizeof *q);
-    q->o = o;
-    q->c = c;
-    q->c0 = c0;
-    q->c1 = c1;
-    q->para = para;
-    q->flags = flags;
+    *q = (q_quote_t){.o = o, .c = c, .c0 = c0, .c1 = c1, .para = para, .flags = flags};
     q->spk.actor = q->spk.men = -1;
     q->spk.cue = Q_NONE;
     return q;

@@ -31,6 +31,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* Word classes (bits, a word may be in several). */
 enum {
@@ -289,6 +290,25 @@ static inline bool q_nametok(const wt_quotes_ctx_t *ctx, uint32_t i)
     return true;
 }
 
+/* *sp: a speaker of kind SK_* with the words [t0, t1), nothing else known. */
+static inline void q_spk_init(q_spk_t *sp, uint8_t kind, uint32_t t0, uint32_t t1)
+{
+    memset(sp, 0, sizeof *sp);
+    sp->kind = kind;
+    sp->t0 = t0;
+    sp->t1 = t1;
+    sp->actor = sp->men = -1;
+}
+
+/* Slots of an open-addressing table for want keys: a power of two from cap
+   up, at most half full. */
+static inline size_t q_table_cap(size_t cap, size_t want)
+{
+    while (cap < want * 2)
+        cap *= 2;
+    return cap;
+}
+
 /* ================================================================ speakers.c */
 
 /* A name run ending at token e (exclusive), not before lo / starting at token
@@ -345,6 +365,10 @@ void wt_q_gmap_put(wt_quotes_ctx_t *ctx, uint32_t key, uint8_t gender, int actor
 uint8_t wt_q_gmap_gender(const wt_quotes_ctx_t *ctx, uint32_t key, int *actor);
 /* First token with start >= byte b. */
 uint32_t wt_q_tok_at(const wt_quotes_ctx_t *ctx, uint32_t b);
+/* First token from t that does not end by byte end (a mention's end). */
+uint32_t wt_q_tok_past(const wt_quotes_ctx_t *ctx, uint32_t t, uint32_t end);
+/* First of the n mentions m (sorted by start) with start >= byte pos. */
+size_t wt_q_men_at(const q_men_t *m, size_t n, uint32_t pos);
 /* Index of the actor whose mention overlaps bytes [b0, b1) best, or -1. */
 int wt_q_actor_at(const wt_quotes_ctx_t *ctx, uint32_t b0, uint32_t b1, bool want_person);
 /* Pass 2: ctx->am (every actor mention), ctx->men (person mentions), the surname map. */

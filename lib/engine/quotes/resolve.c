@@ -6,9 +6,23 @@
     holding that role. Then the speaker links to the actor at its words.
 */
 #include "quotes_int.h"
+#include "engine/text/wordlist.h"
 
 #include <string.h>
 #include <strings.h>
+
+/* *out: an antecedent whose words run from token t0 to byte end; false when
+   they hold no token. */
+static bool s_ante(const wt_quotes_ctx_t *ctx, uint32_t t0, uint32_t end, int actor, uint8_t kind,
+                   q_hist_t *out)
+{
+    memset(out, 0, sizeof *out);
+    out->t0 = t0;
+    out->t1 = wt_q_tok_past(ctx, t0, end);
+    out->actor = actor;
+    out->kind = kind;
+    return out->t1 > out->t0;
+}
 
 /* Antecedent of a he/she pronoun at token t: the statement history and the
    person mentions before it. Preference: a speaker or subject of matching
@@ -17,14 +31,7 @@
 static bool s_resolve_person(const wt_quotes_ctx_t *ctx, uint32_t t, uint8_t gender, q_hist_t *out)
 {
     uint32_t pos = TK(t)->start, para = TK(t)->para;
-    size_t lo = 0, hi = ctx->nmen;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (ctx->men[mid].start < pos)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t lo = wt_q_men_at(ctx->men, ctx->nmen, pos);
     int ex_sal = -1, ex_near = -1, un_sal = -1, un_near = -1;
     for (size_t k = lo, n = 0; k-- > 0 && n < 80; n++) {
         const q_men_t *m = &ctx->men[k];
@@ -74,15 +81,9 @@ static bool s_resolve_person(const wt_quotes_ctx_t *ctx, uint32_t t, uint8_t gen
     }
     const q_men_t *m = &ctx->men[best];
 
-    memset(out, 0, sizeof *out);
-    out->t0 = m->tok;
-    out->t1 = m->tok;
-    while (out->t1 < ctx->doc->ntoks && TK(out->t1)->end <= m->end)
-        out->t1++;
-    out->actor = m->actor;
-    out->kind = m->nominal ? SK_NOM : SK_NAME;
+    bool ok = s_ante(ctx, m->tok, m->end, m->actor, m->nominal ? SK_NOM : SK_NAME, out);
     out->gender = m->gender;
-    return out->t1 > out->t0;
+    return ok;
 }
 
 /* Antecedent of they/it: the last institutional or plural speaker, else the
@@ -98,14 +99,7 @@ static bool s_resolve_group(const wt_quotes_ctx_t *ctx, uint32_t t, q_hist_t *ou
         if (x->org || x->gender == QG_PL) h = x;
         break;
     }
-    size_t lo = 0, hi = ctx->nam;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (ctx->am[mid].start < pos)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t lo = wt_q_men_at(ctx->am, ctx->nam, pos);
     const q_men_t *m = NULL;
     for (size_t k = lo, n = 0; k-- > 0 && n < 40; n++) {
         const q_men_t *x = &ctx->am[k];
@@ -120,15 +114,9 @@ static bool s_resolve_group(const wt_quotes_ctx_t *ctx, uint32_t t, q_hist_t *ou
         return true;
     }
     if (!m) return false;
-    memset(out, 0, sizeof *out);
-    out->t0 = wt_q_tok_at(ctx, m->start);
-    out->t1 = out->t0;
-    while (out->t1 < ctx->doc->ntoks && TK(out->t1)->end <= m->end)
-        out->t1++;
-    out->actor = m->actor;
-    out->kind = SK_NAME;
+    bool ok = s_ante(ctx, wt_q_tok_at(ctx, m->start), m->end, m->actor, SK_NAME, out);
     out->org = 1;
-    return out->t1 > out->t0;
+    return ok;
 }
 
 /* "the Mexican president said": the person last introduced with that title. */
@@ -146,27 +134,14 @@ static bool s_resolve_title(const wt_quotes_ctx_t *ctx, const q_spk_t *sp, q_his
         }
     if (!(q_cls(ctx, h) & QL_TITLE)) return false;
     uint32_t key = TK(h)->hash, pos = TK(sp->t0)->start, para = TK(sp->t0)->para;
-    size_t lo = 0, hi = ctx->nmen;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (ctx->men[mid].start < pos)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t lo = wt_q_men_at(ctx->men, ctx->nmen, pos);
     for (size_t k = lo, n = 0; k-- > 0 && n < 80; n++) {
         const q_men_t *m = &ctx->men[k];
         if (TK(m->tok)->para + 8 < para) break;
         if (ctx->qid[m->tok] || (m->title != key && m->apptitle != key)) continue;
-        memset(out, 0, sizeof *out);
-        out->t0 = m->tok;
-        out->t1 = m->tok;
-        while (out->t1 < ctx->doc->ntoks && TK(out->t1)->end <= m->end)
-            out->t1++;
-        out->actor = m->actor;
-        out->kind = SK_NAME;
+        bool ok = s_ante(ctx, m->tok, m->end, m->actor, SK_NAME, out);
         out->gender = m->gender;
-        return out->t1 > out->t0;
+        return ok;
     }
     /* a role named before the person ("..., says opposition leader" in a
        headline, "Cllr Ann Roe, leader of the opposition" below): the first
@@ -186,9 +161,7 @@ static bool s_resolve_title(const wt_quotes_ctx_t *ctx, const q_spk_t *sp, q_his
         if (TK(m->tok)->para > para + 8) break;
         if (ctx->qid[m->tok] || (m->title != key && m->apptitle != key)) continue;
         if (TK(m->tok)->sent <= TK(sp->t0)->sent) continue; /* not inside the nominal's sentence */
-        uint32_t t1 = m->tok;
-        while (t1 < ctx->doc->ntoks && TK(t1)->end <= m->end)
-            t1++;
+        uint32_t t1 = wt_q_tok_past(ctx, m->tok, m->end);
         uint32_t z0 = m->tok > 6 ? m->tok - 6 : 0;
         uint32_t z1 = t1 + 8 < ctx->doc->ntoks ? t1 + 8 : (uint32_t)ctx->doc->ntoks;
         uint32_t hit = 0;
@@ -199,13 +172,9 @@ static bool s_resolve_title(const wt_quotes_ctx_t *ctx, const q_spk_t *sp, q_his
                     break;
                 }
         if (hit < nmod) continue;
-        memset(out, 0, sizeof *out);
-        out->t0 = m->tok;
-        out->t1 = t1;
-        out->actor = m->actor;
-        out->kind = SK_NAME;
+        bool ok = s_ante(ctx, m->tok, m->end, m->actor, SK_NAME, out);
         out->gender = m->gender;
-        return out->t1 > out->t0;
+        return ok;
     }
     return false;
 }
@@ -213,15 +182,9 @@ static bool s_resolve_title(const wt_quotes_ctx_t *ctx, const q_spk_t *sp, q_his
 /* Does the actor's name hold word w (ASCII case-insensitive, whole word)? */
 static bool s_name_has(const char *name, const char *w, size_t n)
 {
-    for (const char *p = name; p && *p;) {
-        while (*p == ' ')
-            p++;
-        const char *q = p;
-        while (*q && *q != ' ')
-            q++;
-        if ((size_t)(q - p) == n && strncasecmp(p, w, n) == 0) return true;
-        p = q;
-    }
+    size_t len;
+    for (const char *p = name, *x; p && (x = wt_wordlist_next(&p, &len));)
+        if (len == n && strncasecmp(x, w, n) == 0) return true;
     return false;
 }
 
@@ -257,14 +220,7 @@ static bool s_resolve_orgdesc(const wt_quotes_ctx_t *ctx, const q_spk_t *sp, q_h
     is_union = hn == 5 && memcmp(hw, "union", 5) == 0;
     if (!is_company && !(q_cls(ctx, h) & QL_ORGHEAD)) return false;
     uint32_t pos = ht->start, para = ht->para;
-    size_t lo = 0, top = ctx->nam;
-    while (lo < top) {
-        size_t mid = (lo + top) / 2;
-        if (ctx->am[mid].start < pos)
-            lo = mid + 1;
-        else
-            top = mid;
-    }
+    size_t lo = wt_q_men_at(ctx->am, ctx->nam, pos);
     const wt_result_t *res = ctx->res;
     int pick = -1, fallback = -1;
     for (size_t k = lo, n = 0; k-- > 0 && n < 60; n++) {
@@ -291,15 +247,9 @@ static bool s_resolve_orgdesc(const wt_quotes_ctx_t *ctx, const q_spk_t *sp, q_h
     if (pick < 0) pick = fallback;
     if (pick < 0) return false;
     const q_men_t *m = &ctx->am[pick];
-    memset(out, 0, sizeof *out);
-    out->t0 = wt_q_tok_at(ctx, m->start);
-    out->t1 = out->t0;
-    while (out->t1 < d->ntoks && TK(out->t1)->end <= m->end)
-        out->t1++;
-    out->actor = m->actor;
-    out->kind = SK_NAME;
+    bool ok = s_ante(ctx, wt_q_tok_at(ctx, m->start), m->end, m->actor, SK_NAME, out);
     out->org = 1;
-    return out->t1 > out->t0;
+    return ok;
 }
 
 /* "The Prime Minister said", "the chancellor": a title-only nominal names the
@@ -347,14 +297,7 @@ static bool s_resolve_role(const wt_quotes_ctx_t *ctx, const q_spk_t *sp, q_hist
         if (ac->mentions[m].start < pos &&
             (best->start >= pos || ac->mentions[m].start > best->start))
             best = &ac->mentions[m];
-    memset(out, 0, sizeof *out);
-    out->t0 = wt_q_tok_at(ctx, best->start);
-    out->t1 = out->t0;
-    while (out->t1 < d->ntoks && TK(out->t1)->end <= best->end)
-        out->t1++;
-    out->actor = found;
-    out->kind = SK_NAME;
-    return out->t1 > out->t0;
+    return s_ante(ctx, wt_q_tok_at(ctx, best->start), best->end, found, SK_NAME, out);
 }
 
 /* ---------------------------------------------------------------- speakers: final */
@@ -410,11 +353,7 @@ void wt_q_hist_push(wt_quotes_ctx_t *ctx, const q_quote_t *q)
     if (sp->kind == SK_NONE || sp->kind == SK_PRON) return;
     wt_grow(&ctx->hist, &ctx->hist_cap, ctx->nhist + 1, sizeof *ctx->hist);
     q_hist_t *h = &ctx->hist[ctx->nhist++];
-    memset(h, 0, sizeof *h);
-    h->pos = TK(q->c0)->start;
-    h->para = TK(q->c0)->para;
-    h->t0 = sp->t0;
-    h->t1 = sp->t1;
+    *h = (q_hist_t){.pos = TK(q->c0)->start, .para = TK(q->c0)->para, .t0 = sp->t0, .t1 = sp->t1};
     h->actor = sp->actor;
     h->kind = sp->kind;
     h->org = sp->org;

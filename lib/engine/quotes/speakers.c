@@ -237,12 +237,8 @@ static bool s_pron(const wt_quotes_ctx_t *ctx, uint32_t i, q_spk_t *sp)
     const ql_entry_t *e = q_lx(ctx, i);
     if (!e || !(e->cls & QL_PRON) || ctx->qid[i]) return false;
     /* "I" and "we" are the writer or a group: not resolved, not reported */
-    memset(sp, 0, sizeof *sp);
-    sp->kind = SK_PRON;
+    q_spk_init(sp, SK_PRON, i, i + 1);
     sp->gender = e->gender;
-    sp->t0 = i;
-    sp->t1 = i + 1;
-    sp->actor = sp->men = -1;
     return true;
 }
 
@@ -293,11 +289,7 @@ static bool s_nom_back(const wt_quotes_ctx_t *ctx, uint32_t e, uint32_t lo, q_sp
             !wt_tok_ieq(ctx->doc, d, "an"))
             return false;
     }
-    memset(sp, 0, sizeof *sp);
-    sp->kind = SK_NOM;
-    sp->t0 = i;
-    sp->t1 = e;
-    sp->actor = sp->men = -1;
+    q_spk_init(sp, SK_NOM, i, e);
     const ql_entry_t *en = q_lx(ctx, h);
     sp->gender = en ? en->gender : 0;
     sp->org = (c & QL_ORGHEAD) && !(c & QL_NOMHEAD);
@@ -334,11 +326,7 @@ static bool s_nom_fwd(const wt_quotes_ctx_t *ctx, uint32_t s, uint32_t hi, q_spk
     /* without a determiner only institutions and plural heads ("police said",
        "Chinese officials said"), not "man" */
     if (!det && !(c & QL_ORGHEAD) && (!q_lx(ctx, h) || q_lx(ctx, h)->gender != QG_PL)) return false;
-    memset(sp, 0, sizeof *sp);
-    sp->kind = SK_NOM;
-    sp->t0 = s;
-    sp->t1 = h + 1;
-    sp->actor = sp->men = -1;
+    q_spk_init(sp, SK_NOM, s, h + 1);
     const ql_entry_t *en = q_lx(ctx, h);
     sp->gender = en ? en->gender : 0;
     sp->org = (c & QL_ORGHEAD) && !(c & QL_NOMHEAD);
@@ -457,11 +445,7 @@ bool wt_q_subject(const wt_quotes_ctx_t *ctx, uint32_t v, uint32_t lo, q_spk_t *
             if (!q_lower(TK(h)) || (q_cls(ctx, h) & (QL_STOP | QL_PREP | QL_NOTSPK | QL_VERB)))
                 break;
             if (q_lower(TK(h + 1)) && !(q_cls(ctx, h + 1) & (QL_PREP | QL_DET))) {
-                memset(sp, 0, sizeof *sp);
-                sp->kind = SK_NOM;
-                sp->t0 = s0;
-                sp->t1 = h + 1;
-                sp->actor = sp->men = -1;
+                q_spk_init(sp, SK_NOM, s0, h + 1);
                 return true;
             }
         }
@@ -537,8 +521,7 @@ static bool s_np_back_core(const wt_quotes_ctx_t *ctx, uint32_t v, uint32_t lo, 
     uint32_t k = i - 1;
     if (ctx->qid[k] || TK(k)->kind == WT_TOK_QUOTE) return false;
     if (s_pron(ctx, k, sp)) return true;
-    memset(sp, 0, sizeof *sp);
-    sp->actor = sp->men = -1;
+    q_spk_init(sp, SK_NONE, 0, 0);
     if (q_nametok(ctx, k)) {
         if (wt_q_name_back(ctx, i, lo, sp)) {
             sp->actor = sp->men = -1;
@@ -619,8 +602,7 @@ bool wt_q_np_fwd(const wt_quotes_ctx_t *ctx, uint32_t s, uint32_t hi, q_spk_t *s
         *end = s + 1;
         return true;
     }
-    memset(sp, 0, sizeof *sp);
-    sp->actor = sp->men = -1;
+    q_spk_init(sp, SK_NONE, 0, 0);
     uint32_t c = q_cls(ctx, s);
     if (c & QL_TIME && !(TK(s)->flags & WT_TF_CAP)) return false;
     /* "the Mexican president": a nominal; "the Kremlin": a name */
@@ -670,11 +652,7 @@ bool wt_q_np_fwd(const wt_quotes_ctx_t *ctx, uint32_t s, uint32_t hi, q_spk_t *s
             }
             if ((hc & QL_NOMHEAD) && q_lx(ctx, k - 1) && q_lx(ctx, k - 1)->gender == QG_PL &&
                 (k >= hi || q_lower(TK(k)))) {
-                memset(sp, 0, sizeof *sp);
-                sp->kind = SK_NOM;
-                sp->t0 = s2;
-                sp->t1 = k;
-                sp->actor = sp->men = -1;
+                q_spk_init(sp, SK_NOM, s2, k);
                 sp->gender = QG_PL;
                 *end = k;
                 return true;
@@ -684,11 +662,7 @@ bool wt_q_np_fwd(const wt_quotes_ctx_t *ctx, uint32_t s, uint32_t hi, q_spk_t *s
         if (j < hi && q_lower(TK(j)) && (q_cls(ctx, j) & (QL_TITLE | QL_NOMHEAD)) &&
             !(q_cls(ctx, j) & QL_VERB) &&
             (j + 1 >= hi || q_stop(ctx, j + 1) || TK(j + 1)->kind != WT_TOK_WORD) && !sp->person) {
-            memset(sp, 0, sizeof *sp);
-            sp->kind = SK_NOM;
-            sp->t0 = s2;
-            sp->t1 = j + 1;
-            sp->actor = sp->men = -1;
+            q_spk_init(sp, SK_NOM, s2, j + 1);
             *end = j + 1;
             return true;
         }
@@ -707,11 +681,7 @@ bool wt_q_np_fwd(const wt_quotes_ctx_t *ctx, uint32_t s, uint32_t hi, q_spk_t *s
         if (j > s && s > 0 && q_verb(ctx, s - 1) && (q_cls(ctx, j - 1) & (QL_TITLE | QL_NOMHEAD)) &&
             !(q_cls(ctx, j - 1) & QL_NOTSPK) &&
             (j >= hi || q_stop(ctx, j) || TK(j)->para != TK(s)->para)) {
-            memset(sp, 0, sizeof *sp);
-            sp->kind = SK_NOM;
-            sp->t0 = s;
-            sp->t1 = j;
-            sp->actor = sp->men = -1;
+            q_spk_init(sp, SK_NOM, s, j);
             *end = j;
             return true;
         }
