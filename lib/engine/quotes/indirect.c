@@ -121,9 +121,8 @@ static uint32_t s_cstart(const wt_sentence_t *s, uint32_t e)
 static bool s_cue_according(wt_quotes_ctx_t *ctx, const wt_sentence_t *s, uint32_t v, q_spk_t *sp,
                             uint32_t *done)
 {
-    const wt_doc_t *d = ctx->doc;
     uint32_t end;
-    if (!wt_tok_ieq(d, TK(v), "according") ||
+    if (!q_ieq(ctx, v, "according") ||
         !wt_q_according(ctx, v, s->tok_end < v + 30 ? s->tok_end : v + 30, sp, &end))
         return false;
     if (end < s->tok_end && q_punct(ctx, end, ',') && v <= s->tok_first + 1) {
@@ -179,13 +178,12 @@ static bool s_cue_fixed(wt_quotes_ctx_t *ctx, const wt_sentence_t *s, uint32_t v
     const wt_doc_t *d = ctx->doc;
     uint32_t vskip = 0;
     if (v + 2 < s->tok_end && q_lower(TK(v)) &&
-        ((wt_tok_is(d, TK(v), "expressed") || wt_tok_is(d, TK(v), "expresses")) &&
-         (wt_tok_is(d, TK(v + 1), "confidence") || wt_tok_is(d, TK(v + 1), "hope") ||
-          wt_tok_is(d, TK(v + 1), "concern") || wt_tok_is(d, TK(v + 1), "doubt"))))
+        ((q_is(ctx, v, "expressed") || q_is(ctx, v, "expresses")) &&
+         (q_is(ctx, v + 1, "confidence") || q_is(ctx, v + 1, "hope") ||
+          q_is(ctx, v + 1, "concern") || q_is(ctx, v + 1, "doubt"))))
         vskip = 1;
     if (v + 2 < s->tok_end && q_lower(TK(v)) &&
-        (wt_tok_is(d, TK(v), "pointed") || wt_tok_is(d, TK(v), "points")) &&
-        wt_tok_is(d, TK(v + 1), "out"))
+        (q_is(ctx, v, "pointed") || q_is(ctx, v, "points")) && q_is(ctx, v + 1, "out"))
         vskip = 1;
     if (!vskip) return false;
     if (!wt_q_np_back(ctx, v, s->tok_first, sp)) return true;

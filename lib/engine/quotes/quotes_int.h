@@ -290,6 +290,19 @@ static inline bool q_nametok(const wt_quotes_ctx_t *ctx, uint32_t i)
     return true;
 }
 
+/* wt_tok_is() and wt_tok_ieq() for token i and a literal word w, inline: a
+   token of another length (most of them) is refused without a call. For the
+   per-token tests of the passes. */
+static inline bool q_is(const wt_quotes_ctx_t *ctx, uint32_t i, const char *w)
+{
+    return wt_tok_len(TK(i)) == strlen(w) && wt_tok_is(ctx->doc, TK(i), w);
+}
+
+static inline bool q_ieq(const wt_quotes_ctx_t *ctx, uint32_t i, const char *w)
+{
+    return wt_tok_len(TK(i)) == strlen(w) && wt_tok_ieq(ctx->doc, TK(i), w);
+}
+
 /* *sp: a speaker of kind SK_* with the words [t0, t1), nothing else known. */
 static inline void q_spk_init(q_spk_t *sp, uint8_t kind, uint32_t t0, uint32_t t1)
 {
