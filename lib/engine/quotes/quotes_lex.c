@@ -8,6 +8,7 @@
     (config/names/first-names.txt) because it is long and users extend it.
 */
 #include "quotes_int.h"
+#include "engine/text/wordlist.h"
 
 #include "wiretag/common.h"
 
@@ -327,40 +328,21 @@ const ql_entry_t *ql_lex_get(const ql_lex_t *lx, uint32_t h)
 
 static void s_add_lists(ql_lex_t *lx)
 {
+    size_t n;
     for (size_t v = 0; v < sizeof s_verbs / sizeof s_verbs[0]; v++) {
-        const char *p = s_verbs[v].forms;
         int form = 0;
-        while (*p) {
-            while (*p == ' ')
-                p++;
-            const char *q = p;
-            while (*q && *q != ' ')
-                q++;
-            if (q > p) {
-                ql_entry_t e = {.cls = QL_VERB, .vflags = s_verbs[v].vflags};
-                e.vform = form == 0 ? QV_BASE : form == 1 ? QV_S : form == 3 ? QV_ING : QV_PAST;
-                if (form >= 4) /* participles and spelling variants */
-                    e.vform = (q - p > 3 && memcmp(q - 3, "ing", 3) == 0) ? QV_ING : QV_PAST;
-                s_put_word(lx, p, (size_t)(q - p), &e);
-                form++;
-            }
-            p = q;
+        for (const char *p = s_verbs[v].forms, *w; (w = wt_wordlist_next(&p, &n)); form++) {
+            ql_entry_t e = {.cls = QL_VERB, .vflags = s_verbs[v].vflags};
+            e.vform = form == 0 ? QV_BASE : form == 1 ? QV_S : form == 3 ? QV_ING : QV_PAST;
+            if (form >= 4) /* participles and spelling variants */
+                e.vform = (n > 3 && memcmp(w + n - 3, "ing", 3) == 0) ? QV_ING : QV_PAST;
+            s_put_word(lx, w, n, &e);
         }
     }
     for (size_t l = 0; l < sizeof s_lists / sizeof s_lists[0]; l++) {
-        const char *p = s_lists[l].words;
-        while (*p) {
-            while (*p == ' ')
-                p++;
-            const char *q = p;
-            while (*q && *q != ' ')
-                q++;
-            if (q > p) {
-                ql_entry_t e = {.cls = s_lists[l].cls, .gender = s_lists[l].gender};
-                s_put_word(lx, p, (size_t)(q - p), &e);
-            }
-            p = q;
-        }
+        ql_entry_t e = {.cls = s_lists[l].cls, .gender = s_lists[l].gender};
+        for (const char *p = s_lists[l].words, *w; (w = wt_wordlist_next(&p, &n));)
+            s_put_word(lx, w, n, &e);
     }
 }
 
