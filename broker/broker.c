@@ -56,21 +56,6 @@ static void s_on_subscribers(wt_broker_t *self)
     }
 }
 
-static void s_on_workers(wt_broker_t *self)
-{
-    for (int i = 0; i < WT_BROKER_BATCH && !*self->stop_flag; i++) {
-        wt_proto_in_t in = {0};
-        int rc = wt_proto_recv(self->workers, true, ZMQ_DONTWAIT, &in);
-        if (rc == -EAGAIN || rc == -EINTR) {
-            wt_proto_in_close(&in);
-            break;
-        }
-        wt_workers_on_message(self, &in, rc);
-        wt_proto_in_close(&in);
-    }
-    /* committed, fsynced and published at the end of the loop turn */
-}
-
 /* ------------------------------------------------------------ lifecycle */
 
 static const char *const s_levels[] = {"error", "warn", "info", "debug"};
@@ -453,7 +438,7 @@ int wt_broker_run(wt_broker_t *self)
             break;
         }
         if (items[1].revents & ZMQ_POLLIN) /* results first: they free credit */
-            s_on_workers(self);
+            wt_broker_drain(self, self->workers, true, wt_workers_on_message);
         if ((items[0].revents & ZMQ_POLLIN) && !*self->stop_flag) wt_broker_on_producers(self);
         wt_broker_flush_results(self); /* one commit and fsync for both */
         if (items[2].revents & ZMQ_POLLIN) s_on_subscribers(self);

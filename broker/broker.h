@@ -245,6 +245,12 @@ void wt_broker_producer_add(wt_broker_t *self, uint64_t tag, int64_t delta);
 uint64_t wt_broker_producer_count(wt_broker_t *self, uint64_t tag);
 /* Journal failure that leaves RAM and disk out of step: stop the broker. */
 void wt_broker_fatal(wt_broker_t *self, const char *what, int code);
+/* Receive up to WT_BROKER_BATCH messages waiting on a ROUTER socket and
+   hand each to handle (rc: 0, or why it is malformed); stop_aware: stop
+   early once the broker is stopping. Results of the turn are committed,
+   fsynced and published at the end of the loop turn. */
+void wt_broker_drain(wt_broker_t *self, void *socket, bool stop_aware,
+                     void (*handle)(wt_broker_t *self, wt_proto_in_t *in, int rc));
 
 /* metrics.c: Prometheus /metrics served from the broker's own loop. */
 /* Listen on listen ("HOST:PORT"); 0, or -EINVAL with a sentence in err. */

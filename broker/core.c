@@ -120,3 +120,20 @@ void wt_broker_producer_add(wt_broker_t *self, uint64_t tag, int64_t delta)
         }
     }
 }
+
+/* ------------------------------------------------------------ sockets */
+
+void wt_broker_drain(wt_broker_t *self, void *socket, bool stop_aware,
+                     void (*handle)(wt_broker_t *self, wt_proto_in_t *in, int rc))
+{
+    for (int i = 0; i < WT_BROKER_BATCH && !(stop_aware && *self->stop_flag); i++) {
+        wt_proto_in_t in = {0};
+        int rc = wt_proto_recv(socket, true, ZMQ_DONTWAIT, &in);
+        if (rc == -EAGAIN || rc == -EINTR) {
+            wt_proto_in_close(&in);
+            break;
+        }
+        handle(self, &in, rc);
+        wt_proto_in_close(&in);
+    }
+}

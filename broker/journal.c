@@ -424,6 +424,24 @@ static int s_put_rec(wt_journal_t *self, MDB_txn *txn, const wt_jitem_t *it)
     return mdb_put(txn, self->dbi[DB_ITEMS], &k, &v, 0);
 }
 
+/* What the dedup index says of id (hb: its hash key, filled): S_SAME_ID and *seq
+   when it names a record of this id, S_GONE and *seq when that record
+   cannot be read (retention took it), S_OTHER_ID when id is not there or
+   the hash belongs to another id. */
+enum { S_OTHER_ID, S_SAME_ID, S_GONE };
+
+static int s_dedup_seq(wt_journal_t *self, MDB_txn *txn, const char *id, uint8_t hb[8],
+                       uint64_t *seq)
+{
+    wt_jbe64(s_id_hash(id), hb);
+    MDB_val hk = {8, hb}, hv;
+    if (mdb_get(txn, self->dbi[DB_DEDUP], &hk, &hv) != 0 || hv.mv_size != 8) return S_OTHER_ID;
+    *seq = wt_jget64(hv.mv_data);
+    wt_jitem_t it;
+    if (s_get_rec(self, txn, *seq, &it) != 0) return S_GONE;
+    return strcmp(it.id, id) == 0 ? S_SAME_ID : S_OTHER_ID;
+}
+
 static int s_dedup_evict(wt_journal_t *self, MDB_txn *txn)
 {
     MDB_stat st;
@@ -455,20 +473,13 @@ int wt_journal_put(wt_journal_t *self, const char *id, uint64_t producer, const 
     if (rc) return rc;
     *dup = false;
     uint8_t hb[8];
-    wt_jbe64(s_id_hash(id), hb);
-    MDB_val hk = {8, hb}, hv;
-    if (self->opts.dedup_window > 0 && mdb_get(txn, self->dbi[DB_DEDUP], &hk, &hv) == 0 &&
-        hv.mv_size == 8) {
-        uint64_t old = wt_jget64(hv.mv_data);
-        wt_jitem_t it;
-        int grc = s_get_rec(self, txn, old, &it);
-        /* a hash collision with another id is not a duplicate; a record gone
-           to retention cannot be checked and counts as one */
-        if (grc != 0 || strcmp(it.id, id) == 0) {
-            *dup = true;
-            *seq = old;
-            return 0;
-        }
+    uint64_t old = 0;
+    /* a hash collision with another id is not a duplicate; a record gone
+       to retention cannot be checked and counts as one */
+    if (self->opts.dedup_window > 0 && s_dedup_seq(self, txn, id, hb, &old) != S_OTHER_ID) {
+        *dup = true;
+        *seq = old;
+        return 0;
     }
     uint64_t s = self->next_seq;
     uint8_t kb[8];
@@ -486,7 +497,7 @@ int wt_journal_put(wt_journal_t *self, const char *id, uint64_t producer, const 
         (rc = wt_jmeta_put(txn, self->dbi[DB_META], "next_seq", s + 1)))
         return wt_jfail(self, rc);
     if (self->opts.dedup_window > 0) {
-        MDB_val sv = {8, kb}, hv2 = {8, hb};
+        MDB_val hk = {8, hb}, sv = {8, kb}, hv2 = {8, hb};
         if ((rc = mdb_put(txn, self->dbi[DB_DEDUP], &hk, &sv, 0)) ||
             (rc = mdb_put(txn, self->dbi[DB_DEDUPSEQ], &k, &hv2, 0)) ||
             (rc = s_dedup_evict(self, txn)))
@@ -497,13 +508,10 @@ int wt_journal_put(wt_journal_t *self, const char *id, uint64_t producer, const 
     return 0;
 }
 
-/* The record of an unfinished seq, for an update. */
-static int s_unfinished(wt_journal_t *self, MDB_txn *txn, uint64_t seq, wt_jitem_t *it)
+/* Copy the strings of a record read from LMDB (they point into its pages)
+   into the journal's own buffer: valid until the next journal call. */
+static void s_copy_strings(wt_journal_t *self, wt_jitem_t *it)
 {
-    int rc = s_get_rec(self, txn, seq, it);
-    if (rc) return rc == WT_EJOURNAL || rc == -EBADMSG ? rc : WT_ESEQ;
-    if (it->state != WT_JITEM_QUEUED && it->state != WT_JITEM_INFLIGHT) return WT_ESEQ;
-    /* it's strings point into LMDB's page: copy before writing */
     size_t need = strlen(it->id) + strlen(it->code) + strlen(it->reason) + 3;
     wt_grow(&self->item_copy, &self->item_copy_cap, need, 1);
     char *p = self->item_copy;
@@ -514,6 +522,15 @@ static int s_unfinished(wt_journal_t *self, MDB_txn *txn, uint64_t seq, wt_jitem
         *strs[i] = p;
         p += l;
     }
+}
+
+/* The record of an unfinished seq, for an update. */
+static int s_unfinished(wt_journal_t *self, MDB_txn *txn, uint64_t seq, wt_jitem_t *it)
+{
+    int rc = s_get_rec(self, txn, seq, it);
+    if (rc) return rc == WT_EJOURNAL || rc == -EBADMSG ? rc : WT_ESEQ;
+    if (it->state != WT_JITEM_QUEUED && it->state != WT_JITEM_INFLIGHT) return WT_ESEQ;
+    s_copy_strings(self, it); /* they point into LMDB's page: copied before writing */
     return 0;
 }
 
@@ -640,122 +657,121 @@ int wt_journal_item(wt_journal_t *self, uint64_t seq, wt_jitem_t *it)
     int rc = wt_jtxn_read(self, &txn);
     if (rc) return rc;
     rc = s_get_rec(self, txn, seq, it);
-    if (rc == 0) { /* copy the strings out of the (soon reset) transaction */
-        size_t need = strlen(it->id) + strlen(it->code) + strlen(it->reason) + 3;
-        wt_grow(&self->item_copy, &self->item_copy_cap, need, 1);
-        char *p = self->item_copy;
-        const char **strs[3] = {&it->id, &it->code, &it->reason};
-        for (int i = 0; i < 3; i++) {
-            size_t l = strlen(*strs[i]) + 1;
-            memcpy(p, *strs[i], l);
-            *strs[i] = p;
-            p += l;
-        }
-    }
+    if (rc == 0) s_copy_strings(self, it); /* out of the (soon reset) transaction */
     wt_jtxn_read_end(self, txn);
     return rc;
 }
 
-/* Read scans: a read transaction and a cursor at the first key >= seq in
-   table db (keys are big-endian sequence numbers; kb holds the key bytes).
-   s_scan_close() ends both and maps the loop's last LMDB code. */
-static int s_scan_open(wt_journal_t *self, int db, uint64_t seq, MDB_txn **txn, MDB_cursor **cur,
-                       uint8_t kb[8], MDB_val *k)
+/* Read scans: the records of table db from the first key >= from, in key
+   order (keys are big-endian sequence numbers), each shown to visit, which
+   says whether it counted towards max (S_TAKE), ends the scan after
+   counting (S_STOP) or was passed over (S_SKIP). */
+enum { S_SKIP, S_TAKE, S_STOP };
+typedef int (*s_visit_fn)(wt_journal_t *self, MDB_txn *txn, MDB_val *k, MDB_val *v, void *ctx);
+
+static int s_scan(wt_journal_t *self, int db, uint64_t from, size_t max, s_visit_fn visit,
+                  void *ctx)
 {
-    int rc = wt_jtxn_read(self, txn);
+    MDB_txn *txn = NULL;
+    MDB_cursor *cur;
+    int rc = wt_jtxn_read(self, &txn);
     if (rc) return rc;
-    if ((rc = mdb_cursor_open(*txn, self->dbi[db], cur))) {
-        wt_jtxn_read_end(self, *txn);
+    if ((rc = mdb_cursor_open(txn, self->dbi[db], &cur))) {
+        wt_jtxn_read_end(self, txn);
         return wt_jerr(rc);
     }
-    wt_jbe64(seq, kb);
-    *k = (MDB_val){8, kb};
-    return 0;
-}
-
-static int s_scan_close(wt_journal_t *self, MDB_txn *txn, MDB_cursor *cur, int rc)
-{
+    uint8_t kb[8];
+    wt_jbe64(from, kb);
+    MDB_val k = {8, kb}, v;
+    size_t seen = 0;
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0 && seen < max;
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        int what = visit(self, txn, &k, &v, ctx);
+        if (what == S_SKIP) continue;
+        seen++;
+        if (what == S_STOP) break;
+    }
     mdb_cursor_close(cur);
     wt_jtxn_read_end(self, txn);
     return rc == 0 || rc == MDB_NOTFOUND ? 0 : wt_jerr(rc);
 }
 
+typedef struct {
+    uint64_t *seqs;
+    size_t *n;
+} s_queue_ctx_t;
+
+static int s_queue_visit(wt_journal_t *self, MDB_txn *txn, MDB_val *k, MDB_val *v, void *ctx)
+{
+    (void)self, (void)txn, (void)v;
+    s_queue_ctx_t *c = ctx;
+    c->seqs[(*c->n)++] = wt_jget64(k->mv_data);
+    return S_TAKE;
+}
+
 int wt_journal_queue_scan(wt_journal_t *self, uint64_t after, uint64_t *seqs, size_t max, size_t *n)
 {
     *n = 0;
-    MDB_txn *txn = NULL;
-    MDB_cursor *cur;
-    uint8_t kb[8];
-    MDB_val k, v;
-    int rc = s_scan_open(self, DB_QUEUE, after + 1, &txn, &cur, kb, &k);
-    if (rc) return rc;
-    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0 && *n < max;
-         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
-        seqs[(*n)++] = wt_jget64(k.mv_data);
-    return s_scan_close(self, txn, cur, rc);
+    s_queue_ctx_t c = {seqs, n};
+    return s_scan(self, DB_QUEUE, after + 1, max, s_queue_visit, &c);
+}
+
+typedef struct {
+    wt_journal_result_fn result_fn;
+    wt_journal_dead_fn dead_fn;
+    void *arg;
+    uint64_t *next;
+} s_list_ctx_t;
+
+static int s_result_visit(wt_journal_t *self, MDB_txn *txn, MDB_val *k, MDB_val *v, void *ctx)
+{
+    (void)txn;
+    s_list_ctx_t *c = ctx;
+    uint64_t r = wt_jget64(k->mv_data);
+    const uint8_t *body;
+    size_t n;
+    *c->next = r + 1;
+    if (wt_junseal(k->mv_data, v, &body, &n) || n < 16) { /* never served */
+        self->damaged++;
+        return S_SKIP;
+    }
+    return c->result_fn(r, wt_jget64(body), body + 16, n - 16, c->arg) ? S_STOP : S_TAKE;
 }
 
 int wt_journal_results(wt_journal_t *self, uint64_t from, size_t max, wt_journal_result_fn fn,
                        void *arg, uint64_t *next)
 {
     *next = from;
-    MDB_txn *txn = NULL;
-    MDB_cursor *cur;
-    uint8_t kb[8];
-    MDB_val k, v;
-    int rc = s_scan_open(self, DB_RESULTS, from, &txn, &cur, kb, &k);
-    if (rc) return rc;
-    size_t seen = 0;
-    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0 && seen < max;
-         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        uint64_t r = wt_jget64(k.mv_data);
-        const uint8_t *body;
-        size_t n;
-        if (wt_junseal(k.mv_data, &v, &body, &n) || n < 16) { /* never served */
-            self->damaged++;
-            *next = r + 1;
-            continue;
-        }
-        seen++;
-        *next = r + 1;
-        if (fn(r, wt_jget64(body), body + 16, n - 16, arg)) break;
+    s_list_ctx_t c = {.result_fn = fn, .arg = arg, .next = next};
+    return s_scan(self, DB_RESULTS, from, max, s_result_visit, &c);
+}
+
+static int s_dead_visit(wt_journal_t *self, MDB_txn *txn, MDB_val *k, MDB_val *v, void *ctx)
+{
+    (void)v;
+    s_list_ctx_t *c = ctx;
+    uint64_t s = wt_jget64(k->mv_data);
+    MDB_val rv, pv = {0, NULL};
+    wt_jitem_t it;
+    if (mdb_get(txn, self->dbi[DB_ITEMS], k, &rv) != 0) return S_SKIP;
+    if (wt_jrec_decode(&rv, s, &it) != 0) {
+        self->damaged++;
+        return S_SKIP;
     }
-    return s_scan_close(self, txn, cur, rc);
+    const uint8_t *pb = NULL;
+    size_t pn = 0;
+    if (mdb_get(txn, self->dbi[DB_PAYLOADS], k, &pv) == 0 && wt_junseal(k->mv_data, &pv, &pb, &pn))
+        pb = NULL, pn = 0, self->damaged++; /* the record without its damaged payload */
+    *c->next = s + 1;
+    return c->dead_fn(&it, pb, pn, c->arg) ? S_STOP : S_TAKE;
 }
 
 int wt_journal_dead_list(wt_journal_t *self, uint64_t from, size_t max, wt_journal_dead_fn fn,
                          void *arg, uint64_t *next)
 {
     *next = from;
-    MDB_txn *txn = NULL;
-    MDB_cursor *cur;
-    uint8_t kb[8];
-    MDB_val k, v;
-    int rc = s_scan_open(self, DB_DEAD, from, &txn, &cur, kb, &k);
-    if (rc) return rc;
-    size_t seen = 0;
-    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0 && seen < max;
-         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        uint64_t s = wt_jget64(k.mv_data);
-        MDB_val rv, pv = {0, NULL};
-        wt_jitem_t it;
-        if (mdb_get(txn, self->dbi[DB_ITEMS], &k, &rv) != 0) continue;
-        if (wt_jrec_decode(&rv, s, &it) != 0) {
-            self->damaged++;
-            continue;
-        }
-        const uint8_t *pb = NULL;
-        size_t pn = 0;
-        if (mdb_get(txn, self->dbi[DB_PAYLOADS], &k, &pv) == 0 &&
-            wt_junseal(k.mv_data, &pv, &pb, &pn))
-            pb = NULL, pn = 0, self->damaged++; /* the record without its damaged payload */
-        pv.mv_data = (void *)pb;
-        pv.mv_size = pn;
-        seen++;
-        *next = s + 1;
-        if (fn(&it, pv.mv_data, pv.mv_size, arg)) break;
-    }
-    return s_scan_close(self, txn, cur, rc);
+    s_list_ctx_t c = {.dead_fn = fn, .arg = arg, .next = next};
+    return s_scan(self, DB_DEAD, from, max, s_dead_visit, &c);
 }
 
 /* ------------------------------------------------------------ dead letters, identity */
@@ -795,17 +811,9 @@ int wt_journal_find(wt_journal_t *self, const char *id, uint64_t *seq)
     int rc = wt_jtxn_read(self, &txn);
     if (rc) return rc;
     uint8_t hb[8];
-    wt_jbe64(s_id_hash(id), hb);
-    MDB_val hk = {8, hb}, hv;
-    rc = WT_ESEQ;
-    if (mdb_get(txn, self->dbi[DB_DEDUP], &hk, &hv) == 0 && hv.mv_size == 8) {
-        uint64_t s = wt_jget64(hv.mv_data);
-        wt_jitem_t it;
-        if (s_get_rec(self, txn, s, &it) == 0 && strcmp(it.id, id) == 0) {
-            *seq = s;
-            rc = 0;
-        }
-    }
+    uint64_t s = 0;
+    rc = s_dedup_seq(self, txn, id, hb, &s) == S_SAME_ID ? 0 : WT_ESEQ;
+    if (rc == 0) *seq = s;
     wt_jtxn_read_end(self, txn);
     return rc;
 }

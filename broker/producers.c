@@ -34,6 +34,20 @@ static void s_nak(s_reply_t *r, const wt_proto_t *req, int code, const char *rea
     r->fresh = false;
 }
 
+/* The ACKs of a batch whose journal transaction is gone become NAKs (their
+   items are not unfinished any more). */
+static void s_nak_acks(wt_broker_t *self, s_reply_t *batch, size_t n, int code, const char *reason)
+{
+    for (size_t i = 0; i < n; i++)
+        if (batch[i].reply.cmd == WT_CMD_ACK) {
+            if (batch[i].fresh) wt_broker_producer_add(self, batch[i].tag, -1);
+            wt_proto_t copy = {0};
+            copy.has = batch[i].reply.has & WT_F_CORR;
+            copy.corr = batch[i].reply.corr;
+            s_nak(&batch[i], &copy, code, reason);
+        }
+}
+
 /* How much the journal can still take (free map, free disk: the smaller),
    less a reserve for the results of the unfinished items (a result is
    about 3 times its item) and a margin for bookkeeping. PUTs of this turn
@@ -150,14 +164,7 @@ static void s_put(wt_broker_t *self, wt_proto_in_t *in, s_reply_t *r, const char
                         &seq, &dup);
     if (rc) {
         /* the open transaction is gone: every ACK of this batch so far too */
-        for (size_t i = 0; i < batch_n; i++)
-            if (batch[i].reply.cmd == WT_CMD_ACK) {
-                if (batch[i].fresh) wt_broker_producer_add(self, batch[i].tag, -1);
-                wt_proto_t copy = {0};
-                copy.has = batch[i].reply.has & WT_F_CORR;
-                copy.corr = batch[i].reply.corr;
-                s_nak(&batch[i], &copy, WT_EJOURNAL, "journal write failed; retry");
-            }
+        s_nak_acks(self, batch, batch_n, WT_EJOURNAL, "journal write failed; retry");
         wt_broker_count(self, wt_errname(rc));
         wt_broker_log(self, 0, "producers", peer, "PUT", rc, "id=%s journal write failed", item.id);
         s_nak(r, req, rc == -ENOSPC ? WT_EFULL : WT_EJOURNAL,
@@ -280,16 +287,8 @@ void wt_broker_flush_results(wt_broker_t *self)
         int code = rc == -ENOSPC ? WT_EFULL : WT_EJOURNAL;
         wt_broker_count(self, wt_errname(code));
         wt_broker_log(self, 0, "journal", "-", "PUT", rc, "commit failed: batch NAKed");
-        for (size_t i = 0; i < n; i++)
-            if (batch[i].reply.cmd == WT_CMD_ACK) {
-                if (batch[i].fresh) wt_broker_producer_add(self, batch[i].tag, -1);
-                wt_proto_t copy = {0};
-                copy.has = batch[i].reply.has & WT_F_CORR;
-                copy.corr = batch[i].reply.corr;
-                s_nak(&batch[i], &copy, code,
-                      code == WT_EFULL ? "journal full; retry later"
-                                       : "journal write failed; retry");
-            }
+        s_nak_acks(self, batch, n, code,
+                   code == WT_EFULL ? "journal full; retry later" : "journal write failed; retry");
     }
     wt_broker_release_pending(self, rc == 0);
 answer:

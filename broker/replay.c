@@ -32,6 +32,20 @@ static int s_reply(wt_broker_t *self, const wt_proto_in_t *in, const wt_proto_t 
     return wt_proto_reply(self->replay, in, m, payload, n, ZMQ_DONTWAIT);
 }
 
+/* One record of a REPLAY or DEAD answer: 1 when the client's pipe is full
+   (the scan stops there), else 0. */
+static int s_send_one(s_replay_ctx_t *c, wt_proto_t *m, const uint8_t *payload, size_t n)
+{
+    int rc = s_reply(c->self, c->in, m, payload, n);
+    wt_proto_clear(m);
+    if (rc) {
+        c->blocked = true;
+        return 1;
+    }
+    c->sent++;
+    return 0;
+}
+
 static int s_replay_one(uint64_t rseq, uint64_t seq, const uint8_t *payload, size_t n, void *arg)
 {
     s_replay_ctx_t *c = arg;
@@ -42,14 +56,7 @@ static int s_replay_one(uint64_t rseq, uint64_t seq, const uint8_t *payload, siz
     m.job = seq;
     m.epoch = c->self->epoch;
     m.corr = c->corr;
-    int rc = s_reply(c->self, c->in, &m, payload, n);
-    wt_proto_clear(&m);
-    if (rc) {
-        c->blocked = true;
-        return 1;
-    }
-    c->sent++;
-    return 0;
+    return s_send_one(c, &m, payload, n);
 }
 
 static int s_dead_one(const wt_jitem_t *it, const uint8_t *payload, size_t n, void *arg)
@@ -64,14 +71,7 @@ static int s_dead_one(const wt_jitem_t *it, const uint8_t *payload, size_t n, vo
     wt_proto_set_id(&m, it->id);
     wt_proto_set_code(&m, it->code);
     wt_proto_set_reason(&m, it->reason);
-    int rc = s_reply(c->self, c->in, &m, payload, n);
-    wt_proto_clear(&m);
-    if (rc) {
-        c->blocked = true;
-        return 1;
-    }
-    c->sent++;
-    return 0;
+    return s_send_one(c, &m, payload, n);
 }
 
 /* msgpack-c writes into our buffer */
@@ -352,14 +352,5 @@ static void s_on_replay_msg(wt_broker_t *self, wt_proto_in_t *in, int rc)
 
 void wt_broker_on_replay(wt_broker_t *self)
 {
-    for (int i = 0; i < WT_BROKER_BATCH; i++) {
-        wt_proto_in_t in = {0};
-        int rc = wt_proto_recv(self->replay, true, ZMQ_DONTWAIT, &in);
-        if (rc == -EAGAIN || rc == -EINTR) {
-            wt_proto_in_close(&in);
-            return;
-        }
-        s_on_replay_msg(self, &in, rc);
-        wt_proto_in_close(&in);
-    }
+    wt_broker_drain(self, self->replay, false, s_on_replay_msg);
 }

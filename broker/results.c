@@ -38,6 +38,18 @@ static void s_publish_now(wt_broker_t *self, uint64_t rseq, uint64_t seq, const 
     }
 }
 
+/* Copy a result's item id and payload to the end of data (kept until
+   published or journaled): where they are. */
+static void s_copy_in(wt_buf_t *data, const char *id, const uint8_t *payload, size_t n,
+                      size_t *id_off, size_t *pay_off, size_t *pay_len)
+{
+    *id_off = data->size;
+    wt_buf_append(data, id ? id : "", strlen(id ? id : "") + 1);
+    *pay_off = data->size;
+    *pay_len = n;
+    wt_buf_append(data, payload, n);
+}
+
 void wt_broker_publish(wt_broker_t *self, uint64_t rseq, uint64_t seq, const char *id,
                        const uint8_t *payload, size_t n)
 {
@@ -45,11 +57,7 @@ void wt_broker_publish(wt_broker_t *self, uint64_t rseq, uint64_t seq, const cha
     struct wt_pending *p = &self->pending[self->pending_count++];
     p->rseq = rseq;
     p->seq = seq;
-    p->id_off = self->pending_data.size;
-    wt_buf_append(&self->pending_data, id ? id : "", strlen(id ? id : "") + 1);
-    p->pay_off = self->pending_data.size;
-    p->pay_len = n;
-    wt_buf_append(&self->pending_data, payload, n);
+    s_copy_in(&self->pending_data, id, payload, n, &p->id_off, &p->pay_off, &p->pay_len);
 }
 
 void wt_broker_hold(wt_broker_t *self, uint64_t seq, uint64_t producer, const char *id,
@@ -59,11 +67,7 @@ void wt_broker_hold(wt_broker_t *self, uint64_t seq, uint64_t producer, const ch
     struct wt_held *h = &self->held[self->held_count++];
     h->seq = seq;
     h->producer = producer;
-    h->id_off = self->held_data.size;
-    wt_buf_append(&self->held_data, id ? id : "", strlen(id ? id : "") + 1);
-    h->pay_off = self->held_data.size;
-    h->pay_len = n;
-    wt_buf_append(&self->held_data, payload, n);
+    s_copy_in(&self->held_data, id, payload, n, &h->id_off, &h->pay_off, &h->pay_len);
     self->n_held_total++;
 }
 

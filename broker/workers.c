@@ -231,21 +231,16 @@ static void s_dead_letter(wt_broker_t *self, uint64_t seq, uint32_t attempts, co
     char why[600];
     snprintf(why, sizeof why, "%s (after %u attempts)", reason ? reason : "", attempts);
     int rc = wt_journal_dead(self->journal, seq, code, why, wt_journal_now(self->journal));
-    if (rc == WT_ESEQ) return;        /* finished meanwhile */
-    if (rc == -ENOSPC) {              /* no room to record it: it goes round once more */
+    if (rc == WT_ESEQ) return; /* finished meanwhile */
+    if (rc == -ENOSPC) {
         wt_broker_hold_pending(self); /* the open transaction went with it */
-        wt_broker_log(self, 1, "journal", "-", "DEAD", rc,
-                      "seq=%llu journal full: dead letter not recorded, re-queued",
-                      (unsigned long long)seq);
-        s_retry_push(self, seq, false);
-        return;
-    }
-    if (rc) {
+    } else if (rc) {
         wt_broker_fatal(self, "dead letter", rc);
         return;
+    } else {
+        rc = wt_broker_commit(self, true);
     }
-    rc = wt_broker_commit(self, true);
-    if (rc == -ENOSPC) {
+    if (rc == -ENOSPC) { /* no room to record it: it goes round once more */
         wt_broker_log(self, 1, "journal", "-", "DEAD", rc,
                       "seq=%llu journal full: dead letter not recorded, re-queued",
                       (unsigned long long)seq);
