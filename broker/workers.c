@@ -348,11 +348,13 @@ static bool s_accept_result(wt_broker_t *self, wt_worker_t *w, wt_proto_in_t *in
     const uint8_t *payload = wt_proto_in_payload(in, &n);
     int rc = payload ? 0 : WT_EFRAMES;
     char why[256] = "no result frame";
+    /* the job's record, read once (its strings last until the next journal call) */
+    wt_jitem_t it;
+    bool known = wt_journal_item(self->journal, seq, &it) == 0;
     if (!rc) {
         wt_result_t res = {0};
         rc = wt_result_decode_ex(payload, n, &self->limits, &res, why, sizeof why);
-        wt_jitem_t it;
-        if (!rc && wt_journal_item(self->journal, seq, &it) == 0 && strcmp(it.id, res.item.id)) {
+        if (!rc && known && strcmp(it.id, res.item.id)) {
             rc = WT_EVALUE; /* a result for another item */
             snprintf(why, sizeof why, "result id \"%.100s\" is not the job's id", res.item.id);
         }
@@ -371,11 +373,10 @@ static bool s_accept_result(wt_broker_t *self, wt_worker_t *w, wt_proto_in_t *in
         }
         return true;
     }
-    wt_jitem_t it;
     uint64_t producer = 0;
     int64_t accepted_ms = 0;
     char id[WT_PROTO_MAX_STR + 1] = "";
-    if (wt_journal_item(self->journal, seq, &it) == 0) {
+    if (known) {
         producer = it.producer;
         accepted_ms = it.accepted_ms;
         snprintf(id, sizeof id, "%s", it.id);
