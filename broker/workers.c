@@ -386,7 +386,7 @@ static bool s_accept_result(wt_broker_t *self, wt_worker_t *w, wt_proto_in_t *in
     if (rc == -ENOSPC) {
         /* journal full: the open transaction is gone with the results of
            the turn before this one. They and this one wait in memory and
-           dispatch pauses until retention makes room (s_retry_held). */
+           dispatch pauses until retention makes room (wt_broker_retry_held). */
         wt_broker_hold_pending(self);
         wt_broker_hold(self, seq, producer, id, payload, n);
         w->done++;
