@@ -5,9 +5,14 @@
     the journal (broker/journal.h); in memory the broker keeps only
     the workers, their in-flight jobs (bounded by the credit they gave), a
     re-dispatch FIFO (bounded the same way) and a small window of queued
-    seqs read ahead from the journal. broker.c owns the loop, producers,
-    subscribers, replay and stats; workers.c owns the per-worker state
-    machine and dispatch.
+    seqs read ahead from the journal. Files, each using only those below it:
+      broker.c     life, the loop, timers, subscribers' (un)subscriptions
+      producers.c  PUT admission and journaling, the end of a loop turn
+      replay.c     the replay and control socket (REPLAY, DEAD, REQUEUE, STATS)
+      workers.c    the per-worker state machine and dispatch
+      results.c    results between the journal and XPUB (pending, held)
+      core.c       the log line, counters, the fatal stop, producer counts
+      metrics.c, bind.c   /metrics, and which endpoints are local
 */
 #ifndef WT_BROKER_H
 #define WT_BROKER_H
@@ -178,35 +183,20 @@ int wt_broker_write_ready(wt_broker_t *self, const char *path);
 /* Run until *stop_flag becomes nonzero; returns 0 on a clean stop. */
 int wt_broker_run(wt_broker_t *self);
 
-void wt_broker_log(wt_broker_t *self, int level, const char *sock, const char *peer,
-                   const char *cmd, int code, const char *fmt, ...)
-    __attribute__((format(printf, 7, 8)));
-void wt_broker_count(wt_broker_t *self, const char *name);
-/* Adjust the producer tag's count of unfinished items. */
-void wt_broker_producer_add(wt_broker_t *self, uint64_t tag, int64_t delta);
-uint64_t wt_broker_producer_count(wt_broker_t *self, uint64_t tag);
-/* Journal failure that leaves RAM and disk out of step: stop the broker. */
-void wt_broker_fatal(wt_broker_t *self, const char *what, int code);
-/* A result that the journal has no room for: kept in memory (dispatch
-   waits) and journaled again by the tick once retention made room. */
-/* Commit the open journal transaction; when that fails, the results of
-   the turn waiting in it are held (a full journal) or the broker stops. */
-int wt_broker_commit(wt_broker_t *self, bool durable);
-/* A journal write failed (full): the open transaction is gone, and with it
-   the results of the turn waiting in it: hold them (see wt_broker_hold). */
-void wt_broker_hold_pending(wt_broker_t *self);
+/* producers.c */
+/* Take the PUTs waiting on the producers socket (one batch): journaled,
+   answered by wt_broker_flush_results(). */
+void wt_broker_on_producers(wt_broker_t *self);
 /* Reckon the room left in the journal for PUTs (each loop turn). */
 void wt_broker_room(wt_broker_t *self);
-void wt_broker_hold(wt_broker_t *self, uint64_t seq, uint64_t producer, const char *id,
-                    const uint8_t *payload, size_t n);
-/* A result was written to the journal (not yet committed): it is published
-   by wt_broker_flush_results() once the commit is durable. */
-void wt_broker_publish(wt_broker_t *self, uint64_t rseq, uint64_t seq, const char *id,
-                       const uint8_t *payload, size_t n);
 /* End of a loop turn: commit the journal durably (results and PUTs of the
    turn together), then send the ACKs / NAKs and publish the pending results
    in order. */
 void wt_broker_flush_results(wt_broker_t *self);
+
+/* replay.c */
+/* Serve the requests waiting on the replay socket (one batch). */
+void wt_broker_on_replay(wt_broker_t *self);
 
 /* workers.c */
 /* Handle one message on the workers socket (already received). */
@@ -222,6 +212,45 @@ void wt_workers_revived(wt_broker_t *self, uint64_t seq);
 /* Remove every worker (shutdown). */
 void wt_workers_clear(wt_broker_t *self);
 const char *wt_wstate_name(wt_wstate_t s);
+
+/* results.c */
+/* A result was written to the journal (not yet committed): it is published
+   by wt_broker_flush_results() once the commit is durable. */
+void wt_broker_publish(wt_broker_t *self, uint64_t rseq, uint64_t seq, const char *id,
+                       const uint8_t *payload, size_t n);
+/* The pending results of the turn: published (the commit is durable) or
+   not, then forgotten. */
+void wt_broker_release_pending(wt_broker_t *self, bool publish);
+/* A result that the journal has no room for: kept in memory (dispatch
+   waits) and journaled again by wt_broker_retry_held() once retention made
+   room. */
+void wt_broker_hold(wt_broker_t *self, uint64_t seq, uint64_t producer, const char *id,
+                    const uint8_t *payload, size_t n);
+/* A journal write failed (full): the open transaction is gone, and with it
+   the results of the turn waiting in it: hold them (see wt_broker_hold). */
+void wt_broker_hold_pending(wt_broker_t *self);
+/* Commit the open journal transaction; when that fails, the results of
+   the turn waiting in it are held (a full journal) or the broker stops. */
+int wt_broker_commit(wt_broker_t *self, bool durable);
+/* Timer: journal the held results again; those that fit are published. */
+void wt_broker_retry_held(wt_broker_t *self);
+
+/* core.c */
+void wt_broker_log(wt_broker_t *self, int level, const char *sock, const char *peer,
+                   const char *cmd, int code, const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
+void wt_broker_count(wt_broker_t *self, const char *name);
+/* Adjust the producer tag's count of unfinished items. */
+void wt_broker_producer_add(wt_broker_t *self, uint64_t tag, int64_t delta);
+uint64_t wt_broker_producer_count(wt_broker_t *self, uint64_t tag);
+/* Journal failure that leaves RAM and disk out of step: stop the broker. */
+void wt_broker_fatal(wt_broker_t *self, const char *what, int code);
+/* Receive up to WT_BROKER_BATCH messages waiting on a ROUTER socket and
+   hand each to handle (rc: 0, or why it is malformed); stop_aware: stop
+   early once the broker is stopping. Results of the turn are committed,
+   fsynced and published at the end of the loop turn. */
+void wt_broker_drain(wt_broker_t *self, void *socket, bool stop_aware,
+                     void (*handle)(wt_broker_t *self, wt_proto_in_t *in, int rc));
 
 /* metrics.c: Prometheus /metrics served from the broker's own loop. */
 /* Listen on listen ("HOST:PORT"); 0, or -EINVAL with a sentence in err. */

@@ -3,7 +3,7 @@
     The HTTP server (include/wiretag/httpd.h) runs inside the broker's one
     zmq_poll loop, so GET /metrics reads the broker's figures directly on
     the loop thread: no copy, no lock, and a scrape always sees one
-    consistent turn. broker.c and workers.c call the small hooks below where
+    consistent turn. producers.c and workers.c call the small hooks below where
     the events happen (a result, a NAK); everything else is read from the
     counters the broker keeps for STATS anyway. Every family is listed with
     its meaning in docs/OPERATIONS.md.

@@ -231,21 +231,16 @@ static void s_dead_letter(wt_broker_t *self, uint64_t seq, uint32_t attempts, co
     char why[600];
     snprintf(why, sizeof why, "%s (after %u attempts)", reason ? reason : "", attempts);
     int rc = wt_journal_dead(self->journal, seq, code, why, wt_journal_now(self->journal));
-    if (rc == WT_ESEQ) return;        /* finished meanwhile */
-    if (rc == -ENOSPC) {              /* no room to record it: it goes round once more */
+    if (rc == WT_ESEQ) return; /* finished meanwhile */
+    if (rc == -ENOSPC) {
         wt_broker_hold_pending(self); /* the open transaction went with it */
-        wt_broker_log(self, 1, "journal", "-", "DEAD", rc,
-                      "seq=%llu journal full: dead letter not recorded, re-queued",
-                      (unsigned long long)seq);
-        s_retry_push(self, seq, false);
-        return;
-    }
-    if (rc) {
+    } else if (rc) {
         wt_broker_fatal(self, "dead letter", rc);
         return;
+    } else {
+        rc = wt_broker_commit(self, true);
     }
-    rc = wt_broker_commit(self, true);
-    if (rc == -ENOSPC) {
+    if (rc == -ENOSPC) { /* no room to record it: it goes round once more */
         wt_broker_log(self, 1, "journal", "-", "DEAD", rc,
                       "seq=%llu journal full: dead letter not recorded, re-queued",
                       (unsigned long long)seq);
@@ -353,11 +348,13 @@ static bool s_accept_result(wt_broker_t *self, wt_worker_t *w, wt_proto_in_t *in
     const uint8_t *payload = wt_proto_in_payload(in, &n);
     int rc = payload ? 0 : WT_EFRAMES;
     char why[256] = "no result frame";
+    /* the job's record, read once (its strings last until the next journal call) */
+    wt_jitem_t it;
+    bool known = wt_journal_item(self->journal, seq, &it) == 0;
     if (!rc) {
         wt_result_t res = {0};
         rc = wt_result_decode_ex(payload, n, &self->limits, &res, why, sizeof why);
-        wt_jitem_t it;
-        if (!rc && wt_journal_item(self->journal, seq, &it) == 0 && strcmp(it.id, res.item.id)) {
+        if (!rc && known && strcmp(it.id, res.item.id)) {
             rc = WT_EVALUE; /* a result for another item */
             snprintf(why, sizeof why, "result id \"%.100s\" is not the job's id", res.item.id);
         }
@@ -376,11 +373,10 @@ static bool s_accept_result(wt_broker_t *self, wt_worker_t *w, wt_proto_in_t *in
         }
         return true;
     }
-    wt_jitem_t it;
     uint64_t producer = 0;
     int64_t accepted_ms = 0;
     char id[WT_PROTO_MAX_STR + 1] = "";
-    if (wt_journal_item(self->journal, seq, &it) == 0) {
+    if (known) {
         producer = it.producer;
         accepted_ms = it.accepted_ms;
         snprintf(id, sizeof id, "%s", it.id);
@@ -390,7 +386,7 @@ static bool s_accept_result(wt_broker_t *self, wt_worker_t *w, wt_proto_in_t *in
     if (rc == -ENOSPC) {
         /* journal full: the open transaction is gone with the results of
            the turn before this one. They and this one wait in memory and
-           dispatch pauses until retention makes room (s_retry_held). */
+           dispatch pauses until retention makes room (wt_broker_retry_held). */
         wt_broker_hold_pending(self);
         wt_broker_hold(self, seq, producer, id, payload, n);
         w->done++;

@@ -1,0 +1,152 @@
+/*  results.c: results between the journal and the subscribers (group
+    commit). A result journaled in a loop turn waits (pending) until the
+    turn's durable commit, then is published once on XPUB in result-seq
+    order. When the journal is full the open transaction is gone with the
+    results of the turn: they are held in memory (dispatch waits) and
+    journaled again by the tick once retention made room. Used by the
+    worker side (a DONE) and the loop (end of turn, tick).
+*/
+#include "broker.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------ publish */
+
+/* Send one journaled result to subscribers. */
+static void s_publish_now(wt_broker_t *self, uint64_t rseq, uint64_t seq, const char *id,
+                          const uint8_t *payload, size_t n)
+{
+    wt_proto_t m = {0};
+    wt_proto_init(&m, WT_CMD_RESULT);
+    m.has |= WT_F_SEQ | WT_F_JOB | WT_F_EPOCH;
+    m.seq = rseq;
+    m.job = seq;
+    m.epoch = self->epoch;
+    if (id && *id) wt_proto_set_id(&m, id);
+    /* XPUB without NODROP never blocks: a subscriber at its high-water mark
+       loses the message and sees a gap in seq, which it fills by REPLAY */
+    int rc = wt_proto_send_to(self->subscribers, WT_PROTO_TOPIC, strlen(WT_PROTO_TOPIC), &m,
+                              payload, n, ZMQ_DONTWAIT);
+    wt_proto_clear(&m);
+    if (rc) {
+        self->n_publish_errors++;
+        wt_broker_log(self, 1, "subscribers", "-", "RESULT", rc, "rseq=%llu not published",
+                      (unsigned long long)rseq);
+    } else {
+        self->n_published++;
+    }
+}
+
+/* Copy a result's item id and payload to the end of data (kept until
+   published or journaled): where they are. */
+static void s_copy_in(wt_buf_t *data, const char *id, const uint8_t *payload, size_t n,
+                      size_t *id_off, size_t *pay_off, size_t *pay_len)
+{
+    *id_off = data->size;
+    wt_buf_append(data, id ? id : "", strlen(id ? id : "") + 1);
+    *pay_off = data->size;
+    *pay_len = n;
+    wt_buf_append(data, payload, n);
+}
+
+void wt_broker_publish(wt_broker_t *self, uint64_t rseq, uint64_t seq, const char *id,
+                       const uint8_t *payload, size_t n)
+{
+    wt_grow(&self->pending, &self->pending_cap, self->pending_count + 1, sizeof *self->pending);
+    struct wt_pending *p = &self->pending[self->pending_count++];
+    p->rseq = rseq;
+    p->seq = seq;
+    s_copy_in(&self->pending_data, id, payload, n, &p->id_off, &p->pay_off, &p->pay_len);
+}
+
+void wt_broker_hold(wt_broker_t *self, uint64_t seq, uint64_t producer, const char *id,
+                    const uint8_t *payload, size_t n)
+{
+    wt_grow(&self->held, &self->held_cap, self->held_count + 1, sizeof *self->held);
+    struct wt_held *h = &self->held[self->held_count++];
+    h->seq = seq;
+    h->producer = producer;
+    s_copy_in(&self->held_data, id, payload, n, &h->id_off, &h->pay_off, &h->pay_len);
+    self->n_held_total++;
+}
+
+/* The results of this turn could not be committed (a full disk): keep
+   them for later instead of publishing them. Their items are still
+   unfinished in the journal. */
+void wt_broker_hold_pending(wt_broker_t *self)
+{
+    for (size_t i = 0; i < self->pending_count; i++) {
+        struct wt_pending *p = &self->pending[i];
+        uint64_t producer = 0;
+        wt_jitem_t it;
+        if (wt_journal_item(self->journal, p->seq, &it) == 0) producer = it.producer;
+        wt_broker_hold(self, p->seq, producer, (const char *)self->pending_data.data + p->id_off,
+                       self->pending_data.data + p->pay_off, p->pay_len);
+    }
+    self->pending_count = 0;
+    wt_buf_reset(&self->pending_data);
+}
+
+int wt_broker_commit(wt_broker_t *self, bool durable)
+{
+    int rc = wt_journal_commit(self->journal, durable);
+    if (rc && self->pending_count) { /* the results of the turn went with it */
+        if (rc == -ENOSPC)
+            wt_broker_hold_pending(self);
+        else
+            wt_broker_fatal(self, "result", rc);
+    }
+    return rc;
+}
+
+/* Journal the held results again (after retention made room): those that
+   fit are committed durably and published; the rest wait. */
+void wt_broker_retry_held(wt_broker_t *self)
+{
+    if (!self->held_count || *self->stop_flag) return;
+    size_t deleted = 0;
+    wt_journal_retain(self->journal, wt_journal_now(self->journal), 10000, &deleted);
+    size_t n = 0;
+    uint64_t rseqs[256];
+    while (n < self->held_count && n < 256) {
+        struct wt_held *h = &self->held[n];
+        int rc = wt_journal_done(self->journal, h->seq, self->held_data.data + h->pay_off,
+                                 h->pay_len, wt_journal_now(self->journal), &rseqs[n]);
+        if (rc == WT_ESEQ) { /* finished meanwhile */
+            rseqs[n] = 0;
+        } else if (rc) {
+            return; /* still full: the transaction went, all of them wait */
+        }
+        n++;
+    }
+    if (!n) return;
+    int rc = wt_journal_commit(self->journal, true);
+    if (rc) return; /* still full: all of them wait */
+    for (size_t i = 0; i < n; i++) {
+        struct wt_held *h = &self->held[i];
+        if (!rseqs[i]) continue;
+        wt_broker_producer_add(self, h->producer, -1);
+        self->n_done++;
+        s_publish_now(self, rseqs[i], h->seq, (const char *)self->held_data.data + h->id_off,
+                      self->held_data.data + h->pay_off, h->pay_len);
+    }
+    memmove(self->held, self->held + n, (self->held_count - n) * sizeof *self->held);
+    self->held_count -= n;
+    if (!self->held_count) {
+        wt_buf_reset(&self->held_data);
+        wt_broker_log(self, 2, "journal", "-", "FULL", 0,
+                      "results journaled again: dispatch resumes");
+    }
+}
+
+void wt_broker_release_pending(wt_broker_t *self, bool publish)
+{
+    for (size_t i = 0; publish && i < self->pending_count; i++) {
+        struct wt_pending *p = &self->pending[i];
+        s_publish_now(self, p->rseq, p->seq, (const char *)self->pending_data.data + p->id_off,
+                      self->pending_data.data + p->pay_off, p->pay_len);
+    }
+    self->pending_count = 0;
+    wt_buf_reset(&self->pending_data);
+}
