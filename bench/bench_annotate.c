@@ -74,20 +74,15 @@ int main(int argc, char **argv)
 {
     int threads = 1, repeat = 1, mode = 0;
     const char *path = NULL, *config = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--threads") && i + 1 < argc)
-            threads = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--config") && i + 1 < argc)
-            config = argv[++i];
-        else if (!strcmp(argv[i], "--repeat") && i + 1 < argc)
-            repeat = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--mode") && i + 1 < argc) {
-            i++;
-            mode = !strcmp(argv[i], "text") ? 1 : !strcmp(argv[i], "copy") ? 2 : 0;
-        } else
-            path = argv[i];
-    }
-    if (!path || threads < 1 || repeat < 1) {
+    const char *mode_name = "full";
+    const bench_opt_t opts[] = {{"--threads", 'i', &threads},
+                                {"--config", 's', &config},
+                                {"--repeat", 'i', &repeat},
+                                {"--mode", 's', &mode_name},
+                                {NULL, 0, NULL}};
+    int bad = bench_args(argc, argv, opts, &path);
+    mode = !strcmp(mode_name, "text") ? 1 : !strcmp(mode_name, "copy") ? 2 : 0;
+    if (bad || !path || threads < 1 || repeat < 1) {
         fprintf(stderr, "usage: wiretag-bench-annotate [--config FILE] [--threads N] "
                         "[--mode full|text|copy] [--repeat K] FILE.jsonl\n");
         return 2;

@@ -31,59 +31,55 @@ typedef struct {
     const wt_limits_t *lim; /* decoding limits (text up to 64 MB) */
 } s_data_t;
 
-typedef size_t (*s_step_fn)(s_data_t *d, size_t i, wt_buf_t *scratch);
+typedef enum {
+    S_JSON_PARSE,
+    S_JSON_WRITE,
+    S_ITEM_ENCODE,
+    S_ITEM_DECODE,
+    S_RESULT_ENCODE,
+    S_RESULT_DECODE
+} s_step_t;
+static const char *s_step_name[] = {"json_parse",  "json_write",    "item_encode",
+                                    "item_decode", "result_encode", "result_decode"};
 
-static size_t s_json_parse(s_data_t *d, size_t i, wt_buf_t *scratch)
+/* Run step on item i; returns the bytes of the step's format read or
+   written. Inputs decoded when the corpus was loaded decode again, so a
+   failure here is a bug: abort. */
+static size_t s_step(s_data_t *d, s_step_t step, size_t i, wt_buf_t *out)
 {
-    (void)scratch;
     wt_item_t it = {0};
-    char err[128];
-    if (wt_item_from_json(d->corpus.lines[i], d->corpus.line_len[i], d->lim, &it, err, sizeof err))
-        abort(); /* it parsed when the corpus was loaded */
-    wt_item_clear(&it);
-    return d->corpus.line_len[i];
-}
-
-static size_t s_json_write(s_data_t *d, size_t i, wt_buf_t *scratch)
-{
-    wt_buf_reset(scratch);
-    wt_result_to_json(&d->results[i], false, scratch);
-    return scratch->size;
-}
-
-static size_t s_item_encode(s_data_t *d, size_t i, wt_buf_t *scratch)
-{
-    wt_buf_reset(scratch);
-    wt_item_encode(&d->corpus.items[i], scratch);
-    return scratch->size;
-}
-
-static size_t s_item_decode(s_data_t *d, size_t i, wt_buf_t *scratch)
-{
-    (void)scratch;
-    wt_item_t it = {0};
-    if (wt_item_decode(d->item_mp[i].data, d->item_mp[i].size, d->lim, &it)) abort();
-    wt_item_clear(&it);
-    return d->item_mp[i].size;
-}
-
-static size_t s_result_encode(s_data_t *d, size_t i, wt_buf_t *scratch)
-{
-    wt_buf_reset(scratch);
-    wt_result_encode(&d->results[i], scratch);
-    return scratch->size;
-}
-
-static size_t s_result_decode(s_data_t *d, size_t i, wt_buf_t *scratch)
-{
-    (void)scratch;
     wt_result_t r = {0};
-    if (wt_result_decode(d->result_mp[i].data, d->result_mp[i].size, d->lim, &r)) abort();
-    wt_result_clear(&r);
-    return d->result_mp[i].size;
+    char err[128];
+    wt_buf_reset(out);
+    switch (step) {
+    case S_JSON_PARSE:
+        if (wt_item_from_json(d->corpus.lines[i], d->corpus.line_len[i], d->lim, &it, err,
+                              sizeof err))
+            abort();
+        wt_item_clear(&it);
+        return d->corpus.line_len[i];
+    case S_JSON_WRITE:
+        wt_result_to_json(&d->results[i], false, out);
+        return out->size;
+    case S_ITEM_ENCODE:
+        wt_item_encode(&d->corpus.items[i], out);
+        return out->size;
+    case S_ITEM_DECODE:
+        if (wt_item_decode(d->item_mp[i].data, d->item_mp[i].size, d->lim, &it)) abort();
+        wt_item_clear(&it);
+        return d->item_mp[i].size;
+    case S_RESULT_ENCODE:
+        wt_result_encode(&d->results[i], out);
+        return out->size;
+    case S_RESULT_DECODE:
+        if (wt_result_decode(d->result_mp[i].data, d->result_mp[i].size, d->lim, &r)) abort();
+        wt_result_clear(&r);
+        return d->result_mp[i].size;
+    }
+    return 0;
 }
 
-static void s_measure(s_data_t *d, const char *name, s_step_fn fn, double min_secs)
+static void s_measure(s_data_t *d, s_step_t step, double min_secs)
 {
     wt_buf_t scratch;
     wt_buf_init(&scratch);
@@ -92,7 +88,7 @@ static void s_measure(s_data_t *d, const char *name, s_step_fn fn, double min_se
     double c0 = bench_thread_cpu_s(), cpu = 0;
     do {
         for (size_t i = 0; i < d->corpus.count; i++) {
-            bytes += fn(d, i, &scratch);
+            bytes += s_step(d, step, i, &scratch);
             text += d->corpus.items[i].text_len;
         }
         passes++;
@@ -101,7 +97,7 @@ static void s_measure(s_data_t *d, const char *name, s_step_fn fn, double min_se
     double wall = (double)(wt_clock_us() - w0) / 1e6;
     printf("step=%s passes=%zu bytes=%zu text_bytes=%zu secs=%.3f cpu_s=%.3f mb_s=%.2f "
            "text_mb_s=%.2f wall_mb_s=%.2f\n",
-           name, passes, bytes, text, wall, cpu, (double)bytes / 1e6 / cpu,
+           s_step_name[step], passes, bytes, text, wall, cpu, (double)bytes / 1e6 / cpu,
            (double)text / 1e6 / cpu, (double)bytes / 1e6 / wall);
     fflush(stdout);
     wt_buf_free(&scratch);
@@ -111,13 +107,9 @@ int main(int argc, char **argv)
 {
     double min_secs = 0.5;
     const char *path = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--min-secs") && i + 1 < argc)
-            min_secs = atof(argv[++i]);
-        else
-            path = argv[i];
-    }
-    if (!path || min_secs <= 0) {
+    const bench_opt_t opts[] = {{"--min-secs", 'd', &min_secs}, {NULL, 0, NULL}};
+    int bad = bench_args(argc, argv, opts, &path);
+    if (bad || !path || min_secs <= 0) {
         fprintf(stderr, "usage: wiretag-bench-format [--min-secs S] FILE.jsonl\n");
         return 2;
     }
@@ -148,12 +140,8 @@ int main(int argc, char **argv)
         wt_buf_init(&d.result_mp[i]);
         wt_result_encode(&d.results[i], &d.result_mp[i]);
     }
-    s_measure(&d, "json_parse", s_json_parse, min_secs);
-    s_measure(&d, "json_write", s_json_write, min_secs);
-    s_measure(&d, "item_encode", s_item_encode, min_secs);
-    s_measure(&d, "item_decode", s_item_decode, min_secs);
-    s_measure(&d, "result_encode", s_result_encode, min_secs);
-    s_measure(&d, "result_decode", s_result_decode, min_secs);
+    for (s_step_t step = S_JSON_PARSE; step <= S_RESULT_DECODE; step++)
+        s_measure(&d, step, min_secs);
 
     for (size_t i = 0; i < n; i++) {
         wt_result_clear(&d.results[i]);

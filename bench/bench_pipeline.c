@@ -164,22 +164,14 @@ int main(int argc, char **argv)
     int workers = 2;
     long count = 0, window = 2000;
     const char *path = NULL, *broker = NULL, *results = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--workers") && i + 1 < argc)
-            workers = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--broker") && i + 1 < argc)
-            broker = argv[++i];
-        else if (!strcmp(argv[i], "--results") && i + 1 < argc)
-            results = argv[++i];
-        else if (!strcmp(argv[i], "--window") && i + 1 < argc)
-            window = atol(argv[++i]);
-        else if (!strcmp(argv[i], "--count") && i + 1 < argc)
-            count = atol(argv[++i]);
-        else
-            path = argv[i];
-    }
-    if (!path || workers < 1) {
-        fprintf(stderr, "usage: wiretag-bench-pipeline [--workers N] [--count K] FILE.jsonl\n");
+    const bench_opt_t opts[] = {{"--workers", 'i', &workers}, {"--broker", 's', &broker},
+                                {"--results", 's', &results}, {"--window", 'l', &window},
+                                {"--count", 'l', &count},     {NULL, 0, NULL}};
+    int bad = bench_args(argc, argv, opts, &path);
+    if (bad || !path || workers < 1) {
+        fprintf(stderr, "usage: wiretag-bench-pipeline [--workers N] [--count K] FILE.jsonl\n"
+                        "       wiretag-bench-pipeline --broker PRODUCERS_EP --results "
+                        "SUBSCRIBERS_EP [--window W] [--count K] FILE.jsonl\n");
         return 2;
     }
     bench_corpus_t corpus;

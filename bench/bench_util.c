@@ -58,6 +58,43 @@ void bench_corpus_free(bench_corpus_t *c)
     memset(c, 0, sizeof *c);
 }
 
+int bench_args(int argc, char **argv, const bench_opt_t *opts, const char **path)
+{
+    for (int i = 1; i < argc; i++) {
+        const bench_opt_t *o = opts;
+        while (o->name && strcmp(o->name, argv[i]))
+            o++;
+        if (!o->name) {
+            if (argv[i][0] == '-' && argv[i][1]) {
+                fprintf(stderr, "%s: unknown option %s\n", argv[0], argv[i]);
+                return -1;
+            }
+            *path = argv[i];
+            continue;
+        }
+        if (i + 1 >= argc) {
+            fprintf(stderr, "%s: %s wants a value\n", argv[0], o->name);
+            return -1;
+        }
+        const char *v = argv[++i];
+        switch (o->kind) {
+        case 'i':
+            *(int *)o->dst = atoi(v);
+            break;
+        case 'l':
+            *(long *)o->dst = atol(v);
+            break;
+        case 'd':
+            *(double *)o->dst = atof(v);
+            break;
+        default:
+            *(const char **)o->dst = v;
+            break;
+        }
+    }
+    return 0;
+}
+
 double bench_thread_cpu_s(void)
 {
     struct timespec ts;

@@ -25,7 +25,6 @@ Timing never runs as a unit test. Everything binds 127.0.0.1 with ephemeral
 ports and a temporary journal.
 """
 import argparse
-import hashlib
 import json
 import os
 import platform
@@ -76,9 +75,22 @@ def spread(vals, fmt="{:.1f}"):
 
 
 def ratio_of(a, b):
+    """Ratio of the medians of a and b."""
     if not a or not b or statistics.median(b) == 0:
         return ""
     return f"{statistics.median(a) / statistics.median(b):.2f}x"
+
+
+def best(a, b):
+    """The ratio of the best runs: a second view on a noisy machine, where
+    interference only ever slows a run down."""
+    if not a or not b or max(b) == 0:
+        return ""
+    return f"best/best {max(a) / max(b):.2f}x"
+
+
+def notes(*parts):
+    return "; ".join(p for p in parts if p)
 
 
 def kv(line):
@@ -261,6 +273,16 @@ def hdr(cmd, **kw):
     return msgpack.packb(d)
 
 
+def drain(sock):
+    """Every message waiting on sock, without blocking."""
+    out = []
+    while True:
+        try:
+            out.append(sock.recv_multipart(zmq.NOBLOCK))
+        except zmq.Again:
+            return out
+
+
 def pump(broker, payloads, rate=None, window=2000, timeout=600, subscribe=True, ids=None):
     """PUT every payload (at `rate` items/s when given), collect RESULTs.
     ids[i] is payload i's item id (for latency). Returns (seconds,
@@ -302,24 +324,14 @@ def pump(broker, payloads, rate=None, window=2000, timeout=600, subscribe=True, 
         if rate is not None and i < n:
             wait = max(0, int(((i / rate) - (time.perf_counter() - t0)) * 1000))
         for s, _ in poller.poll(wait):
-            if s is prod:
-                while True:
-                    try:
-                        fr = prod.recv_multipart(zmq.NOBLOCK)
-                    except zmq.Again:
-                        break
+            for fr in drain(s):
+                if s is prod:
                     acked += 1
-            elif s is sub:
-                while True:
-                    try:
-                        fr = sub.recv_multipart(zmq.NOBLOCK)
-                    except zmq.Again:
-                        break
-                    h = msgpack.unpackb(fr[1])
-                    results += 1
-                    key = h.get("id")
-                    if key in sent_at:
-                        lat.append((time.perf_counter() - sent_at.pop(key)) * 1000.0)
+                    continue
+                results += 1
+                key = msgpack.unpackb(fr[1]).get("id")
+                if key in sent_at:
+                    lat.append((time.perf_counter() - sent_at.pop(key)) * 1000.0)
     secs = time.perf_counter() - t0
     prod.close()
     if sub:
@@ -475,10 +487,11 @@ def build_base(rev, btype):
 # ---- measurements of one side ------------------------------------------------
 
 
-def engine_once(side, corpus, mode):
+def engine_once(side, corpus, mode, repeat=1):
     """(MB/s, items/s, all figures) of one wiretag-bench-annotate run: per
     CPU-second when the program reports it, else per wall second."""
-    r = subprocess.run([side.prog["annotate"], "--mode", mode, corpus], capture_output=True, text=True,
+    r = subprocess.run([side.prog["annotate"], "--mode", mode, "--repeat", str(repeat), corpus],
+                       capture_output=True, text=True,
                        timeout=1800)
     if r.returncode != 0 or not r.stdout.strip():
         raise SystemExit(f"{side.prog['annotate']} failed: {r.stderr[-1000:]}")
@@ -540,7 +553,7 @@ def section_engine(a, sides, sections):
                 if not side.has(prog) or (key == "cli" and side.name not in text_bytes):
                     continue
                 if key in ("full", "text"):
-                    mb, ips, f = engine_once(side, a.corpus, key)
+                    mb, ips, f = engine_once(side, a.corpus, key, 1 if key == "full" else 5)
                     res[side.name].setdefault(key, []).append(mb)
                     if key == "full":
                         res[side.name].setdefault("items", []).append(ips)
@@ -572,7 +585,7 @@ def section_engine(a, sides, sections):
         unit_note = "per CPU-second" if "cpu_mb_s" in cur.get("last_full", {}) else "per wall second"
         own = (bside is not None and bside.why.get("annotate_own")) or ""
         row("annotate", "engine, 1 thread, full", spread(cur.get("full", [])), "MB/s", ">= 2x baseline",
-            f"{unit_note}; {own or base_note('annotate')}".rstrip("; "),
+            notes(unit_note, best(cur.get("full"), base.get("full")), own or base_note("annotate")),
             spread(base.get("full", [])) if base.get("full") else skipped("annotate"),
             ratio_of(cur.get("full"), base.get("full")))
         row("annotate", "engine, 1 thread, full: articles/s", spread(cur.get("items", []), "{:.0f}"), "items/s",
@@ -582,11 +595,13 @@ def section_engine(a, sides, sections):
         if f:
             row("annotate", "engine, per article p50 / p99 (last run)", f"{f['p50_us']}/{f['p99_us']}", "us", "",
                 f"peak RSS {f['peak_rss_mb']} MB")
-        row("annotate", "text layer only, 1 thread", spread(cur.get("text", [])), "MB/s", "", base_note("annotate"),
+        row("annotate", "text layer only, 1 thread", spread(cur.get("text", [])), "MB/s", "",
+            notes("5 passes per run", best(cur.get("text"), base.get("text")), base_note("annotate")),
             spread(base.get("text", [])) if base.get("text") else skipped("annotate"),
             ratio_of(cur.get("text"), base.get("text")))
         row("annotate", "wiretag annotate (JSON in and out)", spread(cur.get("cli", [])), "MB/s", "",
-            "MB of text per CPU-second of the process; " + base_note("cli"),
+            notes("MB of text per CPU-second of the process", best(cur.get("cli"), base.get("cli")),
+                  base_note("cli")),
             spread(base.get("cli", [])) if base.get("cli") else skipped("cli"),
             ratio_of(cur.get("cli"), base.get("cli")))
 
@@ -602,7 +617,7 @@ def section_engine(a, sides, sections):
             b = [v[0] for v in base.get(step, [])]
             ct = [v[1] for v in cur.get(step, [])]
             note = f"text {spread(ct)} MB/s per CPU-second" if ct else "not measured"
-            row("format", what, spread(c), unit, tgt, note + ("; " + base_note("format") if base_note("format") else ""),
+            row("format", what, spread(c), unit, tgt, notes(note, best(c, b), base_note("format")),
                 spread(b) if b else skipped("format"), ratio_of(c, b))
     return cur
 
@@ -632,6 +647,17 @@ def pipeline_through(b, corpus, count, window=2000):
     return kv(r.stdout.strip().splitlines()[-1]) if r.stdout.strip() else {}
 
 
+def noop_broker_run(tmp, corpus, n, fsync):
+    """n items through a fresh broker (fsync policy) with 2 no-op workers."""
+    b = Broker(tmp, fsync)
+    ws = start_workers(b, 2, noop=True)
+    time.sleep(0.3)
+    f = pipeline_through(b, corpus, n)
+    stop_all(ws)
+    b.stop()
+    return f
+
+
 def section_broker(a, tmp):
     n = 5000 if a.quick else 20000
     plain, brk, ratio = [], [], []
@@ -640,12 +666,7 @@ def section_broker(a, tmp):
         r = subprocess.run([os.path.join(BIN, "wiretag-bench-pipeline"), "--workers", "2", "--count", str(n),
                             a.corpus], capture_output=True, text=True, timeout=600)
         p = float(kv(r.stdout.strip()).get("items_s", 0)) if r.stdout.strip() else 0.0
-        b = Broker(tmp, "always")
-        ws = start_workers(b, 2, noop=True)
-        time.sleep(0.3)
-        f = pipeline_through(b, a.corpus, n)
-        stop_all(ws)
-        b.stop()
+        f = noop_broker_run(tmp, a.corpus, n, "always")
         q = float(f.get("items_s", 0))
         if f.get("acked") != str(n):
             notes.append(f"pair {i + 1}: acked {f.get('acked', '?')}/{n}")
@@ -661,12 +682,7 @@ def section_broker(a, tmp):
     row("broker", "broker / plain (fsync always), per pair", spread(ratio, "{:.0f}"), "%", ">= 50% median",
         "median [min-max] of the ratio within each pair")
     for fsync in ("interval", "never"):
-        b = Broker(tmp, fsync)
-        ws = start_workers(b, 2, noop=True)
-        time.sleep(0.3)
-        f = pipeline_through(b, a.corpus, n)
-        stop_all(ws)
-        b.stop()
+        f = noop_broker_run(tmp, a.corpus, n, fsync)
         q = float(f.get("items_s", 0))
         row("broker", f"broker, 2 no-op workers, fsync {fsync}", f"{q:.0f}", "items/s", "",
             f"one run: {100 * q / statistics.median(plain):.0f}% of the plain median")
