@@ -20,7 +20,7 @@ prints one table, every figure next to a baseline measured in the same call:
   single-thread items/s, where the CPU goes stage by stage, and latency at
   25/50/90% of the max rate.
 - memory: worker peak RSS after the e2e items, broker RSS along a backlog
-  of 1,000,000 small items (200,000 with --quick) with no worker.
+  of 1,000,000 small items (100,000 with --quick) with no worker.
 Timing never runs as a unit test. Everything binds 127.0.0.1 with ephemeral
 ports and a temporary journal.
 """
@@ -627,17 +627,6 @@ def section_engine(a, sides, sections):
 TICK = os.sysconf("SC_CLK_TCK")
 
 
-def proc_cpu_s(pid):
-    """user+system CPU seconds of a running process (all its threads)."""
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            st = f.read()
-        fields = st[st.rindex(")") + 2:].split()
-        return (int(fields[11]) + int(fields[12])) / TICK
-    except (OSError, ValueError, IndexError):
-        return 0.0
-
-
 def pipeline_through(b, corpus, count, window=2000):
     """wiretag-bench-pipeline (C producer + subscriber) through broker b:
     its key=value figures, or {} when it failed."""
@@ -686,7 +675,7 @@ def section_broker(a, tmp):
         q = float(f.get("items_s", 0))
         row("broker", f"broker, 2 no-op workers, fsync {fsync}", f"{q:.0f}", "items/s", "",
             f"one run: {100 * q / statistics.median(plain):.0f}% of the plain median")
-    return statistics.median(plain) if plain else 0
+    return (statistics.median(plain) if plain else 0), (statistics.median(brk) if brk else 0)
 
 
 def section_nats(a, tmp, items, plain):
@@ -708,40 +697,82 @@ def section_nats(a, tmp, items, plain):
             f"{rel}feed alone {feed_rate:.0f}/s, exit {rc}")
 
 
-def section_e2e(a, tmp, items, engine_items_s):
-    """Max rate with 2 annotating workers (C producer + subscriber), where
-    the CPU goes per item and per process, then latency at 25/50/90%."""
+def thread_cpu_s(pid):
+    """{role: CPU seconds} of a process's threads: "main" (the thread whose
+    id is the pid), "zmq io" (ZMQbg/*) and "other" (e.g. annotation)."""
+    out = {"main": 0.0, "zmq io": 0.0, "other": 0.0}
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return out
+    for t in tids:
+        try:
+            with open(f"/proc/{pid}/task/{t}/stat") as f:
+                st = f.read()
+        except OSError:
+            continue
+        name = st[st.index("(") + 1:st.rindex(")")]
+        fields = st[st.rindex(")") + 2:].split()
+        role = "main" if t == str(pid) else "zmq io" if name.startswith("ZMQbg") else "other"
+        out[role] += (int(fields[11]) + int(fields[12])) / TICK
+    return out
+
+
+def feed_only_rate(tmp, items, n):
+    """items/s acknowledged by a broker (fsync always) with no worker: the
+    feed -> broker stage alone (python3-zmq producer, window 2,000)."""
+    b = Broker(tmp, "always")
+    pl, _ = encode_items([items[k % len(items)] for k in range(n)], prefix="feed")
+    secs, _, acked, _ = pump(b, pl, subscribe=False)
+    b.stop()
+    return acked / secs if secs else 0.0
+
+
+def section_e2e(a, tmp, items, engine_items_s, noop_rate):
+    """The stage ladder (engine alone, feed -> broker, + no-op workers, +
+    annotating workers), the max rate with 2 annotating workers next to the
+    engine's single-thread items/s, where the CPU goes per process and
+    thread, then latency at 25/50/90% of the max rate."""
     n_max = 3000 if a.quick else 10000
+    eng = f"{engine_items_s:.0f}" if engine_items_s else "?"
+    say(f"e2e: feed -> broker alone, {n_max} items")
+    row("e2e", "stage: feed -> broker (journal, ack), no worker", f"{feed_only_rate(tmp, items, n_max):.0f}",
+        "items/s", "", "python3-zmq producer, window 2,000, fsync always")
+    if noop_rate:
+        row("e2e", "stage: + 2 no-op workers + sub", f"{noop_rate:.0f}", "items/s", "",
+            "the broker rows' median (C producer)")
     b = Broker(tmp, "always")
     ws = start_workers(b, 2, noop=False, threads=1)
     time.sleep(2.0)  # the workers load their dictionaries and say READY
     pids = {"broker": b.proc.pid, "worker 1": ws[0].pid, "worker 2": ws[1].pid}
-    c0 = {k: proc_cpu_s(p) for k, p in pids.items()}
-    say(f"e2e: {n_max} items as fast as the broker takes them")
+    c0 = {k: thread_cpu_s(p) for k, p in pids.items()}
+    say(f"e2e: {n_max} items through 2 annotating workers as fast as the broker takes them")
     f = pipeline_through(b, a.corpus, n_max)
-    c1 = {k: proc_cpu_s(p) for k, p in pids.items()}
+    c1 = {k: thread_cpu_s(p) for k, p in pids.items()}
     got = int(f.get("items", 0))
     secs = float(f.get("secs", 0) or 0)
     maxrate = float(f.get("items_s", 0))
-    eng = f"{engine_items_s:.0f}" if engine_items_s else "?"
-    row("e2e", "feed -> broker -> 2 workers -> sub, max", f"{maxrate:.0f}", "items/s",
-        "", f"{got}/{n_max} results; 1 engine thread: {eng} items/s per CPU-second")
+    row("e2e", "stage: + 2 annotating workers (1 thread each), max", f"{maxrate:.0f}", "items/s",
+        "", f"{got}/{n_max} results; 1 engine thread alone: {eng} items/s per CPU-second")
     if got and secs:
-        cpu = {k: (c1[k] - c0[k]) for k in pids}
-        cpu["feed + sub"] = float(f.get("cpu_s", 0))
-        us = {k: 1e6 * v / got for k, v in cpu.items()}
-        wk = us["worker 1"] + us["worker 2"]
-        total = sum(us.values())
+        us = {k: {r: 1e6 * (c1[k][r] - c0[k][r]) / got for r in c1[k]} for k in pids}
+        wk = {r: us["worker 1"][r] + us["worker 2"][r] for r in us["broker"]}
+        feed_us = 1e6 * float(f.get("cpu_s", 0)) / got
         eng_us = 1e6 / engine_items_s if engine_items_s else 0
-        row("e2e", "CPU per item: 2 workers (annotate + codec)", f"{wk:.0f}", "us",
-            "", f"engine alone {eng_us:.0f} us per item: worker overhead {wk - eng_us:.0f} us" if eng_us else "")
-        row("e2e", "CPU per item: broker (journal, fsync always)", f"{us['broker']:.0f}", "us")
-        row("e2e", "CPU per item: feed + sub (C, bench-pipeline)", f"{us['feed + sub']:.0f}", "us")
+        row("e2e", "CPU per item: worker annotation thread", f"{wk['other']:.0f}", "us", "",
+            f"engine alone (bench-annotate, items back to back) {eng_us:.0f} us" if eng_us else "")
+        row("e2e", "CPU per item: worker main + zmq io threads", f"{wk['main']:.0f} + {wk['zmq io']:.0f}", "us",
+            "", "decode, hand-over to the annotation thread, DONE, heartbeats")
+        row("e2e", "CPU per item: broker main + zmq io threads",
+            f"{us['broker']['main']:.0f} + {us['broker']['zmq io']:.0f}", "us", "",
+            "journal (LMDB, fsync always), validation, dispatch, publish")
+        row("e2e", "CPU per item: feed + sub (C, bench-pipeline)", f"{feed_us:.0f}", "us")
+        total = sum(wk.values()) + sum(us["broker"].values()) + feed_us
         ncpu = os.cpu_count() or 1
-        util = 100 * sum(cpu.values()) / (secs * ncpu)
+        util = 100 * total * got / 1e6 / (secs * ncpu)
         row("e2e", "CPU per item: all stages", f"{total:.0f}", "us", "",
             f"bound on {ncpu} cores: {ncpu * 1e6 / total:.0f} items/s; these processes used {util:.0f}% "
-            f"of the machine during the run (the rest: waiting, or other load)")
+            f"of the machine during the run (the rest: waiting for a core or a message)")
     say("e2e: latency runs (python3-zmq producer, paced)")
     lat_items = 0
     for frac in (0.25, 0.5, 0.9):
@@ -778,7 +809,7 @@ def section_memory(a, tmp):
         stop_all([w])
         b.stop()
     # broker with a backlog and no workers: RSS must stay flat
-    total = 200000 if a.quick else 1000000
+    total = 100000 if a.quick else 1000000
     steps = 8
     b = Broker(tmp, "never")
     marks, anon = [], []
@@ -885,15 +916,15 @@ def main():
             r = run_bench_annotate(a.corpus, "--mode", "full", "--threads", str(t))
             row("scaling", f"annotate, {t} thread(s), wall clock", r["mb_s"], "MB/s", "", f"{r['items_s']} items/s")
     items = load_items(a.corpus)
-    plain = 0
+    plain = plain_noop = 0
     if "broker" in sections:
-        plain = section_broker(a, tmp)
+        plain, plain_noop = section_broker(a, tmp)
     if "nats" in sections:
         section_nats(a, tmp, items, plain)
     if "e2e" in sections:
         if not engine_items_s:
             engine_items_s = float(run_bench_annotate(a.corpus, "--mode", "full").get("cpu_items_s", 0))
-        section_e2e(a, tmp, items, engine_items_s)
+        section_e2e(a, tmp, items, engine_items_s, plain_noop)
     if "memory" in sections:
         section_memory(a, tmp)
     if "patho" in sections:
