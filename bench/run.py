@@ -550,7 +550,7 @@ def section_engine(a, sides, sections):
         order = sides if rep % 2 == 0 else sides[::-1]
         for key, prog in plan:
             for side in order:
-                if not side.has(prog) or (key == "cli" and side.name not in text_bytes):
+                if not side.has(prog) or (key == "cli" and not text_bytes):
                     continue
                 if key in ("full", "text"):
                     mb, ips, f = engine_once(side, a.corpus, key, 1 if key == "full" else 5)
@@ -560,7 +560,8 @@ def section_engine(a, sides, sections):
                         res[side.name]["last_full"] = f
                         text_bytes[side.name] = float(f["bytes"])
                 elif key == "cli":
-                    res[side.name].setdefault("cli", []).append(cli_once(side, a.corpus, text_bytes[side.name]))
+                    tb = text_bytes.get(side.name) or text_bytes.get("current")
+                    res[side.name].setdefault("cli", []).append(cli_once(side, a.corpus, tb))
                 else:
                     for step, v in format_once(side, a.corpus, a.min_secs).items():
                         res[side.name].setdefault(step, []).append(v)
