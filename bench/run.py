@@ -897,11 +897,11 @@ def main():
     unknown = sections - {"annotate", "format", "scaling", "broker", "nats", "e2e", "memory", "patho"}
     if unknown:
         raise SystemExit(f"--sections: unknown {', '.join(sorted(unknown))}")
-    tmp = tempfile.mkdtemp(prefix="wt-bench-")
     cur = current_side()
     sides = [cur]
     if a.baseline != "none" and sections & {"annotate", "format"}:
         sides.append(build_base(a.baseline, build_type_of(os.path.join(ROOT, "build"))))
+    tmp = tempfile.mkdtemp(prefix="wt-bench-")
     print(f"wiretag benchmark: {machine()}; build type {build_type_of(os.path.join(ROOT, 'build'))}")
     print(f"corpus {a.corpus} ({os.path.getsize(a.corpus) / 1e6:.1f} MB); current {cur.commit}" +
           (f"; baseline {sides[1].commit} (--baseline {a.baseline})" if len(sides) > 1 else "; no baseline"))
@@ -930,6 +930,8 @@ def main():
         section_memory(a, tmp)
     if "patho" in sections:
         section_patho(a, items)
+    for d in os.listdir(tmp):  # journals and NATS stores: keep only the table
+        shutil.rmtree(os.path.join(tmp, d), ignore_errors=True)
     with open(os.path.join(tmp, "table.json"), "w") as f:
         json.dump({"machine": machine(), "rows": ROWS}, f, indent=1)
     print(f"done; table also in {tmp}/table.json")

@@ -6,6 +6,7 @@ wiretag-bench-annotate counts every item and byte, options are checked,
 and bench/run.py refuses a bad --sections or --baseline with a reason."""
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -20,12 +21,19 @@ def kv(line):
 
 def check(cond, what):
     if not cond:
-        print("FAIL:", what)
-        sys.exit(1)
+        raise SystemExit("FAIL: " + what)
 
 
 def main():
     tmp = tempfile.mkdtemp(prefix="wt-bench-smoke-")
+    try:
+        run_checks(tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print("ok: bench programs and run.py options")
+
+
+def run_checks(tmp):
     corpus = os.path.join(tmp, "small.jsonl")
     texts = [f"Minister Ana Kovac said on Monday that talks with Norway would resume, item {k}."
              for k in range(40)]
@@ -74,7 +82,6 @@ def main():
     r = subprocess.run(run + ["--sections", "format", "--baseline", "no-such-revision-xyz"],
                        capture_output=True, text=True, timeout=60)
     check(r.returncode != 0 and "not a commit" in r.stderr, f"--baseline bad: {r.stderr!r}")
-    print("ok: bench programs and run.py options")
 
 
 if __name__ == "__main__":
