@@ -880,7 +880,7 @@ def main():
     ap.add_argument("--baseline", default=DEFAULT_BASELINE,
                     help=f"git revision to compare with (default {DEFAULT_BASELINE}); none: no baseline")
     ap.add_argument("--reps", type=int, default=None, help="interleaved runs per side (default 5, --quick 3)")
-    ap.add_argument("--pairs", type=int, default=5, help="plain/broker pairs (default 5)")
+    ap.add_argument("--pairs", type=int, default=None, help="plain/broker pairs (default 5, --quick 3)")
     ap.add_argument("--min-secs", type=float, default=None,
                     help="CPU seconds per format step (default 0.5, --quick 0.2)")
     a = ap.parse_args()
@@ -888,6 +888,7 @@ def main():
         a.sections = ("annotate,format,broker,e2e,memory" if a.quick else
                       "annotate,format,scaling,broker,nats,e2e,memory,patho")
     a.reps = a.reps or (3 if a.quick else 5)
+    a.pairs = a.pairs or (3 if a.quick else 5)
     a.min_secs = a.min_secs or (0.2 if a.quick else 0.5)
     if a.reps < 1 or a.pairs < 1:
         raise SystemExit("--reps and --pairs want 1 or more")
