@@ -611,7 +611,7 @@ def section_engine(a, sides, sections):
                 return []
             return [100 * c / e for c, e in zip(r["cli"], r["full"])]
         row("annotate", "wiretag annotate / engine", spread(share(cur), "{:.0f}"), "%", ">= 80%",
-            "pairs of runs in the same round", spread(share(base), "{:.0f}") if share(base) else skipped("cli"))
+            "pairs of runs in the same round", spread(share(base), "{:.0f}") if share(base) else (skipped("annotate") or skipped("cli")))
     if "format" in sections:
         for step, what, unit, tgt in FORMAT_ROWS:
             c = [v[0] for v in cur.get(step, [])]
