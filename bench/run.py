@@ -361,7 +361,10 @@ def encode_items(items, prefix="b"):
 
 
 def git(*args):
-    return subprocess.run(["git", "-C", ROOT, *args], capture_output=True, text=True)
+    try:
+        return subprocess.run(["git", "-C", ROOT, *args], capture_output=True, text=True)
+    except FileNotFoundError:  # no git: no revision to build, no commit to print
+        return subprocess.CompletedProcess(args, 127, "", "git is not installed")
 
 
 def build_type_of(build):
@@ -419,8 +422,8 @@ def build_base(rev, btype):
     the reason."""
     r = git("rev-parse", "--verify", "--quiet", rev + "^{commit}")
     if r.returncode != 0:
-        raise SystemExit(f"--baseline {rev}: not a commit of {ROOT}; give a commit, tag or branch "
-                         "(or --baseline none)")
+        raise SystemExit(f"--baseline {rev}: not a commit of {ROOT} ({r.stderr.strip() or 'unknown'}); "
+                         "give a commit, tag or branch (or --baseline none)")
     sha = r.stdout.strip()
     top = os.path.join(ROOT, "build", "bench-base", f"{sha[:12]}-{btype}")
     src, bld = os.path.join(top, "src"), os.path.join(top, "build")
