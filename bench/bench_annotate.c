@@ -5,9 +5,12 @@
     them with N threads (one annotator each, one shared engine) and prints
     one line of key=value figures: MB/s, items/s, per-item latency p50/p99,
     peak RSS. --mode text runs only the text layer, --mode copy only copies
-    the item (the baselines printed next to the full run by bench/run.sh). */
+    the item (the baselines printed next to the full run by bench/run.sh).
+    cpu_mb_s and cpu_items_s divide by the threads' CPU time instead of the
+    wall clock: on a shared machine they do not count time spent waiting
+    for a core. */
+#include "bench_util.h"
 #include "wiretag/annotate.h"
-#include "wiretag/json.h"
 #include "wiretag/text.h"
 
 #include <pthread.h>
@@ -25,6 +28,7 @@ typedef struct {
     size_t first, step;
     uint32_t *lat_us; /* per item latency (last repeat) */
     uint64_t checksum;
+    double cpu_s; /* this thread's CPU time */
 } s_job_t;
 
 static void *s_run(void *arg)
@@ -33,6 +37,7 @@ static void *s_run(void *arg)
     wt_annotator_t *ann = job->mode == 0 ? wt_annotator_new(job->engine) : NULL;
     wt_doc_t doc;
     wt_doc_init(&doc);
+    double c0 = bench_thread_cpu_s();
     for (int r = 0; r < job->repeat; r++) {
         for (size_t i = job->first; i < job->count; i += job->step) {
             int64_t t0 = wt_clock_us();
@@ -53,6 +58,7 @@ static void *s_run(void *arg)
             job->lat_us[i] = (uint32_t)(wt_clock_us() - t0);
         }
     }
+    job->cpu_s = bench_thread_cpu_s() - c0;
     wt_doc_free(&doc);
     wt_annotator_destroy(&ann);
     return NULL;
@@ -68,47 +74,23 @@ int main(int argc, char **argv)
 {
     int threads = 1, repeat = 1, mode = 0;
     const char *path = NULL, *config = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--threads") && i + 1 < argc)
-            threads = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--config") && i + 1 < argc)
-            config = argv[++i];
-        else if (!strcmp(argv[i], "--repeat") && i + 1 < argc)
-            repeat = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--mode") && i + 1 < argc) {
-            i++;
-            mode = !strcmp(argv[i], "text") ? 1 : !strcmp(argv[i], "copy") ? 2 : 0;
-        } else
-            path = argv[i];
-    }
-    if (!path || threads < 1 || repeat < 1) {
+    const char *mode_name = "full";
+    const bench_opt_t opts[] = {{"--threads", 'i', &threads},
+                                {"--config", 's', &config},
+                                {"--repeat", 'i', &repeat},
+                                {"--mode", 's', &mode_name},
+                                {NULL, 0, NULL}};
+    int bad = bench_args(argc, argv, opts, &path);
+    mode = !strcmp(mode_name, "text") ? 1 : !strcmp(mode_name, "copy") ? 2 : 0;
+    if (bad || !path || threads < 1 || repeat < 1) {
         fprintf(stderr, "usage: wiretag-bench-annotate [--config FILE] [--threads N] "
                         "[--mode full|text|copy] [--repeat K] FILE.jsonl\n");
         return 2;
     }
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        perror(path);
-        return 2;
-    }
-    size_t cap = 0, count = 0, bytes = 0;
-    wt_item_t *items = NULL;
-    char *line = NULL;
-    size_t lcap = 0;
-    ssize_t n;
-    wt_limits_t lim = wt_limits_default;
-    lim.max_text = 64u << 20;
-    while ((n = getline(&line, &lcap, f)) > 0) {
-        wt_grow(&items, &cap, count + 1, sizeof *items);
-        memset(&items[count], 0, sizeof items[count]);
-        char err[256];
-        if (wt_item_from_json(line, (size_t)n, &lim, &items[count], err, sizeof err) == 0) {
-            bytes += items[count].text_len;
-            count++;
-        }
-    }
-    free(line);
-    fclose(f);
+    bench_corpus_t corpus;
+    if (bench_corpus_load(&corpus, path, false) != 0) return 2;
+    wt_item_t *items = corpus.items;
+    size_t count = corpus.count, bytes = corpus.text_bytes;
 
     wt_config_t cfg;
     wt_config_defaults(&cfg);
@@ -128,13 +110,16 @@ int main(int argc, char **argv)
     pthread_t *tids = wt_calloc((size_t)threads, sizeof *tids);
     int64_t t0 = wt_clock_us();
     for (int t = 0; t < threads; t++) {
-        jobs[t] = (s_job_t){items, count, engine, mode, repeat, (size_t)t, (size_t)threads, lat, 0};
+        jobs[t] =
+            (s_job_t){items, count, engine, mode, repeat, (size_t)t, (size_t)threads, lat, 0, 0};
         pthread_create(&tids[t], NULL, s_run, &jobs[t]);
     }
     uint64_t sum = 0;
+    double cpu = 0;
     for (int t = 0; t < threads; t++) {
         pthread_join(tids[t], NULL);
         sum += jobs[t].checksum;
+        cpu += jobs[t].cpu_s;
     }
     double secs = (double)(wt_clock_us() - t0) / 1e6;
     qsort(lat, count, sizeof *lat, s_cmp_u32);
@@ -142,17 +127,17 @@ int main(int argc, char **argv)
     getrusage(RUSAGE_SELF, &ru);
     double mb = (double)bytes * repeat / 1e6;
     printf("items=%zu bytes=%zu threads=%d mode=%s secs=%.3f mb_s=%.2f items_s=%.0f p50_us=%u "
-           "p99_us=%u max_us=%u peak_rss_mb=%.1f checksum=%llu\n",
+           "p99_us=%u max_us=%u peak_rss_mb=%.1f cpu_s=%.3f cpu_mb_s=%.2f cpu_items_s=%.0f "
+           "checksum=%llu\n",
            count, bytes, threads,
            mode == 0   ? "full"
            : mode == 1 ? "text"
                        : "copy",
            secs, mb / secs, (double)count * repeat / secs, count ? lat[count / 2] : 0,
            count ? lat[(size_t)((double)count * 0.99)] : 0, count ? lat[count - 1] : 0,
-           (double)ru.ru_maxrss / 1024.0, (unsigned long long)sum);
-    for (size_t i = 0; i < count; i++)
-        wt_item_clear(&items[i]);
-    free(items);
+           (double)ru.ru_maxrss / 1024.0, cpu, mb / cpu, (double)count * repeat / cpu,
+           (unsigned long long)sum);
+    bench_corpus_free(&corpus);
     free(lat);
     free(jobs);
     free(tids);

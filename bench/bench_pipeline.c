@@ -10,8 +10,9 @@
                            [--window W] [--count K] FILE.jsonl
     The same items, each with a unique id, through a running wiretag broker
     (whose workers are started separately): PUT with a window of W unacked
-    items, count RESULTs on the subscriber socket. Prints items/s. */
-#include "wiretag/json.h"
+    items, count RESULTs on the subscriber socket. Prints items/s and this
+    process's CPU time while it was sending and receiving (cpu_s). */
+#include "bench_util.h"
 #include "wiretag/proto.h"
 
 #include <pthread.h>
@@ -53,6 +54,15 @@ static void *s_worker(void *arg)
     return NULL;
 }
 
+/* This process's CPU time (producer and subscriber, without the loading
+   and encoding done before the clock starts). */
+static double s_process_cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 /* PUT count items (cycling through msgs, each re-encoded with a unique id)
    into a wiretag broker and count the RESULTs published. */
 static int s_through_broker(wt_buf_t *msgs, size_t n, long count, const char *producers,
@@ -89,6 +99,7 @@ static int s_through_broker(wt_buf_t *msgs, size_t n, long count, const char *pr
     long *resend = wt_calloc((size_t)count, sizeof *resend);
     long nresend = 0;
     int64_t t0 = wt_clock_us(), deadline = t0 + 600 * 1000000LL;
+    double cpu0 = s_process_cpu_s();
     wt_proto_t put = {0};
     wt_proto_init(&put, WT_CMD_PUT);
     put.has |= WT_F_CORR;
@@ -136,8 +147,8 @@ static int s_through_broker(wt_buf_t *msgs, size_t n, long count, const char *pr
     }
     free(resend);
     double secs = (double)(wt_clock_us() - t0) / 1e6;
-    printf("items=%ld acked=%ld naks=%ld secs=%.3f items_s=%.0f\n", got, acked, naks, secs,
-           (double)got / secs);
+    printf("items=%ld acked=%ld naks=%ld secs=%.3f items_s=%.0f cpu_s=%.3f\n", got, acked, naks,
+           secs, (double)got / secs, s_process_cpu_s() - cpu0);
     wt_proto_clear(&put);
     zmq_close(sub);
     zmq_close(prod);
@@ -153,49 +164,25 @@ int main(int argc, char **argv)
     int workers = 2;
     long count = 0, window = 2000;
     const char *path = NULL, *broker = NULL, *results = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--workers") && i + 1 < argc)
-            workers = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--broker") && i + 1 < argc)
-            broker = argv[++i];
-        else if (!strcmp(argv[i], "--results") && i + 1 < argc)
-            results = argv[++i];
-        else if (!strcmp(argv[i], "--window") && i + 1 < argc)
-            window = atol(argv[++i]);
-        else if (!strcmp(argv[i], "--count") && i + 1 < argc)
-            count = atol(argv[++i]);
-        else
-            path = argv[i];
-    }
-    if (!path || workers < 1) {
-        fprintf(stderr, "usage: wiretag-bench-pipeline [--workers N] [--count K] FILE.jsonl\n");
+    const bench_opt_t opts[] = {{"--workers", 'i', &workers}, {"--broker", 's', &broker},
+                                {"--results", 's', &results}, {"--window", 'l', &window},
+                                {"--count", 'l', &count},     {NULL, 0, NULL}};
+    int bad = bench_args(argc, argv, opts, &path);
+    if (bad || !path || workers < 1) {
+        fprintf(stderr, "usage: wiretag-bench-pipeline [--workers N] [--count K] FILE.jsonl\n"
+                        "       wiretag-bench-pipeline --broker PRODUCERS_EP --results "
+                        "SUBSCRIBERS_EP [--window W] [--count K] FILE.jsonl\n");
         return 2;
     }
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        perror(path);
-        return 2;
+    bench_corpus_t corpus;
+    if (bench_corpus_load(&corpus, path, false) != 0) return 2;
+    size_t n = corpus.count;
+    wt_buf_t *msgs = wt_calloc(n, sizeof *msgs);
+    for (size_t i = 0; i < n; i++) {
+        wt_buf_init(&msgs[i]);
+        wt_item_encode(&corpus.items[i], &msgs[i]);
     }
-    wt_buf_t *msgs = NULL;
-    size_t cap = 0, n = 0;
-    char *line = NULL;
-    size_t lcap = 0;
-    ssize_t len;
-    wt_limits_t lim = wt_limits_default;
-    lim.max_text = 64u << 20;
-    while ((len = getline(&line, &lcap, f)) > 0) {
-        wt_item_t it = {0};
-        char err[128];
-        if (wt_item_from_json(line, (size_t)len, &lim, &it, err, sizeof err) != 0) continue;
-        wt_grow(&msgs, &cap, n + 1, sizeof *msgs);
-        wt_buf_init(&msgs[n]);
-        wt_item_encode(&it, &msgs[n]);
-        n++;
-        wt_item_clear(&it);
-    }
-    free(line);
-    fclose(f);
-    if (n == 0) return 2;
+    bench_corpus_free(&corpus);
     if (count <= 0) count = (long)n;
     if (broker && results) {
         int rc = s_through_broker(msgs, n, count, broker, results, window > 0 ? window : 2000);

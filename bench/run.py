@@ -1,16 +1,28 @@
 #!/usr/bin/python3
 """bench/run.py: wiretag's benchmark, one command, one table.
 
-    sh bench/run.sh [--quick] [--corpus FILE] [--sections annotate,scaling,broker,e2e,memory,patho]
+    sh bench/run.sh [--quick] [--baseline REV|none] [--reps N] [--pairs N]
+                    [--corpus FILE] [--sections annotate,format,scaling,broker,nats,e2e,memory,patho]
 
 Runs on ../shared/corpus/news.jsonl (5,810 Wikinews articles) by default and
-prints one table: annotate throughput next to its baselines (text layer only,
-item copy), worker scaling, the broker with no-op workers next to a plain
-ZeroMQ PUSH/PULL pipeline moving the same items (per fsync policy) and
-the same items through NATS JetStream R1 and R3 (docs/NATS.md),
-end-to-end max rate and latency at 25/50/90% of it, memory, and
-pathological texts next to normal text. Timing never runs as a unit test.
-Everything binds 127.0.0.1 with ephemeral ports and a temporary journal.
+prints one table, every figure next to a baseline measured in the same call:
+
+- annotate, format: the engine (one thread, full and text layer only),
+  `wiretag annotate` end to end, JSON parse/write and MessagePack
+  encode/decode, each run --reps times on this tree and on a build of
+  --baseline REV (default: DEFAULT_BASELINE below), interleaved A B A B,
+  reported as median [min-max] with the ratio of the medians. Speeds are
+  per CPU-second of the measured thread or process, so that time spent
+  waiting for a core on a shared machine does not count.
+- broker: plain ZeroMQ PUSH/PULL and the broker with 2 no-op workers (fsync
+  always) alternated --pairs times, with min/median/max of the ratio.
+- e2e: the max rate with 2 annotating workers next to the engine's
+  single-thread items/s, where the CPU goes stage by stage, and latency at
+  25/50/90% of the max rate.
+- memory: worker peak RSS after the e2e items, broker RSS along a backlog
+  of 1,000,000 small items (100,000 with --quick) with no worker.
+Timing never runs as a unit test. Everything binds 127.0.0.1 with ephemeral
+ports and a temporary journal.
 """
 import argparse
 import json
@@ -20,6 +32,7 @@ import random
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -30,12 +43,54 @@ import zmq
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 BIN = os.environ.get("WT_BIN") or os.path.join(ROOT, "build", "bin")
+# main when issue 17 (speed, round two) started: "today's main" of its
+# targets. Override with --baseline REV (any commit, tag or branch).
+DEFAULT_BASELINE = "cb71582"
+# The bench programs built against the baseline's library (see s_build_base).
+BENCH_SOURCES = ["bench_annotate.c", "bench_format.c", "bench_util.c", "bench_util.h"]
 ROWS = []
 
 
-def row(section, what, value, unit, target="", note=""):
-    ROWS.append((section, what, value, unit, target, note))
-    print(f"  {section:10s} {what:44s} {value:>12} {unit:10s} {target:14s} {note}", flush=True)
+def say(msg):
+    """Progress on the terminal (stderr), not part of the table."""
+    print(f"    .. {msg}", file=sys.stderr, flush=True)
+
+
+def row(section, what, value, unit, target="", note="", base="", ratio=""):
+    ROWS.append({"section": section, "what": what, "value": value, "unit": unit, "baseline": base,
+                 "ratio": ratio, "target": target, "note": note})
+    line = f"  {section:9s} {what:46s} {value:>22} {unit:8s}"
+    if base or ratio:
+        line += f" base {base:>22} ratio {ratio:>6}"
+    print(f"{line} {target:16s} {note}".rstrip(), flush=True)
+
+
+def spread(vals, fmt="{:.1f}"):
+    """'median [min-max]' of a list of numbers."""
+    if not vals:
+        return "-"
+    if len(vals) == 1:
+        return fmt.format(vals[0])
+    return f"{fmt.format(statistics.median(vals))} [{fmt.format(min(vals))}-{fmt.format(max(vals))}]"
+
+
+def ratio_of(a, b):
+    """Ratio of the medians of a and b."""
+    if not a or not b or statistics.median(b) == 0:
+        return ""
+    return f"{statistics.median(a) / statistics.median(b):.2f}x"
+
+
+def best(a, b):
+    """The ratio of the best runs: a second view on a noisy machine, where
+    interference only ever slows a run down."""
+    if not a or not b or max(b) == 0:
+        return ""
+    return f"best/best {max(a) / max(b):.2f}x"
+
+
+def notes(*parts):
+    return "; ".join(p for p in parts if p)
 
 
 def kv(line):
@@ -218,6 +273,16 @@ def hdr(cmd, **kw):
     return msgpack.packb(d)
 
 
+def drain(sock):
+    """Every message waiting on sock, without blocking."""
+    out = []
+    while True:
+        try:
+            out.append(sock.recv_multipart(zmq.NOBLOCK))
+        except zmq.Again:
+            return out
+
+
 def pump(broker, payloads, rate=None, window=2000, timeout=600, subscribe=True, ids=None):
     """PUT every payload (at `rate` items/s when given), collect RESULTs.
     ids[i] is payload i's item id (for latency). Returns (seconds,
@@ -259,24 +324,14 @@ def pump(broker, payloads, rate=None, window=2000, timeout=600, subscribe=True, 
         if rate is not None and i < n:
             wait = max(0, int(((i / rate) - (time.perf_counter() - t0)) * 1000))
         for s, _ in poller.poll(wait):
-            if s is prod:
-                while True:
-                    try:
-                        fr = prod.recv_multipart(zmq.NOBLOCK)
-                    except zmq.Again:
-                        break
+            for fr in drain(s):
+                if s is prod:
                     acked += 1
-            elif s is sub:
-                while True:
-                    try:
-                        fr = sub.recv_multipart(zmq.NOBLOCK)
-                    except zmq.Again:
-                        break
-                    h = msgpack.unpackb(fr[1])
-                    results += 1
-                    key = h.get("id")
-                    if key in sent_at:
-                        lat.append((time.perf_counter() - sent_at.pop(key)) * 1000.0)
+                    continue
+                results += 1
+                key = msgpack.unpackb(fr[1]).get("id")
+                if key in sent_at:
+                    lat.append((time.perf_counter() - sent_at.pop(key)) * 1000.0)
     secs = time.perf_counter() - t0
     prod.close()
     if sub:
@@ -302,150 +357,587 @@ def encode_items(items, prefix="b"):
     return out, ids
 
 
+# ---- the baseline tree ------------------------------------------------------
+
+
+def git(*args):
+    try:
+        return subprocess.run(["git", "-C", ROOT, *args], capture_output=True, text=True)
+    except FileNotFoundError:  # no git: no revision to build, no commit to print
+        return subprocess.CompletedProcess(args, 127, "", "git is not installed")
+
+
+def build_type_of(build):
+    try:
+        for line in open(os.path.join(build, "CMakeCache.txt")):
+            if line.startswith("CMAKE_BUILD_TYPE:"):
+                return line.split("=", 1)[1].strip() or "Release"
+    except OSError:
+        pass
+    return "Release"
+
+
+def copy_if_changed(src, dst):
+    """Copy src to dst unless dst already holds the same bytes (keeps its
+    mtime, so that an unchanged baseline build is not rebuilt)."""
+    data = open(src, "rb").read()
+    if os.path.exists(dst) and open(dst, "rb").read() == data:
+        return
+    with open(dst, "wb") as f:
+        f.write(data)
+
+
+class Side:
+    """One build under measurement: its name, commit and programs (None
+    when missing, with the reason in why[program])."""
+
+    def __init__(self, name, commit, programs, why=None):
+        self.name, self.commit, self.prog, self.why = name, commit, programs, why or {}
+
+    def has(self, key):
+        return self.prog.get(key) is not None
+
+
+def current_side():
+    sha = git("rev-parse", "--short=12", "HEAD").stdout.strip() or "?"
+    dirty = "+changes" if git("status", "--porcelain", "--untracked-files=no").stdout.strip() else ""
+    progs = {"annotate": os.path.join(BIN, "wiretag-bench-annotate"),
+             "format": os.path.join(BIN, "wiretag-bench-format"),
+             "cli": os.path.join(BIN, "wiretag")}
+    why = {}
+    for k, v in list(progs.items()):
+        if not os.path.exists(v):
+            progs[k], why[k] = None, f"{v} missing: run sh scripts/build.sh build"
+    return Side("current", sha + dirty, progs, why)
+
+
+def build_base(rev, btype):
+    """Build revision rev in build/bench-base/<commit>-<type> (once per commit:
+    later calls only rebuild what changed in the bench programs) and return
+    its Side. The tree comes from `git archive`; today's bench programs
+    (BENCH_SOURCES) are added as bench-current/ and built against that
+    revision's library, so that both sides are measured by the same
+    instrument; where they do not compile (an older API), the revision's own
+    wiretag-bench-annotate is used, and rows it cannot give are skipped with
+    the reason."""
+    r = git("rev-parse", "--verify", "--quiet", rev + "^{commit}")
+    if r.returncode != 0:
+        raise SystemExit(f"--baseline {rev}: not a commit of {ROOT} ({r.stderr.strip() or 'unknown'}); "
+                         "give a commit, tag or branch (or --baseline none)")
+    sha = r.stdout.strip()
+    top = os.path.join(ROOT, "build", "bench-base", f"{sha[:12]}-{btype}")
+    src, bld = os.path.join(top, "src"), os.path.join(top, "build")
+    if not os.path.exists(os.path.join(src, ".exported")):
+        say(f"baseline {rev} = {sha[:12]}: git archive into {src}")
+        shutil.rmtree(src, ignore_errors=True)
+        os.makedirs(src)
+        arch = subprocess.Popen(["git", "-C", ROOT, "archive", sha], stdout=subprocess.PIPE)
+        subprocess.run(["tar", "-x", "-C", src], stdin=arch.stdout, check=True)
+        if arch.wait() != 0:
+            raise SystemExit(f"git archive {sha} failed")
+        with open(os.path.join(src, "CMakeLists.txt"), "a") as f:
+            f.write("\n# added by bench/run.py: today's bench programs on this revision's library\n"
+                    "add_subdirectory(bench-current)\n")
+        open(os.path.join(src, ".exported"), "w").close()
+    cur = os.path.join(src, "bench-current")
+    os.makedirs(cur, exist_ok=True)
+    for fn in BENCH_SOURCES:
+        copy_if_changed(os.path.join(ROOT, "bench", fn), os.path.join(cur, fn))
+    cm = os.path.join(top, "bench-current.cmake")
+    with open(cm, "w") as f:
+        for name in ("annotate", "format"):
+            f.write(f"add_executable(wiretag-cur-bench-{name} bench_{name}.c bench_util.c)\n"
+                    f"target_link_libraries(wiretag-cur-bench-{name} PRIVATE wiretag)\n"
+                    f"set_target_properties(wiretag-cur-bench-{name} PROPERTIES\n"
+                    f"  RUNTIME_OUTPUT_DIRECTORY ${{CMAKE_BINARY_DIR}}/bench-bin)\n")
+    copy_if_changed(cm, os.path.join(cur, "CMakeLists.txt"))
+    if not os.path.exists(os.path.join(bld, "CMakeCache.txt")):
+        say(f"baseline {sha[:12]}: cmake -DCMAKE_BUILD_TYPE={btype} (the build type of build/)")
+        c = subprocess.run(["cmake", "-S", src, "-B", bld, f"-DCMAKE_BUILD_TYPE={btype}"],
+                           capture_output=True, text=True)
+        if c.returncode != 0:
+            shutil.rmtree(bld, ignore_errors=True)
+            raise SystemExit(f"baseline {sha[:12]}: cmake failed:\n{c.stderr[-2000:]}\n"
+                             "give another --baseline, or --baseline none")
+    progs, why = {}, {}
+    wanted = [("cli", "wiretag-cli", "wiretag"), ("annotate", "wiretag-cur-bench-annotate", None),
+              ("format", "wiretag-cur-bench-format", None),
+              ("own_annotate", "wiretag-bench-annotate", "wiretag-bench-annotate")]
+    for key, target, outname in wanted:
+        log = os.path.join(top, f"{target}.log")
+        say(f"baseline {sha[:12]}: building {target} (log {log})")
+        with open(log, "w") as f:
+            b = subprocess.run(["cmake", "--build", bld, "--target", target, "-j", str(os.cpu_count() or 1)],
+                               stdout=f, stderr=subprocess.STDOUT)
+        exe = None
+        if b.returncode == 0:
+            for d in ([os.path.join(bld, "bench-bin")] if outname is None else
+                      [os.path.join(bld, "bin"), bld, os.path.join(bld, "bench")]):
+                cand = os.path.join(d, outname or target)
+                if os.path.isfile(cand) and os.access(cand, os.X_OK):
+                    exe = cand
+                    break
+        progs[key] = exe
+        if exe is None:
+            tail = open(log).read().strip().splitlines()[-1:] or ["?"]
+            why[key] = f"{target} does not build at {sha[:12]} ({tail[0][:100]}; see {log})"
+    if progs["annotate"] is None and progs["own_annotate"] is not None:
+        progs["annotate"] = progs["own_annotate"]
+        why["annotate_own"] = "the baseline's own wiretag-bench-annotate (wall clock: no cpu figures)"
+    return Side("baseline", sha[:12], progs, why)
+
+
+# ---- measurements of one side ------------------------------------------------
+
+
+def engine_once(side, corpus, mode, repeat=1):
+    """(MB/s, items/s, all figures) of one wiretag-bench-annotate run: per
+    CPU-second when the program reports it, else per wall second."""
+    r = subprocess.run([side.prog["annotate"], "--mode", mode, "--repeat", str(repeat), corpus],
+                       capture_output=True, text=True,
+                       timeout=1800)
+    if r.returncode != 0 or not r.stdout.strip():
+        raise SystemExit(f"{side.prog['annotate']} failed: {r.stderr[-1000:]}")
+    f = kv(r.stdout.strip().splitlines()[-1])
+    if "cpu_mb_s" in f:
+        return float(f["cpu_mb_s"]), float(f["cpu_items_s"]), f
+    return float(f["mb_s"]), float(f["items_s"]), f
+
+
+def cli_once(side, corpus, text_bytes):
+    """MB of article text per CPU-second of `wiretag annotate CORPUS >/dev/null`."""
+    with tempfile.TemporaryFile() as err:
+        p = subprocess.Popen([side.prog["cli"], "annotate", corpus], stdout=subprocess.DEVNULL, stderr=err)
+        _, status, ru = os.wait4(p.pid, 0)
+        p.returncode = os.waitstatus_to_exitcode(status)
+        if p.returncode != 0:
+            err.seek(0)
+            raise SystemExit(f"{side.prog['cli']} annotate failed ({p.returncode}): {err.read()[-800:]!r}")
+    return text_bytes / 1e6 / (ru.ru_utime + ru.ru_stime)
+
+
+def format_once(side, corpus, min_secs):
+    """{step: (MB/s of its format, MB/s of text)} from wiretag-bench-format."""
+    r = subprocess.run([side.prog["format"], "--min-secs", str(min_secs), corpus], capture_output=True,
+                       text=True, timeout=1800)
+    if r.returncode != 0:
+        raise SystemExit(f"{side.prog['format']} failed: {r.stderr[-1000:]}")
+    out = {}
+    for line in r.stdout.splitlines():
+        f = kv(line)
+        if "step" in f:
+            out[f["step"]] = (float(f["mb_s"]), float(f["text_mb_s"]))
+    return out
+
+
+FORMAT_ROWS = [("json_parse", "JSON parse (wt_item_from_json)", "MB/s JSON", ">= 150 MB/s"),
+               ("json_write", "JSON write (wt_result_to_json)", "MB/s JSON", ">= 150 MB/s"),
+               ("item_encode", "MessagePack item encode", "MB/s mp", ""),
+               ("item_decode", "MessagePack item decode", "MB/s mp", ""),
+               ("result_encode", "MessagePack result encode", "MB/s mp", ""),
+               ("result_decode", "MessagePack result decode", "MB/s mp", "")]
+
+
+def section_engine(a, sides, sections):
+    """The annotate and format rows: every measurement on every side, reps
+    times, interleaved (A B, then B A, ...)."""
+    reps = a.reps
+    res = {s.name: {} for s in sides}
+    plan = []
+    if "annotate" in sections:
+        plan += [("full", "annotate"), ("text", "annotate"), ("cli", "cli")]
+    if "format" in sections:
+        plan += [("format", "format")]
+    text_bytes = {}
+    for rep in range(reps):
+        order = sides if rep % 2 == 0 else sides[::-1]
+        for key, prog in plan:
+            for side in order:
+                if not side.has(prog) or (key == "cli" and not text_bytes):
+                    continue
+                if key in ("full", "text"):
+                    mb, ips, f = engine_once(side, a.corpus, key, 1 if key == "full" else 5)
+                    res[side.name].setdefault(key, []).append(mb)
+                    if key == "full":
+                        res[side.name].setdefault("items", []).append(ips)
+                        res[side.name]["last_full"] = f
+                        text_bytes[side.name] = float(f["bytes"])
+                elif key == "cli":
+                    tb = text_bytes.get(side.name) or text_bytes.get("current")
+                    res[side.name].setdefault("cli", []).append(cli_once(side, a.corpus, tb))
+                else:
+                    for step, v in format_once(side, a.corpus, a.min_secs).items():
+                        res[side.name].setdefault(step, []).append(v)
+        say(f"annotate/format: round {rep + 1}/{reps} done (" +
+            ", ".join(f"{s.name} full {res[s.name]['full'][-1]:.1f} MB/s" for s in sides
+                      if res[s.name].get("full")) + ")")
+    cur = res["current"]
+    base = res.get("baseline", {})
+    bside = sides[1] if len(sides) > 1 else None
+
+    def skipped(prog):
+        if bside is None:
+            return "(none)"
+        return "" if bside.has(prog) else "skipped"
+
+    def base_note(prog):
+        if bside is not None and not bside.has(prog):
+            return "baseline skipped: " + bside.why.get(prog, "program missing")
+        return ""
+
+    if "annotate" in sections:
+        unit_note = "per CPU-second" if "cpu_mb_s" in cur.get("last_full", {}) else "per wall second"
+        own = (bside is not None and bside.why.get("annotate_own")) or ""
+        row("annotate", "engine, 1 thread, full", spread(cur.get("full", [])), "MB/s", ">= 2x baseline",
+            notes(unit_note, best(cur.get("full"), base.get("full")), own or base_note("annotate")),
+            spread(base.get("full", [])) if base.get("full") else skipped("annotate"),
+            ratio_of(cur.get("full"), base.get("full")))
+        row("annotate", "engine, 1 thread, full: articles/s", spread(cur.get("items", []), "{:.0f}"), "items/s",
+            "", "", spread(base.get("items", []), "{:.0f}") if base.get("items") else skipped("annotate"),
+            ratio_of(cur.get("items"), base.get("items")))
+        f = cur.get("last_full", {})
+        if f:
+            row("annotate", "engine, per article p50 / p99 (last run)", f"{f['p50_us']}/{f['p99_us']}", "us", "",
+                f"peak RSS {f['peak_rss_mb']} MB")
+        row("annotate", "text layer only, 1 thread", spread(cur.get("text", [])), "MB/s", "",
+            notes("5 passes per run", best(cur.get("text"), base.get("text")), base_note("annotate")),
+            spread(base.get("text", [])) if base.get("text") else skipped("annotate"),
+            ratio_of(cur.get("text"), base.get("text")))
+        row("annotate", "wiretag annotate (JSON in and out)", spread(cur.get("cli", [])), "MB/s", "",
+            notes("MB of text per CPU-second of the process", best(cur.get("cli"), base.get("cli")),
+                  base_note("cli")),
+            spread(base.get("cli", [])) if base.get("cli") else skipped("cli"),
+            ratio_of(cur.get("cli"), base.get("cli")))
+
+        def share(r):
+            if not r.get("cli") or not r.get("full"):
+                return []
+            return [100 * c / e for c, e in zip(r["cli"], r["full"])]
+        row("annotate", "wiretag annotate / engine", spread(share(cur), "{:.0f}"), "%", ">= 80%",
+            "pairs of runs in the same round", spread(share(base), "{:.0f}") if share(base) else (skipped("annotate") or skipped("cli")))
+    if "format" in sections:
+        for step, what, unit, tgt in FORMAT_ROWS:
+            c = [v[0] for v in cur.get(step, [])]
+            b = [v[0] for v in base.get(step, [])]
+            ct = [v[1] for v in cur.get(step, [])]
+            note = f"text {spread(ct)} MB/s per CPU-second" if ct else "not measured"
+            row("format", what, spread(c), unit, tgt, notes(note, best(c, b), base_note("format")),
+                spread(b) if b else skipped("format"), ratio_of(c, b))
+    return cur
+
+
+# ---- processes ----------------------------------------------------------------
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def pipeline_through(b, corpus, count, window=2000):
+    """wiretag-bench-pipeline (C producer + subscriber) through broker b:
+    its key=value figures, or {} when it failed."""
+    r = subprocess.run([os.path.join(BIN, "wiretag-bench-pipeline"), "--broker", ep_of(b, "producers"),
+                        "--results", ep_of(b, "subscribers"), "--count", str(count), "--window", str(window),
+                        corpus], capture_output=True, text=True, timeout=1800)
+    return kv(r.stdout.strip().splitlines()[-1]) if r.stdout.strip() else {}
+
+
+def noop_broker_run(tmp, corpus, n, fsync):
+    """n items through a fresh broker (fsync policy) with 2 no-op workers."""
+    b = Broker(tmp, fsync)
+    ws = start_workers(b, 2, noop=True)
+    time.sleep(0.3)
+    f = pipeline_through(b, corpus, n)
+    stop_all(ws)
+    b.stop()
+    return f
+
+
+def section_broker(a, tmp):
+    n = 5000 if a.quick else 20000
+    plain, brk, ratio = [], [], []
+    notes = []
+    for i in range(a.pairs):
+        r = subprocess.run([os.path.join(BIN, "wiretag-bench-pipeline"), "--workers", "2", "--count", str(n),
+                            a.corpus], capture_output=True, text=True, timeout=600)
+        p = float(kv(r.stdout.strip()).get("items_s", 0)) if r.stdout.strip() else 0.0
+        f = noop_broker_run(tmp, a.corpus, n, "always")
+        q = float(f.get("items_s", 0))
+        if f.get("acked") != str(n):
+            notes.append(f"pair {i + 1}: acked {f.get('acked', '?')}/{n}")
+        plain.append(p)
+        brk.append(q)
+        if p:
+            ratio.append(100 * q / p)
+        say(f"broker: pair {i + 1}/{a.pairs}: plain {p:.0f}/s, broker {q:.0f}/s ({100 * q / max(p, 1):.0f}%)")
+    row("broker", "plain ZeroMQ PUSH/PULL, 2 no-op workers", spread(plain, "{:.0f}"), "items/s", "(baseline)",
+        f"{a.pairs} runs of {n} items, alternating with the next row")
+    row("broker", "broker, 2 no-op workers, fsync always", spread(brk, "{:.0f}"), "items/s", "",
+        "; ".join(notes) or f"all {n} items acked in every run")
+    row("broker", "broker / plain (fsync always), per pair", spread(ratio, "{:.0f}"), "%", ">= 50% median",
+        "median [min-max] of the ratio within each pair")
+    for fsync in ("interval", "never"):
+        f = noop_broker_run(tmp, a.corpus, n, fsync)
+        q = float(f.get("items_s", 0))
+        row("broker", f"broker, 2 no-op workers, fsync {fsync}", f"{q:.0f}", "items/s", "",
+            f"one run: {100 * q / statistics.median(plain):.0f}% of the plain median")
+    return (statistics.median(plain) if plain else 0), (statistics.median(brk) if brk else 0)
+
+
+def section_nats(a, tmp, items, plain):
+    n = 5000 if a.quick else 20000
+    if not (shutil.which("nats-server") and os.path.exists(os.path.join(BIN, "wiretag-bench-nats-noop-worker"))):
+        print("  (JetStream rows skipped: nats-server or wiretag-bench-nats-noop-worker missing)")
+        return
+    path = os.path.join(tmp, "nats-items.jsonl")
+    with open(path, "w") as f:
+        for k in range(n):
+            d = dict(items[k % len(items)])
+            d["id"] = f"n{k}"
+            f.write(json.dumps(d) + "\n")
+    for replicas in (1, 3):
+        rate, feed_rate, rc = nats_pipeline(tmp, replicas, path, n)
+        where = "1 node" if replicas == 1 else "3-node cluster"
+        rel = f"{100 * rate / plain:.0f}% of the plain median; " if plain else ""
+        row("broker", f"JetStream R{replicas} ({where}), 2 no-op workers", f"{rate:.0f}", "items/s", "",
+            f"{rel}feed alone {feed_rate:.0f}/s, exit {rc}")
+
+
+def thread_cpu_s(pid):
+    """{role: CPU seconds} of a process's threads: "main" (the thread whose
+    id is the pid), "zmq io" (ZMQbg/*) and "other" (e.g. annotation)."""
+    out = {"main": 0.0, "zmq io": 0.0, "other": 0.0}
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return out
+    for t in tids:
+        try:
+            with open(f"/proc/{pid}/task/{t}/stat") as f:
+                st = f.read()
+        except OSError:
+            continue
+        name = st[st.index("(") + 1:st.rindex(")")]
+        fields = st[st.rindex(")") + 2:].split()
+        role = "main" if t == str(pid) else "zmq io" if name.startswith("ZMQbg") else "other"
+        out[role] += (int(fields[11]) + int(fields[12])) / TICK
+    return out
+
+
+def feed_only_rate(tmp, items, n):
+    """items/s acknowledged by a broker (fsync always) with no worker: the
+    feed -> broker stage alone (python3-zmq producer, window 2,000)."""
+    b = Broker(tmp, "always")
+    pl, _ = encode_items([items[k % len(items)] for k in range(n)], prefix="feed")
+    secs, _, acked, _ = pump(b, pl, subscribe=False)
+    b.stop()
+    return acked / secs if secs else 0.0
+
+
+def section_e2e(a, tmp, items, engine_items_s, noop_rate):
+    """The stage ladder (engine alone, feed -> broker, + no-op workers, +
+    annotating workers), the max rate with 2 annotating workers next to the
+    engine's single-thread items/s, where the CPU goes per process and
+    thread, then latency at 25/50/90% of the max rate."""
+    n_max = 3000 if a.quick else 10000
+    eng = f"{engine_items_s:.0f}" if engine_items_s else "?"
+    say(f"e2e: feed -> broker alone, {n_max} items")
+    row("e2e", "stage: feed -> broker (journal, ack), no worker", f"{feed_only_rate(tmp, items, n_max):.0f}",
+        "items/s", "", "python3-zmq producer, window 2,000, fsync always")
+    if noop_rate:
+        row("e2e", "stage: + 2 no-op workers + sub", f"{noop_rate:.0f}", "items/s", "",
+            "the broker rows' median (C producer)")
+    b = Broker(tmp, "always")
+    ws = start_workers(b, 2, noop=False, threads=1)
+    time.sleep(2.0)  # the workers load their dictionaries and say READY
+    pids = {"broker": b.proc.pid, "worker 1": ws[0].pid, "worker 2": ws[1].pid}
+    c0 = {k: thread_cpu_s(p) for k, p in pids.items()}
+    say(f"e2e: {n_max} items through 2 annotating workers as fast as the broker takes them")
+    f = pipeline_through(b, a.corpus, n_max)
+    c1 = {k: thread_cpu_s(p) for k, p in pids.items()}
+    got = int(f.get("items", 0))
+    secs = float(f.get("secs", 0) or 0)
+    maxrate = float(f.get("items_s", 0))
+    row("e2e", "stage: + 2 annotating workers (1 thread each), max", f"{maxrate:.0f}", "items/s",
+        "", f"{got}/{n_max} results; 1 engine thread alone: {eng} items/s per CPU-second")
+    if got and secs:
+        us = {k: {r: 1e6 * (c1[k][r] - c0[k][r]) / got for r in c1[k]} for k in pids}
+        wk = {r: us["worker 1"][r] + us["worker 2"][r] for r in us["broker"]}
+        feed_us = 1e6 * float(f.get("cpu_s", 0)) / got
+        eng_us = 1e6 / engine_items_s if engine_items_s else 0
+        row("e2e", "CPU per item: worker annotation thread", f"{wk['other']:.0f}", "us", "",
+            f"engine alone (bench-annotate, items back to back) {eng_us:.0f} us" if eng_us else "")
+        row("e2e", "CPU per item: worker main + zmq io threads", f"{wk['main']:.0f} + {wk['zmq io']:.0f}", "us",
+            "", "decode, hand-over to the annotation thread, DONE, heartbeats")
+        row("e2e", "CPU per item: broker main + zmq io threads",
+            f"{us['broker']['main']:.0f} + {us['broker']['zmq io']:.0f}", "us", "",
+            "journal (LMDB, fsync always), validation, dispatch, publish")
+        row("e2e", "CPU per item: feed + sub (C, bench-pipeline)", f"{feed_us:.0f}", "us")
+        total = sum(wk.values()) + sum(us["broker"].values()) + feed_us
+        ncpu = os.cpu_count() or 1
+        util = 100 * total * got / 1e6 / (secs * ncpu)
+        row("e2e", "CPU per item: all stages", f"{total:.0f}", "us", "",
+            f"bound on {ncpu} cores: {ncpu * 1e6 / total:.0f} items/s; these processes used {util:.0f}% "
+            f"of the machine during the run (the rest: waiting for a core or a message)")
+    say("e2e: latency runs (python3-zmq producer, paced)")
+    lat_items = 0
+    for frac in (0.25, 0.5, 0.9):
+        rate = max(1.0, maxrate * frac)
+        count = int(min(6000, rate * (8 if a.quick else 20)))
+        pl2, ids2 = encode_items([items[k % len(items)] for k in range(count)], prefix=f"r{int(frac * 100)}-")
+        secs2, lat, acked, res = pump(b, pl2, rate=rate, ids=ids2)
+        lat_items += res
+        tgt = "p99 < 10 ms" if frac == 0.5 else ""
+        row("e2e", f"latency at {int(frac * 100)}% ({rate:.0f}/s) p50/p99/p99.9",
+            f"{pct(lat, .5):.1f}/{pct(lat, .99):.1f}/{pct(lat, .999):.1f}", "ms", tgt,
+            f"{len(lat)} samples, {res / secs2:.0f} results/s")
+    hwm = [rss_mb(w.pid) for w in ws]
+    done = got + lat_items
+    row("memory", f"worker peak RSS after {done} items (2 workers)", f"{max(hwm):.1f}", "MB", "< 100 MB",
+        "VmHWM of each: " + " / ".join(f"{h:.1f}" for h in hwm))
+    stop_all(ws)
+    b.stop()
+
+
+def section_memory(a, tmp):
+    phoenix = os.path.join(ROOT, "..", "shared", "dictionaries", "phoenix")
+    if os.path.isdir(phoenix) and not a.quick:
+        b = Broker(tmp, "never")
+        cfg = os.path.join(tmp, "phoenix.yaml")
+        files = sorted(os.path.join(phoenix, f) for f in os.listdir(phoenix)
+                       if f.endswith(".actors.txt") or f == "Phoenix.agents.txt")
+        with open(cfg, "w") as f:
+            f.write("actors:\n  petrarch:\n" + "".join(f"    - {p}\n" for p in files))
+        w = subprocess.Popen([os.path.join(BIN, "wiretag-worker"), "-c", cfg, "--broker", ep_of(b, "workers"),
+                              "--threads", "1"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(6.0)
+        row("memory", "worker RSS, + Phoenix dictionaries (idle)", f"{rss_mb(w.pid):.1f}", "MB", "< 400 MB")
+        stop_all([w])
+        b.stop()
+    # broker with a backlog and no workers: RSS must stay flat
+    total = 100000 if a.quick else 1000000
+    steps = 8
+    b = Broker(tmp, "never")
+    marks, anon = [], []
+    step = total // steps
+    t0 = time.time()
+    for q in range(steps):
+        small = [msgpack.packb({"id": f"m{k}", "text": f"Item {k}: the minister said talks would resume."})
+                 for k in range(q * step, (q + 1) * step)]
+        _, _, acked, _ = pump(b, small, subscribe=False, window=5000)
+        marks.append(rss_mb(b.proc.pid, "VmRSS"))
+        anon.append(rss_mb(b.proc.pid, "RssAnon"))
+        say(f"memory: broker backlog {(q + 1) * step}/{total} items ({time.time() - t0:.0f} s), "
+            f"RSS {marks[-1]:.0f} MB, heap {anon[-1]:.1f} MB")
+    growth = (anon[-1] - anon[0]) * 1024 * 1024 / max(1, total - step)
+    row("memory", f"broker RSS along a {total}-item backlog", "/".join(f"{m:.0f}" for m in marks), "MB",
+        "< 200, flat", f"every {step} items; heap (RssAnon) " + "/".join(f"{x:.0f}" for x in anon) +
+        f" MB = {growth:.1f} bytes per item; the rest is LMDB's file mapping")
+    row("memory", "broker peak RSS (VmHWM) with the backlog", f"{rss_mb(b.proc.pid):.0f}", "MB", "< 200 MB")
+    b.stop()
+
+
+def section_patho(a, items):
+    normal = run_bench_annotate(a.corpus, "--mode", "full")
+    nrm = float(normal.get("cpu_mb_s", normal["mb_s"]))
+    path = os.path.join(tempfile.mkdtemp(prefix="wt-patho-"), "patho.jsonl")
+    rnd = random.Random(7)
+    base = " ".join(it["text"] for it in items[:60])[:1_000_000]
+    cases = {
+        "no spaces": "".join(c for c in base if not c.isspace())[:1_000_000],
+        "all capitals": base.upper(),
+        "100,000 quote marks": " ".join(rnd.choice(["\u201cno\u201d", "\"yes\"", "'a'", "\u00abx\u00bb"])
+                                        for _ in range(25000)),
+        "one name x 50,000": " ".join(["President Ana Kovac said."] * 50000),
+        # linear time: the same MB/s at 1 MB and 4 MB means time grows with size
+        "1 MB paragraph of reported speech": ("Carl Jensen said that the plan, " * 33000)[:1_000_000],
+        "4 MB paragraph of reported speech": ("Carl Jensen said that the plan, " * 132000)[:4_000_000],
+    }
+    for name, text in cases.items():
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(json.dumps({"id": "p", "text": text}) + "\n")
+        r = run_bench_annotate(path, "--mode", "full", "--repeat", "3")
+        v = float(r.get("cpu_mb_s", r["mb_s"]))
+        row("patho", name, f"{v:.1f}", "MB/s", "within 2x",
+            f"time per MB = {nrm / max(1e-9, v):.2f}x normal text ({nrm:.1f} MB/s)")
+    shutil.rmtree(os.path.dirname(path), ignore_errors=True)
+
+
+def machine():
+    model = "?"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = os.getloadavg()[0]
+    return f"{platform.node()}, {model}, {os.cpu_count()} cores (nproc), load {load:.1f}"
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", default=os.path.join(ROOT, "..", "shared", "corpus", "news.jsonl"))
-    ap.add_argument("--quick", action="store_true", help="smaller counts (about 2 minutes)")
-    ap.add_argument("--sections", default="annotate,scaling,broker,e2e,memory,patho")
+    ap.add_argument("--quick", action="store_true", help="fewer runs and items (a few minutes)")
+    ap.add_argument("--sections", default=None,
+                    help="comma-separated subset of annotate,format,scaling,broker,nats,e2e,memory,patho")
+    ap.add_argument("--baseline", default=DEFAULT_BASELINE,
+                    help=f"git revision to compare with (default {DEFAULT_BASELINE}); none: no baseline")
+    ap.add_argument("--reps", type=int, default=None, help="interleaved runs per side (default 5, --quick 3)")
+    ap.add_argument("--pairs", type=int, default=None, help="plain/broker pairs (default 5, --quick 3)")
+    ap.add_argument("--min-secs", type=float, default=None,
+                    help="CPU seconds per format step (default 0.5, --quick 0.2)")
     a = ap.parse_args()
+    if a.sections is None:
+        a.sections = ("annotate,format,broker,e2e,memory" if a.quick else
+                      "annotate,format,scaling,broker,nats,e2e,memory,patho")
+    a.reps = a.reps or (3 if a.quick else 5)
+    a.pairs = a.pairs or (3 if a.quick else 5)
+    a.min_secs = a.min_secs or (0.2 if a.quick else 0.5)
+    if a.reps < 1 or a.pairs < 1:
+        raise SystemExit("--reps and --pairs want 1 or more")
     if not os.path.exists(a.corpus):
         raise SystemExit(f"{a.corpus}: not found; give --corpus FILE.jsonl (one item per line)")
     sections = set(a.sections.split(","))
+    unknown = sections - {"annotate", "format", "scaling", "broker", "nats", "e2e", "memory", "patho"}
+    if unknown:
+        raise SystemExit(f"--sections: unknown {', '.join(sorted(unknown))}")
+    cur = current_side()
+    sides = [cur]
+    if a.baseline != "none" and sections & {"annotate", "format"}:
+        sides.append(build_base(a.baseline, build_type_of(os.path.join(ROOT, "build"))))
     tmp = tempfile.mkdtemp(prefix="wt-bench-")
-    print(f"wiretag benchmark: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, "
-          f"corpus {a.corpus} ({os.path.getsize(a.corpus) / 1e6:.1f} MB)")
-    print(f"  {'section':10s} {'what':44s} {'value':>12} {'unit':10s} {'target':14s} note")
+    print(f"wiretag benchmark: {machine()}; build type {build_type_of(os.path.join(ROOT, 'build'))}")
+    print(f"corpus {a.corpus} ({os.path.getsize(a.corpus) / 1e6:.1f} MB); current {cur.commit}" +
+          (f"; baseline {sides[1].commit} (--baseline {a.baseline})" if len(sides) > 1 else "; no baseline"))
+    print(f"  {'section':9s} {'what':46s} {'current: median [min-max]':>22} {'unit':8s}")
 
-    if "annotate" in sections:
-        for mode in ("copy", "text", "full"):
-            r = run_bench_annotate(a.corpus, "--mode", mode)
-            tgt = ">= 50 MB/s" if mode == "full" else "(baseline)"
-            row("annotate", f"1 thread, {mode}", r["mb_s"], "MB/s", tgt)
-            if mode == "full":
-                row("annotate", "1 thread, full: articles/s", r["items_s"], "items/s")
-                row("annotate", "1 thread, full: latency p50 / p99", f"{r['p50_us']}/{r['p99_us']}", "us")
-                row("annotate", "1 thread, full: peak RSS", r["peak_rss_mb"], "MB")
+    engine_items_s = 0.0
+    if sections & {"annotate", "format"}:
+        r = section_engine(a, sides, sections)
+        if r.get("items"):
+            engine_items_s = statistics.median(r["items"])
     if "scaling" in sections:
         for t in (1, 2):
             r = run_bench_annotate(a.corpus, "--mode", "full", "--threads", str(t))
-            row("scaling", f"annotate, {t} thread(s)", r["mb_s"], "MB/s", "", f"{r['items_s']} items/s")
-
+            row("scaling", f"annotate, {t} thread(s), wall clock", r["mb_s"], "MB/s", "", f"{r['items_s']} items/s")
     items = load_items(a.corpus)
-    n_broker = 5000 if a.quick else 20000
-
+    plain = plain_noop = 0
     if "broker" in sections:
-        r = subprocess.run([os.path.join(BIN, "wiretag-bench-pipeline"), "--workers", "2", "--count",
-                            str(n_broker), a.corpus], capture_output=True, text=True, timeout=600)
-        base = float(kv(r.stdout.strip())["items_s"])
-        row("broker", "plain ZeroMQ PUSH/PULL, 2 no-op workers", f"{base:.0f}", "items/s", "(baseline)")
-        for fsync in ("always", "interval", "never"):
-            b = Broker(tmp, fsync)
-            ws = start_workers(b, 2, noop=True)
-            time.sleep(0.3)
-            # the same C producer and items as the baseline, through the broker
-            r = subprocess.run([os.path.join(BIN, "wiretag-bench-pipeline"), "--broker", ep_of(b, "producers"),
-                                "--results", ep_of(b, "subscribers"), "--count", str(n_broker), a.corpus],
-                               capture_output=True, text=True, timeout=900)
-            stop_all(ws)
-            b.stop()
-            f = kv(r.stdout.strip().splitlines()[-1]) if r.stdout.strip() else {}
-            rate = float(f.get("items_s", 0))
-            tgt = ">= 50% of plain" if fsync == "always" else ""
-            row("broker", f"broker, 2 no-op workers, fsync {fsync}", f"{rate:.0f}", "items/s", tgt,
-                f"{100 * rate / base:.0f}% of plain; acked {f.get('acked', '?')}/{n_broker}")
-        # the same items through NATS JetStream (docs/NATS.md), file storage
-        if shutil.which("nats-server") and os.path.exists(os.path.join(BIN, "wiretag-bench-nats-noop-worker")):
-            path = os.path.join(tmp, "nats-items.jsonl")
-            with open(path, "w") as f:
-                for k in range(n_broker):
-                    d = dict(items[k % len(items)])
-                    d["id"] = f"n{k}"
-                    f.write(json.dumps(d) + "\n")
-            for replicas in (1, 3):
-                rate, feed_rate, rc = nats_pipeline(tmp, replicas, path, n_broker)
-                where = "1 node" if replicas == 1 else "3-node cluster"
-                row("broker", f"JetStream R{replicas} ({where}), 2 no-op workers", f"{rate:.0f}", "items/s", "",
-                    f"{100 * rate / base:.0f}% of plain; feed alone {feed_rate:.0f}/s, exit {rc}")
-        else:
-            print("  (JetStream rows skipped: nats-server or wiretag-bench-nats-noop-worker missing)")
-
+        plain, plain_noop = section_broker(a, tmp)
+    if "nats" in sections:
+        section_nats(a, tmp, items, plain)
     if "e2e" in sections:
-        n_e2e = 2000 if a.quick else 6000
-        pl, _ = encode_items([items[k % len(items)] for k in range(n_e2e)], prefix="max")
-        b = Broker(tmp, "always")
-        ws = start_workers(b, 2, noop=False, threads=1)
-        time.sleep(1.0)
-        secs, lat, acked, res = pump(b, pl)
-        maxrate = res / secs if secs else 0
-        row("e2e", "feed -> broker -> 2 workers -> sub, max", f"{maxrate:.0f}", "items/s", "",
-            f"{res}/{n_e2e} results")
-        for frac in (0.25, 0.5, 0.9):
-            rate = max(1.0, maxrate * frac)
-            count = int(min(n_e2e, rate * (8 if a.quick else 20)))
-            pl2, ids2 = encode_items([items[k % len(items)] for k in range(count)], prefix=f"r{int(frac * 100)}-")
-            secs, lat, acked, res = pump(b, pl2, rate=rate, ids=ids2)
-            tgt = "p99 < 10 ms" if frac == 0.5 else ""
-            row("e2e", f"latency at {int(frac * 100)}% ({rate:.0f}/s) p50/p99/p99.9",
-                f"{pct(lat, .5):.1f}/{pct(lat, .99):.1f}/{pct(lat, .999):.1f}", "ms", tgt, f"{len(lat)} samples")
-        stop_all(ws)
-        b.stop()
-
+        if not engine_items_s:
+            engine_items_s = float(run_bench_annotate(a.corpus, "--mode", "full").get("cpu_items_s", 0))
+        section_e2e(a, tmp, items, engine_items_s, plain_noop)
     if "memory" in sections:
-        b = Broker(tmp, "never")
-        ws = start_workers(b, 1, noop=False, threads=1)
-        time.sleep(2.0)
-        row("memory", "worker RSS, default dictionaries", f"{rss_mb(ws[0].pid):.1f}", "MB", "< 100 MB")
-        stop_all(ws)
-        phoenix = os.path.join(ROOT, "..", "shared", "dictionaries", "phoenix")
-        if os.path.isdir(phoenix):
-            cfg = os.path.join(tmp, "phoenix.yaml")
-            files = sorted(os.path.join(phoenix, f) for f in os.listdir(phoenix) if f.endswith(".actors.txt") or f == "Phoenix.agents.txt")
-            with open(cfg, "w") as f:
-                f.write("actors:\n  petrarch:\n" + "".join(f"    - {p}\n" for p in files))
-            w = subprocess.Popen([os.path.join(BIN, "wiretag-worker"), "-c", cfg, "--broker", ep_of(b, "workers"),
-                                  "--threads", "1"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            time.sleep(6.0)
-            row("memory", "worker RSS, + Phoenix dictionaries", f"{rss_mb(w.pid):.1f}", "MB", "< 400 MB")
-            stop_all([w])
-        b.stop()
-        # broker with a backlog and no workers: RSS must stay flat
-        total = 200000 if a.quick else 1000000
-        b = Broker(tmp, "never")
-        small = [msgpack.packb({"id": f"m{k}", "text": f"Item {k}: the minister said talks would resume."}) for k in range(total)]
-        marks, anon = [], []
-        step = total // 4
-        for q in range(4):
-            pump(b, small[q * step:(q + 1) * step], subscribe=False, window=5000)
-            marks.append(f"{b.rss_mb():.0f}")
-            anon.append(f"{rss_mb(b.proc.pid, 'RssAnon'):.0f}")
-        row("memory", f"broker RSS with {total} items journaled", "/".join(marks), "MB", "< 200, flat",
-            "at 25/50/75/100% of the backlog; heap (RssAnon) " + "/".join(anon) +
-            " MB, the rest is LMDB's file mapping")
-        b.stop()
-
+        section_memory(a, tmp)
     if "patho" in sections:
-        normal = run_bench_annotate(a.corpus, "--mode", "full")
-        path = os.path.join(tmp, "patho.jsonl")
-        rnd = random.Random(7)
-        base = " ".join(it["text"] for it in items[:60])[:1_000_000]
-        cases = {
-            "no spaces": "".join(c for c in base if not c.isspace())[:1_000_000],
-            "all capitals": base.upper(),
-            "100,000 quote marks": " ".join(rnd.choice(["\u201cno\u201d", "\"yes\"", "'a'", "\u00abx\u00bb"]) for _ in range(25000)),
-            "one name x 50,000": " ".join(["President Ana Kovac said."] * 50000),
-            # linear time: the same MB/s at 1 MB and 4 MB means time grows with size
-            "1 MB paragraph of reported speech": ("Carl Jensen said that the plan, " * 33000)[:1_000_000],
-            "4 MB paragraph of reported speech": ("Carl Jensen said that the plan, " * 132000)[:4_000_000],
-        }
-        for name, text in cases.items():
-            with open(path, "w", encoding="utf-8") as f:
-                f.write(json.dumps({"id": "p", "text": text}) + "\n")
-            r = run_bench_annotate(path, "--mode", "full", "--repeat", "3")
-            ratio = float(normal["mb_s"]) / max(1e-9, float(r["mb_s"]))
-            row("patho", name, r["mb_s"], "MB/s", "within 2x",
-                f"time per MB = {ratio:.2f}x normal text ({normal['mb_s']} MB/s)")
+        section_patho(a, items)
+    for d in os.listdir(tmp):  # journals and NATS stores: keep only the table
+        shutil.rmtree(os.path.join(tmp, d), ignore_errors=True)
     with open(os.path.join(tmp, "table.json"), "w") as f:
-        json.dump(ROWS, f)
+        json.dump({"machine": machine(), "rows": ROWS}, f, indent=1)
     print(f"done; table also in {tmp}/table.json")
 
 
