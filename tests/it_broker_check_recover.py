@@ -21,7 +21,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from wtbroker import Control, Producer, Worker, broker_bin, check, item, run, zmq  # noqa
+from harness import Control, Worker, broker_bin, check, journal_with_marks, run, zmq  # noqa
 
 
 def tool(*args):
@@ -35,18 +35,7 @@ def tool(*args):
 def test(make):
     b = make().start()
     ctx = zmq.Context()
-    prod = Producer(ctx, b)
-    for i in range(1, 301):
-        mark = " RESMARK%04d" % i if i == 50 else " PAYMARK%04d" % i if i == 200 else ""
-        check(prod.put(item(i, "Item %d.%s " % (i, mark) + "words " * 300))["cmd"] == "ACK",
-              "PUT %d" % i)
-    ctl = Control(ctx, b)
-    w = Worker(ctx, b, credit=4)
-    w.serve(20, lambda job, att, it: "done" if job <= 100 else "keep",
-            until=lambda: ctl.stats()["last_rseq"] >= 100)
-    for c in (w, prod, ctl):
-        c.close()
-    check(b.stop() == 0, "clean stop")
+    journal_with_marks(ctx, b)
 
     def copy(name):
         d = os.path.join(b.tmp, name)

@@ -12,8 +12,8 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import e2eutil  # noqa: E402
-from wtbroker import check, pack, run, unpack, zmq  # noqa: E402
+import harness as H
+from harness import check, pack, run, unpack, zmq  # noqa: E402
 
 T = 30
 
@@ -39,9 +39,9 @@ def test(make):
     ep = b.ep
     tmp = tempfile.mkdtemp(prefix="wt-wrong-ep-")
     items = os.path.join(tmp, "items.jsonl")
-    e2eutil.write_items(items, 3)
-    wt = e2eutil.binary("wiretag")
-    worker = e2eutil.binary("wiretag-worker")
+    H.write_items(items, 3)
+    wt = H.binary("wiretag")
+    worker = H.binary("wiretag-worker")
     feed = [wt, "feed", "--no-progress", "--timeout", "200"]
     for port in ("workers", "replay", "subscribers"):
         expect_refusal(feed + ["--broker", ep[port], items], "producers", "feed on the %s port" % port)

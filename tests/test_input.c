@@ -7,21 +7,6 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 
-static char s_dir[256];
-
-static void s_write(const char *rel, const char *content)
-{
-    char p[512];
-    snprintf(p, sizeof p, "%s/%s", s_dir, rel);
-    FILE *f = fopen(p, "wb");
-    if (!f) {
-        perror(p);
-        exit(1);
-    }
-    fputs(content, f);
-    fclose(f);
-}
-
 typedef struct {
     int rc;            /* 1 item, <0 error */
     const char *where; /* suffix after the temp dir */
@@ -42,7 +27,7 @@ static void s_run(char **paths, int n, const s_expect_t *exp, size_t nexp)
             break;
         }
         CHECK_MSG(rc == exp[i].rc, "#%zu: rc %d (%s) != %d at %s", i, rc, err, exp[i].rc, where);
-        const char *suffix = strstr(where, s_dir) ? where + strlen(s_dir) : where;
+        const char *suffix = strstr(where, wt_test_dir()) ? where + strlen(wt_test_dir()) : where;
         CHECK_EQ_STR(suffix, exp[i].where);
         if (rc == 1) {
             CHECK_MSG(item.text && strncmp(item.text, exp[i].text, strlen(exp[i].text)) == 0,
@@ -61,27 +46,27 @@ static void s_run(char **paths, int n, const s_expect_t *exp, size_t nexp)
 static void s_test_files(void)
 {
     char sub[300];
-    snprintf(sub, sizeof sub, "%s/b", s_dir);
+    snprintf(sub, sizeof sub, "%s/b", wt_test_dir());
     mkdir(sub, 0700);
-    s_write("b/2.txt", "  date 2019-03-04 The council met on Monday.\n");
-    s_write("b/1.txt", "A plain file without a date line.");
-    s_write("b/.hidden", "never read");
-    s_write("b/3.jsonl", "{\"text\":\"first line item\",\"id\":\"x1\"}\n\n"
-                         "{\"text\":\"second\", \"published\":\"2020-01-02T10:00:00Z\"}\r\n"
-                         "{\"title\":\"no text\"}\n"
-                         "not json at all\n"
-                         "{\"text\":\"last, no newline\"}");
-    s_write("a.json", "[{\"text\":\"array one\"}, 7, {\"text\":\"array three\"}]");
-    s_write("c.json", "{\"text\":\"single object\"}");
-    s_write("d.txt", "   \n\t ");
-    s_write("e.txt", "bad \xff byte");
+    wt_test_write("b/2.txt", "  date 2019-03-04 The council met on Monday.\n");
+    wt_test_write("b/1.txt", "A plain file without a date line.");
+    wt_test_write("b/.hidden", "never read");
+    wt_test_write("b/3.jsonl", "{\"text\":\"first line item\",\"id\":\"x1\"}\n\n"
+                               "{\"text\":\"second\", \"published\":\"2020-01-02T10:00:00Z\"}\r\n"
+                               "{\"title\":\"no text\"}\n"
+                               "not json at all\n"
+                               "{\"text\":\"last, no newline\"}");
+    wt_test_write("a.json", "[{\"text\":\"array one\"}, 7, {\"text\":\"array three\"}]");
+    wt_test_write("c.json", "{\"text\":\"single object\"}");
+    wt_test_write("d.txt", "   \n\t ");
+    wt_test_write("e.txt", "bad \xff byte");
     char a[300], b[300], c[300], d[300], e[300], missing[300];
-    snprintf(a, sizeof a, "%s/a.json", s_dir);
-    snprintf(b, sizeof b, "%s/b", s_dir);
-    snprintf(c, sizeof c, "%s/c.json", s_dir);
-    snprintf(d, sizeof d, "%s/d.txt", s_dir);
-    snprintf(e, sizeof e, "%s/e.txt", s_dir);
-    snprintf(missing, sizeof missing, "%s/missing.txt", s_dir);
+    snprintf(a, sizeof a, "%s/a.json", wt_test_dir());
+    snprintf(b, sizeof b, "%s/b", wt_test_dir());
+    snprintf(c, sizeof c, "%s/c.json", wt_test_dir());
+    snprintf(d, sizeof d, "%s/d.txt", wt_test_dir());
+    snprintf(e, sizeof e, "%s/e.txt", wt_test_dir());
+    snprintf(missing, sizeof missing, "%s/missing.txt", wt_test_dir());
     char *paths[] = {b, a, missing, c, d, e};
     const s_expect_t exp[] = {
         {1, "/b/1.txt", "A plain file", NULL},
@@ -190,17 +175,11 @@ static void s_test_stdin_text(void)
 
 int main(void)
 {
-    snprintf(s_dir, sizeof s_dir, "/tmp/wt-test-input-XXXXXX");
-    if (!mkdtemp(s_dir)) {
-        perror("mkdtemp");
-        return 1;
-    }
+    wt_test_mkdtemp("input");
     s_test_leading_date();
     s_test_files();
     s_test_stdin_stream();
     s_test_stdin_text();
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", s_dir);
-    if (system(cmd) != 0) fprintf(stderr, "cannot remove %s\n", s_dir);
+    wt_test_rmtree();
     TEST_END();
 }
