@@ -14,7 +14,6 @@ A broker journals 300 items and 100 results and stops. Then, on copies:
 """
 import os
 import random
-import shutil
 import time
 import json
 import subprocess
@@ -38,9 +37,7 @@ def test(make):
     journal_with_marks(ctx, b)
 
     def copy(name):
-        d = os.path.join(b.tmp, name)
-        shutil.copytree(b.journal, d)
-        return d
+        return b.copy_journal(name)
 
     st, out = tool("--check", copy("sound"))
     check(st == 0 and "OK" in out, "sound journal: %d\n%s" % (st, out))

@@ -10,7 +10,6 @@ Each start must exit with status 4 (not a signal) and a message naming the
 problem and the way out. Removing the marker on purpose starts afresh.
 """
 import os
-import shutil
 import subprocess
 import sys
 
@@ -39,10 +38,7 @@ def test(make):
     journal_with_marks(ctx, b)
 
     def copy(name):
-        d = os.path.join(b.tmp, name)
-        shutil.copytree(b.journal, d)
-        os.unlink(os.path.join(d, "broker.lock"))
-        return d
+        return b.copy_journal(name, drop_lock=True)
 
     cases = []
     d = copy("truncated")

@@ -14,7 +14,7 @@ file at the end (run, run_e2e). Not a test itself (no it_ prefix).
   harness.metrics  a strict Prometheus text reader (import harness.metrics as M)
 """
 from .core import (BIN, BUILD, SENTENCES, Checks, LineReader, binary, broker_bin, check, check_exactly_once, fail,  # noqa: F401
-                   poll_until, preload_env, read_jsonl, read_text, shim, skip, wait_for, write_items)
+                   poll_until, preload_env, read_jsonl, read_text, shim, skip, tempdir, wait_for, write_items)
 from .wire import (TOPIC, V, Client, Control, Keys, Producer, Subscriber, Worker,  # noqa: F401
                    allow_list, curve_config, curve_keys, header, item, journal_with_marks, keygen, msgpack, pack, put_all, result_for, unpack, zmq)
 from .procs import (Broker, Procs, Supervisor, control, curve_pipeline, feed, port_of, replay_all,  # noqa: F401

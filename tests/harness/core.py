@@ -117,6 +117,16 @@ class LineReader:
         self.thread.join(timeout)
 
 
+def tempdir(prefix):
+    """A new temporary directory, removed when the test exits (pass or fail)."""
+    import atexit
+    import shutil
+    import tempfile
+    d = tempfile.mkdtemp(prefix=prefix)
+    atexit.register(shutil.rmtree, d, True)
+    return d
+
+
 def read_text(path):
     try:
         with open(path, errors="replace") as f:

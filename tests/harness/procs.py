@@ -69,6 +69,15 @@ class Broker:
             time.sleep(0.02)
         fail("broker not ready in 60 s")
 
+    def copy_journal(self, name, drop_lock=False):
+        """A copy of the journal folder in tmp/NAME (without its lock file if
+        drop_lock); returns its path."""
+        d = os.path.join(self.tmp, name)
+        shutil.copytree(self.journal, d)
+        if drop_lock:
+            os.unlink(os.path.join(d, "broker.lock"))
+        return d
+
     def log_text(self):
         try:
             with open(self.log, errors="replace") as f:
