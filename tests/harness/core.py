@@ -2,9 +2,13 @@
 
 Every helper here fails a test through fail() (exit 1) or skips it through
 skip() (exit 77, which CTest reports as skipped)."""
+import atexit
 import json
 import os
+import shutil
 import sys
+import tempfile
+import threading
 import time
 
 BIN = os.environ.get("WT_BIN", "build/bin")
@@ -103,7 +107,6 @@ class LineReader:
     daemon thread as they come; join() waits for the end of the stream."""
 
     def __init__(self, stream):
-        import threading
         self.lines = []
         self.stream = stream
         self.thread = threading.Thread(target=self._read, daemon=True)
@@ -119,9 +122,6 @@ class LineReader:
 
 def tempdir(prefix):
     """A new temporary directory, removed when the test exits (pass or fail)."""
-    import atexit
-    import shutil
-    import tempfile
     d = tempfile.mkdtemp(prefix=prefix)
     atexit.register(shutil.rmtree, d, True)
     return d

@@ -8,6 +8,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 
 from .core import binary, check, fail, skip
@@ -181,7 +182,6 @@ class Supervisor:
     death as (name, exit status). start(name) starts one worker."""
 
     def __init__(self, names, start):
-        import threading
         self.start_one = start
         self.workers = {n: start(n) for n in names}
         self.deaths = []
