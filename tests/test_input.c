@@ -110,15 +110,29 @@ static void s_test_leading_date(void)
     }
 }
 
+/* Make stdin the read end of a new pipe; returns its write end, the old
+   stdin in *saved for s_stdin_restore. */
+static int s_stdin_pipe(int *saved)
+{
+    int p[2];
+    CHECK(pipe(p) == 0);
+    *saved = dup(0);
+    dup2(p[0], 0);
+    close(p[0]);
+    return p[1];
+}
+
+static void s_stdin_restore(int saved)
+{
+    dup2(saved, 0);
+    close(saved);
+}
+
 /* stdin is a pipe written a line at a time: each line is an item as soon as
    it is complete, and nothing blocks in non-blocking mode. */
 static void s_test_stdin_stream(void)
 {
-    int p[2];
-    CHECK(pipe(p) == 0);
-    int saved = dup(0);
-    dup2(p[0], 0);
-    close(p[0]);
+    int saved, w = s_stdin_pipe(&saved);
     char *paths[] = {"-"};
     wt_input_reader_t *in = wt_input_open(paths, 1, NULL);
     wt_input_set_nonblocking(in, true);
@@ -127,37 +141,32 @@ static void s_test_stdin_stream(void)
     const char *where;
     char err[256];
     CHECK_EQ_INT(wt_input_next(in, &item, &where, err, sizeof err), -EAGAIN);
-    CHECK(write(p[1], "{\"text\":\"one\"}\n{\"text\":\"tw", 26) == 26);
+    CHECK(write(w, "{\"text\":\"one\"}\n{\"text\":\"tw", 26) == 26);
     CHECK_EQ_INT(wt_input_next(in, &item, &where, err, sizeof err), 1);
     CHECK_EQ_STR(item.text, "one");
     CHECK_EQ_STR(where, "<stdin>:1");
     wt_item_clear(&item);
     CHECK_EQ_INT(wt_input_next(in, &item, &where, err, sizeof err), -EAGAIN);
     CHECK_EQ_INT(wt_input_fd(in), 0);
-    CHECK(write(p[1], "o\"}\n", 4) == 4);
+    CHECK(write(w, "o\"}\n", 4) == 4);
     CHECK_EQ_INT(wt_input_next(in, &item, &where, err, sizeof err), 1);
     CHECK_EQ_STR(item.text, "two");
     wt_item_clear(&item);
-    close(p[1]);
+    close(w);
     CHECK_EQ_INT(wt_input_next(in, &item, &where, err, sizeof err), 0);
     CHECK(wt_input_done(in));
     CHECK_EQ_INT(wt_input_items(in), 2);
     wt_input_close(&in);
-    dup2(saved, 0);
-    close(saved);
+    s_stdin_restore(saved);
 }
 
 /* stdin that does not start with '{' is one plain-text item. */
 static void s_test_stdin_text(void)
 {
-    int p[2];
-    CHECK(pipe(p) == 0);
-    int saved = dup(0);
-    dup2(p[0], 0);
-    close(p[0]);
+    int saved, w = s_stdin_pipe(&saved);
     const char *t = "\n date 2018-08-03 Some text\nover two lines.\n";
-    CHECK(write(p[1], t, strlen(t)) == (ssize_t)strlen(t));
-    close(p[1]);
+    CHECK(write(w, t, strlen(t)) == (ssize_t)strlen(t));
+    close(w);
     char *paths[] = {"-"};
     wt_input_reader_t *in = wt_input_open(paths, 1, NULL);
     wt_item_t item = {0};
@@ -169,8 +178,7 @@ static void s_test_stdin_text(void)
     wt_item_clear(&item);
     CHECK_EQ_INT(wt_input_next(in, &item, &where, err, sizeof err), 0);
     wt_input_close(&in);
-    dup2(saved, 0);
-    close(saved);
+    s_stdin_restore(saved);
 }
 
 int main(void)
