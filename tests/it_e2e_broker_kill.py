@@ -46,8 +46,7 @@ def test(tmp, procs, new_broker):
     t.start()
     # and `wiretag sub` across the restart: it must print 1..600, each once
     subout = open(os.path.join(tmp, "sub.jsonl"), "w")
-    wsub = procs.start([H.binary("wiretag"), "sub", "--broker", b.ep["subscribers"], "--replay",
-                        b.ep["replay"], "--from", "1", "--count", "600", "-v"], "sub", stdout=subout)
+    wsub = H.start_sub(procs, b, "--from", "1", "--count", "600", "-v", stdout=subout)
     try:
         items = os.path.join(tmp, "items.jsonl")
         ids = H.write_items(items, 600)

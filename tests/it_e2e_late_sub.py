@@ -22,9 +22,7 @@ def test(tmp, procs, new_broker):
 
     out = os.path.join(tmp, "sub.jsonl")
     with open(out, "w") as o:
-        s = procs.start([H.binary("wiretag"), "sub", "--broker", b.ep["subscribers"], "--replay",
-                         b.ep["replay"], "--from", "1", "--count", "200", "--json", "-v"], "sub",
-                        stdout=o)
+        s = H.start_sub(procs, b, "--from", "1", "--count", "200", "--json", "-v", stdout=o)
         try:
             s.wait(90)
         except subprocess.TimeoutExpired:
@@ -46,9 +44,8 @@ def test(tmp, procs, new_broker):
         aid, seqs = max(names.items(), key=lambda kv: len(kv[1]))
         out2 = os.path.join(tmp, "sub2.jsonl")
         with open(out2, "w") as o:
-            s = procs.start([H.binary("wiretag"), "sub", "--broker", b.ep["subscribers"],
-                             "--replay", b.ep["replay"], "--from", "101", "--actor", aid,
-                             "--idle", "1.5"], "sub2", stdout=o)
+            s = H.start_sub(procs, b, "--from", "101", "--actor", aid, "--idle", "1.5", name="sub2",
+                            stdout=o)
             s.wait(90)
         got = [r["seq"] for r in H.read_jsonl(out2)]
         H.check(got == seqs, "--from 101 --actor %s printed %r, expected %r" % (aid, got[:10], seqs[:10]))

@@ -72,9 +72,7 @@ def test(tmp, procs, new_broker):
     b = new_broker({"pub_hwm": PUB_HWM}).start()
     H.start_worker(procs, b, "w1", threads=2, config=H.worker_config(tmp))
     H.wait_for(lambda: H.stats(b)["workers_count"] == 1, 15, "worker READY")
-    s = procs.start([H.binary("wiretag"), "sub", "--broker", b.ep["subscribers"], "--replay",
-                     b.ep["replay"], "--rcvhwm", "20", "--json", "-v"], "sub",
-                    stdout=subprocess.PIPE)
+    s = H.start_sub(procs, b, "--rcvhwm", "20", "--json", "-v", stdout=subprocess.PIPE)
     out = H.LineReader(s.stdout)
     lines = out.lines
     H.wait_for(lambda: H.stats(b)["subscriptions"] >= 1, 30, "the subscription")

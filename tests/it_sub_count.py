@@ -26,8 +26,7 @@ def fill(b, n):
 
 
 def sub(b, *args):
-    cmd = [H.binary("wiretag"), "sub", "--broker", b.ep["subscribers"], "--replay",
-           b.ep["replay"]] + list(args)
+    cmd = H.sub_args(b, *args)
     return subprocess.run(cmd, capture_output=True, text=True, timeout=30)
 
 

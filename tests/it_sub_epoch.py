@@ -39,8 +39,7 @@ def test(make):
     produce(a, "one", 5, 5)
     out = os.path.join(a.tmp, "sub.out")
     err = os.path.join(a.tmp, "sub.err")
-    sub = subprocess.Popen([H.binary("wiretag"), "sub", "--broker", a.ep["subscribers"],
-                            "--replay", a.ep["replay"], "--from", "1", "--count", "11"],
+    sub = subprocess.Popen(H.sub_args(a, "--from", "1", "--count", "11"),
                            stdout=open(out, "w"), stderr=open(err, "w"))
     try:
         H.wait_for(lambda: len(lines(out)) == 5, 20, "the first 5 results")

@@ -30,9 +30,7 @@ def test(tmp, procs, new_broker):
     check(H.feed(procs, b, [path]).returncode == 0, "feed failed")
     H.start_worker(procs, b, "w1")
     H.wait_for(lambda: H.stats(b)["last_rseq"] >= 2, 90, "2 results")
-    wt = H.binary("wiretag")
-    base = [wt, "sub", "--broker", b.ep["subscribers"], "--replay", b.ep["replay"], "--from", "1",
-            "--idle", "1.5"]
+    base = H.sub_args(b, "--from", "1", "--idle", "1.5")
 
     def sub(*args):
         p = subprocess.run(base + list(args), capture_output=True, text=True, timeout=60)

@@ -20,8 +20,7 @@ import harness as H
 
 
 def sub(procs, b, state, name, out, extra):
-    args = [H.binary("wiretag"), "sub", "--broker", b.ep["subscribers"], "--replay",
-            b.ep["replay"], "--state", state, "--json", "-v"] + extra
+    args = H.sub_args(b, "--state", state, "--json", "-v", *extra)
     return procs.start(args, name, stdout=out)
 
 
@@ -106,8 +105,7 @@ def test(tmp, procs, new_broker):
     H.check(seqs(o5) == list(range(340, 346)), "empty state: --from 340 printed %r" % seqs(o5))
     with open(state, "w") as f:
         f.write("12abc\n")
-    r = subprocess.run([H.binary("wiretag"), "sub", "--broker", b.ep["subscribers"], "--replay",
-                        b.ep["replay"], "--state", state, "--idle", "1"],
+    r = subprocess.run(H.sub_args(b, "--state", state, "--idle", "1"),
                        capture_output=True, text=True, timeout=30)
     H.check(r.returncode == 2 and state in r.stderr, "garbage state: exit %s, %r" %
             (r.returncode, r.stderr))

@@ -23,5 +23,6 @@ from .wire import (TOPIC, V, Client, Control, Keys, Producer, Subscriber, Worker
                    allow_list, curve_config, curve_keys, header, item, journal_with_marks, keygen,
                    msgpack, pack, put_all, result_for, unpack, zmq)
 from .procs import (Broker, Procs, Supervisor, control, curve_pipeline, feed, port_of,  # noqa: F401
-                    replay_all, result_sizes, run, run_e2e, start_worker, stats, tcp_queues,
+                    replay_all, result_sizes, run, run_e2e, start_sub, start_worker, stats, sub_args,
+                    tcp_queues,
                     worker_config)

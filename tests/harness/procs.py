@@ -214,6 +214,17 @@ def feed(procs, broker, paths, name="feed", extra=None, wait=True, timeout=60):
     return p
 
 
+def sub_args(broker, *extra):
+    """The command line of `wiretag sub` on broker's subscriber and replay endpoints."""
+    return [binary("wiretag"), "sub", "--broker", broker.ep["subscribers"], "--replay",
+            broker.ep["replay"], *extra]
+
+
+def start_sub(procs, broker, *extra, name="sub", stdout=None):
+    """`wiretag sub` on broker as a process of procs (its stderr in tmp/NAME.log)."""
+    return procs.start(sub_args(broker, *extra), name, stdout=stdout)
+
+
 def control(broker):
     return Control(zmq.Context.instance(), broker)
 
