@@ -27,7 +27,7 @@ def state(pid):
 def test(tmp, procs, new_broker):
     # 100 x 100 ms: a frozen worker is not given up for 10 s, by either side
     b = new_broker({"liveness": 100, "job_timeout": "60s"}).start()
-    wcfg = H.worker_config(tmp, extra="  credit: %d\nbroker:\n  liveness: 100\n" % CREDIT)
+    wcfg = H.worker_config(tmp, extra="  credit: %d\n" % CREDIT, liveness=100)
     names = ["w1", "w2", "w3"]
     ws = [H.start_worker(procs, b, n, env={"WT_TEST_SLOW_MS": "5"}, config=wcfg) for n in names]
     H.wait_for(lambda: H.stats(b)["workers_count"] == 3, 15, "3 workers READY")

@@ -147,11 +147,16 @@ class Procs:
                 p.wait()
 
 
-def worker_config(tmp, heartbeat="100ms", extra=""):
+def worker_config(tmp, heartbeat="100ms", extra="", liveness=10):
+    """A worker config (tmp/worker.yaml): fast heartbeats and reconnects;
+    `extra` goes on in the worker: section or adds sections. A broker silent
+    for liveness x heartbeat is reconnected to: 10, as the test brokers'
+    own liveness (Broker), so that a loaded machine or a sanitizer build
+    does not make the worker drop a live broker over and over."""
     path = os.path.join(tmp, "worker.yaml")
     with open(path, "w") as f:
-        f.write("worker:\n  heartbeat: %s\n  reconnect_min: 50ms\n  reconnect_max: 500ms\n%s" %
-                (heartbeat, extra))
+        f.write("worker:\n  heartbeat: %s\n  reconnect_min: 50ms\n  reconnect_max: 500ms\n%s"
+                "broker:\n  liveness: %d\n" % (heartbeat, extra, liveness))
     return path
 
 
