@@ -176,7 +176,8 @@ def curve_pipeline(tmp, procs, new_broker, client):
     b = new_broker().enable_curve(k["broker"], allow_list(tmp, (k["worker"], k[client])))
     b.start()
     wcfg = curve_config(tmp, "worker", k["worker"], k["broker"],
-                        "worker:\n  heartbeat: 100ms\n  reconnect_min: 50ms\n  reconnect_max: 500ms\n")
+                        "worker:\n  heartbeat: 100ms\n  reconnect_min: 50ms\n  reconnect_max: 500ms\n"
+                        "broker:\n  liveness: 10\n")  # as worker_config
     start_worker(procs, b, "w1", config=wcfg)
     return (b, curve_config(tmp, client, k[client], k["broker"]),
             curve_config(tmp, "outsider", k["outsider"], k["broker"]))
