@@ -13,17 +13,17 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import e2eutil  # noqa: E402
-from e2eutil import check  # noqa: E402
+import harness as H
+from harness import check  # noqa: E402
 
 
 def main():
-    wt = e2eutil.binary("wiretag")
+    wt = H.binary("wiretag")
     tmp = tempfile.mkdtemp(prefix="wt-annotate-")
     try:
         # SIGINT in the middle of a long run
         items = os.path.join(tmp, "many.jsonl")
-        e2eutil.write_items(items, 20000)
+        H.write_items(items, 20000)
         out = os.path.join(tmp, "out.jsonl")
         with open(out, "w") as fo:
             p = subprocess.Popen([wt, "annotate", "-q", items], stdout=fo, stderr=subprocess.PIPE)

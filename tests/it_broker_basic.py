@@ -3,10 +3,9 @@ PING/PONG, credit-based dispatch, results numbered and published in order,
 STATS figures, and a clean SIGTERM stop. Fake worker in Python."""
 import os
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from wtbroker import (Broker, Control, Producer, Subscriber, Worker, check, header, pack,  # noqa
+from harness import (Broker, Control, Producer, Subscriber, Worker, check, header, pack,  # noqa
                       run, unpack, zmq)
 
 
@@ -16,10 +15,7 @@ def test(make):
     prod = Producer(ctx, b)
     sub = Subscriber(ctx, b)
     ctl = Control(ctx, b)
-    deadline = time.time() + 30
-    while ctl.stats()["subscriptions"] < 1:  # no result may go out before
-        check(time.time() < deadline, "the subscription never reached the broker")
-        time.sleep(0.02)
+    ctl.wait_subscriptions(1)  # no result may go out before
 
     # PUT -> ACK with increasing seq
     seqs = []

@@ -19,11 +19,11 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from wtbroker import broker_bin, check, fail  # noqa: E402
+from harness import broker_bin, check, fail, tempdir  # noqa: E402
 
 BIN = broker_bin()
 SRC = os.environ.get("WT_SOURCE", ".")
-TMP = tempfile.mkdtemp(prefix="wt-it-bind-")
+TMP = tempdir("wt-it-bind-")
 ROLES = ("producers", "workers", "subscribers", "replay")
 
 

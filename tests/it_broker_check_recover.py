@@ -14,14 +14,13 @@ A broker journals 300 items and 100 results and stops. Then, on copies:
 """
 import os
 import random
-import shutil
 import time
 import json
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from wtbroker import Control, Producer, Worker, broker_bin, check, item, run, zmq  # noqa
+from harness import Control, Worker, broker_bin, check, journal_with_marks, run, zmq  # noqa
 
 
 def tool(*args):
@@ -35,23 +34,10 @@ def tool(*args):
 def test(make):
     b = make().start()
     ctx = zmq.Context()
-    prod = Producer(ctx, b)
-    for i in range(1, 301):
-        mark = " RESMARK%04d" % i if i == 50 else " PAYMARK%04d" % i if i == 200 else ""
-        check(prod.put(item(i, "Item %d.%s " % (i, mark) + "words " * 300))["cmd"] == "ACK",
-              "PUT %d" % i)
-    ctl = Control(ctx, b)
-    w = Worker(ctx, b, credit=4)
-    w.serve(20, lambda job, att, it: "done" if job <= 100 else "keep",
-            until=lambda: ctl.stats()["last_rseq"] >= 100)
-    for c in (w, prod, ctl):
-        c.close()
-    check(b.stop() == 0, "clean stop")
+    journal_with_marks(ctx, b)
 
     def copy(name):
-        d = os.path.join(b.tmp, name)
-        shutil.copytree(b.journal, d)
-        return d
+        return b.copy_journal(name)
 
     st, out = tool("--check", copy("sound"))
     check(st == 0 and "OK" in out, "sound journal: %d\n%s" % (st, out))

@@ -15,42 +15,16 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import wtbroker as W  # noqa
-from wtbroker import Control, Producer, Worker, check, item, run, skip, zmq  # noqa
+import harness as H
+from harness import Control, Producer, Worker, check, item, run, zmq  # noqa
 
 N = 20
 JUMP_S = 8 * 86400
 
 
-def shim():
-    path = os.path.join(os.environ.get("WT_BUILD", "build"), "tests", "libwt_clockjump.so")
-    if not os.path.exists(path):
-        skip("%s not built" % path)
-    return path
-
-
-def under_shim(b, offset_file):
-    """Make b's next start() run with the shim preloaded."""
-    env = dict(os.environ)
-    env["LD_PRELOAD"] = shim()
-    env["WT_CLOCKJUMP_FILE"] = offset_file
-    # an ASan build wants its runtime first; the shim is not instrumented
-    env["ASAN_OPTIONS"] = (env.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0").lstrip(":")
-    real_popen = W.subprocess.Popen
-
-    def popen(args, **kw):
-        kw["env"] = env
-        return real_popen(args, **kw)
-    b.popen = popen
-
-
-def start(b):
-    saved = W.subprocess.Popen
-    W.subprocess.Popen = b.popen
-    try:
-        return b.start()
-    finally:
-        W.subprocess.Popen = saved
+def start(b, offset_file):
+    """Start b with the clock shim preloaded, reading its offset from offset_file."""
+    b.start(env=H.preload_env("clockjump", {"WT_CLOCKJUMP_FILE": offset_file}))
 
 
 def fill(ctx, b, n):
@@ -85,8 +59,7 @@ def test(make):
     offset_a = os.path.join(a.tmp, "offset")
     with open(offset_a, "w") as f:
         f.write("0")
-    under_shim(a, offset_a)
-    start(a)
+    start(a, offset_a)
     ctl = fill(ctx, a, 5)
     end = time.time() + 20
     while time.time() < end and ctl.stats()["journal"]["retained"] < 5:
@@ -98,8 +71,7 @@ def test(make):
     offset = os.path.join(b.tmp, "offset")
     with open(offset, "w") as f:
         f.write("0")
-    under_shim(b, offset)
-    start(b)
+    start(b, offset)
     ctl = fill(ctx, b, N)
     with open(offset, "w") as f:
         f.write(str(JUMP_S))
@@ -119,7 +91,7 @@ def test(make):
 
     # restart under the jumped clock: still nothing aged
     b.stop()
-    start(b)
+    start(b, offset)
     ctl = Control(ctx, b)
     wait_retention_passes(ctl)
     st = ctl.stats()

@@ -10,12 +10,11 @@ Each start must exit with status 4 (not a signal) and a message naming the
 problem and the way out. Removing the marker on purpose starts afresh.
 """
 import os
-import shutil
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from wtbroker import Control, Producer, Worker, broker_bin, check, item, run, zmq  # noqa
+from harness import Control, Worker, broker_bin, check, journal_with_marks, run, zmq  # noqa
 
 
 def start_on(b, journal):
@@ -36,25 +35,10 @@ def start_on(b, journal):
 def test(make):
     b = make().start()
     ctx = zmq.Context()
-    prod = Producer(ctx, b)
-    for i in range(1, 301):
-        mark = " RESMARK%04d" % i if i == 50 else " PAYMARK%04d" % i if i == 200 else ""
-        check(prod.put(item(i, "Item %d.%s " % (i, mark) + "words " * 300))["cmd"] == "ACK",
-              "PUT %d" % i)
-    ctl = Control(ctx, b)
-    w = Worker(ctx, b, credit=4)
-    w.serve(20, lambda job, att, it: "done" if job <= 100 else "keep",
-            until=lambda: ctl.stats()["last_rseq"] >= 100)
-    w.close()
-    prod.close()
-    ctl.close()
-    check(b.stop() == 0, "clean stop")
+    journal_with_marks(ctx, b)
 
     def copy(name):
-        d = os.path.join(b.tmp, name)
-        shutil.copytree(b.journal, d)
-        os.unlink(os.path.join(d, "broker.lock"))
-        return d
+        return b.copy_journal(name, drop_lock=True)
 
     cases = []
     d = copy("truncated")

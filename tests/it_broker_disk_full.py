@@ -16,7 +16,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from wtbroker import (Control, Producer, Subscriber, Worker, check, result_for, run, skip,  # noqa
+from harness import (Control, Producer, Subscriber, Worker, check, result_for, run, skip,  # noqa
                       zmq)
 
 TEXT = "The minister spoke about the harvest and the weather in the north. " * 30

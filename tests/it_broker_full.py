@@ -7,7 +7,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from wtbroker import Control, Producer, Worker, check, result_for, run, zmq  # noqa
+from harness import Control, Producer, Worker, check, result_for, run, zmq  # noqa
 
 TEXT = "%d " + "x" * 20000
 

@@ -9,7 +9,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from wtbroker import (Client, Control, Producer, Subscriber, Worker, check, header, pack,  # noqa
+from harness import (Client, Control, Producer, Subscriber, Worker, check, header, pack,  # noqa
                       result_for, run, unpack, zmq)
 
 
@@ -103,15 +103,21 @@ def test(make):
         good.serve(0.02, lambda job, att, it: "done")
         bad.serve(0.02, lambda job, att, it: "keep")
     probe.close()
+
+    def first_result():
+        """The first result published while both workers go on (30 s at most)."""
+        done = []
+        end = time.time() + 30
+        while time.time() < end and not done:
+            bad.serve(0.02, lambda job, att, it: "keep")
+            good.serve(0.02, lambda job, att, it: "done")
+            done += sub.drain(0.0)
+        return done
+
     bad.send("DONE", {"id": "victim", "text": "x", "actors": "no"}, job=bad.held[0])
     bad.send("DONE", result_for({"id": "z", "text": "z"}, 999), job=999)  # unknown job
     bad.send("FAIL", job=12345, code="EVALUE")  # unknown job
-    done = []
-    end = time.time() + 30
-    while time.time() < end and not done:
-        bad.serve(0.02, lambda job, att, it: "keep")
-        good.serve(0.02, lambda job, att, it: "done")
-        done += sub.drain(0.0)
+    done = first_result()
     check(len(done) == 1 and done[0][1]["id"] == "victim", "victim result %r" % done)
     check(any(g[1] == 2 for g in good.got + bad.got), "second attempt %r %r" % (good.got, bad.got))
     # a well-formed result for another item: refused as well (EVALUE), redone
@@ -121,12 +127,7 @@ def test(make):
     bad.serve(20.0, lambda job, att, it: "keep", until=lambda: bad.held)
     check(bad.held == [h["seq"]], "bad worker got %r" % bad.got)
     bad.send("DONE", result_for({"id": "someone-else", "text": "x"}, h["seq"]), job=h["seq"])
-    done = []
-    end = time.time() + 30
-    while time.time() < end and not done:
-        bad.serve(0.02, lambda job, att, it: "keep")
-        good.serve(0.02, lambda job, att, it: "done")
-        done += sub.drain(0.0)
+    done = first_result()
     check(len(done) == 1 and done[0][1]["id"] == "victim2", "victim2 result %r" % done)
 
     # subscriber socket: junk that is not a subscription

@@ -12,7 +12,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from wtbroker import Control, Producer, broker_bin, check, item, run, zmq  # noqa
+from harness import Control, Producer, broker_bin, check, item, run, zmq  # noqa
 
 
 def second_broker(a):

@@ -15,7 +15,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from wtbroker import (Control, Producer, Subscriber, Worker, check, pack, result_for,  # noqa
+from harness import (Control, Producer, Subscriber, Worker, check, pack, result_for,  # noqa
                       run, zmq)
 
 TEXT = "The minister spoke about the harvest and the weather in the north. " * 30

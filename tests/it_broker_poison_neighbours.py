@@ -14,7 +14,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from wtbroker import Control, Producer, Worker, check, item, run, zmq  # noqa
+from harness import Control, Producer, Worker, check, item, run, zmq  # noqa
 
 MARK = "POISON-4c1e"
 N = 12

@@ -21,33 +21,13 @@ import shutil
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import wtbroker as W  # noqa
-from wtbroker import Control, Subscriber, Worker, check, header, item, pack, run, skip, unpack, zmq  # noqa
-
-
-def shim():
-    path = os.path.join(os.environ.get("WT_BUILD", "build"), "tests", "libwt_powerloss.so")
-    if not os.path.exists(path):
-        skip("%s not built" % path)
-    return path
+import harness as H
+from harness import Control, Subscriber, Worker, check, header, item, pack, run, unpack, zmq  # noqa
 
 
 def start(b, env_extra):
-    env = dict(os.environ)
-    env.update(env_extra)
-    if env_extra:
-        env["LD_PRELOAD"] = shim()
-        env["ASAN_OPTIONS"] = (env.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0").lstrip(":")
-    real = W.subprocess.Popen
-
-    def popen(args, **kw):
-        kw["env"] = env
-        return real(args, **kw)
-    W.subprocess.Popen = popen
-    try:
-        b.start()
-    finally:
-        W.subprocess.Popen = real
+    """Start b, with the power-loss shim preloaded when env_extra sets it up."""
+    b.start(env=H.preload_env("powerloss", env_extra) if env_extra else None)
 
 
 def put(s, corr, it, timeout=5.0):

@@ -8,7 +8,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from wtbroker import Control, Producer, Subscriber, Worker, check, result_for, run, zmq  # noqa
+from harness import Control, Producer, Subscriber, Worker, check, result_for, run, zmq  # noqa
 
 N = 20
 POISON, FLAKY, SLOW = "item-10", "item-5", "slow"
@@ -23,10 +23,7 @@ def test(make):
     prod = Producer(ctx, b)
     sub = Subscriber(ctx, b)
     ctl = Control(ctx, b)
-    deadline = time.time() + 30
-    while ctl.stats()["subscriptions"] < 1:  # no result may go out before
-        check(time.time() < deadline, "the subscription never reached the broker")
-        time.sleep(0.02)
+    ctl.wait_subscriptions(1)  # no result may go out before
     for i in range(N):
         h = prod.put({"id": "item-%d" % i, "text": "Item %d text." % i})
         check(h["cmd"] == "ACK" and h["seq"] == i + 1, "ACK %r" % h)

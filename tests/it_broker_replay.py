@@ -12,7 +12,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from wtbroker import Control, Producer, Subscriber, Worker, check, run, zmq  # noqa
+from harness import Control, Producer, Subscriber, Worker, check, put_all, run, zmq  # noqa
 
 TEXT = "Word " * 3000  # about 15 KB per result: the slow subscriber must overflow
 HWM = 10
@@ -35,26 +35,16 @@ HOLD = wmem_max() + 2 * RCVBUF + (2 * HWM + 8) * len(TEXT) + 256 * 1024
 N = max(400, 2 * HOLD // len(TEXT) + 1)
 
 
-def wait_subscriptions(ctl, n):
-    deadline = time.time() + 30
-    while ctl.stats()["subscriptions"] < n:
-        check(time.time() < deadline, "the broker never saw %d subscription(s)" % n)
-        time.sleep(0.02)
-
-
 def test(make):
     b = make({"pub_hwm": HWM}).start()
     ctx = zmq.Context()
     ctl = Control(ctx, b)
     slow = Subscriber(ctx, b, hwm=HWM)
     slow.s.setsockopt(zmq.RCVBUF, RCVBUF)
-    wait_subscriptions(ctl, 1)  # the subscription reached the broker (slow joiner)
+    ctl.wait_subscriptions(1)  # the subscription reached the broker (slow joiner)
     prod = Producer(ctx, b)
     w = Worker(ctx, b, name="w", credit=8)
-    for i in range(N):
-        h = prod.put({"id": "r-%d" % i, "text": "%d %s" % (i, TEXT)})
-        check(h["cmd"] == "ACK", "ACK %r" % h)
-        w.serve(0.001, lambda job, att, it: "done")
+    put_all(prod, ({"id": "r-%d" % i, "text": "%d %s" % (i, TEXT)} for i in range(N)), w)
     deadline = time.time() + 60
     while time.time() < deadline:
         w.serve(0.05, lambda job, att, it: "done")
@@ -90,7 +80,7 @@ def test(make):
 
     # a late subscriber: subscribe first, then replay from 1, dedup by seq
     late = Subscriber(ctx, b)
-    wait_subscriptions(ctl, 2)
+    ctl.wait_subscriptions(2)
     got, end = ctl.replay_all(1)
     check(sorted(got) == list(range(1, N + 1)), "late subscriber replay incomplete")
     check(end["last"] == N and end["first"] == 1 and end["next"] == N + 1, "end %r" % end)

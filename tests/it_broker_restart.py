@@ -8,7 +8,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from wtbroker import Control, Subscriber, Worker, check, header, pack, run, zmq  # noqa
+from harness import Control, Subscriber, Worker, check, header, pack, run, zmq  # noqa
 
 N = 150
 KILL_AT = 70

@@ -7,7 +7,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from wtbroker import Control, Producer, Worker, check, run, zmq  # noqa
+from harness import Control, Producer, Worker, check, put_all, run, zmq  # noqa
 
 N = 400
 TEXT = "Retention " * 2000  # ~20 KB per item and per result
@@ -21,10 +21,7 @@ def test(make):
     prod = Producer(ctx, b)
     ctl = Control(ctx, b)
     w = Worker(ctx, b, name="w", credit=4)
-    for i in range(N):
-        h = prod.put({"id": "k-%d" % i, "text": "%d %s" % (i, TEXT)})
-        check(h["cmd"] == "ACK", "ACK %r" % h)
-        w.serve(0.001, lambda job, att, it: "done")
+    put_all(prod, ({"id": "k-%d" % i, "text": "%d %s" % (i, TEXT)} for i in range(N)), w)
     # one item stays unfinished: it must survive retention
     h = prod.put({"id": "pending", "text": "Still waiting. " + TEXT})
     pending_seq = h["seq"]

@@ -9,8 +9,8 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import e2eutil  # noqa: E402
-from wtbroker import Control, Producer, Worker, check, run, zmq  # noqa: E402
+import harness as H
+from harness import Control, Producer, Worker, check, run, zmq  # noqa: E402
 
 
 def sh(args, code=0):
@@ -20,7 +20,7 @@ def sh(args, code=0):
 
 
 def test(make):
-    wt, worker = e2eutil.binary("wiretag"), e2eutil.binary("wiretag-worker")
+    wt, worker = H.binary("wiretag"), H.binary("wiretag-worker")
     check(re.match(r"wiretag-worker \d+\.\d+", sh([worker, "--version"]).stdout), "worker --version")
     check("commands:" in sh([wt, "help"]).stdout, "wiretag help")
     check("--from SEQ" in sh([wt, "help", "sub"]).stdout, "wiretag help sub")

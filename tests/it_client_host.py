@@ -12,8 +12,8 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import e2eutil  # noqa: E402
-from e2eutil import check, skip  # noqa: E402
+import harness as H
+from harness import check, skip  # noqa: E402
 
 
 def free_host():
@@ -40,8 +40,8 @@ def test(tmp, procs, new_broker):
     with open(cfg, "w") as f:
         f.write("client:\n  broker: %s\n" % host)
     items = os.path.join(tmp, "items.jsonl")
-    ids = e2eutil.write_items(items, 6)
-    wt = e2eutil.binary("wiretag")
+    ids = H.write_items(items, 6)
+    wt = H.binary("wiretag")
 
     def run(args, code=0):
         p = subprocess.run(args, capture_output=True, text=True, timeout=120)
@@ -49,8 +49,8 @@ def test(tmp, procs, new_broker):
         return p
 
     run([wt, "feed", "--host", host, "--no-progress", items])
-    procs.start([e2eutil.binary("wiretag-worker"), "-c", cfg, "--threads", "1"], "worker")
-    e2eutil.wait_for(lambda: e2eutil.stats(b)["last_rseq"] == 6, 90, "6 results")
+    procs.start([H.binary("wiretag-worker"), "-c", cfg, "--threads", "1"], "worker")
+    H.wait_for(lambda: H.stats(b)["last_rseq"] == 6, 90, "6 results")
     p = run([wt, "sub", "--host", host, "--from", "1", "--count", "6"])
     check(sorted(json.loads(x)["id"] for x in p.stdout.splitlines()) == sorted(ids), "sub --host")
     p = run([wt, "sub", "-c", cfg, "--from", "4", "--count", "3"])
@@ -60,9 +60,9 @@ def test(tmp, procs, new_broker):
     run([wt, "stats", "--host", host])
     run([wt, "dead", "-c", cfg, "list"])
     more = os.path.join(tmp, "more.jsonl")
-    e2eutil.write_items(more, 2, prefix="more")
+    H.write_items(more, 2, prefix="more")
     run([wt, "feed", "-c", cfg, "--no-progress", more])
-    e2eutil.wait_for(lambda: e2eutil.stats(b)["last_rseq"] == 8, 90, "8 results")
+    H.wait_for(lambda: H.stats(b)["last_rseq"] == 8, 90, "8 results")
     # explicit URLs win over the host
     p = run([wt, "stats", "--host", "127.0.0.1", "--broker", b.ep["replay"], "--json"])
     check(json.loads(p.stdout)["last_rseq"] == 8, "--broker did not win")
@@ -73,4 +73,4 @@ def test(tmp, procs, new_broker):
     check("wants a host name or address" in p.stderr, "bad --host: %r" % p.stderr)
 
 
-e2eutil.run(test, seconds=200)
+H.run_e2e(test, seconds=200)

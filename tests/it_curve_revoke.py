@@ -8,133 +8,89 @@ connections, "good" reconnects and keeps receiving, "sub" gets nothing more
 (before: it went on receiving every result).
 """
 import os
-import subprocess
-import sys
 import time
 
-sys.path.insert(0, os.path.dirname(__file__))
-from wtnet import BIN, Broker, hdr, msgpack, zmq  # noqa: E402
+import harness as H
+from harness import fail, header as hdr, msgpack, result_for, zmq
 
 
-def fail(msg):
-    print("FAIL: " + msg)
-    sys.exit(1)
-
-
-def keygen(base):
-    r = subprocess.run([os.path.join(BIN, "wiretag"), "keygen", base], capture_output=True,
-                       text=True)
-    if r.returncode != 0:
-        print("SKIP: wiretag keygen failed: " + r.stderr)
-        sys.exit(77)
-    keys = {}
-    for line in open(base + ".key"):
-        if "=" in line and not line.startswith("#"):
-            k, v = line.split("=", 1)
-            keys[k.strip()] = v.strip().strip('"')
-    return keys["public-key"].encode(), keys["secret-key"].encode()
-
-
-def client(ep, kind, mine, server_pub):
-    s = zmq.Context.instance().socket(kind)
-    s.setsockopt(zmq.LINGER, 0)
-    s.curve_publickey, s.curve_secretkey = mine
-    s.curve_serverkey = server_pub
+def client(ep, kind, mine, server):
+    s = H.Client(zmq.Context.instance(), ep, kind=kind, curve=(mine, server)).s
     if kind == zmq.SUB:
         s.setsockopt(zmq.SUBSCRIBE, b"wt.result")
-    s.connect(ep)
     return s
 
 
-def result_for(it, job):
-    t = it["text"]
-    return {"id": it["id"], "seq": job, "text": t, "actors": [], "issues": [], "quotes": [],
-            "stats": {"bytes": len(t.encode()), "tokens": 0, "sentences": 0, "elapsed_us": 1},
-            "annotator": {"version": "fake", "dictionaries": "none"}}
-
-
-def main():
-    b0 = Broker()
-    tmp = b0.tmp
-    b0.cleanup()
-    os.makedirs(tmp, exist_ok=True)
-    allowed = os.path.join(tmp, "allowed")
-    os.makedirs(allowed)
-    server = keygen(os.path.join(tmp, "broker"))
-    good = keygen(os.path.join(tmp, "good"))
-    sub = keygen(os.path.join(tmp, "sub"))
-    os.rename(os.path.join(tmp, "good.pub"), os.path.join(allowed, "good.pub"))
-    os.rename(os.path.join(tmp, "sub.pub"), os.path.join(allowed, "sub.pub"))
-    cfg = (f"curve:\n  enabled: true\n  secret_key: {tmp}/broker.key\n  allowed_keys: {allowed}\n"
+def test(tmp, procs, new_broker):
+    keys = H.curve_keys(tmp, ("broker", "good", "sub"))
+    server, good, sub = keys["broker"], keys["good"], keys["sub"]
+    allowed = H.allow_list(tmp, (good, sub))
+    cfg = (f"curve:\n  enabled: true\n  secret_key: {server.key}\n  allowed_keys: {allowed}\n"
            "broker:\n  heartbeat: 100ms\n  liveness: 20\nlog:\n  level: info\n")
-    b = Broker(cfg)
-    try:
-        prod = client(b.ep["producers"], zmq.DEALER, good, server[0])
-        wk = client(b.ep["workers"], zmq.DEALER, good, server[0])
-        wk.send_multipart([hdr("READY", credit=10, name="w", threads=1, dictionaries="none")])
-        s_good = client(b.ep["subscribers"], zmq.SUB, good, server[0])
-        s_sub = client(b.ep["subscribers"], zmq.SUB, sub, server[0])
-        n = [0]
+    b = new_broker(text=cfg).start()
+    prod = client(b.ep["producers"], zmq.DEALER, good, server)
+    wk = client(b.ep["workers"], zmq.DEALER, good, server)
+    wk.send_multipart([hdr("READY", credit=10, name="w", threads=1, dictionaries="none")])
+    s_good = client(b.ep["subscribers"], zmq.SUB, good, server)
+    s_sub = client(b.ep["subscribers"], zmq.SUB, sub, server)
+    n = [0]
 
-        def one_result():
-            """PUT one item, answer its JOB, return the result ids each subscriber got."""
-            n[0] += 1
-            it = {"id": "r%d" % n[0], "text": "The envoy said talks would go on %d." % n[0]}
-            prod.send_multipart([hdr("PUT", corr=n[0]), msgpack.packb(it)])
-            end = time.time() + 5
-            while time.time() < end:
-                if wk.poll(50):
-                    f = wk.recv_multipart()
-                    h = msgpack.unpackb(f[0], raw=False)
-                    if h["cmd"] == "JOB":
-                        job = msgpack.unpackb(f[1], raw=False)
-                        job.setdefault("id", h["id"])
-                        wk.send_multipart([hdr("DONE", job=h["job"]),
-                                           msgpack.packb(result_for(job, h["job"]))])
-                        break
-                wk.send_multipart([hdr("HB")])
-            got = {"good": set(), "sub": set()}
-            end = time.time() + 1.5
-            while time.time() < end:
-                for name, s in (("good", s_good), ("sub", s_sub)):
-                    while s.poll(10):
-                        f = s.recv_multipart()
-                        got[name].add(msgpack.unpackb(f[1], raw=False)["seq"])
-                wk.send_multipart([hdr("HB")])
-            while prod.poll(0):
-                prod.recv_multipart()
-            return got
-
-        time.sleep(0.5)  # the SUB handshakes
-        got = {"good": set(), "sub": set()}
-        for _ in range(5):  # until both subscribers are connected and subscribed
-            g = one_result()
-            if g["good"] and g["sub"]:
-                got = g
-                break
-        if not (got["good"] and got["sub"]):
-            fail("both subscribers should receive before the revocation: %r" % got)
-        os.unlink(os.path.join(allowed, "sub.pub"))
-        end = time.time() + 15
-        while time.time() < end and "REVOKE" not in open(os.path.join(b.tmp, "broker.log")).read():
+    def one_result():
+        """PUT one item, answer its JOB, return the result ids each subscriber got."""
+        n[0] += 1
+        it = {"id": "r%d" % n[0], "text": "The envoy said talks would go on %d." % n[0]}
+        prod.send_multipart([hdr("PUT", corr=n[0]), msgpack.packb(it)])
+        end = time.time() + 5
+        while time.time() < end:
+            if wk.poll(50):
+                f = wk.recv_multipart()
+                h = msgpack.unpackb(f[0], raw=False)
+                if h["cmd"] == "JOB":
+                    job = msgpack.unpackb(f[1], raw=False)
+                    job.setdefault("id", h["id"])
+                    wk.send_multipart([hdr("DONE", job=h["job"]),
+                                       msgpack.packb(result_for(job, h["job"]))])
+                    break
             wk.send_multipart([hdr("HB")])
-            time.sleep(0.1)
-        if "REVOKE" not in open(os.path.join(b.tmp, "broker.log")).read():
-            fail("the broker did not act on the revocation")
-        after = {"good": set(), "sub": set()}
-        for _ in range(6):
-            g = one_result()
-            after["good"] |= g["good"]
-            after["sub"] |= g["sub"]
-        if after["sub"]:
-            fail("the revoked subscriber still received results %r" % sorted(after["sub"]))
-        if not after["good"]:
-            fail("the allowed subscriber received nothing after the revocation")
-        print("revoked subscriber cut off; allowed one received %d results after" %
-              len(after["good"]))
-        print("PASS")
-    finally:
-        b.cleanup()
+        got = {"good": set(), "sub": set()}
+        end = time.time() + 1.5
+        while time.time() < end:
+            for name, s in (("good", s_good), ("sub", s_sub)):
+                while s.poll(10):
+                    f = s.recv_multipart()
+                    got[name].add(msgpack.unpackb(f[1], raw=False)["seq"])
+            wk.send_multipart([hdr("HB")])
+        while prod.poll(0):
+            prod.recv_multipart()
+        return got
+
+    time.sleep(0.5)  # the SUB handshakes
+    got = {"good": set(), "sub": set()}
+    for _ in range(5):  # until both subscribers are connected and subscribed
+        g = one_result()
+        if g["good"] and g["sub"]:
+            got = g
+            break
+    if not (got["good"] and got["sub"]):
+        fail("both subscribers should receive before the revocation: %r" % got)
+    os.unlink(os.path.join(allowed, "sub.pub"))
+    end = time.time() + 15
+    while time.time() < end and "REVOKE" not in b.log_text():
+        wk.send_multipart([hdr("HB")])
+        time.sleep(0.1)
+    if "REVOKE" not in b.log_text():
+        fail("the broker did not act on the revocation")
+    after = {"good": set(), "sub": set()}
+    for _ in range(6):
+        g = one_result()
+        after["good"] |= g["good"]
+        after["sub"] |= g["sub"]
+    if after["sub"]:
+        fail("the revoked subscriber still received results %r" % sorted(after["sub"]))
+    if not after["good"]:
+        fail("the allowed subscriber received nothing after the revocation")
+    print("revoked subscriber cut off; allowed one received %d results after" %
+          len(after["good"]))
 
 
-main()
+H.run_e2e(test, seconds=290)

@@ -9,9 +9,8 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import e2eutil  # noqa: E402
-import wtbroker  # noqa: E402
-from e2eutil import check  # noqa: E402
+import harness as H
+from harness import check  # noqa: E402
 
 CASES = [  # (published as sent, as published in the result)
     ("Fri, 10 Sep 2021 08:00:00 GMT", "2021-09-10T08:00:00Z"),
@@ -25,13 +24,13 @@ CASES = [  # (published as sent, as published in the result)
 def test(tmp, procs, new_broker):
     b = new_broker().start()
     # a producer of another language sends the raw strings: all ACKed
-    ctx = wtbroker.zmq.Context.instance()
-    prod = wtbroker.Producer(ctx, b)
+    ctx = H.zmq.Context.instance()
+    prod = H.Producer(ctx, b)
     for i, (sent, _) in enumerate(CASES):
         h = prod.put({"id": "raw-%d" % i, "text": "The council met on Monday.", "published": sent})
         check(h["cmd"] == "ACK", "%r refused: %r" % (sent, h))
     prod.close()
-    st = e2eutil.stats(b)
+    st = H.stats(b)
     check(st["counters"].get("published_unreadable") == 2,
           "published_unreadable = %r" % st["counters"].get("published_unreadable"))
     # wiretag feed: the same dates from a file
@@ -40,22 +39,22 @@ def test(tmp, procs, new_broker):
         for i, (sent, _) in enumerate(CASES):
             f.write(json.dumps({"id": "feed-%d" % i, "text": "Ministers met in Oslo.",
                                 "published": sent}) + "\n")
-    p = e2eutil.feed(procs, b, [path])
+    p = H.feed(procs, b, [path])
     log = procs.log("feed")
     check(p.returncode == 0, "feed exit %d:\n%s" % (p.returncode, log))
     check("2 item(s) had a published date we could not read" in log, "feed summary:\n" + log)
 
-    e2eutil.start_worker(procs, b, "w1")
+    H.start_worker(procs, b, "w1")
     n = 2 * len(CASES)
-    e2eutil.wait_for(lambda: e2eutil.stats(b)["last_rseq"] >= n, 90, "%d results" % n)
-    res = {r["id"]: r for r in e2eutil.replay_all(b).values()}
+    H.wait_for(lambda: H.stats(b)["last_rseq"] >= n, 90, "%d results" % n)
+    res = {r["id"]: r for r in H.replay_all(b).values()}
     for prefix in ("raw", "feed"):
         for i, (sent, want) in enumerate(CASES):
             got = res["%s-%d" % (prefix, i)].get("published")
             check(got == want, "%s %r: published %r, want %r" % (prefix, sent, got, want))
 
     # annotate (offline) says it and keeps the item
-    p = subprocess.run([e2eutil.binary("wiretag"), "annotate", path], capture_output=True,
+    p = subprocess.run([H.binary("wiretag"), "annotate", path], capture_output=True,
                        text=True, timeout=120)
     check(p.returncode == 0, "annotate exit %d: %s" % (p.returncode, p.stderr))
     out = [json.loads(x) for x in p.stdout.splitlines()]
@@ -63,4 +62,4 @@ def test(tmp, procs, new_broker):
     check("2 item(s) had an unreadable published date" in p.stderr, "annotate: " + p.stderr)
 
 
-e2eutil.run(test, seconds=200)
+H.run_e2e(test, seconds=200)

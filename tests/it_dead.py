@@ -9,8 +9,8 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import e2eutil  # noqa: E402
-from wtbroker import Control, Producer, Worker, check, run, zmq  # noqa: E402
+import harness as H
+from harness import Control, Producer, Worker, check, run, zmq  # noqa: E402
 
 ITEMS = [{"id": "ok-%d" % i, "text": "Fine item %d." % i} for i in range(3)] + \
         [{"id": "poison-%d" % i, "text": "Poison item %d." % i, "title": "P%d" % i,
@@ -30,7 +30,7 @@ def test(make):
             and ctl.stats()["last_rseq"] == 3)
     check(ctl.stats()["dead_letters"] == 2, "not 2 dead letters: %r" % ctl.stats())
 
-    wt = e2eutil.binary("wiretag")
+    wt = H.binary("wiretag")
 
     def dead(*args, code=0, inp=None):
         p = subprocess.run([wt, "dead", "--broker", b.ep["replay"]] + list(args),

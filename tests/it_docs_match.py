@@ -10,8 +10,8 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import e2eutil  # noqa: E402
-from e2eutil import check  # noqa: E402
+import harness as H
+from harness import check  # noqa: E402
 
 src = os.environ.get("WT_SOURCE", ".")
 keys = set(re.findall(r'^\s*\{"([a-z_]+\.[a-z_.]+)", T_', open(os.path.join(src, "lib/core/config.c")).read(),
@@ -36,7 +36,7 @@ for d in docs:
                        (os.path.relpath(d, src), name))
 check(not bad, "docs do not match the code:\n  " + "\n  ".join(sorted(set(bad))))
 
-wt = e2eutil.binary("wiretag")
+wt = H.binary("wiretag")
 for cmd in ("feed", "sub", "stats", "dead"):
     out = subprocess.run([wt, cmd, "--help"], capture_output=True, text=True, timeout=30).stdout
     check(re.search(r"\b2 usage error", out) or "2 usage" in out,

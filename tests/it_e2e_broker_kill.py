@@ -19,23 +19,22 @@ import subprocess
 import threading
 import time
 
-import e2eutil as E
-import wtbroker
+import harness as H
 
 
 def test(tmp, procs, new_broker):
     b = new_broker().start()
-    wcfg = E.worker_config(tmp)
+    wcfg = H.worker_config(tmp)
     env = {"WT_TEST_SLOW_MS": "10"}
     for n in ("w1", "w2"):
-        E.start_worker(procs, b, n, env=env, config=wcfg)
-    E.wait_for(lambda: E.stats(b)["workers_count"] == 2, 15, "2 workers READY")
+        H.start_worker(procs, b, n, env=env, config=wcfg)
+    H.wait_for(lambda: H.stats(b)["workers_count"] == 2, 15, "2 workers READY")
 
     # raw subscriber: every RESULT seq seen on the wire
     wire = []
     stop = threading.Event()
-    ctx = wtbroker.zmq.Context.instance()
-    sub = wtbroker.Subscriber(ctx, b)
+    ctx = H.zmq.Context.instance()
+    sub = H.Subscriber(ctx, b)
 
     def listen():
         while not stop.is_set():
@@ -47,19 +46,18 @@ def test(tmp, procs, new_broker):
     t.start()
     # and `wiretag sub` across the restart: it must print 1..600, each once
     subout = open(os.path.join(tmp, "sub.jsonl"), "w")
-    wsub = procs.start([E.binary("wiretag"), "sub", "--broker", b.ep["subscribers"], "--replay",
-                        b.ep["replay"], "--from", "1", "--count", "600", "-v"], "sub", stdout=subout)
+    wsub = H.start_sub(procs, b, "--from", "1", "--count", "600", "-v", stdout=subout)
     try:
         items = os.path.join(tmp, "items.jsonl")
-        ids = E.write_items(items, 600)
+        ids = H.write_items(items, 600)
         lines = open(items).read().splitlines(True)
-        args = [E.binary("wiretag"), "feed", "--broker", b.ep["producers"], "--no-progress",
+        args = [H.binary("wiretag"), "feed", "--broker", b.ep["producers"], "--no-progress",
                 "--timeout", "1000", "--window", "64", "-"]
         f = procs.start(args, "feed", stdin=subprocess.PIPE)
         for line in lines[:300]:
             f.stdin.write(line.encode())
         f.stdin.flush()
-        E.wait_for(lambda: E.stats(b)["last_rseq"] >= 60, 30, "60 results before the kill")
+        H.wait_for(lambda: H.stats(b)["last_rseq"] >= 60, 30, "60 results before the kill")
         # Freeze the broker, let feed send more PUTs into its socket buffer,
         # then kill it: those PUTs die unread and unacknowledged, so feed
         # has to resend them to the restarted broker.
@@ -69,8 +67,8 @@ def test(tmp, procs, new_broker):
         f.stdin.flush()
         # the kill must find PUTs unread: wait until the kernel holds bytes
         # that feed sent and the frozen broker never read
-        port = E.port_of(b.ep["producers"])
-        E.wait_for(lambda: E.tcp_queues(port)["server_rx"] > 0, 60,
+        port = H.port_of(b.ep["producers"])
+        H.wait_for(lambda: H.tcp_queues(port)["server_rx"] > 0, 60,
                    "feed's PUTs to reach the frozen broker's socket")
         b.kill9()
         before = len(wire)
@@ -83,36 +81,36 @@ def test(tmp, procs, new_broker):
         try:
             f.wait(60)
         except Exception:
-            E.fail("feed did not finish after the restart:\n" + procs.log("feed"))
-        E.check(f.returncode == 0, "feed exit %s:\n%s" % (f.returncode, procs.log("feed")))
+            H.fail("feed did not finish after the restart:\n" + procs.log("feed"))
+        H.check(f.returncode == 0, "feed exit %s:\n%s" % (f.returncode, procs.log("feed")))
         summary = procs.log("feed", 3).strip()
         print(summary)
         m = re.search(r"(\d+) resent", summary)
-        E.check(m and int(m.group(1)) > 0, "feed resent nothing: the kill missed it")
-        E.wait_for(lambda: E.stats(b)["last_rseq"] >= 600, 90, "600 results after the restart")
+        H.check(m and int(m.group(1)) > 0, "feed resent nothing: the kill missed it")
+        H.wait_for(lambda: H.stats(b)["last_rseq"] >= 600, 90, "600 results after the restart")
         time.sleep(1.0)  # a window for a duplicate on the wire (its absence is checked below)
     finally:
         stop.set()
         t.join()
         sub.close()
-    E.check_exactly_once(E.replay_all(b), ids, "journal:")
+    H.check_exactly_once(H.replay_all(b), ids, "journal:")
     try:
         wsub.wait(30)
     except subprocess.TimeoutExpired:
-        E.fail("wiretag sub did not get 600 results across the restart:\n" + procs.log("sub"))
+        H.fail("wiretag sub did not get 600 results across the restart:\n" + procs.log("sub"))
     subout.close()
-    got = E.read_jsonl(os.path.join(tmp, "sub.jsonl"))
-    E.check([r["seq"] for r in got] == list(range(1, 601)), "wiretag sub printed %d results, not 1..600"
+    got = H.read_jsonl(os.path.join(tmp, "sub.jsonl"))
+    H.check([r["seq"] for r in got] == list(range(1, 601)), "wiretag sub printed %d results, not 1..600"
             % len(got))
-    E.check_exactly_once({r["seq"]: r for r in got}, ids, "wiretag sub:")
+    H.check_exactly_once({r["seq"]: r for r in got}, ids, "wiretag sub:")
     print(procs.log("sub", 1).strip())
     seqs = [s for s, _ in wire]
     dup = sorted({s for s in seqs if seqs.count(s) > 1})
-    E.check(not dup, "result seqs published twice on the wire: %r" % dup[:10])
-    st = E.stats(b)
+    H.check(not dup, "result seqs published twice on the wire: %r" % dup[:10])
+    st = H.stats(b)
     print("results on the wire: %d (%d before the kill); journal recovered %s; counters %s" %
           (len(wire), before, st["journal"].get("recovered"), st["counters"]))
-    E.check(st["last_rseq"] == 600, "last_rseq %d != 600" % st["last_rseq"])
+    H.check(st["last_rseq"] == 600, "last_rseq %d != 600" % st["last_rseq"])
 
 
-E.run(test)
+H.run_e2e(test)

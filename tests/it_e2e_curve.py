@@ -11,82 +11,52 @@ without CURVE neither.
 import os
 import subprocess
 
-import e2eutil as E
-
-
-def keygen(tmp, name):
-    base = os.path.join(tmp, name)
-    p = subprocess.run([E.binary("wiretag"), "keygen", base], capture_output=True, text=True)
-    E.check(p.returncode == 0, "keygen %s: %s" % (name, p.stderr))
-    return base + ".key", base + ".pub"
-
-
-def client_config(tmp, name, key, server_pub, extra=""):
-    path = os.path.join(tmp, name + ".yaml")
-    with open(path, "w") as f:
-        f.write("curve:\n  enabled: true\n  secret_key: %s\n  server_key: %s\n%s" % (key, server_pub, extra))
-    return path
+import harness as H
 
 
 def test(tmp, procs, new_broker):
-    bkey, bpub = keygen(tmp, "broker")
-    wkey, wpub = keygen(tmp, "worker")
-    ckey, cpub = keygen(tmp, "client")
-    okey, _ = keygen(tmp, "outsider")
-    allowed = os.path.join(tmp, "allowed")
-    os.makedirs(allowed)
-    for pub in (wpub, cpub):
-        with open(pub) as src, open(os.path.join(allowed, os.path.basename(pub)), "w") as dst:
-            dst.write(src.read())
-    b = new_broker()
-    with open(b.config, "a") as f:
-        f.write("curve:\n  enabled: true\n  secret_key: %s\n  allowed_keys: %s\n" % (bkey, allowed))
-    b.start()
-    wcfg = client_config(tmp, "worker", wkey, bpub,
-                         "worker:\n  heartbeat: 100ms\n  reconnect_min: 50ms\n  reconnect_max: 500ms\n")
-    ccfg = client_config(tmp, "client", ckey, bpub)
-    ocfg = client_config(tmp, "outsider", okey, bpub)
-    E.start_worker(procs, b, "w1", config=wcfg)
+    b, ccfg, ocfg = H.curve_pipeline(tmp, procs, new_broker, "client")
 
     def stats_ok():
-        p = subprocess.run([E.binary("wiretag"), "stats", "-c", ccfg, "--broker", b.ep["replay"],
+        p = subprocess.run([H.binary("wiretag"), "stats", "-c", ccfg, "--broker", b.ep["replay"],
                             "--json", "--timeout", "1000"], capture_output=True, text=True)
         return p.returncode == 0 and '"workers_count": 1' in p.stdout
 
-    E.wait_for(stats_ok, 15, "the CURVE worker to be READY (seen by a CURVE stats)")
+    H.wait_for(stats_ok, 15, "the CURVE worker to be READY (seen by a CURVE stats)")
 
     items = os.path.join(tmp, "items.jsonl")
-    ids = E.write_items(items, 20, prefix="c")
-    f = E.feed(procs, b, [items], extra=["-c", ccfg])
-    E.check(f.returncode == 0, "CURVE feed exit %s:\n%s" % (f.returncode, procs.log("feed")))
-    out = subprocess.run([E.binary("wiretag"), "sub", "-c", ccfg, "--broker", b.ep["subscribers"],
+    ids = H.write_items(items, 20, prefix="c")
+    f = H.feed(procs, b, [items], extra=["-c", ccfg])
+    H.check(f.returncode == 0, "CURVE feed exit %s:\n%s" % (f.returncode, procs.log("feed")))
+    out = subprocess.run([H.binary("wiretag"), "sub", "-c", ccfg, "--broker", b.ep["subscribers"],
                           "--replay", b.ep["replay"], "--from", "1", "--count", "20"],
                          capture_output=True, text=True, timeout=30)
-    E.check(out.returncode == 0, "CURVE sub exit %d: %s" % (out.returncode, out.stderr))
+    H.check(out.returncode == 0, "CURVE sub exit %d: %s" % (out.returncode, out.stderr))
     import json
     got = [json.loads(x)["id"] for x in out.stdout.splitlines() if x.strip()]
-    E.check(sorted(got) == sorted(ids), "CURVE sub got %r" % got[:5])
+    H.check(sorted(got) == sorted(ids), "CURVE sub got %r" % got[:5])
 
     # the Python example with the client's keys
     client = os.path.join(os.environ.get("WT_SOURCE", "."), "examples", "python_client.py")
     p = subprocess.run(["/usr/bin/python3", client, "--producers", b.ep["producers"], "--subscribers",
                         b.ep["subscribers"], "--replay", b.ep["replay"], "--json", "--timeout", "20",
-                        "--curve-key", ckey, "--curve-server", bpub],
+                        "--curve-key", os.path.join(tmp, "client.key"),
+                        "--curve-server", os.path.join(tmp, "broker.pub")],
                        capture_output=True, text=True, timeout=40)
-    E.check(p.returncode == 0, "python client with CURVE: exit %d\n%s" % (p.returncode, p.stderr))
-    E.check(len(p.stdout.splitlines()) == 3, "python client with CURVE: %r" % p.stdout[:200])
+    H.check(p.returncode == 0, "python client with CURVE: exit %d\n%s" % (p.returncode, p.stderr))
+    H.check(len(p.stdout.splitlines()) == 3, "python client with CURVE: %r" % p.stdout[:200])
 
     # a key that is not allowed, and no CURVE at all: nothing is accepted, and
     # feed says why and stops (exit 2) instead of resending until --deadline
     for name, extra, says in (("outsider", ["-c", ocfg], "refused our CURVE key"),
                               ("plain", [], "never completes a ZeroMQ handshake")):
-        p = E.feed(procs, b, [items], name="feed-" + name,
+        p = H.feed(procs, b, [items], name="feed-" + name,
                    extra=extra + ["--timeout", "300", "--deadline", "30"])
-        E.check(p.returncode == 2 and says in procs.log("feed-" + name),
+        H.check(p.returncode == 2 and says in procs.log("feed-" + name),
                 "%s feed exit %s (expected 2 and %r):\n%s" %
                 (name, p.returncode, says, procs.log("feed-" + name)))
-        E.check("0 acknowledged" in procs.log("feed-" + name), "%s feed got ACKs" % name)
+        H.check("0 acknowledged" in procs.log("feed-" + name), "%s feed got ACKs" % name)
     print("CURVE: allowed clients served, an unknown key and a plain client refused")
 
 
-E.run(test)
+H.run_e2e(test)

@@ -8,34 +8,34 @@ the other items flow.
 """
 import os
 
-import e2eutil as E
+import harness as H
 
 
 def test(tmp, procs, new_broker):
     b = new_broker({"max_attempts": 3}).start()
-    cfg = E.worker_config(tmp, extra="limits:\n  max_text_bytes: 1KiB\n")
-    E.start_worker(procs, b, "w1", threads=2, config=cfg)
+    cfg = H.worker_config(tmp, extra="limits:\n  max_text_bytes: 1KiB\n")
+    H.start_worker(procs, b, "w1", threads=2, config=cfg)
     items = os.path.join(tmp, "items.jsonl")
-    ids = E.write_items(items, 30, prefix="f")
+    ids = H.write_items(items, 30, prefix="f")
     with open(items, "a") as f:
         f.write('{"id": "too-long", "text": "%s"}\n' % ("A sentence about the river port. " * 100))
-    fd = E.feed(procs, b, [items])
-    E.check(fd.returncode == 0, "feed exit %s" % fd.returncode)
-    E.wait_for(lambda: E.stats(b)["last_rseq"] >= 30 and E.stats(b)["dead_letters"] == 1, 30,
+    fd = H.feed(procs, b, [items])
+    H.check(fd.returncode == 0, "feed exit %s" % fd.returncode)
+    H.wait_for(lambda: H.stats(b)["last_rseq"] >= 30 and H.stats(b)["dead_letters"] == 1, 30,
                "30 results and one dead letter")
-    E.check_exactly_once(E.replay_all(b), ids)
-    c = E.control(b)
+    H.check_exactly_once(H.replay_all(b), ids)
+    c = H.control(b)
     dead, _ = c.dead()
     c.close()
-    E.check(len(dead) == 1, "dead letters %r" % [h for h, _ in dead])
+    H.check(len(dead) == 1, "dead letters %r" % [h for h, _ in dead])
     h, item = dead[0]
     print("dead letter:", {k: h[k] for k in ("id", "code", "attempts", "reason")})
-    E.check(h["id"] == "too-long" and h["code"] == "ETOOBIG" and h["attempts"] == 3, "dead letter %r" % h)
-    E.check(item and item["text"].startswith("A sentence about"), "dead letter payload %r" % item)
-    st = E.stats(b)
-    E.check(st["counters"]["failed"] == 3, "failed attempts %d" % st["counters"]["failed"])
+    H.check(h["id"] == "too-long" and h["code"] == "ETOOBIG" and h["attempts"] == 3, "dead letter %r" % h)
+    H.check(item and item["text"].startswith("A sentence about"), "dead letter payload %r" % item)
+    st = H.stats(b)
+    H.check(st["counters"]["failed"] == 3, "failed attempts %d" % st["counters"]["failed"])
     w = st["workers"][0]
-    E.check(w["failed"] == 3 and w["done"] == 30, "worker figures %r" % w)
+    H.check(w["failed"] == 3 and w["done"] == 30, "worker figures %r" % w)
 
 
-E.run(test)
+H.run_e2e(test)

@@ -14,7 +14,7 @@ starved of CPU on a loaded machine rightly gets less): printed, not judged.
 import os
 import signal
 
-import e2eutil as E
+import harness as H
 
 CREDIT = 4
 
@@ -27,36 +27,36 @@ def state(pid):
 def test(tmp, procs, new_broker):
     # 100 x 100 ms: a frozen worker is not given up for 10 s, by either side
     b = new_broker({"liveness": 100, "job_timeout": "60s"}).start()
-    wcfg = E.worker_config(tmp, extra="  credit: %d\nbroker:\n  liveness: 100\n" % CREDIT)
+    wcfg = H.worker_config(tmp, extra="  credit: %d\n" % CREDIT, liveness=100)
     names = ["w1", "w2", "w3"]
-    ws = [E.start_worker(procs, b, n, env={"WT_TEST_SLOW_MS": "5"}, config=wcfg) for n in names]
-    E.wait_for(lambda: E.stats(b)["workers_count"] == 3, 15, "3 workers READY")
+    ws = [H.start_worker(procs, b, n, env={"WT_TEST_SLOW_MS": "5"}, config=wcfg) for n in names]
+    H.wait_for(lambda: H.stats(b)["workers_count"] == 3, 15, "3 workers READY")
 
     for w in ws:
         w.send_signal(signal.SIGSTOP)
-    E.wait_for(lambda: all(state(w.pid) == "T" for w in ws), 10, "the workers to stop")
+    H.wait_for(lambda: all(state(w.pid) == "T" for w in ws), 10, "the workers to stop")
     first = os.path.join(tmp, "first.jsonl")
-    ids = E.write_items(first, 6, prefix="fair-first")
-    f = E.feed(procs, b, [first], name="feed-first")
-    E.check(f.returncode == 0, "feed exit %s:\n%s" % (f.returncode, procs.log("feed-first")))
-    E.wait_for(lambda: E.stats(b)["in_flight"] == 6, 30, "6 jobs dispatched to the frozen workers")
-    held = {w["name"]: w["in_flight"] for w in E.stats(b)["workers"]}
+    ids = H.write_items(first, 6, prefix="fair-first")
+    f = H.feed(procs, b, [first], name="feed-first")
+    H.check(f.returncode == 0, "feed exit %s:\n%s" % (f.returncode, procs.log("feed-first")))
+    H.wait_for(lambda: H.stats(b)["in_flight"] == 6, 30, "6 jobs dispatched to the frozen workers")
+    held = {w["name"]: w["in_flight"] for w in H.stats(b)["workers"]}
     print("6 items over 3 frozen workers with credit %d each: %s" % (CREDIT, held))
-    E.check(held == {n: 2 for n in names}, "not spread over the free credit: %r" % held)
+    H.check(held == {n: 2 for n in names}, "not spread over the free credit: %r" % held)
     for w in ws:
         w.send_signal(signal.SIGCONT)
 
     items = os.path.join(tmp, "items.jsonl")
-    ids += E.write_items(items, 294)
-    f = E.feed(procs, b, [items])
-    E.check(f.returncode == 0, "feed exit %s:\n%s" % (f.returncode, procs.log("feed")))
-    E.wait_for(lambda: E.stats(b)["last_rseq"] >= 300, 40, "300 results")
-    E.check_exactly_once(E.replay_all(b), ids)
-    st = E.stats(b)
+    ids += H.write_items(items, 294)
+    f = H.feed(procs, b, [items])
+    H.check(f.returncode == 0, "feed exit %s:\n%s" % (f.returncode, procs.log("feed")))
+    H.wait_for(lambda: H.stats(b)["last_rseq"] >= 300, 40, "300 results")
+    H.check_exactly_once(H.replay_all(b), ids)
+    st = H.stats(b)
     done = {w["name"]: w["done"] for w in st["workers"]}
     print("per worker:", done)
-    E.check(sorted(done) == names, "workers %r" % done)
-    E.check(st["counters"]["redispatched"] == 0, "a job was re-dispatched: %r" % st["counters"])
+    H.check(sorted(done) == names, "workers %r" % done)
+    H.check(st["counters"]["redispatched"] == 0, "a job was re-dispatched: %r" % st["counters"])
 
 
-E.run(test)
+H.run_e2e(test)

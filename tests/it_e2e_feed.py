@@ -13,7 +13,7 @@ import os
 import subprocess
 import time
 
-import e2eutil as E
+import harness as H
 
 
 def test(tmp, procs, new_broker):
@@ -23,16 +23,16 @@ def test(tmp, procs, new_broker):
     b.start()
 
     # 1. streaming
-    args = [E.binary("wiretag"), "feed", "--broker", b.ep["producers"], "--no-progress", "-"]
+    args = [H.binary("wiretag"), "feed", "--broker", b.ep["producers"], "--no-progress", "-"]
     p = procs.start(args, "feed-stream", stdin=subprocess.PIPE)
     for i in range(3):
         p.stdin.write(b'{"id": "s-%d", "text": "Streamed line %d about the harbour."}\n' % (i, i))
         p.stdin.flush()
-        E.wait_for(lambda: E.stats(b)["items_accepted"] == i + 1, 10,
+        H.wait_for(lambda: H.stats(b)["items_accepted"] == i + 1, 10,
                    "line %d to be accepted while the pipe is open" % i)
-        E.check(p.poll() is None, "feed exited with the pipe still open")
+        H.check(p.poll() is None, "feed exited with the pipe still open")
     p.stdin.close()
-    E.check(p.wait(60) == 0, "streaming feed exit %s" % p.returncode)
+    H.check(p.wait(60) == 0, "streaming feed exit %s" % p.returncode)
 
     # 2. refusals
     good = os.path.join(tmp, "mixed.jsonl")
@@ -43,14 +43,14 @@ def test(tmp, procs, new_broker):
         f.write('{"id": "g-3", "title": "no text"}\n')                  # missing text (line 4)
         f.write('{"id": "g-4", "text": "The last short item."}\n')
     missing = os.path.join(tmp, "missing.txt")
-    f = E.feed(procs, b, [good, missing], name="feed-mixed")
+    f = H.feed(procs, b, [good, missing], name="feed-mixed")
     log = procs.log("feed-mixed", 20)
-    E.check(f.returncode == 1, "feed exit %s (expected 1):\n%s" % (f.returncode, log))
+    H.check(f.returncode == 1, "feed exit %s (expected 1):\n%s" % (f.returncode, log))
     for want in ("mixed.jsonl:2: ETOOBIG", "mixed.jsonl:3: ETRUNCATED", "mixed.jsonl:4: EMISSING",
                  "missing.txt: ENOENT", "2 acknowledged", "4 item(s) not accepted"):
-        E.check(want in log, "summary lacks %r:\n%s" % (want, log))
-    E.check(E.stats(b)["items_accepted"] == 5, "accepted %d, expected 3 + 2" % E.stats(b)["items_accepted"])
+        H.check(want in log, "summary lacks %r:\n%s" % (want, log))
+    H.check(H.stats(b)["items_accepted"] == 5, "accepted %d, expected 3 + 2" % H.stats(b)["items_accepted"])
     print(log.strip())
 
 
-E.run(test)
+H.run_e2e(test)

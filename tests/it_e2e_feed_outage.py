@@ -14,34 +14,33 @@ running?"), and finishes once a worker runs.
 import os
 import time
 
-import e2eutil as E
-import wtbroker
+import harness as H
 
 
 def test(tmp, procs, new_broker):
     b = new_broker({"max_inflight_per_producer": 5}).start()
     items = os.path.join(tmp, "items.jsonl")
-    ids = E.write_items(items, 12, prefix="o")
-    f = E.feed(procs, b, [items], name="feed-limit", wait=False)
-    E.wait_for(lambda: "is a worker running" in procs.log("feed-limit", 20), 20,
+    ids = H.write_items(items, 12, prefix="o")
+    f = H.feed(procs, b, [items], name="feed-limit", wait=False)
+    H.wait_for(lambda: "is a worker running" in procs.log("feed-limit", 20), 20,
                "feed's message about the limit")
     log = procs.log("feed-limit", 20)
-    E.check("max_inflight_per_producer" in log, "the message does not name the setting:\n" + log)
-    E.start_worker(procs, b, "w1", config=E.worker_config(tmp))
+    H.check("max_inflight_per_producer" in log, "the message does not name the setting:\n" + log)
+    H.start_worker(procs, b, "w1", config=H.worker_config(tmp))
     f.wait(60)
-    E.check(f.returncode == 0, "feed exit %s" % f.returncode)
-    E.check_exactly_once(E.replay_all(b), ids)
+    H.check(f.returncode == 0, "feed exit %s" % f.returncode)
+    H.check_exactly_once(H.replay_all(b), ids)
 
     # a hung broker on the port, then the real one
     b.stop()
     ep = b.ep["producers"]
-    ctx = wtbroker.zmq.Context()
-    hole = ctx.socket(wtbroker.zmq.ROUTER)
-    hole.setsockopt(wtbroker.zmq.LINGER, 0)
+    ctx = H.zmq.Context()
+    hole = ctx.socket(H.zmq.ROUTER)
+    hole.setsockopt(H.zmq.LINGER, 0)
     hole.bind(ep)
     items2 = os.path.join(tmp, "items2.jsonl")
-    ids2 = E.write_items(items2, 3, prefix="late")
-    f = E.feed(procs, b, [items2], name="feed-outage", wait=False)
+    ids2 = H.write_items(items2, 3, prefix="late")
+    f = H.feed(procs, b, [items2], name="feed-outage", wait=False)
     swallowed = 0
     end = time.time() + 16
     while time.time() < end:
@@ -50,18 +49,18 @@ def test(tmp, procs, new_broker):
             swallowed += 1
     hole.close(0)
     ctx.term()
-    E.check(swallowed >= 3, "the hung broker got %d PUTs" % swallowed)
+    H.check(swallowed >= 3, "the hung broker got %d PUTs" % swallowed)
     b.start(same_ports=True)
     back = time.time()
     try:
         f.wait(30)
     except Exception:
-        E.fail("feed still waiting 30 s after the broker came back")
+        H.fail("feed still waiting 30 s after the broker came back")
     took = time.time() - back
-    E.check(f.returncode == 0, "feed exit %s" % f.returncode)
-    E.check(took < 8, "feed took %.1f s after the broker came back (back-off not capped)" % took)
+    H.check(f.returncode == 0, "feed exit %s" % f.returncode)
+    H.check(took < 8, "feed took %.1f s after the broker came back (back-off not capped)" % took)
     print("limit message shown; after a 16 s outage feed finished %.1f s after the broker "
           "returned (%d PUTs swallowed)" % (took, swallowed))
 
 
-E.run(test, seconds=150)
+H.run_e2e(test, seconds=150)

@@ -12,7 +12,7 @@ connected (no expiry), and small items are annotated as usual.
 import json
 import os
 
-import e2eutil as E
+import harness as H
 
 SENT = 'President Obama met Chancellor Merkel in Berlin and said "we will cut taxes".'
 
@@ -24,28 +24,28 @@ def test(tmp, procs, new_broker):
     with open(wcfg, "w") as f:
         f.write("broker:\n  max_message: 8KiB\nworker:\n  heartbeat: 100ms\n"
                 "  reconnect_min: 50ms\n  reconnect_max: 500ms\n")
-    E.start_worker(procs, b, "w1", config=wcfg)
+    H.start_worker(procs, b, "w1", config=wcfg)
     items = os.path.join(tmp, "items.jsonl")
     with open(items, "w") as f:
         f.write(json.dumps({"id": "big", "text": " ".join([SENT] * 60)}) + "\n")
         for i in range(5):
             f.write(json.dumps({"id": "small-%d" % i, "text": "Report %d. %s" % (i, SENT)}) + "\n")
-    f = E.feed(procs, b, [items])
-    E.check(f.returncode == 0, "feed exit %s" % f.returncode)
-    E.wait_for(lambda: E.stats(b)["last_rseq"] >= 5 and E.stats(b)["dead_letters"] >= 1, 30,
+    f = H.feed(procs, b, [items])
+    H.check(f.returncode == 0, "feed exit %s" % f.returncode)
+    H.wait_for(lambda: H.stats(b)["last_rseq"] >= 5 and H.stats(b)["dead_letters"] >= 1, 30,
                "5 results and 1 dead letter")
-    c = E.control(b)
+    c = H.control(b)
     dead, _ = c.dead()
     c.close()
-    E.check([h["id"] for h, _ in dead] == ["big"], "dead letters %r" % [h["id"] for h, _ in dead])
+    H.check([h["id"] for h, _ in dead] == ["big"], "dead letters %r" % [h["id"] for h, _ in dead])
     h = dead[0][0]
-    E.check(h.get("code") == "ETOOBIG", "code %r" % h.get("code"))
-    E.check("max_message" in h.get("reason", "") and "lost" not in h.get("reason", ""),
+    H.check(h.get("code") == "ETOOBIG", "code %r" % h.get("code"))
+    H.check("max_message" in h.get("reason", "") and "lost" not in h.get("reason", ""),
             "reason %r" % h.get("reason"))
-    st = E.stats(b)
-    E.check(st["counters"]["workers_expired"] == 0, "a worker was expired: %r" % st["counters"])
-    E.check_exactly_once(E.replay_all(b), ["small-%d" % i for i in range(5)])
+    st = H.stats(b)
+    H.check(st["counters"]["workers_expired"] == 0, "a worker was expired: %r" % st["counters"])
+    H.check_exactly_once(H.replay_all(b), ["small-%d" % i for i in range(5)])
     print("oversized result: dead letter ETOOBIG %r" % h["reason"])
 
 
-E.run(test, seconds=120)
+H.run_e2e(test, seconds=120)

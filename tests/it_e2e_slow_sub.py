@@ -17,10 +17,9 @@ import os
 import re
 import signal
 import subprocess
-import threading
 import time
 
-import e2eutil as E
+import harness as H
 
 PUB_HWM = 20
 BATCH = 200
@@ -32,7 +31,7 @@ def write_batch(tmp, first):
     ids = []
     with open(path, "w") as f:
         for i in range(first, first + BATCH):
-            text = "Item %d. " % i + " ".join(E.SENTENCES[(i + k) % len(E.SENTENCES)] for k in range(60))
+            text = "Item %d. " % i + " ".join(H.SENTENCES[(i + k) % len(H.SENTENCES)] for k in range(60))
             f.write('{"id": "slow-%d", "text": "%s"}\n' % (i, text.replace('"', '\\"')))
             ids.append("slow-%d" % i)
     return path, ids
@@ -47,7 +46,7 @@ def kernel_queues(port):
     """What the kernel holds of the subscriber's connection, once it has
     stopped moving (the subscriber is stopped, so it soon does)."""
     def read():
-        q = E.tcp_queues(port)
+        q = H.tcp_queues(port)
         return q["client_rx"], q["server_tx"]
 
     last = read()
@@ -63,43 +62,35 @@ def kernel_queues(port):
 
 def feed_batch(procs, b, tmp, first, ids):
     path, batch_ids = write_batch(tmp, first)
-    f = E.feed(procs, b, [path], name="feed-%d" % first, timeout=120)
-    E.check(f.returncode == 0, "feed exit %s:\n%s" % (f.returncode, procs.log("feed-%d" % first)))
+    f = H.feed(procs, b, [path], name="feed-%d" % first, timeout=120)
+    H.check(f.returncode == 0, "feed exit %s:\n%s" % (f.returncode, procs.log("feed-%d" % first)))
     ids += batch_ids
     return first + BATCH
 
 
 def test(tmp, procs, new_broker):
     b = new_broker({"pub_hwm": PUB_HWM}).start()
-    E.start_worker(procs, b, "w1", threads=2, config=E.worker_config(tmp))
-    E.wait_for(lambda: E.stats(b)["workers_count"] == 1, 15, "worker READY")
-    s = procs.start([E.binary("wiretag"), "sub", "--broker", b.ep["subscribers"], "--replay",
-                     b.ep["replay"], "--rcvhwm", "20", "--json", "-v"], "sub",
-                    stdout=subprocess.PIPE)
-    lines = []
-
-    def reader():
-        for line in s.stdout:
-            lines.append(line)
-
-    t = threading.Thread(target=reader, daemon=True)
-    t.start()
-    E.wait_for(lambda: E.stats(b)["subscriptions"] >= 1, 30, "the subscription")
+    H.start_worker(procs, b, "w1", threads=2, config=H.worker_config(tmp))
+    H.wait_for(lambda: H.stats(b)["workers_count"] == 1, 15, "worker READY")
+    s = H.start_sub(procs, b, "--rcvhwm", "20", "--json", "-v", stdout=subprocess.PIPE)
+    out = H.LineReader(s.stdout)
+    lines = out.lines
+    H.wait_for(lambda: H.stats(b)["subscriptions"] >= 1, 30, "the subscription")
 
     # the subscriber stops before the first result, so nothing of the
     # stream is in its own memory: only in the kernel and the broker
     os.kill(s.pid, signal.SIGSTOP)
-    E.wait_for(lambda: proc_state(s.pid) == "T", 10, "the subscriber to stop")
-    port = E.port_of(b.ep["subscribers"])
+    H.wait_for(lambda: proc_state(s.pid) == "T", 10, "the subscriber to stop")
+    port = H.port_of(b.ep["subscribers"])
     ids = []
     fed = 0
     while True:
         fed = feed_batch(procs, b, tmp, fed, ids)
-        E.wait_for(lambda: E.stats(b)["counters"]["published"] >= fed, 150,
+        H.wait_for(lambda: H.stats(b)["counters"]["published"] >= fed, 150,
                    "%d results published" % fed)
         rx, tx = kernel_queues(port)
-        sizes = E.result_sizes(b, 1, fed)
-        E.check(len(sizes) == fed, "REPLAY gave %d of %d results" % (len(sizes), fed))
+        sizes = H.result_sizes(b, 1, fed)
+        H.check(len(sizes) == fed, "REPLAY gave %d of %d results" % (len(sizes), fed))
         total = sum(sizes.values())
         biggest = max(sizes.values()) + 256
         # ZeroMQ holds at most the PUB pipe (pub_hwm messages), a message
@@ -109,7 +100,7 @@ def test(tmp, procs, new_broker):
               "at most %d bytes can reach it" % (fed, total, rx, tx, held))
         if total > held:
             break
-        E.check(fed < MAX_ITEMS, "%d results (%d bytes) all fit in the buffers of a stopped "
+        H.check(fed < MAX_ITEMS, "%d results (%d bytes) all fit in the buffers of a stopped "
                 "subscriber (the kernel holds %d + %d bytes): raise MAX_ITEMS"
                 % (fed, total, rx, tx))
     dropped = -(-(total - held) // biggest)  # at least this many results were lost
@@ -117,31 +108,31 @@ def test(tmp, procs, new_broker):
 
     os.kill(s.pid, signal.SIGCONT)
     fed = feed_batch(procs, b, tmp, fed, ids)  # live results after the loss
-    E.wait_for(lambda: len(lines) >= fed or s.poll() is not None, 200,
+    H.wait_for(lambda: len(lines) >= fed or s.poll() is not None, 200,
                "the subscriber to print %d results (it has %d)" % (fed, len(lines)))
     s.send_signal(signal.SIGTERM)
     try:
         s.wait(20)
     except subprocess.TimeoutExpired:
-        E.fail("sub did not exit on SIGTERM:\n" + procs.log("sub"))
-    t.join(20)
-    E.check(s.returncode == 130, "sub exit %s:\n%s" % (s.returncode, procs.log("sub")))
+        H.fail("sub did not exit on SIGTERM:\n" + procs.log("sub"))
+    out.join(20)
+    H.check(s.returncode == 130, "sub exit %s:\n%s" % (s.returncode, procs.log("sub")))
 
     import json
     res = [json.loads(x) for x in lines if x.strip()]
     seqs = [r["seq"] for r in res]
-    E.check(seqs == list(range(1, fed + 1)),
+    H.check(seqs == list(range(1, fed + 1)),
             "sub printed %d results, not 1..%d in order:\n%s" % (len(seqs), fed, procs.log("sub")))
-    E.check_exactly_once({r["seq"]: r for r in res}, ids, "sub:")
+    H.check_exactly_once({r["seq"]: r for r in res}, ids, "sub:")
     log = procs.log("sub", 200)
     m = re.search(r"(\d+) printed, \d+ filtered out, (\d+) duplicates dropped, (\d+) gaps, "
                   r"(\d+) from replay", log)
-    E.check(m is not None, "sub -v printed no summary:\n" + log)
+    H.check(m is not None, "sub -v printed no summary:\n" + log)
     printed, dups, gaps, replayed = (int(x) for x in m.groups())
     print("sub: %s" % m.group(0))
-    E.check(printed == fed, "sub counted %d printed, not %d" % (printed, fed))
-    E.check(replayed >= dropped,
+    H.check(printed == fed, "sub counted %d printed, not %d" % (printed, fed))
+    H.check(replayed >= dropped,
             "only %d results came from replay, but at least %d were dropped" % (replayed, dropped))
 
 
-E.run(test, seconds=280)
+H.run_e2e(test, seconds=280)

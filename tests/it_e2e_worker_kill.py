@@ -10,26 +10,26 @@ re-dispatches the victim's items, and every item is published exactly once
 import os
 import signal
 
-import e2eutil as E
+import harness as H
 
 
 def test(tmp, procs, new_broker):
     b = new_broker().start()
-    wcfg = E.worker_config(tmp, extra="  credit: 4\n")
+    wcfg = H.worker_config(tmp, extra="  credit: 4\n")
     env = {"WT_TEST_SLOW_MS": "20"}
-    ws = [E.start_worker(procs, b, n, env=env, config=wcfg) for n in ("w1", "w2", "w3")]
-    E.wait_for(lambda: E.stats(b)["workers_count"] == 3, 15, "3 workers READY")
+    ws = [H.start_worker(procs, b, n, env=env, config=wcfg) for n in ("w1", "w2", "w3")]
+    H.wait_for(lambda: H.stats(b)["workers_count"] == 3, 15, "3 workers READY")
     items = os.path.join(tmp, "items.jsonl")
-    ids = E.write_items(items, 300)
-    f = E.feed(procs, b, [items], wait=False)
+    ids = H.write_items(items, 300)
+    f = H.feed(procs, b, [items], wait=False)
 
     def victim_busy():
-        for w in E.stats(b)["workers"]:
+        for w in H.stats(b)["workers"]:
             if w["name"] == "w2" and w["done"] >= 10 and w["in_flight"] > 0:
                 return True
         return False
 
-    E.wait_for(victim_busy, 60, "w2 to be busy")
+    H.wait_for(victim_busy, 60, "w2 to be busy")
     # Freeze it first: from now on what it holds it holds for good. Kill it
     # once the broker shows it holding jobs after three missed heartbeats
     # (so everything it sent before the freeze has been read), or once the
@@ -37,25 +37,25 @@ def test(tmp, procs, new_broker):
     ws[1].send_signal(signal.SIGSTOP)
 
     def victim_holds():
-        st = E.stats(b)
+        st = H.stats(b)
         if st["counters"]["redispatched"] >= 1:
             return True
         return any(w["name"] == "w2" and w["in_flight"] > 0 and w["last_seen_ms_ago"] >= 300
                    for w in st["workers"])
 
-    E.wait_for(victim_holds, 60, "the frozen w2 to hold jobs")
+    H.wait_for(victim_holds, 60, "the frozen w2 to hold jobs")
     ws[1].send_signal(signal.SIGKILL)
     ws[1].wait()
     f.wait(60)
-    E.check(f.returncode == 0, "feed exit %s" % f.returncode)
-    E.wait_for(lambda: E.stats(b)["last_rseq"] >= 300, 90, "300 results")
+    H.check(f.returncode == 0, "feed exit %s" % f.returncode)
+    H.wait_for(lambda: H.stats(b)["last_rseq"] >= 300, 90, "300 results")
     import time
     time.sleep(0.5)  # a late duplicate publication would show up now
-    E.check_exactly_once(E.replay_all(b), ids)
-    st = E.stats(b)
+    H.check_exactly_once(H.replay_all(b), ids)
+    st = H.stats(b)
     print("counters:", st["counters"])
-    E.check(st["counters"]["redispatched"] >= 1, "no item was re-dispatched: the kill missed")
-    E.check(st["last_rseq"] == 300, "last_rseq %d" % st["last_rseq"])
+    H.check(st["counters"]["redispatched"] >= 1, "no item was re-dispatched: the kill missed")
+    H.check(st["last_rseq"] == 300, "last_rseq %d" % st["last_rseq"])
 
 
-E.run(test)
+H.run_e2e(test)

@@ -18,7 +18,7 @@ import signal
 import subprocess
 import time
 
-import e2eutil as E
+import harness as H
 
 SOURCE = os.environ.get("WT_SOURCE", os.getcwd())
 
@@ -53,8 +53,8 @@ def test(tmp, procs, new_broker):
                 (os.path.join(SOURCE, "config", "actors", "countries.yaml"), people))
         f.write("worker:\n  heartbeat: 100ms\n  credit: 6\n")
     env = {"WT_TEST_SLOW_MS": "15"}
-    w = E.start_worker(procs, b, "w1", env=env, config=cfg)
-    E.wait_for(lambda: E.stats(b)["workers_count"] == 1, 15, "worker READY")
+    w = H.start_worker(procs, b, "w1", env=env, config=cfg)
+    H.wait_for(lambda: H.stats(b)["workers_count"] == 1, 15, "worker READY")
 
     # --- SIGHUP mid-stream ---
     # the first 80 items go in before the reload, the other 80 only once the
@@ -62,23 +62,23 @@ def test(tmp, procs, new_broker):
     items = os.path.join(tmp, "a.jsonl")
     ids = write_items(items, 160, "hup")
     lines = open(items).read().splitlines(True)
-    f = procs.start([E.binary("wiretag"), "feed", "--broker", b.ep["producers"], "--no-progress",
+    f = procs.start([H.binary("wiretag"), "feed", "--broker", b.ep["producers"], "--no-progress",
                      "-"], "feed", stdin=subprocess.PIPE)
     f.stdin.write("".join(lines[:80]).encode())
     f.stdin.flush()
-    E.wait_for(lambda: E.stats(b)["last_rseq"] >= 40, 60, "40 results before SIGHUP")
+    H.wait_for(lambda: H.stats(b)["last_rseq"] >= 40, 60, "40 results before SIGHUP")
     with open(people + ".new", "w") as out:
         out.write(PERSON)
     os.rename(people + ".new", people)
     w.send_signal(signal.SIGHUP)
-    E.wait_for(lambda: "dictionaries reloaded" in procs.log("w1", 200), 60, "the worker to log the reload")
+    H.wait_for(lambda: "dictionaries reloaded" in procs.log("w1", 200), 60, "the worker to log the reload")
     f.stdin.write("".join(lines[80:]).encode())
     f.stdin.close()
     f.wait(60)
-    E.check(f.returncode == 0, "feed exit %s" % f.returncode)
-    E.wait_for(lambda: E.stats(b)["last_rseq"] >= 160, 90, "160 results")
-    res = E.replay_all(b)
-    E.check_exactly_once(res, ids, "SIGHUP:")
+    H.check(f.returncode == 0, "feed exit %s" % f.returncode)
+    H.wait_for(lambda: H.stats(b)["last_rseq"] >= 160, 90, "160 results")
+    res = H.replay_all(b)
+    H.check_exactly_once(res, ids, "SIGHUP:")
     versions = []
     for seq in sorted(res):
         v = res[seq]["annotator"]["dictionaries"]
@@ -86,37 +86,37 @@ def test(tmp, procs, new_broker):
         if not versions or versions[-1][0] != v:
             versions.append([v, known, 0])
         versions[-1][2] += 1
-        E.check(known == (len(versions) == 2), "seq %d: version %s, person known %s" % (seq, v, known))
+        H.check(known == (len(versions) == 2), "seq %d: version %s, person known %s" % (seq, v, known))
     print("dictionary versions in order (version, person known, results):", versions)
-    E.check(len(versions) == 2, "expected one switch of annotator.dictionaries, got %r" % versions)
-    E.check("dictionaries reloaded" in procs.log("w1", 100), "no reload logged")
+    H.check(len(versions) == 2, "expected one switch of annotator.dictionaries, got %r" % versions)
+    H.check("dictionaries reloaded" in procs.log("w1", 100), "no reload logged")
 
     # --- SIGTERM mid-stream ---
-    w2 = E.start_worker(procs, b, "w2", env=env, config=cfg)
-    E.wait_for(lambda: E.stats(b)["workers_count"] >= 2, 15, "w2 READY")
+    w2 = H.start_worker(procs, b, "w2", env=env, config=cfg)
+    H.wait_for(lambda: H.stats(b)["workers_count"] >= 2, 15, "w2 READY")
     items = os.path.join(tmp, "b.jsonl")
     ids2 = write_items(items, 200, "term")
-    f = E.feed(procs, b, [items], name="feed2", wait=False)
+    f = H.feed(procs, b, [items], name="feed2", wait=False)
 
     def w2_holds():
         return any(x["name"] == "w2" and x["in_flight"] >= 2 and x["done"] >= 5
-                   for x in E.stats(b)["workers"])
+                   for x in H.stats(b)["workers"])
 
-    E.wait_for(w2_holds, 30, "w2 to hold items")
+    H.wait_for(w2_holds, 30, "w2 to hold items")
     w2.send_signal(signal.SIGTERM)
     t0 = time.time()
     rc = w2.wait(20)
-    E.check(rc == 0, "w2 exit %s after SIGTERM" % rc)
+    H.check(rc == 0, "w2 exit %s after SIGTERM" % rc)
     log = procs.log("w2", 20)
-    E.check("BYE" in log, "w2 did not say BYE:\n" + log)
+    H.check("BYE" in log, "w2 did not say BYE:\n" + log)
     print("w2 stopped in %.2f s: %s" % (time.time() - t0, [l for l in log.splitlines() if "BYE" in l][0]))
     f.wait(60)
-    E.check(f.returncode == 0, "feed2 exit %s" % f.returncode)
-    E.wait_for(lambda: E.stats(b)["last_rseq"] >= 360, 40, "360 results")
-    res = E.replay_all(b)
-    E.check_exactly_once(res, ids + ids2, "SIGTERM:")
-    st = E.stats(b)
-    E.check(st["dead_letters"] == 0, "dead letters %d" % st["dead_letters"])
+    H.check(f.returncode == 0, "feed2 exit %s" % f.returncode)
+    H.wait_for(lambda: H.stats(b)["last_rseq"] >= 360, 40, "360 results")
+    res = H.replay_all(b)
+    H.check_exactly_once(res, ids + ids2, "SIGTERM:")
+    st = H.stats(b)
+    H.check(st["dead_letters"] == 0, "dead letters %d" % st["dead_letters"])
 
 
-E.run(test)
+H.run_e2e(test)

@@ -7,8 +7,8 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import e2eutil  # noqa: E402
-from wtbroker import Broker, broker_bin, check, run  # noqa: E402
+import harness as H
+from harness import Broker, broker_bin, check, run  # noqa: E402
 
 
 def test(make):
@@ -27,7 +27,7 @@ def test(make):
     b2.ep = {k: "tcp://localhost:0" for k in ("producers", "workers", "subscribers", "replay")}
     b2.start(same_ports=True)
     check(all(b2.ep[k].startswith("tcp://127.0.0.1:") for k in ("producers", "workers", "subscribers", "replay")), "bound %r" % b2.ep)
-    wt = e2eutil.binary("wiretag")
+    wt = H.binary("wiretag")
     port = b2.ep["replay"].rsplit(":", 1)[1]
     p = subprocess.run([wt, "stats", "--broker", "tcp://localhost:" + port], capture_output=True,
                        text=True, timeout=30)
@@ -39,7 +39,7 @@ def test(make):
                        (["stats", "--broker", "tcp://*:5558"], "only makes sense for a bind")):
         p = subprocess.run([wt] + args, capture_output=True, text=True, timeout=30, input="")
         check(p.returncode == 2 and want in p.stderr, "%r: %d %r" % (args, p.returncode, p.stderr))
-    p = subprocess.run([e2eutil.binary("wiretag-worker"), "--broker", "tcp://127.0.0.1:0"],
+    p = subprocess.run([H.binary("wiretag-worker"), "--broker", "tcp://127.0.0.1:0"],
                        capture_output=True, text=True, timeout=60)
     check(p.returncode != 0 and "not a port number" in p.stderr, "worker: %r" % p.stderr)
 

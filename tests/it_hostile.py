@@ -3,20 +3,10 @@ and worker. Every case must get a clear NAK or ERROR (or, for transport-level
 abuse, a dropped connection) and a counter; the broker and the worker must
 survive; good traffic sent between and after the cases must be ACKed and
 published exactly once."""
-import os
-import sys
-import time
+import harness as H
+from harness import header as hdr, msgpack, zmq
 
-sys.path.insert(0, os.path.dirname(__file__))
-from wtnet import Broker, Client, Subscriber, hdr, msgpack, start_worker, stats, stop_procs, zmq  # noqa: E402
-
-FAILS = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        FAILS.append(what)
+check = H.Checks()
 
 
 def raw_map(pairs):
@@ -35,34 +25,31 @@ def nested(depth):
 
 
 def wait_for(cond, seconds, what):
-    """Poll cond until it holds; False (or a failed check naming what) at the timeout."""
-    end = time.time() + seconds
-    while time.time() < end:
-        if cond():
-            return True
-        time.sleep(0.05)
-    if what:
+    """Poll cond until it holds; False (and a failed check naming what, if any) at the timeout."""
+    ok = H.poll_until(cond, seconds)
+    if not ok and what:
         check(False, f"timed out after {seconds} s waiting for {what}")
-    return False
+    return ok
 
 
-def main():
-    b = Broker()
-    w = start_worker(b, threads=1)
-    sub = Subscriber(b)
-    wait_for(lambda: stats(b).get("subscriptions", 0) >= 1, 30, "the subscription to reach the broker")
-    prod = Client(b.ep["producers"])
+def test(tmp, procs, new_broker):
+    b = new_broker(text="log:\n  level: warn\n").start()
+    ctx = zmq.Context.instance()
+    w = H.start_worker(procs, b, "worker", threads=1)
+    sub = H.Subscriber(ctx, b, hwm=0)
+    wait_for(lambda: H.stats(b).get("subscriptions", 0) >= 1, 30, "the subscription to reach the broker")
+    prod = H.Client(ctx, b.ep["producers"])
     good_sent = []
 
     def good(i):
         item = {"id": f"good-{i}", "text": f"Minister Lena Ortiz said on day {i} that talks would resume."}
-        h, _ = prod.request([hdr("PUT", corr=10_000 + i), msgpack.packb(item)], 30)
+        h = prod.request([hdr("PUT", corr=10_000 + i), msgpack.packb(item)], 30)
         check(h is not None and h.get("cmd") == "ACK", f"good item {i} ACKed between hostile cases")
         good_sent.append(item["id"])
 
     def put_case(name, frames, codes, allow_silence=False):
-        c = Client(b.ep["producers"])
-        h, _ = c.request(frames, 4 if allow_silence else 30)
+        c = H.Client(ctx, b.ep["producers"])
+        h = c.request(frames, 4 if allow_silence else 30)
         c.close()
         if h is None:
             check(allow_silence, f"{name}: no reply (connection dropped)" + ("" if allow_silence else " but a NAK was due"))
@@ -107,27 +94,25 @@ def main():
 
     # texts that are valid but pathological: ACKed and annotated
     for name, text in (("100,000 quote marks", "\u201c\u201d " * 50_000), ("one 1 MB token", "x" * 1_000_000)):
-        h, _ = prod.request([hdr("PUT", corr=7), item(id=name, text=text)], 30)
+        h = prod.request([hdr("PUT", corr=7), item(id=name, text=text)], 30)
         check(h is not None and h.get("cmd") == "ACK", f"{name}: ACKed")
         good_sent.append(name)
 
     # workers socket: garbage, DONE for an unknown or finished job, wrong direction
-    fw = Client(b.ep["workers"])
-    fw.send([b"\x00\x01garbage"])
-    h, _ = (lambda r: (msgpack.unpackb(r[0], raw=False), r[1:]) if r else (None, None))(fw.recv(20))
+    fw = H.Client(ctx, b.ep["workers"])
+    fw.send_raw([b"\x00\x01garbage"])
+    h = (fw.recv(20) or (None,))[0]
     check(h is not None and h.get("cmd") == "ERROR", f"garbage on the workers socket: {h and h.get('code')}")
-    h, _ = fw.request([hdr("READY", credit=0, name="fake", threads=1, dictionaries="x")], 1)
+    h = fw.request([hdr("READY", credit=0, name="fake", threads=1, dictionaries="x")], 1)
     # A DONE for a job that is not (or no longer) in flight is what a slow
     # worker sends after its job was re-dispatched and finished elsewhere: the
     # broker drops the result and counts it (late_done), or answers ERROR.
-    st0 = stats(b)
+    st0 = H.stats(b)
     late_before = st0.get("counters", {}).get("late_done", 0) + sum(st0.get("errors", {}).values())
-    fw.send([hdr("DONE", job=987654321), msgpack.packb({"id": "z", "text": "z"})])
-    r = fw.recv(10)
-    h = msgpack.unpackb(r[0], raw=False) if r else None
+    h = fw.request([hdr("DONE", job=987654321), msgpack.packb({"id": "z", "text": "z"})], 10)
 
     def late_now():
-        st1 = stats(b)
+        st1 = H.stats(b)
         return st1.get("counters", {}).get("late_done", 0) + sum(st1.get("errors", {}).values())
 
     if not (h is not None and h.get("cmd") == "ERROR"):  # dropped silently: counted soon
@@ -135,25 +120,21 @@ def main():
     late_after = late_now()
     check((h is not None and h.get("cmd") == "ERROR") or late_after > late_before,
           f"DONE for an unknown job: dropped and counted (late_done+errors {late_before} -> {late_after})")
-    fw.send([hdr("ACK", corr=1, id="x", seq=1, dup=False)])
-    r = fw.recv(20)
-    h = msgpack.unpackb(r[0], raw=False) if r else None
+    h = fw.request([hdr("ACK", corr=1, id="x", seq=1, dup=False)], 20)
     check(h is not None and h.get("cmd") == "ERROR", f"producer command on the workers socket: {h and h.get('code')}")
     fw.close()
 
     # replay socket: garbage and an absurd count
-    rc = Client(b.ep["replay"])
-    rc.send([b"\xff\xff"])
-    r = rc.recv(20)
-    h = msgpack.unpackb(r[0], raw=False) if r else None
+    rc = H.Client(ctx, b.ep["replay"])
+    h = rc.request([b"\xff\xff"], 20)
     check(h is not None and h.get("cmd") == "ERROR", f"garbage on the replay socket: {h and h.get('code')}")
-    rc.send([hdr("REPLAY", corr=2, **{"from": 1, "count": 4_000_000_000})])
+    rc.send("REPLAY", corr=2, **{"from": 1, "count": 4_000_000_000})
     n_results, end = 0, None
     while True:
         r = rc.recv(30)
         if r is None:
             break
-        h = msgpack.unpackb(r[0], raw=False)
+        h = r[0]
         if h["cmd"] == "REPLAY_END":
             end = h
             break
@@ -162,15 +143,14 @@ def main():
     rc.close()
 
     # subscriber spamming subscriptions
-    ctx = zmq.Context.instance()
     spam = ctx.socket(zmq.SUB)
     spam.setsockopt(zmq.LINGER, 0)
     spam.setsockopt(zmq.SNDHWM, 0)  # else libzmq sends only the first 1,000
     spam.connect(b.ep["subscribers"])
     for k in range(5000):
         spam.setsockopt(zmq.SUBSCRIBE, f"topic-{k}".encode())
-    got_all = wait_for(lambda: stats(b).get("subscriptions", 0) >= 5001, 60, None)
-    count = stats(b).get("subscriptions")
+    got_all = wait_for(lambda: H.stats(b).get("subscriptions", 0) >= 5001, 60, None)
+    count = H.stats(b).get("subscriptions")
     spam.close()
     check(b.alive(), "subscriber spamming 5,000 subscriptions: broker alive")
     check(got_all, f"the broker counted the 5,000 subscriptions ({count})")
@@ -187,25 +167,19 @@ def main():
     check(b.alive(), "flooding producer: broker alive")
 
     # every good item published exactly once
-    sub.drain(0, timeout=90, until_ids=set(good_sent))
-    res = sub.drain(10 ** 9, timeout=1.0)  # a moment more: a duplicate would show here
-    ids = [msgpack.unpackb(p, raw=False).get("id") for _, p in res.values() if p]
+    sub.gather(90, until=lambda s: set(good_sent) <= s.seen_ids)
+    sub.gather(1.0)  # a moment more: a duplicate would show here
+    ids = sub.ids()
     for gid in good_sent:
         check(ids.count(gid) == 1, f"{gid[:30]} published exactly once ({ids.count(gid)})")
     check(sub.dups == 0, f"no sequence number published twice ({sub.dups})")
     check(w.poll() is None, "worker alive after the matrix")
-    st = stats(b)
+    st = H.stats(b)
     errs = st.get("errors", {})
     check(sum(errs.values()) >= len(cases), f"error counters count every case: {errs}")
     sub.close()
     prod.close()
-    stop_procs([w])
-    b.cleanup()
-    if FAILS:
-        print(f"{len(FAILS)} check(s) failed")
-        sys.exit(1)
-    print("hostile matrix: all cases handled")
+    check.done("hostile matrix: all cases handled")
 
 
-if __name__ == "__main__":
-    main()
+H.run_e2e(test, seconds=290)

@@ -11,18 +11,18 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import e2eutil  # noqa: E402
-from wtbroker import check, run  # noqa: E402
+import harness as H
+from harness import check, run  # noqa: E402
 
 TEXT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z (broker|worker) (error|warn|info|debug) ")
 
 
 def worker_lines(b, config):
-    w = subprocess.Popen([e2eutil.binary("wiretag-worker"), "-c", config, "--broker",
+    w = subprocess.Popen([H.binary("wiretag-worker"), "-c", config, "--broker",
                           b.ep["workers"], "--threads", "1"], stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT, text=True)
     time.sleep(0.1)
-    e2eutil.wait_for(lambda: e2eutil.stats(b)["workers_count"] == 1, 30, "the worker")
+    H.wait_for(lambda: H.stats(b)["workers_count"] == 1, 30, "the worker")
     w.terminate()
     out, _ = w.communicate(timeout=30)
     return [x for x in out.splitlines() if x.strip()]

@@ -15,8 +15,8 @@ import re
 import shutil
 import urllib.parse
 
-import e2eutil as E
-import metricsutil as M
+import harness as H
+import harness.metrics as M
 
 N = 30
 
@@ -35,9 +35,9 @@ def promql(base, query):
 def test(tmp, procs, new_broker):
     prom = shutil.which("prometheus")
     if not prom:
-        E.skip("prometheus not installed (sh scripts/deps.sh test installs Debian's prometheus)")
+        H.skip("prometheus not installed (sh scripts/deps.sh test installs Debian's prometheus)")
     b = new_broker({"metrics": "127.0.0.1:0"}).start()
-    args = [E.binary("wiretag-worker"), "--broker", b.ep["workers"], "--threads", "2",
+    args = [H.binary("wiretag-worker"), "--broker", b.ep["workers"], "--threads", "2",
             "--name", "w1", "--metrics", "127.0.0.1:0"]
     procs.start(args, "worker")
     waddr = M.worker_metrics_address(procs, "worker")
@@ -58,21 +58,21 @@ def test(tmp, procs, new_broker):
         if m:
             addr.append(m.group(1))
         return bool(addr)
-    E.wait_for(listening, 60, "prometheus to listen")
+    H.wait_for(listening, 60, "prometheus to listen")
     base = "http://" + addr[0]
 
     # both targets up before the items, so that the counters are seen growing
-    E.wait_for(lambda: promql(base, 'sum(up{job=~"wiretag-.*"})') == 2, 60, "both targets up")
-    E.check(promql(base, "wiretag_broker_items_done_total") == 0, "done before any item")
+    H.wait_for(lambda: promql(base, 'sum(up{job=~"wiretag-.*"})') == 2, 60, "both targets up")
+    H.check(promql(base, "wiretag_broker_items_done_total") == 0, "done before any item")
 
     items = os.path.join(tmp, "items.jsonl")
-    E.write_items(items, N, prefix="p")
-    E.feed(procs, b, [items])
+    H.write_items(items, N, prefix="p")
+    H.feed(procs, b, [items])
 
     def settled():
         return (promql(base, "wiretag_broker_items_done_total") == N and
                 promql(base, "wiretag_worker_items_done_total") == N)
-    E.wait_for(settled, 60, "PromQL to report %d done on broker and worker" % N)
+    H.wait_for(settled, 60, "PromQL to report %d done on broker and worker" % N)
     for q, want in [("wiretag_broker_items_accepted_total", N),
                     ("wiretag_broker_results_published_total", N),
                     ("wiretag_broker_item_latency_seconds_count", N),
@@ -80,11 +80,11 @@ def test(tmp, procs, new_broker):
                     ('wiretag_broker_worker_done_total{worker="w1"}', N),
                     ("wiretag_worker_annotate_seconds_count", N),
                     ("wiretag_broker_queue_depth", 0)]:
-        E.wait_for(lambda: promql(base, q) == want, 30, "%s == %s (is %s)" % (q, want, promql(base, q)))
+        H.wait_for(lambda: promql(base, q) == want, 30, "%s == %s (is %s)" % (q, want, promql(base, q)))
     p99 = promql(base, "histogram_quantile(0.99, wiretag_broker_item_latency_seconds_bucket)")
-    E.check(p99 is not None and 0 <= p99 < 60, "p99 latency %r" % p99)
+    H.check(p99 is not None and 0 <= p99 < 60, "p99 latency %r" % p99)
     print("prometheus at %s: done=%d on broker and worker; p99 PUT->result latency <= %.3f s" %
           (base, N, p99))
 
 
-E.run(test)
+H.run_e2e(test)

@@ -13,13 +13,13 @@ nats.tls, nats.tls_ca, nats.tls_cert and nats.tls_key:
 import os
 import subprocess
 
-import e2eutil as E
-import natsutil as N
+import harness as H
+import harness.nats as N
 
 
 def openssl(*args, cwd):
     r = subprocess.run(["openssl", *args], cwd=cwd, capture_output=True, text=True)
-    E.check(r.returncode == 0, "openssl %s: %s" % (args[0], r.stderr))
+    H.check(r.returncode == 0, "openssl %s: %s" % (args[0], r.stderr))
 
 
 def make_certs(d):
@@ -39,7 +39,7 @@ def test(tmp, procs, new_broker):
     N.nats_built()
     N.nats_server_bin()
     if not subprocess.run(["sh", "-c", "command -v openssl"], capture_output=True).returncode == 0:
-        E.skip("openssl is not installed (sh scripts/deps.sh test)")
+        H.skip("openssl is not installed (sh scripts/deps.sh test)")
     certs = os.path.join(tmp, "certs")
     os.makedirs(certs)
     make_certs(certs)
@@ -70,22 +70,22 @@ def test(tmp, procs, new_broker):
                      "%s/client.pem\n  tls_key: %s/client.key\n" % (certs, certs)),
     }
     for what, c in bad.items():
-        r = N.run([E.binary("wiretag"), "stats", "--nats", url, "-c", c], timeout=30)
+        r = N.run([H.binary("wiretag"), "stats", "--nats", url, "-c", c], timeout=30)
         print("%s: exit %d: %s" % (what, r.returncode, r.stderr.strip()))
-        E.check(r.returncode == 2 and "cannot connect to NATS" in r.stderr,
+        H.check(r.returncode == 2 and "cannot connect to NATS" in r.stderr,
                 "%s: exit %d, stderr %r" % (what, r.returncode, r.stderr))
 
     out = N.nats_init(url, good)
-    E.check("WTAUTH_ITEMS: created" in out, out)
+    H.check("WTAUTH_ITEMS: created" in out, out)
     items = os.path.join(tmp, "items.jsonl")
-    ids = E.write_items(items, 5, prefix="a")
+    ids = H.write_items(items, 5, prefix="a")
     w = N.start_worker(procs, url, good, "w1", threads=1)
-    f = N.run([E.binary("wiretag"), "feed", "--nats", url, "-c", good, "--no-progress", items])
-    E.check(f.returncode == 0 and "5 acknowledged" in f.stderr, "feed: " + f.stderr)
+    f = N.run([H.binary("wiretag"), "feed", "--nats", url, "-c", good, "--no-progress", items])
+    H.check(f.returncode == 0 and "5 acknowledged" in f.stderr, "feed: " + f.stderr)
     pairs = N.sub_all(url, good, 5, timeout=60)
     N.check_exactly_once(pairs, ids, "auth:")
     w.terminate()
-    E.check(w.wait(30) == 0, "worker exit %s" % w.returncode)
+    H.check(w.wait(30) == 0, "worker exit %s" % w.returncode)
 
 
-E.run(test, seconds=200)
+H.run_e2e(test, seconds=200)

@@ -26,8 +26,8 @@ import os
 import subprocess
 import time
 
-import e2eutil as E
-import natsutil as N
+import harness as H
+import harness.nats as N
 
 SHORT = [
     "The mayor of Springfield opened a bridge.",
@@ -59,7 +59,7 @@ def test(tmp, procs, new_broker):
     out = N.nats_init(urls, cfg, ["--replicas", "3"])
     print(out.strip())
     st = N.stats(urls, cfg)
-    E.check(st["items"]["replicas"] == 3 and st["results"]["replicas"] == 3, "not R3: %r" % st)
+    H.check(st["items"]["replicas"] == 3 and st["results"]["replicas"] == 3, "not R3: %r" % st)
 
     workers = {n: N.start_worker(procs, urls, cfg, n, threads=2) for n in ("w1", "w2", "w3")}
     items = os.path.join(tmp, "items.jsonl")
@@ -70,7 +70,7 @@ def test(tmp, procs, new_broker):
     # the feed talks to n2 only (it learns the other nodes from it) and reads
     # a pipe: the test hands it the items in three parts, so that it is
     # publishing when n2 dies and while n2 is away
-    feed = procs.start([E.binary("wiretag"), "feed", "--nats", nodes[1].url(), "-c", cfg,
+    feed = procs.start([H.binary("wiretag"), "feed", "--nats", nodes[1].url(), "-c", cfg,
                         "--no-progress", "--timeout", "2000", "--window", "512", "-"], "feed",
                        stdin=subprocess.PIPE)
 
@@ -85,7 +85,7 @@ def test(tmp, procs, new_broker):
             return 0  # the node we asked was killed: ask again
 
     def reach(frac, what):
-        E.wait_for(lambda: results() >= total * frac, 240, what)
+        H.wait_for(lambda: results() >= total * frac, 240, what)
         print("%5.1f s  %s (%d results)" % (time.time() - t0, what, results()), flush=True)
 
     send(0, 0.4)
@@ -107,22 +107,22 @@ def test(tmp, procs, new_broker):
     try:
         rc = feed.wait(240)
     except subprocess.TimeoutExpired:
-        E.fail("feed did not finish:\n" + procs.log("feed"))
+        H.fail("feed did not finish:\n" + procs.log("feed"))
     print("feed:", procs.log("feed", 5).strip())
-    E.check(rc == 0, "feed exit %d:\n%s" % (rc, procs.log("feed")))
-    E.wait_for(lambda: results() >= total, 240, "all %d results" % total)
+    H.check(rc == 0, "feed exit %d:\n%s" % (rc, procs.log("feed")))
+    H.wait_for(lambda: results() >= total, 240, "all %d results" % total)
     # nothing in flight any more, then the count must not move
-    E.wait_for(lambda: (lambda s: s["workers"].get("ack_pending") == 0 and
+    H.wait_for(lambda: (lambda s: s["workers"].get("ack_pending") == 0 and
                         s["workers"].get("pending") == 0)(N.stats(urls, cfg)), 120,
                "an empty queue")
     print("%5.1f s  all results" % (time.time() - t0), flush=True)
     pairs = N.sub_all(urls, cfg, total, timeout=240)
     N.check_exactly_once(pairs, ids, "cluster:")
     st = N.stats(urls, cfg)
-    E.check(st["results"]["messages"] == total, "results %r" % st["results"])
-    E.check(st["dead_letters"] == 0, "dead letters: %r" % st["dead"])
+    H.check(st["results"]["messages"] == total, "results %r" % st["results"])
+    H.check(st["dead_letters"] == 0, "dead letters: %r" % st["dead"])
     print("redelivered:", st["workers"].get("redelivered"), "peers:",
           [(p["name"], p["current"]) for p in st["results"].get("peers", [])])
 
 
-E.run(test, seconds=290)
+H.run_e2e(test, seconds=290)

@@ -17,8 +17,8 @@ limits.max_text_bytes is 1 MiB too):
 import json
 import os
 
-import e2eutil as E
-import natsutil as N
+import harness as H
+import harness.nats as N
 
 
 def test(tmp, procs, new_broker):
@@ -34,16 +34,16 @@ def test(tmp, procs, new_broker):
     with open(nojs.conf, "w") as f:
         f.write("listen: 127.0.0.1:%d\n" % nojs.port)
     nojs.start()
-    r = N.run([E.binary("wiretag"), "stats", "--nats", nojs.url()], timeout=15)
-    E.check(r.returncode == 2 and "JetStream is not enabled" in r.stderr and "-js" in r.stderr,
+    r = N.run([H.binary("wiretag"), "stats", "--nats", nojs.url()], timeout=15)
+    H.check(r.returncode == 2 and "JetStream is not enabled" in r.stderr and "-js" in r.stderr,
             "no JetStream: exit %d: %s" % (r.returncode, r.stderr))
     nojs.kill9()
 
     # a worker started before its server waits for it
     w = N.start_worker(procs, url, cfg, "w1", threads=1)
-    E.wait_for(lambda: "trying again every second" in procs.log("w1", 20), 60,
+    H.wait_for(lambda: "trying again every second" in procs.log("w1", 20), 60,
                "the worker to say it waits for the server")
-    E.check(w.poll() is None, "the worker gave up: " + procs.log("w1"))
+    H.check(w.poll() is None, "the worker gave up: " + procs.log("w1"))
     node.start()
     N.nats_init(url, cfg)
     sentence = "President Ana Kovac met Prime Minister Carl Jensen in Paris. "
@@ -53,34 +53,34 @@ def test(tmp, procs, new_broker):
         f.write(json.dumps({"id": "huge", "text": sentence * 1500}) + "\n")       # ~90 KB
         f.write(json.dumps({"id": "bigresult", "text": sentence * 900}) + "\n")  # ~54 KB
         f.write(json.dumps({"id": "small-1", "text": "Finance ministers met in Geneva."}) + "\n")
-    r = N.run([E.binary("wiretag"), "feed", "--nats", url, "-c", cfg, "--no-progress", items],
+    r = N.run([H.binary("wiretag"), "feed", "--nats", url, "-c", cfg, "--no-progress", items],
               timeout=60)
     print(r.stderr.strip())
-    E.check(r.returncode == 1, "feed exit %d (expected 1)" % r.returncode)
-    E.check("3 acknowledged" in r.stderr and "ETOOBIG" in r.stderr and "max_payload of 65536" in r.stderr,
+    H.check(r.returncode == 1, "feed exit %d (expected 1)" % r.returncode)
+    H.check("3 acknowledged" in r.stderr and "ETOOBIG" in r.stderr and "max_payload of 65536" in r.stderr,
             "feed summary: " + r.stderr)
-    E.wait_for(lambda: N.stats(url, cfg)["dead_letters"] >= 1, 60, "the big result's dead letter")
-    E.wait_for(lambda: N.stats(url, cfg)["results"]["messages"] >= 2, 60, "the small results")
-    dead = json.loads(N.run([E.binary("wiretag"), "stats", "--nats", url, "-c", cfg, "--dead",
+    H.wait_for(lambda: N.stats(url, cfg)["dead_letters"] >= 1, 60, "the big result's dead letter")
+    H.wait_for(lambda: N.stats(url, cfg)["results"]["messages"] >= 2, 60, "the small results")
+    dead = json.loads(N.run([H.binary("wiretag"), "stats", "--nats", url, "-c", cfg, "--dead",
                              "--json"]).stdout)["dead"]
     print("dead letters:", dead)
-    E.check(len(dead) == 1 and dead[0]["id"] == "bigresult" and dead[0]["code"] == "ETOOBIG",
+    H.check(len(dead) == 1 and dead[0]["id"] == "bigresult" and dead[0]["code"] == "ETOOBIG",
             "dead letters %r" % dead)
     pairs = N.sub_all(url, cfg, 2)
     N.check_exactly_once(pairs, ["small-0", "small-1"], "limits:")
     st = N.stats(url, cfg)
-    E.check(st["items"]["messages"] == 0 and st["workers"]["ack_pending"] == 0, "queue %r" % st)
+    H.check(st["items"]["messages"] == 0 and st["workers"]["ack_pending"] == 0, "queue %r" % st)
     import signal
     w.send_signal(signal.SIGHUP)
-    E.wait_for(lambda: "dictionaries reloaded" in procs.log("w1", 50), 60, "the reload")
+    H.wait_for(lambda: "dictionaries reloaded" in procs.log("w1", 50), 60, "the reload")
     more = os.path.join(tmp, "more.jsonl")
-    E.write_items(more, 1, prefix="after-reload")
-    r = N.run([E.binary("wiretag"), "feed", "--nats", url, "-c", cfg, "--no-progress", more])
-    E.check(r.returncode == 0, "feed after reload: " + r.stderr)
+    H.write_items(more, 1, prefix="after-reload")
+    r = N.run([H.binary("wiretag"), "feed", "--nats", url, "-c", cfg, "--no-progress", more])
+    H.check(r.returncode == 0, "feed after reload: " + r.stderr)
     pairs = N.sub_all(url, cfg, 3)
     N.check_exactly_once(pairs, ["small-0", "small-1", "after-reload-0"], "after reload:")
     w.terminate()
-    E.check(w.wait(30) == 0, "worker exit %s" % w.returncode)
+    H.check(w.wait(30) == 0, "worker exit %s" % w.returncode)
 
 
-E.run(test, seconds=200)
+H.run_e2e(test, seconds=200)

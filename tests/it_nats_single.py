@@ -21,11 +21,9 @@ marker; a small supervisor here restarts dead workers, as systemd would),
   go on: a second sentinel gets its result).
 """
 import os
-import threading
-import time
 
-import e2eutil as E
-import natsutil as N
+import harness as H
+import harness.nats as N
 
 MARK = "POISON-PILL-nats-51c2"
 
@@ -37,88 +35,74 @@ def test(tmp, procs, new_broker):
     cfg = N.config(tmp, "nats:\n  prefix: wtsingle\n  ack_wait: 1s\n  max_deliver: 3\n"
                         "  dedup_window: 10m\n")
     out = N.nats_init(url, cfg)
-    E.check("stream WTSINGLE_ITEMS: created" in out, "nats-init said:\n" + out)
+    H.check("stream WTSINGLE_ITEMS: created" in out, "nats-init said:\n" + out)
     again = N.nats_init(url, cfg)
-    E.check("WTSINGLE_RESULTS: exists, settings as configured" in again, "second nats-init:\n" + again)
+    H.check("WTSINGLE_RESULTS: exists, settings as configured" in again, "second nats-init:\n" + again)
 
     env = {"WT_TEST_POISON": MARK}
     # one thread each: an item in flight on a worker that dies loses a delivery too
-    workers = {n: N.start_worker(procs, url, cfg, n, threads=1, env=env) for n in ("w1", "w2")}
-    deaths = []
-    stop = threading.Event()
-
-    def supervise():
-        while not stop.is_set():
-            for n, p in list(workers.items()):
-                if p.poll() is not None:
-                    deaths.append((n, p.returncode))
-                    workers[n] = N.start_worker(procs, url, cfg, n, threads=1, env=env)
-            time.sleep(0.05)
-
-    t = threading.Thread(target=supervise)
-    t.start()
+    sup = H.Supervisor(("w1", "w2"), lambda n: N.start_worker(procs, url, cfg, n, threads=1, env=env))
     try:
         items = os.path.join(tmp, "items.jsonl")
-        ids = E.write_items(items, 150, prefix="n", poison_at=70, poison=MARK)
-        f = N.run([E.binary("wiretag"), "feed", "--nats", url, "-c", cfg, "--no-progress", items])
+        ids = H.write_items(items, 150, prefix="n", poison_at=70, poison=MARK)
+        f = N.run([H.binary("wiretag"), "feed", "--nats", url, "-c", cfg, "--no-progress", items])
         print(f.stderr.strip())
-        E.check(f.returncode == 0, "feed exit %d: %s" % (f.returncode, f.stderr))
-        E.check("150 acknowledged (0 already known)" in f.stderr, "feed summary: " + f.stderr)
+        H.check(f.returncode == 0, "feed exit %d: %s" % (f.returncode, f.stderr))
+        H.check("150 acknowledged (0 already known)" in f.stderr, "feed summary: " + f.stderr)
 
         def settled():
             st = N.stats(url, cfg)
             return st["results"]["messages"] >= 149 and st["dead_letters"] >= 1
-        E.wait_for(settled, 90, "149 results and 1 dead letter")
+        H.wait_for(settled, 90, "149 results and 1 dead letter")
     finally:
-        stop.set()
-        t.join()
-    print("worker deaths:", deaths)
+        sup.stop()
+    print("worker deaths:", sup.deaths)
     # at most one death per delivery; fewer when JetStream hands a redelivery
     # to the pull request a dead worker left behind (it counts as a delivery)
-    E.check(1 <= len(deaths) <= 3, "expected 1..3 worker deaths, got %r" % deaths)
+    H.check(1 <= len(sup.deaths) <= 3, "expected 1..3 worker deaths, got %r" % sup.deaths)
 
     good = [i for i in ids if i != "n-70"]
     pairs = N.sub_all(url, cfg, 149)
     N.check_exactly_once(pairs, good, "late subscriber:")
-    E.check(all(d.get("actors") is not None for _, d in pairs), "results lack actors")
+    H.check(all(d.get("actors") is not None for _, d in pairs), "results lack actors")
 
     # the dead letter keeps the payload and says why
     st = N.stats(url, cfg)
-    r = N.run([E.binary("wiretag"), "stats", "--nats", url, "-c", cfg, "--dead", "--json"])
-    E.check(r.returncode == 0, "stats --dead: " + r.stderr)
+    r = N.run([H.binary("wiretag"), "stats", "--nats", url, "-c", cfg, "--dead", "--json"])
+    H.check(r.returncode == 0, "stats --dead: " + r.stderr)
     import json
     dead = json.loads(r.stdout)["dead"]
     print("dead letters:", dead)
-    E.check(len(dead) == 1 and dead[0]["id"] == "n-70", "dead letters %r" % dead)
-    E.check(dead[0]["code"] == "EPOISON" and dead[0]["attempts"] == 3, "dead letter %r" % dead[0])
-    E.check(st["items"]["messages"] == 0, "the poisoned item is still queued: %r" % st["items"])
-    table = N.run([E.binary("wiretag"), "stats", "--nats", url, "-c", cfg, "--dead"]).stdout
-    E.check("n-70" in table and "dead letters (1)" in table, "table:\n" + table)
+    H.check(len(dead) == 1 and dead[0]["id"] == "n-70", "dead letters %r" % dead)
+    H.check(dead[0]["code"] == "EPOISON" and dead[0]["attempts"] == 3, "dead letter %r" % dead[0])
+    H.check(st["items"]["messages"] == 0, "the poisoned item is still queued: %r" % st["items"])
+    table = N.run([H.binary("wiretag"), "stats", "--nats", url, "-c", cfg, "--dead"]).stdout
+    H.check("n-70" in table and "dead letters (1)" in table, "table:\n" + table)
 
     # filters as on the broker: an actor no item has, and one some have
-    none = N.run([E.binary("wiretag"), "sub", "--nats", url, "-c", cfg, "--from", "1", "--idle",
+    none = N.run([H.binary("wiretag"), "sub", "--nats", url, "-c", cfg, "--from", "1", "--idle",
                   "2", "--actor-name", "Nobody Atall", "--json"])
-    E.check(none.returncode == 0 and none.stdout == "", "filter let through: %r" % none.stdout[:200])
-    fr = N.run([E.binary("wiretag"), "sub", "--nats", url, "-c", cfg, "--from", "1", "--idle", "2",
+    H.check(none.returncode == 0 and none.stdout == "", "filter let through: %r" % none.stdout[:200])
+    fr = N.run([H.binary("wiretag"), "sub", "--nats", url, "-c", cfg, "--from", "1", "--idle", "2",
                 "--country", "FRA", "--json"])
     got = [json.loads(x) for x in fr.stdout.splitlines()]
     expect = [d for _, d in pairs if any(a.get("country") == "FRA" for a in d["actors"])]
-    E.check(len(got) == len(expect) and len(got) > 0,
+    H.check(len(got) == len(expect) and len(got) > 0,
             "--country FRA: %d results, expected %d" % (len(got), len(expect)))
 
     # the same ids again inside the dedup window: nothing new
     workers_again = {n: N.start_worker(procs, url, cfg, n + "b") for n in ("w3",)}
-    f2 = N.run([E.binary("wiretag"), "feed", "--nats", url, "-c", cfg, "--no-progress", items])
-    E.check(f2.returncode == 0 and "150 acknowledged (150 already known)" in f2.stderr,
+    f2 = N.run([H.binary("wiretag"), "feed", "--nats", url, "-c", cfg, "--no-progress", items])
+    H.check(f2.returncode == 0 and "150 acknowledged (150 already known)" in f2.stderr,
             "re-feed: %s" % f2.stderr)
     sentinel = os.path.join(tmp, "sentinel.jsonl")
-    E.write_items(sentinel, 1, prefix="sentinel")
-    f3 = N.run([E.binary("wiretag"), "feed", "--nats", url, "-c", cfg, "--no-progress", sentinel])
-    E.check(f3.returncode == 0, "sentinel feed: " + f3.stderr)
-    E.wait_for(lambda: N.stats(url, cfg)["results"]["messages"] >= 150, 60, "the sentinel's result")
+    H.write_items(sentinel, 1, prefix="sentinel")
+    f3 = N.run([H.binary("wiretag"), "feed", "--nats", url, "-c", cfg, "--no-progress", sentinel])
+    H.check(f3.returncode == 0, "sentinel feed: " + f3.stderr)
+    H.wait_for(lambda: N.stats(url, cfg)["results"]["messages"] >= 150, 60, "the sentinel's result")
     st = N.stats(url, cfg)
-    E.check(st["results"]["messages"] == 150, "results after re-feed: %r" % st["results"])
-    E.check(st["workers"]["pending"] == 0 and st["items"]["messages"] == 0, "queue: %r" % st)
+    H.check(st["results"]["messages"] == 150, "results after re-feed: %r" % st["results"])
+    H.check(st["workers"]["pending"] == 0 and st["items"]["messages"] == 0, "queue: %r" % st)
     pairs = N.sub_all(url, cfg, 150)
     N.check_exactly_once(pairs, good + ["sentinel-0"], "after re-feed:")
 
@@ -132,23 +116,23 @@ def test(tmp, procs, new_broker):
     while b"PONG" not in buf:
         buf += sk.recv(4096)
     sk.close()
-    E.wait_for(lambda: N.stats(url, cfg)["dead_letters"] >= 2, 60, "the garbage's dead letter")
-    dead = json.loads(N.run([E.binary("wiretag"), "stats", "--nats", url, "-c", cfg, "--dead",
+    H.wait_for(lambda: N.stats(url, cfg)["dead_letters"] >= 2, 60, "the garbage's dead letter")
+    dead = json.loads(N.run([H.binary("wiretag"), "stats", "--nats", url, "-c", cfg, "--dead",
                              "--json"]).stdout)["dead"]
     print("dead letters:", dead)
-    E.check(len(dead) == 2 and dead[1]["id"] is None and dead[1]["code"] not in (None, "EPOISON")
+    H.check(len(dead) == 2 and dead[1]["id"] is None and dead[1]["code"] not in (None, "EPOISON")
             and "does not decode" in dead[1]["reason"] and dead[1]["bytes"] == 12,
             "garbage dead letter %r" % dead[1:])
     sentinel2 = os.path.join(tmp, "sentinel2.jsonl")
-    E.write_items(sentinel2, 1, prefix="sentinel2")
-    f4 = N.run([E.binary("wiretag"), "feed", "--nats", url, "-c", cfg, "--no-progress", sentinel2])
-    E.check(f4.returncode == 0, "sentinel2 feed: " + f4.stderr)
-    E.wait_for(lambda: N.stats(url, cfg)["results"]["messages"] >= 151, 60, "sentinel2's result")
+    H.write_items(sentinel2, 1, prefix="sentinel2")
+    f4 = N.run([H.binary("wiretag"), "feed", "--nats", url, "-c", cfg, "--no-progress", sentinel2])
+    H.check(f4.returncode == 0, "sentinel2 feed: " + f4.stderr)
+    H.wait_for(lambda: N.stats(url, cfg)["results"]["messages"] >= 151, 60, "sentinel2's result")
 
-    for p in list(workers.values()) + list(workers_again.values()):
+    for p in list(sup.workers.values()) + list(workers_again.values()):
         p.terminate()
-    for p in list(workers.values()) + list(workers_again.values()):
-        E.check(p.wait(30) == 0, "worker exit on SIGTERM: %s" % p.returncode)
+    for p in list(sup.workers.values()) + list(workers_again.values()):
+        H.check(p.wait(30) == 0, "worker exit on SIGTERM: %s" % p.returncode)
 
 
-E.run(test, seconds=280)
+H.run_e2e(test, seconds=280)

@@ -7,8 +7,8 @@ import sys
 import json
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import e2eutil  # noqa: E402
-from wtbroker import Control, Producer, Worker, check, run, zmq  # noqa: E402
+import harness as H
+from harness import Control, Producer, Worker, check, run, zmq  # noqa: E402
 
 
 def fill(b, n):
@@ -26,8 +26,7 @@ def fill(b, n):
 
 
 def sub(b, *args):
-    cmd = [e2eutil.binary("wiretag"), "sub", "--broker", b.ep["subscribers"], "--replay",
-           b.ep["replay"]] + list(args)
+    cmd = H.sub_args(b, *args)
     return subprocess.run(cmd, capture_output=True, text=True, timeout=30)
 
 

@@ -11,8 +11,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import e2eutil  # noqa: E402
-from wtbroker import Control, Producer, Worker, check, run, zmq  # noqa: E402
+import harness as H
+from harness import Control, Producer, Worker, check, run, zmq  # noqa: E402
 
 
 def produce(b, prefix, n, total):
@@ -39,16 +39,15 @@ def test(make):
     produce(a, "one", 5, 5)
     out = os.path.join(a.tmp, "sub.out")
     err = os.path.join(a.tmp, "sub.err")
-    sub = subprocess.Popen([e2eutil.binary("wiretag"), "sub", "--broker", a.ep["subscribers"],
-                            "--replay", a.ep["replay"], "--from", "1", "--count", "11"],
+    sub = subprocess.Popen(H.sub_args(a, "--from", "1", "--count", "11"),
                            stdout=open(out, "w"), stderr=open(err, "w"))
     try:
-        e2eutil.wait_for(lambda: len(lines(out)) == 5, 20, "the first 5 results")
+        H.wait_for(lambda: len(lines(out)) == 5, 20, "the first 5 results")
         # the same journal after a restart: same identity, numbering goes on
         a.stop()
         a.start(same_ports=True)
         produce(a, "two", 2, 7)
-        e2eutil.wait_for(lambda: len(lines(out)) == 7, 20, "results 6-7")
+        H.wait_for(lambda: len(lines(out)) == 7, 20, "results 6-7")
         check("journal changed" not in open(err).read(), "warned on a restart: " +
               open(err).read())
         # a new journal on the same ports

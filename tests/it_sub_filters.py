@@ -9,8 +9,8 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import e2eutil  # noqa: E402
-from e2eutil import check  # noqa: E402
+import harness as H
+from harness import check  # noqa: E402
 
 ITEMS = [
     {"id": "d1", "text": "US officials said the army will recruit more soldiers this year. The new "
@@ -27,12 +27,10 @@ def test(tmp, procs, new_broker):
     with open(path, "w") as f:
         for it in ITEMS:
             f.write(json.dumps(it) + "\n")
-    check(e2eutil.feed(procs, b, [path]).returncode == 0, "feed failed")
-    e2eutil.start_worker(procs, b, "w1")
-    e2eutil.wait_for(lambda: e2eutil.stats(b)["last_rseq"] >= 2, 90, "2 results")
-    wt = e2eutil.binary("wiretag")
-    base = [wt, "sub", "--broker", b.ep["subscribers"], "--replay", b.ep["replay"], "--from", "1",
-            "--idle", "1.5"]
+    check(H.feed(procs, b, [path]).returncode == 0, "feed failed")
+    H.start_worker(procs, b, "w1")
+    H.wait_for(lambda: H.stats(b)["last_rseq"] >= 2, 90, "2 results")
+    base = H.sub_args(b, "--from", "1", "--idle", "1.5")
 
     def sub(*args):
         p = subprocess.run(base + list(args), capture_output=True, text=True, timeout=60)
@@ -59,4 +57,4 @@ def test(tmp, procs, new_broker):
         print("%-28s -> %s" % (" ".join(args), err.strip().splitlines()[0][:120]))
 
 
-e2eutil.run(test, seconds=200)
+H.run_e2e(test, seconds=200)

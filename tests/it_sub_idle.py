@@ -11,8 +11,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import e2eutil  # noqa: E402
-from wtbroker import check, run  # noqa: E402
+import harness as H
+from harness import check, run  # noqa: E402
 
 
 def free_port():
@@ -24,7 +24,7 @@ def free_port():
 
 
 def sub(args, timeout=30):
-    cmd = [e2eutil.binary("wiretag"), "sub"] + args
+    cmd = [H.binary("wiretag"), "sub"] + args
     t0 = time.time()
     try:
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)

@@ -16,17 +16,16 @@ import signal
 import subprocess
 import time
 
-import e2eutil as E
+import harness as H
 
 
 def sub(procs, b, state, name, out, extra):
-    args = [E.binary("wiretag"), "sub", "--broker", b.ep["subscribers"], "--replay",
-            b.ep["replay"], "--state", state, "--json", "-v"] + extra
+    args = H.sub_args(b, "--state", state, "--json", "-v", *extra)
     return procs.start(args, name, stdout=out)
 
 
 def seqs(path):
-    return [r["seq"] for r in E.read_jsonl(path)]
+    return [r["seq"] for r in H.read_jsonl(path)]
 
 
 def saved(state):
@@ -36,12 +35,12 @@ def saved(state):
 
 def test(tmp, procs, new_broker):
     b = new_broker().start()
-    E.start_worker(procs, b, "w1", threads=2, config=E.worker_config(tmp))
+    H.start_worker(procs, b, "w1", threads=2, config=H.worker_config(tmp))
     items = os.path.join(tmp, "a.jsonl")
-    E.write_items(items, 25, prefix="a")
-    f = E.feed(procs, b, [items])
-    E.check(f.returncode == 0, "feed exit %s" % f.returncode)
-    E.wait_for(lambda: E.stats(b)["last_rseq"] >= 25, 40, "25 results")
+    H.write_items(items, 25, prefix="a")
+    f = H.feed(procs, b, [items])
+    H.check(f.returncode == 0, "feed exit %s" % f.returncode)
+    H.wait_for(lambda: H.stats(b)["last_rseq"] >= 25, 40, "25 results")
     state = os.path.join(tmp, "sub.position")
 
     # 1. first run
@@ -49,49 +48,49 @@ def test(tmp, procs, new_broker):
     with open(o1, "w") as o:
         p = sub(procs, b, state, "sub1", o, ["--from", "1", "--idle", "2"])
         p.wait(30)
-    E.check(p.returncode == 0, "sub1 exit %s:\n%s" % (p.returncode, procs.log("sub1")))
-    E.check(seqs(o1) == list(range(1, 26)), "sub1 printed %r" % seqs(o1)[:30])
-    E.check(saved(state) == 25, "state after sub1 is %d, expected 25" % saved(state))
+    H.check(p.returncode == 0, "sub1 exit %s:\n%s" % (p.returncode, procs.log("sub1")))
+    H.check(seqs(o1) == list(range(1, 26)), "sub1 printed %r" % seqs(o1)[:30])
+    H.check(saved(state) == 25, "state after sub1 is %d, expected 25" % saved(state))
 
     # 2. resume, although --from 1 is still on the command line
     items2 = os.path.join(tmp, "a2.jsonl")
-    E.write_items(items2, 20, prefix="a2")
-    E.feed(procs, b, [items2], name="feed1")
-    E.wait_for(lambda: E.stats(b)["last_rseq"] >= 45, 40, "45 results")
+    H.write_items(items2, 20, prefix="a2")
+    H.feed(procs, b, [items2], name="feed1")
+    H.wait_for(lambda: H.stats(b)["last_rseq"] >= 45, 40, "45 results")
     o2 = os.path.join(tmp, "o2.jsonl")
     with open(o2, "w") as o:
         p = sub(procs, b, state, "sub2", o, ["--from", "1", "--idle", "2"])
         p.wait(30)
-    E.check(p.returncode == 0, "sub2 exit %s" % p.returncode)
-    E.check(seqs(o2) == list(range(26, 46)), "sub2 did not resume at 26: %r" % seqs(o2)[:10])
-    E.check(saved(state) == 45, "state after sub2 is %d" % saved(state))
+    H.check(p.returncode == 0, "sub2 exit %s" % p.returncode)
+    H.check(seqs(o2) == list(range(26, 46)), "sub2 did not resume at 26: %r" % seqs(o2)[:10])
+    H.check(saved(state) == 45, "state after sub2 is %d" % saved(state))
 
     # 3. SIGKILL mid-stream while new items arrive, then restart
     more = os.path.join(tmp, "b.jsonl")
-    E.write_items(more, 300, prefix="b")
+    H.write_items(more, 300, prefix="b")
     o3 = os.path.join(tmp, "o3.jsonl")
     with open(o3, "w") as o:
         p = sub(procs, b, state, "sub3", o, [])
-        E.feed(procs, b, [more], name="feed2", wait=False)
-        E.wait_for(lambda: len(seqs(o3)) >= 40, 60, "sub3 to print 40 results")
+        H.feed(procs, b, [more], name="feed2", wait=False)
+        H.wait_for(lambda: len(seqs(o3)) >= 40, 60, "sub3 to print 40 results")
         p.send_signal(signal.SIGKILL)
         p.wait(10)
     first = seqs(o3)
-    E.check(first and first[0] == 46, "sub3 did not start at 46: %r" % first[:5])
-    E.check(first == list(range(46, 46 + len(first))), "sub3 out of order or with a gap")
+    H.check(first and first[0] == 46, "sub3 did not start at 46: %r" % first[:5])
+    H.check(first == list(range(46, 46 + len(first))), "sub3 out of order or with a gap")
     pos = saved(state)
-    E.check(46 <= pos <= first[-1], "state %d outside what sub3 printed (46..%d)" % (pos, first[-1]))
-    E.wait_for(lambda: E.stats(b)["last_rseq"] >= 345, 60, "345 results")
+    H.check(46 <= pos <= first[-1], "state %d outside what sub3 printed (46..%d)" % (pos, first[-1]))
+    H.wait_for(lambda: H.stats(b)["last_rseq"] >= 345, 60, "345 results")
     o4 = os.path.join(tmp, "o4.jsonl")
     with open(o4, "w") as o:
         p = sub(procs, b, state, "sub4", o, ["--idle", "2"])
         p.wait(60)
-    E.check(p.returncode == 0, "sub4 exit %s:\n%s" % (p.returncode, procs.log("sub4")))
+    H.check(p.returncode == 0, "sub4 exit %s:\n%s" % (p.returncode, procs.log("sub4")))
     second = seqs(o4)
-    E.check(second and second[0] == pos + 1, "sub4 started at %r, expected %d" %
+    H.check(second and second[0] == pos + 1, "sub4 started at %r, expected %d" %
             (second[:1], pos + 1))
-    E.check(second == list(range(pos + 1, 346)), "sub4 did not print %d..345 in order" % (pos + 1))
-    E.check(saved(state) == 345, "state after sub4 is %d" % saved(state))
+    H.check(second == list(range(pos + 1, 346)), "sub4 did not print %d..345 in order" % (pos + 1))
+    H.check(saved(state) == 345, "state after sub4 is %d" % saved(state))
     repeated = first[-1] - pos
     print("killed after %d, state said %d: %d result(s) printed twice, none skipped"
           % (first[-1], pos, repeated))
@@ -103,14 +102,13 @@ def test(tmp, procs, new_broker):
     with open(o5, "w") as o:
         p = sub(procs, b, state, "sub5", o, ["--from", "340", "--idle", "1.5"])
         p.wait(30)
-    E.check(seqs(o5) == list(range(340, 346)), "empty state: --from 340 printed %r" % seqs(o5))
+    H.check(seqs(o5) == list(range(340, 346)), "empty state: --from 340 printed %r" % seqs(o5))
     with open(state, "w") as f:
         f.write("12abc\n")
-    r = subprocess.run([E.binary("wiretag"), "sub", "--broker", b.ep["subscribers"], "--replay",
-                        b.ep["replay"], "--state", state, "--idle", "1"],
+    r = subprocess.run(H.sub_args(b, "--state", state, "--idle", "1"),
                        capture_output=True, text=True, timeout=30)
-    E.check(r.returncode == 2 and state in r.stderr, "garbage state: exit %s, %r" %
+    H.check(r.returncode == 2 and state in r.stderr, "garbage state: exit %s, %r" %
             (r.returncode, r.stderr))
 
 
-E.run(test)
+H.run_e2e(test)

@@ -23,21 +23,7 @@ import subprocess
 import urllib.error
 import urllib.request
 
-import e2eutil as E
-
-
-def keygen(tmp, name):
-    base = os.path.join(tmp, name)
-    p = subprocess.run([E.binary("wiretag"), "keygen", base], capture_output=True, text=True)
-    E.check(p.returncode == 0, "keygen %s: %s" % (name, p.stderr))
-    return base + ".key", base + ".pub"
-
-
-def client_config(tmp, name, key, server_pub, extra=""):
-    path = os.path.join(tmp, name + ".yaml")
-    with open(path, "w") as f:
-        f.write("curve:\n  enabled: true\n  secret_key: %s\n  server_key: %s\n%s" % (key, server_pub, extra))
-    return path
+import harness as H
 
 
 def get(url, method="GET"):
@@ -50,7 +36,7 @@ def get(url, method="GET"):
 
 
 def start_web(procs, b, name, cfg, extra=()):
-    p = procs.start([E.binary("wiretag"), "web", "-c", cfg, "--broker", b.ep["subscribers"],
+    p = procs.start([H.binary("wiretag"), "web", "-c", cfg, "--broker", b.ep["subscribers"],
                      "--replay", b.ep["replay"], "--listen", "127.0.0.1:0"] + list(extra), name)
     found = []
 
@@ -59,8 +45,8 @@ def start_web(procs, b, name, cfg, extra=()):
             if "open http://" in line:
                 found.append(line.split("open ")[1].split()[0])
         return bool(found) or p.poll() is not None
-    E.wait_for(up, 20, "wiretag web to listen")
-    E.check(found, "wiretag web exited %s: %s" % (p.returncode, procs.log(name)))
+    H.wait_for(up, 20, "wiretag web to listen")
+    H.check(found, "wiretag web exited %s: %s" % (p.returncode, procs.log(name)))
     return p, found[0]
 
 
@@ -75,10 +61,10 @@ class Events:
         self.buf = b""
         while b"\r\n\r\n" not in self.buf:
             chunk = self.s.recv(65536)
-            E.check(chunk, "no HTTP response")
+            H.check(chunk, "no HTTP response")
             self.buf += chunk
         head, self.buf = self.buf.split(b"\r\n\r\n", 1)
-        E.check(head.startswith(b"HTTP/1.") and b" 200 " in head.split(b"\r\n")[0] and
+        H.check(head.startswith(b"HTTP/1.") and b" 200 " in head.split(b"\r\n")[0] and
                 b"text/event-stream" in head, "events response: %r" % head)
 
     def next(self):
@@ -86,7 +72,7 @@ class Events:
         while True:
             while b"\n\n" not in self.buf:
                 chunk = self.s.recv(65536)
-                E.check(chunk, "event stream closed")
+                H.check(chunk, "event stream closed")
                 self.buf += chunk
             block, self.buf = self.buf.split(b"\n\n", 1)
             ev, data = None, []
@@ -101,105 +87,88 @@ class Events:
 
 
 def test(tmp, procs, new_broker):
-    bkey, bpub = keygen(tmp, "broker")
-    wkey, wpub = keygen(tmp, "worker")
-    vkey, vpub = keygen(tmp, "view")
-    okey, _ = keygen(tmp, "outsider")
-    allowed = os.path.join(tmp, "allowed")
-    os.makedirs(allowed)
-    for pub in (wpub, vpub):
-        with open(pub) as src, open(os.path.join(allowed, os.path.basename(pub)), "w") as dst:
-            dst.write(src.read())
-    b = new_broker()
-    with open(b.config, "a") as f:
-        f.write("curve:\n  enabled: true\n  secret_key: %s\n  allowed_keys: %s\n" % (bkey, allowed))
-    b.start()
-    wcfg = client_config(tmp, "worker", wkey, bpub,
-                         "worker:\n  heartbeat: 100ms\n  reconnect_min: 50ms\n  reconnect_max: 500ms\n")
-    vcfg = client_config(tmp, "view", vkey, bpub)
-    ocfg = client_config(tmp, "outsider", okey, bpub)
-    E.start_worker(procs, b, "w1", config=wcfg)
+    b, vcfg, ocfg = H.curve_pipeline(tmp, procs, new_broker, "view")
     first = os.path.join(tmp, "first.jsonl")
-    E.write_items(first, 8, prefix="a")
-    E.feed(procs, b, [first], extra=["-c", vcfg])
+    H.write_items(first, 8, prefix="a")
+    H.feed(procs, b, [first], extra=["-c", vcfg])
 
     def published():
-        p = subprocess.run([E.binary("wiretag"), "stats", "-c", vcfg, "--broker", b.ep["replay"],
+        p = subprocess.run([H.binary("wiretag"), "stats", "-c", vcfg, "--broker", b.ep["replay"],
                             "--json", "--timeout", "1000"], capture_output=True, text=True)
         return json.loads(p.stdout)["counters"]["published"] if p.returncode == 0 else -1
-    E.wait_for(lambda: published() == 8, 30, "8 results")
+    H.wait_for(lambda: published() == 8, 30, "8 results")
 
     # 1. history
     web, base = start_web(procs, b, "web", vcfg, ["--history", "5"])
-    E.wait_for(lambda: len(json.loads(get(base + "api/items")[2])) == 5, 20, "5 items in the history")
+    H.wait_for(lambda: len(json.loads(get(base + "api/items")[2])) == 5, 20, "5 items in the history")
     items = json.loads(get(base + "api/items")[2])
-    E.check([r["seq"] for r in items] == [4, 5, 6, 7, 8], "history seqs %r" % [r["seq"] for r in items])
-    E.check([r["item"]["id"] for r in items] == ["a-%d" % i for i in range(3, 8)],
+    H.check([r["seq"] for r in items] == [4, 5, 6, 7, 8], "history seqs %r" % [r["seq"] for r in items])
+    H.check([r["item"]["id"] for r in items] == ["a-%d" % i for i in range(3, 8)],
             "history ids %r" % [r["item"]["id"] for r in items])
-    E.check(all(r["item"]["seq"] == r["seq"] for r in items), "item seq != result seq")
+    H.check(all(r["item"]["seq"] == r["seq"] for r in items), "item seq != result seq")
 
     # 2. the stream: history, health, then live
-    E.wait_for(lambda: json.loads(get(base + "api/health")[2]).get("ok"), 20, "health from STATS")
+    H.wait_for(lambda: json.loads(get(base + "api/health")[2]).get("ok"), 20, "health from STATS")
     ev = Events(base)
     got = [ev.next() for _ in range(6)]
-    E.check([e for e, _ in got] == ["item"] * 5 + ["health"], "stream starts with %r" % [e for e, _ in got])
-    E.check([d["seq"] for _, d in got[:5]] == [4, 5, 6, 7, 8], "stream history %r" % got[:5])
-    E.check(got[5][1]["ok"] and got[5][1]["stats"]["workers_count"] == 1, "health %r" % got[5][1])
+    H.check([e for e, _ in got] == ["item"] * 5 + ["health"], "stream starts with %r" % [e for e, _ in got])
+    H.check([d["seq"] for _, d in got[:5]] == [4, 5, 6, 7, 8], "stream history %r" % got[:5])
+    H.check(got[5][1]["ok"] and got[5][1]["stats"]["workers_count"] == 1, "health %r" % got[5][1])
     more = os.path.join(tmp, "more.jsonl")
-    E.write_items(more, 3, prefix="b")
-    E.feed(procs, b, [more], name="feed-more", extra=["-c", vcfg])
+    H.write_items(more, 3, prefix="b")
+    H.feed(procs, b, [more], name="feed-more", extra=["-c", vcfg])
     live = []
     while len(live) < 3:
         e, d = ev.next()
         if e == "item":
             live.append(d["item"]["id"])
-    E.check(sorted(live) == ["b-0", "b-1", "b-2"], "live items %r" % live)
+    H.check(sorted(live) == ["b-0", "b-1", "b-2"], "live items %r" % live)
     items = json.loads(get(base + "api/items")[2])
-    E.check([r["seq"] for r in items] == [7, 8, 9, 10, 11], "history after %r" % [r["seq"] for r in items])
+    H.check([r["seq"] for r in items] == [7, 8, 9, 10, 11], "history after %r" % [r["seq"] for r in items])
 
     # a view that never hears the live stream (its subscriber endpoint is
     # dead) still gets every result: STATS shows them, REPLAY fetches them
     deaf = dict(b.ep, subscribers="tcp://127.0.0.1:9")
     _, dbase = start_web(procs, type("B", (), {"ep": deaf})(), "web-deaf", vcfg, ["--history", "100"])
-    E.wait_for(lambda: [r["seq"] for r in json.loads(get(dbase + "api/items")[2])] == list(range(1, 12)),
+    H.wait_for(lambda: [r["seq"] for r in json.loads(get(dbase + "api/items")[2])] == list(range(1, 12)),
                30, "the deaf view to catch up by REPLAY")
     late = os.path.join(tmp, "late.jsonl")
-    E.write_items(late, 2, prefix="c")
-    E.feed(procs, b, [late], name="feed-late", extra=["-c", vcfg])
-    E.wait_for(lambda: [r["item"]["id"] for r in json.loads(get(dbase + "api/items")[2])][-2:] ==
+    H.write_items(late, 2, prefix="c")
+    H.feed(procs, b, [late], name="feed-late", extra=["-c", vcfg])
+    H.wait_for(lambda: [r["item"]["id"] for r in json.loads(get(dbase + "api/items")[2])][-2:] ==
                ["c-0", "c-1"], 30, "the deaf view to get the new results")
 
     # 3. routes
     st, h, body = get(base)
-    E.check(st == 200 and body.startswith("<!doctype html>"), "page: %d" % st)
-    E.check("script-src 'self'" in h.get("Content-Security-Policy", ""), "CSP: %r" % h)
-    E.check(h.get("X-Content-Type-Options") == "nosniff", "nosniff: %r" % h)
+    H.check(st == 200 and body.startswith("<!doctype html>"), "page: %d" % st)
+    H.check("script-src 'self'" in h.get("Content-Security-Policy", ""), "CSP: %r" % h)
+    H.check(h.get("X-Content-Type-Options") == "nosniff", "nosniff: %r" % h)
     st, h, body = get(base + "app.js")
-    E.check(st == 200 and h["Content-Type"].startswith("text/javascript") and "EventSource" in body,
+    H.check(st == 200 and h["Content-Type"].startswith("text/javascript") and "EventSource" in body,
             "app.js: %d %r" % (st, h.get("Content-Type")))
-    E.check(get(base + "nope")[0] == 404, "404")
-    E.check(get(base + "api/items", "POST")[0] == 405, "405")
+    H.check(get(base + "nope")[0] == 404, "404")
+    H.check(get(base + "api/items", "POST")[0] == 405, "405")
 
     # 4. refusals
     port = base.rstrip("/").rsplit(":", 1)[1]
     for listen, want in (("127.0.0.1:" + port, "Address already in use"), ("127.0.0.1:x", "HOST:PORT")):
-        p = subprocess.run([E.binary("wiretag"), "web", "--listen", listen], capture_output=True,
+        p = subprocess.run([H.binary("wiretag"), "web", "--listen", listen], capture_output=True,
                            text=True, timeout=20)
-        E.check(p.returncode == 2 and want in p.stderr, "--listen %s: %d %s" % (listen, p.returncode, p.stderr))
+        H.check(p.returncode == 2 and want in p.stderr, "--listen %s: %d %s" % (listen, p.returncode, p.stderr))
     _, obase = start_web(procs, b, "web-outsider", ocfg)
 
     def refused():  # both of its sockets were turned away by the allow-list
-        p = subprocess.run([E.binary("wiretag"), "stats", "-c", vcfg, "--broker", b.ep["replay"],
+        p = subprocess.run([H.binary("wiretag"), "stats", "-c", vcfg, "--broker", b.ep["replay"],
                             "--json", "--timeout", "1000"], capture_output=True, text=True)
         return p.returncode == 0 and json.loads(p.stdout)["curve"]["refused"] >= 2
-    E.wait_for(refused, 20, "the broker to refuse the outsider's keys")
-    E.check(json.loads(get(obase + "api/items")[2]) == [], "an outsider got items")
-    E.check(not json.loads(get(obase + "api/health")[2]).get("ok"), "an outsider got STATS")
+    H.wait_for(refused, 20, "the broker to refuse the outsider's keys")
+    H.check(json.loads(get(obase + "api/items")[2]) == [], "an outsider got items")
+    H.check(not json.loads(get(obase + "api/health")[2]).get("ok"), "an outsider got STATS")
 
     # 5. a clean stop with a stream open
     web.send_signal(signal.SIGTERM)
-    E.check(web.wait(20) == 0, "web exit %s: %s" % (web.returncode, procs.log("web")))
+    H.check(web.wait(20) == 0, "web exit %s: %s" % (web.returncode, procs.log("web")))
     print("history, live stream, routes, CURVE and refusals OK")
 
 
-E.run(test)
+H.run_e2e(test)

@@ -31,8 +31,7 @@ import signal
 import time
 import urllib.request
 
-import e2eutil as E
-import wtbroker
+import harness as H
 
 try:
     import websocket  # python3-websocket
@@ -64,12 +63,12 @@ class Tab:
         while True:
             msg = json.loads(self.ws.recv())
             if msg.get("id") == self.n:
-                E.check("error" not in msg, "%s: %r" % (method, msg.get("error")))
+                H.check("error" not in msg, "%s: %r" % (method, msg.get("error")))
                 return msg.get("result", {})
 
     def js(self, expr):
         r = self.call("Runtime.evaluate", expression=expr, returnByValue=True, awaitPromise=True)
-        E.check("exceptionDetails" not in r, "JS %s: %r" % (expr[:60], r.get("exceptionDetails")))
+        H.check("exceptionDetails" not in r, "JS %s: %r" % (expr[:60], r.get("exceptionDetails")))
         return r["result"].get("value")
 
     def wait(self, expr, seconds, what):
@@ -78,7 +77,7 @@ class Tab:
             if self.js(expr):
                 return
             time.sleep(0.1)
-        E.fail("timed out waiting for %s (%s)" % (what, expr))
+        H.fail("timed out waiting for %s (%s)" % (what, expr))
 
     def goto(self, url):
         self.call("Page.navigate", url=url)
@@ -89,9 +88,9 @@ class Tab:
 def start_chromium(procs, tmp):
     chrome = shutil.which("chromium") or shutil.which("chromium-browser")
     if not chrome:
-        E.skip("chromium not installed (sh scripts/deps.sh test installs Debian's chromium)")
+        H.skip("chromium not installed (sh scripts/deps.sh test installs Debian's chromium)")
     if websocket is None:
-        E.skip("python3-websocket not installed (sh scripts/deps.sh test installs it)")
+        H.skip("python3-websocket not installed (sh scripts/deps.sh test installs it)")
     profile = os.path.join(tmp, "chromium-profile")
     os.makedirs(profile)
     args = [chrome, "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -102,37 +101,37 @@ def start_chromium(procs, tmp):
     end = time.time() + 60
     while time.time() < end and not os.path.exists(portfile):
         if p.poll() is not None:
-            E.skip("chromium cannot start here (exit %s):\n%s" % (p.returncode, procs.log("chromium")))
+            H.skip("chromium cannot start here (exit %s):\n%s" % (p.returncode, procs.log("chromium")))
         time.sleep(0.1)
     if not os.path.exists(portfile):
-        E.skip("chromium did not open its DevTools port in 60 s:\n%s" % procs.log("chromium"))
+        H.skip("chromium did not open its DevTools port in 60 s:\n%s" % procs.log("chromium"))
     time.sleep(0.05)
     port = open(portfile).read().split()[0]
     with urllib.request.urlopen("http://127.0.0.1:%s/json/list" % port, timeout=10) as r:
         pages = [t for t in json.load(r) if t.get("type") == "page"]
-    E.check(pages, "chromium has no page")
+    H.check(pages, "chromium has no page")
     return Tab(pages[0]["webSocketDebuggerUrl"])
 
 
 def test(tmp, procs, new_broker):
     b = new_broker().start()
-    E.start_worker(procs, b, "w1")
+    H.start_worker(procs, b, "w1")
     items = os.path.join(tmp, "items.jsonl")
     with open(items, "w") as f:
         for it in ITEMS:
             f.write(json.dumps(it, ensure_ascii=False) + "\n")
-    E.feed(procs, b, [items])
+    H.feed(procs, b, [items])
     # broken UTF-8 is refused at the door
-    prod = wtbroker.Producer(wtbroker.zmq.Context.instance(), b)
-    raw = wtbroker.msgpack.packb({"id": "w-bad-utf8", "text": b"caf\xc3 \xff\xfe Angela Merkel"},
+    prod = H.Producer(H.zmq.Context.instance(), b)
+    raw = H.msgpack.packb({"id": "w-bad-utf8", "text": b"caf\xc3 \xff\xfe Angela Merkel"},
                                  use_bin_type=False)  # a MessagePack str with invalid UTF-8
     prod.send("PUT", raw, corr=1)
     r = prod.recv(10)
-    E.check(r is not None and r[0]["cmd"] == "NAK" and r[0]["code"] == "EUTF8", "broken UTF-8: %r" % (r,))
+    H.check(r is not None and r[0]["cmd"] == "NAK" and r[0]["code"] == "EUTF8", "broken UTF-8: %r" % (r,))
     prod.close()
-    E.wait_for(lambda: E.stats(b)["counters"]["published"] == len(ITEMS), 60, "results")
+    H.wait_for(lambda: H.stats(b)["counters"]["published"] == len(ITEMS), 60, "results")
 
-    web = procs.start([E.binary("wiretag"), "web", "--broker", b.ep["subscribers"], "--replay",
+    web = procs.start([H.binary("wiretag"), "web", "--broker", b.ep["subscribers"], "--replay",
                        b.ep["replay"], "--listen", "127.0.0.1:0"], "web")
     addr = []
 
@@ -141,8 +140,8 @@ def test(tmp, procs, new_broker):
         if m:
             addr.append(m.group(1))
         return bool(addr) or web.poll() is not None
-    E.wait_for(listening, 20, "wiretag web to listen")
-    E.check(addr, "wiretag web exited: %s" % procs.log("web"))
+    H.wait_for(listening, 20, "wiretag web to listen")
+    H.check(addr, "wiretag web exited: %s" % procs.log("web"))
     url = addr[0]
 
     tab = start_chromium(procs, tmp)
@@ -156,7 +155,7 @@ def test(tmp, procs, new_broker):
     late = os.path.join(tmp, "late.jsonl")
     with open(late, "w") as f:
         f.write(json.dumps(LATE) + "\n")
-    E.feed(procs, b, [late], name="feed-late")
+    H.feed(procs, b, [late], name="feed-late")
     tab.wait("document.body.dataset.items === '%d'" % (len(ITEMS) + 1), 60, "the live item")
     tab.wait("document.querySelector('#health').dataset.ok === '1'", 30, "broker health")
     # Angela Merkel is in two items: the chart has counted the live one too
@@ -191,22 +190,22 @@ def test(tmp, procs, new_broker):
       };
     })()""")
     print(json.dumps(dom, ensure_ascii=False, indent=1))
-    E.check(dom["order"] == ["w-late", "w-xss", "w-quote", "w-merkel"], "order: %r" % dom["order"])
-    E.check(dom["merkel_actors"] == ["Angela Merkel", "Germany"], "spans: %r" % dom["merkel_actors"])
+    H.check(dom["order"] == ["w-late", "w-xss", "w-quote", "w-merkel"], "order: %r" % dom["order"])
+    H.check(dom["merkel_actors"] == ["Angela Merkel", "Germany"], "spans: %r" % dom["merkel_actors"])
     for want in ("Angela Merkel", "actor angela_merkel", "type: person", "country: DEU", "CAMEO: DEU"):
-        E.check(want in (dom["merkel_title"] or ""), "hover lacks %r: %r" % (want, dom["merkel_title"]))
-    E.check(dom["quote_actors"] == ["Emmanuel Macron"], "quote item actors: %r" % dom["quote_actors"])
-    E.check(dom["quotes"] == [["We will build more schools in every region", "Emmanuel Macron"]],
+        H.check(want in (dom["merkel_title"] or ""), "hover lacks %r: %r" % (want, dom["merkel_title"]))
+    H.check(dom["quote_actors"] == ["Emmanuel Macron"], "quote item actors: %r" % dom["quote_actors"])
+    H.check(dom["quotes"] == [["We will build more schools in every region", "Emmanuel Macron"]],
             "quotes: %r" % dom["quotes"])
-    E.check(dom["quote_speaker"] == "Emmanuel Macron", "quote -> speaker: %r" % dom["quote_speaker"])
-    E.check(dom["xss_title"] == ITEMS[2]["title"], "title: %r" % dom["xss_title"])
-    E.check(dom["xss_text"] == ITEMS[2]["text"], "text: %r" % dom["xss_text"])
-    E.check(dom["xss_actors"] == ["France", "Japan"], "xss actors: %r" % dom["xss_actors"])
-    E.check(dom["scripts"] == 1 and dom["imgs"] == 0 and dom["pwned"] is None,
+    H.check(dom["quote_speaker"] == "Emmanuel Macron", "quote -> speaker: %r" % dom["quote_speaker"])
+    H.check(dom["xss_title"] == ITEMS[2]["title"], "title: %r" % dom["xss_title"])
+    H.check(dom["xss_text"] == ITEMS[2]["text"], "text: %r" % dom["xss_text"])
+    H.check(dom["xss_actors"] == ["France", "Japan"], "xss actors: %r" % dom["xss_actors"])
+    H.check(dom["scripts"] == 1 and dom["imgs"] == 0 and dom["pwned"] is None,
             "injected: scripts=%s imgs=%s pwned=%r" % (dom["scripts"], dom["imgs"], dom["pwned"]))
-    E.check(not any(h.lower().startswith("javascript") for h in dom["links"]), "links: %r" % dom["links"])
-    E.check("workers" in dom["health"] and "1" in dom["health"], "health: %r" % dom["health"])
-    E.check(dom["bars"] >= 3, "top actors chart has %d bars" % dom["bars"])
+    H.check(not any(h.lower().startswith("javascript") for h in dom["links"]), "links: %r" % dom["links"])
+    H.check("workers" in dom["health"] and "1" in dom["health"], "health: %r" % dom["health"])
+    H.check(dom["bars"] >= 3, "top actors chart has %d bars" % dom["bars"])
     shot = tab.call("Page.captureScreenshot", format="png")
     out = os.path.join(os.environ.get("WT_BUILD", tmp), "web-view.png")
     with open(out, "wb") as f:
@@ -219,8 +218,8 @@ def test(tmp, procs, new_broker):
     state = tab.js("""({search: location.search, shown: document.body.dataset.shown,
       visible: Array.from(document.querySelectorAll('article.item')).filter(a => !a.hidden)
                .map(a => a.dataset.id)})""")
-    E.check(state["search"] == "?country=FRA", "URL after filter: %r" % state["search"])
-    E.check(sorted(state["visible"]) == ["w-quote", "w-xss"], "FRA filter shows %r" % state["visible"])
+    H.check(state["search"] == "?country=FRA", "URL after filter: %r" % state["search"])
+    H.check(sorted(state["visible"]) == ["w-quote", "w-xss"], "FRA filter shows %r" % state["visible"])
 
     # a filter in the URL applies on load
     tab.goto(url + "?speaker=angela_merkel&quotes=1")
@@ -229,13 +228,13 @@ def test(tmp, procs, new_broker):
       quotes: document.querySelector('input[name=quotes]').checked,
       visible: Array.from(document.querySelectorAll('article.item')).filter(a => !a.hidden)
                .map(a => a.dataset.id)})""")
-    E.check(state["speaker"] == "angela_merkel" and state["quotes"], "form from URL: %r" % state)
-    E.check(state["visible"] == ["w-merkel"], "speaker filter shows %r" % state["visible"])
+    H.check(state["speaker"] == "angela_merkel" and state["quotes"], "form from URL: %r" % state)
+    H.check(state["visible"] == ["w-merkel"], "speaker filter shows %r" % state["visible"])
     # a clean stop with the browser still connected (its stream suspended):
     # exit 0, and under ASan no leak
     web.send_signal(signal.SIGTERM)
-    E.check(web.wait(20) == 0, "wiretag web exit %s:\n%s" % (web.returncode, procs.log("web")))
+    H.check(web.wait(20) == 0, "wiretag web exit %s:\n%s" % (web.returncode, procs.log("web")))
     tab.ws.close()
 
 
-E.run(test)
+H.run_e2e(test)

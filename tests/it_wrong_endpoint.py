@@ -7,13 +7,11 @@ gets (it used to print `ERROR ? ()`)."""
 import os
 import subprocess
 import sys
-import tempfile
-import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import e2eutil  # noqa: E402
-from wtbroker import check, pack, run, unpack, zmq  # noqa: E402
+import harness as H
+from harness import check, pack, run, unpack, zmq  # noqa: E402
 
 T = 30
 
@@ -37,11 +35,10 @@ def expect_refusal(args, role, what, stdin=None):
 def test(make):
     b = make().start()
     ep = b.ep
-    tmp = tempfile.mkdtemp(prefix="wt-wrong-ep-")
-    items = os.path.join(tmp, "items.jsonl")
-    e2eutil.write_items(items, 3)
-    wt = e2eutil.binary("wiretag")
-    worker = e2eutil.binary("wiretag-worker")
+    items = os.path.join(b.tmp, "items.jsonl")
+    H.write_items(items, 3)
+    wt = H.binary("wiretag")
+    worker = H.binary("wiretag-worker")
     feed = [wt, "feed", "--no-progress", "--timeout", "200"]
     for port in ("workers", "replay", "subscribers"):
         expect_refusal(feed + ["--broker", ep[port], items], "producers", "feed on the %s port" % port)
@@ -81,7 +78,6 @@ def test(make):
         out, _ = w.communicate(timeout=20)
     check("ERROR EPROTO (fake broker says no)" in out, "worker log lacks the code/reason:\n" + out)
     fake.close(0)
-    subprocess.call(["rm", "-rf", tmp])
 
 
 run(test)

@@ -19,23 +19,6 @@
 #include <errno.h>
 #include <limits.h>
 
-static char s_dir[256];
-
-/* Write text to s_dir/name; returns the path (static buffer per call). */
-static const char *s_write(const char *name, const char *text)
-{
-    static char path[512];
-    snprintf(path, sizeof path, "%s/%s", s_dir, name);
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        perror(path);
-        exit(1);
-    }
-    fputs(text, f);
-    fclose(f);
-    return path;
-}
-
 typedef struct {
     const char *yaml;
     const char *key;                /* success: key to check */
@@ -162,7 +145,7 @@ static void s_run_cases(void)
 {
     for (size_t i = 0; i < sizeof s_cases / sizeof s_cases[0]; i++) {
         const s_case_t *c = &s_cases[i];
-        const char *path = s_write("case.yaml", c->yaml);
+        const char *path = wt_test_write("case.yaml", c->yaml);
         wt_config_t cfg = {0};
         char err[512];
         int rc = wt_config_load(&cfg, path, err, sizeof err);
@@ -252,20 +235,6 @@ static void s_test_defaults(void)
     CHECK(wt_config_get(&c, "broker.nope") == NULL);
 }
 
-static char *s_slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    size_t got = fread(b, 1, (size_t)n, f);
-    b[got] = 0;
-    fclose(f);
-    return b;
-}
-
 /* A copy of config/wiretag.yaml elsewhere (issue 13, item 3): relative
    dictionary paths that do not exist next to the copy are found in the data
    directory; one that exists next to the copy wins; one found nowhere stays
@@ -273,13 +242,13 @@ static char *s_slurp(const char *path)
 static void s_test_copied_config(void)
 {
     char dir[512], yaml[600], mine[700];
-    snprintf(dir, sizeof dir, "%s/copy", s_dir);
+    snprintf(dir, sizeof dir, "%s/copy", wt_test_dir());
     mkdir(dir, 0700);
-    char *shipped = s_slurp("config/wiretag.yaml");
+    char *shipped = wt_test_slurp("config/wiretag.yaml", NULL);
     CHECK_MSG(shipped != NULL, "config/wiretag.yaml missing");
     if (!shipped) return;
     snprintf(yaml, sizeof yaml, "copy/wiretag.yaml");
-    const char *path = s_write(yaml, shipped);
+    const char *path = wt_test_write(yaml, shipped);
     free(shipped);
     wt_config_t c = {0};
     char err[512], want[1200], real[1024];
@@ -298,10 +267,10 @@ static void s_test_copied_config(void)
     FILE *f = fopen(mine, "w");
     CHECK(f != NULL);
     if (f) fclose(f);
-    path = s_write("copy/own.yaml", "issues:\n  taxonomy: issues.yaml\n"
-                                    "actors:\n  dictionaries: [nowhere/x.yaml]\n"
-                                    "curve:\n  server_key: issues.yaml\n"
-                                    "  secret_key: actors/countries.yaml\n");
+    path = wt_test_write("copy/own.yaml", "issues:\n  taxonomy: issues.yaml\n"
+                                          "actors:\n  dictionaries: [nowhere/x.yaml]\n"
+                                          "curve:\n  server_key: issues.yaml\n"
+                                          "  secret_key: actors/countries.yaml\n");
     rc = wt_config_load(&c, path, err, sizeof err);
     CHECK_MSG(rc == 0, "%s", err);
     snprintf(want, sizeof want, "%s/issues.yaml", real);
@@ -318,13 +287,13 @@ static void s_test_paths(void)
     /* Relative paths in a file resolve against the file's directory, except
        broker.journal (working directory); absolute paths stay. */
     char sub[512];
-    snprintf(sub, sizeof sub, "%s/sub", s_dir);
+    snprintf(sub, sizeof sub, "%s/sub", wt_test_dir());
     mkdir(sub, 0700);
-    const char *path = s_write("sub/p.yaml", "issues:\n  taxonomy: tax/i.yaml\n"
-                                             "  petrarch: /abs/Issue.txt\n"
-                                             "actors:\n  petrarch: [./a.txt, b/c.txt]\n"
-                                             "broker:\n  journal: jdir\n"
-                                             "curve:\n  server_key: keys/server.pub\n");
+    const char *path = wt_test_write("sub/p.yaml", "issues:\n  taxonomy: tax/i.yaml\n"
+                                                   "  petrarch: /abs/Issue.txt\n"
+                                                   "actors:\n  petrarch: [./a.txt, b/c.txt]\n"
+                                                   "broker:\n  journal: jdir\n"
+                                                   "curve:\n  server_key: keys/server.pub\n");
     wt_config_t c = {0};
     char err[512];
     int rc = wt_config_load(&c, path, err, sizeof err);
@@ -350,7 +319,7 @@ static void s_test_paths(void)
     /* A relative file name: the anchor is still absolute. */
     char cwd[1024];
     CHECK(getcwd(cwd, sizeof cwd) != NULL);
-    CHECK(chdir(s_dir) == 0);
+    CHECK(chdir(wt_test_dir()) == 0);
     rc = wt_config_load(&c, "sub/p.yaml", err, sizeof err);
     CHECK_MSG(rc == 0, "%s", err);
     snprintf(want, sizeof want, "%s/tax/i.yaml", real);
@@ -366,7 +335,7 @@ static void s_test_limits(void)
         wt_config_t p;
         char e[512];
         wt_config_defaults(&p);
-        const char *path = s_write("twice.yaml", "worker:\n  threads: 9\n");
+        const char *path = wt_test_write("twice.yaml", "worker:\n  threads: 9\n");
         CHECK_EQ_INT(wt_config_load(&p, path, e, sizeof e), 0);
         CHECK_EQ_INT(wt_config_load(&p, path, e, sizeof e), 0);
         CHECK_EQ_INT(p.worker_threads, 9);
@@ -388,7 +357,7 @@ static void s_test_limits(void)
     char *big = malloc(n + 1);
     memset(big, '[', n);
     big[n] = 0;
-    const char *path = s_write("big.yaml", big);
+    const char *path = wt_test_write("big.yaml", big);
     rc = wt_config_load(&c, path, err, sizeof err);
     CHECK_EQ_INT(rc, WT_ECONFIG);
     CHECK_MSG(strstr(err, "expected at most") != NULL, "%s", err);
@@ -402,7 +371,7 @@ static void s_test_limits(void)
     memcpy(big, "log.level: warn #", 17);
     big[WT_CONFIG_MAX_BYTES - 1] = '\n';
     big[WT_CONFIG_MAX_BYTES] = 0;
-    path = s_write("cap.yaml", big);
+    path = wt_test_write("cap.yaml", big);
     rc = wt_config_load(&c, path, err, sizeof err);
     CHECK_MSG(rc == 0, "%s", err);
     CHECK_EQ_STR(c.log_level, "warn");
@@ -410,7 +379,7 @@ static void s_test_limits(void)
     free(big);
 
     /* a directory is not a config file */
-    rc = wt_config_load(&c, s_dir, err, sizeof err);
+    rc = wt_config_load(&c, wt_test_dir(), err, sizeof err);
     CHECK(rc < 0);
     wt_config_free(&c);
 
@@ -447,8 +416,8 @@ static void s_test_shipped(void)
 
     /* Every key appears in config/wiretag.yaml (as its last segment, under
        its section) and in docs/CONFIG.md (dotted, in backquotes). */
-    char *yaml = s_slurp("config/wiretag.yaml");
-    char *doc = s_slurp("docs/CONFIG.md");
+    char *yaml = wt_test_slurp("config/wiretag.yaml", NULL);
+    char *doc = wt_test_slurp("docs/CONFIG.md", NULL);
     CHECK_MSG(yaml != NULL, "config/wiretag.yaml missing");
     CHECK_MSG(doc != NULL, "docs/CONFIG.md missing");
     for (size_t i = 0; yaml && doc && wt_config_key(i); i++) {
@@ -494,11 +463,7 @@ static void s_test_data_env(void)
 
 int main(void)
 {
-    snprintf(s_dir, sizeof s_dir, "/tmp/wt_test_config.XXXXXX");
-    if (!mkdtemp(s_dir)) {
-        perror("mkdtemp");
-        return 1;
-    }
+    wt_test_mkdtemp("config");
     unsetenv("WIRETAG_DATA");
     s_test_data_env();
     s_test_defaults();
@@ -507,8 +472,6 @@ int main(void)
     s_test_copied_config();
     s_test_limits();
     s_test_shipped();
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", s_dir);
-    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", s_dir);
+    wt_test_rmtree();
     TEST_END();
 }

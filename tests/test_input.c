@@ -7,21 +7,6 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 
-static char s_dir[256];
-
-static void s_write(const char *rel, const char *content)
-{
-    char p[512];
-    snprintf(p, sizeof p, "%s/%s", s_dir, rel);
-    FILE *f = fopen(p, "wb");
-    if (!f) {
-        perror(p);
-        exit(1);
-    }
-    fputs(content, f);
-    fclose(f);
-}
-
 typedef struct {
     int rc;            /* 1 item, <0 error */
     const char *where; /* suffix after the temp dir */
@@ -42,7 +27,7 @@ static void s_run(char **paths, int n, const s_expect_t *exp, size_t nexp)
             break;
         }
         CHECK_MSG(rc == exp[i].rc, "#%zu: rc %d (%s) != %d at %s", i, rc, err, exp[i].rc, where);
-        const char *suffix = strstr(where, s_dir) ? where + strlen(s_dir) : where;
+        const char *suffix = strstr(where, wt_test_dir()) ? where + strlen(wt_test_dir()) : where;
         CHECK_EQ_STR(suffix, exp[i].where);
         if (rc == 1) {
             CHECK_MSG(item.text && strncmp(item.text, exp[i].text, strlen(exp[i].text)) == 0,
@@ -61,27 +46,27 @@ static void s_run(char **paths, int n, const s_expect_t *exp, size_t nexp)
 static void s_test_files(void)
 {
     char sub[300];
-    snprintf(sub, sizeof sub, "%s/b", s_dir);
+    snprintf(sub, sizeof sub, "%s/b", wt_test_dir());
     mkdir(sub, 0700);
-    s_write("b/2.txt", "  date 2019-03-04 The council met on Monday.\n");
-    s_write("b/1.txt", "A plain file without a date line.");
-    s_write("b/.hidden", "never read");
-    s_write("b/3.jsonl", "{\"text\":\"first line item\",\"id\":\"x1\"}\n\n"
-                         "{\"text\":\"second\", \"published\":\"2020-01-02T10:00:00Z\"}\r\n"
-                         "{\"title\":\"no text\"}\n"
-                         "not json at all\n"
-                         "{\"text\":\"last, no newline\"}");
-    s_write("a.json", "[{\"text\":\"array one\"}, 7, {\"text\":\"array three\"}]");
-    s_write("c.json", "{\"text\":\"single object\"}");
-    s_write("d.txt", "   \n\t ");
-    s_write("e.txt", "bad \xff byte");
+    wt_test_write("b/2.txt", "  date 2019-03-04 The council met on Monday.\n");
+    wt_test_write("b/1.txt", "A plain file without a date line.");
+    wt_test_write("b/.hidden", "never read");
+    wt_test_write("b/3.jsonl", "{\"text\":\"first line item\",\"id\":\"x1\"}\n\n"
+                               "{\"text\":\"second\", \"published\":\"2020-01-02T10:00:00Z\"}\r\n"
+                               "{\"title\":\"no text\"}\n"
+                               "not json at all\n"
+                               "{\"text\":\"last, no newline\"}");
+    wt_test_write("a.json", "[{\"text\":\"array one\"}, 7, {\"text\":\"array three\"}]");
+    wt_test_write("c.json", "{\"text\":\"single object\"}");
+    wt_test_write("d.txt", "   \n\t ");
+    wt_test_write("e.txt", "bad \xff byte");
     char a[300], b[300], c[300], d[300], e[300], missing[300];
-    snprintf(a, sizeof a, "%s/a.json", s_dir);
-    snprintf(b, sizeof b, "%s/b", s_dir);
-    snprintf(c, sizeof c, "%s/c.json", s_dir);
-    snprintf(d, sizeof d, "%s/d.txt", s_dir);
-    snprintf(e, sizeof e, "%s/e.txt", s_dir);
-    snprintf(missing, sizeof missing, "%s/missing.txt", s_dir);
+    snprintf(a, sizeof a, "%s/a.json", wt_test_dir());
+    snprintf(b, sizeof b, "%s/b", wt_test_dir());
+    snprintf(c, sizeof c, "%s/c.json", wt_test_dir());
+    snprintf(d, sizeof d, "%s/d.txt", wt_test_dir());
+    snprintf(e, sizeof e, "%s/e.txt", wt_test_dir());
+    snprintf(missing, sizeof missing, "%s/missing.txt", wt_test_dir());
     char *paths[] = {b, a, missing, c, d, e};
     const s_expect_t exp[] = {
         {1, "/b/1.txt", "A plain file", NULL},
@@ -125,15 +110,29 @@ static void s_test_leading_date(void)
     }
 }
 
+/* Make stdin the read end of a new pipe; returns its write end, the old
+   stdin in *saved for s_stdin_restore. */
+static int s_stdin_pipe(int *saved)
+{
+    int p[2];
+    CHECK(pipe(p) == 0);
+    *saved = dup(0);
+    dup2(p[0], 0);
+    close(p[0]);
+    return p[1];
+}
+
+static void s_stdin_restore(int saved)
+{
+    dup2(saved, 0);
+    close(saved);
+}
+
 /* stdin is a pipe written a line at a time: each line is an item as soon as
    it is complete, and nothing blocks in non-blocking mode. */
 static void s_test_stdin_stream(void)
 {
-    int p[2];
-    CHECK(pipe(p) == 0);
-    int saved = dup(0);
-    dup2(p[0], 0);
-    close(p[0]);
+    int saved, w = s_stdin_pipe(&saved);
     char *paths[] = {"-"};
     wt_input_reader_t *in = wt_input_open(paths, 1, NULL);
     wt_input_set_nonblocking(in, true);
@@ -142,37 +141,32 @@ static void s_test_stdin_stream(void)
     const char *where;
     char err[256];
     CHECK_EQ_INT(wt_input_next(in, &item, &where, err, sizeof err), -EAGAIN);
-    CHECK(write(p[1], "{\"text\":\"one\"}\n{\"text\":\"tw", 26) == 26);
+    CHECK(write(w, "{\"text\":\"one\"}\n{\"text\":\"tw", 26) == 26);
     CHECK_EQ_INT(wt_input_next(in, &item, &where, err, sizeof err), 1);
     CHECK_EQ_STR(item.text, "one");
     CHECK_EQ_STR(where, "<stdin>:1");
     wt_item_clear(&item);
     CHECK_EQ_INT(wt_input_next(in, &item, &where, err, sizeof err), -EAGAIN);
     CHECK_EQ_INT(wt_input_fd(in), 0);
-    CHECK(write(p[1], "o\"}\n", 4) == 4);
+    CHECK(write(w, "o\"}\n", 4) == 4);
     CHECK_EQ_INT(wt_input_next(in, &item, &where, err, sizeof err), 1);
     CHECK_EQ_STR(item.text, "two");
     wt_item_clear(&item);
-    close(p[1]);
+    close(w);
     CHECK_EQ_INT(wt_input_next(in, &item, &where, err, sizeof err), 0);
     CHECK(wt_input_done(in));
     CHECK_EQ_INT(wt_input_items(in), 2);
     wt_input_close(&in);
-    dup2(saved, 0);
-    close(saved);
+    s_stdin_restore(saved);
 }
 
 /* stdin that does not start with '{' is one plain-text item. */
 static void s_test_stdin_text(void)
 {
-    int p[2];
-    CHECK(pipe(p) == 0);
-    int saved = dup(0);
-    dup2(p[0], 0);
-    close(p[0]);
+    int saved, w = s_stdin_pipe(&saved);
     const char *t = "\n date 2018-08-03 Some text\nover two lines.\n";
-    CHECK(write(p[1], t, strlen(t)) == (ssize_t)strlen(t));
-    close(p[1]);
+    CHECK(write(w, t, strlen(t)) == (ssize_t)strlen(t));
+    close(w);
     char *paths[] = {"-"};
     wt_input_reader_t *in = wt_input_open(paths, 1, NULL);
     wt_item_t item = {0};
@@ -184,23 +178,16 @@ static void s_test_stdin_text(void)
     wt_item_clear(&item);
     CHECK_EQ_INT(wt_input_next(in, &item, &where, err, sizeof err), 0);
     wt_input_close(&in);
-    dup2(saved, 0);
-    close(saved);
+    s_stdin_restore(saved);
 }
 
 int main(void)
 {
-    snprintf(s_dir, sizeof s_dir, "/tmp/wt-test-input-XXXXXX");
-    if (!mkdtemp(s_dir)) {
-        perror("mkdtemp");
-        return 1;
-    }
+    wt_test_mkdtemp("input");
     s_test_leading_date();
     s_test_files();
     s_test_stdin_stream();
     s_test_stdin_text();
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", s_dir);
-    if (system(cmd) != 0) fprintf(stderr, "cannot remove %s\n", s_dir);
+    wt_test_rmtree();
     TEST_END();
 }

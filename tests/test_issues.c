@@ -359,23 +359,10 @@ static bool s_has(const collect_t *c, const char *s)
     return false;
 }
 
-static char *s_slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    *len = fread(b, 1, (size_t)n, f);
-    fclose(f);
-    return b;
-}
-
 static void s_test_petrarch_parse(void)
 {
     size_t len, warn = 0;
-    char *buf = s_slurp("tests/fixtures/issues/petrarch_mini.txt", &len);
+    char *buf = wt_test_slurp("tests/fixtures/issues/petrarch_mini.txt", &len);
     CHECK(buf != NULL);
     if (!buf) return;
     collect_t c = {0};
@@ -470,7 +457,7 @@ static void s_test_phoenix(void)
     }
     fclose(f);
     size_t len, warn = 0;
-    char *buf = s_slurp(path, &len);
+    char *buf = wt_test_slurp(path, &len);
     collect_t c = {0};
     CHECK_EQ_INT(wt_issuecoding_parse(buf, len, s_collect, &c, &warn), 0);
     CHECK_EQ_INT(c.n, 64); /* many more than 64 forms */
@@ -519,7 +506,7 @@ static void s_test_articles(void)
 {
     char err[256] = "";
     size_t len;
-    char *buf = s_slurp("tests/fixtures/issues/articles.txt", &len);
+    char *buf = wt_test_slurp("tests/fixtures/issues/articles.txt", &len);
     wt_issuedb_t *db = s_db("config/issues.yaml", NULL, err, sizeof err);
     CHECK(buf && db);
     if (!buf || !db) {

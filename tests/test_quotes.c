@@ -596,36 +596,35 @@ static void s_role_test(void)
     }
 }
 
+/* Tag text with one organisation actor (id, name, mentioned at [start, end))
+   known beforehand; the one quote's speaker must be that actor. */
+static void s_org_speaker(const char *text, const char *id, const char *name, uint32_t start,
+                          uint32_t end)
+{
+    wt_result_t res = {0};
+    wt_actor_t *a = wt_result_add_actor(&res);
+    a->id = wt_strdup(id);
+    a->name = wt_strdup(name);
+    a->type = WT_ACTOR_ORGANIZATION;
+    wt_actor_add_mention(a, start, end);
+    s_tag(text, &res);
+    CHECK_EQ_INT(res.quote_count, 1);
+    if (res.quote_count == 1) CHECK_EQ_STR(res.quotes[0].speaker_actor, id);
+    wt_result_clear(&res);
+}
+
 /* "the union said": a definite description of an institution names the
    organisation actor mentioned before it whose name fits the head word. */
 static void s_orgdesc_test(void)
 {
-    const char *text = "The Harbour Pilots Association met on Monday.\n\nThe union said the "
-                       "new rota was unsafe.";
-    wt_result_t res = {0};
-    wt_actor_t *a = wt_result_add_actor(&res);
-    a->id = wt_strdup("hpa");
-    a->name = wt_strdup("Harbour Pilots Association");
-    a->type = WT_ACTOR_ORGANIZATION;
-    wt_actor_add_mention(a, 4, 30);
-    s_tag(text, &res);
-    CHECK_EQ_INT(res.quote_count, 1);
-    if (res.quote_count == 1) CHECK_EQ_STR(res.quotes[0].speaker_actor, "hpa");
-    wt_result_clear(&res);
-
+    s_org_speaker("The Harbour Pilots Association met on Monday.\n\nThe union said the "
+                  "new rota was unsafe.",
+                  "hpa", "Harbour Pilots Association", 4, 30);
     /* a company word with a long description falls back to the last company */
-    const char *t2 = "Shares of Nordvik fell on Monday.\n\nIn a note to investors, the "
-                     "country's second biggest retailer said it had \"found an error in its "
-                     "accounts\".";
-    a = wt_result_add_actor(&res);
-    a->id = wt_strdup("nordvik");
-    a->name = wt_strdup("Nordvik");
-    a->type = WT_ACTOR_ORGANIZATION;
-    wt_actor_add_mention(a, 10, 17);
-    s_tag(t2, &res);
-    CHECK_EQ_INT(res.quote_count, 1);
-    if (res.quote_count == 1) CHECK_EQ_STR(res.quotes[0].speaker_actor, "nordvik");
-    wt_result_clear(&res);
+    s_org_speaker("Shares of Nordvik fell on Monday.\n\nIn a note to investors, the "
+                  "country's second biggest retailer said it had \"found an error in its "
+                  "accounts\".",
+                  "nordvik", "Nordvik", 10, 17);
 }
 
 /* Indirect speech can be switched off. */

@@ -1,50 +1,22 @@
-"""wtbroker.py: helpers for the broker integration tests (tests/it_broker_*.py).
-
-Starts wiretag-broker on 127.0.0.1 ephemeral ports (it writes the bound
-endpoints to a --ready-file), and speaks the protocol of docs/PROTOCOL.md
-with python3-zmq and python3-msgpack only: a producer, a fake worker, a
-subscriber and a replay/control client. Not a test itself (no it_ prefix).
-"""
-import json
+"""harness.wire: the broker's protocol (docs/PROTOCOL.md) spoken with
+python3-zmq and python3-msgpack only: a producer, a fake worker, a
+subscriber, a replay/control client, and CURVE keys for any of them."""
 import os
-import shutil
-import signal
 import subprocess
 import sys
-import tempfile
 import time
+
+from .core import binary, check
 
 try:
     import msgpack
     import zmq
 except ImportError as e:  # pragma: no cover
-    print("SKIP: python3-zmq / python3-msgpack missing: %s" % e)
+    print("SKIP: python3-zmq / python3-msgpack missing: %s (apt-get install python3-zmq python3-msgpack)" % e)
     sys.exit(77)
 
 V = 1
 TOPIC = b"wt.result"
-
-
-def skip(msg):
-    print("SKIP: " + msg)
-    sys.exit(77)
-
-
-def fail(msg):
-    print("FAIL: " + msg)
-    sys.exit(1)
-
-
-def check(cond, msg):
-    if not cond:
-        fail(msg)
-
-
-def broker_bin():
-    b = os.path.join(os.environ.get("WT_BIN", "build/bin"), "wiretag-broker")
-    if not os.access(b, os.X_OK):
-        skip("%s not built" % b)
-    return b
 
 
 def pack(d):
@@ -78,87 +50,67 @@ def result_for(it, job):
     }
 
 
-class Broker:
-    """A wiretag-broker process on a journal in its own temp dir."""
+class Keys:
+    """A key pair from `wiretag keygen DIR/NAME`: .key and .pub are the
+    files, .public and .secret the Z85 keys (bytes) for a python3-zmq socket."""
 
-    def __init__(self, config=None, tmp=None):
-        self.tmp = tmp or tempfile.mkdtemp(prefix="wt-it-broker-")
-        self.journal = os.path.join(self.tmp, "journal")
-        self.config = os.path.join(self.tmp, "broker.yaml")
-        conf = {"heartbeat": "100ms", "liveness": 10, "job_timeout": "5s", "max_attempts": 3}
-        conf.update(config or {})
-        with open(self.config, "w") as f:
-            f.write("broker:\n")
-            for k, v in conf.items():
-                f.write("  %s: %s\n" % (k, v))
-            f.write("log:\n  level: debug\n")
-        self.proc = None
-        self.ep = None
-        self.log = os.path.join(self.tmp, "broker.log")
+    def __init__(self, base):
+        self.key, self.pub = base + ".key", base + ".pub"
+        fields = {}
+        with open(self.key) as f:
+            for line in f:
+                if "=" in line and not line.startswith("#"):
+                    k, v = line.split("=", 1)
+                    fields[k.strip()] = v.strip().strip('"')
+        self.public = fields["public-key"].encode()
+        self.secret = fields["secret-key"].encode()
 
-    def start(self, same_ports=False):
-        ready = os.path.join(self.tmp, "ready.json")
-        if os.path.exists(ready):
-            os.unlink(ready)
-        eps = self.ep if (same_ports and self.ep) else {
-            k: "tcp://127.0.0.1:*" for k in ("producers", "workers", "subscribers", "replay")}
-        args = [broker_bin(), "-c", self.config, "--journal", self.journal, "--ready-file", ready]
-        for k in ("producers", "workers", "subscribers", "replay"):
-            args += ["--" + k, eps[k]]
-        logf = open(self.log, "a")
-        self.proc = subprocess.Popen(args, stdout=logf, stderr=logf)
-        logf.close()
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            if os.path.exists(ready):
-                with open(ready) as f:
-                    self.ep = json.load(f)
-                return self
-            if self.proc.poll() is not None:
-                fail("broker exited with %s; log:\n%s" % (self.proc.returncode, self.tail()))
-            time.sleep(0.02)
-        fail("broker not ready in 60 s")
 
-    def tail(self, n=40):
-        try:
-            with open(self.log) as f:
-                return "".join(f.readlines()[-n:])
-        except OSError:
-            return ""
+def keygen(tmp, name):
+    """Keys of a new pair TMP/NAME.{key,pub} made by `wiretag keygen`."""
+    base = os.path.join(tmp, name)
+    p = subprocess.run([binary("wiretag"), "keygen", base], capture_output=True, text=True)
+    check(p.returncode == 0, "keygen %s: %s" % (name, p.stderr))
+    return Keys(base)
 
-    def alive(self):
-        return self.proc is not None and self.proc.poll() is None
 
-    def kill9(self):
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(5)
+def curve_keys(tmp, names):
+    """{name: Keys} of a new pair for each name (TMP/NAME.{key,pub})."""
+    return {n: keygen(tmp, n) for n in names}
 
-    def stop(self):
-        if self.alive():
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                return self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-                fail("broker did not stop on SIGTERM")
-        return self.proc.returncode if self.proc else None
 
-    def cleanup(self):
-        if self.alive():
-            self.proc.kill()
-            self.proc.wait()
-        shutil.rmtree(self.tmp, ignore_errors=True)
+def allow_list(tmp, keys, name="allowed"):
+    """A curve.allowed_keys directory TMP/NAME holding a copy of each of keys' public key."""
+    d = os.path.join(tmp, name)
+    os.makedirs(d, exist_ok=True)
+    for k in keys:
+        with open(k.pub) as src, open(os.path.join(d, os.path.basename(k.pub)), "w") as dst:
+            dst.write(src.read())
+    return d
+
+
+def curve_config(tmp, name, keys, server, extra=""):
+    """A client config (tmp/NAME.yaml) with CURVE on: its own key pair and the broker's public key."""
+    path = os.path.join(tmp, name + ".yaml")
+    with open(path, "w") as f:
+        f.write("curve:\n  enabled: true\n  secret_key: %s\n  server_key: %s\n%s" %
+                (keys.key, server.pub, extra))
+    return path
 
 
 class Client:
-    """A DEALER on one of the broker's ROUTER endpoints."""
+    """A socket (a DEALER unless told) on one of the broker's endpoints;
+    curve=(keys, server keys) makes it a CURVE client."""
 
-    def __init__(self, ctx, endpoint, identity=None):
-        self.s = ctx.socket(zmq.DEALER)
+    def __init__(self, ctx, endpoint, identity=None, kind=None, curve=None):
+        self.s = ctx.socket(kind if kind is not None else zmq.DEALER)
         self.s.setsockopt(zmq.LINGER, 0)
         if identity:
             self.s.setsockopt(zmq.IDENTITY, identity)
+        if curve:
+            mine, server = curve
+            self.s.curve_publickey, self.s.curve_secretkey = mine.public, mine.secret
+            self.s.curve_serverkey = server.public
         self.s.connect(endpoint)
 
     def send(self, cmd, payload=None, **fields):
@@ -177,6 +129,12 @@ class Client:
         frames = self.s.recv_multipart()
         h = unpack(frames[0])
         return h, (frames[1] if len(frames) > 1 else None)
+
+    def request(self, frames, timeout=3.0):
+        """Send raw frames; the reply's header dict, or None on timeout."""
+        self.s.send_multipart(frames)
+        r = self.recv(timeout)
+        return r[0] if r else None
 
     def close(self):
         self.s.close(0)
@@ -251,14 +209,52 @@ class Worker(Client):
         return until() if until else True
 
 
+def put_all(prod, items, worker=None):
+    """PUT each item, each must be ACKed; a fake worker, if given, answers
+    DONE to the jobs it gets in between (a millisecond after each PUT)."""
+    for it in items:
+        h = prod.put(it)
+        check(h["cmd"] == "ACK", "ACK %r" % h)
+        if worker is not None:
+            worker.serve(0.001, lambda job, att, it: "done")
+
+
+def journal_with_marks(ctx, broker):
+    """Journal 300 items of ~1.8 KB and the results of the first 100 (the
+    rest held by a fake worker), then stop the broker cleanly. Item 50's
+    result carries RESMARK0050 and item 200's queued payload PAYMARK0200,
+    to find them in data.mdb."""
+    prod = Producer(ctx, broker)
+    for i in range(1, 301):
+        mark = " RESMARK%04d" % i if i == 50 else " PAYMARK%04d" % i if i == 200 else ""
+        check(prod.put(item(i, "Item %d.%s " % (i, mark) + "words " * 300))["cmd"] == "ACK",
+              "PUT %d" % i)
+    ctl = Control(ctx, broker)
+    w = Worker(ctx, broker, credit=4)
+    w.serve(20, lambda job, att, it: "done" if job <= 100 else "keep",
+            until=lambda: ctl.stats()["last_rseq"] >= 100)
+    for c in (w, prod, ctl):
+        c.close()
+    check(broker.stop() == 0, "clean stop")
+
+
 class Subscriber:
-    def __init__(self, ctx, broker, hwm=None):
+    """A SUB on the broker's results (topic wt.result). curve=(keys, server keys)."""
+
+    def __init__(self, ctx, broker, hwm=None, curve=None):
         self.s = ctx.socket(zmq.SUB)
         self.s.setsockopt(zmq.LINGER, 0)
         if hwm is not None:
             self.s.setsockopt(zmq.RCVHWM, hwm)
+        if curve:
+            mine, server = curve
+            self.s.curve_publickey, self.s.curve_secretkey = mine.public, mine.secret
+            self.s.curve_serverkey = server.public
         self.s.setsockopt(zmq.SUBSCRIBE, TOPIC)
         self.s.connect(broker.ep["subscribers"])
+        self.results = {}  # seq -> (header, result), filled by gather()
+        self.seen_ids = set()  # the item ids among them
+        self.dups = 0  # a sequence number published twice, seen by gather()
 
     def recv(self, timeout=1.0):
         if not self.s.poll(int(timeout * 1000)):
@@ -275,13 +271,34 @@ class Subscriber:
                 return out
             out.append(r)
 
+    def gather(self, seconds, until=None):
+        """Collect results into self.results (counting sequence numbers seen
+        twice in self.dups) for `seconds`, or until until(self) holds."""
+        end = time.time() + seconds
+        while time.time() < end:
+            if until is not None and until(self):
+                break
+            r = self.recv(0.2)
+            if r is None:
+                continue
+            h, res = r
+            if h["seq"] in self.results:
+                self.dups += 1
+            self.results.setdefault(h["seq"], (h, res))
+            self.seen_ids.add(res.get("id"))
+        return self.results
+
+    def ids(self):
+        """The item ids of the results gathered, in sequence order, repeats kept."""
+        return [res.get("id") for _, (h, res) in sorted(self.results.items())]
+
     def close(self):
         self.s.close(0)
 
 
 class Control(Client):
-    def __init__(self, ctx, broker):
-        super().__init__(ctx, broker.ep["replay"])
+    def __init__(self, ctx, broker, curve=None):
+        super().__init__(ctx, broker.ep["replay"], curve=curve)
 
     def stats(self):
         self.send("STATS", corr=7)
@@ -289,6 +306,13 @@ class Control(Client):
         check(r is not None and r[0]["cmd"] == "STATS", "no STATS reply")
         check(r[0].get("corr") == 7, "STATS corr not echoed")
         return r[0]["stats"]
+
+    def wait_subscriptions(self, n, seconds=30):
+        """Until the broker counts n subscriptions (no result may go out before)."""
+        deadline = time.time() + seconds
+        while self.stats()["subscriptions"] < n:
+            check(time.time() < deadline, "the broker never saw %d subscription(s)" % n)
+            time.sleep(0.02)
 
     def replay_all(self, frm=1, count=None):
         """Every result from frm, repeating REPLAY until the end: {rseq: (hdr, result)}."""
@@ -325,33 +349,3 @@ class Control(Client):
                 return out, h
             check(h["cmd"] == "DEAD_ITEM", "DEAD: unexpected %r" % h)
             out.append((h, unpack(p) if p else None))
-
-
-def run(test, seconds=200):
-    """Run test(broker_factory) with cleanup and a hard time bound (generous:
-    a loaded machine or a sanitizer build is slow; CTest's own bound is 300 s)."""
-    brokers = []
-
-    def factory(config=None):
-        b = Broker(config)
-        brokers.append(b)
-        return b
-
-    def on_alarm(signum, frame):
-        for b in brokers:
-            print("--- broker log ---\n" + b.tail(60))
-        fail("time bound of %d s exceeded" % seconds)
-
-    signal.signal(signal.SIGALRM, on_alarm)
-    signal.alarm(seconds)
-    ok = False
-    try:
-        test(factory)
-        ok = True
-    finally:
-        if not ok:
-            for b in brokers:
-                print("--- broker log (%s) ---\n%s" % (b.tmp, b.tail(60)))
-        for b in brokers:
-            b.cleanup()
-    print("PASS")

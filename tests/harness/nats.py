@@ -1,10 +1,9 @@
-"""natsutil.py: helpers for the NATS JetStream tests (tests/it_nats_*.py).
+"""harness.nats: the NATS JetStream tests' part (tests/it_nats_*.py).
 
 Real nats-server processes (Debian's nats-server, installed by
 scripts/deps.sh test) on 127.0.0.1, one node or a cluster, with config
 files written here, ports picked by the kernel and JetStream stores in the
-test's temporary folder. The wiretag programs run with --nats. Not a test
-itself (no it_ prefix).
+test's temporary folder. The wiretag programs run with --nats.
 """
 import json
 import os
@@ -13,7 +12,8 @@ import socket
 import subprocess
 import time
 
-import e2eutil as E
+from .core import binary, check, fail, skip
+from .core import check_exactly_once as _check_once
 
 # libnats 3.4.1 leaks a publish-ack reply now and then at exit (see the file)
 _SUPP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lsan-libnats.supp")
@@ -25,7 +25,7 @@ if _SUPP not in _LO:
 def nats_server_bin():
     p = shutil.which("nats-server")
     if not p:
-        E.skip("nats-server is not installed (sh scripts/deps.sh test)")
+        skip("nats-server is not installed (sh scripts/deps.sh test)")
     return p
 
 
@@ -39,9 +39,9 @@ def free_port():
 
 def nats_built():
     """Skip when wiretag was built without libnats."""
-    r = subprocess.run([E.binary("wiretag"), "nats-init", "--help"], capture_output=True, text=True)
+    r = subprocess.run([binary("wiretag"), "nats-init", "--help"], capture_output=True, text=True)
     if r.returncode != 0:
-        E.skip("wiretag built without NATS support: " + r.stderr.strip())
+        skip("wiretag built without NATS support: " + r.stderr.strip())
 
 
 def under_asan():
@@ -92,14 +92,14 @@ class Node:
         end = time.time() + 30
         while time.time() < end:
             if self.proc.poll() is not None:
-                E.fail("nats-server %s exited %s:\n%s" % (self.name, self.proc.returncode,
+                fail("nats-server %s exited %s:\n%s" % (self.name, self.proc.returncode,
                                                           self.procs.log("nats-" + self.name)))
             try:
                 socket.create_connection(("127.0.0.1", self.port), 0.5).close()
                 return self
             except OSError:
                 time.sleep(0.05)
-        E.fail("nats-server %s does not listen on %d" % (self.name, self.port))
+        fail("nats-server %s does not listen on %d" % (self.name, self.port))
 
     def kill9(self):
         self.proc.kill()
@@ -133,27 +133,27 @@ def run(args, timeout=60):
 
 
 def nats_init(urls, cfg, extra=()):
-    r = run([E.binary("wiretag"), "nats-init", "--nats", urls, "-c", cfg, *extra], timeout=90)
-    E.check(r.returncode == 0, "nats-init exit %d:\n%s%s" % (r.returncode, r.stdout, r.stderr))
+    r = run([binary("wiretag"), "nats-init", "--nats", urls, "-c", cfg, *extra], timeout=90)
+    check(r.returncode == 0, "nats-init exit %d:\n%s%s" % (r.returncode, r.stdout, r.stderr))
     return r.stdout
 
 
 def stats(urls, cfg):
-    r = run([E.binary("wiretag"), "stats", "--nats", urls, "-c", cfg, "--json"], timeout=60)
-    E.check(r.returncode == 0, "stats exit %d: %s" % (r.returncode, r.stderr))
+    r = run([binary("wiretag"), "stats", "--nats", urls, "-c", cfg, "--json"], timeout=60)
+    check(r.returncode == 0, "stats exit %d: %s" % (r.returncode, r.stderr))
     return json.loads(r.stdout)
 
 
 def start_worker(procs, urls, cfg, name, threads=2, env=None):
-    return procs.start([E.binary("wiretag-worker"), "--nats", urls, "-c", cfg, "--threads",
+    return procs.start([binary("wiretag-worker"), "--nats", urls, "-c", cfg, "--threads",
                         str(threads), "--name", name], name, env=env)
 
 
 def sub_all(urls, cfg, count, timeout=120, extra=()):
     """Every result from sequence 1 (a late subscriber): [(seq, result)]."""
-    r = run([E.binary("wiretag"), "sub", "--nats", urls, "-c", cfg, "--from", "1", "--count",
+    r = run([binary("wiretag"), "sub", "--nats", urls, "-c", cfg, "--from", "1", "--count",
              str(count), "--idle", "20", "--json", *extra], timeout=timeout)
-    E.check(r.returncode == 0, "sub exit %d: %s" % (r.returncode, r.stderr))
+    check(r.returncode == 0, "sub exit %d: %s" % (r.returncode, r.stderr))
     out = [json.loads(line) for line in r.stdout.splitlines() if line.strip()]
     return [(d["seq"], d) for d in out]
 
@@ -161,5 +161,5 @@ def sub_all(urls, cfg, count, timeout=120, extra=()):
 def check_exactly_once(pairs, ids, what=""):
     """pairs from sub_all: seqs 1..n in order, every id once, nothing else."""
     seqs = [s for s, _ in pairs]
-    E.check(seqs == list(range(1, len(seqs) + 1)), "%s result seqs not 1..n: %r" % (what, seqs[:20]))
-    E.check_exactly_once({s: d for s, d in pairs}, ids, what)
+    check(seqs == list(range(1, len(seqs) + 1)), "%s result seqs not 1..n: %r" % (what, seqs[:20]))
+    _check_once({s: d for s, d in pairs}, ids, what)

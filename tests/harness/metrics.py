@@ -1,4 +1,4 @@
-"""metricsutil.py: helpers for the /metrics tests (not a test itself).
+"""harness.metrics: reading /metrics for the tests.
 
 A strict reader of the Prometheus text format (0.0.4) as far as we write
 it: every sample belongs to a family announced by # HELP and # TYPE,
@@ -9,8 +9,7 @@ import re
 import urllib.error
 import urllib.request
 
-import e2eutil as E
-from wtbroker import check, fail  # noqa: F401
+from .core import check, fail, wait_for
 
 _NAME = r"[a-zA-Z_:][a-zA-Z0-9_:]*"
 _LABEL = r'[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\\\|\\"|\\n)*"'
@@ -103,5 +102,5 @@ def worker_metrics_address(procs, name):
         if m:
             found.append(m.group(1))
         return bool(found)
-    E.wait_for(ready, 20, "the worker to log its metrics address")
+    wait_for(ready, 20, "the worker to log its metrics address")
     return found[0]
