@@ -46,6 +46,21 @@ void wt_hmap_clear(wt_hmap_t *m)
     }
 }
 
+/* Empties m for about `want` keys: cleared in place, or reallocated when its
+   size is far off (too small, or over 8 times too large). */
+void wt_hmap_reset(wt_hmap_t *m, size_t want)
+{
+    size_t cap = 16;
+    while (cap < want * 2)
+        cap <<= 1;
+    if (!m->cap || m->cap < cap || m->cap > cap * 8) {
+        wt_hmap_free(m);
+        wt_hmap_init(m, want);
+    } else {
+        wt_hmap_clear(m);
+    }
+}
+
 void wt_hmap_grow(wt_hmap_t *m)
 {
     if (!m->cap) {

@@ -191,6 +191,8 @@ static inline uint32_t wt_adb_root_child(const wt_actordb_t *db, uint32_t h)
 void wt_hmap_init(wt_hmap_t *m, size_t want);
 void wt_hmap_free(wt_hmap_t *m);
 void wt_hmap_clear(wt_hmap_t *m);
+/* Empties m for about `want` keys (reallocated when far off that size). */
+void wt_hmap_reset(wt_hmap_t *m, size_t want);
 /* Makes room for one more key (allocates an empty map on first use). */
 void wt_hmap_grow(wt_hmap_t *m);
 
