@@ -17,7 +17,8 @@
     3. Output: one wt_actor_t per actor sorted by first mention.
 
     The passes live in scan.c (with caprun.c for capitalised runs and
-    match.c for dictionary matches and word tests), resolve.c and output.c;
+    match.c for dictionary matches and word tests), resolve.c with coref.c,
+    and output.c;
     tag_int.h is the context they share. This file owns the context and the
     per-token facts computed once per item.
 
@@ -121,6 +122,10 @@ void wt_actors_tag(wt_actors_ctx_t *ctx, const wt_input_t *in, wt_result_t *res)
     wt_hmap_reset(&ctx->parts, 16);
     wt_hmap_reset(&ctx->inplay, 16);
     wt_hmap_reset(&ctx->counts, ctx->nm / 4 + 16);
-    wt_act_resolve(ctx);
+    wt_act_resolve_names(ctx);
+    wt_act_coref_names(ctx);
+    wt_act_resolve_play(ctx);
+    wt_act_coref_singles(ctx);
+    wt_act_resolve_finish(ctx);
     wt_act_output(ctx, in, res);
 }

@@ -1,5 +1,5 @@
 /*  tag_int.h: the tagging context shared by the passes of the actors stage
-    (actors.c, match.c, caprun.c, scan.c, resolve.c, output.c). Internal:
+    (actors.c, match.c, caprun.c, scan.c, resolve.c, coref.c, output.c). Internal:
     the public face is wiretag/ and engine/stages.h. The stage only reads
     the database (actors_internal.h); it never writes into it.
 */
@@ -148,7 +148,16 @@ bool wt_act_weak_person(const wt_actors_ctx_t *ctx, const wt_apayload_t *p, uint
 void wt_act_scan(wt_actors_ctx_t *ctx, const wt_input_t *in);
 
 /* resolve.c */
-void wt_act_resolve(wt_actors_ctx_t *ctx);
+uint32_t wt_act_actor_new(wt_actors_ctx_t *ctx, uint32_t ent, uint8_t type);
+void wt_act_attach(wt_actors_ctx_t *ctx, size_t mi, uint32_t ai);
+uint32_t wt_act_ent_actor(wt_actors_ctx_t *ctx, uint32_t ent);
+void wt_act_resolve_names(wt_actors_ctx_t *ctx);
+void wt_act_resolve_play(wt_actors_ctx_t *ctx);
+void wt_act_resolve_finish(wt_actors_ctx_t *ctx);
+
+/* coref.c */
+void wt_act_coref_names(wt_actors_ctx_t *ctx);
+void wt_act_coref_singles(wt_actors_ctx_t *ctx);
 
 /* output.c */
 void wt_act_output(wt_actors_ctx_t *ctx, const wt_input_t *in, wt_result_t *res);
