@@ -85,11 +85,145 @@ static bool s_org_head_ahead(const wt_actors_ctx_t *ctx, uint32_t j)
     return false;
 }
 
+/* What ends a run at name word j (j > i): letters after a person's name,
+   a title, a first name or a known person's name that starts a new name,
+   a title word after a modifier. 0: the run goes on; 1: it ends before j;
+   2: it ends after j. */
+static int s_run_stop(const wt_actors_ctx_t *ctx, uint32_t i, uint32_t j, wt_act_run_t *r,
+                      bool head_seen, bool after_conn)
+{
+    const wt_doc_t *doc = ctx->doc;
+    const wt_token_t *t = &doc->toks[j];
+    unsigned cls = wt_act_cls(ctx, j);
+    if (cls & WT_W_HONORIFIC) return 1;
+    /* "Jane Roe KC", "John Doe MP": letters after a person's name */
+    if (j >= i + 2 && (cls & WT_W_POSTNOM) && (t->flags & WT_TF_ALLCAP) && r->allcap == 0 &&
+        !head_seen) {
+        r->postnom = true;
+        return 1;
+    }
+    if (wt_act_starts_agent(ctx, j) && !wt_act_agent_in_org(ctx, j) &&
+        !(head_seen && after_conn && !s_agent_before_name(ctx, j))) {
+        r->stopped_by_agent = true;
+        return 1;
+    }
+    bool next_name = j + 1 < doc->ntoks && wt_act_name_tok(ctx, j + 1) &&
+                     !(doc->toks[j + 1].flags & WT_TF_SENT_START);
+    /* "Bank of San Francisco Mary Daly", "Taoiseach Bertie Ahern": a
+       first name after other capitalised words starts a person */
+    if (next_name && wt_act_is_first(ctx, j) && !(cls & WT_W_ORGHEAD) &&
+        !wt_act_is_first(ctx, j - 1) && doc->toks[j - 1].kind == WT_TOK_WORD &&
+        !(doc->toks[j - 1].flags & WT_TF_LOWER) && !(doc->toks[j - 1].flags & WT_TF_INITIAL)) {
+        r->stopped_by_first = true;
+        return 1;
+    }
+    /* a known person's name inside a run starts a new name */
+    if (!head_seen && wt_act_starts_name(ctx, j)) {
+        uint32_t len;
+        const wt_apayload_t *p = wt_act_match(ctx, j, &len, -1);
+        if (p && ctx->db->ents[p->target].type == WT_ACTOR_PERSON &&
+            !wt_act_weak_person(ctx, p, j)) {
+            r->stopped_by_first = true;
+            return 1;
+        }
+    }
+    /* "Foreign Chief Yang Jiechi": a title word ends a title */
+    if ((cls & WT_W_MODIFIER) && !head_seen && next_name && !wt_act_is_first(ctx, j)) {
+        r->stopped_by_first = true;
+        r->words++;
+        return 2;
+    }
+    return 0;
+}
+
+/* Name word j joins the run: what its class, shape and dictionary match
+   say. True when it is an organisation head word. */
+static bool s_run_take(const wt_actors_ctx_t *ctx, uint32_t i, uint32_t j, wt_act_run_t *r)
+{
+    const wt_token_t *t = &ctx->doc->toks[j];
+    unsigned cls = wt_act_cls(ctx, j);
+    bool head = false;
+    if (t->flags & WT_TF_ALLCAP) cls &= WT_W_ORGHEAD; /* an acronym: "ACT" is not "Act" */
+    if (cls & WT_W_ORGHEAD) r->org_head = (int32_t)j, head = true;
+    if (cls & WT_W_PLACEHEAD) r->place = true;
+    if (cls & WT_W_THINGHEAD) r->thing = true;
+    if (cls & WT_W_POLITY) r->polity = true;
+    if (cls & WT_W_GROUP) r->demonym = true;                        /* "Sunni Arabs" */
+    if (cls & WT_W_DIRECTION) r->place = true, r->direction = true; /* "Palmerston North" */
+    if (j == i && (cls & WT_W_PLACEPRE)) r->place = true;           /* "San Francisco" */
+    if ((t->flags & WT_TF_INITIAL) || wt_tok_len(t) == 1) r->initials++;
+    /* the flag first: strncasecmp() per name word showed in profiles */
+    if ((t->flags & WT_TF_HYPHEN) && wt_act_suffixed(ctx, j, "-based")) r->thing = true;
+    if (t->flags & WT_TF_ALLCAP) r->allcap++;
+    uint32_t l;
+    const wt_apayload_t *cp = wt_act_match(ctx, j, &l, -1);
+    if (cp && cp->form == WT_AF_ADJ) r->demonym = true;
+    if (cp && r->cent == WT_A_NONE && cp->form != WT_AF_AGENT && cp->form != WT_AF_CAPITAL &&
+        ctx->db->ents[cp->target].type == WT_ACTOR_COUNTRY)
+        r->cent = cp->target;
+    r->words++;
+    return head;
+}
+
+/* How many lower-case words at j the run takes between name words:
+   particles ("de", "van"), connectors inside an organisation's name ("of",
+   "of the"), "and" before the head word ("Avon and Somerset Police"); 0
+   when the run ends at j. *after_conn is set after a connector of an
+   organisation's name. */
+static uint32_t s_run_connector(const wt_actors_ctx_t *ctx, uint32_t i, uint32_t j,
+                                const wt_act_run_t *r, bool head_seen, bool *after_conn)
+{
+    const wt_doc_t *doc = ctx->doc;
+    const wt_token_t *t = &doc->toks[j];
+    if (t->kind != WT_TOK_WORD || j <= i || !(t->flags & WT_TF_LOWER)) return 0;
+    unsigned cls = wt_act_cls(ctx, j);
+    if (j + 1 < doc->ntoks && wt_act_name_tok(ctx, j + 1) &&
+        !(doc->toks[j + 1].flags & WT_TF_SENT_START)) {
+        if (cls & WT_W_PARTICLE) return 1;
+        bool and = t->hash == ctx->h_and || t->hash == ctx->h_amp;
+        if ((cls & WT_W_CONNECT) && head_seen && !(and&&s_and_splits(ctx, j + 1))) {
+            *after_conn = true;
+            return 1;
+        }
+        /* "Avon and Somerset Police", "Transport and General Workers
+           Union": "and" before the head word of the name joins */
+        if (and&&!head_seen && r->words <= 2 && !wt_act_starts_name(ctx, j + 1) &&
+            s_org_head_ahead(ctx, j + 1))
+            return 1;
+    }
+    if (head_seen && j + 2 < doc->ntoks && (cls & WT_W_CONNECT) && t->hash != ctx->h_and &&
+        t->hash != ctx->h_amp && (wt_act_cls(ctx, j + 1) & WT_W_ARTICLE) &&
+        wt_act_name_tok(ctx, j + 2)) {
+        *after_conn = true;
+        return 2;
+    }
+    return 0;
+}
+
+/* The end of the run [i, j): never a title ("... Premier") nor a
+   connector ("Chamber of"); whether it ends with a country's name. */
+static void s_run_end(const wt_actors_ctx_t *ctx, uint32_t i, uint32_t j, wt_act_run_t *r)
+{
+    const wt_doc_t *doc = ctx->doc;
+    while (j > i + 1 && wt_act_starts_agent(ctx, j - 1) && !(wt_act_cls(ctx, j - 1) & WT_W_ORGHEAD))
+        j--;
+    while (j > i + 1 && (doc->toks[j - 1].flags & WT_TF_LOWER) && !wt_act_name_tok(ctx, j - 1))
+        j--;
+    r->end = j;
+    for (uint32_t k = i + 1; k < j; k++) {
+        uint32_t l = 0;
+        if (wt_act_country_at(ctx, k, &l) != WT_A_NONE && k + l == j &&
+            !(doc->toks[k - 1].flags & WT_TF_LOWER)) {
+            const wt_apayload_t *p = wt_act_match(ctx, k, &l, -2);
+            if (p && p->form == WT_AF_NAME) r->country_last = true, r->country_k = k;
+        }
+    }
+}
+
 /* The capitalised run starting at i (a name token). */
 void wt_act_caprun(const wt_actors_ctx_t *ctx, uint32_t i, wt_act_run_t *r)
 {
     const wt_doc_t *doc = ctx->doc;
-    const wt_actordb_t *db = ctx->db;
     memset(r, 0, sizeof *r);
     r->org_head = -1;
     r->cent = WT_A_NONE;
@@ -102,117 +236,18 @@ void wt_act_caprun(const wt_actors_ctx_t *ctx, uint32_t i, wt_act_run_t *r)
             ((t->flags & (WT_TF_SENT_START | WT_TF_PARA_START)) || wt_act_blank_before(ctx, j)))
             break;
         if (wt_act_name_tok(ctx, j)) {
-            unsigned cls = wt_act_cls(ctx, j);
-            if (j > i && (cls & WT_W_HONORIFIC)) break;
-            /* "Jane Roe KC", "John Doe MP": letters after a person's name */
-            if (j >= i + 2 && (cls & WT_W_POSTNOM) && (t->flags & WT_TF_ALLCAP) && r->allcap == 0 &&
-                !head_seen) {
-                r->postnom = true;
+            int stop = j > i ? s_run_stop(ctx, i, j, r, head_seen, after_conn) : 0;
+            if (stop) {
+                j += stop == 2;
                 break;
             }
-            if (j > i && wt_act_starts_agent(ctx, j) && !wt_act_agent_in_org(ctx, j) &&
-                !(head_seen && after_conn && !s_agent_before_name(ctx, j))) {
-                r->stopped_by_agent = true;
-                break;
-            }
-            /* "Bank of San Francisco Mary Daly", "Taoiseach Bertie Ahern": a
-               first name after other capitalised words starts a person */
-            if (j > i && j + 1 < doc->ntoks && wt_act_name_tok(ctx, j + 1) &&
-                !(doc->toks[j + 1].flags & WT_TF_SENT_START) && wt_act_is_first(ctx, j) &&
-                !(cls & WT_W_ORGHEAD) && !wt_act_is_first(ctx, j - 1) &&
-                doc->toks[j - 1].kind == WT_TOK_WORD && !(doc->toks[j - 1].flags & WT_TF_LOWER) &&
-                !(doc->toks[j - 1].flags & WT_TF_INITIAL)) {
-                r->stopped_by_first = true;
-                break;
-            }
-            /* a known person's name inside a run starts a new name */
-            if (j > i && !head_seen && wt_act_starts_name(ctx, j)) {
-                uint32_t len;
-                const wt_apayload_t *p = wt_act_match(ctx, j, &len, -1);
-                if (p && db->ents[p->target].type == WT_ACTOR_PERSON &&
-                    !wt_act_weak_person(ctx, p, j)) {
-                    r->stopped_by_first = true;
-                    break;
-                }
-            }
-            /* "Foreign Chief Yang Jiechi": a title word ends a title */
-            if (j > i && (cls & WT_W_MODIFIER) && !head_seen && j + 1 < doc->ntoks &&
-                wt_act_name_tok(ctx, j + 1) && !(doc->toks[j + 1].flags & WT_TF_SENT_START) &&
-                !wt_act_is_first(ctx, j)) {
-                r->stopped_by_first = true;
-                r->words++;
-                j++;
-                break;
-            }
-            if (t->flags & WT_TF_ALLCAP) cls &= WT_W_ORGHEAD; /* an acronym: "ACT" is not "Act" */
-            if (cls & WT_W_ORGHEAD) r->org_head = (int32_t)j, head_seen = true;
-            if (cls & WT_W_PLACEHEAD) r->place = true;
-            if (cls & WT_W_THINGHEAD) r->thing = true;
-            if (cls & WT_W_POLITY) r->polity = true;
-            if (cls & WT_W_GROUP) r->demonym = true;                        /* "Sunni Arabs" */
-            if (cls & WT_W_DIRECTION) r->place = true, r->direction = true; /* "Palmerston North" */
-            if (j == i && (cls & WT_W_PLACEPRE)) r->place = true;           /* "San Francisco" */
-            if ((t->flags & WT_TF_INITIAL) || wt_tok_len(t) == 1) r->initials++;
-            /* the flag first: strncasecmp() per name word showed in profiles */
-            if ((t->flags & WT_TF_HYPHEN) && wt_act_suffixed(ctx, j, "-based")) r->thing = true;
-            if (t->flags & WT_TF_ALLCAP) r->allcap++;
-            {
-                uint32_t l;
-                const wt_apayload_t *cp = wt_act_match(ctx, j, &l, -1);
-                if (cp && cp->form == WT_AF_ADJ) r->demonym = true;
-                if (cp && r->cent == WT_A_NONE && cp->form != WT_AF_AGENT &&
-                    cp->form != WT_AF_CAPITAL && db->ents[cp->target].type == WT_ACTOR_COUNTRY)
-                    r->cent = cp->target;
-            }
-            r->words++;
+            if (s_run_take(ctx, i, j, r)) head_seen = true;
             j++;
             continue;
         }
-        /* connectors and particles between name words */
-        if (t->kind == WT_TOK_WORD && j > i && j + 1 < doc->ntoks && wt_act_name_tok(ctx, j + 1) &&
-            !(doc->toks[j + 1].flags & WT_TF_SENT_START) && (t->flags & WT_TF_LOWER)) {
-            unsigned cls = wt_act_cls(ctx, j);
-            if (cls & WT_W_PARTICLE) {
-                j++;
-                continue;
-            }
-            bool and = t->hash == ctx->h_and || t->hash == ctx->h_amp;
-            if ((cls & WT_W_CONNECT) && head_seen && !(and&&s_and_splits(ctx, j + 1))) {
-                after_conn = true;
-                j++;
-                continue;
-            }
-            /* "Avon and Somerset Police", "Transport and General Workers
-               Union": "and" before the head word of the name joins */
-            if (and&&!head_seen && r->words <= 2 && !wt_act_starts_name(ctx, j + 1) &&
-                s_org_head_ahead(ctx, j + 1)) {
-                j++;
-                continue;
-            }
-        }
-        if (t->kind == WT_TOK_WORD && j > i && head_seen && j + 2 < doc->ntoks &&
-            (t->flags & WT_TF_LOWER) && (wt_act_cls(ctx, j) & WT_W_CONNECT) &&
-            t->hash != ctx->h_and && t->hash != ctx->h_amp &&
-            (wt_act_cls(ctx, j + 1) & WT_W_ARTICLE) && wt_act_name_tok(ctx, j + 2)) {
-            after_conn = true;
-            j += 2;
-            continue;
-        }
-        break;
+        uint32_t n = s_run_connector(ctx, i, j, r, head_seen, &after_conn);
+        if (!n) break;
+        j += n;
     }
-    /* a name never ends with a title: "... Premier" */
-    while (j > i + 1 && wt_act_starts_agent(ctx, j - 1) && !(wt_act_cls(ctx, j - 1) & WT_W_ORGHEAD))
-        j--;
-    /* never end on a connector ("Chamber of") */
-    while (j > i + 1 && (doc->toks[j - 1].flags & WT_TF_LOWER) && !wt_act_name_tok(ctx, j - 1))
-        j--;
-    r->end = j;
-    for (uint32_t k = i + 1; k < j; k++) {
-        uint32_t l = 0;
-        if (wt_act_country_at(ctx, k, &l) != WT_A_NONE && k + l == j &&
-            !(doc->toks[k - 1].flags & WT_TF_LOWER)) {
-            const wt_apayload_t *p = wt_act_match(ctx, k, &l, -2);
-            if (p && p->form == WT_AF_NAME) r->country_last = true, r->country_k = k;
-        }
-    }
+    s_run_end(ctx, i, j, r);
 }
