@@ -47,7 +47,7 @@ static void s_short_forms(wt_actors_ctx_t *ctx, uint32_t ai, const uint32_t *h, 
     for (int s = 1; s + 2 <= n; s++) { /* suffixes of 2+ words: "Suu Kyi" */
         uint32_t k = 0;
         for (int i = s; i < n; i++)
-            k = wt_act_mix(k, h[i]);
+            k = wt_adb_key_mix(k, h[i]);
         s_short_put(ctx, k, ai);
     }
 }

@@ -37,7 +37,7 @@ static wt_act_mention_t *s_emit(wt_actors_ctx_t *ctx, uint32_t t0, uint32_t t1, 
     uint32_t k = 0;
     for (uint32_t i = t0; i < t1; i++)
         if (ctx->doc->toks[i].kind == WT_TOK_WORD)
-            k = t1 - t0 == 1 ? ctx->doc->toks[i].hash : wt_act_mix(k, ctx->doc->toks[i].hash);
+            k = t1 - t0 == 1 ? ctx->doc->toks[i].hash : wt_adb_key_mix(k, ctx->doc->toks[i].hash);
     m->key = k;
     return m;
 }

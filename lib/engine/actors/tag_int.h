@@ -167,12 +167,6 @@ static inline unsigned wt_act_cls(const wt_actors_ctx_t *ctx, uint32_t i)
     return ctx->tc[i].cls;
 }
 
-static inline uint32_t wt_act_mix(uint32_t h, uint32_t x)
-{
-    h ^= x + 0x9e3779b9u + (h << 6) + (h >> 2);
-    return h ? h : 1;
-}
-
 /* Dictionary match at token i (see wt_act_match_raw()), memoised per token for
    the three filters the engine asks again and again (any, agents,
    countries). Asked for nearly every token: the tests for "no phrase starts
