@@ -102,6 +102,30 @@ static void s_edges_grow(wt_actordb_t *db)
     free(old);
 }
 
+/* Puts first token hash h -> child into the root table (see wt_adb_root_child()). */
+static void s_root_put(wt_arootkid_t *tab, size_t cap, uint32_t h, uint32_t child)
+{
+    size_t i = wt_adb_root_slot(h, cap);
+    while (tab[i].child)
+        i = (i + 1) & (cap - 1);
+    tab[i] = (wt_arootkid_t){h, child};
+}
+
+static void s_root_add(wt_actordb_t *db, uint32_t h, uint32_t child)
+{
+    if ((db->nroots + 1) * 2 > db->root_cap) {
+        size_t ncap = db->root_cap * 2;
+        wt_arootkid_t *tab = wt_calloc(ncap, sizeof *tab);
+        for (size_t i = 0; i < db->root_cap; i++)
+            if (db->roots[i].child) s_root_put(tab, ncap, db->roots[i].h, db->roots[i].child);
+        free(db->roots);
+        db->roots = tab;
+        db->root_cap = ncap;
+    }
+    s_root_put(db->roots, db->root_cap, h, child);
+    db->nroots++;
+}
+
 static uint32_t s_child_add(wt_actordb_t *db, uint32_t node, uint32_t h)
 {
     uint32_t c = wt_adb_child(db, node, h);
@@ -111,6 +135,10 @@ static uint32_t s_child_add(wt_actordb_t *db, uint32_t node, uint32_t h)
     if (node == 0) {
         uint32_t b = (h ^ (h >> 16)) & (WT_A_ROOTBITS - 1);
         db->rootbits[b >> 6] |= 1ull << (b & 63);
+        s_root_add(db, h, c);
+    } else {
+        uint32_t b = wt_adb_edge_bit(node, h);
+        db->edgebits[b >> 6] |= 1ull << (b & 63);
     }
     uint64_t key = ((uint64_t)node << 32) | h;
     uint64_t x = key * 0x9E3779B97F4A7C15ull;
@@ -964,6 +992,9 @@ wt_actordb_t *wt_actordb_load(const char *const *yaml, int nyaml, const char *co
     wt_actordb_t *db = wt_calloc(1, sizeof *db);
     s_node_new(db); /* root */
     db->rootbits = wt_calloc(WT_A_ROOTBITS / 64, sizeof(uint64_t));
+    db->edgebits = wt_calloc(WT_A_EDGEBITS / 64, sizeof(uint64_t));
+    db->root_cap = 1024;
+    db->roots = wt_calloc(db->root_cap, sizeof *db->roots);
     s_edges_grow(db);
     s_load_t L;
     memset(&L, 0, sizeof L);
@@ -1059,6 +1090,8 @@ void wt_actordb_destroy(wt_actordb_t **self_p)
     free(db->node_pay);
     free(db->edges);
     free(db->rootbits);
+    free(db->edgebits);
+    free(db->roots);
     wt_hmap_free(&db->surnames);
     wt_hmap_free(&db->places);
     wt_hmap_free(&db->place_first);

@@ -59,11 +59,11 @@ const wt_apayload_t *wt_act_match_raw(const wt_actors_ctx_t *ctx, uint32_t i, ui
             /* "Kremlin-backed", "Awami League-led": a name may end in the part
                of a word before a modifier suffix; the match ends there */
             bool alt = j == i && (ctx->tc[i].root_alt || pass == 1);
-            uint32_t next = j > i       ? wt_adb_child(db, node, t->hash)
+            uint32_t next = j > i       ? wt_adb_next(db, node, t->hash)
                             : pass == 1 ? wt_adb_root_child(db, ctx->tc[i].alt)
                                         : ctx->tc[i].root;
             if (next == WT_A_NONE && j > i && ctx->tc[j].alt_len) {
-                next = wt_adb_child(db, node, ctx->tc[j].alt);
+                next = wt_adb_next(db, node, ctx->tc[j].alt);
                 alt = true;
             }
             node = next;
