@@ -46,6 +46,21 @@ void wt_hmap_clear(wt_hmap_t *m)
     }
 }
 
+/* Empties m for about `want` keys: cleared in place, or reallocated when its
+   size is far off (too small, or over 8 times too large). */
+void wt_hmap_reset(wt_hmap_t *m, size_t want)
+{
+    size_t cap = 16;
+    while (cap < want * 2)
+        cap <<= 1;
+    if (!m->cap || m->cap < cap || m->cap > cap * 8) {
+        wt_hmap_free(m);
+        wt_hmap_init(m, want);
+    } else {
+        wt_hmap_clear(m);
+    }
+}
+
 void wt_hmap_grow(wt_hmap_t *m)
 {
     if (!m->cap) {
@@ -87,6 +102,30 @@ static void s_edges_grow(wt_actordb_t *db)
     free(old);
 }
 
+/* Puts first token hash h -> child into the root table (see wt_adb_root_child()). */
+static void s_root_put(wt_arootkid_t *tab, size_t cap, uint32_t h, uint32_t child)
+{
+    size_t i = wt_adb_root_slot(h, cap);
+    while (tab[i].child)
+        i = (i + 1) & (cap - 1);
+    tab[i] = (wt_arootkid_t){h, child};
+}
+
+static void s_root_add(wt_actordb_t *db, uint32_t h, uint32_t child)
+{
+    if ((db->nroots + 1) * 2 > db->root_cap) {
+        size_t ncap = db->root_cap * 2;
+        wt_arootkid_t *tab = wt_calloc(ncap, sizeof *tab);
+        for (size_t i = 0; i < db->root_cap; i++)
+            if (db->roots[i].child) s_root_put(tab, ncap, db->roots[i].h, db->roots[i].child);
+        free(db->roots);
+        db->roots = tab;
+        db->root_cap = ncap;
+    }
+    s_root_put(db->roots, db->root_cap, h, child);
+    db->nroots++;
+}
+
 static uint32_t s_child_add(wt_actordb_t *db, uint32_t node, uint32_t h)
 {
     uint32_t c = wt_adb_child(db, node, h);
@@ -96,6 +135,10 @@ static uint32_t s_child_add(wt_actordb_t *db, uint32_t node, uint32_t h)
     if (node == 0) {
         uint32_t b = (h ^ (h >> 16)) & (WT_A_ROOTBITS - 1);
         db->rootbits[b >> 6] |= 1ull << (b & 63);
+        s_root_add(db, h, c);
+    } else {
+        uint32_t b = wt_adb_edge_bit(node, h);
+        db->edgebits[b >> 6] |= 1ull << (b & 63);
     }
     uint64_t key = ((uint64_t)node << 32) | h;
     uint64_t x = key * 0x9E3779B97F4A7C15ull;
@@ -453,6 +496,213 @@ static int s_entry_agent(s_load_t *L, const ynode_t *e)
     return 0;
 }
 
+/* Type and country of entity en (kind: 0 country, 1 organization, 2 person). */
+static int s_entity_kind(s_load_t *L, const ynode_t *e, int kind, wt_aentity_t *en, uint32_t ei)
+{
+    const char *id = en->id, *type, *country;
+    int rc;
+    if ((rc = s_str(L, e, "type", &type)) || (rc = s_str(L, e, "country", &country))) return rc;
+    if (kind == 0) {
+        en->type = WT_ACTOR_COUNTRY;
+        if (strlen(id) != 3)
+            return s_fail(L, s_get(e, "id"), "id", "a country id is its ISO3 code");
+        memcpy(en->country, id, 4);
+        wt_hmap_put(&L->db->isos, wt_text_hash(id, 3), ei);
+        return 0;
+    }
+    en->type = kind == 2 ? WT_ACTOR_PERSON : WT_ACTOR_ORGANIZATION;
+    if (type) {
+        wt_actor_type_t t;
+        if (wt_actor_type_parse(type, &t) < 0)
+            return s_fail(L, s_get(e, "type"), "type", "expected person|organization|country");
+        en->type = (uint8_t)t;
+    }
+    if (country) {
+        if (strlen(country) != 3)
+            return s_fail(L, s_get(e, "country"), "country", "expected an ISO3 code");
+        memcpy(en->country, country, 4);
+    }
+    return 0;
+}
+
+/* Companies: `sector:` and `parent:` (resolved once every file is read). */
+static int s_entity_company(s_load_t *L, const ynode_t *e, wt_aentity_t *en, uint32_t ei)
+{
+    const char *sector = NULL, *parent = NULL;
+    int rc;
+    if ((rc = s_str(L, e, "sector", &sector)) || (rc = s_str(L, e, "parent", &parent))) return rc;
+    if (sector) {
+        for (int k = 0; wt_adb_sectors[k] && !en->sector; k++)
+            if (strcmp(sector, wt_adb_sectors[k]) == 0) en->sector = (uint8_t)(k + 1);
+        if (!en->sector)
+            return s_fail(L, s_get(e, "sector"), "sector",
+                          "unknown sector (see docs/DICTIONARIES.md for the list)");
+    }
+    if (parent) {
+        if (strcmp(parent, en->id) == 0)
+            return s_fail(L, s_get(e, "parent"), "parent", "an entry is not its own parent");
+        char at[512];
+        snprintf(at, sizeof at, "%s:%d", L->path, s_get(e, "parent")->line);
+        wt_grow(&L->par_id, &L->cap_par_id, L->npar + 1, sizeof *L->par_id);
+        wt_grow(&L->par_at, &L->cap_par_at, L->npar + 1, sizeof *L->par_at);
+        wt_grow(&L->par_ent, &L->cap_par_ent, L->npar + 1, sizeof *L->par_ent);
+        L->par_id[L->npar] = wt_strdup(parent);
+        L->par_at[L->npar] = wt_strdup(at);
+        L->par_ent[L->npar++] = ei;
+    }
+    return 0;
+}
+
+/* Countries: `places:` (one to four words each) into the place index. */
+static int s_entity_places(s_load_t *L, const ynode_t *e, int kind, uint32_t ei)
+{
+    wt_actordb_t *db = L->db;
+    const ynode_t *places = NULL;
+    int rc;
+    if ((rc = s_list(L, e, "places", &places))) return rc;
+    if (places && kind != 0) return s_fail(L, places, "places", "only countries have places");
+    for (size_t i = 0; places && i < places->n; i++) {
+        const char *pl = places->kids[i]->s;
+        size_t pn = pl ? strlen(pl) : 0;
+        if (!pn || pn > 128) return s_fail(L, places->kids[i], "places", "empty or too long name");
+        wt_doc_analyze(&L->doc, pl, pn);
+        size_t nw = 0;
+        for (size_t k = 0; k < L->doc.ntoks; k++)
+            nw += L->doc.toks[k].kind == WT_TOK_WORD;
+        if (!nw || nw > 4)
+            return s_fail(L, places->kids[i], "places", "a place is one to four words");
+        uint32_t key = wt_adb_place_key(L->doc.toks, 0, L->doc.ntoks);
+        wt_hmap_put(&db->place_first, L->doc.toks[0].hash, 1);
+        uint32_t old = wt_hmap_get(&db->places, key);
+        wt_hmap_put(&db->places, key, old == WT_A_NONE || old == ei ? ei : WT_A_AMBIG);
+    }
+    return 0;
+}
+
+/* One dated entry of `roles:` (titled: title required, code optional) or
+   `codes:` (code required, no title) into ro. */
+static int s_dated(s_load_t *L, const ynode_t *r, bool titled, wt_arole_t *ro)
+{
+    const char *list = titled ? "roles" : "codes";
+    const char *title = NULL, *code, *from, *to;
+    char key[32];
+    int rc;
+    if (r->type != YN_MAP) return s_fail(L, r, list, "expected a map");
+    if ((titled && (rc = s_str(L, r, "title", &title))) || (rc = s_str(L, r, "code", &code)) ||
+        (rc = s_str(L, r, "from", &from)) || (rc = s_str(L, r, "to", &to)))
+        return rc;
+    if (titled && !title) return s_fail(L, r, "roles.title", "required");
+    if (!titled && !code) return s_fail(L, r, "codes.code", "required");
+    char kto[32];
+    snprintf(key, sizeof key, "%s.from", list);
+    snprintf(kto, sizeof kto, "%s.to", list);
+    if ((rc = s_date(L, r, key, from, &ro->from)) || (rc = s_date(L, r, kto, to, &ro->to)))
+        return rc;
+    if (titled && ro->from && ro->to && ro->to < ro->from)
+        return s_fail(L, r, "roles.to", "ends before it starts");
+    ro->title = title ? wt_strdup(title) : NULL;
+    ro->code = code ? wt_strdup(code) : NULL;
+    return 0;
+}
+
+/* `roles:` of a person (dated titles and codes), or `codes:` of an
+   organisation (dated codes, kept as roles without a title). */
+static int s_entity_roles(s_load_t *L, const ynode_t *e, wt_aentity_t *en)
+{
+    int rc;
+    const ynode_t *roles = s_get(e, "roles");
+    if (roles && roles->type == YN_SEQ) {
+        en->roles = wt_calloc(roles->n ? roles->n : 1, sizeof *en->roles);
+        for (size_t i = 0; i < roles->n; i++) {
+            if ((rc = s_dated(L, roles->kids[i], true, &en->roles[en->nroles]))) return rc;
+            en->nroles++;
+        }
+    } else if (roles && !(roles->type == YN_SCALAR && !roles->s)) {
+        return s_fail(L, roles, "roles", "expected a list");
+    }
+    const ynode_t *codes = s_get(e, "codes");
+    if (codes && codes->type == YN_SEQ && en->type != WT_ACTOR_PERSON && !en->nroles) {
+        en->roles = wt_calloc(codes->n ? codes->n : 1, sizeof *en->roles);
+        for (size_t i = 0; i < codes->n; i++) {
+            if ((rc = s_dated(L, codes->kids[i], false, &en->roles[en->nroles]))) return rc;
+            en->nroles++;
+        }
+    }
+    return 0;
+}
+
+/* Key of one short name ("Le Pen"), and of its capitalised tail ("von der
+   Leyen": "Leyen") in *tail (0 when none or the same). False when it holds
+   no word. */
+static bool s_short_key(s_load_t *L, const char *sn, uint32_t *key, uint32_t *tail)
+{
+    wt_doc_analyze(&L->doc, sn, strlen(sn));
+    uint32_t k = 0, tk_ = 0;
+    int nw = 0, nt = 0;
+    bool in_tail = false;
+    for (size_t t = 0; t < L->doc.ntoks; t++) {
+        const wt_token_t *tk = &L->doc.toks[t];
+        if (tk->kind != WT_TOK_WORD) continue;
+        k = nw == 0 ? tk->hash : wt_adb_key_mix(nw == 1 ? wt_adb_key_mix(0, k) : k, tk->hash);
+        nw++;
+        /* "von der Leyen": the capitalised tail is a key too */
+        if (!in_tail && (tk->flags & WT_TF_CAP) && t > 0) in_tail = true;
+        if (in_tail) {
+            tk_ = nt == 0 ? tk->hash
+                          : wt_adb_key_mix(nt == 1 ? wt_adb_key_mix(0, tk_) : tk_, tk->hash);
+            nt++;
+        }
+    }
+    *key = k;
+    *tail = in_tail && tk_ && tk_ != k ? tk_ : 0;
+    return nw > 0;
+}
+
+/* `short_names:` exactly the short forms that stand for the person. */
+static int s_entity_shorts(s_load_t *L, const ynode_t *e, wt_aentity_t *en)
+{
+    const ynode_t *shorts;
+    int rc;
+    if ((rc = s_list(L, e, "short_names", &shorts))) return rc;
+    en->has_short = s_get(e, "short_names") != NULL;
+    if (!shorts || !shorts->n) return 0;
+    en->short_keys = wt_calloc(2 * shorts->n, sizeof(uint32_t));
+    for (size_t i = 0; i < shorts->n; i++) {
+        uint32_t k, tail;
+        if (!s_short_key(L, shorts->kids[i]->s, &k, &tail)) continue;
+        en->short_keys[en->nshort++] = k;
+        if (tail) en->short_keys[en->nshort++] = tail;
+    }
+    return 0;
+}
+
+/* Surname index entry: key names entity ei, or several (WT_A_AMBIG). */
+static void s_surname_put(wt_actordb_t *db, uint32_t key, uint32_t ei)
+{
+    uint32_t old = wt_hmap_get(&db->surnames, key);
+    wt_hmap_put(&db->surnames, key, old == WT_A_NONE || old == ei ? ei : WT_A_AMBIG);
+}
+
+/* Persons: the token hashes of the canonical name, and the surname index
+   (the short names, or else the last name and, family name first, the
+   first). */
+static void s_entity_person(s_load_t *L, wt_aentity_t *en, uint32_t ei)
+{
+    wt_actordb_t *db = L->db;
+    if (en->type != WT_ACTOR_PERSON) return;
+    wt_doc_analyze(&L->doc, en->name, strlen(en->name));
+    en->name_hashes = wt_calloc(L->doc.ntoks ? L->doc.ntoks : 1, sizeof(uint32_t));
+    for (size_t i = 0; i < L->doc.ntoks; i++)
+        if (L->doc.toks[i].kind == WT_TOK_WORD) en->name_hashes[en->nname++] = L->doc.toks[i].hash;
+    if (en->has_short) {
+        for (int k = 0; k < en->nshort; k++)
+            s_surname_put(db, en->short_keys[k], ei);
+    } else if (en->nname >= 2) {
+        if (en->name_hashes[en->nname - 1]) s_surname_put(db, en->name_hashes[en->nname - 1], ei);
+        if (en->east_asian && en->name_hashes[0]) s_surname_put(db, en->name_hashes[0], ei);
+    }
+}
+
 /* kind: 0 country, 1 organization/institution, 2 person */
 static int s_entry_entity(s_load_t *L, const ynode_t *e, int kind)
 {
@@ -479,48 +729,9 @@ static int s_entry_entity(s_load_t *L, const ynode_t *e, int kind)
     en->name = wt_strdup(name);
     en->code = code ? wt_strdup(code) : NULL;
     en->wikidata = wd ? wt_strdup(wd) : NULL;
-    if (kind == 0) {
-        en->type = WT_ACTOR_COUNTRY;
-        if (strlen(id) != 3)
-            return s_fail(L, s_get(e, "id"), "id", "a country id is its ISO3 code");
-        memcpy(en->country, id, 4);
-        wt_hmap_put(&db->isos, wt_text_hash(id, 3), ei);
-    } else {
-        en->type = kind == 2 ? WT_ACTOR_PERSON : WT_ACTOR_ORGANIZATION;
-        if (type) {
-            wt_actor_type_t t;
-            if (wt_actor_type_parse(type, &t) < 0)
-                return s_fail(L, s_get(e, "type"), "type", "expected person|organization|country");
-            en->type = (uint8_t)t;
-        }
-        if (country) {
-            if (strlen(country) != 3)
-                return s_fail(L, s_get(e, "country"), "country", "expected an ISO3 code");
-            memcpy(en->country, country, 4);
-        }
-    }
+    if ((rc = s_entity_kind(L, e, kind, en, ei))) return rc;
     en->east_asian = en->country[0] && s_is_east_asian(en->country);
-    const char *sector = NULL, *parent = NULL;
-    if ((rc = s_str(L, e, "sector", &sector)) || (rc = s_str(L, e, "parent", &parent))) return rc;
-    if (sector) {
-        for (int k = 0; wt_adb_sectors[k] && !en->sector; k++)
-            if (strcmp(sector, wt_adb_sectors[k]) == 0) en->sector = (uint8_t)(k + 1);
-        if (!en->sector)
-            return s_fail(L, s_get(e, "sector"), "sector",
-                          "unknown sector (see docs/DICTIONARIES.md for the list)");
-    }
-    if (parent) {
-        if (strcmp(parent, id) == 0)
-            return s_fail(L, s_get(e, "parent"), "parent", "an entry is not its own parent");
-        char at[512];
-        snprintf(at, sizeof at, "%s:%d", L->path, s_get(e, "parent")->line);
-        wt_grow(&L->par_id, &L->cap_par_id, L->npar + 1, sizeof *L->par_id);
-        wt_grow(&L->par_at, &L->cap_par_at, L->npar + 1, sizeof *L->par_at);
-        wt_grow(&L->par_ent, &L->cap_par_ent, L->npar + 1, sizeof *L->par_ent);
-        L->par_id[L->npar] = wt_strdup(parent);
-        L->par_at[L->npar] = wt_strdup(at);
-        L->par_ent[L->npar++] = ei;
-    }
+    if ((rc = s_entity_company(L, e, en, ei))) return rc;
     /* the canonical name is a name too */
     if (s_add_phrase(db, &L->doc, name, WT_AF_NAME, ei, -1, false) < 0)
         return s_fail(L, s_get(e, "name"), "name", "empty or too long name");
@@ -529,136 +740,15 @@ static int s_entry_entity(s_load_t *L, const ynode_t *e, int kind)
         (rc = s_add_names(L, adjs, WT_AF_ADJ, ei, "adjectives")) ||
         (rc = s_add_names(L, caps, WT_AF_CAPITAL, ei, "capitals")))
         return rc;
-    const ynode_t *places = NULL;
-    if ((rc = s_list(L, e, "places", &places))) return rc;
-    if (places && kind != 0) return s_fail(L, places, "places", "only countries have places");
-    for (size_t i = 0; places && i < places->n; i++) {
-        const char *pl = places->kids[i]->s;
-        size_t pn = pl ? strlen(pl) : 0;
-        if (!pn || pn > 128) return s_fail(L, places->kids[i], "places", "empty or too long name");
-        wt_doc_analyze(&L->doc, pl, pn);
-        size_t nw = 0;
-        for (size_t k = 0; k < L->doc.ntoks; k++)
-            nw += L->doc.toks[k].kind == WT_TOK_WORD;
-        if (!nw || nw > 4)
-            return s_fail(L, places->kids[i], "places", "a place is one to four words");
-        uint32_t key = wt_adb_place_key(L->doc.toks, 0, L->doc.ntoks);
-        wt_hmap_put(&db->place_first, L->doc.toks[0].hash, 1);
-        uint32_t old = wt_hmap_get(&db->places, key);
-        wt_hmap_put(&db->places, key, old == WT_A_NONE || old == ei ? ei : WT_A_AMBIG);
-    }
+    if ((rc = s_entity_places(L, e, kind, ei))) return rc;
     for (size_t i = 0; govs && i < govs->n; i++) {
         wt_grow(&L->seat_phr, &L->cap_seats, L->nseats + 1, sizeof *L->seat_phr);
         wt_grow(&L->seat_ent, &L->cap_seat_ent, L->nseats + 1, sizeof *L->seat_ent);
         L->seat_phr[L->nseats] = wt_strdup(govs->kids[i]->s);
         L->seat_ent[L->nseats++] = ei;
     }
-    /* roles */
-    const ynode_t *roles = s_get(e, "roles");
-    if (roles && roles->type == YN_SEQ) {
-        en->roles = wt_calloc(roles->n ? roles->n : 1, sizeof *en->roles);
-        for (size_t i = 0; i < roles->n; i++) {
-            const ynode_t *r = roles->kids[i];
-            const char *title, *rcode, *from, *to;
-            if (r->type != YN_MAP) return s_fail(L, r, "roles", "expected a map");
-            if ((rc = s_str(L, r, "title", &title)) || (rc = s_str(L, r, "code", &rcode)) ||
-                (rc = s_str(L, r, "from", &from)) || (rc = s_str(L, r, "to", &to)))
-                return rc;
-            if (!title) return s_fail(L, r, "roles.title", "required");
-            wt_arole_t *ro = &en->roles[en->nroles];
-            if ((rc = s_date(L, r, "roles.from", from, &ro->from)) ||
-                (rc = s_date(L, r, "roles.to", to, &ro->to)))
-                return rc;
-            if (ro->from && ro->to && ro->to < ro->from)
-                return s_fail(L, r, "roles.to", "ends before it starts");
-            ro->title = wt_strdup(title);
-            ro->code = rcode ? wt_strdup(rcode) : NULL;
-            en->nroles++;
-        }
-    } else if (roles && !(roles->type == YN_SCALAR && !roles->s)) {
-        return s_fail(L, roles, "roles", "expected a list");
-    }
-    /* organisations: dated codes ("codes:"), kept as roles without a title */
-    const ynode_t *codes = s_get(e, "codes");
-    if (codes && codes->type == YN_SEQ && en->type != WT_ACTOR_PERSON && !en->nroles) {
-        en->roles = wt_calloc(codes->n ? codes->n : 1, sizeof *en->roles);
-        for (size_t i = 0; i < codes->n; i++) {
-            const ynode_t *r = codes->kids[i];
-            const char *ccode, *from, *to;
-            if (r->type != YN_MAP) return s_fail(L, r, "codes", "expected a map");
-            if ((rc = s_str(L, r, "code", &ccode)) || (rc = s_str(L, r, "from", &from)) ||
-                (rc = s_str(L, r, "to", &to)))
-                return rc;
-            if (!ccode) return s_fail(L, r, "codes.code", "required");
-            wt_arole_t *ro = &en->roles[en->nroles];
-            if ((rc = s_date(L, r, "codes.from", from, &ro->from)) ||
-                (rc = s_date(L, r, "codes.to", to, &ro->to)))
-                return rc;
-            ro->code = wt_strdup(ccode);
-            en->nroles++;
-        }
-    }
-    /* short_names: exactly the short forms that stand for the person */
-    const ynode_t *shorts;
-    if ((rc = s_list(L, e, "short_names", &shorts))) return rc;
-    en->has_short = s_get(e, "short_names") != NULL;
-    if (shorts && shorts->n) {
-        en->short_keys = wt_calloc(2 * shorts->n, sizeof(uint32_t));
-        for (size_t i = 0; i < shorts->n; i++) {
-            const char *sn = shorts->kids[i]->s;
-            wt_doc_analyze(&L->doc, sn, strlen(sn));
-            uint32_t k = 0, tail = 0;
-            int nw = 0, nt = 0;
-            bool in_tail = false;
-            for (size_t t = 0; t < L->doc.ntoks; t++) {
-                const wt_token_t *tk = &L->doc.toks[t];
-                if (tk->kind != WT_TOK_WORD) continue;
-                k = nw == 0 ? tk->hash
-                            : wt_adb_key_mix(nw == 1 ? wt_adb_key_mix(0, k) : k, tk->hash);
-                nw++;
-                /* "von der Leyen": the capitalised tail is a key too */
-                if (!in_tail && (tk->flags & WT_TF_CAP) && t > 0) in_tail = true;
-                if (in_tail) {
-                    tail = nt == 0
-                               ? tk->hash
-                               : wt_adb_key_mix(nt == 1 ? wt_adb_key_mix(0, tail) : tail, tk->hash);
-                    nt++;
-                }
-            }
-            if (!nw) continue;
-            en->short_keys[en->nshort++] = k;
-            if (in_tail && tail && tail != k) en->short_keys[en->nshort++] = tail;
-        }
-    }
-    /* person: name token hashes and surname index */
-    if (en->type == WT_ACTOR_PERSON && en->has_short) {
-        wt_doc_analyze(&L->doc, name, strlen(name));
-        en->name_hashes = wt_calloc(L->doc.ntoks ? L->doc.ntoks : 1, sizeof(uint32_t));
-        for (size_t i = 0; i < L->doc.ntoks; i++)
-            if (L->doc.toks[i].kind == WT_TOK_WORD)
-                en->name_hashes[en->nname++] = L->doc.toks[i].hash;
-        for (int k = 0; k < en->nshort; k++) {
-            uint32_t old = wt_hmap_get(&db->surnames, en->short_keys[k]);
-            wt_hmap_put(&db->surnames, en->short_keys[k],
-                        old == WT_A_NONE || old == ei ? ei : WT_A_AMBIG);
-        }
-    } else if (en->type == WT_ACTOR_PERSON) {
-        wt_doc_analyze(&L->doc, name, strlen(name));
-        en->name_hashes = wt_calloc(L->doc.ntoks ? L->doc.ntoks : 1, sizeof(uint32_t));
-        for (size_t i = 0; i < L->doc.ntoks; i++)
-            if (L->doc.toks[i].kind == WT_TOK_WORD)
-                en->name_hashes[en->nname++] = L->doc.toks[i].hash;
-        if (en->nname >= 2) {
-            uint32_t keys[2] = {en->name_hashes[en->nname - 1],
-                                en->east_asian ? en->name_hashes[0] : 0};
-            for (int k = 0; k < 2; k++) {
-                if (!keys[k]) continue;
-                uint32_t old = wt_hmap_get(&db->surnames, keys[k]);
-                wt_hmap_put(&db->surnames, keys[k],
-                            old == WT_A_NONE || old == ei ? ei : WT_A_AMBIG);
-            }
-        }
-    }
+    if ((rc = s_entity_roles(L, e, en)) || (rc = s_entity_shorts(L, e, en))) return rc;
+    s_entity_person(L, en, ei);
     return 0;
 }
 
@@ -902,6 +992,9 @@ wt_actordb_t *wt_actordb_load(const char *const *yaml, int nyaml, const char *co
     wt_actordb_t *db = wt_calloc(1, sizeof *db);
     s_node_new(db); /* root */
     db->rootbits = wt_calloc(WT_A_ROOTBITS / 64, sizeof(uint64_t));
+    db->edgebits = wt_calloc(WT_A_EDGEBITS / 64, sizeof(uint64_t));
+    db->root_cap = 1024;
+    db->roots = wt_calloc(db->root_cap, sizeof *db->roots);
     s_edges_grow(db);
     s_load_t L;
     memset(&L, 0, sizeof L);
@@ -997,6 +1090,8 @@ void wt_actordb_destroy(wt_actordb_t **self_p)
     free(db->node_pay);
     free(db->edges);
     free(db->rootbits);
+    free(db->edgebits);
+    free(db->roots);
     wt_hmap_free(&db->surnames);
     wt_hmap_free(&db->places);
     wt_hmap_free(&db->place_first);

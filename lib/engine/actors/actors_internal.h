@@ -80,6 +80,13 @@ typedef struct {
     uint32_t used;
 } wt_aedge_t;
 
+/* A child of the root: first token hash -> node (child 0: empty slot; the
+   root is no one's child). */
+typedef struct {
+    uint32_t h;
+    uint32_t child;
+} wt_arootkid_t;
+
 /* Small hash -> value map (open addressing); get() answers WT_A_NONE for
    an absent key. Key and value side by side: a probe touches one cache
    line, not two. A slot is in use when its gen equals the map's, so
@@ -109,6 +116,14 @@ struct wt_actordb {
     uint64_t *rootbits; /* bitmap of token hashes with a child of the root (fast reject) */
     wt_aedge_t *edges;
     size_t nedges, edge_cap; /* power of two */
+    /* Accelerators for the stage, which asks the trie for nearly every
+       token: the children of the root in their own small table (64 KB for
+       5,000 first words instead of the 1 MB edge table), and a bitmap of
+       (node, token hash) for the other edges, so that the usual answer
+       "no phrase goes on with this word" costs no probe of the edge table. */
+    wt_arootkid_t *roots;
+    size_t nroots, root_cap; /* power of two */
+    uint64_t *edgebits;      /* WT_A_EDGEBITS bits, wt_adb_edge_bit() */
     wt_hmap_t isos;          /* hash of ISO3 -> country entity */
     wt_hmap_t firsts;        /* first names (config/names/first-names.txt) */
     wt_hmap_t surnames;      /* surname hash -> person entity (WT_A_NONE - 1 = ambiguous) */
@@ -179,18 +194,51 @@ static inline uint32_t wt_adb_place_key(const wt_token_t *toks, size_t t0, size_
 }
 
 #define WT_A_ROOTBITS (1u << 16)
+#define WT_A_EDGEBITS (1u << 18)
+
+/* Slot of a first token hash in the root table. */
+static inline size_t wt_adb_root_slot(uint32_t h, size_t cap)
+{
+    return (size_t)((h ^ (h >> 16)) * 0x45d9f3bu) & (cap - 1);
+}
 
 /* Child of the root for a token hash, through the bitmap first. */
 static inline uint32_t wt_adb_root_child(const wt_actordb_t *db, uint32_t h)
 {
     uint32_t b = (h ^ (h >> 16)) & (WT_A_ROOTBITS - 1);
     if (!(db->rootbits[b >> 6] & (1ull << (b & 63)))) return WT_A_NONE;
-    return wt_adb_child(db, 0, h);
+    size_t mask = db->root_cap - 1;
+    for (size_t i = wt_adb_root_slot(h, db->root_cap);; i = (i + 1) & mask) {
+        const wt_arootkid_t *r = &db->roots[i];
+        if (!r->child) return WT_A_NONE;
+        if (r->h == h) return r->child;
+    }
+}
+
+/* Bit of the edge (node, h) in db->edgebits. */
+static inline uint32_t wt_adb_edge_bit(uint32_t node, uint32_t h)
+{
+    uint32_t x = (node * 0x9E3779B1u) ^ h;
+    x ^= x >> 15;
+    x *= 0x85EBCA6Bu;
+    x ^= x >> 13;
+    return x & (WT_A_EDGEBITS - 1);
+}
+
+/* Child of a node below the root for a token hash (wt_adb_child() through
+   the edge bitmap first), or WT_A_NONE. */
+static inline uint32_t wt_adb_next(const wt_actordb_t *db, uint32_t node, uint32_t h)
+{
+    uint32_t b = wt_adb_edge_bit(node, h);
+    if (!(db->edgebits[b >> 6] & (1ull << (b & 63)))) return WT_A_NONE;
+    return wt_adb_child(db, node, h);
 }
 
 void wt_hmap_init(wt_hmap_t *m, size_t want);
 void wt_hmap_free(wt_hmap_t *m);
 void wt_hmap_clear(wt_hmap_t *m);
+/* Empties m for about `want` keys (reallocated when far off that size). */
+void wt_hmap_reset(wt_hmap_t *m, size_t want);
 /* Makes room for one more key (allocates an empty map on first use). */
 void wt_hmap_grow(wt_hmap_t *m);
 

@@ -7,6 +7,7 @@
     token hash, so a class test is one probe.
 */
 #include "actors_internal.h"
+#include "engine/text/wordlist.h"
 
 #include <pthread.h>
 #include <string.h>
@@ -152,16 +153,9 @@ static void s_add(uint32_t h, unsigned cls)
 static void s_build(void)
 {
     for (size_t l = 0; l < sizeof s_lists / sizeof s_lists[0]; l++) {
-        const char *p = s_lists[l].words;
-        while (*p) {
-            while (*p == ' ')
-                p++;
-            const char *q = p;
-            while (*q && *q != ' ')
-                q++;
-            if (q > p) s_add(wt_text_hash(p, (size_t)(q - p)), s_lists[l].cls);
-            p = q;
-        }
+        size_t n;
+        for (const char *p = s_lists[l].words, *w; (w = wt_wordlist_next(&p, &n));)
+            s_add(wt_text_hash(w, n), s_lists[l].cls);
     }
 }
 

@@ -204,6 +204,16 @@ static void s_warn(s_parse_t *P, const char *fmt, ...)
     r->warnings[r->nkept++] = w;
 }
 
+/* A phrase of kind `what` met again (first is where it was first met):
+   counted, and reported when warn. */
+static void s_dup(s_parse_t *P, const char *what, const char *p, const s_slot_t *first, bool warn)
+{
+    if (warn)
+        s_warn(P, "duplicate %s '%s' (first at %s:%d); skipped", what, p,
+               P->d->index->names[first->file], first->line);
+    if (P->rep) P->rep->duplicates++;
+}
+
 /* Printable excerpt of raw input for warnings (max 60 bytes, no controls). */
 static const char *s_excerpt(const char *s, size_t n, char *buf, size_t bn)
 {
@@ -647,10 +657,7 @@ static void s_actor_phrase(s_parse_t *P, char *p, bool primary)
     s_slot_t *slot = s_index_add(ix, K_ACTOR, p, P->line, P->file, &fresh);
     if (!fresh) {
         bool same = P->cur >= 0 && slot->entry == P->cur;
-        if (!same)
-            s_warn(P, "duplicate actor phrase '%s' (first at %s:%d); skipped", p,
-                   ix->names[slot->file], slot->line);
-        if (P->rep) P->rep->duplicates++;
+        s_dup(P, "actor phrase", p, slot, !same);
         free(p);
         if (primary && !same) {
             /* An entry met again: later synonyms join the first record, its
@@ -791,9 +798,7 @@ static void s_agent_add(s_parse_t *P, char *phrase, const char *code, size_t cn,
     bool fresh;
     const s_slot_t *dup = s_index_add(ix, K_AGENT, phrase, P->line, P->file, &fresh);
     if (!fresh) {
-        s_warn(P, "duplicate agent '%s' (first at %s:%d); skipped", phrase, ix->names[dup->file],
-               dup->line);
-        if (P->rep) P->rep->duplicates++;
+        s_dup(P, "agent", phrase, dup, true);
         free(phrase);
         s_strv_free(plurals, npl);
         return;
@@ -920,9 +925,7 @@ static void s_discard_line(s_parse_t *P, const char *s, size_t n)
     bool fresh;
     const s_slot_t *dup = s_index_add(ix, K_DISCARD, p, P->line, P->file, &fresh);
     if (!fresh) {
-        s_warn(P, "duplicate discard '%s' (first at %s:%d); skipped", p, ix->names[dup->file],
-               dup->line);
-        if (P->rep) P->rep->duplicates++;
+        s_dup(P, "discard", p, dup, true);
         free(p);
         return;
     }
