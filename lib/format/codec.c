@@ -1050,10 +1050,10 @@ static void s_pack_obj(s_enc_t *e, const wt_schema_t *s, const char *base);
 
 static void s_pack_fkey(wt_buf_t *out, const wt_field_t *f)
 {
-    wt_buf_reserve(out, 1 + (size_t)f->len);
-    out->data[out->size++] = (uint8_t)(0xa0 | f->len);
-    memcpy(out->data + out->size, f->name, f->len);
-    out->size += f->len;
+    if (out->size + 1 + sizeof f->name > out->cap) wt_buf_reserve(out, 1 + sizeof f->name);
+    out->data[out->size] = (uint8_t)(0xa0 | f->len);
+    memcpy(out->data + out->size + 1, f->name, sizeof f->name);
+    out->size += 1 + (size_t)f->len;
 }
 
 static void s_pack_field(s_enc_t *e, const wt_field_t *f, const char *base)

@@ -14,6 +14,8 @@
 
 #include "wiretag/codec.h"
 
+#include <string.h>
+
 /* ---------------------------------------------------------------- schema */
 
 /* How a field's value is stored (at base + off) and written. */
@@ -49,12 +51,15 @@ enum {
 
 typedef struct wt_schema wt_schema_t;
 
+/* Names are short (< 16 bytes) and padded with NULs, so that the writers
+   copy a fixed 16 bytes (inlined) and advance by len. */
 typedef struct {
-    const char *name;
-    const char *jkey; /* "\"name\":", for the JSON writer */
-    uint8_t len;      /* strlen(name) */
-    uint8_t type;     /* wt_ftype_t */
-    uint8_t flags;    /* WT_FF_* */
+    char name[16];
+    char jkey[20]; /* ",\"name\":" for the JSON writer (from jkey + 1 when
+                      first in its map) */
+    uint8_t len;   /* strlen(name) */
+    uint8_t type;  /* wt_ftype_t */
+    uint8_t flags; /* WT_FF_* */
     uint16_t off, aux, aux2;
     const wt_schema_t *sub;
 } wt_field_t;
@@ -73,12 +78,47 @@ extern const wt_schema_t wt_schema_actor, wt_schema_issue, wt_schema_quote, wt_s
     wt_schema_mention, wt_schema_stats, wt_schema_annotator;
 
 /* Index of the field named [k, k+n) in s, or -1. */
-int wt_schema_find(const wt_schema_t *s, const uint8_t *k, size_t n);
+static inline int wt_schema_find(const wt_schema_t *s, const uint8_t *k, size_t n)
+{
+    if (n == 0 || n >= sizeof s->fields[0].name) return -1;
+    for (int i = 0; i < s->count; i++) {
+        const wt_field_t *f = &s->fields[i];
+        if (f->len == n && f->name[0] == (char)k[0] && memcmp(f->name, k, n) == 0) return i;
+    }
+    return -1;
+}
 /* Is the field at base present on the wire (WT_FF_OMIT)? */
-bool wt_field_present(const wt_field_t *f, const char *base);
-/* The text of a WT_FT_STR/WT_FT_TOPIC/WT_FT_COUNTRY/enum field, NULL for
-   null (a NULL WT_FF_NOTNULL string gives ""). */
-const char *wt_field_str(const wt_field_t *f, const char *base);
+static inline bool wt_field_present(const wt_field_t *f, const char *base)
+{
+    if (!(f->flags & WT_FF_OMIT)) return true;
+    switch (f->type) {
+    case WT_FT_U64:
+        return *(const bool *)(base + f->aux);
+    case WT_FT_META:
+        return *(uint8_t *const *)(base + f->off) && *(const size_t *)(base + f->aux);
+    default:
+        return *(char *const *)(base + f->off) != NULL;
+    }
+}
+
+/* The text of a string, topic, country or enum field, NULL for null (a
+   NULL WT_FF_NOTNULL string gives ""). */
+static inline const char *wt_field_str(const wt_field_t *f, const char *base)
+{
+    const char *s;
+    switch (f->type) {
+    case WT_FT_COUNTRY:
+        s = base + f->off;
+        return s[0] ? s : NULL;
+    case WT_FT_ACTOR_TYPE:
+        return wt_actor_type_name(*(const wt_actor_type_t *)(base + f->off));
+    case WT_FT_QUOTE_KIND:
+        return wt_quote_kind_name(*(const wt_quote_kind_t *)(base + f->off));
+    default:
+        s = *(char *const *)(base + f->off);
+        return s || !(f->flags & WT_FF_NOTNULL) ? s : "";
+    }
+}
 
 /* ---------------------------------------------------------------- reader */
 

@@ -570,12 +570,23 @@ int wt_msgpack_to_json(const uint8_t *data, size_t n, wt_buf_t *out)
 
 static void s_jw_obj(s_jw_t *w, const wt_schema_t *s, const char *base, const wt_item_t *it);
 
-/* Our own key names: nothing to escape; "name": is in the table. */
+/* Our own key names: nothing to escape; ",\"name\":" is in the table
+   (fixed-size copies, advanced by the name's length). */
 static inline void s_jw_fkey(s_jw_t *w, const wt_field_t *f)
 {
-    s_jw_pre(w);
-    s_put(w->out, f->jkey, (size_t)f->len + 3);
-    if (w->pretty) s_putc(w->out, ' ');
+    wt_buf_t *b = w->out;
+    s_reserve(b, sizeof f->jkey + 1);
+    if (w->pretty) {
+        s_jw_pre(w);
+        memcpy(b->data + b->size, f->jkey + 1, 16);
+        b->size += (size_t)f->len + 3;
+        b->data[b->size++] = ' ';
+    } else {
+        size_t skip = w->first[w->depth];
+        memcpy(b->data + b->size, f->jkey + skip, 16);
+        b->size += (size_t)f->len + 4 - skip;
+        w->first[w->depth] = false;
+    }
     w->after_key = true;
 }
 

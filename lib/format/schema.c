@@ -9,12 +9,11 @@
 #include "format/format_int.h"
 
 #include <stddef.h>
-#include <string.h>
 
-#define S_F(nm, ty, fl, o, a, a2, sb)                                                              \
-    {                                                                                              \
-#nm, "\"" #nm "\":", sizeof(#nm) - 1, ty, fl, o, a, a2, sb                                 \
-    }
+/* one field: name, JSON key with its leading comma, name length, ... */
+// clang-format off
+#define S_F(nm, ty, fl, o, a, a2, sb) {#nm, ",\"" #nm "\":", sizeof(#nm) - 1, ty, fl, o, a, a2, sb}
+// clang-format on
 #define S_N(arr) ((uint8_t)(sizeof(arr) / sizeof(arr)[0]))
 
 enum { S_REQ = WT_FF_REQUIRED, S_NN = WT_FF_NOTNULL, S_NE = WT_FF_NONEMPTY };
@@ -112,43 +111,3 @@ static const wt_field_t s_result[] = {
     S_F(meta, WT_FT_META, S_OM | S_IT, S_R(item.meta), S_R(item.meta_len), 0, NULL),
 };
 const wt_schema_t wt_schema_result = {s_result, S_N(s_result), true, sizeof(wt_result_t), -1};
-
-int wt_schema_find(const wt_schema_t *s, const uint8_t *k, size_t n)
-{
-    if (n == 0) return -1;
-    for (int i = 0; i < s->count; i++) {
-        const wt_field_t *f = &s->fields[i];
-        if (f->len == n && f->name[0] == (char)k[0] && memcmp(f->name, k, n) == 0) return i;
-    }
-    return -1;
-}
-
-bool wt_field_present(const wt_field_t *f, const char *base)
-{
-    if (!(f->flags & WT_FF_OMIT)) return true;
-    switch (f->type) {
-    case WT_FT_U64:
-        return *(const bool *)(base + f->aux);
-    case WT_FT_META:
-        return *(uint8_t *const *)(base + f->off) && *(const size_t *)(base + f->aux);
-    default:
-        return *(char *const *)(base + f->off) != NULL;
-    }
-}
-
-const char *wt_field_str(const wt_field_t *f, const char *base)
-{
-    const char *s;
-    switch (f->type) {
-    case WT_FT_COUNTRY:
-        s = base + f->off;
-        return s[0] ? s : NULL;
-    case WT_FT_ACTOR_TYPE:
-        return wt_actor_type_name(*(const wt_actor_type_t *)(base + f->off));
-    case WT_FT_QUOTE_KIND:
-        return wt_quote_kind_name(*(const wt_quote_kind_t *)(base + f->off));
-    default:
-        s = *(char *const *)(base + f->off);
-        return s || !(f->flags & WT_FF_NOTNULL) ? s : "";
-    }
-}
