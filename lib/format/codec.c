@@ -421,12 +421,8 @@ static int s_parse_kind(const char *s, int *out)
 
 static int s_parse_topic(const char *s, int *out)
 {
-    for (int i = 0; i < 21; i++)
-        if (strcmp(s, wt_topics[i]) == 0) {
-            *out = i;
-            return 0;
-        }
-    return WT_EVALUE;
+    *out = wt_name_index(wt_topics, 21, s);
+    return *out < 0 ? WT_EVALUE : 0;
 }
 
 /* Bit set of the keys seen in a map. */
@@ -723,18 +719,37 @@ static int s_item(s_dec_t *d, const uint8_t *data, size_t n, wt_item_t *item)
     return 0;
 }
 
-int wt_item_decode_ex(const uint8_t *data, size_t n, const wt_limits_t *limits, wt_item_t *item,
-                      char *errbuf, size_t errlen)
+/* Check the whole buffer, then read its top-level map with top into out;
+   on failure out is cleared and errbuf says where. */
+static int s_decode(const uint8_t *data, size_t n, const wt_limits_t *limits, void *out,
+                    int (*top)(s_dec_t *, const uint8_t *, size_t, void *), void (*clear)(void *),
+                    char *errbuf, size_t errlen)
 {
     s_dec_t d = {.lim = limits ? limits : &wt_limits_default};
-    memset(item, 0, sizeof *item);
     int r = wt_msgpack_check(data, n, WT_MAX_DEPTH);
-    if (!r) r = s_item(&d, data, n, item);
+    if (!r) r = top(&d, data, n, out);
     if (r) {
-        wt_item_clear(item);
+        clear(out);
         s_errmsg(errbuf, errlen, r, d.path);
     }
     return r;
+}
+
+static int s_item_top(s_dec_t *d, const uint8_t *data, size_t n, void *out)
+{
+    return s_item(d, data, n, out);
+}
+
+static void s_item_clear(void *out)
+{
+    wt_item_clear(out);
+}
+
+int wt_item_decode_ex(const uint8_t *data, size_t n, const wt_limits_t *limits, wt_item_t *item,
+                      char *errbuf, size_t errlen)
+{
+    memset(item, 0, sizeof *item);
+    return s_decode(data, n, limits, item, s_item_top, s_item_clear, errbuf, errlen);
 }
 
 int wt_item_decode(const uint8_t *data, size_t n, const wt_limits_t *limits, wt_item_t *item)
@@ -974,18 +989,21 @@ static int s_result(s_dec_t *d, const uint8_t *data, size_t n, wt_result_t *res)
     return s_check_speakers(d, res);
 }
 
+static int s_result_top(s_dec_t *d, const uint8_t *data, size_t n, void *out)
+{
+    return s_result(d, data, n, out);
+}
+
+static void s_result_clear(void *out)
+{
+    wt_result_clear(out);
+}
+
 int wt_result_decode_ex(const uint8_t *data, size_t n, const wt_limits_t *limits, wt_result_t *res,
                         char *errbuf, size_t errlen)
 {
-    s_dec_t d = {.lim = limits ? limits : &wt_limits_default};
     memset(res, 0, sizeof *res);
-    int r = wt_msgpack_check(data, n, WT_MAX_DEPTH);
-    if (!r) r = s_result(&d, data, n, res);
-    if (r) {
-        wt_result_clear(res);
-        s_errmsg(errbuf, errlen, r, d.path);
-    }
-    return r;
+    return s_decode(data, n, limits, res, s_result_top, s_result_clear, errbuf, errlen);
 }
 
 int wt_result_decode(const uint8_t *data, size_t n, const wt_limits_t *limits, wt_result_t *res)

@@ -7,7 +7,8 @@
        convert to MessagePack first and so use the same decoder.
     2. The MessagePack cursor reader (codec.c) that the strict decoders and
        the MessagePack-to-JSON converter (json.c) read with.
-    3. wt_buf_reserve (codec.c): room for n more bytes at once.
+    3. wt_buf_reserve (codec.c): room for n more bytes at once;
+       wt_name_index (item.c): the index of a name in a list (enums, topics).
 */
 #ifndef WT_FORMAT_INT_H
 #define WT_FORMAT_INT_H
@@ -158,6 +159,9 @@ typedef struct {
 int wt_mp_head(wt_mp_rd_t *rd, wt_mp_val_t *v);
 /* A string value: type, size, emptiness, NUL, UTF-8 (in that order). */
 int wt_mp_str(const wt_mp_val_t *v, size_t max, bool nonempty);
+
+/* Index of s in names[0..n), or -1 (item.c). */
+int wt_name_index(const char *const *names, int n, const char *s);
 
 /* ---------------------------------------------------------------- buffer */
 

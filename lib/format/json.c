@@ -312,35 +312,16 @@ static void s_escape(wt_buf_t *b, const char *str, size_t n)
             }
         }
         s_put(b, str + run, i - run);
-        switch (c) {
-        case '"':
-            s_put(b, "\\\"", 2);
-            break;
-        case '\\':
-            s_put(b, "\\\\", 2);
-            break;
-        case '\n':
-            s_put(b, "\\n", 2);
-            break;
-        case '\r':
-            s_put(b, "\\r", 2);
-            break;
-        case '\t':
-            s_put(b, "\\t", 2);
-            break;
-        case '\b':
-            s_put(b, "\\b", 2);
-            break;
-        case '\f':
-            s_put(b, "\\f", 2);
-            break;
-        default:
-            if (c >= 0x80) {
-                s_put(b, "\\ufffd", 6);
-            } else {
-                char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-                s_put(b, u, 6);
-            }
+        static const char two[] = "\"\\\n\r\t\b\f", as[] = "\"\\nrtbf";
+        const char *m = c && c < 0x80 ? memchr(two, c, sizeof two - 1) : NULL;
+        if (m) {
+            char e[2] = {'\\', as[m - two]};
+            s_put(b, e, 2);
+        } else if (c >= 0x80) {
+            s_put(b, "\\ufffd", 6);
+        } else {
+            char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+            s_put(b, u, 6);
         }
         i++;
         run = i;
