@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """bench/run.py: wiretag's benchmark, one command, one table.
 
-    sh bench/run.sh [--quick] [--corpus FILE] [--sections annotate,scaling,broker,e2e,memory,patho]
+    sh bench/run.sh [--quick] [--corpus FILE] [--sections annotate,formats,scaling,broker,e2e,memory,patho]
 
 Runs on ../shared/corpus/news.jsonl (5,810 Wikinews articles) by default and
 prints one table: annotate throughput next to its baselines (text layer only,
@@ -306,7 +306,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", default=os.path.join(ROOT, "..", "shared", "corpus", "news.jsonl"))
     ap.add_argument("--quick", action="store_true", help="smaller counts (about 2 minutes)")
-    ap.add_argument("--sections", default="annotate,scaling,broker,e2e,memory,patho")
+    ap.add_argument("--sections", default="annotate,formats,scaling,broker,e2e,memory,patho")
     a = ap.parse_args()
     if not os.path.exists(a.corpus):
         raise SystemExit(f"{a.corpus}: not found; give --corpus FILE.jsonl (one item per line)")
@@ -325,6 +325,18 @@ def main():
                 row("annotate", "1 thread, full: articles/s", r["items_s"], "items/s")
                 row("annotate", "1 thread, full: latency p50 / p99", f"{r['p50_us']}/{r['p99_us']}", "us")
                 row("annotate", "1 thread, full: peak RSS", r["peak_rss_mb"], "MB")
+    if "formats" in sections:
+        # JSON in/out and MessagePack of the annotated corpus: CPU time, best of 5 passes
+        r = subprocess.run([os.path.join(BIN, "wiretag-bench-format"), "--repeat", "5", a.corpus],
+                           capture_output=True, text=True, timeout=1800)
+        if r.returncode != 0:
+            raise SystemExit("wiretag-bench-format failed: " + r.stderr)
+        f = kv(r.stdout.strip().splitlines()[-1])
+        row("formats", "JSON in (wt_item_from_json), MB/s of JSON", f["json_in_json_mb_s"], "MB/s", ">= 150 MB/s")
+        row("formats", "JSON out (wt_result_to_json), MB/s of JSON", f["json_out_json_mb_s"], "MB/s",
+            ">= 150 MB/s", f"{f['json_out_mb_s']} MB/s of text")
+        row("formats", "codec: wt_result_encode, MB/s of text", f["mp_enc_mb_s"], "MB/s")
+        row("formats", "codec: wt_result_decode, MB/s of text", f["mp_dec_mb_s"], "MB/s")
     if "scaling" in sections:
         for t in (1, 2):
             r = run_bench_annotate(a.corpus, "--mode", "full", "--threads", str(t))

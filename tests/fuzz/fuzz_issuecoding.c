@@ -7,7 +7,7 @@
     is loaded into an issue db, compiled, and the same bytes (repaired to
     valid UTF-8) are tagged as an article: every mention must lie inside
     the text and every issue carry a valid topic. */
-#include "issues_int.h"
+#include "engine/issues/issues_int.h"
 
 #include <stdint.h>
 #include <stdio.h>
