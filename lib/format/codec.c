@@ -10,7 +10,8 @@
          count against the bytes left (ECOUNT, ETRUNCATED), the nesting depth
          (EDEPTH), reserved bytes (ESYNTAX) and trailing bytes (ETRAILING).
          Nothing is allocated.
-      2. one pass per map, straight into the structs: keys must be strings
+      2. one pass per map, straight into the structs (the annotated item's
+         maps through the schema tables of schema.c): keys must be strings
          (EBADKEY) and unique (EDUPKEY: known keys by bit, unknown ones
          compared at the end of the map); types (ETYPE), required keys
          (EMISSING), sizes against wt_limits_t (ETOOBIG), empty strings
@@ -18,6 +19,8 @@
          spans, numbers). `text` is found first, spans are checked against it.
     Unknown keys are skipped (forward compatibility); the types of known keys
     are strict. Memory grows only with decoded content, never with a count.
+    The annotated item is written from the same schema tables, through
+    msgpack-c's packer (keys precomputed).
 */
 #include "wiretag/codec.h"
 
@@ -875,16 +878,17 @@ static int s_field(s_dec_t *d, wt_mp_rd_t *rd, const s_text_t *t, const wt_field
     case WT_FT_ARRAY:
         *consumed = v->kind == WT_MP_ARRAY;
         return s_array(d, rd, t, f, v, base, depth_left);
-    case WT_FT_OBJ_OPT:
+    case WT_FT_OBJ_OPT: /* null, or the map (then the flag at aux is set) */
         if (v->kind == WT_MP_NIL) return 0;
         if (v->kind != WT_MP_MAP) return WT_ETYPE;
-        /* fall through */
-    case WT_FT_OBJ:
-        rd->p = vs; /* s_obj reads the header again */
         *consumed = true;
-        if ((r = s_obj(d, rd, t, f->sub, p, depth_left)) == 0 && f->type == WT_FT_OBJ_OPT)
-            *(bool *)(base + f->aux) = true;
+        rd->p = vs; /* s_obj reads the header again */
+        if ((r = s_obj(d, rd, t, f->sub, p, depth_left)) == 0) *(bool *)(base + f->aux) = true;
         return r;
+    case WT_FT_OBJ:
+        *consumed = true;
+        rd->p = vs;
+        return s_obj(d, rd, t, f->sub, p, depth_left);
     case WT_FT_TEXT: /* input-item fields: read by s_item_field */
     case WT_FT_META:
         break;
@@ -1120,11 +1124,11 @@ static void s_pack_field(s_enc_t *e, const wt_field_t *f, const char *base)
         break;
     }
     case WT_FT_OBJ_OPT:
-        if (!*(const bool *)(base + f->aux)) {
+        if (*(const bool *)(base + f->aux))
+            s_pack_obj(e, f->sub, p);
+        else
             msgpack_pack_nil(pk);
-            break;
-        }
-        /* fall through */
+        break;
     case WT_FT_OBJ:
         s_pack_obj(e, f->sub, p);
         break;

@@ -8,8 +8,9 @@
     one set of checks and one set of error codes.
 
     Out: a small hand-written writer, not jansson objects: the annotated item
-    is written field by field in the ARCHITECTURE.md order with byte-exact
-    names, without building a tree (one pass, no allocation per field).
+    is written field by field from the schema tables of schema.c (the
+    ARCHITECTURE.md order, byte-exact names, keys precomputed), without
+    building a tree (one pass, no allocation per field).
     Strings are escaped per RFC 8259; invalid UTF-8 (possible only through a
     hand-built struct) is written as U+FFFD so the output is always valid
     JSON. Doubles use the shortest of %.15g/%.16g/%.17g that reads back
@@ -610,11 +611,11 @@ static void s_jw_field(s_jw_t *w, const wt_field_t *f, const char *base, const w
         break;
     }
     case WT_FT_OBJ_OPT:
-        if (!*(const bool *)(base + f->aux)) {
+        if (*(const bool *)(base + f->aux))
+            s_jw_obj(w, f->sub, p, it);
+        else
             s_jw_raw(w, "null");
-            break;
-        }
-        /* fall through */
+        break;
     case WT_FT_OBJ:
         s_jw_obj(w, f->sub, p, it);
         break;
