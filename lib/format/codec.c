@@ -139,7 +139,7 @@ static int s_number(wt_mp_rd_t *rd, uint8_t c, wt_mp_val_t *v)
 
 /* Read one header (and skip a str/bin/ext payload). Containers: count
    checked against the bytes left, each element needing at least 1 byte. */
-int wt_mp_head(wt_mp_rd_t *rd, wt_mp_val_t *v)
+static inline int s_head(wt_mp_rd_t *rd, wt_mp_val_t *v)
 {
     if (rd->p >= rd->end) return WT_ETRUNCATED;
     uint8_t c = *rd->p++;
@@ -247,6 +247,12 @@ container:
     return 0;
 }
 
+/* For json.c; codec.c's own readers inline s_head. */
+int wt_mp_head(wt_mp_rd_t *rd, wt_mp_val_t *v)
+{
+    return s_head(rd, v);
+}
+
 #define S_STACK_MAX 256
 
 /* Skip one complete value, iteratively; containers deeper than max_depth
@@ -264,7 +270,7 @@ static int s_skip(wt_mp_rd_t *rd, int max_depth)
         }
         left[d]--;
         wt_mp_val_t v;
-        int r = wt_mp_head(rd, &v);
+        int r = s_head(rd, &v);
         if (r) return r;
         if (v.kind == WT_MP_ARRAY || v.kind == WT_MP_MAP) {
             if (d + 1 > max_depth) return WT_EDEPTH;
@@ -471,7 +477,7 @@ static int s_map_keys(s_dec_t *d, wt_mp_rd_t rd, uint32_t count, int depth_left)
     int r = 0;
     for (uint32_t i = 0; i < count && !r; i++) {
         wt_mp_val_t k;
-        r = wt_mp_head(&rd, &k);
+        r = s_head(&rd, &k);
         if (!r && k.kind != WT_MP_STR) r = s_at(d, WT_EBADKEY, "[key %u]", i);
         if (!r) {
             keys[i].p = k.ptr, keys[i].n = k.len;
@@ -500,7 +506,7 @@ static int s_map(s_dec_t *d, wt_mp_rd_t *rd, s_keys_t *ks, int depth_left)
 {
     (void)d;
     wt_mp_val_t v;
-    int r = wt_mp_head(rd, &v);
+    int r = s_head(rd, &v);
     if (r) return r;
     if (v.kind != WT_MP_MAP) return WT_ETYPE;
     memset(ks, 0, sizeof *ks);
@@ -529,11 +535,11 @@ static int s_keys_end(s_dec_t *d, const s_keys_t *ks)
 /* Read the next key and the header of its value. */
 static int s_kv(wt_mp_rd_t *rd, wt_mp_val_t *k, wt_mp_val_t *v, const uint8_t **vstart)
 {
-    int r = wt_mp_head(rd, k);
+    int r = s_head(rd, k);
     if (r) return r;
     if (k->kind != WT_MP_STR) return WT_EBADKEY;
     *vstart = rd->p;
-    return wt_mp_head(rd, v);
+    return s_head(rd, v);
 }
 
 /* The semantic check of `meta` (and of any value converted to JSON):
@@ -542,7 +548,7 @@ static int s_kv(wt_mp_rd_t *rd, wt_mp_val_t *k, wt_mp_val_t *v, const uint8_t **
 static int s_meta_value(s_dec_t *d, wt_mp_rd_t *rd, int depth_left)
 {
     wt_mp_val_t v;
-    int r = wt_mp_head(rd, &v);
+    int r = s_head(rd, &v);
     if (r) return r;
     switch (v.kind) {
     case WT_MP_NIL:
@@ -571,7 +577,7 @@ static int s_meta_value(s_dec_t *d, wt_mp_rd_t *rd, int depth_left)
             s_key_t *keys = v.len <= 16 ? small : wt_malloc((size_t)v.len * sizeof *keys);
             for (uint32_t i = 0; i < v.len && !r; i++) {
                 wt_mp_val_t k;
-                if ((r = wt_mp_head(rd, &k))) break;
+                if ((r = s_head(rd, &k))) break;
                 if (k.kind != WT_MP_STR) {
                     r = s_at(d, WT_EBADKEY, "[key %u]", i);
                     break;
@@ -679,10 +685,10 @@ static int s_find_text(wt_mp_rd_t rd, uint32_t count, wt_mp_val_t *tv)
 {
     for (uint32_t i = 0; i < count; i++) {
         wt_mp_val_t k;
-        int r = wt_mp_head(&rd, &k);
+        int r = s_head(&rd, &k);
         if (r) return r;
         if (k.kind != WT_MP_STR) return WT_EBADKEY;
-        if (s_keyeq(&k, "text")) return wt_mp_head(&rd, tv);
+        if (s_keyeq(&k, "text")) return s_head(&rd, tv);
         if ((r = s_skip(&rd, WT_MAX_DEPTH))) return r;
     }
     return WT_EMISSING;
