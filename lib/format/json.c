@@ -557,14 +557,15 @@ static void s_jw_obj(s_jw_t *w, const wt_schema_t *s, const char *base, const wt
 static inline void s_jw_fkey(s_jw_t *w, const wt_field_t *f)
 {
     wt_buf_t *b = w->out;
-    s_reserve(b, sizeof f->jkey + 1);
     if (w->pretty) {
-        s_jw_pre(w);
+        s_jw_pre(w); /* comma, newline, indent: before the room is counted */
+        s_reserve(b, sizeof f->jkey + 1);
         memcpy(b->data + b->size, f->jkey + 1, 16);
         b->size += (size_t)f->len + 3;
         b->data[b->size++] = ' ';
     } else {
         size_t skip = w->first[w->depth];
+        s_reserve(b, sizeof f->jkey);
         memcpy(b->data + b->size, f->jkey + skip, 16);
         b->size += (size_t)f->len + 4 - skip;
         w->first[w->depth] = false;
