@@ -702,8 +702,9 @@ static int s_skip_rest(wt_mp_rd_t *rd, const uint8_t *vstart, int depth_left)
     return s_skip(rd, depth_left);
 }
 
-static int s_item(s_dec_t *d, const uint8_t *data, size_t n, wt_item_t *item)
+static int s_item(s_dec_t *d, const uint8_t *data, size_t n, void *out)
 {
+    wt_item_t *item = out;
     wt_mp_rd_t rd = {data, data + n};
     s_keys_t ks;
     int r = s_map(d, &rd, &ks, WT_MAX_DEPTH);
@@ -744,11 +745,6 @@ static int s_decode(const uint8_t *data, size_t n, const wt_limits_t *limits, vo
     return r;
 }
 
-static int s_item_top(s_dec_t *d, const uint8_t *data, size_t n, void *out)
-{
-    return s_item(d, data, n, out);
-}
-
 static void s_item_clear(void *out)
 {
     wt_item_clear(out);
@@ -758,7 +754,7 @@ int wt_item_decode_ex(const uint8_t *data, size_t n, const wt_limits_t *limits, 
                       char *errbuf, size_t errlen)
 {
     memset(item, 0, sizeof *item);
-    return s_decode(data, n, limits, item, s_item_top, s_item_clear, errbuf, errlen);
+    return s_decode(data, n, limits, item, s_item, s_item_clear, errbuf, errlen);
 }
 
 int wt_item_decode(const uint8_t *data, size_t n, const wt_limits_t *limits, wt_item_t *item)
@@ -960,8 +956,9 @@ static int s_check_speakers(s_dec_t *d, const wt_result_t *res)
 
 /* The top-level map: `text` first, input-item fields through the item
    reader, the rest through the schema. */
-static int s_result(s_dec_t *d, const uint8_t *data, size_t n, wt_result_t *res)
+static int s_result(s_dec_t *d, const uint8_t *data, size_t n, void *out)
 {
+    wt_result_t *res = out;
     const wt_schema_t *s = &wt_schema_result;
     const int depth = WT_MAX_DEPTH - 1; /* budget below the top-level map */
     wt_mp_rd_t rd = {data, data + n};
@@ -999,11 +996,6 @@ static int s_result(s_dec_t *d, const uint8_t *data, size_t n, wt_result_t *res)
     return s_check_speakers(d, res);
 }
 
-static int s_result_top(s_dec_t *d, const uint8_t *data, size_t n, void *out)
-{
-    return s_result(d, data, n, out);
-}
-
 static void s_result_clear(void *out)
 {
     wt_result_clear(out);
@@ -1013,7 +1005,7 @@ int wt_result_decode_ex(const uint8_t *data, size_t n, const wt_limits_t *limits
                         char *errbuf, size_t errlen)
 {
     memset(res, 0, sizeof *res);
-    return s_decode(data, n, limits, res, s_result_top, s_result_clear, errbuf, errlen);
+    return s_decode(data, n, limits, res, s_result, s_result_clear, errbuf, errlen);
 }
 
 int wt_result_decode(const uint8_t *data, size_t n, const wt_limits_t *limits, wt_result_t *res)
