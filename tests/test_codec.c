@@ -3,6 +3,7 @@
     hostile input for each decoder (wt_item_decode, wt_result_decode,
     wt_msgpack_check), each case asserting the exact error code. All texts
     are sentences we wrote for the tests. */
+#include "format/format_int.h"
 #include "testutil.h"
 #include "wiretag/codec.h"
 #include "wiretag/json.h"
@@ -970,6 +971,59 @@ static void test_result_hostile(void)
     wt_result_clear(&base);
 }
 
+/* The schema (lib/format/schema.c) is the ARCHITECTURE.md contract: its
+   tables hold the contract's keys in wire order, their precomputed keys
+   match the names, and the two encodings written from it agree. */
+static void s_schema_names(const wt_schema_t *s, const char *want)
+{
+    char got[512] = "";
+    for (int i = 0; i < s->count; i++) {
+        const wt_field_t *f = &s->fields[i];
+        char jkey[24];
+        snprintf(jkey, sizeof jkey, ",\"%s\":", f->name);
+        CHECK_MSG(f->len == strlen(f->name) && f->len < sizeof f->name, "%s", f->name);
+        CHECK_MSG(strcmp(f->jkey, jkey) == 0, "%s", f->name);
+        CHECK_MSG(wt_schema_find(s, (const uint8_t *)f->name, f->len) == i, "%s", f->name);
+        CHECK_MSG((f->sub != NULL) ==
+                      (f->type == WT_FT_ARRAY || f->type == WT_FT_OBJ || f->type == WT_FT_OBJ_OPT),
+                  "%s", f->name);
+        if (f->type == WT_FT_ARRAY) CHECK_MSG(f->sub->size > 0, "%s", f->name);
+        snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s", i ? " " : "", f->name);
+    }
+    CHECK_MSG(strcmp(got, want) == 0, "%s != %s", got, want);
+    CHECK(s->slice < 0 || s->fields[s->slice].type == WT_FT_SLICE);
+}
+
+static void test_schema(void)
+{
+    s_schema_names(&wt_schema_result, "id seq source url title published lang text actors issues "
+                                      "quotes stats annotator meta");
+    s_schema_names(&wt_schema_actor,
+                   "id name type country code role wikidata known salience mentions");
+    s_schema_names(&wt_schema_issue, "id label topic score mentions");
+    s_schema_names(&wt_schema_quote, "text start end kind cue speaker");
+    s_schema_names(&wt_schema_speaker, "actor text start end");
+    s_schema_names(&wt_schema_mention, "start end text");
+    s_schema_names(&wt_schema_stats, "bytes tokens sentences elapsed_us");
+    s_schema_names(&wt_schema_annotator, "version dictionaries");
+    CHECK(wt_schema_find(&wt_schema_result, (const uint8_t *)"ids", 3) < 0);
+    CHECK(wt_schema_find(&wt_schema_result, (const uint8_t *)"", 0) < 0);
+    /* MessagePack written from the schema, turned into JSON, is the JSON
+       written from the schema, byte for byte */
+    for (int variant = 0; variant < 3; variant++) {
+        wt_result_t res;
+        make_result(&res, variant);
+        wt_buf_t mp, a, b;
+        wt_buf_init(&mp), wt_buf_init(&a), wt_buf_init(&b);
+        wt_result_encode(&res, &mp);
+        CHECK_EQ_INT(wt_msgpack_to_json(mp.data, mp.size, &a), 0);
+        wt_result_to_json(&res, false, &b);
+        CHECK_MSG(a.size == b.size && memcmp(a.data, b.data, a.size) == 0, "variant %d", variant);
+        wt_buf_free(&mp), wt_buf_free(&a), wt_buf_free(&b);
+        wt_result_clear(&res);
+    }
+}
+
 int main(void)
 {
     test_check();
@@ -977,5 +1031,6 @@ int main(void)
     test_item_table();
     test_roundtrip();
     test_result_hostile();
+    test_schema();
     TEST_END();
 }

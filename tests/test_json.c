@@ -604,12 +604,39 @@ static void test_convert(void)
     }
 }
 
+/* The writers count their room before each piece they copy: every output,
+   appended to a buffer whose capacity ends anywhere inside it, is the same
+   bytes (under ASan, a piece written past the capacity fails here). */
+static void test_result_buffer_edges(void)
+{
+    for (size_t i = 0; i < sizeof RESULTS / sizeof RESULTS[0]; i++) {
+        wt_result_t res;
+        char err[256] = "";
+        if (wt_result_from_json(RESULTS[i], strlen(RESULTS[i]), &res, err, sizeof err)) continue;
+        for (int pretty = 0; pretty < 2; pretty++) {
+            wt_buf_t ref;
+            wt_buf_init(&ref);
+            wt_result_to_json(&res, pretty, &ref);
+            for (size_t cap = 1; cap <= ref.size + 8; cap++) {
+                wt_buf_t b = {wt_malloc(cap), 0, cap};
+                wt_result_to_json(&res, pretty, &b);
+                CHECK_MSG(b.size == ref.size && memcmp(b.data, ref.data, b.size) == 0,
+                          "result %zu pretty %d cap %zu", i, pretty, cap);
+                wt_buf_free(&b);
+            }
+            wt_buf_free(&ref);
+        }
+        wt_result_clear(&res);
+    }
+}
+
 int main(void)
 {
     test_item_ok();
     test_item_hostile();
     test_result_roundtrip();
     test_result_fields();
+    test_result_buffer_edges();
     test_numbers();
     test_result_hostile();
     test_convert();

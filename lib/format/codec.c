@@ -10,7 +10,8 @@
          count against the bytes left (ECOUNT, ETRUNCATED), the nesting depth
          (EDEPTH), reserved bytes (ESYNTAX) and trailing bytes (ETRAILING).
          Nothing is allocated.
-      2. one pass per map, straight into the structs: keys must be strings
+      2. one pass per map, straight into the structs (the annotated item's
+         maps through the schema tables of schema.c): keys must be strings
          (EBADKEY) and unique (EDUPKEY: known keys by bit, unknown ones
          compared at the end of the map); types (ETYPE), required keys
          (EMISSING), sizes against wt_limits_t (ETOOBIG), empty strings
@@ -18,8 +19,12 @@
          spans, numbers). `text` is found first, spans are checked against it.
     Unknown keys are skipped (forward compatibility); the types of known keys
     are strict. Memory grows only with decoded content, never with a count.
+    The annotated item is written from the same schema tables, through
+    msgpack-c's packer (keys precomputed).
 */
 #include "wiretag/codec.h"
+
+#include "format/format_int.h"
 
 #include <math.h>
 #include <msgpack.h>
@@ -47,52 +52,26 @@ void wt_buf_reset(wt_buf_t *b)
     b->size = 0;
 }
 
+void wt_buf_reserve(wt_buf_t *b, size_t n)
+{
+    if (b->size + n <= b->cap) return;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < b->size + n)
+        cap *= 2;
+    b->data = wt_realloc(b->data, cap);
+    b->cap = cap;
+}
+
 void wt_buf_append(wt_buf_t *b, const void *data, size_t n)
 {
     if (n == 0) return;
-    if (b->size + n > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->size + n)
-            cap *= 2;
-        b->data = wt_realloc(b->data, cap);
-        b->cap = cap;
-    }
+    wt_buf_reserve(b, n);
     memcpy(b->data + b->size, data, n);
     b->size += n;
 }
 
 /* ------------------------------------------------------------------ */
-/* Cursor reader */
-
-typedef enum {
-    K_NIL,
-    K_BOOL,
-    K_UINT,
-    K_INT,
-    K_FLOAT,
-    K_STR,
-    K_BIN,
-    K_EXT,
-    K_ARRAY,
-    K_MAP
-} s_kind_t;
-
-/* One decoded header. Non-negative integers are always K_UINT, negative
-   ones K_INT. len is the payload size (str/bin/ext) or element count
-   (array: elements, map: pairs). */
-typedef struct {
-    s_kind_t kind;
-    bool b;
-    uint64_t u;
-    int64_t i;
-    double f;
-    const uint8_t *ptr;
-    uint32_t len;
-} s_val_t;
-
-typedef struct {
-    const uint8_t *p, *end;
-} s_rd_t;
+/* Cursor reader (format_int.h) */
 
 static uint64_t s_be(const uint8_t *p, int k)
 {
@@ -102,60 +81,19 @@ static uint64_t s_be(const uint8_t *p, int k)
     return v;
 }
 
-/* Read one header (and skip a str/bin/ext payload). Containers: count
-   checked against the bytes left, each element needing at least 1 byte. */
-static int s_head(s_rd_t *rd, s_val_t *v)
+/* The value of a float (0xca, 0xcb), uint (0xcc..0xcf) or int (0xd0..0xd3)
+   whose first byte c was read. */
+static int s_number(wt_mp_rd_t *rd, uint8_t c, wt_mp_val_t *v)
 {
-    if (rd->p >= rd->end) return WT_ETRUNCATED;
-    uint8_t c = *rd->p++;
-    size_t left = (size_t)(rd->end - rd->p);
-    int lb = 0; /* bytes of the length / value field */
-    memset(v, 0, sizeof *v);
-    if (c <= 0x7f) {
-        v->kind = K_UINT, v->u = c;
-        return 0;
-    }
-    if (c >= 0xe0) {
-        v->kind = K_INT, v->i = (int8_t)c;
-        return 0;
-    }
-    if ((c & 0xf0) == 0x80) {
-        v->kind = K_MAP, v->len = c & 0x0f;
-        goto container;
-    }
-    if ((c & 0xf0) == 0x90) {
-        v->kind = K_ARRAY, v->len = c & 0x0f;
-        goto container;
-    }
-    if ((c & 0xe0) == 0xa0) {
-        v->kind = K_STR, v->len = c & 0x1f;
-        goto payload;
-    }
+    const size_t left = (size_t)(rd->end - rd->p);
     switch (c) {
-    case 0xc0:
-        v->kind = K_NIL;
-        return 0;
-    case 0xc2:
-    case 0xc3:
-        v->kind = K_BOOL, v->b = (c == 0xc3);
-        return 0;
-    case 0xc4:
-    case 0xc5:
-    case 0xc6:
-        v->kind = K_BIN, lb = 1 << (c - 0xc4);
-        break;
-    case 0xc7:
-    case 0xc8:
-    case 0xc9:
-        v->kind = K_EXT, lb = 1 << (c - 0xc7);
-        break;
     case 0xca:
     case 0xcb: {
         int k = c == 0xca ? 4 : 8;
         if (left < (size_t)k) return WT_ETRUNCATED;
         uint64_t bits = s_be(rd->p, k);
         rd->p += k;
-        v->kind = K_FLOAT;
+        v->kind = WT_MP_FLOAT;
         if (k == 4) {
             uint32_t b32 = (uint32_t)bits;
             float fl;
@@ -172,14 +110,11 @@ static int s_head(s_rd_t *rd, s_val_t *v)
     case 0xcf: {
         int k = 1 << (c - 0xcc);
         if (left < (size_t)k) return WT_ETRUNCATED;
-        v->kind = K_UINT, v->u = s_be(rd->p, k);
+        v->kind = WT_MP_UINT, v->u = s_be(rd->p, k);
         rd->p += k;
         return 0;
     }
-    case 0xd0:
-    case 0xd1:
-    case 0xd2:
-    case 0xd3: {
+    default: { /* 0xd0..0xd3 */
         int k = 1 << (c - 0xd0);
         if (left < (size_t)k) return WT_ETRUNCATED;
         uint64_t raw = s_be(rd->p, k);
@@ -194,17 +129,78 @@ static int s_head(s_rd_t *rd, s_val_t *v)
         else
             sv = (int64_t)raw;
         if (sv >= 0)
-            v->kind = K_UINT, v->u = (uint64_t)sv;
+            v->kind = WT_MP_UINT, v->u = (uint64_t)sv;
         else
-            v->kind = K_INT, v->i = sv;
+            v->kind = WT_MP_INT, v->i = sv;
         return 0;
     }
+    }
+}
+
+/* Read one header (and skip a str/bin/ext payload). Containers: count
+   checked against the bytes left, each element needing at least 1 byte. */
+static inline int s_head(wt_mp_rd_t *rd, wt_mp_val_t *v)
+{
+    if (rd->p >= rd->end) return WT_ETRUNCATED;
+    uint8_t c = *rd->p++;
+    size_t left = (size_t)(rd->end - rd->p);
+    int lb = 0; /* bytes of the length / value field */
+    memset(v, 0, sizeof *v);
+    if (c <= 0x7f) {
+        v->kind = WT_MP_UINT, v->u = c;
+        return 0;
+    }
+    if (c >= 0xe0) {
+        v->kind = WT_MP_INT, v->i = (int8_t)c;
+        return 0;
+    }
+    if ((c & 0xf0) == 0x80) {
+        v->kind = WT_MP_MAP, v->len = c & 0x0f;
+        goto container;
+    }
+    if ((c & 0xf0) == 0x90) {
+        v->kind = WT_MP_ARRAY, v->len = c & 0x0f;
+        goto container;
+    }
+    if ((c & 0xe0) == 0xa0) {
+        v->kind = WT_MP_STR, v->len = c & 0x1f;
+        goto payload;
+    }
+    switch (c) {
+    case 0xc0:
+        v->kind = WT_MP_NIL;
+        return 0;
+    case 0xc2:
+    case 0xc3:
+        v->kind = WT_MP_BOOL, v->b = (c == 0xc3);
+        return 0;
+    case 0xc4:
+    case 0xc5:
+    case 0xc6:
+        v->kind = WT_MP_BIN, lb = 1 << (c - 0xc4);
+        break;
+    case 0xc7:
+    case 0xc8:
+    case 0xc9:
+        v->kind = WT_MP_EXT, lb = 1 << (c - 0xc7);
+        break;
+    case 0xca:
+    case 0xcb:
+    case 0xcc:
+    case 0xcd:
+    case 0xce:
+    case 0xcf:
+    case 0xd0:
+    case 0xd1:
+    case 0xd2:
+    case 0xd3:
+        return s_number(rd, c, v);
     case 0xd4:
     case 0xd5:
     case 0xd6:
     case 0xd7:
     case 0xd8:
-        v->kind = K_EXT, v->len = 1u << (c - 0xd4);
+        v->kind = WT_MP_EXT, v->len = 1u << (c - 0xd4);
         if (left < 1) return WT_ETRUNCATED;
         rd->p++; /* ext type */
         left--;
@@ -212,19 +208,19 @@ static int s_head(s_rd_t *rd, s_val_t *v)
     case 0xd9:
     case 0xda:
     case 0xdb:
-        v->kind = K_STR, lb = 1 << (c - 0xd9);
+        v->kind = WT_MP_STR, lb = 1 << (c - 0xd9);
         break;
     case 0xdc:
     case 0xdd:
         if (left < (size_t)(c == 0xdc ? 2 : 4)) return WT_ETRUNCATED;
-        v->kind = K_ARRAY, v->len = (uint32_t)s_be(rd->p, c == 0xdc ? 2 : 4);
+        v->kind = WT_MP_ARRAY, v->len = (uint32_t)s_be(rd->p, c == 0xdc ? 2 : 4);
         rd->p += c == 0xdc ? 2 : 4;
         left = (size_t)(rd->end - rd->p);
         goto container;
     case 0xde:
     case 0xdf:
         if (left < (size_t)(c == 0xde ? 2 : 4)) return WT_ETRUNCATED;
-        v->kind = K_MAP, v->len = (uint32_t)s_be(rd->p, c == 0xde ? 2 : 4);
+        v->kind = WT_MP_MAP, v->len = (uint32_t)s_be(rd->p, c == 0xde ? 2 : 4);
         rd->p += c == 0xde ? 2 : 4;
         left = (size_t)(rd->end - rd->p);
         goto container;
@@ -236,7 +232,7 @@ static int s_head(s_rd_t *rd, s_val_t *v)
     v->len = (uint32_t)s_be(rd->p, lb);
     rd->p += lb;
     left -= (size_t)lb;
-    if (v->kind == K_EXT) {
+    if (v->kind == WT_MP_EXT) {
         if (left < 1) return WT_ETRUNCATED;
         rd->p++;
         left--;
@@ -247,15 +243,21 @@ payload:
     rd->p += v->len;
     return 0;
 container:
-    if ((uint64_t)v->len * (v->kind == K_MAP ? 2 : 1) > left) return WT_ECOUNT;
+    if ((uint64_t)v->len * (v->kind == WT_MP_MAP ? 2 : 1) > left) return WT_ECOUNT;
     return 0;
+}
+
+/* For json.c; codec.c's own readers inline s_head. */
+int wt_mp_head(wt_mp_rd_t *rd, wt_mp_val_t *v)
+{
+    return s_head(rd, v);
 }
 
 #define S_STACK_MAX 256
 
 /* Skip one complete value, iteratively; containers deeper than max_depth
    (counting the first container as depth 1) fail with EDEPTH. */
-static int s_skip(s_rd_t *rd, int max_depth)
+static int s_skip(wt_mp_rd_t *rd, int max_depth)
 {
     uint64_t left[S_STACK_MAX + 1];
     if (max_depth > S_STACK_MAX) max_depth = S_STACK_MAX;
@@ -267,13 +269,13 @@ static int s_skip(s_rd_t *rd, int max_depth)
             continue;
         }
         left[d]--;
-        s_val_t v;
+        wt_mp_val_t v;
         int r = s_head(rd, &v);
         if (r) return r;
-        if (v.kind == K_ARRAY || v.kind == K_MAP) {
+        if (v.kind == WT_MP_ARRAY || v.kind == WT_MP_MAP) {
             if (d + 1 > max_depth) return WT_EDEPTH;
             d++;
-            left[d] = (uint64_t)v.len * (v.kind == K_MAP ? 2 : 1);
+            left[d] = (uint64_t)v.len * (v.kind == WT_MP_MAP ? 2 : 1);
         }
     }
     return 0;
@@ -282,7 +284,7 @@ static int s_skip(s_rd_t *rd, int max_depth)
 int wt_msgpack_check(const uint8_t *data, size_t n, int max_depth)
 {
     if (!data || n == 0) return WT_ETRUNCATED;
-    s_rd_t rd = {data, data + n};
+    wt_mp_rd_t rd = {data, data + n};
     int r = s_skip(&rd, max_depth);
     if (r) return r;
     return rd.p == rd.end ? 0 : WT_ETRAILING;
@@ -330,7 +332,7 @@ static void s_errmsg(char *errbuf, size_t errlen, int code, const char *path)
 /* ------------------------------------------------------------------ */
 /* Field helpers */
 
-static bool s_keyeq(const s_val_t *k, const char *name)
+static bool s_keyeq(const wt_mp_val_t *k, const char *name)
 {
     if (k->len == 0 || k->ptr[0] != (uint8_t)name[0]) return name[0] == 0 && k->len == 0;
     size_t n = strlen(name);
@@ -338,9 +340,9 @@ static bool s_keyeq(const s_val_t *k, const char *name)
 }
 
 /* A string value: type, size, emptiness, NUL, UTF-8 (in that order). */
-static int s_str(const s_val_t *v, size_t max, bool nonempty)
+int wt_mp_str(const wt_mp_val_t *v, size_t max, bool nonempty)
 {
-    if (v->kind != K_STR) return WT_ETYPE;
+    if (v->kind != WT_MP_STR) return WT_ETYPE;
     if (v->len > max) return WT_ETOOBIG;
     if (nonempty && v->len == 0) return WT_EEMPTY;
     if (v->len && memchr(v->ptr, 0, v->len)) return WT_ENUL;
@@ -349,32 +351,26 @@ static int s_str(const s_val_t *v, size_t max, bool nonempty)
 }
 
 /* A string or nil into *out (NULL for nil). */
-static int s_opt_str(const s_val_t *v, size_t max, bool nonempty, char **out)
+static int s_opt_str(const wt_mp_val_t *v, size_t max, bool nonempty, char **out)
 {
-    if (v->kind == K_NIL) return 0;
-    int r = s_str(v, max, nonempty);
+    if (v->kind == WT_MP_NIL) return 0;
+    int r = wt_mp_str(v, max, nonempty);
     if (r) return r;
     free(*out);
     *out = wt_strndup((const char *)v->ptr, v->len);
     return 0;
 }
 
-static int s_req_str(const s_val_t *v, size_t max, bool nonempty, char **out)
+static int s_u64(const wt_mp_val_t *v, uint64_t *out)
 {
-    if (v->kind == K_NIL) return WT_ETYPE;
-    return s_opt_str(v, max, nonempty, out);
-}
-
-static int s_u64(const s_val_t *v, uint64_t *out)
-{
-    if (v->kind == K_UINT) {
+    if (v->kind == WT_MP_UINT) {
         *out = v->u;
         return 0;
     }
-    return v->kind == K_INT ? WT_EVALUE : WT_ETYPE;
+    return v->kind == WT_MP_INT ? WT_EVALUE : WT_ETYPE;
 }
 
-static int s_u32(const s_val_t *v, uint32_t *out)
+static int s_u32(const wt_mp_val_t *v, uint32_t *out)
 {
     uint64_t u;
     int r = s_u64(v, &u);
@@ -384,13 +380,13 @@ static int s_u32(const s_val_t *v, uint32_t *out)
     return 0;
 }
 
-static int s_num(const s_val_t *v, double *out)
+static int s_num(const wt_mp_val_t *v, double *out)
 {
-    if (v->kind == K_UINT)
+    if (v->kind == WT_MP_UINT)
         *out = (double)v->u;
-    else if (v->kind == K_INT)
+    else if (v->kind == WT_MP_INT)
         *out = (double)v->i;
-    else if (v->kind == K_FLOAT) {
+    else if (v->kind == WT_MP_FLOAT) {
         if (!isfinite(v->f)) return WT_EVALUE;
         *out = v->f;
     } else
@@ -398,17 +394,17 @@ static int s_num(const s_val_t *v, double *out)
     return 0;
 }
 
-static int s_bool(const s_val_t *v, bool *out)
+static int s_bool(const wt_mp_val_t *v, bool *out)
 {
-    if (v->kind != K_BOOL) return WT_ETYPE;
+    if (v->kind != WT_MP_BOOL) return WT_ETYPE;
     *out = v->b;
     return 0;
 }
 
 /* An enum given as a short string. */
-static int s_enum(const s_val_t *v, int (*parse)(const char *, int *), int *out)
+static int s_enum(const wt_mp_val_t *v, int (*parse)(const char *, int *), int *out)
 {
-    if (v->kind != K_STR) return WT_ETYPE;
+    if (v->kind != WT_MP_STR) return WT_ETYPE;
     char tmp[32];
     if (v->len >= sizeof tmp || memchr(v->ptr, 0, v->len)) return WT_EVALUE;
     memcpy(tmp, v->ptr, v->len);
@@ -434,12 +430,8 @@ static int s_parse_kind(const char *s, int *out)
 
 static int s_parse_topic(const char *s, int *out)
 {
-    for (int i = 0; i < 21; i++)
-        if (strcmp(s, wt_topics[i]) == 0) {
-            *out = i;
-            return 0;
-        }
-    return WT_EVALUE;
+    *out = wt_name_index(wt_topics, 21, s);
+    return *out < 0 ? WT_EVALUE : 0;
 }
 
 /* Bit set of the keys seen in a map. */
@@ -478,15 +470,15 @@ static int s_dupcheck(s_dec_t *d, s_key_t *keys, uint32_t count)
     return s_at(d, WT_EDUPKEY, "%.*s", (int)(dup->n < 64 ? dup->n : 64), (const char *)dup->p);
 }
 
-static int s_map_keys(s_dec_t *d, s_rd_t rd, uint32_t count, int depth_left)
+static int s_map_keys(s_dec_t *d, wt_mp_rd_t rd, uint32_t count, int depth_left)
 {
     s_key_t small[16];
     s_key_t *keys = count <= 16 ? small : wt_malloc((size_t)count * sizeof *keys);
     int r = 0;
     for (uint32_t i = 0; i < count && !r; i++) {
-        s_val_t k;
+        wt_mp_val_t k;
         r = s_head(&rd, &k);
-        if (!r && k.kind != K_STR) r = s_at(d, WT_EBADKEY, "[key %u]", i);
+        if (!r && k.kind != WT_MP_STR) r = s_at(d, WT_EBADKEY, "[key %u]", i);
         if (!r) {
             keys[i].p = k.ptr, keys[i].n = k.len;
             r = s_skip(&rd, depth_left);
@@ -502,7 +494,7 @@ static int s_map_keys(s_dec_t *d, s_rd_t rd, uint32_t count, int depth_left)
    when two or more are unknown all the map's keys are compared at the end
    (s_keys_end). One pass over the map in the usual case. */
 typedef struct {
-    s_rd_t body; /* the pairs, for s_keys_end */
+    wt_mp_rd_t body; /* the pairs, for s_keys_end */
     uint32_t count;
     uint32_t unknown;
     unsigned seen; /* known keys by index */
@@ -510,13 +502,13 @@ typedef struct {
 } s_keys_t;
 
 /* Read a map header. */
-static int s_map(s_dec_t *d, s_rd_t *rd, s_keys_t *ks, int depth_left)
+static int s_map(s_dec_t *d, wt_mp_rd_t *rd, s_keys_t *ks, int depth_left)
 {
     (void)d;
-    s_val_t v;
+    wt_mp_val_t v;
     int r = s_head(rd, &v);
     if (r) return r;
-    if (v.kind != K_MAP) return WT_ETYPE;
+    if (v.kind != WT_MP_MAP) return WT_ETYPE;
     memset(ks, 0, sizeof *ks);
     ks->body = *rd;
     ks->count = v.len;
@@ -524,13 +516,13 @@ static int s_map(s_dec_t *d, s_rd_t *rd, s_keys_t *ks, int depth_left)
     return 0;
 }
 
-static int s_key(s_dec_t *d, s_keys_t *ks, int f, const char *const *names)
+static int s_key(s_dec_t *d, s_keys_t *ks, int f, const wt_schema_t *s)
 {
     if (f < 0) {
         ks->unknown++;
         return 0;
     }
-    if (ks->seen & S_BIT(f)) return s_at(d, WT_EDUPKEY, "%s", names[f]);
+    if (ks->seen & S_BIT(f)) return s_at(d, WT_EDUPKEY, "%s", s->fields[f].name);
     ks->seen |= S_BIT(f);
     return 0;
 }
@@ -541,11 +533,11 @@ static int s_keys_end(s_dec_t *d, const s_keys_t *ks)
 }
 
 /* Read the next key and the header of its value. */
-static int s_kv(s_rd_t *rd, s_val_t *k, s_val_t *v, const uint8_t **vstart)
+static int s_kv(wt_mp_rd_t *rd, wt_mp_val_t *k, wt_mp_val_t *v, const uint8_t **vstart)
 {
     int r = s_head(rd, k);
     if (r) return r;
-    if (k->kind != K_STR) return WT_EBADKEY;
+    if (k->kind != WT_MP_STR) return WT_EBADKEY;
     *vstart = rd->p;
     return s_head(rd, v);
 }
@@ -553,44 +545,44 @@ static int s_kv(s_rd_t *rd, s_val_t *k, s_val_t *v, const uint8_t **vstart)
 /* The semantic check of `meta` (and of any value converted to JSON):
    string keys, unique keys, UTF-8 without NUL, no bin/ext, finite floats,
    integers within int64. */
-static int s_meta_value(s_dec_t *d, s_rd_t *rd, int depth_left)
+static int s_meta_value(s_dec_t *d, wt_mp_rd_t *rd, int depth_left)
 {
-    s_val_t v;
+    wt_mp_val_t v;
     int r = s_head(rd, &v);
     if (r) return r;
     switch (v.kind) {
-    case K_NIL:
-    case K_BOOL:
-    case K_INT:
+    case WT_MP_NIL:
+    case WT_MP_BOOL:
+    case WT_MP_INT:
         return 0;
-    case K_UINT:
+    case WT_MP_UINT:
         return v.u > (uint64_t)INT64_MAX ? WT_EVALUE : 0;
-    case K_FLOAT:
+    case WT_MP_FLOAT:
         return isfinite(v.f) ? 0 : WT_EVALUE;
-    case K_STR:
-        return s_str(&v, SIZE_MAX, false);
-    case K_BIN:
-    case K_EXT:
+    case WT_MP_STR:
+        return wt_mp_str(&v, SIZE_MAX, false);
+    case WT_MP_BIN:
+    case WT_MP_EXT:
         return WT_ETYPE;
-    case K_ARRAY:
+    case WT_MP_ARRAY:
         if (depth_left < 1) return WT_EDEPTH;
         for (uint32_t i = 0; i < v.len; i++)
             if ((r = s_meta_value(d, rd, depth_left - 1))) return s_at(d, r, "[%u]", i);
         return 0;
-    case K_MAP:
+    case WT_MP_MAP:
         if (depth_left < 1) return WT_EDEPTH;
         {
             /* keys collected as the map is walked, compared at the end */
             s_key_t small[16];
             s_key_t *keys = v.len <= 16 ? small : wt_malloc((size_t)v.len * sizeof *keys);
             for (uint32_t i = 0; i < v.len && !r; i++) {
-                s_val_t k;
+                wt_mp_val_t k;
                 if ((r = s_head(rd, &k))) break;
-                if (k.kind != K_STR) {
+                if (k.kind != WT_MP_STR) {
                     r = s_at(d, WT_EBADKEY, "[key %u]", i);
                     break;
                 }
-                if ((r = s_str(&k, SIZE_MAX, false))) {
+                if ((r = wt_mp_str(&k, SIZE_MAX, false))) {
                     r = s_at(d, r, "[key %u]", i);
                     break;
                 }
@@ -613,8 +605,8 @@ static int s_meta_value(s_dec_t *d, s_rd_t *rd, int depth_left)
    header) into item when k is an item field other than `text`. Returns 1
    when handled, 0 when k is not an item field, < 0 on error. rd is left
    after the value. */
-static int s_item_field(s_dec_t *d, const s_val_t *k, const s_val_t *v, const uint8_t *vstart,
-                        s_rd_t *rd, int depth_left, wt_item_t *item)
+static int s_item_field(s_dec_t *d, const wt_mp_val_t *k, const wt_mp_val_t *v,
+                        const uint8_t *vstart, wt_mp_rd_t *rd, int depth_left, wt_item_t *item)
 {
     const wt_limits_t *lim = d->lim;
     int r;
@@ -631,9 +623,10 @@ static int s_item_field(s_dec_t *d, const s_val_t *k, const s_val_t *v, const ui
     else if (s_keyeq(k, "published")) {
         /* never refuse an item for its date: one we cannot read is dropped
            (published null) and flagged, for the caller to count and say */
-        if (v->kind == K_NIL) return 1;
+        if (v->kind == WT_MP_NIL) return 1;
         char tmp[128], out[32];
-        bool ok = v->kind == K_STR && s_str(v, lim->max_field, true) == 0 && v->len < sizeof tmp;
+        bool ok =
+            v->kind == WT_MP_STR && wt_mp_str(v, lim->max_field, true) == 0 && v->len < sizeof tmp;
         if (ok) {
             memcpy(tmp, v->ptr, v->len);
             tmp[v->len] = 0;
@@ -642,24 +635,24 @@ static int s_item_field(s_dec_t *d, const s_val_t *k, const s_val_t *v, const ui
         free(item->published);
         item->published = ok ? wt_strdup(out) : NULL;
         item->published_invalid = !ok;
-        if (v->kind == K_ARRAY || v->kind == K_MAP) { /* step over it, still well-formed */
-            s_rd_t m = {vstart, rd->end};
+        if (v->kind == WT_MP_ARRAY || v->kind == WT_MP_MAP) { /* step over it, still well-formed */
+            wt_mp_rd_t m = {vstart, rd->end};
             if ((r = s_skip(&m, depth_left))) return s_at(d, r, "published");
             rd->p = m.p;
         }
         return 1;
     } else if (s_keyeq(k, "meta")) {
-        if (v->kind == K_NIL) return 1;
-        if (v->kind != K_MAP)
+        if (v->kind == WT_MP_NIL) return 1;
+        if (v->kind != WT_MP_MAP)
             r = WT_ETYPE;
         else {
             /* measure, limit, then check the content */
-            s_rd_t m = {vstart, rd->end};
+            wt_mp_rd_t m = {vstart, rd->end};
             r = s_skip(&m, depth_left);
             size_t len = (size_t)(m.p - vstart);
             if (!r && len > lim->max_meta) r = WT_ETOOBIG;
             if (!r) {
-                s_rd_t c = {vstart, rd->end};
+                wt_mp_rd_t c = {vstart, rd->end};
                 r = s_meta_value(d, &c, depth_left);
             }
             if (!r) {
@@ -678,9 +671,9 @@ static int s_item_field(s_dec_t *d, const s_val_t *k, const s_val_t *v, const ui
     return 1;
 }
 
-static int s_text(s_dec_t *d, const s_val_t *v, wt_item_t *item)
+static int s_text(s_dec_t *d, const wt_mp_val_t *v, wt_item_t *item)
 {
-    int r = s_str(v, d->lim->max_text, true);
+    int r = wt_mp_str(v, d->lim->max_text, true);
     if (r) return s_at(d, r, "text");
     item->text = wt_strndup((const char *)v->ptr, v->len);
     item->text_len = v->len;
@@ -688,13 +681,13 @@ static int s_text(s_dec_t *d, const s_val_t *v, wt_item_t *item)
 }
 
 /* Find the value of `text` in a top-level map (keys already checked). */
-static int s_find_text(s_rd_t rd, uint32_t count, s_val_t *tv)
+static int s_find_text(wt_mp_rd_t rd, uint32_t count, wt_mp_val_t *tv)
 {
     for (uint32_t i = 0; i < count; i++) {
-        s_val_t k;
+        wt_mp_val_t k;
         int r = s_head(&rd, &k);
         if (r) return r;
-        if (k.kind != K_STR) return WT_EBADKEY;
+        if (k.kind != WT_MP_STR) return WT_EBADKEY;
         if (s_keyeq(&k, "text")) return s_head(&rd, tv);
         if ((r = s_skip(&rd, WT_MAX_DEPTH))) return r;
     }
@@ -703,36 +696,30 @@ static int s_find_text(s_rd_t rd, uint32_t count, s_val_t *tv)
 
 /* If a value header v of a container was read but the field was rejected or
    ignored, move rd past its content. */
-static int s_skip_rest(s_rd_t *rd, const uint8_t *vstart, int depth_left)
+static int s_skip_rest(wt_mp_rd_t *rd, const uint8_t *vstart, int depth_left)
 {
     rd->p = vstart;
     return s_skip(rd, depth_left);
 }
 
-static int s_lookup(const s_val_t *k, const char *const *names);
-
-/* Keys of the top-level map of items and results (indexes used by both). */
-static const char *const s_top_names[] = {"id",    "text",      "actors", "issues", "quotes",
-                                          "stats", "annotator", "seq",    "title",  "source",
-                                          "url",   "published", "lang",   "meta",   NULL};
-
-static int s_item(s_dec_t *d, const uint8_t *data, size_t n, wt_item_t *item)
+static int s_item(s_dec_t *d, const uint8_t *data, size_t n, void *out)
 {
-    s_rd_t rd = {data, data + n};
+    wt_item_t *item = out;
+    wt_mp_rd_t rd = {data, data + n};
     s_keys_t ks;
     int r = s_map(d, &rd, &ks, WT_MAX_DEPTH);
     if (r) return r;
-    s_val_t tv;
+    wt_mp_val_t tv;
     r = s_find_text(rd, ks.count, &tv);
     if (r == WT_EMISSING) return s_at(d, r, "text");
     if (r || (r = s_text(d, &tv, item))) return r;
     for (uint32_t i = 0; i < ks.count; i++) {
-        s_val_t k, v;
+        wt_mp_val_t k, v;
         const uint8_t *vs;
         if ((r = s_kv(&rd, &k, &v, &vs))) return r;
-        int f = s_lookup(&k, s_top_names);
-        if ((r = s_key(d, &ks, f, s_top_names))) return r;
-        if (f == 1) continue;
+        int f = wt_schema_find(&wt_schema_result, k.ptr, k.len);
+        if ((r = s_key(d, &ks, f, &wt_schema_result))) return r;
+        if (f >= 0 && wt_schema_result.fields[f].type == WT_FT_TEXT) continue;
         r = s_item_field(d, &k, &v, vs, &rd, WT_MAX_DEPTH - 1, item);
         if (r < 0) return r;
         if (r == 0 && (r = s_skip_rest(&rd, vs, WT_MAX_DEPTH - 1))) return r;
@@ -742,18 +729,32 @@ static int s_item(s_dec_t *d, const uint8_t *data, size_t n, wt_item_t *item)
     return 0;
 }
 
-int wt_item_decode_ex(const uint8_t *data, size_t n, const wt_limits_t *limits, wt_item_t *item,
-                      char *errbuf, size_t errlen)
+/* Check the whole buffer, then read its top-level map with top into out;
+   on failure out is cleared and errbuf says where. */
+static int s_decode(const uint8_t *data, size_t n, const wt_limits_t *limits, void *out,
+                    int (*top)(s_dec_t *, const uint8_t *, size_t, void *), void (*clear)(void *),
+                    char *errbuf, size_t errlen)
 {
     s_dec_t d = {.lim = limits ? limits : &wt_limits_default};
-    memset(item, 0, sizeof *item);
     int r = wt_msgpack_check(data, n, WT_MAX_DEPTH);
-    if (!r) r = s_item(&d, data, n, item);
+    if (!r) r = top(&d, data, n, out);
     if (r) {
-        wt_item_clear(item);
+        clear(out);
         s_errmsg(errbuf, errlen, r, d.path);
     }
     return r;
+}
+
+static void s_item_clear(void *out)
+{
+    wt_item_clear(out);
+}
+
+int wt_item_decode_ex(const uint8_t *data, size_t n, const wt_limits_t *limits, wt_item_t *item,
+                      char *errbuf, size_t errlen)
+{
+    memset(item, 0, sizeof *item);
+    return s_decode(data, n, limits, item, s_item, s_item_clear, errbuf, errlen);
 }
 
 int wt_item_decode(const uint8_t *data, size_t n, const wt_limits_t *limits, wt_item_t *item)
@@ -762,7 +763,7 @@ int wt_item_decode(const uint8_t *data, size_t n, const wt_limits_t *limits, wt_
 }
 
 /* ------------------------------------------------------------------ */
-/* Annotated item */
+/* Annotated item: the maps of the schema (schema.c), one reader for all */
 
 typedef struct {
     const char *text;
@@ -776,12 +777,12 @@ static bool s_boundary(const s_text_t *t, uint32_t pos)
 
 /* A span must lie inside the text, on UTF-8 boundaries, and its "text"
    (when given) must equal the slice. */
-static int s_span_check(const s_text_t *t, wt_span_t sp, const s_val_t *stext)
+static int s_span_check(const s_text_t *t, wt_span_t sp, const wt_mp_val_t *stext)
 {
     if (sp.start > sp.end || sp.end > t->len) return WT_EVALUE;
     if (!s_boundary(t, sp.start) || !s_boundary(t, sp.end)) return WT_EVALUE;
     if (stext) {
-        int r = s_str(stext, SIZE_MAX, false);
+        int r = wt_mp_str(stext, SIZE_MAX, false);
         if (r) return r;
         if (stext->len != sp.end - sp.start || memcmp(stext->ptr, t->text + sp.start, stext->len))
             return WT_EVALUE;
@@ -789,82 +790,22 @@ static int s_span_check(const s_text_t *t, wt_span_t sp, const s_val_t *stext)
     return 0;
 }
 
-static int s_missing(s_dec_t *d, unsigned seen, unsigned need, const char *const *names)
+/* The first required key of s not seen, in schema order. */
+static int s_missing(s_dec_t *d, unsigned seen, const wt_schema_t *s)
 {
-    for (int i = 0; names[i]; i++)
-        if ((need & S_BIT(i)) && !(seen & S_BIT(i))) return s_at(d, WT_EMISSING, "%s", names[i]);
+    for (int i = 0; i < s->count; i++)
+        if ((s->fields[i].flags & WT_FF_REQUIRED) && !(seen & S_BIT(i)))
+            return s_at(d, WT_EMISSING, "%s", s->fields[i].name);
     return 0;
 }
 
-static int s_lookup(const s_val_t *k, const char *const *names)
+static int s_country(const wt_mp_val_t *v, char country[4])
 {
-    for (int i = 0; names[i]; i++)
-        if (s_keyeq(k, names[i])) return i;
-    return -1;
-}
-
-/* {start, end, text} */
-static int s_mention(s_dec_t *d, s_rd_t *rd, const s_text_t *t, int depth_left, wt_span_t *out)
-{
-    static const char *const names[] = {"start", "end", "text", NULL};
-    s_keys_t ks;
-    int r = s_map(d, rd, &ks, depth_left);
-    if (r) return r;
-    s_val_t stext = {0};
-    for (uint32_t i = 0; i < ks.count; i++) {
-        s_val_t k, v;
-        const uint8_t *vs;
-        if ((r = s_kv(rd, &k, &v, &vs))) return r;
-        int f = s_lookup(&k, names);
-        if ((r = s_key(d, &ks, f, names))) return r;
-        if (f == 0)
-            r = s_u32(&v, &out->start);
-        else if (f == 1)
-            r = s_u32(&v, &out->end);
-        else if (f == 2)
-            stext = v;
-        if (r) return s_at(d, r, "%s", names[f]);
-        if ((f < 0 || f == 2) && (v.kind == K_ARRAY || v.kind == K_MAP))
-            if ((r = s_skip_rest(rd, vs, depth_left - 1))) return r;
-    }
-    if ((r = s_keys_end(d, &ks)) || (r = s_missing(d, ks.seen, 7, names))) return r;
-    if ((r = s_span_check(t, *out, &stext))) return s_at(d, r, "text");
-    return 0;
-}
-
-typedef void (*s_add_mention_fn)(void *owner, uint32_t start, uint32_t end);
-
-static void s_add_actor_mention(void *owner, uint32_t start, uint32_t end)
-{
-    wt_actor_add_mention(owner, start, end);
-}
-
-static void s_add_issue_mention(void *owner, uint32_t start, uint32_t end)
-{
-    wt_issue_add_mention(owner, start, end);
-}
-
-static int s_mentions(s_dec_t *d, const s_val_t *v, s_rd_t *rd, const s_text_t *t, int depth_left,
-                      void *owner, s_add_mention_fn add)
-{
-    if (v->kind != K_ARRAY) return WT_ETYPE;
-    if (v->len > d->lim->max_elements) return WT_ETOOBIG;
-    for (uint32_t i = 0; i < v->len; i++) {
-        wt_span_t sp = {0, 0};
-        int r = s_mention(d, rd, t, depth_left - 1, &sp);
-        if (r) return s_at(d, r, "[%u]", i);
-        add(owner, sp.start, sp.end);
-    }
-    return 0;
-}
-
-static int s_country(const s_val_t *v, char country[4])
-{
-    if (v->kind == K_NIL) {
+    if (v->kind == WT_MP_NIL) {
         country[0] = 0;
         return 0;
     }
-    if (v->kind != K_STR) return WT_ETYPE;
+    if (v->kind != WT_MP_STR) return WT_ETYPE;
     if (v->len != 3) return WT_EVALUE;
     for (int i = 0; i < 3; i++)
         if (v->ptr[i] < 'A' || v->ptr[i] > 'Z') return WT_EVALUE;
@@ -873,249 +814,118 @@ static int s_country(const s_val_t *v, char country[4])
     return 0;
 }
 
-static int s_actor(s_dec_t *d, s_rd_t *rd, const s_text_t *t, int depth_left, wt_actor_t *a)
+static int s_obj(s_dec_t *d, wt_mp_rd_t *rd, const s_text_t *t, const wt_schema_t *s, char *base,
+                 int depth_left);
+
+/* Append a zeroed element to the array field f of base. */
+static char *s_array_add(const wt_field_t *f, char *base)
 {
-    static const char *const names[] = {"id",       "name",  "type",     "country",  "code", "role",
-                                        "wikidata", "known", "salience", "mentions", NULL};
-    s_keys_t ks;
-    int r = s_map(d, rd, &ks, depth_left);
-    if (r) return r;
-    size_t mf = d->lim->max_field;
-    for (uint32_t i = 0; i < ks.count; i++) {
-        s_val_t k, v;
-        const uint8_t *vs;
-        if ((r = s_kv(rd, &k, &v, &vs))) return r;
-        int f = s_lookup(&k, names);
-        if ((r = s_key(d, &ks, f, names))) return r;
-        bool consumed = false;
-        switch (f) {
-        case 0:
-            r = s_req_str(&v, mf, true, &a->id);
-            break;
-        case 1:
-            r = s_req_str(&v, mf, false, &a->name);
-            break;
-        case 2: {
-            int ty = 0;
-            r = s_enum(&v, s_parse_type, &ty);
-            a->type = (wt_actor_type_t)ty;
-            break;
-        }
-        case 3:
-            r = s_country(&v, a->country);
-            break;
-        case 4:
-            r = s_opt_str(&v, mf, false, &a->code);
-            break;
-        case 5:
-            r = s_opt_str(&v, mf, false, &a->role);
-            break;
-        case 6:
-            r = s_opt_str(&v, mf, false, &a->wikidata);
-            break;
-        case 7:
-            r = s_bool(&v, &a->known);
-            break;
-        case 8:
-            r = s_num(&v, &a->salience);
-            break;
-        case 9:
-            r = s_mentions(d, &v, rd, t, depth_left - 1, a, s_add_actor_mention);
-            consumed = v.kind == K_ARRAY;
-            break;
-        default:
-            break;
-        }
-        if (r) return s_at(d, r, "%s", names[f]);
-        if (!consumed && (v.kind == K_ARRAY || v.kind == K_MAP))
-            if ((r = s_skip_rest(rd, vs, depth_left - 1))) return r;
-    }
-    if ((r = s_keys_end(d, &ks))) return r;
-    return s_missing(d, ks.seen, 0x3ff, names);
+    size_t *count = (size_t *)(base + f->aux), size = f->sub->size;
+    wt_grow(base + f->off, (size_t *)(base + f->aux2), *count + 1, size);
+    char *el = *(char **)(base + f->off) + size * (*count)++;
+    memset(el, 0, size);
+    return el;
 }
 
-static int s_issue(s_dec_t *d, s_rd_t *rd, const s_text_t *t, int depth_left, wt_issue_t *is)
+/* An array of maps of f->sub, whose header v was read. */
+static int s_array(s_dec_t *d, wt_mp_rd_t *rd, const s_text_t *t, const wt_field_t *f,
+                   const wt_mp_val_t *v, char *base, int depth_left)
 {
-    static const char *const names[] = {"id", "label", "topic", "score", "mentions", NULL};
-    s_keys_t ks;
-    int r = s_map(d, rd, &ks, depth_left);
-    if (r) return r;
-    size_t mf = d->lim->max_field;
-    for (uint32_t i = 0; i < ks.count; i++) {
-        s_val_t k, v;
-        const uint8_t *vs;
-        if ((r = s_kv(rd, &k, &v, &vs))) return r;
-        int f = s_lookup(&k, names);
-        if ((r = s_key(d, &ks, f, names))) return r;
-        bool consumed = false;
-        switch (f) {
-        case 0:
-            r = s_req_str(&v, mf, true, &is->id);
-            break;
-        case 1:
-            r = s_req_str(&v, mf, false, &is->label);
-            break;
-        case 2: {
-            int ti = 0;
-            r = s_enum(&v, s_parse_topic, &ti);
-            if (!r) is->topic = wt_strdup(wt_topics[ti]);
-            break;
-        }
-        case 3:
-            r = s_num(&v, &is->score);
-            break;
-        case 4:
-            r = s_mentions(d, &v, rd, t, depth_left - 1, is, s_add_issue_mention);
-            consumed = v.kind == K_ARRAY;
-            break;
-        default:
-            break;
-        }
-        if (r) return s_at(d, r, "%s", names[f]);
-        if (!consumed && (v.kind == K_ARRAY || v.kind == K_MAP))
-            if ((r = s_skip_rest(rd, vs, depth_left - 1))) return r;
+    if (v->kind != WT_MP_ARRAY) return WT_ETYPE;
+    if (v->len > d->lim->max_elements) return WT_ETOOBIG;
+    for (uint32_t j = 0; j < v->len; j++) {
+        int r = s_obj(d, rd, t, f->sub, s_array_add(f, base), depth_left - 1);
+        if (r) return s_at(d, r, "[%u]", j);
     }
-    if ((r = s_keys_end(d, &ks))) return r;
-    return s_missing(d, ks.seen, 0x1f, names);
-}
-
-static int s_speaker(s_dec_t *d, s_rd_t *rd, const s_text_t *t, int depth_left, wt_quote_t *q)
-{
-    static const char *const names[] = {"actor", "text", "start", "end", NULL};
-    s_keys_t ks;
-    int r = s_map(d, rd, &ks, depth_left);
-    if (r) return r;
-    s_val_t stext = {0};
-    for (uint32_t i = 0; i < ks.count; i++) {
-        s_val_t k, v;
-        const uint8_t *vs;
-        if ((r = s_kv(rd, &k, &v, &vs))) return r;
-        int f = s_lookup(&k, names);
-        if ((r = s_key(d, &ks, f, names))) return r;
-        switch (f) {
-        case 0:
-            r = s_opt_str(&v, d->lim->max_field, true, &q->speaker_actor);
-            break;
-        case 1:
-            stext = v;
-            break;
-        case 2:
-            r = s_u32(&v, &q->speaker.start);
-            break;
-        case 3:
-            r = s_u32(&v, &q->speaker.end);
-            break;
-        default:
-            break;
-        }
-        if (r) return s_at(d, r, "%s", names[f]);
-        if (v.kind == K_ARRAY || v.kind == K_MAP)
-            if ((r = s_skip_rest(rd, vs, depth_left - 1))) return r;
-    }
-    if ((r = s_keys_end(d, &ks)) || (r = s_missing(d, ks.seen, 0xf, names))) return r;
-    if ((r = s_span_check(t, q->speaker, &stext))) return s_at(d, r, "text");
-    q->has_speaker = true;
     return 0;
 }
 
-static int s_quote(s_dec_t *d, s_rd_t *rd, const s_text_t *t, int depth_left, wt_quote_t *q)
+/* Decode the value of field f (header v read, vs pointing at it) into base.
+   A slice is kept in *slice for the check at the end of the map; *consumed
+   says that rd was moved past the whole value. */
+static int s_field(s_dec_t *d, wt_mp_rd_t *rd, const s_text_t *t, const wt_field_t *f,
+                   const wt_mp_val_t *v, const uint8_t *vs, char *base, int depth_left,
+                   wt_mp_val_t *slice, bool *consumed)
 {
-    static const char *const names[] = {"text", "start", "end", "kind", "cue", "speaker", NULL};
-    s_keys_t ks;
-    int r = s_map(d, rd, &ks, depth_left);
-    if (r) return r;
-    s_val_t stext = {0};
-    for (uint32_t i = 0; i < ks.count; i++) {
-        s_val_t k, v;
-        const uint8_t *vs;
-        if ((r = s_kv(rd, &k, &v, &vs))) return r;
-        int f = s_lookup(&k, names);
-        if ((r = s_key(d, &ks, f, names))) return r;
-        bool consumed = false;
-        switch (f) {
-        case 0:
-            stext = v;
-            break;
-        case 1:
-            r = s_u32(&v, &q->span.start);
-            break;
-        case 2:
-            r = s_u32(&v, &q->span.end);
-            break;
-        case 3: {
-            int kd = 0;
-            r = s_enum(&v, s_parse_kind, &kd);
-            q->kind = (wt_quote_kind_t)kd;
-            break;
-        }
-        case 4:
-            r = s_opt_str(&v, d->lim->max_field, false, &q->cue);
-            break;
-        case 5:
-            if (v.kind == K_MAP) {
-                rd->p = vs;
-                r = s_speaker(d, rd, t, depth_left - 1, q);
-                consumed = true;
-            } else if (v.kind != K_NIL)
-                r = WT_ETYPE;
-            break;
-        default:
-            break;
-        }
-        if (r) return s_at(d, r, "%s", names[f]);
-        if (!consumed && (v.kind == K_ARRAY || v.kind == K_MAP))
-            if ((r = s_skip_rest(rd, vs, depth_left - 1))) return r;
+    void *p = base + f->off;
+    int e = 0, r = 0;
+    switch ((wt_ftype_t)f->type) {
+    case WT_FT_STR:
+        if ((f->flags & WT_FF_NOTNULL) && v->kind == WT_MP_NIL) return WT_ETYPE;
+        return s_opt_str(v, d->lim->max_field, f->flags & WT_FF_NONEMPTY, p);
+    case WT_FT_COUNTRY:
+        return s_country(v, p);
+    case WT_FT_BOOL:
+        return s_bool(v, p);
+    case WT_FT_U32:
+        return s_u32(v, p);
+    case WT_FT_U64: /* WT_FF_OMIT: nil is absent, else the flag at aux says present */
+        if ((f->flags & WT_FF_OMIT) && v->kind == WT_MP_NIL) return 0;
+        if ((r = s_u64(v, p)) == 0 && (f->flags & WT_FF_OMIT)) *(bool *)(base + f->aux) = true;
+        return r;
+    case WT_FT_DOUBLE:
+        return s_num(v, p);
+    case WT_FT_ACTOR_TYPE:
+        if ((r = s_enum(v, s_parse_type, &e)) == 0) *(wt_actor_type_t *)p = (wt_actor_type_t)e;
+        return r;
+    case WT_FT_QUOTE_KIND:
+        if ((r = s_enum(v, s_parse_kind, &e)) == 0) *(wt_quote_kind_t *)p = (wt_quote_kind_t)e;
+        return r;
+    case WT_FT_TOPIC:
+        if ((r = s_enum(v, s_parse_topic, &e)) == 0) *(char **)p = wt_strdup(wt_topics[e]);
+        return r;
+    case WT_FT_SLICE:
+        *slice = *v;
+        return 0;
+    case WT_FT_ARRAY:
+        *consumed = v->kind == WT_MP_ARRAY;
+        return s_array(d, rd, t, f, v, base, depth_left);
+    case WT_FT_OBJ_OPT: /* null, or the map (then the flag at aux is set) */
+        if (v->kind == WT_MP_NIL) return 0;
+        if (v->kind != WT_MP_MAP) return WT_ETYPE;
+        *consumed = true;
+        rd->p = vs; /* s_obj reads the header again */
+        if ((r = s_obj(d, rd, t, f->sub, p, depth_left)) == 0) *(bool *)(base + f->aux) = true;
+        return r;
+    case WT_FT_OBJ:
+        *consumed = true;
+        rd->p = vs;
+        return s_obj(d, rd, t, f->sub, p, depth_left);
+    case WT_FT_TEXT: /* input-item fields: read by s_item_field */
+    case WT_FT_META:
+        break;
     }
-    if ((r = s_keys_end(d, &ks)) || (r = s_missing(d, ks.seen, 0x3f, names))) return r;
-    if ((r = s_span_check(t, q->span, &stext))) return s_at(d, r, "text");
     return 0;
 }
 
-static int s_stats(s_dec_t *d, s_rd_t *rd, int depth_left, wt_stats_t *st)
+/* One map of schema s into the struct at base: unknown keys skipped, known
+   ones strict, required ones present, a span checked against the text. */
+static int s_obj(s_dec_t *d, wt_mp_rd_t *rd, const s_text_t *t, const wt_schema_t *s, char *base,
+                 int depth_left)
 {
-    static const char *const names[] = {"bytes", "tokens", "sentences", "elapsed_us", NULL};
-    uint64_t *dst[] = {&st->bytes, &st->tokens, &st->sentences, &st->elapsed_us};
     s_keys_t ks;
     int r = s_map(d, rd, &ks, depth_left);
     if (r) return r;
+    wt_mp_val_t slice = {0};
     for (uint32_t i = 0; i < ks.count; i++) {
-        s_val_t k, v;
+        wt_mp_val_t k, v;
         const uint8_t *vs;
         if ((r = s_kv(rd, &k, &v, &vs))) return r;
-        int f = s_lookup(&k, names);
-        if ((r = s_key(d, &ks, f, names))) return r;
-        if (f >= 0) {
-            if ((r = s_u64(&v, dst[f]))) return s_at(d, r, "%s", names[f]);
-        }
-        if (v.kind == K_ARRAY || v.kind == K_MAP)
+        int f = wt_schema_find(s, k.ptr, k.len);
+        if ((r = s_key(d, &ks, f, s))) return r;
+        bool consumed = false;
+        if (f >= 0 &&
+            (r = s_field(d, rd, t, &s->fields[f], &v, vs, base, depth_left - 1, &slice, &consumed)))
+            return s_at(d, r, "%s", s->fields[f].name);
+        if (!consumed && (v.kind == WT_MP_ARRAY || v.kind == WT_MP_MAP))
             if ((r = s_skip_rest(rd, vs, depth_left - 1))) return r;
     }
-    if ((r = s_keys_end(d, &ks))) return r;
-    return s_missing(d, ks.seen, 0xf, names);
-}
-
-static int s_annotator(s_dec_t *d, s_rd_t *rd, int depth_left, wt_result_t *res)
-{
-    static const char *const names[] = {"version", "dictionaries", NULL};
-    s_keys_t ks;
-    int r = s_map(d, rd, &ks, depth_left);
-    if (r) return r;
-    for (uint32_t i = 0; i < ks.count; i++) {
-        s_val_t k, v;
-        const uint8_t *vs;
-        if ((r = s_kv(rd, &k, &v, &vs))) return r;
-        int f = s_lookup(&k, names);
-        if ((r = s_key(d, &ks, f, names))) return r;
-        if (f == 0)
-            r = s_opt_str(&v, d->lim->max_field, false, &res->annotator_version);
-        else if (f == 1)
-            r = s_opt_str(&v, d->lim->max_field, false, &res->annotator_dictionaries);
-        if (r) return s_at(d, r, "%s", names[f]);
-        if (v.kind == K_ARRAY || v.kind == K_MAP)
-            if ((r = s_skip_rest(rd, vs, depth_left - 1))) return r;
+    if ((r = s_keys_end(d, &ks)) || (r = s_missing(d, ks.seen, s))) return r;
+    if (s->slice >= 0) {
+        const wt_span_t *sp = (const wt_span_t *)(base + s->fields[s->slice].off);
+        if ((r = s_span_check(t, *sp, &slice))) return s_at(d, r, "text");
     }
-    if ((r = s_keys_end(d, &ks))) return r;
-    return s_missing(d, ks.seen, 3, names);
+    return 0;
 }
 
 static int s_strptrcmp(const void *a, const void *b)
@@ -1144,86 +954,58 @@ static int s_check_speakers(s_dec_t *d, const wt_result_t *res)
     return r;
 }
 
-static int s_result(s_dec_t *d, const uint8_t *data, size_t n, wt_result_t *res)
+/* The top-level map: `text` first, input-item fields through the item
+   reader, the rest through the schema. */
+static int s_result(s_dec_t *d, const uint8_t *data, size_t n, void *out)
 {
+    wt_result_t *res = out;
+    const wt_schema_t *s = &wt_schema_result;
     const int depth = WT_MAX_DEPTH - 1; /* budget below the top-level map */
-    s_rd_t rd = {data, data + n};
+    wt_mp_rd_t rd = {data, data + n};
     s_keys_t ks;
     int r = s_map(d, &rd, &ks, WT_MAX_DEPTH);
     if (r) return r;
-    s_val_t tv;
+    wt_mp_val_t tv;
     r = s_find_text(rd, ks.count, &tv);
     if (r == WT_EMISSING) return s_at(d, r, "text");
     if (r || (r = s_text(d, &tv, &res->item))) return r;
     s_text_t t = {res->item.text, res->item.text_len};
-    size_t maxel = d->lim->max_elements;
-    const char *const *names = s_top_names;
     for (uint32_t i = 0; i < ks.count; i++) {
-        s_val_t k, v;
+        wt_mp_val_t k, v, slice;
         const uint8_t *vs;
         if ((r = s_kv(&rd, &k, &v, &vs))) return r;
-        int f = s_lookup(&k, names);
-        if ((r = s_key(d, &ks, f, names))) return r;
-        if (f == 1) continue;
-        if (f == 0 && v.kind == K_NIL) return s_at(d, WT_ETYPE, "id");
-        if (f < 0 || f == 0 || f >= 8) {
+        int fi = wt_schema_find(s, k.ptr, k.len);
+        if ((r = s_key(d, &ks, fi, s))) return r;
+        const wt_field_t *f = fi >= 0 ? &s->fields[fi] : NULL;
+        if (f && f->type == WT_FT_TEXT) continue;
+        if (!f || (f->flags & WT_FF_ITEM)) {
+            if (f && (f->flags & WT_FF_NOTNULL) && v.kind == WT_MP_NIL)
+                return s_at(d, WT_ETYPE, "%s", f->name);
             r = s_item_field(d, &k, &v, vs, &rd, depth, &res->item);
             if (r < 0) return r;
             if (r == 0 && (r = s_skip_rest(&rd, vs, depth))) return r;
             continue;
         }
-        rd.p = vs; /* the helpers below read the header again */
-        s_val_t h;
-        switch (f) {
-        case 2: /* actors */
-        case 3: /* issues */
-        case 4: /* quotes */
-            if ((r = s_head(&rd, &h))) return r;
-            if (h.kind != K_ARRAY) return s_at(d, WT_ETYPE, "%s", names[f]);
-            if (h.len > maxel) return s_at(d, WT_ETOOBIG, "%s", names[f]);
-            for (uint32_t j = 0; j < h.len; j++) {
-                if (f == 2)
-                    r = s_actor(d, &rd, &t, depth - 1, wt_result_add_actor(res));
-                else if (f == 3)
-                    r = s_issue(d, &rd, &t, depth - 1, wt_result_add_issue(res));
-                else
-                    r = s_quote(d, &rd, &t, depth - 1, wt_result_add_quote(res));
-                if (r) {
-                    s_at(d, r, "[%u]", j);
-                    return s_at(d, r, "%s", names[f]);
-                }
-            }
-            break;
-        case 5:
-            if ((r = s_stats(d, &rd, depth, &res->stats))) return s_at(d, r, "stats");
-            break;
-        case 6:
-            if ((r = s_annotator(d, &rd, depth, res))) return s_at(d, r, "annotator");
-            break;
-        case 7:
-            if ((r = s_head(&rd, &h))) return r;
-            if (h.kind == K_NIL) break;
-            if ((r = s_u64(&h, &res->seq))) return s_at(d, r, "seq");
-            res->has_seq = true;
-            break;
-        }
+        bool consumed = false;
+        if ((r = s_field(d, &rd, &t, f, &v, vs, (char *)res, depth, &slice, &consumed)))
+            return s_at(d, r, "%s", f->name);
+        if (!consumed && (v.kind == WT_MP_ARRAY || v.kind == WT_MP_MAP))
+            if ((r = s_skip_rest(&rd, vs, depth))) return r;
     }
-    if ((r = s_keys_end(d, &ks)) || (r = s_missing(d, ks.seen, 0x7f, names))) return r;
+    if ((r = s_keys_end(d, &ks)) || (r = s_missing(d, ks.seen, s))) return r;
     return s_check_speakers(d, res);
+}
+
+static void s_result_clear(void *out)
+{
+    wt_result_clear(out);
 }
 
 int wt_result_decode_ex(const uint8_t *data, size_t n, const wt_limits_t *limits, wt_result_t *res,
                         char *errbuf, size_t errlen)
 {
-    s_dec_t d = {.lim = limits ? limits : &wt_limits_default};
     memset(res, 0, sizeof *res);
-    int r = wt_msgpack_check(data, n, WT_MAX_DEPTH);
-    if (!r) r = s_result(&d, data, n, res);
-    if (r) {
-        wt_result_clear(res);
-        s_errmsg(errbuf, errlen, r, d.path);
-    }
-    return r;
+    return s_decode(data, n, limits, res, s_result, s_result_clear, errbuf, errlen);
 }
 
 int wt_result_decode(const uint8_t *data, size_t n, const wt_limits_t *limits, wt_result_t *res)
@@ -1252,38 +1034,6 @@ static void s_pack_opt(msgpack_packer *pk, const char *s)
         msgpack_pack_nil(pk);
 }
 
-/* NULL -> "" (fields the schema never leaves null) */
-static void s_pack_req(msgpack_packer *pk, const char *s)
-{
-    msgpack_pack_str_with_body(pk, s ? s : "", s ? strlen(s) : 0);
-}
-
-/* The slice of the text a span covers ("" when the span is outside: a bug
-   upstream, which the decoder on the other side will report). */
-static void s_pack_slice(msgpack_packer *pk, const wt_item_t *it, wt_span_t sp)
-{
-    if (it->text && sp.start <= sp.end && sp.end <= it->text_len)
-        msgpack_pack_str_with_body(pk, it->text + sp.start, sp.end - sp.start);
-    else
-        msgpack_pack_str_with_body(pk, "", 0);
-}
-
-static void s_pack_double(msgpack_packer *pk, double v)
-{
-    msgpack_pack_double(pk, isfinite(v) ? v : 0.0);
-}
-
-static void s_pack_span(msgpack_packer *pk, const wt_item_t *it, wt_span_t sp)
-{
-    msgpack_pack_map(pk, 3);
-    s_pack_key(pk, "start");
-    msgpack_pack_uint32(pk, sp.start);
-    s_pack_key(pk, "end");
-    msgpack_pack_uint32(pk, sp.end);
-    s_pack_key(pk, "text");
-    s_pack_slice(pk, it, sp);
-}
-
 void wt_item_encode(const wt_item_t *item, wt_buf_t *out)
 {
     msgpack_packer pk;
@@ -1298,7 +1048,7 @@ void wt_item_encode(const wt_item_t *item, wt_buf_t *out)
     for (int i = 0; i < 6; i++)
         if (vals[i]) {
             msgpack_pack_str_with_body(&pk, keys[i], strlen(keys[i]));
-            s_pack_req(&pk, vals[i]);
+            s_pack_opt(&pk, vals[i]);
         }
     s_pack_key(&pk, "text");
     msgpack_pack_str_with_body(&pk, item->text ? item->text : "", item->text ? item->text_len : 0);
@@ -1308,16 +1058,100 @@ void wt_item_encode(const wt_item_t *item, wt_buf_t *out)
     }
 }
 
-/* Make room for about n more bytes at once (the packer writes in small
-   pieces). */
-static void s_reserve(wt_buf_t *b, size_t n)
+/* The annotated item, from the schema. Keys are our own short names: a
+   fixstr header and the name, appended at once. */
+typedef struct {
+    msgpack_packer pk;
+    wt_buf_t *out;
+    const wt_item_t *it;
+} s_enc_t;
+
+static void s_pack_obj(s_enc_t *e, const wt_schema_t *s, const char *base);
+
+static void s_pack_fkey(wt_buf_t *out, const wt_field_t *f)
 {
-    if (b->size + n <= b->cap) return;
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap < b->size + n)
-        cap *= 2;
-    b->data = wt_realloc(b->data, cap);
-    b->cap = cap;
+    if (out->size + 1 + sizeof f->name > out->cap) wt_buf_reserve(out, 1 + sizeof f->name);
+    out->data[out->size] = (uint8_t)(0xa0 | f->len);
+    memcpy(out->data + out->size + 1, f->name, sizeof f->name);
+    out->size += 1 + (size_t)f->len;
+}
+
+static void s_pack_field(s_enc_t *e, const wt_field_t *f, const char *base)
+{
+    msgpack_packer *pk = &e->pk;
+    const char *p = base + f->off;
+    switch ((wt_ftype_t)f->type) {
+    case WT_FT_TEXT: {
+        const char *s = *(char *const *)p;
+        msgpack_pack_str_with_body(pk, s ? s : "", s ? *(const size_t *)(base + f->aux) : 0);
+        break;
+    }
+    case WT_FT_BOOL:
+        if (*(const bool *)p)
+            msgpack_pack_true(pk);
+        else
+            msgpack_pack_false(pk);
+        break;
+    case WT_FT_U32:
+        msgpack_pack_uint32(pk, *(const uint32_t *)p);
+        break;
+    case WT_FT_U64:
+        msgpack_pack_uint64(pk, *(const uint64_t *)p);
+        break;
+    case WT_FT_DOUBLE: {
+        double v = *(const double *)p;
+        msgpack_pack_double(pk, isfinite(v) ? v : 0.0);
+        break;
+    }
+    case WT_FT_SLICE: {
+        /* "" when the span is outside the text: a bug upstream, which the
+           decoder on the other side will report */
+        const wt_span_t *sp = (const wt_span_t *)p;
+        if (e->it->text && sp->start <= sp->end && sp->end <= e->it->text_len)
+            msgpack_pack_str_with_body(pk, e->it->text + sp->start, sp->end - sp->start);
+        else
+            msgpack_pack_str_with_body(pk, "", 0);
+        break;
+    }
+    case WT_FT_ARRAY: {
+        const char *arr = *(char *const *)p;
+        size_t n = *(const size_t *)(base + f->aux);
+        msgpack_pack_array(pk, n);
+        for (size_t i = 0; i < n; i++)
+            s_pack_obj(e, f->sub, arr + i * f->sub->size);
+        break;
+    }
+    case WT_FT_OBJ_OPT:
+        if (*(const bool *)(base + f->aux))
+            s_pack_obj(e, f->sub, p);
+        else
+            msgpack_pack_nil(pk);
+        break;
+    case WT_FT_OBJ:
+        s_pack_obj(e, f->sub, p);
+        break;
+    case WT_FT_META:
+        wt_buf_append(e->out, *(uint8_t *const *)p, *(const size_t *)(base + f->aux));
+        break;
+    default: /* strings and enums */
+        s_pack_opt(pk, wt_field_str(f, base));
+        break;
+    }
+}
+
+static void s_pack_obj(s_enc_t *e, const wt_schema_t *s, const char *base)
+{
+    size_t n = s->count;
+    if (s->omits)
+        for (int i = 0; i < s->count; i++)
+            n -= !wt_field_present(&s->fields[i], base);
+    msgpack_pack_map(&e->pk, n);
+    for (int i = 0; i < s->count; i++) {
+        const wt_field_t *f = &s->fields[i];
+        if (s->omits && !wt_field_present(f, base)) continue;
+        s_pack_fkey(e->out, f);
+        s_pack_field(e, f, base);
+    }
 }
 
 void wt_result_encode(const wt_result_t *res, wt_buf_t *out)
@@ -1327,134 +1161,8 @@ void wt_result_encode(const wt_result_t *res, wt_buf_t *out)
                  96 * res->issue_count + 160 * res->quote_count;
     for (size_t i = 0; i < res->actor_count; i++)
         est += 40 * res->actors[i].mention_count;
-    s_reserve(out, est);
-    msgpack_packer pk;
-    msgpack_packer_init(&pk, out, s_write);
-    size_t n = 11 + res->has_seq + (it->lang != NULL) + (it->meta && it->meta_len);
-    msgpack_pack_map(&pk, n);
-    s_pack_key(&pk, "id");
-    s_pack_req(&pk, it->id);
-    if (res->has_seq) {
-        s_pack_key(&pk, "seq");
-        msgpack_pack_uint64(&pk, res->seq);
-    }
-    s_pack_key(&pk, "source");
-    s_pack_opt(&pk, it->source);
-    s_pack_key(&pk, "url");
-    s_pack_opt(&pk, it->url);
-    s_pack_key(&pk, "title");
-    s_pack_opt(&pk, it->title);
-    s_pack_key(&pk, "published");
-    s_pack_opt(&pk, it->published);
-    if (it->lang) {
-        s_pack_key(&pk, "lang");
-        s_pack_req(&pk, it->lang);
-    }
-    s_pack_key(&pk, "text");
-    msgpack_pack_str_with_body(&pk, it->text ? it->text : "", it->text ? it->text_len : 0);
-
-    s_pack_key(&pk, "actors");
-    msgpack_pack_array(&pk, res->actor_count);
-    for (size_t i = 0; i < res->actor_count; i++) {
-        const wt_actor_t *a = &res->actors[i];
-        msgpack_pack_map(&pk, 10);
-        s_pack_key(&pk, "id");
-        s_pack_req(&pk, a->id);
-        s_pack_key(&pk, "name");
-        s_pack_req(&pk, a->name);
-        s_pack_key(&pk, "type");
-        s_pack_req(&pk, wt_actor_type_name(a->type));
-        s_pack_key(&pk, "country");
-        s_pack_opt(&pk, a->country[0] ? a->country : NULL);
-        s_pack_key(&pk, "code");
-        s_pack_opt(&pk, a->code);
-        s_pack_key(&pk, "role");
-        s_pack_opt(&pk, a->role);
-        s_pack_key(&pk, "wikidata");
-        s_pack_opt(&pk, a->wikidata);
-        s_pack_key(&pk, "known");
-        if (a->known)
-            msgpack_pack_true(&pk);
-        else
-            msgpack_pack_false(&pk);
-        s_pack_key(&pk, "salience");
-        s_pack_double(&pk, a->salience);
-        s_pack_key(&pk, "mentions");
-        msgpack_pack_array(&pk, a->mention_count);
-        for (size_t j = 0; j < a->mention_count; j++)
-            s_pack_span(&pk, it, a->mentions[j]);
-    }
-
-    s_pack_key(&pk, "issues");
-    msgpack_pack_array(&pk, res->issue_count);
-    for (size_t i = 0; i < res->issue_count; i++) {
-        const wt_issue_t *is = &res->issues[i];
-        msgpack_pack_map(&pk, 5);
-        s_pack_key(&pk, "id");
-        s_pack_req(&pk, is->id);
-        s_pack_key(&pk, "label");
-        s_pack_req(&pk, is->label);
-        s_pack_key(&pk, "topic");
-        s_pack_req(&pk, is->topic);
-        s_pack_key(&pk, "score");
-        s_pack_double(&pk, is->score);
-        s_pack_key(&pk, "mentions");
-        msgpack_pack_array(&pk, is->mention_count);
-        for (size_t j = 0; j < is->mention_count; j++)
-            s_pack_span(&pk, it, is->mentions[j]);
-    }
-
-    s_pack_key(&pk, "quotes");
-    msgpack_pack_array(&pk, res->quote_count);
-    for (size_t i = 0; i < res->quote_count; i++) {
-        const wt_quote_t *q = &res->quotes[i];
-        msgpack_pack_map(&pk, 6);
-        s_pack_key(&pk, "text");
-        s_pack_slice(&pk, it, q->span);
-        s_pack_key(&pk, "start");
-        msgpack_pack_uint32(&pk, q->span.start);
-        s_pack_key(&pk, "end");
-        msgpack_pack_uint32(&pk, q->span.end);
-        s_pack_key(&pk, "kind");
-        s_pack_req(&pk, wt_quote_kind_name(q->kind));
-        s_pack_key(&pk, "cue");
-        s_pack_opt(&pk, q->cue);
-        s_pack_key(&pk, "speaker");
-        if (q->has_speaker) {
-            msgpack_pack_map(&pk, 4);
-            s_pack_key(&pk, "actor");
-            s_pack_opt(&pk, q->speaker_actor);
-            s_pack_key(&pk, "text");
-            s_pack_slice(&pk, it, q->speaker);
-            s_pack_key(&pk, "start");
-            msgpack_pack_uint32(&pk, q->speaker.start);
-            s_pack_key(&pk, "end");
-            msgpack_pack_uint32(&pk, q->speaker.end);
-        } else {
-            msgpack_pack_nil(&pk);
-        }
-    }
-
-    s_pack_key(&pk, "stats");
-    msgpack_pack_map(&pk, 4);
-    s_pack_key(&pk, "bytes");
-    msgpack_pack_uint64(&pk, res->stats.bytes);
-    s_pack_key(&pk, "tokens");
-    msgpack_pack_uint64(&pk, res->stats.tokens);
-    s_pack_key(&pk, "sentences");
-    msgpack_pack_uint64(&pk, res->stats.sentences);
-    s_pack_key(&pk, "elapsed_us");
-    msgpack_pack_uint64(&pk, res->stats.elapsed_us);
-
-    s_pack_key(&pk, "annotator");
-    msgpack_pack_map(&pk, 2);
-    s_pack_key(&pk, "version");
-    s_pack_opt(&pk, res->annotator_version);
-    s_pack_key(&pk, "dictionaries");
-    s_pack_opt(&pk, res->annotator_dictionaries);
-
-    if (it->meta && it->meta_len) {
-        s_pack_key(&pk, "meta");
-        wt_buf_append(out, it->meta, it->meta_len);
-    }
+    wt_buf_reserve(out, est);
+    s_enc_t e = {.out = out, .it = it};
+    msgpack_packer_init(&e.pk, out, s_write);
+    s_pack_obj(&e, &wt_schema_result, (const char *)res);
 }

@@ -2,6 +2,8 @@
     wire, ids and dates. */
 #include "wiretag/item.h"
 
+#include "format/format_int.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,10 +42,7 @@ const char *const wt_topics[21] = {
 
 bool wt_topic_valid(const char *s)
 {
-    if (!s) return false;
-    for (int i = 0; i < 21; i++)
-        if (strcmp(s, wt_topics[i]) == 0) return true;
-    return false;
+    return s && wt_name_index(wt_topics, 21, s) >= 0;
 }
 
 void wt_item_clear(wt_item_t *item)
@@ -157,14 +156,19 @@ const char *wt_actor_type_name(wt_actor_type_t t)
     return (unsigned)t < 3 ? s_types[t] : "person";
 }
 
+int wt_name_index(const char *const *names, int n, const char *s)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(s, names[i]) == 0) return i;
+    return -1;
+}
+
 int wt_actor_type_parse(const char *s, wt_actor_type_t *out)
 {
-    for (int i = 0; i < 3; i++)
-        if (strcmp(s, s_types[i]) == 0) {
-            *out = (wt_actor_type_t)i;
-            return 0;
-        }
-    return WT_EVALUE;
+    int i = wt_name_index(s_types, 3, s);
+    if (i < 0) return WT_EVALUE;
+    *out = (wt_actor_type_t)i;
+    return 0;
 }
 
 const char *wt_quote_kind_name(wt_quote_kind_t k)
@@ -174,12 +178,10 @@ const char *wt_quote_kind_name(wt_quote_kind_t k)
 
 int wt_quote_kind_parse(const char *s, wt_quote_kind_t *out)
 {
-    for (int i = 0; i < 3; i++)
-        if (strcmp(s, s_kinds[i]) == 0) {
-            *out = (wt_quote_kind_t)i;
-            return 0;
-        }
-    return WT_EVALUE;
+    int i = wt_name_index(s_kinds, 3, s);
+    if (i < 0) return WT_EVALUE;
+    *out = (wt_quote_kind_t)i;
+    return 0;
 }
 
 void wt_item_ensure_id(wt_item_t *item)

@@ -8,8 +8,9 @@
     one set of checks and one set of error codes.
 
     Out: a small hand-written writer, not jansson objects: the annotated item
-    is written field by field in the ARCHITECTURE.md order with byte-exact
-    names, without building a tree (one pass, no allocation per field).
+    is written field by field from the schema tables of schema.c (the
+    ARCHITECTURE.md order, byte-exact names, keys precomputed), without
+    building a tree (one pass, no allocation per field).
     Strings are escaped per RFC 8259; invalid UTF-8 (possible only through a
     hand-built struct) is written as U+FFFD so the output is always valid
     JSON. Doubles use the shortest of %.15g/%.16g/%.17g that reads back
@@ -17,6 +18,8 @@
 */
 #include "wiretag/json.h"
 #include "wiretag/utf8.h"
+
+#include "format/format_int.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -214,15 +217,9 @@ typedef struct {
     bool first[S_JW_MAXD + 1];
 } s_jw_t;
 
-static void s_reserve(wt_buf_t *b, size_t extra)
+static inline void s_reserve(wt_buf_t *b, size_t extra)
 {
-    if (b->size + extra > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->size + extra)
-            cap *= 2;
-        b->data = wt_realloc(b->data, cap);
-        b->cap = cap;
-    }
+    if (b->size + extra > b->cap) wt_buf_reserve(b, extra);
 }
 
 static inline void s_put(wt_buf_t *b, const char *s, size_t n)
@@ -295,56 +292,22 @@ static void s_escape(wt_buf_t *b, const char *str, size_t n)
             }
         }
         s_put(b, str + run, i - run);
-        switch (c) {
-        case '"':
-            s_put(b, "\\\"", 2);
-            break;
-        case '\\':
-            s_put(b, "\\\\", 2);
-            break;
-        case '\n':
-            s_put(b, "\\n", 2);
-            break;
-        case '\r':
-            s_put(b, "\\r", 2);
-            break;
-        case '\t':
-            s_put(b, "\\t", 2);
-            break;
-        case '\b':
-            s_put(b, "\\b", 2);
-            break;
-        case '\f':
-            s_put(b, "\\f", 2);
-            break;
-        default:
-            if (c >= 0x80) {
-                s_put(b, "\\ufffd", 6);
-            } else {
-                char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-                s_put(b, u, 6);
-            }
+        static const char two[] = "\"\\\n\r\t\b\f", as[] = "\"\\nrtbf";
+        const char *m = c && c < 0x80 ? memchr(two, c, sizeof two - 1) : NULL;
+        if (m) {
+            char e[2] = {'\\', as[m - two]};
+            s_put(b, e, 2);
+        } else if (c >= 0x80) {
+            s_put(b, "\\ufffd", 6);
+        } else {
+            char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+            s_put(b, u, 6);
         }
         i++;
         run = i;
     }
     s_put(b, str + run, n - run);
     s_putc(b, '"');
-}
-
-/* Our own key names (string literals): nothing to escape. */
-#define s_jw_key(w, lit) s_jw_keyn((w), "" lit, sizeof(lit) - 1)
-
-static void s_jw_keyn(s_jw_t *w, const char *k, size_t n)
-{
-    s_jw_pre(w);
-    s_putc(w->out, '"');
-    s_put(w->out, k, n);
-    if (w->pretty)
-        s_put(w->out, "\": ", 3);
-    else
-        s_put(w->out, "\":", 2);
-    w->after_key = true;
 }
 
 static void s_jw_open(s_jw_t *w, char c)
@@ -377,12 +340,6 @@ static void s_jw_opt(s_jw_t *w, const char *s)
         s_jw_pre(w);
         s_put(w->out, "null", 4);
     }
-}
-
-/* NULL -> "" */
-static void s_jw_req(s_jw_t *w, const char *s)
-{
-    s_jw_strn(w, s ? s : "", s ? strlen(s) : 0);
 }
 
 static void s_jw_raw(s_jw_t *w, const char *s)
@@ -475,154 +432,74 @@ static void s_jw_double(s_jw_t *w, double v)
 }
 
 /* ------------------------------------------------------------------ */
-/* MessagePack value -> JSON (meta pass-through). The cursor reader is a
-   small copy of codec.c's, limited to what JSON can hold. */
+/* MessagePack value -> JSON (meta pass-through), with codec.c's cursor
+   reader, limited to what JSON can hold. */
 
-typedef struct {
-    const uint8_t *p, *end;
-} s_rd_t;
+static int s_mp_value(s_jw_t *w, wt_mp_rd_t *rd, int depth);
 
-static bool s_take(s_rd_t *rd, size_t k, uint64_t *v)
+/* The pairs of a map whose header v was read: keys must be strings. */
+static int s_mp_pairs(s_jw_t *w, wt_mp_rd_t *rd, const wt_mp_val_t *v, int depth)
 {
-    if ((size_t)(rd->end - rd->p) < k) return false;
-    uint64_t x = 0;
-    for (size_t i = 0; i < k; i++)
-        x = (x << 8) | rd->p[i];
-    rd->p += k;
-    *v = x;
-    return true;
+    for (uint32_t i = 0; i < v->len; i++) {
+        wt_mp_val_t k;
+        int r = wt_mp_head(rd, &k);
+        if (r) return r;
+        if (k.kind != WT_MP_STR) return WT_EBADKEY;
+        if ((r = wt_mp_str(&k, SIZE_MAX, false))) return r;
+        s_jw_pre(w);
+        s_escape(w->out, (const char *)k.ptr, k.len);
+        s_put(w->out, w->pretty ? ": " : ":", w->pretty ? 2 : 1);
+        w->after_key = true;
+        if ((r = s_mp_value(w, rd, depth - 1))) return r;
+    }
+    return 0;
 }
 
 /* Write one value; the data was checked by wt_msgpack_check (structure).
    Keys must be strings; bin, ext and non-finite floats have no JSON form. */
-static int s_mp_value(s_jw_t *w, s_rd_t *rd, int depth)
+static int s_mp_value(s_jw_t *w, wt_mp_rd_t *rd, int depth)
 {
-    if (rd->p >= rd->end) return WT_ETRUNCATED;
-    uint8_t c = *rd->p++;
-    uint64_t len = 0, v;
-    int kind; /* 0 str, 1 array, 2 map */
-    if (c <= 0x7f) {
-        s_jw_u64(w, c);
+    wt_mp_val_t v;
+    int r = wt_mp_head(rd, &v);
+    if (r) return r;
+    switch (v.kind) {
+    case WT_MP_NIL:
+        s_jw_raw(w, "null");
         return 0;
-    }
-    if (c >= 0xe0) {
-        s_jw_i64(w, (int8_t)c);
+    case WT_MP_BOOL:
+        s_jw_raw(w, v.b ? "true" : "false");
         return 0;
-    }
-    if ((c & 0xf0) == 0x80)
-        kind = 2, len = c & 0x0f;
-    else if ((c & 0xf0) == 0x90)
-        kind = 1, len = c & 0x0f;
-    else if ((c & 0xe0) == 0xa0)
-        kind = 0, len = c & 0x1f;
-    else
-        switch (c) {
-        case 0xc0:
-            s_jw_raw(w, "null");
-            return 0;
-        case 0xc2:
-            s_jw_raw(w, "false");
-            return 0;
-        case 0xc3:
-            s_jw_raw(w, "true");
-            return 0;
-        case 0xca:
-        case 0xcb: {
-            if (!s_take(rd, c == 0xca ? 4 : 8, &v)) return WT_ETRUNCATED;
-            double d;
-            if (c == 0xca) {
-                uint32_t b = (uint32_t)v;
-                float f;
-                memcpy(&f, &b, 4);
-                d = f;
-            } else
-                memcpy(&d, &v, 8);
-            if (!isfinite(d)) return WT_EVALUE;
-            s_jw_double(w, d);
-            return 0;
-        }
-        case 0xcc:
-        case 0xcd:
-        case 0xce:
-        case 0xcf:
-            if (!s_take(rd, (size_t)1 << (c - 0xcc), &v)) return WT_ETRUNCATED;
-            s_jw_u64(w, v);
-            return 0;
-        case 0xd0:
-        case 0xd1:
-        case 0xd2:
-        case 0xd3: {
-            int k = 1 << (c - 0xd0);
-            if (!s_take(rd, (size_t)k, &v)) return WT_ETRUNCATED;
-            int64_t sv = k == 1   ? (int8_t)v
-                         : k == 2 ? (int16_t)v
-                         : k == 4 ? (int32_t)v
-                                  : (int64_t)v;
-            s_jw_i64(w, sv);
-            return 0;
-        }
-        case 0xd9:
-        case 0xda:
-        case 0xdb:
-            if (!s_take(rd, (size_t)1 << (c - 0xd9), &len)) return WT_ETRUNCATED;
-            kind = 0;
-            break;
-        case 0xdc:
-        case 0xdd:
-            if (!s_take(rd, c == 0xdc ? 2 : 4, &len)) return WT_ETRUNCATED;
-            kind = 1;
-            break;
-        case 0xde:
-        case 0xdf:
-            if (!s_take(rd, c == 0xde ? 2 : 4, &len)) return WT_ETRUNCATED;
-            kind = 2;
-            break;
-        case 0xc1:
-            return WT_ESYNTAX;
-        default: /* bin, ext, fixext */
-            return WT_ETYPE;
-        }
-    if (kind == 0) {
-        if ((uint64_t)(rd->end - rd->p) < len) return WT_ETRUNCATED;
-        const char *s = (const char *)rd->p;
-        if (memchr(s, 0, len)) return WT_ENUL;
-        if (!wt_utf8_valid(s, len)) return WT_EUTF8;
-        s_jw_strn(w, s, len);
-        rd->p += len;
+    case WT_MP_UINT:
+        s_jw_u64(w, v.u);
         return 0;
+    case WT_MP_INT:
+        s_jw_i64(w, v.i);
+        return 0;
+    case WT_MP_FLOAT:
+        if (!isfinite(v.f)) return WT_EVALUE;
+        s_jw_double(w, v.f);
+        return 0;
+    case WT_MP_STR:
+        if ((r = wt_mp_str(&v, SIZE_MAX, false))) return r;
+        s_jw_strn(w, (const char *)v.ptr, v.len);
+        return 0;
+    case WT_MP_BIN:
+    case WT_MP_EXT:
+        return WT_ETYPE;
+    case WT_MP_ARRAY:
+    case WT_MP_MAP:
+        break;
     }
     if (depth < 1) return WT_EDEPTH;
-    if (len * (kind == 2 ? 2 : 1) > (uint64_t)(rd->end - rd->p)) return WT_ECOUNT;
-    s_jw_open(w, kind == 2 ? '{' : '[');
-    for (uint64_t i = 0; i < len; i++) {
-        if (kind == 2) {
-            /* key: a string */
-            if (rd->p >= rd->end) return WT_ETRUNCATED;
-            uint8_t kc = *rd->p;
-            uint64_t kl;
-            if ((kc & 0xe0) == 0xa0) {
-                kl = kc & 0x1f;
-                rd->p++;
-            } else if (kc >= 0xd9 && kc <= 0xdb) {
-                rd->p++;
-                if (!s_take(rd, (size_t)1 << (kc - 0xd9), &kl)) return WT_ETRUNCATED;
-            } else {
-                return WT_EBADKEY;
-            }
-            if ((uint64_t)(rd->end - rd->p) < kl) return WT_ETRUNCATED;
-            const char *ks = (const char *)rd->p;
-            if (memchr(ks, 0, kl)) return WT_ENUL;
-            if (!wt_utf8_valid(ks, kl)) return WT_EUTF8;
-            s_jw_pre(w);
-            s_escape(w->out, ks, kl);
-            s_put(w->out, w->pretty ? ": " : ":", w->pretty ? 2 : 1);
-            w->after_key = true;
-            rd->p += kl;
-        }
-        int r = s_mp_value(w, rd, depth - 1);
-        if (r) return r;
-    }
-    s_jw_close(w, kind == 2 ? '}' : ']');
+    bool map = v.kind == WT_MP_MAP;
+    s_jw_open(w, map ? '{' : '[');
+    if (map)
+        r = s_mp_pairs(w, rd, &v, depth);
+    else
+        for (uint32_t i = 0; i < v.len && !r; i++)
+            r = s_mp_value(w, rd, depth - 1);
+    if (r) return r;
+    s_jw_close(w, map ? '}' : ']');
     return 0;
 }
 
@@ -634,7 +511,7 @@ static int s_jw_msgpack(s_jw_t *w, const uint8_t *data, size_t n, int depth)
     if (r) return r;
     s_jw_t save = *w;
     size_t mark = w->out->size;
-    s_rd_t rd = {data, data + n};
+    wt_mp_rd_t rd = {data, data + n};
     r = s_mp_value(w, &rd, depth);
     if (r) {
         *w = save;
@@ -650,31 +527,101 @@ int wt_msgpack_to_json(const uint8_t *data, size_t n, wt_buf_t *out)
 }
 
 /* ------------------------------------------------------------------ */
-/* The annotated item */
+/* The annotated item, from the schema (schema.c) */
 
-static void s_jw_slice(s_jw_t *w, const wt_item_t *it, wt_span_t sp)
+static void s_jw_obj(s_jw_t *w, const wt_schema_t *s, const char *base, const wt_item_t *it);
+
+/* Our own key names: nothing to escape; ",\"name\":" is in the table
+   (fixed-size copies, advanced by the name's length). */
+static inline void s_jw_fkey(s_jw_t *w, const wt_field_t *f)
 {
-    if (it->text && sp.start <= sp.end && sp.end <= it->text_len)
-        s_jw_strn(w, it->text + sp.start, sp.end - sp.start);
-    else
-        s_jw_strn(w, "", 0);
+    wt_buf_t *b = w->out;
+    if (w->pretty) {
+        s_jw_pre(w); /* comma, newline, indent: before the room is counted */
+        s_reserve(b, sizeof f->jkey + 1);
+        memcpy(b->data + b->size, f->jkey + 1, 16);
+        b->size += (size_t)f->len + 3;
+        b->data[b->size++] = ' ';
+    } else {
+        size_t skip = w->first[w->depth];
+        s_reserve(b, sizeof f->jkey);
+        memcpy(b->data + b->size, f->jkey + skip, 16);
+        b->size += (size_t)f->len + 4 - skip;
+        w->first[w->depth] = false;
+    }
+    w->after_key = true;
 }
 
-static void s_jw_mentions(s_jw_t *w, const wt_item_t *it, const wt_span_t *m, size_t n)
+static void s_jw_field(s_jw_t *w, const wt_field_t *f, const char *base, const wt_item_t *it)
 {
-    s_jw_key(w, "mentions");
-    s_jw_open(w, '[');
-    for (size_t j = 0; j < n; j++) {
-        s_jw_open(w, '{');
-        s_jw_key(w, "start");
-        s_jw_u64(w, m[j].start);
-        s_jw_key(w, "end");
-        s_jw_u64(w, m[j].end);
-        s_jw_key(w, "text");
-        s_jw_slice(w, it, m[j]);
-        s_jw_close(w, '}');
+    const char *p = base + f->off;
+    switch ((wt_ftype_t)f->type) {
+    case WT_FT_TEXT: {
+        const char *s = *(char *const *)p;
+        s_jw_strn(w, s ? s : "", s ? *(const size_t *)(base + f->aux) : 0);
+        break;
     }
-    s_jw_close(w, ']');
+    case WT_FT_BOOL:
+        s_jw_raw(w, *(const bool *)p ? "true" : "false");
+        break;
+    case WT_FT_U32:
+        s_jw_u64(w, *(const uint32_t *)p);
+        break;
+    case WT_FT_U64:
+        s_jw_u64(w, *(const uint64_t *)p);
+        break;
+    case WT_FT_DOUBLE:
+        s_jw_double(w, *(const double *)p);
+        break;
+    case WT_FT_SLICE: {
+        const wt_span_t *sp = (const wt_span_t *)p;
+        if (it->text && sp->start <= sp->end && sp->end <= it->text_len)
+            s_jw_strn(w, it->text + sp->start, sp->end - sp->start);
+        else
+            s_jw_strn(w, "", 0);
+        break;
+    }
+    case WT_FT_ARRAY: {
+        const char *arr = *(char *const *)p;
+        size_t n = *(const size_t *)(base + f->aux);
+        s_jw_open(w, '[');
+        for (size_t i = 0; i < n; i++)
+            s_jw_obj(w, f->sub, arr + i * f->sub->size, it);
+        s_jw_close(w, ']');
+        break;
+    }
+    case WT_FT_OBJ_OPT:
+        if (*(const bool *)(base + f->aux))
+            s_jw_obj(w, f->sub, p, it);
+        else
+            s_jw_raw(w, "null");
+        break;
+    case WT_FT_OBJ:
+        s_jw_obj(w, f->sub, p, it);
+        break;
+    case WT_FT_META:
+        /* meta sits at depth 2; invalid meta (only from a hand-built
+           struct: decoders check it) is written as null */
+        if (s_jw_msgpack(w, *(uint8_t *const *)p, *(const size_t *)(base + f->aux),
+                         WT_MAX_DEPTH - 1))
+            s_jw_raw(w, "null");
+        break;
+    default: /* strings and enums */
+        s_jw_opt(w, wt_field_str(f, base));
+        break;
+    }
+}
+
+static void s_jw_obj(s_jw_t *w, const wt_schema_t *s, const char *base, const wt_item_t *it)
+{
+    s_jw_open(w, '{');
+    for (int i = 0; i < s->count; i++) {
+        const wt_field_t *f = &s->fields[i];
+        if (s->omits && !wt_field_present(f, base)) continue;
+        s_jw_fkey(w, f);
+        s_jw_field(w, f, base, it);
+    }
+    s_jw_close(w, '}');
 }
 
 void wt_result_to_json(const wt_result_t *res, bool pretty, wt_buf_t *out)
@@ -682,133 +629,5 @@ void wt_result_to_json(const wt_result_t *res, bool pretty, wt_buf_t *out)
     const wt_item_t *it = &res->item;
     s_jw_t w = {.out = out, .pretty = pretty};
     s_reserve(out, it->text_len + 512 + 160 * (res->actor_count + res->quote_count));
-    s_jw_open(&w, '{');
-    s_jw_key(&w, "id");
-    s_jw_req(&w, it->id);
-    if (res->has_seq) {
-        s_jw_key(&w, "seq");
-        s_jw_u64(&w, res->seq);
-    }
-    s_jw_key(&w, "source");
-    s_jw_opt(&w, it->source);
-    s_jw_key(&w, "url");
-    s_jw_opt(&w, it->url);
-    s_jw_key(&w, "title");
-    s_jw_opt(&w, it->title);
-    s_jw_key(&w, "published");
-    s_jw_opt(&w, it->published);
-    if (it->lang) {
-        s_jw_key(&w, "lang");
-        s_jw_req(&w, it->lang);
-    }
-    s_jw_key(&w, "text");
-    s_jw_strn(&w, it->text ? it->text : "", it->text ? it->text_len : 0);
-
-    s_jw_key(&w, "actors");
-    s_jw_open(&w, '[');
-    for (size_t i = 0; i < res->actor_count; i++) {
-        const wt_actor_t *a = &res->actors[i];
-        s_jw_open(&w, '{');
-        s_jw_key(&w, "id");
-        s_jw_req(&w, a->id);
-        s_jw_key(&w, "name");
-        s_jw_req(&w, a->name);
-        s_jw_key(&w, "type");
-        s_jw_req(&w, wt_actor_type_name(a->type));
-        s_jw_key(&w, "country");
-        s_jw_opt(&w, a->country[0] ? a->country : NULL);
-        s_jw_key(&w, "code");
-        s_jw_opt(&w, a->code);
-        s_jw_key(&w, "role");
-        s_jw_opt(&w, a->role);
-        s_jw_key(&w, "wikidata");
-        s_jw_opt(&w, a->wikidata);
-        s_jw_key(&w, "known");
-        s_jw_raw(&w, a->known ? "true" : "false");
-        s_jw_key(&w, "salience");
-        s_jw_double(&w, a->salience);
-        s_jw_mentions(&w, it, a->mentions, a->mention_count);
-        s_jw_close(&w, '}');
-    }
-    s_jw_close(&w, ']');
-
-    s_jw_key(&w, "issues");
-    s_jw_open(&w, '[');
-    for (size_t i = 0; i < res->issue_count; i++) {
-        const wt_issue_t *is = &res->issues[i];
-        s_jw_open(&w, '{');
-        s_jw_key(&w, "id");
-        s_jw_req(&w, is->id);
-        s_jw_key(&w, "label");
-        s_jw_req(&w, is->label);
-        s_jw_key(&w, "topic");
-        s_jw_req(&w, is->topic);
-        s_jw_key(&w, "score");
-        s_jw_double(&w, is->score);
-        s_jw_mentions(&w, it, is->mentions, is->mention_count);
-        s_jw_close(&w, '}');
-    }
-    s_jw_close(&w, ']');
-
-    s_jw_key(&w, "quotes");
-    s_jw_open(&w, '[');
-    for (size_t i = 0; i < res->quote_count; i++) {
-        const wt_quote_t *q = &res->quotes[i];
-        s_jw_open(&w, '{');
-        s_jw_key(&w, "text");
-        s_jw_slice(&w, it, q->span);
-        s_jw_key(&w, "start");
-        s_jw_u64(&w, q->span.start);
-        s_jw_key(&w, "end");
-        s_jw_u64(&w, q->span.end);
-        s_jw_key(&w, "kind");
-        s_jw_req(&w, wt_quote_kind_name(q->kind));
-        s_jw_key(&w, "cue");
-        s_jw_opt(&w, q->cue);
-        s_jw_key(&w, "speaker");
-        if (q->has_speaker) {
-            s_jw_open(&w, '{');
-            s_jw_key(&w, "actor");
-            s_jw_opt(&w, q->speaker_actor);
-            s_jw_key(&w, "text");
-            s_jw_slice(&w, it, q->speaker);
-            s_jw_key(&w, "start");
-            s_jw_u64(&w, q->speaker.start);
-            s_jw_key(&w, "end");
-            s_jw_u64(&w, q->speaker.end);
-            s_jw_close(&w, '}');
-        } else {
-            s_jw_raw(&w, "null");
-        }
-        s_jw_close(&w, '}');
-    }
-    s_jw_close(&w, ']');
-
-    s_jw_key(&w, "stats");
-    s_jw_open(&w, '{');
-    s_jw_key(&w, "bytes");
-    s_jw_u64(&w, res->stats.bytes);
-    s_jw_key(&w, "tokens");
-    s_jw_u64(&w, res->stats.tokens);
-    s_jw_key(&w, "sentences");
-    s_jw_u64(&w, res->stats.sentences);
-    s_jw_key(&w, "elapsed_us");
-    s_jw_u64(&w, res->stats.elapsed_us);
-    s_jw_close(&w, '}');
-
-    s_jw_key(&w, "annotator");
-    s_jw_open(&w, '{');
-    s_jw_key(&w, "version");
-    s_jw_opt(&w, res->annotator_version);
-    s_jw_key(&w, "dictionaries");
-    s_jw_opt(&w, res->annotator_dictionaries);
-    s_jw_close(&w, '}');
-
-    if (it->meta && it->meta_len) {
-        s_jw_key(&w, "meta");
-        /* meta sits at depth 2; invalid meta (only from a hand-built
-           struct: decoders check it) is written as null */
-        if (s_jw_msgpack(&w, it->meta, it->meta_len, WT_MAX_DEPTH - 1)) s_jw_raw(&w, "null");
-    }
-    s_jw_close(&w, '}');
+    s_jw_obj(&w, &wt_schema_result, (const char *)res, it);
 }

@@ -150,6 +150,18 @@ int wt_curve_client_apply(void *sock, const wt_curve_keys_t *client, const char 
     return 0;
 }
 
+/* Our own key pair from a .key file (which must hold the secret key). */
+static int s_load_secret(const char *path, wt_curve_keys_t *mine, char *err, size_t errlen)
+{
+    int rc = wt_curve_load(path, mine, err, errlen);
+    if (rc != 0) return rc;
+    if (!mine->secret_key[0]) {
+        snprintf(err, errlen, "%s holds no secret-key: name the .key file, not the .pub", path);
+        return -EINVAL;
+    }
+    return 0;
+}
+
 int wt_curve_setup_client(void *sock, const void *config, char *err, size_t errlen)
 {
     const wt_config_t *cfg = config;
@@ -161,13 +173,8 @@ int wt_curve_setup_client(void *sock, const void *config, char *err, size_t errl
         return -EINVAL;
     }
     wt_curve_keys_t mine, server;
-    int rc = wt_curve_load(cfg->curve_secret_key, &mine, err, errlen);
+    int rc = s_load_secret(cfg->curve_secret_key, &mine, err, errlen);
     if (rc != 0) return rc;
-    if (!mine.secret_key[0]) {
-        snprintf(err, errlen, "%s holds no secret-key: name the .key file, not the .pub",
-                 cfg->curve_secret_key);
-        return -EINVAL;
-    }
     rc = wt_curve_load(cfg->curve_server_key, &server, err, errlen);
     if (rc != 0) return rc;
     rc = wt_curve_client_apply(sock, &mine, server.public_key);
@@ -186,13 +193,8 @@ int wt_curve_setup_server(void *sock, const void *config, char *err, size_t errl
         return -EINVAL;
     }
     wt_curve_keys_t mine;
-    int rc = wt_curve_load(cfg->curve_secret_key, &mine, err, errlen);
+    int rc = s_load_secret(cfg->curve_secret_key, &mine, err, errlen);
     if (rc != 0) return rc;
-    if (!mine.secret_key[0]) {
-        snprintf(err, errlen, "%s holds no secret-key: name the .key file, not the .pub",
-                 cfg->curve_secret_key);
-        return -EINVAL;
-    }
     rc = wt_curve_server_apply(sock, &mine);
     if (rc != 0) snprintf(err, errlen, "cannot set CURVE options: %s", zmq_strerror(-rc));
     return rc;

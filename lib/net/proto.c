@@ -517,6 +517,106 @@ static void s_defer(int *first, int rc)
     if (rc && !*first) *first = rc;
 }
 
+/* The jobs array: unsigned integers, at most WT_PROTO_MAX_JOBS. */
+static int s_jobs(s_cur_t *c, wt_proto_t *msg, int *terr)
+{
+    s_kind_t k;
+    int rc;
+    const uint8_t *start = c->p;
+    uint64_t cnt;
+    if ((rc = s_head(c, &k, &cnt))) return rc;
+    if (k != K_ARRAY) {
+        c->p = start;
+        *terr = WT_ETYPE;
+        if ((rc = s_skip(c, 1))) return rc;
+        return 0;
+    }
+    if (cnt > s_left(c)) return WT_ECOUNT;
+    if (cnt > WT_PROTO_MAX_JOBS) {
+        *terr = WT_ETOOBIG;
+        for (uint64_t j = 0; j < cnt; j++)
+            if ((rc = s_skip(c, 2))) return rc;
+        return 0;
+    }
+    msg->jobs = wt_malloc(cnt ? cnt * sizeof(uint64_t) : 1);
+    msg->job_count = 0;
+    for (uint64_t j = 0; j < cnt; j++) {
+        uint64_t v = 0;
+        int e = 0;
+        if ((rc = s_uint(c, &v, &e))) return rc;
+        if (e)
+            *terr = e;
+        else
+            msg->jobs[msg->job_count++] = v;
+    }
+    return 0;
+}
+
+/* The value of the known field f into msg. Returns a decoding error (the
+   message is unreadable); a type or value error of the field goes to *terr
+   and the value is skipped. */
+static int s_value(s_cur_t *c, const s_field_t *f, wt_proto_t *msg, int *terr)
+{
+    char *base = (char *)msg + f->off;
+    s_kind_t k;
+    int rc;
+    switch (f->type) {
+    case S_U64:
+    case S_U32: {
+        uint64_t v = 0;
+        if ((rc = s_uint(c, &v, terr))) return rc;
+        if (!*terr && f->type == S_U32 && v > UINT32_MAX) *terr = WT_EVALUE;
+        if (!*terr) {
+            if (f->type == S_U64)
+                *(uint64_t *)base = v;
+            else
+                *(uint32_t *)base = (uint32_t)v;
+        }
+        break;
+    }
+    case S_STR: {
+        const char *s = NULL;
+        size_t len = 0;
+        if ((rc = s_str(c, &s, &len, terr))) return rc;
+        if (!*terr) *terr = s_check_str(s, len, f->max);
+        if (!*terr) *(char **)base = wt_strndup(s, len);
+        break;
+    }
+    case S_BOOL: {
+        const uint8_t *start = c->p;
+        uint64_t v;
+        if ((rc = s_head(c, &k, &v))) return rc;
+        if (k != K_BOOL) {
+            c->p = start;
+            *terr = WT_ETYPE;
+            if ((rc = s_skip(c, 1))) return rc;
+        } else {
+            *(bool *)base = v != 0;
+        }
+        break;
+    }
+    case S_JOBS:
+        return s_jobs(c, msg, terr);
+    case S_STATS: {
+        const uint8_t *start = c->p;
+        uint64_t cnt;
+        if ((rc = s_head(c, &k, &cnt))) return rc;
+        c->p = start;
+        if ((rc = s_skip(c, 1))) return rc;
+        if (k != K_MAP) {
+            *terr = WT_ETYPE;
+            break;
+        }
+        size_t len = (size_t)(c->p - start);
+        msg->stats = wt_malloc(len);
+        memcpy(msg->stats, start, len);
+        msg->stats_len = len;
+        break;
+    }
+    }
+    return 0;
+}
+
 int wt_proto_decode(const uint8_t *data, size_t n, wt_proto_t *msg)
 {
     wt_proto_init(msg, WT_CMD_NONE);
@@ -585,90 +685,8 @@ int wt_proto_decode(const uint8_t *data, size_t n, wt_proto_t *msg)
             continue;
         }
         seen |= f->bit;
-        char *base = (char *)msg + f->off;
         int terr = 0;
-        switch (f->type) {
-        case S_U64:
-        case S_U32: {
-            uint64_t v = 0;
-            if ((rc = s_uint(&c, &v, &terr))) return rc;
-            if (!terr && f->type == S_U32 && v > UINT32_MAX) terr = WT_EVALUE;
-            if (!terr) {
-                if (f->type == S_U64)
-                    *(uint64_t *)base = v;
-                else
-                    *(uint32_t *)base = (uint32_t)v;
-            }
-            break;
-        }
-        case S_STR: {
-            const char *s = NULL;
-            size_t len = 0;
-            if ((rc = s_str(&c, &s, &len, &terr))) return rc;
-            if (!terr) terr = s_check_str(s, len, f->max);
-            if (!terr) *(char **)base = wt_strndup(s, len);
-            break;
-        }
-        case S_BOOL: {
-            const uint8_t *start = c.p;
-            uint64_t v;
-            if ((rc = s_head(&c, &k, &v))) return rc;
-            if (k != K_BOOL) {
-                c.p = start;
-                terr = WT_ETYPE;
-                if ((rc = s_skip(&c, 1))) return rc;
-            } else {
-                *(bool *)base = v != 0;
-            }
-            break;
-        }
-        case S_JOBS: {
-            const uint8_t *start = c.p;
-            uint64_t cnt;
-            if ((rc = s_head(&c, &k, &cnt))) return rc;
-            if (k != K_ARRAY) {
-                c.p = start;
-                terr = WT_ETYPE;
-                if ((rc = s_skip(&c, 1))) return rc;
-                break;
-            }
-            if (cnt > s_left(&c)) return WT_ECOUNT;
-            if (cnt > WT_PROTO_MAX_JOBS) {
-                terr = WT_ETOOBIG;
-                for (uint64_t j = 0; j < cnt; j++)
-                    if ((rc = s_skip(&c, 2))) return rc;
-                break;
-            }
-            msg->jobs = wt_malloc(cnt ? cnt * sizeof(uint64_t) : 1);
-            msg->job_count = 0;
-            for (uint64_t j = 0; j < cnt; j++) {
-                uint64_t v = 0;
-                int e = 0;
-                if ((rc = s_uint(&c, &v, &e))) return rc;
-                if (e)
-                    terr = e;
-                else
-                    msg->jobs[msg->job_count++] = v;
-            }
-            break;
-        }
-        case S_STATS: {
-            const uint8_t *start = c.p;
-            uint64_t cnt;
-            if ((rc = s_head(&c, &k, &cnt))) return rc;
-            c.p = start;
-            if ((rc = s_skip(&c, 1))) return rc;
-            if (k != K_MAP) {
-                terr = WT_ETYPE;
-                break;
-            }
-            size_t len = (size_t)(c.p - start);
-            msg->stats = wt_malloc(len);
-            memcpy(msg->stats, start, len);
-            msg->stats_len = len;
-            break;
-        }
-        }
+        if ((rc = s_value(&c, f, msg, &terr))) return rc;
         if (terr)
             s_defer(&field_err, terr);
         else
