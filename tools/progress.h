@@ -1,5 +1,6 @@
-/*  progress.h: the progress line of `wiretag feed`, for both engines (the
-    broker and NATS JetStream), so that they draw the same bar.
+/*  progress.h: the progress line, the list of refused items and the
+    summary of `wiretag feed`, for both engines (the broker and NATS
+    JetStream), so that they draw the same bar and say the same things.
 */
 #ifndef WT_TOOLS_PROGRESS_H
 #define WT_TOOLS_PROGRESS_H
@@ -27,5 +28,30 @@ void wt_feed_progress(const wt_feed_figures_t *fig, int64_t *last_draw, bool fin
 /* Items in the inputs, for the bar's total: 0 when one of them is stdin.
    Bad items count too: they end up in the summary. */
 size_t wt_feed_count(char *const *paths, int n);
+
+/* An item refused for good (or unreadable), for the summary. */
+typedef struct {
+    uint64_t order; /* position in the input: the list is sorted by it */
+    char *where, *code, *reason;
+} wt_feed_fail_t;
+
+typedef struct {
+    wt_feed_fail_t *v;
+    size_t n, cap;
+} wt_feed_fails_t;
+
+void wt_feed_fail(wt_feed_fails_t *fails, uint64_t order, const char *where, const char *code,
+                  const char *reason);
+void wt_feed_fails_free(wt_feed_fails_t *fails);
+/* "N item(s) not accepted:" and the first 100 of them, in input order;
+   dead > 0: that many are dead letters. */
+void wt_feed_fails_print(wt_feed_fails_t *fails, uint64_t dead);
+
+/* The closing line: "N acknowledged (D already known), F failed, R resent,
+   in S s (I items/s)", unless quiet and all went well. */
+void wt_feed_summary(const wt_feed_figures_t *fig, uint64_t dups, bool quiet, int status);
+/* "deadline passed / interrupted / stopped with N item(s) unacknowledged"
+   for the exit statuses 3, 130 and 2 (when some are). */
+void wt_feed_unacked(int status, size_t inflight);
 
 #endif
