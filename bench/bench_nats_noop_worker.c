@@ -24,10 +24,8 @@ int main(int argc, char **argv)
         WT_OPT_STR_ROW("-c", &config, NULL),
         WT_OPT_STR_ROW("--threads", &threads, NULL),
     };
-    const wt_cli_t cli = {.prog = "wiretag-bench-nats-noop-worker",
-                          .usage = s_usage,
-                          .opts = opts,
-                          .nopts = sizeof opts / sizeof opts[0]};
+    const wt_cli_t cli = {
+        .prog = "wiretag-bench-nats-noop-worker", .usage = s_usage, WT_CLI_TABLE(opts)};
     wt_cli_res_t r;
     int what = wt_cli_parse(&cli, argc, argv, &r);
     if (what == WT_CLI_HELP) return 0;

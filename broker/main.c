@@ -79,10 +79,7 @@ static int s_parse(s_args_t *a, int argc, char **argv)
         WT_OPT_STR_ROW("--replay", &a->over[3], NULL),
         WT_OPT_STR_ROW("--journal", &a->over[4], NULL),
     };
-    const wt_cli_t cli = {.prog = "wiretag-broker",
-                          .usage = s_usage,
-                          .opts = opts,
-                          .nopts = sizeof opts / sizeof opts[0]};
+    const wt_cli_t cli = {.prog = "wiretag-broker", .usage = s_usage, WT_CLI_TABLE(opts)};
     wt_cli_res_t r;
     int what = wt_cli_parse(&cli, argc, argv, &r), rc;
     if (what == WT_CLI_OK) return -1;
@@ -106,7 +103,8 @@ static int s_parse(s_args_t *a, int argc, char **argv)
     return 2;
 }
 
-/* The command line over the configuration file; 0 or an exit status. */
+/* The command line over the configuration file; 0, or an exit status
+   (and *cfg freed). */
 static int s_configure(const s_args_t *a, wt_config_t *cfg)
 {
     if (wt_cli_config("wiretag-broker", a->config, cfg) != 0) return 2;
@@ -118,6 +116,7 @@ static int s_configure(const s_args_t *a, wt_config_t *cfg)
     char err[512];
     if (cfg->broker_metrics && wt_httpd_check_listen(cfg->broker_metrics, err, sizeof err) != 0) {
         fprintf(stderr, "wiretag-broker: metrics: %s\n", err);
+        wt_config_free(cfg);
         return 2;
     }
     if (a->level >= 0)
@@ -132,10 +131,7 @@ int main(int argc, char **argv)
     int rc = s_parse(&a, argc, argv);
     if (rc >= 0) return rc;
     wt_config_t cfg;
-    if ((rc = s_configure(&a, &cfg)) != 0) {
-        wt_config_free(&cfg);
-        return rc;
-    }
+    if ((rc = s_configure(&a, &cfg)) != 0) return rc;
     wt_signals_catch(NULL, WT_SIG_NOPIPE);
 
     char err[512] = "";

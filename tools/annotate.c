@@ -178,19 +178,8 @@ static void s_report(const s_counts_t *n, wt_input_reader_t *in)
     if (n->bad)
         fprintf(stderr, "wiretag annotate: %zu item(s) annotated, %zu failed (see above)\n",
                 n->items, n->bad);
-    const char *sample = NULL;
-    size_t skipped = wt_input_skipped(in, &sample);
-    if (skipped)
-        fprintf(stderr,
-                "wiretag annotate: %zu file(s) in the folder(s) skipped as not news items "
-                "(README, LICENSE, binary), e.g. %s\n",
-                skipped, sample);
-    size_t repaired = wt_input_repaired(in);
-    if (repaired)
-        fprintf(stderr,
-                "wiretag annotate: %zu invalid UTF-8 byte(s) in plain-text input replaced by "
-                "U+FFFD\n",
-                repaired);
+    wt_input_say_skipped(in, "wiretag annotate");
+    wt_input_say_repaired(in, "wiretag annotate");
     if (wt_signals_stopping())
         fprintf(stderr,
                 "wiretag annotate: interrupted after %zu item(s); the output ends with a "

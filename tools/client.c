@@ -46,3 +46,10 @@ bool wt_client_next(void *sock, bool sub, wt_proto_in_t *in, int *rc)
     }
     return true;
 }
+
+void wt_client_close(void *ctx, void *sock, wt_peer_watch_t **watch)
+{
+    if (watch) wt_peer_watch_destroy(watch);
+    if (sock) zmq_close(sock);
+    if (ctx) zmq_ctx_term(ctx);
+}

@@ -26,6 +26,10 @@ int wt_client_connect(void *ctx, void *sock, const char *ep, bool check, const w
    why" on stderr, for a step of wt_client_connect(). */
 void wt_client_say(const char *prog, int step, const char *ep, const char *err);
 
+/* Destroy *watch, close sock and end ctx (each when not NULL): the
+   commands' one exit path. */
+void wt_client_close(void *ctx, void *sock, wt_peer_watch_t **watch);
+
 /* The next message waiting on sock, without blocking: true with *rc (0 or
    a decoding error) and *in to close; false when none waits (or a signal
    came). */

@@ -95,28 +95,49 @@ static int s_status(int rc)
     return rc == -EPROTO ? 2 : rc == -ETIMEDOUT ? 3 : 1;
 }
 
+/* Ask cmd under a new corr, with from (DEAD) or seq (REQUEUE). */
+static int s_ask(s_ctl_t *c, int cmd, uint64_t value)
+{
+    wt_proto_t m = {0};
+    wt_proto_init(&m, cmd);
+    if (cmd == WT_CMD_DEAD) {
+        m.from = value;
+        m.has |= WT_F_FROM;
+    } else {
+        m.seq = value;
+        m.has |= WT_F_SEQ;
+    }
+    m.corr = ++c->corr;
+    m.has |= WT_F_CORR;
+    int rc = wt_proto_send(c->sock, &m, NULL, 0);
+    wt_proto_clear(&m);
+    return rc;
+}
+
+/* The next reply to the question asked last (late answers to earlier
+   rounds are dropped). */
+static int s_reply(s_ctl_t *c, wt_proto_in_t *in)
+{
+    for (;;) {
+        int rc = s_recv(c, in);
+        if (rc < 0) return rc;
+        if (!(in->msg.has & WT_F_CORR) || in->msg.corr == c->corr) return 0;
+        wt_proto_in_close(in);
+    }
+}
+
 /* Every dead letter, with its item. */
 static int s_fetch(s_ctl_t *c)
 {
     uint64_t from = 0;
     for (;;) {
-        wt_proto_t m = {0};
-        wt_proto_init(&m, WT_CMD_DEAD);
-        m.from = from;
-        m.corr = ++c->corr;
-        m.has |= WT_F_FROM | WT_F_CORR;
-        int rc = wt_proto_send(c->sock, &m, NULL, 0);
-        wt_proto_clear(&m);
+        int rc = s_ask(c, WT_CMD_DEAD, from);
         if (rc < 0) return rc;
         size_t before = c->n;
         for (;;) {
             wt_proto_in_t in;
-            if ((rc = s_recv(c, &in)) < 0) return rc;
+            if ((rc = s_reply(c, &in)) < 0) return rc;
             wt_proto_t *r = &in.msg;
-            if ((r->has & WT_F_CORR) && r->corr != c->corr) {
-                wt_proto_in_close(&in);
-                continue; /* a late answer to an earlier round */
-            }
             if (r->cmd == WT_CMD_DEAD_ITEM) {
                 wt_grow(&c->v, &c->cap, c->n + 1, sizeof *c->v);
                 s_dead_t *d = &c->v[c->n++];
@@ -167,34 +188,21 @@ static s_dead_t *s_find(s_ctl_t *c, const char *arg)
 
 static int s_requeue(s_ctl_t *c, s_dead_t *d)
 {
-    wt_proto_t m = {0};
-    wt_proto_init(&m, WT_CMD_REQUEUE);
-    m.seq = d->seq;
-    m.corr = ++c->corr;
-    m.has |= WT_F_SEQ | WT_F_CORR;
-    int rc = wt_proto_send(c->sock, &m, NULL, 0);
-    wt_proto_clear(&m);
-    if (rc < 0) return rc;
-    for (;;) {
-        wt_proto_in_t in;
-        if ((rc = s_recv(c, &in)) < 0) return rc;
-        wt_proto_t *r = &in.msg;
-        if ((r->has & WT_F_CORR) && r->corr != c->corr) {
-            wt_proto_in_close(&in);
-            continue;
-        }
-        if (r->cmd == WT_CMD_REQUEUED) {
-            printf("requeued seq %llu (%s)\n", (unsigned long long)d->seq, d->id);
-            rc = 0;
-        } else {
-            fprintf(stderr, "wiretag dead: seq %llu (%s) not requeued: %s %s\n",
-                    (unsigned long long)d->seq, d->id, r->code ? r->code : "?",
-                    r->reason ? r->reason : "");
-            rc = 1;
-        }
-        wt_proto_in_close(&in);
-        return rc;
+    int rc = s_ask(c, WT_CMD_REQUEUE, d->seq);
+    wt_proto_in_t in;
+    if (rc < 0 || (rc = s_reply(c, &in)) < 0) return rc;
+    wt_proto_t *r = &in.msg;
+    if (r->cmd == WT_CMD_REQUEUED) {
+        printf("requeued seq %llu (%s)\n", (unsigned long long)d->seq, d->id);
+        rc = 0;
+    } else {
+        fprintf(stderr, "wiretag dead: seq %llu (%s) not requeued: %s %s\n",
+                (unsigned long long)d->seq, d->id, r->code ? r->code : "?",
+                r->reason ? r->reason : "");
+        rc = 1;
     }
+    wt_proto_in_close(&in);
+    return rc;
 }
 
 static void s_print_json(const s_dead_t *d, bool with_item, FILE *out)
@@ -244,8 +252,7 @@ static int s_parse(s_args_t *a, s_ctl_t *c, int argc, char **argv)
     };
     const wt_cli_t cli = {.prog = "wiretag dead",
                           .usage = s_usage,
-                          .opts = opts,
-                          .nopts = sizeof opts / sizeof opts[0],
+                          WT_CLI_TABLE(opts),
                           .args = a->args,
                           .nargs = &a->nargs};
     wt_cli_res_t r;
@@ -385,8 +392,6 @@ int cmd_dead(int argc, char **argv)
     }
     free(c.v);
     free(a.args);
-    wt_peer_watch_destroy(&c.watch);
-    if (c.sock) zmq_close(c.sock);
-    if (c.ctx) zmq_ctx_term(c.ctx);
+    wt_client_close(c.ctx, c.sock, &c.watch);
     return status;
 }

@@ -316,24 +316,12 @@ static int s_parse(s_args_t *a, s_feed_t *f, int argc, char **argv)
     };
     const wt_cli_t cli = {.prog = "wiretag feed",
                           .usage = s_usage,
-                          .opts = opts,
-                          .nopts = sizeof opts / sizeof opts[0],
+                          WT_CLI_TABLE(opts),
                           .args = a->paths,
                           .nargs = &a->npaths};
-    wt_cli_res_t r;
-    int what = wt_cli_parse(&cli, argc, argv, &r);
-    if (what == WT_CLI_HELP) return 0;
-    if (what != WT_CLI_OK) {
-        wt_cli_complain(&cli, &r);
-        return 2;
-    }
-    if (a->npaths == 0) {
-        fprintf(stderr, "wiretag feed: no INPUT (use - for stdin)\n\n");
-        s_usage(stderr);
-        return 2;
-    }
-    for (int i = 0; i < a->npaths; i++)
-        if (!strcmp(a->paths[i], "-")) f->streaming = true;
+    int rc = wt_cli_args(&cli, argc, argv);
+    if (rc >= 0) return rc;
+    if ((rc = wt_feed_inputs(a->paths, a->npaths, s_usage, &f->streaming)) != 0) return rc;
     f->window = (size_t)a->window;
     f->timeout_ms = a->timeout;
     f->deadline_ms = a->deadline * 1000;
@@ -408,21 +396,11 @@ static int s_loop(s_feed_t *f, wt_input_reader_t *in, const wt_limits_t *limits)
 static int s_report(s_feed_t *f, wt_input_reader_t *in, int status)
 {
     if (f->progress) s_draw(f, true);
-    size_t repaired = wt_input_repaired(in);
-    const char *sample = NULL;
-    size_t skipped = wt_input_skipped(in, &sample);
-    if (skipped)
-        fprintf(stderr,
-                "wiretag feed: %zu file(s) in the folder(s) skipped as not news items (README, "
-                "LICENSE, binary), e.g. %s\n",
-                skipped, sample);
+    wt_input_say_skipped(in, "wiretag feed");
     wt_feed_figures_t fig = {
         .t0 = f->t0, .acked = f->acked, .retries = f->retries, .nfails = f->fails.n};
     wt_feed_summary(&fig, f->dups, f->quiet, status);
-    if (repaired)
-        fprintf(stderr,
-                "wiretag feed: %zu invalid UTF-8 byte(s) in plain-text input replaced by U+FFFD\n",
-                repaired);
+    wt_input_say_repaired(in, "wiretag feed");
     if (f->bad_dates)
         fprintf(stderr,
                 "wiretag feed: %llu item(s) had a published date we could not read (ISO 8601 or "
@@ -442,9 +420,7 @@ static void s_close(s_feed_t *f)
         if (f->slots[i].used) s_slot_free(f, &f->slots[i]);
     wt_feed_fails_free(&f->fails);
     free(f->slots);
-    wt_peer_watch_destroy(&f->watch);
-    if (f->sock) zmq_close(f->sock);
-    if (f->ctx) zmq_ctx_term(f->ctx);
+    wt_client_close(f->ctx, f->sock, &f->watch);
 }
 
 int cmd_feed(int argc, char **argv)

@@ -108,15 +108,10 @@ int cmd_nats_init(int argc, char **argv)
     };
     const wt_cli_t cli = {.prog = "wiretag nats-init",
                           .usage = s_init_usage,
-                          .opts = opts,
-                          .nopts = sizeof opts / sizeof opts[0]};
-    wt_cli_res_t r;
-    int what = wt_cli_parse(&cli, argc, argv, &r);
-    if (what == WT_CLI_HELP) return 0;
-    if (what != WT_CLI_OK) {
-        wt_cli_complain_usage(&cli, &r, NULL);
-        return 2;
-    }
+                          .say = WT_CLI_SAY_USAGE,
+                          WT_CLI_TABLE(opts)};
+    int rc = wt_cli_args(&cli, argc, argv);
+    if (rc >= 0) return rc;
     wt_config_t cfg;
     if (wt_cli_config("wiretag nats-init", config, &cfg) != 0) return 2;
     char err[1024];
@@ -285,24 +280,13 @@ static int s_feed_parse(s_nargs_t *a, s_nfeed_t *f, int argc, char **argv)
     };
     const wt_cli_t cli = {.prog = "wiretag feed",
                           .usage = s_feed_usage,
-                          .opts = opts,
-                          .nopts = sizeof opts / sizeof opts[0],
+                          .say = WT_CLI_SAY_USAGE,
+                          WT_CLI_TABLE(opts),
                           .args = a->paths,
                           .nargs = &a->npaths};
-    wt_cli_res_t r;
-    int what = wt_cli_parse(&cli, argc, argv, &r);
-    if (what == WT_CLI_HELP) return 0;
-    if (what != WT_CLI_OK) {
-        wt_cli_complain_usage(&cli, &r, NULL);
-        return 2;
-    }
-    if (a->npaths == 0) {
-        fprintf(stderr, "wiretag feed: no INPUT (use - for stdin)\n\n");
-        s_feed_usage(stderr);
-        return 2;
-    }
-    for (int i = 0; i < a->npaths; i++)
-        if (!strcmp(a->paths[i], "-")) f->streaming = true;
+    int rc = wt_cli_args(&cli, argc, argv);
+    if (rc >= 0) return rc;
+    if ((rc = wt_feed_inputs(a->paths, a->npaths, s_feed_usage, &f->streaming)) != 0) return rc;
     f->window = (size_t)a->window;
     return -1;
 }
@@ -761,10 +745,7 @@ int cmd_stats_nats(int argc, char **argv)
         WT_OPT_FLAG_ROW("--json", &as_json),
         WT_OPT_FLAG_ROW("--dead", &with_dead),
     };
-    const wt_cli_t cli = {.prog = "wiretag stats",
-                          .usage = s_stats_usage,
-                          .opts = opts,
-                          .nopts = sizeof opts / sizeof opts[0]};
+    const wt_cli_t cli = {.prog = "wiretag stats", .usage = s_stats_usage, WT_CLI_TABLE(opts)};
     wt_cli_res_t r;
     int what = wt_cli_parse(&cli, argc, argv, &r);
     if (what == WT_CLI_HELP) return 0;

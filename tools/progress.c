@@ -133,3 +133,15 @@ void wt_feed_unacked(int status, size_t inflight)
                               : "interrupted",
                 inflight);
 }
+
+int wt_feed_inputs(char *const *paths, int n, void (*usage)(FILE *), bool *streaming)
+{
+    if (n == 0) {
+        fprintf(stderr, "wiretag feed: no INPUT (use - for stdin)\n\n");
+        usage(stderr);
+        return 2;
+    }
+    for (int i = 0; i < n; i++)
+        if (!strcmp(paths[i], "-")) *streaming = true;
+    return 0;
+}

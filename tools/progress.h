@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* What a feed has done so far. */
 typedef struct {
@@ -28,6 +29,10 @@ void wt_feed_progress(const wt_feed_figures_t *fig, int64_t *last_draw, bool fin
 /* Items in the inputs, for the bar's total: 0 when one of them is stdin.
    Bad items count too: they end up in the summary. */
 size_t wt_feed_count(char *const *paths, int n);
+
+/* After the options: "no INPUT" and the usage (returns 2) when n is 0;
+   else 0, with *streaming set when one of them is stdin ("-"). */
+int wt_feed_inputs(char *const *paths, int n, void (*usage)(FILE *), bool *streaming);
 
 /* An item refused for good (or unreadable), for the summary. */
 typedef struct {

@@ -254,16 +254,8 @@ static int s_parse(s_args_t *a, int argc, char **argv)
         WT_OPT_FN_ROW("--timeout", &a->timeout, s_timeout_arg,
                       "a whole number of milliseconds, 1 or more"),
     };
-    const wt_cli_t cli = {.prog = "wiretag stats",
-                          .usage = s_usage,
-                          .opts = opts,
-                          .nopts = sizeof opts / sizeof opts[0]};
-    wt_cli_res_t r;
-    int what = wt_cli_parse(&cli, argc, argv, &r);
-    if (what == WT_CLI_HELP) return 0;
-    if (what == WT_CLI_OK) return -1;
-    wt_cli_complain(&cli, &r);
-    return 2;
+    const wt_cli_t cli = {.prog = "wiretag stats", .usage = s_usage, WT_CLI_TABLE(opts)};
+    return wt_cli_args(&cli, argc, argv);
 }
 
 /* The control endpoint, connected; 0, or the exit status after saying
@@ -352,10 +344,8 @@ int cmd_stats(int argc, char **argv)
         free(s);
     } else if (status == 0)
         s_table(st, dl);
-    wt_peer_watch_destroy(&watch);
     json_decref(st);
     json_decref(dl);
-    zmq_close(sock);
-    zmq_ctx_term(ctx);
+    wt_client_close(ctx, sock, &watch);
     return status;
 }

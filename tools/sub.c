@@ -545,17 +545,9 @@ static int s_parse(s_args_t *a, s_sub_t *s, int argc, char **argv)
          .hi = INT32_MAX,
          .wants = "a whole number of messages (0 = no limit)"},
     };
-    const wt_cli_t cli = {.prog = "wiretag sub",
-                          .usage = s_usage,
-                          .opts = opts,
-                          .nopts = sizeof opts / sizeof opts[0]};
-    wt_cli_res_t r;
-    int what = wt_cli_parse(&cli, argc, argv, &r);
-    if (what == WT_CLI_HELP) return 0;
-    if (what != WT_CLI_OK) {
-        wt_cli_complain(&cli, &r);
-        return 2;
-    }
+    const wt_cli_t cli = {.prog = "wiretag sub", .usage = s_usage, WT_CLI_TABLE(opts)};
+    int rc = wt_cli_args(&cli, argc, argv);
+    if (rc >= 0) return rc;
     if (a->state) {
         char serr[1024];
         int src = wt_sub_state_load(a->state, &a->saved, serr, sizeof serr);
@@ -722,11 +714,8 @@ static void s_close(s_sub_t *s)
         free(s->pending[i].data);
     free(s->pending);
     wt_buf_free(&s->out);
-    wt_peer_watch_destroy(&s->watch_sub);
-    wt_peer_watch_destroy(&s->watch_ctl);
-    if (s->sub) zmq_close(s->sub);
-    if (s->ctl) zmq_close(s->ctl);
-    if (s->ctx) zmq_ctx_term(s->ctx);
+    wt_client_close(NULL, s->sub, &s->watch_sub);
+    wt_client_close(s->ctx, s->ctl, &s->watch_ctl);
 }
 
 int cmd_sub(int argc, char **argv)

@@ -425,9 +425,8 @@ static void s_teardown(s_web_t *w)
         free(w->hist[i].event);
     free(w->hist);
     free(w->health);
-    if (w->sub) zmq_close(w->sub);
-    if (w->ctl) zmq_close(w->ctl);
-    if (w->ctx) zmq_ctx_term(w->ctx);
+    wt_client_close(NULL, w->sub, NULL);
+    wt_client_close(w->ctx, w->ctl, NULL);
 }
 
 static bool s_count_arg(const char *s, void *out)
@@ -450,10 +449,7 @@ static int s_parse(s_web_t *w, const char **config, int argc, char **argv)
         WT_OPT_STR_ROW("-c", config, NULL),
         WT_OPT_FN_ROW("--history", &w->history_max, s_count_arg, NULL),
     };
-    const wt_cli_t cli = {.prog = "wiretag web",
-                          .usage = s_usage,
-                          .opts = opts,
-                          .nopts = sizeof opts / sizeof opts[0]};
+    const wt_cli_t cli = {.prog = "wiretag web", .usage = s_usage, WT_CLI_TABLE(opts)};
     wt_cli_res_t r;
     int what = wt_cli_parse(&cli, argc, argv, &r);
     if (what == WT_CLI_HELP) return 0;

@@ -82,10 +82,7 @@ static int s_parse(s_args_t *a, int argc, char **argv)
         WT_OPT_SET_ROW("-q", &a->opts.log_level, 0),
         {.name = "--version", .alias = "-V", .kind = WT_OPT_STOP},
     };
-    const wt_cli_t cli = {.prog = "wiretag-worker",
-                          .usage = s_usage,
-                          .opts = opts,
-                          .nopts = sizeof opts / sizeof opts[0]};
+    const wt_cli_t cli = {.prog = "wiretag-worker", .usage = s_usage, WT_CLI_TABLE(opts)};
     wt_cli_res_t r;
     switch (wt_cli_parse(&cli, argc, argv, &r)) {
     case WT_CLI_OK:
@@ -110,7 +107,8 @@ static int s_parse(s_args_t *a, int argc, char **argv)
     return 2;
 }
 
-/* The command line over the configuration file; 0 or an exit status. */
+/* The command line over the configuration file; 0, or an exit status
+   (and *cfg freed). */
 static int s_configure(s_args_t *a, wt_config_t *cfg)
 {
     char err[1024] = "";
@@ -123,6 +121,7 @@ static int s_configure(s_args_t *a, wt_config_t *cfg)
         static char ep[600];
         if (wt_endpoint_pick(NULL, h, NULL, WT_ROLE_WORKERS, ep, sizeof ep, err, sizeof err)) {
             fprintf(stderr, "wiretag-worker: %s\n", err);
+            wt_config_free(cfg);
             return 2;
         }
         a->brokers.items[a->brokers.n++] = ep;
@@ -140,6 +139,7 @@ static int s_configure(s_args_t *a, wt_config_t *cfg)
     }
     if (cfg->worker_metrics && wt_httpd_check_listen(cfg->worker_metrics, err, sizeof err) != 0) {
         fprintf(stderr, "wiretag-worker: metrics: %s\n", err);
+        wt_config_free(cfg);
         return 2;
     }
     if (a->threads > 0) cfg->worker_threads = a->threads;
@@ -160,10 +160,7 @@ int main(int argc, char **argv)
     int rc = s_parse(&a, argc, argv);
     if (rc >= 0) return rc;
     wt_config_t cfg;
-    if ((rc = s_configure(&a, &cfg)) != 0) {
-        wt_config_free(&cfg);
-        return rc;
-    }
+    if ((rc = s_configure(&a, &cfg)) != 0) return rc;
     if (a.nats) {
         rc = wt_worker_nats_run(&cfg, &a.opts, strcmp(a.nats, "-") ? a.nats : NULL, false);
         wt_config_free(&cfg);

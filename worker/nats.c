@@ -261,6 +261,30 @@ static void s_handle(s_shared_t *sh, wt_annotator_t **ann, s_engine_t **mine, na
     wt_buf_free(&buf);
 }
 
+/* Bind *sub to the durable pull consumer of stream. On a failure say why
+   (at most every 5 s; who names the thread, whose consumer is then said
+   with its stream), wait 500 ms and return false. */
+static bool s_bind(s_shared_t *sh, natsSubscription **sub, const char *stream, const char *consumer,
+                   const char *subject, const char *who, int64_t *last_warn)
+{
+    jsSubOptions so;
+    jsSubOptions_Init(&so);
+    so.Stream = stream;
+    so.Consumer = consumer;
+    jsErrCode code = 0;
+    natsStatus s = js_PullSubscribe(sub, wt_nats_js(sh->nats), subject, consumer, NULL, &so, &code);
+    if (s == NATS_OK) return true;
+    *sub = NULL;
+    if (wt_clock_ms() - *last_warn > 5000) {
+        char buf[256];
+        s_log(1, "%scannot bind to consumer %s%s%s: %s; trying again", who ? who : "", consumer,
+              who ? " of " : "", who ? stream : "", wt_nats_strerror(s, code, buf, sizeof buf));
+        *last_warn = wt_clock_ms();
+    }
+    s_sleep_ms(500);
+    return false;
+}
+
 static void *s_thread_main(void *arg)
 {
     s_thread_t *t = arg;
@@ -270,27 +294,12 @@ static void *s_thread_main(void *arg)
     s_engine_t *mine = NULL;
     int64_t last_warn = 0;
     char buf[256];
+    char who[32];
+    snprintf(who, sizeof who, "thread %d: ", t->index);
     while (!wt_signals_stopping()) {
-        if (!sub) {
-            jsSubOptions so;
-            jsSubOptions_Init(&so);
-            so.Stream = sh->names->items_stream;
-            so.Consumer = sh->names->workers;
-            jsErrCode code = 0;
-            natsStatus s = js_PullSubscribe(&sub, wt_nats_js(sh->nats), sh->names->items_subject,
-                                            sh->names->workers, NULL, &so, &code);
-            if (s != NATS_OK) {
-                sub = NULL;
-                if (wt_clock_ms() - last_warn > 5000) {
-                    s_log(1, "thread %d: cannot bind to consumer %s of %s: %s; trying again",
-                          t->index, sh->names->workers, sh->names->items_stream,
-                          wt_nats_strerror(s, code, buf, sizeof buf));
-                    last_warn = wt_clock_ms();
-                }
-                s_sleep_ms(500);
-                continue;
-            }
-        }
+        if (!sub && !s_bind(sh, &sub, sh->names->items_stream, sh->names->workers,
+                            sh->names->items_subject, who, &last_warn))
+            continue;
         natsMsgList list = {0};
         jsErrCode code = 0;
         natsStatus s = natsSubscription_Fetch(&list, sub, sh->batch, 1000, &code);
@@ -481,28 +490,11 @@ static void s_main_loop(s_shared_t *sh, const wt_worker_opts_t *opts)
 {
     natsSubscription *adv = NULL;
     int64_t last_warn = 0;
-    char buf[256];
     while (!wt_signals_stopping()) {
         if (wt_signals_reload() && !sh->noop) s_do_reload(sh, opts);
-        if (!adv) {
-            jsSubOptions so;
-            jsSubOptions_Init(&so);
-            so.Stream = sh->names->adv_stream;
-            so.Consumer = sh->names->deadletter;
-            jsErrCode code = 0;
-            natsStatus s = js_PullSubscribe(&adv, wt_nats_js(sh->nats), sh->names->adv_subject,
-                                            sh->names->deadletter, NULL, &so, &code);
-            if (s != NATS_OK) {
-                adv = NULL;
-                if (wt_clock_ms() - last_warn > 5000) {
-                    s_log(1, "cannot bind to consumer %s: %s; trying again", sh->names->deadletter,
-                          wt_nats_strerror(s, code, buf, sizeof buf));
-                    last_warn = wt_clock_ms();
-                }
-                s_sleep_ms(500);
-                continue;
-            }
-        }
+        if (!adv && !s_bind(sh, &adv, sh->names->adv_stream, sh->names->deadletter,
+                            sh->names->adv_subject, NULL, &last_warn))
+            continue;
         natsMsgList list = {0};
         jsErrCode code = 0;
         natsStatus s = natsSubscription_Fetch(&list, adv, 16, 1000, &code);

@@ -70,6 +70,12 @@ typedef struct {
         .name = (n), .kind = WT_OPT_FN, .out = (p), .fn = (f), .wants = (w)                        \
     }
 
+/* How wt_cli_args() says a problem. */
+enum {
+    WT_CLI_SAY_WANTS, /* wt_cli_complain() */
+    WT_CLI_SAY_USAGE  /* wt_cli_complain_usage() */
+};
+
 typedef struct {
     const char *prog;      /* "wiretag feed": the start of every message */
     void (*usage)(FILE *); /* the usage text; -h / --help print it on stdout */
@@ -77,7 +83,11 @@ typedef struct {
     size_t nopts;
     char **args; /* positional arguments land here (room for argc); NULL: refused */
     int *nargs;
+    int say; /* WT_CLI_SAY_*, for wt_cli_args() */
 } wt_cli_t;
+
+/* The table of a wt_cli_t: WT_CLI_TABLE(opts) sets .opts and .nopts. */
+#define WT_CLI_TABLE(table) .opts = (table), .nopts = sizeof(table) / sizeof((table)[0])
 
 /* What wt_cli_parse() found. */
 enum {
@@ -99,6 +109,10 @@ typedef struct {
 
 /* Walk argv[1..argc-1] through the table; returns res->what. */
 int wt_cli_parse(const wt_cli_t *cli, int argc, char **argv, wt_cli_res_t *res);
+
+/* wt_cli_parse(), and a problem said as cli->say asks: -1 to go on, 0
+   after --help, 2 after a complaint (the exit statuses). */
+int wt_cli_args(const wt_cli_t *cli, int argc, char **argv);
 
 /* "PROG: OPT wants W, not 'V'", "PROG: OPT wants W (the value is missing)",
    or "PROG: unknown option 'OPT' (PROG --help lists them)" on stderr. */

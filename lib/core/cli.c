@@ -135,6 +135,19 @@ void wt_cli_complain_usage(const wt_cli_t *cli, const wt_cli_res_t *res, const c
     cli->usage(stderr);
 }
 
+int wt_cli_args(const wt_cli_t *cli, int argc, char **argv)
+{
+    wt_cli_res_t res;
+    int what = wt_cli_parse(cli, argc, argv, &res);
+    if (what == WT_CLI_OK) return -1;
+    if (what == WT_CLI_HELP) return 0;
+    if (cli->say == WT_CLI_SAY_USAGE)
+        wt_cli_complain_usage(cli, &res, NULL);
+    else
+        wt_cli_complain(cli, &res);
+    return 2;
+}
+
 int wt_cli_config(const char *prog, const char *path, wt_config_t *cfg)
 {
     wt_config_defaults(cfg);
