@@ -1,6 +1,7 @@
 /*  client.c: the ZeroMQ client side of the `wiretag` commands (see
     client.h). */
 #include "client.h"
+#include "wiretag/cli.h"
 #include "wiretag/curve.h"
 
 #include <stdio.h>
@@ -52,4 +53,23 @@ void wt_client_close(void *ctx, void *sock, wt_peer_watch_t **watch)
     if (watch) wt_peer_watch_destroy(watch);
     if (sock) zmq_close(sock);
     if (ctx) zmq_ctx_term(ctx);
+}
+
+int wt_client_open(wt_client_t *c, int type)
+{
+    wt_config_t cfg;
+    char err[1024];
+    if (wt_cli_config(c->prog, c->config, &cfg) != 0) return WT_CLIENT_CONFIG;
+    int step = WT_CLIENT_CONFIG;
+    if (wt_endpoint_pick(c->url, c->host, cfg.client_broker, c->role, c->ep, sizeof c->ep, err,
+                         sizeof err) != 0)
+        fprintf(stderr, "%s: %s\n", c->prog, err);
+    else {
+        c->ctx = zmq_ctx_new();
+        c->sock = wt_client_socket(c->ctx, type);
+        step = wt_client_connect(c->ctx, c->sock, c->ep, true, &cfg, &c->watch, err, sizeof err);
+        wt_client_say(c->prog, step, c->ep, err);
+    }
+    wt_config_free(&cfg);
+    return step;
 }

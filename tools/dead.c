@@ -32,10 +32,8 @@ typedef struct {
 } s_dead_t;
 
 typedef struct {
-    const char *ep;
+    wt_client_t cl; /* the control endpoint */
     long timeout;
-    void *ctx, *sock;
-    wt_peer_watch_t *watch;
     uint64_t corr;
     s_dead_t *v;
     size_t n, cap;
@@ -65,11 +63,12 @@ static int s_recv(s_ctl_t *c, wt_proto_in_t *in)
 {
     int64_t t0 = wt_clock_ms();
     for (;;) {
-        zmq_pollitem_t it = {.socket = c->sock, .events = ZMQ_POLLIN};
+        zmq_pollitem_t it = {.socket = c->cl.sock, .events = ZMQ_POLLIN};
         if (zmq_poll(&it, 1, 100) > 0) {
-            int rc = wt_proto_recv(c->sock, false, 0, in);
+            int rc = wt_proto_recv(c->cl.sock, false, 0, in);
             char why[1024];
-            if (rc == 0 && wt_endpoint_refused(&in->msg, WT_ROLE_REPLAY, c->ep, why, sizeof why)) {
+            if (rc == 0 &&
+                wt_endpoint_refused(&in->msg, WT_ROLE_REPLAY, c->cl.ep, why, sizeof why)) {
                 fprintf(stderr, "wiretag dead: %s\n", why);
                 wt_proto_in_close(in);
                 return -EPROTO;
@@ -78,13 +77,13 @@ static int s_recv(s_ctl_t *c, wt_proto_in_t *in)
             return rc;
         }
         char why[1024];
-        if (wt_peer_watch_failed(c->watch, 2, c->ep, WT_ROLE_REPLAY, why, sizeof why)) {
+        if (wt_peer_watch_failed(c->cl.watch, 2, c->cl.ep, WT_ROLE_REPLAY, why, sizeof why)) {
             fprintf(stderr, "wiretag dead: %s\n", why);
             return -EPROTO;
         }
         if (wt_clock_ms() - t0 >= c->timeout) {
             fprintf(stderr, "wiretag dead: no answer from %s in %ld ms (is the broker running?)\n",
-                    c->ep, c->timeout);
+                    c->cl.ep, c->timeout);
             return -ETIMEDOUT;
         }
     }
@@ -109,7 +108,7 @@ static int s_ask(s_ctl_t *c, int cmd, uint64_t value)
     }
     m.corr = ++c->corr;
     m.has |= WT_F_CORR;
-    int rc = wt_proto_send(c->sock, &m, NULL, 0);
+    int rc = wt_proto_send(c->cl.sock, &m, NULL, 0);
     wt_proto_clear(&m);
     return rc;
 }
@@ -231,7 +230,7 @@ static bool s_timeout_arg(const char *value, void *out)
 }
 
 typedef struct {
-    const char *config, *out_path, *url, *host, *verb;
+    const char *out_path, *verb;
     bool as_json, all;
     char **args; /* the verb, then its arguments */
     int nargs;
@@ -241,9 +240,9 @@ typedef struct {
 static int s_parse(s_args_t *a, s_ctl_t *c, int argc, char **argv)
 {
     const wt_opt_t opts[] = {
-        WT_OPT_STR_ROW("--broker", &a->url, "an endpoint, e.g. tcp://127.0.0.1:5558"),
-        WT_OPT_STR_ROW("--host", &a->host, "a file name"),
-        WT_OPT_STR_ROW("-c", &a->config, "a file name"),
+        WT_OPT_STR_ROW("--broker", &c->cl.url, "an endpoint, e.g. tcp://127.0.0.1:5558"),
+        WT_OPT_STR_ROW("--host", &c->cl.host, "a file name"),
+        WT_OPT_STR_ROW("-c", &c->cl.config, "a file name"),
         WT_OPT_FN_ROW("--timeout", &c->timeout, s_timeout_arg,
                       "a number of milliseconds greater than 0"),
         WT_OPT_STR_ROW("-o", &a->out_path, "a file name"),
@@ -279,27 +278,6 @@ static int s_parse(s_args_t *a, s_ctl_t *c, int argc, char **argv)
         return 2;
     }
     return -1;
-}
-
-/* The control endpoint, connected; 0 or 2 after saying why. */
-static int s_connect(s_ctl_t *c, const s_args_t *a, char *ep, size_t eplen)
-{
-    wt_config_t cfg;
-    char err[1024];
-    if (wt_cli_config("wiretag dead", a->config, &cfg) != 0) return 2;
-    if (wt_endpoint_pick(a->url, a->host, cfg.client_broker, WT_ROLE_REPLAY, ep, eplen, err,
-                         sizeof err) != 0) {
-        fprintf(stderr, "wiretag dead: %s\n", err);
-        wt_config_free(&cfg);
-        return 2;
-    }
-    c->ep = ep;
-    c->ctx = zmq_ctx_new();
-    c->sock = wt_client_socket(c->ctx, ZMQ_DEALER);
-    int step = wt_client_connect(c->ctx, c->sock, c->ep, true, &cfg, &c->watch, err, sizeof err);
-    wt_config_free(&cfg);
-    wt_client_say("wiretag dead", step, c->ep, err);
-    return step == WT_CLIENT_OK ? 0 : 2;
 }
 
 static void s_list(const s_ctl_t *c, bool as_json)
@@ -363,16 +341,15 @@ static int s_each(s_ctl_t *c, const s_args_t *a)
 
 int cmd_dead(int argc, char **argv)
 {
-    s_ctl_t c = {.timeout = 3000};
+    s_ctl_t c = {.cl = {.prog = "wiretag dead", .role = WT_ROLE_REPLAY}, .timeout = 3000};
     s_args_t a = {0};
     a.args = wt_calloc((size_t)argc + 1, sizeof *a.args);
-    char ep[600];
     int status = s_parse(&a, &c, argc, argv);
     if (status >= 0) {
         free(a.args);
         return status;
     }
-    status = s_connect(&c, &a, ep, sizeof ep);
+    status = wt_client_open(&c.cl, ZMQ_DEALER) == WT_CLIENT_OK ? 0 : 2;
     if (status == 0) {
         int rc = s_fetch(&c);
         if (rc < 0)
@@ -392,6 +369,6 @@ int cmd_dead(int argc, char **argv)
     }
     free(c.v);
     free(a.args);
-    wt_client_close(c.ctx, c.sock, &c.watch);
+    wt_client_close(c.cl.ctx, c.cl.sock, &c.cl.watch);
     return status;
 }

@@ -237,7 +237,7 @@ static bool s_timeout_arg(const char *value, void *out)
 }
 
 typedef struct {
-    const char *url, *host, *config;
+    wt_client_t cl; /* the control endpoint */
     bool as_json, dead;
     long timeout;
 } s_args_t;
@@ -246,9 +246,9 @@ typedef struct {
 static int s_parse(s_args_t *a, int argc, char **argv)
 {
     const wt_opt_t opts[] = {
-        WT_OPT_STR_ROW("--broker", &a->url, "an endpoint, e.g. tcp://127.0.0.1:5558"),
-        WT_OPT_STR_ROW("--host", &a->host, "the broker's host name or address"),
-        WT_OPT_STR_ROW("-c", &a->config, "a configuration file"),
+        WT_OPT_STR_ROW("--broker", &a->cl.url, "an endpoint, e.g. tcp://127.0.0.1:5558"),
+        WT_OPT_STR_ROW("--host", &a->cl.host, "the broker's host name or address"),
+        WT_OPT_STR_ROW("-c", &a->cl.config, "a configuration file"),
         WT_OPT_FLAG_ROW("--json", &a->as_json),
         WT_OPT_FLAG_ROW("--dead", &a->dead),
         WT_OPT_FN_ROW("--timeout", &a->timeout, s_timeout_arg,
@@ -256,26 +256,6 @@ static int s_parse(s_args_t *a, int argc, char **argv)
     };
     const wt_cli_t cli = {.prog = "wiretag stats", .usage = s_usage, WT_CLI_TABLE(opts)};
     return wt_cli_args(&cli, argc, argv);
-}
-
-/* The control endpoint, connected; 0, or the exit status after saying
-   why. */
-static int s_connect(const s_args_t *a, char *ep, size_t eplen, void *ctx, void *sock,
-                     wt_peer_watch_t **watch)
-{
-    wt_config_t cfg;
-    char err[1024];
-    if (wt_cli_config("wiretag stats", a->config, &cfg) != 0) return 2;
-    if (wt_endpoint_pick(a->url, a->host, cfg.client_broker, WT_ROLE_REPLAY, ep, eplen, err,
-                         sizeof err) != 0) {
-        fprintf(stderr, "wiretag stats: %s\n", err);
-        wt_config_free(&cfg);
-        return 2;
-    }
-    int step = wt_client_connect(ctx, sock, ep, true, &cfg, watch, err, sizeof err);
-    wt_config_free(&cfg);
-    wt_client_say("wiretag stats", step, ep, err);
-    return step == WT_CLIENT_OK ? 0 : step == WT_CLIENT_ENDPOINT ? 2 : 1;
 }
 
 /* STATS, and its answer as JSON into *st; 0 or the exit status after
@@ -326,17 +306,18 @@ static int s_ask(void *sock, const char *ep, long timeout, wt_peer_watch_t *watc
 int cmd_stats(int argc, char **argv)
 {
     if (wt_nats_wanted(argc, argv)) return cmd_stats_nats(argc, argv); /* tools/nats.c */
-    s_args_t a = {.timeout = 3000};
+    s_args_t a = {.cl = {.prog = "wiretag stats", .role = WT_ROLE_REPLAY}, .timeout = 3000};
     int status = s_parse(&a, argc, argv);
     if (status >= 0) return status;
-    char ep[600];
-    void *ctx = zmq_ctx_new();
-    void *sock = wt_client_socket(ctx, ZMQ_DEALER);
+    wt_client_t *c = &a.cl;
     json_t *st = NULL, *dl = NULL;
-    wt_peer_watch_t *watch = NULL;
-    status = s_connect(&a, ep, sizeof ep, ctx, sock, &watch);
-    if (status == 0) status = s_ask(sock, ep, a.timeout, watch, &st);
-    if (status == 0 && a.dead && !(dl = s_dead(sock, a.timeout))) status = 1;
+    int step = wt_client_open(c, ZMQ_DEALER);
+    /* 2: a usage error (file, endpoint); 1: CURVE or no connection */
+    status = step == WT_CLIENT_OK                                   ? 0
+             : step == WT_CLIENT_CURVE || step == WT_CLIENT_CONNECT ? 1
+                                                                    : 2;
+    if (status == 0) status = s_ask(c->sock, c->ep, a.timeout, c->watch, &st);
+    if (status == 0 && a.dead && !(dl = s_dead(c->sock, a.timeout))) status = 1;
     if (status == 0 && a.as_json) {
         if (dl) json_object_set(st, "dead", dl);
         char *s = json_dumps(st, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -346,6 +327,6 @@ int cmd_stats(int argc, char **argv)
         s_table(st, dl);
     json_decref(st);
     json_decref(dl);
-    wt_client_close(ctx, sock, &watch);
+    wt_client_close(c->ctx, c->sock, &c->watch);
     return status;
 }

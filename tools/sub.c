@@ -151,38 +151,33 @@ static const wt_actor_t *s_actor_by_id(const wt_result_t *r, const char *id)
     return NULL;
 }
 
+/* Which field of an actor or issue a filter looks at. */
+enum { S_ACTOR_ID_NAME, S_ACTOR_COUNTRY, S_ISSUE_ID, S_ISSUE_TOPIC };
+
+/* True when want is NULL (no such filter) or some actor / issue of r has
+   it in field (any case). */
+static bool s_any(const wt_result_t *r, int field, const char *want)
+{
+    if (!want) return true;
+    bool actors = field == S_ACTOR_ID_NAME || field == S_ACTOR_COUNTRY;
+    size_t n = actors ? r->actor_count : r->issue_count;
+    for (size_t i = 0; i < n; i++) {
+        const wt_actor_t *a = actors ? &r->actors[i] : NULL;
+        const wt_issue_t *is = actors ? NULL : &r->issues[i];
+        if (field == S_ACTOR_ID_NAME && (s_ieq(a->id, want) || s_ieq(a->name, want))) return true;
+        if (field == S_ACTOR_COUNTRY && s_ieq(a->country, want)) return true;
+        if (field == S_ISSUE_ID && s_ieq(is->id, want)) return true;
+        if (field == S_ISSUE_TOPIC && s_ieq(is->topic, want)) return true;
+    }
+    return false;
+}
+
 static bool s_match(const s_filter_t *f, const wt_result_t *r)
 {
-    if (f->actor) {
-        bool ok = false;
-        for (size_t i = 0; i < r->actor_count && !ok; i++)
-            ok = s_ieq(r->actors[i].id, f->actor) || s_ieq(r->actors[i].name, f->actor);
-        if (!ok) return false;
-    }
-    if (f->actor_name) {
-        bool ok = false;
-        for (size_t i = 0; i < r->actor_count && !ok; i++)
-            ok = s_ieq(r->actors[i].id, f->actor_name) || s_ieq(r->actors[i].name, f->actor_name);
-        if (!ok) return false;
-    }
-    if (f->country) {
-        bool ok = false;
-        for (size_t i = 0; i < r->actor_count && !ok; i++)
-            ok = s_ieq(r->actors[i].country, f->country);
-        if (!ok) return false;
-    }
-    if (f->issue) {
-        bool ok = false;
-        for (size_t i = 0; i < r->issue_count && !ok; i++)
-            ok = s_ieq(r->issues[i].id, f->issue);
-        if (!ok) return false;
-    }
-    if (f->topic) {
-        bool ok = false;
-        for (size_t i = 0; i < r->issue_count && !ok; i++)
-            ok = s_ieq(r->issues[i].topic, f->topic);
-        if (!ok) return false;
-    }
+    if (!s_any(r, S_ACTOR_ID_NAME, f->actor) || !s_any(r, S_ACTOR_ID_NAME, f->actor_name) ||
+        !s_any(r, S_ACTOR_COUNTRY, f->country) || !s_any(r, S_ISSUE_ID, f->issue) ||
+        !s_any(r, S_ISSUE_TOPIC, f->topic))
+        return false;
     if (f->quotes && r->quote_count == 0) return false;
     if (f->speaker) {
         bool ok = false;
