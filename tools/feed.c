@@ -59,14 +59,14 @@ typedef struct {
     const wt_config_t *cfg;
     void *ctx, *sock;
     s_slot_t *slots; /* ring of 2 x window, indexed by corr */
-    size_t cap, inflight;
+    size_t cap;
     uint64_t next_corr;
-    uint64_t sent, acked, dups, retries, read_items;
+    wt_feed_figures_t fig; /* t0, acked, retries, read_items, inflight, total */
+    uint64_t sent, dups;
     uint64_t bad_dates; /* items whose `published` could not be read (sent without it) */
     uint64_t dead;      /* items the broker knows as dead letters (listed in fails) */
-    size_t total;       /* known item count for the progress bar (0 = unknown) */
     wt_feed_fails_t fails;
-    int64_t t0, last_draw, last_answer;
+    int64_t last_draw, last_answer;
     bool warned_silent;
     int64_t warned_limit_ms; /* last said why the broker refuses for now (once per 30 s) */
     bool streaming;          /* stdin is an input: report bad items as they come */
@@ -103,7 +103,7 @@ static void s_slot_free(s_feed_t *f, s_slot_t *s)
     free(s->where);
     free(s->data);
     memset(s, 0, sizeof *s);
-    f->inflight--;
+    f->fig.inflight--;
 }
 
 static int s_send(s_feed_t *f, s_slot_t *s)
@@ -132,7 +132,7 @@ static int s_send(s_feed_t *f, s_slot_t *s)
    same ring position still waits for an old item). */
 static s_slot_t *s_next_slot(s_feed_t *f)
 {
-    if (f->inflight >= f->window) return NULL;
+    if (f->fig.inflight >= f->window) return NULL;
     s_slot_t *s = &f->slots[f->next_corr % f->cap];
     return s->used ? NULL : s;
 }
@@ -167,7 +167,7 @@ static void s_handle_reply(s_feed_t *f)
                 f->dead++;
                 s_slot_free(f, s);
             } else if (m->cmd == WT_CMD_ACK) {
-                f->acked++;
+                f->fig.acked++;
                 if (m->dup) f->dups++;
                 s_slot_free(f, s);
             } else if (m->code && (!strcmp(m->code, "EFULL") || !strcmp(m->code, "EJOURNAL"))) {
@@ -208,7 +208,7 @@ static void s_retry_due(s_feed_t *f)
     for (size_t i = 0; i < f->cap; i++) {
         s_slot_t *s = &f->slots[i];
         if (s->used && now >= s->retry_at) {
-            if (s->attempts > 1 || now - s->sent_at >= f->timeout_ms) f->retries++;
+            if (s->attempts > 1 || now - s->sent_at >= f->timeout_ms) f->fig.retries++;
             s_send(f, s);
             due++;
         }
@@ -223,14 +223,8 @@ static void s_retry_due(s_feed_t *f)
 
 static void s_draw(s_feed_t *f, bool final)
 {
-    wt_feed_figures_t fig = {.t0 = f->t0,
-                             .acked = f->acked,
-                             .retries = f->retries,
-                             .read_items = f->read_items,
-                             .nfails = f->fails.n,
-                             .inflight = f->inflight,
-                             .total = f->total};
-    wt_feed_progress(&fig, &f->last_draw, final);
+    f->fig.nfails = f->fails.n;
+    wt_feed_progress(&f->fig, &f->last_draw, final);
 }
 
 /* Read what the input has (without blocking) into free window slots. */
@@ -247,14 +241,14 @@ static void s_read_input(s_feed_t *f, wt_input_reader_t *in, const wt_limits_t *
         int rc = wt_input_next(in, &item, &where, err, sizeof err);
         if (rc == -EAGAIN || rc == 0) break;
         if (rc < 0) {
-            f->read_items++;
-            wt_feed_fail(&f->fails, f->read_items, where, wt_errname(rc), err);
+            f->fig.read_items++;
+            wt_feed_fail(&f->fails, f->fig.read_items, where, wt_errname(rc), err);
             if (!f->quiet && (f->progress || f->streaming)) /* else the summary says it once */
                 fprintf(stderr, "%swiretag feed: %s: %s: %s\n", f->progress ? "\r\033[K" : "",
                         where, wt_errname(rc), err);
             continue;
         }
-        f->read_items++;
+        f->fig.read_items++;
         if (item.published_invalid) {
             f->bad_dates++; /* sent without it: the item matters more than its date */
             if (!f->quiet && (f->progress || f->streaming))
@@ -267,7 +261,7 @@ static void s_read_input(s_feed_t *f, wt_input_reader_t *in, const wt_limits_t *
             char reason[128];
             snprintf(reason, sizeof reason, "text is %zu bytes, over the limit of %zu",
                      item.text_len, limits->max_text);
-            wt_feed_fail(&f->fails, f->read_items, where, "ETOOBIG", reason);
+            wt_feed_fail(&f->fails, f->fig.read_items, where, "ETOOBIG", reason);
             wt_item_clear(&item);
             continue;
         }
@@ -281,8 +275,8 @@ static void s_read_input(s_feed_t *f, wt_input_reader_t *in, const wt_limits_t *
         memcpy(s->data, buf.data, buf.size);
         s->size = buf.size;
         s->attempts = 0;
-        s->order = f->read_items;
-        f->inflight++;
+        s->order = f->fig.read_items;
+        f->fig.inflight++;
         wt_item_clear(&item);
         s_send(f, s);
     }
@@ -346,7 +340,7 @@ static int s_open(s_feed_t *f, const s_args_t *a, wt_config_t *cfg, char *endpoi
     f->cap = f->window * 2;
     f->slots = wt_calloc(f->cap, sizeof *f->slots);
     f->next_corr = 1;
-    if (f->progress) f->total = wt_feed_count(a->paths, a->npaths);
+    if (f->progress) f->fig.total = wt_feed_count(a->paths, a->npaths);
 
     f->ctx = zmq_ctx_new();
     f->sock = wt_client_socket(f->ctx, ZMQ_DEALER);
@@ -364,8 +358,8 @@ static int s_loop(s_feed_t *f, wt_input_reader_t *in, const wt_limits_t *limits)
     for (;;) {
         if (wt_signals_stopping()) return 130;
         s_read_input(f, in, limits);
-        if (wt_input_done(in) && f->inflight == 0) return 0;
-        if (f->deadline_ms && wt_clock_ms() - f->t0 > f->deadline_ms) return 3;
+        if (wt_input_done(in) && f->fig.inflight == 0) return 0;
+        if (f->deadline_ms && wt_clock_ms() - f->fig.t0 > f->deadline_ms) return 3;
         zmq_pollitem_t items[2] = {{.socket = f->sock, .events = ZMQ_POLLIN}};
         int n = 1;
         int fd = wt_input_fd(in);
@@ -397,9 +391,8 @@ static int s_report(s_feed_t *f, wt_input_reader_t *in, int status)
 {
     if (f->progress) s_draw(f, true);
     wt_input_say_skipped(in, "wiretag feed");
-    wt_feed_figures_t fig = {
-        .t0 = f->t0, .acked = f->acked, .retries = f->retries, .nfails = f->fails.n};
-    wt_feed_summary(&fig, f->dups, f->quiet, status);
+    f->fig.nfails = f->fails.n;
+    wt_feed_summary(&f->fig, f->dups, f->quiet, status);
     wt_input_say_repaired(in, "wiretag feed");
     if (f->bad_dates)
         fprintf(stderr,
@@ -410,7 +403,7 @@ static int s_report(s_feed_t *f, wt_input_reader_t *in, int status)
         wt_feed_fails_print(&f->fails, f->dead);
         if (!status) status = 1;
     }
-    wt_feed_unacked(status, f->inflight);
+    wt_feed_unacked(status, f->fig.inflight);
     return status;
 }
 
@@ -447,7 +440,7 @@ int cmd_feed(int argc, char **argv)
     if (cfg.max_text_bytes > 0) limits.max_text = (size_t)cfg.max_text_bytes;
     wt_input_reader_t *in = wt_input_open(a.paths, a.npaths, &limits);
     wt_input_set_nonblocking(in, true);
-    f.t0 = f.last_answer = wt_clock_ms();
+    f.fig.t0 = f.last_answer = wt_clock_ms();
     status = s_report(&f, in, s_loop(&f, in, &limits));
     wt_input_close(&in);
     s_close(&f);

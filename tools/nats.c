@@ -149,13 +149,13 @@ typedef struct s_retry {
 typedef struct {
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    size_t window, inflight;
-    uint64_t acked, dups, retries, sent, read_items;
-    size_t total;
+    size_t window;
+    wt_feed_figures_t fig; /* t0, acked, retries, read_items, inflight, total */
+    uint64_t dups, sent;
     s_retry_t *retry;
     wt_feed_fails_t fails;
     bool progress, quiet, streaming;
-    int64_t t0, last_draw, last_ack;
+    int64_t last_draw, last_ack;
     int64_t backoff_ms; /* pause before a resend: doubles while publishes fail, to 2 s */
     const char *subject;
     wt_nats_t *nats;
@@ -199,16 +199,16 @@ static void s_on_puback(jsCtx *js, natsMsg *msg, jsPubAck *pa, jsPubAckErr *pae,
     pthread_mutex_lock(&f->mu);
     f->last_ack = wt_clock_ms();
     if (pa) {
-        f->acked++;
+        f->fig.acked++;
         if (pa->Duplicate) f->dups++;
-        f->inflight--;
+        f->fig.inflight--;
         f->backoff_ms = 100;
         natsMsg_Destroy(msg);
     } else {
         natsStatus err = pae ? pae->Err : NATS_ERR;
         jsErrCode code = pae ? pae->ErrCode : 0;
         if (s_retryable(err, code)) {
-            f->retries++;
+            f->fig.retries++;
             s_push_retry(f, msg, f->backoff_ms);
             if (f->backoff_ms < 2000) f->backoff_ms *= 2;
         } else {
@@ -218,7 +218,7 @@ static void s_on_puback(jsCtx *js, natsMsg *msg, jsPubAck *pa, jsPubAckErr *pae,
             snprintf(what, sizeof what, "item %s", id ? id : "?");
             snprintf(cbuf, sizeof cbuf, "ENATS%d", (int)code);
             s_nfail(f, what, cbuf, pae && pae->ErrText ? pae->ErrText : natsStatus_GetText(err));
-            f->inflight--;
+            f->fig.inflight--;
             natsMsg_Destroy(msg);
         }
     }
@@ -229,14 +229,8 @@ static void s_on_puback(jsCtx *js, natsMsg *msg, jsPubAck *pa, jsPubAckErr *pae,
 /* Under f->mu. */
 static void s_ndraw(s_nfeed_t *f, bool final)
 {
-    wt_feed_figures_t fig = {.t0 = f->t0,
-                             .acked = f->acked,
-                             .retries = f->retries,
-                             .read_items = f->read_items,
-                             .nfails = f->fails.n,
-                             .inflight = f->inflight,
-                             .total = f->total};
-    wt_feed_progress(&fig, &f->last_draw, final);
+    f->fig.nfails = f->fails.n;
+    wt_feed_progress(&f->fig, &f->last_draw, final);
 }
 
 static void s_feed_usage(FILE *f)
@@ -300,7 +294,7 @@ static int s_feed_open(s_nfeed_t *f, const s_nargs_t *a, const wt_config_t *cfg)
     if (!(f->nats = s_open("feed", cfg, a->urls))) return 2;
     f->progress = a->progress == 1 || (a->progress == -1 && !f->quiet && isatty(2));
     if (f->quiet) f->progress = false;
-    if (f->progress) f->total = wt_feed_count(a->paths, a->npaths);
+    if (f->progress) f->fig.total = wt_feed_count(a->paths, a->npaths);
     f->subject = wt_nats_names(f->nats)->items_subject;
     jsOptions jo;
     jsOptions_Init(&jo);
@@ -375,7 +369,7 @@ static void s_feed_publish(s_nfeed_t *f, const wt_item_t *item, const char *wher
             s_nfail(f, where, "ETOOBIG", b);
         } else
             s_nfail(f, where, "ENATS", wt_nats_strerror(ns, 0, b, sizeof b));
-        f->inflight--;
+        f->fig.inflight--;
         pthread_mutex_unlock(&f->mu);
     }
     natsMsg_Destroy(m);
@@ -386,7 +380,7 @@ static void s_feed_read(s_nfeed_t *f, wt_input_reader_t *in)
 {
     for (;;) {
         pthread_mutex_lock(&f->mu);
-        bool room = f->inflight < f->window;
+        bool room = f->fig.inflight < f->window;
         pthread_mutex_unlock(&f->mu);
         if (!room || wt_input_done(in)) break;
         wt_item_t item = {0};
@@ -395,7 +389,7 @@ static void s_feed_read(s_nfeed_t *f, wt_input_reader_t *in)
         int rc = wt_input_next(in, &item, &where, err, sizeof err);
         if (rc == -EAGAIN || rc == 0) break;
         pthread_mutex_lock(&f->mu);
-        f->read_items++;
+        f->fig.read_items++;
         if (rc < 0) {
             s_nfail(f, where, wt_errname(rc), err);
             if (!f->quiet && (f->progress || f->streaming))
@@ -413,7 +407,7 @@ static void s_feed_read(s_nfeed_t *f, wt_input_reader_t *in)
             wt_item_clear(&item);
             continue;
         }
-        f->inflight++;
+        f->fig.inflight++;
         f->sent++;
         pthread_mutex_unlock(&f->mu);
         s_feed_publish(f, &item, where);
@@ -426,8 +420,8 @@ static void s_feed_read(s_nfeed_t *f, wt_input_reader_t *in)
 static bool s_feed_wait(s_nfeed_t *f, wt_input_reader_t *in)
 {
     pthread_mutex_lock(&f->mu);
-    bool done = wt_input_done(in) && f->inflight == 0;
-    bool room = f->inflight < f->window;
+    bool done = wt_input_done(in) && f->fig.inflight == 0;
+    bool room = f->fig.inflight < f->window;
     if (f->progress) s_ndraw(f, false);
     pthread_mutex_unlock(&f->mu);
     if (done) return true;
@@ -455,7 +449,7 @@ static int s_feed_loop(s_nfeed_t *f, wt_input_reader_t *in, int64_t deadline_ms)
 {
     for (;;) {
         if (wt_signals_stopping()) return 130;
-        if (deadline_ms && wt_clock_ms() - f->t0 > deadline_ms) return 3;
+        if (deadline_ms && wt_clock_ms() - f->fig.t0 > deadline_ms) return 3;
         s_feed_resend(f);
         s_feed_read(f, in);
         if (s_feed_wait(f, in)) return 0;
@@ -482,14 +476,13 @@ static int s_feed_finish(s_nfeed_t *f, int status)
         natsMsg_Destroy(r->msg);
         free(r);
     }
-    wt_feed_figures_t fig = {
-        .t0 = f->t0, .acked = f->acked, .retries = f->retries, .nfails = f->fails.n};
-    wt_feed_summary(&fig, f->dups, f->quiet, status);
+    f->fig.nfails = f->fails.n;
+    wt_feed_summary(&f->fig, f->dups, f->quiet, status);
     if (f->fails.n) {
         wt_feed_fails_print(&f->fails, 0);
         if (!status) status = 1;
     }
-    wt_feed_unacked(status, f->inflight);
+    wt_feed_unacked(status, f->fig.inflight);
     pthread_mutex_unlock(&f->mu);
     return status;
 }
@@ -510,7 +503,7 @@ int cmd_feed_nats(int argc, char **argv)
             wt_signals_catch(NULL, WT_SIG_NOPIPE);
             wt_input_reader_t *in = wt_input_open(a.paths, a.npaths, &f.limits);
             wt_input_set_nonblocking(in, true);
-            f.t0 = f.last_ack = wt_clock_ms();
+            f.fig.t0 = f.last_ack = wt_clock_ms();
             status = s_feed_loop(&f, in, a.deadline * 1000);
             wt_input_close(&in);
             status = s_feed_finish(&f, status);
