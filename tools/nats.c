@@ -265,12 +265,7 @@ static int s_feed_parse(s_nargs_t *a, s_nfeed_t *f, int argc, char **argv)
     const wt_opt_t opts[] = {
         WT_OPT_STR_ROW("--nats", &a->urls, NULL),
         WT_OPT_STR_ROW("-c", &a->config, NULL),
-        WT_OPT_INT_ROW("--window", &a->window, 1, 100000, NULL),
-        WT_OPT_INT_ROW("--timeout", &a->timeout, 10, 3600000, NULL),
-        WT_OPT_INT_ROW("--deadline", &a->deadline, 1, 86400 * 365, NULL),
-        WT_OPT_SET_ROW("--progress", &a->progress, 1),
-        WT_OPT_SET_ROW("--no-progress", &a->progress, 0),
-        WT_OPT_FLAG_ROW("-q", &f->quiet),
+        WT_FEED_OPT_ROWS(a, f),
     };
     const wt_cli_t cli = {.prog = "wiretag feed",
                           .usage = s_feed_usage,

@@ -30,6 +30,19 @@ void wt_feed_progress(const wt_feed_figures_t *fig, int64_t *last_draw, bool fin
    Bad items count too: they end up in the summary. */
 size_t wt_feed_count(char *const *paths, int n);
 
+/* The options both feed engines take, as rows of a wt_cli_t table: a has
+   long long window, timeout, deadline and int progress; f has bool quiet.
+   (feed --nats says a problem without the `wants` texts.) */
+#define WT_FEED_OPT_ROWS(a, f)                                                                     \
+    WT_OPT_INT_ROW("--window", &(a)->window, 1, 100000,                                            \
+                   "a whole number of items from 1 to 100000"),                                    \
+        WT_OPT_INT_ROW("--timeout", &(a)->timeout, 10, 3600000,                                    \
+                       "a whole number of milliseconds from 10 to 3600000"),                       \
+        WT_OPT_INT_ROW("--deadline", &(a)->deadline, 1, 86400 * 365,                               \
+                       "a whole number of seconds, 1 or more"),                                    \
+        WT_OPT_SET_ROW("--progress", &(a)->progress, 1),                                           \
+        WT_OPT_SET_ROW("--no-progress", &(a)->progress, 0), WT_OPT_FLAG_ROW("-q", &(f)->quiet)
+
 /* After the options: "no INPUT" and the usage (returns 2) when n is 0;
    else 0, with *streaming set when one of them is stdin ("-"). */
 int wt_feed_inputs(char *const *paths, int n, void (*usage)(FILE *), bool *streaming);
