@@ -5,39 +5,40 @@
 
     wiretag-bench-nats-noop-worker --nats URL[,URL...] [-c FILE] [--threads N] */
 #include "nats.h"
+#include "wiretag/cli.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+static void s_usage(FILE *f)
+{
+    fprintf(f, "usage: wiretag-bench-nats-noop-worker --nats URL [-c FILE] [--threads N]\n");
+}
+
 int main(int argc, char **argv)
 {
-    const char *urls = NULL, *config = NULL;
-    long threads = 2;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--nats") && i + 1 < argc)
-            urls = argv[++i];
-        else if (!strcmp(argv[i], "-c") && i + 1 < argc)
-            config = argv[++i];
-        else if (!strcmp(argv[i], "--threads") && i + 1 < argc)
-            threads = atol(argv[++i]);
-        else {
-            fprintf(stderr, "usage: wiretag-bench-nats-noop-worker --nats URL [-c FILE] "
-                            "[--threads N]\n");
-            return 2;
-        }
-    }
-    wt_config_t cfg;
-    wt_config_defaults(&cfg);
-    char err[1024];
-    if (config && wt_config_load(&cfg, config, err, sizeof err) != 0) {
-        fprintf(stderr, "%s\n", err);
-        wt_config_free(&cfg);
+    const char *urls = NULL, *config = NULL, *threads = NULL;
+    const wt_opt_t opts[] = {
+        WT_OPT_STR_ROW("--nats", &urls, NULL),
+        WT_OPT_STR_ROW("-c", &config, NULL),
+        WT_OPT_STR_ROW("--threads", &threads, NULL),
+    };
+    const wt_cli_t cli = {
+        .prog = "wiretag-bench-nats-noop-worker", .usage = s_usage, WT_CLI_TABLE(opts)};
+    wt_cli_res_t r;
+    int what = wt_cli_parse(&cli, argc, argv, &r);
+    if (what == WT_CLI_HELP) return 0;
+    if (what != WT_CLI_OK) {
+        s_usage(stderr);
         return 2;
     }
-    if (threads > 0 && threads <= 256) cfg.worker_threads = threads;
-    wt_worker_opts_t opts = {.log_level = 1, .name = "bench-nats-noop", .drain_ms = 1000};
-    int rc = wt_worker_nats_run(&cfg, &opts, urls, true);
+    wt_config_t cfg;
+    if (wt_cli_config("wiretag-bench-nats-noop-worker", config, &cfg) != 0) return 2;
+    long n = threads ? atol(threads) : 2;
+    if (n > 0 && n <= 256) cfg.worker_threads = n;
+    wt_worker_opts_t wopts = {.log_level = 1, .name = "bench-nats-noop", .drain_ms = 1000};
+    int rc = wt_worker_nats_run(&cfg, &wopts, urls, true);
     wt_config_free(&cfg);
     return rc;
 }

@@ -5,19 +5,11 @@
 
     wiretag-bench-noop-worker --broker EP [--credit N] */
 #include "wiretag/proto.h"
+#include "wiretag/signals.h"
 
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static volatile sig_atomic_t s_stop = 0;
-
-static void s_on_signal(int sig)
-{
-    (void)sig;
-    s_stop = 1;
-}
 
 int main(int argc, char **argv)
 {
@@ -29,8 +21,7 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--credit") && i + 1 < argc)
             credit = (uint32_t)atoi(argv[++i]);
     }
-    signal(SIGINT, s_on_signal);
-    signal(SIGTERM, s_on_signal);
+    wt_signals_catch(NULL, 0);
     void *ctx = zmq_ctx_new();
     void *sock = zmq_socket(ctx, ZMQ_DEALER);
     int linger = 0;
@@ -52,7 +43,7 @@ int main(int argc, char **argv)
     wt_buf_init(&out);
     int64_t last_hb = wt_clock_ms();
     uint64_t done = 0;
-    while (!s_stop) {
+    while (!wt_signals_stopping()) {
         zmq_pollitem_t pi = {sock, 0, ZMQ_POLLIN, 0};
         zmq_poll(&pi, 1, 250);
         int64_t now = wt_clock_ms();

@@ -7,21 +7,14 @@
     the journal is committed and synced before exit.
 */
 #include "broker.h"
+#include "wiretag/cli.h"
 #include "wiretag/httpd.h"
+#include "wiretag/signals.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static volatile int s_stop = 0;
-
-static void s_on_signal(int sig)
-{
-    (void)sig;
-    s_stop = 1;
-}
 
 static void s_usage(FILE *out)
 {
@@ -59,101 +52,90 @@ static void s_set(char **field, const char *value)
     *field = wt_strdup(value);
 }
 
-int main(int argc, char **argv)
-{
-    const char *config = NULL, *ready_file = NULL, *metrics = NULL, *level = NULL;
-    bool insecure_public = false;
-    const char *over[5] = {NULL}; /* producers, workers, subscribers, replay, journal */
-    static const char *const names[5] = {"--producers", "--workers", "--subscribers", "--replay",
-                                         "--journal"};
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            s_usage(stdout);
-            return 0;
-        }
-        if (strcmp(a, "--version") == 0) {
-            printf("wiretag-broker %s\n", WT_VERSION);
-            return 0;
-        }
-        if (strcmp(a, "--insecure-public") == 0) {
-            insecure_public = true;
-            continue;
-        }
-        if (strcmp(a, "--check") == 0 && i + 1 < argc) { /* offline: verify every record */
-            int rc = wt_journal_check(argv[i + 1], stdout);
-            return rc == 0 ? 0 : rc == 1 ? 4 : 1;
-        }
-        if (strcmp(a, "--recover") == 0 && i + 2 < argc) { /* offline: salvage into NEWDIR */
-            int rc = wt_journal_recover(argv[i + 1], argv[i + 2], stdout);
-            return rc == 0 ? 0 : rc == 1 ? 4 : 1;
-        }
-        if (strcmp(a, "-v") == 0 || strcmp(a, "-q") == 0) {
-            level = a[1] == 'v' ? "debug" : "warn"; /* over log.level */
-            continue;
-        }
-        if (i + 1 >= argc) {
-            fprintf(stderr, "wiretag-broker: %s: missing value or unknown option\n", a);
-            s_usage(stderr);
-            return 2;
-        }
-        if (strcmp(a, "-c") == 0 || strcmp(a, "--config") == 0) {
-            config = argv[++i];
-            continue;
-        }
-        if (strcmp(a, "--ready-file") == 0) {
-            ready_file = argv[++i];
-            continue;
-        }
-        if (strcmp(a, "--metrics") == 0) {
-            metrics = argv[++i];
-            continue;
-        }
-        int k = -1;
-        for (int j = 0; j < 5; j++)
-            if (strcmp(a, names[j]) == 0) k = j;
-        if (k < 0) {
-            fprintf(stderr, "wiretag-broker: unknown option %s\n", a);
-            s_usage(stderr);
-            return 2;
-        }
-        over[k] = argv[++i];
-    }
+typedef struct {
+    const char *config, *ready_file, *metrics;
+    int level; /* -1: log.level of the file; 3 debug (-v), 1 warn (-q) */
+    bool insecure_public;
+    const char *over[5]; /* producers, workers, subscribers, replay, journal */
+} s_args_t;
 
-    char err0[512];
-    wt_config_t cfg;
-    wt_config_defaults(&cfg);
-    if (config) {
-        char err[512];
-        if (wt_config_load(&cfg, config, err, sizeof err) != 0) {
-            fprintf(stderr, "wiretag-broker: %s\n", err);
-            wt_config_free(&cfg);
-            return 2;
-        }
+/* The command line into a; -1 to go on, else the exit status. --check and
+   --recover run here, offline, when they come. */
+static int s_parse(s_args_t *a, int argc, char **argv)
+{
+    const wt_opt_t opts[] = {
+        {.name = "--version", .kind = WT_OPT_STOP},
+        WT_OPT_FLAG_ROW("--insecure-public", &a->insecure_public),
+        {.name = "--check", .kind = WT_OPT_STOP, .lo = 1},
+        {.name = "--recover", .kind = WT_OPT_STOP, .lo = 2},
+        WT_OPT_SET_ROW("-v", &a->level, 3),
+        WT_OPT_SET_ROW("-q", &a->level, 1),
+        {.name = "-c", .alias = "--config", .kind = WT_OPT_STR, .out = &a->config},
+        WT_OPT_STR_ROW("--ready-file", &a->ready_file, NULL),
+        WT_OPT_STR_ROW("--metrics", &a->metrics, NULL),
+        WT_OPT_STR_ROW("--producers", &a->over[0], NULL),
+        WT_OPT_STR_ROW("--workers", &a->over[1], NULL),
+        WT_OPT_STR_ROW("--subscribers", &a->over[2], NULL),
+        WT_OPT_STR_ROW("--replay", &a->over[3], NULL),
+        WT_OPT_STR_ROW("--journal", &a->over[4], NULL),
+    };
+    const wt_cli_t cli = {.prog = "wiretag-broker", .usage = s_usage, WT_CLI_TABLE(opts)};
+    wt_cli_res_t r;
+    int what = wt_cli_parse(&cli, argc, argv, &r), rc;
+    if (what == WT_CLI_OK) return -1;
+    if (what == WT_CLI_HELP) return 0;
+    if (what == WT_CLI_STOP && !strcmp(r.arg, "--version")) {
+        printf("wiretag-broker %s\n", WT_VERSION);
+        return 0;
     }
-    char **fields[5] = {&cfg.broker_producers, &cfg.broker_workers, &cfg.broker_subscribers,
-                        &cfg.broker_replay, &cfg.broker_journal};
+    if (what == WT_CLI_STOP) { /* offline: verify every record, or salvage into NEWDIR */
+        if (!strcmp(r.arg, "--check"))
+            rc = wt_journal_check(argv[r.index + 1], stdout);
+        else
+            rc = wt_journal_recover(argv[r.index + 1], argv[r.index + 2], stdout);
+        return rc == 0 ? 0 : rc == 1 ? 4 : 1;
+    }
+    if (r.index + 1 >= argc)
+        fprintf(stderr, "wiretag-broker: %s: missing value or unknown option\n", r.arg);
+    else
+        fprintf(stderr, "wiretag-broker: unknown option %s\n", r.arg);
+    s_usage(stderr);
+    return 2;
+}
+
+/* The command line over the configuration file; 0, or an exit status
+   (and *cfg freed). */
+static int s_configure(const s_args_t *a, wt_config_t *cfg)
+{
+    if (wt_cli_config("wiretag-broker", a->config, cfg) != 0) return 2;
+    char **fields[5] = {&cfg->broker_producers, &cfg->broker_workers, &cfg->broker_subscribers,
+                        &cfg->broker_replay, &cfg->broker_journal};
     for (int j = 0; j < 5; j++)
-        if (over[j]) s_set(fields[j], over[j]);
-    if (metrics) s_set(&cfg.broker_metrics, metrics);
-    if (cfg.broker_metrics && wt_httpd_check_listen(cfg.broker_metrics, err0, sizeof err0) != 0) {
-        fprintf(stderr, "wiretag-broker: metrics: %s\n", err0);
-        wt_config_free(&cfg);
+        if (a->over[j]) s_set(fields[j], a->over[j]);
+    if (a->metrics) s_set(&cfg->broker_metrics, a->metrics);
+    char err[512];
+    if (cfg->broker_metrics && wt_httpd_check_listen(cfg->broker_metrics, err, sizeof err) != 0) {
+        fprintf(stderr, "wiretag-broker: metrics: %s\n", err);
+        wt_config_free(cfg);
         return 2;
     }
-    if (level) s_set(&cfg.log_level, level);
-    if (insecure_public) cfg.broker_insecure_public = true;
+    if (a->level >= 0)
+        s_set(&cfg->log_level, a->level == 3 ? "debug" : "warn"); /* over log.level */
+    if (a->insecure_public) cfg->broker_insecure_public = true;
+    return 0;
+}
 
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = s_on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
+int main(int argc, char **argv)
+{
+    s_args_t a = {.level = -1};
+    int rc = s_parse(&a, argc, argv);
+    if (rc >= 0) return rc;
+    wt_config_t cfg;
+    if ((rc = s_configure(&a, &cfg)) != 0) return rc;
+    wt_signals_catch(NULL, WT_SIG_NOPIPE);
 
     char err[512] = "";
-    wt_broker_t *broker = wt_broker_new(&cfg, &s_stop, err, sizeof err);
+    wt_broker_t *broker = wt_broker_new(&cfg, wt_signals_stop_flag(), err, sizeof err);
     if (!broker) {
         fprintf(stderr, "wiretag-broker: %s\n", err[0] ? err : "cannot start");
         wt_config_free(&cfg);
@@ -171,8 +153,8 @@ int main(int argc, char **argv)
     if (cfg.broker_metrics)
         wt_broker_log(broker, 2, "broker", "-", "METRICS", 0, "serving http://%s/metrics",
                       wt_bmetrics_address(broker));
-    if (ready_file && wt_broker_write_ready(broker, ready_file) != 0) {
-        fprintf(stderr, "wiretag-broker: cannot write %s\n", ready_file);
+    if (a.ready_file && wt_broker_write_ready(broker, a.ready_file) != 0) {
+        fprintf(stderr, "wiretag-broker: cannot write %s\n", a.ready_file);
         wt_broker_destroy(&broker);
         wt_config_free(&cfg);
         return 1;

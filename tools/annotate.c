@@ -10,10 +10,11 @@
 #include "input.h"
 #include "readable.h"
 #include "wiretag/annotate.h"
+#include "wiretag/cli.h"
 #include "wiretag/json.h"
+#include "wiretag/signals.h"
 
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,16 +38,6 @@ static void s_usage(FILE *f)
                "  -h, --help          this help\n");
 }
 
-/* SIGINT/SIGTERM end the run between two items: what was written is
-   whole lines (the output is flushed item by item), never a cut one. */
-static volatile sig_atomic_t s_stop = 0;
-
-static void s_on_signal(int sig)
-{
-    (void)sig;
-    s_stop = 1;
-}
-
 static void s_progress(size_t items, size_t bytes, int64_t t0, bool final)
 {
     double secs = (double)(wt_clock_us() - t0) / 1e6;
@@ -56,30 +47,35 @@ static void s_progress(size_t items, size_t bytes, int64_t t0, bool final)
     fflush(stderr);
 }
 
-int cmd_annotate(int argc, char **argv)
+typedef struct {
+    const char *config_path;
+    bool pretty, quiet, readable;
+} s_args_t;
+
+/* The command line (getopt_long: bundled short options, --opt=value and
+   abbreviations stay as they were); -1 to go on, else the exit status. */
+static int s_parse(s_args_t *a, int argc, char **argv)
 {
     static const struct option opts[] = {
         {"config", required_argument, NULL, 'c'}, {"pretty", no_argument, NULL, 'p'},
         {"quiet", no_argument, NULL, 'q'},        {"help", no_argument, NULL, 'h'},
         {"readable", no_argument, NULL, 'r'},     {NULL, 0, NULL, 0},
     };
-    const char *config_path = NULL;
-    bool pretty = false, quiet = false, readable = false;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "c:pqrh", opts, NULL)) != -1) {
         switch (c) {
         case 'c':
-            config_path = optarg;
+            a->config_path = optarg;
             break;
         case 'p':
-            pretty = true;
+            a->pretty = true;
             break;
         case 'q':
-            quiet = true;
+            a->quiet = true;
             break;
         case 'r':
-            readable = true;
+            a->readable = true;
             break;
         case 'h':
             s_usage(stdout);
@@ -89,15 +85,121 @@ int cmd_annotate(int argc, char **argv)
             return 2;
         }
     }
+    return -1;
+}
 
-    wt_config_t cfg;
-    wt_config_defaults(&cfg);
-    char err[512] = "";
-    if (config_path && wt_config_load(&cfg, config_path, err, sizeof err) != 0) {
-        fprintf(stderr, "wiretag annotate: %s\n", err);
-        wt_config_free(&cfg);
-        return 2;
+typedef struct {
+    size_t items, bytes, bad, bad_dates;
+} s_counts_t;
+
+/* Annotate and write one item; false when the output cannot be written. */
+static bool s_one(wt_annotator_t *ann, const s_args_t *a, wt_item_t *item, const char *where,
+                  wt_buf_t *out, s_counts_t *n)
+{
+    if (item->published_invalid) {
+        fprintf(stderr,
+                "%s: item %s: published is not a date we read (ISO 8601, RFC 2822); "
+                "annotated with published null\n",
+                where ? where : "?", item->id ? item->id : "?");
+        n->bad_dates++;
     }
+    wt_result_t res = {0};
+    int rc = wt_annotate(ann, item, &res);
+    bool ok = true;
+    if (rc != 0) {
+        fprintf(stderr, "%s: cannot annotate item %s: %s (%s)\n", where ? where : "?",
+                item->id ? item->id : "?", wt_strerror(rc), wt_errname(rc));
+        n->bad++;
+    } else {
+        wt_buf_reset(out);
+        if (a->readable) {
+            wt_readable_format(&res, isatty(STDOUT_FILENO), out);
+        } else {
+            wt_result_to_json(&res, a->pretty, out);
+            wt_buf_append(out, "\n", 1);
+        }
+        if (fwrite(out->data, 1, out->size, stdout) != out->size || fflush(stdout) != 0) {
+            fprintf(stderr, "wiretag annotate: cannot write output\n");
+            n->bad++;
+            ok = false;
+        } else {
+            n->items++;
+            n->bytes += item->text_len;
+        }
+    }
+    wt_result_clear(&res);
+    return ok;
+}
+
+/* Every item of in, in order, until the end, a signal or a write error. */
+static void s_run(wt_annotator_t *ann, const s_args_t *a, wt_input_reader_t *in, s_counts_t *n)
+{
+    bool tty = !a->quiet && isatty(STDERR_FILENO);
+    int64_t t0 = wt_clock_us(), last = t0;
+    bool shown = false;
+    char err[512] = "";
+    wt_buf_t out;
+    wt_buf_init(&out);
+    for (;;) {
+        if (wt_signals_stopping()) break;
+        wt_item_t item = {0};
+        const char *where = NULL;
+        int rc = wt_input_next(in, &item, &where, err, sizeof err);
+        if (rc == 0) break;
+        if (wt_signals_stopping()) {
+            wt_item_clear(&item);
+            break;
+        }
+        if (rc < 0) {
+            fprintf(stderr, "%s: %s (%s)\n", where ? where : "?", err[0] ? err : wt_strerror(rc),
+                    wt_errname(rc));
+            n->bad++;
+            continue;
+        }
+        bool ok = s_one(ann, a, &item, where, &out, n);
+        wt_item_clear(&item);
+        if (!ok) break;
+        if (tty) {
+            int64_t now = wt_clock_us();
+            if (now - t0 > 1000000 && now - last > 200000) {
+                s_progress(n->items, n->bytes, t0, false);
+                last = now;
+                shown = true;
+            }
+        }
+    }
+    fflush(stdout);
+    if (shown) s_progress(n->items, n->bytes, t0, true);
+    wt_buf_free(&out);
+}
+
+static void s_report(const s_counts_t *n, wt_input_reader_t *in)
+{
+    if (n->bad)
+        fprintf(stderr, "wiretag annotate: %zu item(s) annotated, %zu failed (see above)\n",
+                n->items, n->bad);
+    wt_input_say_skipped(in, "wiretag annotate");
+    wt_input_say_repaired(in, "wiretag annotate");
+    if (wt_signals_stopping())
+        fprintf(stderr,
+                "wiretag annotate: interrupted after %zu item(s); the output ends with a "
+                "whole line\n",
+                n->items);
+    if (n->bad_dates)
+        fprintf(stderr,
+                "wiretag annotate: %zu item(s) had an unreadable published date (kept with "
+                "published null)\n",
+                n->bad_dates);
+}
+
+int cmd_annotate(int argc, char **argv)
+{
+    s_args_t a = {0};
+    int rc = s_parse(&a, argc, argv);
+    if (rc >= 0) return rc;
+    wt_config_t cfg;
+    if (wt_cli_config("wiretag annotate", a.config_path, &cfg) != 0) return 2;
+    char err[512] = "";
     wt_engine_t *engine = wt_engine_new(&cfg, err, sizeof err);
     if (!engine) {
         fprintf(stderr,
@@ -118,109 +220,15 @@ int cmd_annotate(int argc, char **argv)
     if (optind >= argc && isatty(STDIN_FILENO))
         fprintf(stderr, "wiretag annotate: reading items from the terminal (JSON Lines, or plain "
                         "text ended by Ctrl-D); to annotate files: wiretag annotate FILE...\n");
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = s_on_signal; /* no SA_RESTART: a read waiting on a pipe returns */
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-
-    bool tty = !quiet && isatty(STDERR_FILENO);
-    int64_t t0 = wt_clock_us(), last = t0;
-    bool shown = false;
-    size_t items = 0, bytes = 0, bad = 0, bad_dates = 0;
-    wt_buf_t out;
-    wt_buf_init(&out);
-    for (;;) {
-        if (s_stop) break;
-        wt_item_t item = {0};
-        const char *where = NULL;
-        int rc = wt_input_next(in, &item, &where, err, sizeof err);
-        if (rc == 0) break;
-        if (s_stop) {
-            wt_item_clear(&item);
-            break;
-        }
-        if (rc < 0) {
-            fprintf(stderr, "%s: %s (%s)\n", where ? where : "?", err[0] ? err : wt_strerror(rc),
-                    wt_errname(rc));
-            bad++;
-            continue;
-        }
-        if (item.published_invalid) {
-            fprintf(stderr,
-                    "%s: item %s: published is not a date we read (ISO 8601, RFC 2822); "
-                    "annotated with published null\n",
-                    where ? where : "?", item.id ? item.id : "?");
-            bad_dates++;
-        }
-        wt_result_t res = {0};
-        rc = wt_annotate(ann, &item, &res);
-        if (rc != 0) {
-            fprintf(stderr, "%s: cannot annotate item %s: %s (%s)\n", where ? where : "?",
-                    item.id ? item.id : "?", wt_strerror(rc), wt_errname(rc));
-            bad++;
-        } else {
-            wt_buf_reset(&out);
-            if (readable) {
-                wt_readable_format(&res, isatty(STDOUT_FILENO), &out);
-            } else {
-                wt_result_to_json(&res, pretty, &out);
-                wt_buf_append(&out, "\n", 1);
-            }
-            if (fwrite(out.data, 1, out.size, stdout) != out.size || fflush(stdout) != 0) {
-                fprintf(stderr, "wiretag annotate: cannot write output\n");
-                wt_result_clear(&res);
-                wt_item_clear(&item);
-                bad++;
-                break;
-            }
-            items++;
-            bytes += item.text_len;
-        }
-        wt_result_clear(&res);
-        wt_item_clear(&item);
-        if (tty) {
-            int64_t now = wt_clock_us();
-            if (now - t0 > 1000000 && now - last > 200000) {
-                s_progress(items, bytes, t0, false);
-                last = now;
-                shown = true;
-            }
-        }
-    }
-    fflush(stdout);
-    if (shown) s_progress(items, bytes, t0, true);
-    if (bad)
-        fprintf(stderr, "wiretag annotate: %zu item(s) annotated, %zu failed (see above)\n", items,
-                bad);
-    const char *sample = NULL;
-    size_t skipped = wt_input_skipped(in, &sample);
-    if (skipped)
-        fprintf(stderr,
-                "wiretag annotate: %zu file(s) in the folder(s) skipped as not news items "
-                "(README, LICENSE, binary), e.g. %s\n",
-                skipped, sample);
-    size_t repaired = wt_input_repaired(in);
-    if (repaired)
-        fprintf(stderr,
-                "wiretag annotate: %zu invalid UTF-8 byte(s) in plain-text input replaced by "
-                "U+FFFD\n",
-                repaired);
-    if (s_stop)
-        fprintf(stderr,
-                "wiretag annotate: interrupted after %zu item(s); the output ends with a "
-                "whole line\n",
-                items);
-    if (bad_dates)
-        fprintf(stderr,
-                "wiretag annotate: %zu item(s) had an unreadable published date (kept with "
-                "published null)\n",
-                bad_dates);
-    wt_buf_free(&out);
+    /* SIGINT/SIGTERM end the run between two items: what was written is
+       whole lines (the output is flushed item by item), never a cut one */
+    wt_signals_catch(NULL, 0);
+    s_counts_t n = {0};
+    s_run(ann, &a, in, &n);
+    s_report(&n, in);
     wt_input_close(&in);
     wt_annotator_destroy(&ann);
     wt_engine_destroy(&engine);
     wt_config_free(&cfg);
-    return s_stop ? 130 : bad ? 1 : 0;
+    return wt_signals_stopping() ? 130 : n.bad ? 1 : 0;
 }

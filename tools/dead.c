@@ -9,9 +9,10 @@
       wiretag dead requeue SEQ|ID...|--all
       wiretag dead export [-o F]   the items as JSON Lines (to fix and feed)
 */
+#include "client.h"
 #include "cmds.h"
+#include "wiretag/cli.h"
 #include "wiretag/config.h"
-#include "wiretag/curve.h"
 #include "wiretag/endpoint.h"
 #include "wiretag/json.h"
 #include "wiretag/proto.h"
@@ -31,10 +32,8 @@ typedef struct {
 } s_dead_t;
 
 typedef struct {
-    const char *ep;
+    wt_client_t cl; /* the control endpoint */
     long timeout;
-    void *ctx, *sock;
-    wt_peer_watch_t *watch;
     uint64_t corr;
     s_dead_t *v;
     size_t n, cap;
@@ -64,11 +63,12 @@ static int s_recv(s_ctl_t *c, wt_proto_in_t *in)
 {
     int64_t t0 = wt_clock_ms();
     for (;;) {
-        zmq_pollitem_t it = {.socket = c->sock, .events = ZMQ_POLLIN};
+        zmq_pollitem_t it = {.socket = c->cl.sock, .events = ZMQ_POLLIN};
         if (zmq_poll(&it, 1, 100) > 0) {
-            int rc = wt_proto_recv(c->sock, false, 0, in);
+            int rc = wt_proto_recv(c->cl.sock, false, 0, in);
             char why[1024];
-            if (rc == 0 && wt_endpoint_refused(&in->msg, WT_ROLE_REPLAY, c->ep, why, sizeof why)) {
+            if (rc == 0 &&
+                wt_endpoint_refused(&in->msg, WT_ROLE_REPLAY, c->cl.ep, why, sizeof why)) {
                 fprintf(stderr, "wiretag dead: %s\n", why);
                 wt_proto_in_close(in);
                 return -EPROTO;
@@ -77,13 +77,13 @@ static int s_recv(s_ctl_t *c, wt_proto_in_t *in)
             return rc;
         }
         char why[1024];
-        if (wt_peer_watch_failed(c->watch, 2, c->ep, WT_ROLE_REPLAY, why, sizeof why)) {
+        if (wt_peer_watch_failed(c->cl.watch, 2, c->cl.ep, WT_ROLE_REPLAY, why, sizeof why)) {
             fprintf(stderr, "wiretag dead: %s\n", why);
             return -EPROTO;
         }
         if (wt_clock_ms() - t0 >= c->timeout) {
             fprintf(stderr, "wiretag dead: no answer from %s in %ld ms (is the broker running?)\n",
-                    c->ep, c->timeout);
+                    c->cl.ep, c->timeout);
             return -ETIMEDOUT;
         }
     }
@@ -94,28 +94,49 @@ static int s_status(int rc)
     return rc == -EPROTO ? 2 : rc == -ETIMEDOUT ? 3 : 1;
 }
 
+/* Ask cmd under a new corr, with from (DEAD) or seq (REQUEUE). */
+static int s_ask(s_ctl_t *c, int cmd, uint64_t value)
+{
+    wt_proto_t m = {0};
+    wt_proto_init(&m, cmd);
+    if (cmd == WT_CMD_DEAD) {
+        m.from = value;
+        m.has |= WT_F_FROM;
+    } else {
+        m.seq = value;
+        m.has |= WT_F_SEQ;
+    }
+    m.corr = ++c->corr;
+    m.has |= WT_F_CORR;
+    int rc = wt_proto_send(c->cl.sock, &m, NULL, 0);
+    wt_proto_clear(&m);
+    return rc;
+}
+
+/* The next reply to the question asked last (late answers to earlier
+   rounds are dropped). */
+static int s_reply(s_ctl_t *c, wt_proto_in_t *in)
+{
+    for (;;) {
+        int rc = s_recv(c, in);
+        if (rc < 0) return rc;
+        if (!(in->msg.has & WT_F_CORR) || in->msg.corr == c->corr) return 0;
+        wt_proto_in_close(in);
+    }
+}
+
 /* Every dead letter, with its item. */
 static int s_fetch(s_ctl_t *c)
 {
     uint64_t from = 0;
     for (;;) {
-        wt_proto_t m = {0};
-        wt_proto_init(&m, WT_CMD_DEAD);
-        m.from = from;
-        m.corr = ++c->corr;
-        m.has |= WT_F_FROM | WT_F_CORR;
-        int rc = wt_proto_send(c->sock, &m, NULL, 0);
-        wt_proto_clear(&m);
+        int rc = s_ask(c, WT_CMD_DEAD, from);
         if (rc < 0) return rc;
         size_t before = c->n;
         for (;;) {
             wt_proto_in_t in;
-            if ((rc = s_recv(c, &in)) < 0) return rc;
+            if ((rc = s_reply(c, &in)) < 0) return rc;
             wt_proto_t *r = &in.msg;
-            if ((r->has & WT_F_CORR) && r->corr != c->corr) {
-                wt_proto_in_close(&in);
-                continue; /* a late answer to an earlier round */
-            }
             if (r->cmd == WT_CMD_DEAD_ITEM) {
                 wt_grow(&c->v, &c->cap, c->n + 1, sizeof *c->v);
                 s_dead_t *d = &c->v[c->n++];
@@ -166,34 +187,21 @@ static s_dead_t *s_find(s_ctl_t *c, const char *arg)
 
 static int s_requeue(s_ctl_t *c, s_dead_t *d)
 {
-    wt_proto_t m = {0};
-    wt_proto_init(&m, WT_CMD_REQUEUE);
-    m.seq = d->seq;
-    m.corr = ++c->corr;
-    m.has |= WT_F_SEQ | WT_F_CORR;
-    int rc = wt_proto_send(c->sock, &m, NULL, 0);
-    wt_proto_clear(&m);
-    if (rc < 0) return rc;
-    for (;;) {
-        wt_proto_in_t in;
-        if ((rc = s_recv(c, &in)) < 0) return rc;
-        wt_proto_t *r = &in.msg;
-        if ((r->has & WT_F_CORR) && r->corr != c->corr) {
-            wt_proto_in_close(&in);
-            continue;
-        }
-        if (r->cmd == WT_CMD_REQUEUED) {
-            printf("requeued seq %llu (%s)\n", (unsigned long long)d->seq, d->id);
-            rc = 0;
-        } else {
-            fprintf(stderr, "wiretag dead: seq %llu (%s) not requeued: %s %s\n",
-                    (unsigned long long)d->seq, d->id, r->code ? r->code : "?",
-                    r->reason ? r->reason : "");
-            rc = 1;
-        }
-        wt_proto_in_close(&in);
-        return rc;
+    int rc = s_ask(c, WT_CMD_REQUEUE, d->seq);
+    wt_proto_in_t in;
+    if (rc < 0 || (rc = s_reply(c, &in)) < 0) return rc;
+    wt_proto_t *r = &in.msg;
+    if (r->cmd == WT_CMD_REQUEUED) {
+        printf("requeued seq %llu (%s)\n", (unsigned long long)d->seq, d->id);
+        rc = 0;
+    } else {
+        fprintf(stderr, "wiretag dead: seq %llu (%s) not requeued: %s %s\n",
+                (unsigned long long)d->seq, d->id, r->code ? r->code : "?",
+                r->reason ? r->reason : "");
+        rc = 1;
     }
+    wt_proto_in_close(&in);
+    return rc;
 }
 
 static void s_print_json(const s_dead_t *d, bool with_item, FILE *out)
@@ -214,161 +222,145 @@ static void s_print_json(const s_dead_t *d, bool with_item, FILE *out)
     json_decref(o);
 }
 
-int cmd_dead(int argc, char **argv)
+static bool s_timeout_arg(const char *value, void *out)
 {
-    s_ctl_t c = {.timeout = 3000};
-    const char *config = NULL, *out_path = NULL, *url = NULL, *host = NULL;
-    char ep[600];
-    bool as_json = false, all = false;
-    const char *verb = NULL;
-    char **args = wt_calloc((size_t)argc + 1, sizeof *args);
-    int nargs = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        bool more = i + 1 < argc;
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            s_usage(stdout);
-            free(args);
-            return 0;
-        } else if (!strcmp(a, "--broker") && more)
-            url = argv[++i];
-        else if (!strcmp(a, "--host") && more)
-            host = argv[++i];
-        else if (!strcmp(a, "-c") && more)
-            config = argv[++i];
-        else if (!strcmp(a, "--timeout") && more && atol(argv[i + 1]) > 0)
-            c.timeout = atol(argv[++i]);
-        else if (!strcmp(a, "-o") && more)
-            out_path = argv[++i];
-        else if (!strcmp(a, "--json"))
-            as_json = true;
-        else if (!strcmp(a, "--all"))
-            all = true;
-        else if (a[0] == '-' && a[1]) {
-            if (!strcmp(a, "--broker") || !strcmp(a, "-c") || !strcmp(a, "-o") ||
-                !strcmp(a, "--timeout") || !strcmp(a, "--host"))
-                fprintf(stderr, "wiretag dead: %s wants %s\n", a,
-                        !strcmp(a, "--broker")    ? "an endpoint, e.g. tcp://127.0.0.1:5558"
-                        : !strcmp(a, "--timeout") ? "a number of milliseconds greater than 0"
-                                                  : "a file name");
-            else
-                fprintf(stderr, "wiretag dead: unknown option '%s'\n\n", a);
-            free(args);
-            return 2;
-        } else if (!verb)
-            verb = a;
+    if (atol(value) <= 0) return false;
+    *(long *)out = atol(value);
+    return true;
+}
+
+typedef struct {
+    const char *out_path, *verb;
+    bool as_json, all;
+    char **args; /* the verb, then its arguments */
+    int nargs;
+} s_args_t;
+
+/* The command line into a and c; -1 to go on, else the exit status. */
+static int s_parse(s_args_t *a, s_ctl_t *c, int argc, char **argv)
+{
+    const wt_opt_t opts[] = {
+        WT_OPT_STR_ROW("--broker", &c->cl.url, "an endpoint, e.g. tcp://127.0.0.1:5558"),
+        WT_OPT_STR_ROW("--host", &c->cl.host, "a file name"),
+        WT_OPT_STR_ROW("-c", &c->cl.config, "a file name"),
+        WT_OPT_FN_ROW("--timeout", &c->timeout, s_timeout_arg,
+                      "a number of milliseconds greater than 0"),
+        WT_OPT_STR_ROW("-o", &a->out_path, "a file name"),
+        WT_OPT_FLAG_ROW("--json", &a->as_json),
+        WT_OPT_FLAG_ROW("--all", &a->all),
+    };
+    const wt_cli_t cli = {.prog = "wiretag dead",
+                          .usage = s_usage,
+                          WT_CLI_TABLE(opts),
+                          .args = a->args,
+                          .nargs = &a->nargs};
+    wt_cli_res_t r;
+    int what = wt_cli_parse(&cli, argc, argv, &r);
+    if (what == WT_CLI_HELP) return 0;
+    if (what != WT_CLI_OK) {
+        if (r.opt && r.opt->wants)
+            fprintf(stderr, "wiretag dead: %s wants %s\n", r.arg, r.opt->wants);
         else
-            args[nargs++] = argv[i];
+            fprintf(stderr, "wiretag dead: unknown option '%s'\n\n", r.arg);
+        return 2;
     }
+    const char *verb = a->verb = a->nargs ? a->args[0] : NULL;
     bool ok_verb = verb && (!strcmp(verb, "list") || !strcmp(verb, "show") ||
                             !strcmp(verb, "requeue") || !strcmp(verb, "export"));
-    if (!ok_verb || ((!strcmp(verb, "show") || !strcmp(verb, "requeue")) && !nargs && !all)) {
+    if (!ok_verb ||
+        ((!strcmp(verb, "show") || !strcmp(verb, "requeue")) && a->nargs < 2 && !a->all)) {
         if (verb && !ok_verb)
             fprintf(stderr, "wiretag dead: unknown command '%s'\n\n", verb);
         else if (verb)
             fprintf(stderr, "wiretag dead %s: which dead letters? (SEQ or ID%s)\n\n", verb,
                     !strcmp(verb, "requeue") ? ", or --all" : "");
         s_usage(stderr);
-        free(args);
         return 2;
     }
-    wt_config_t cfg;
-    wt_config_defaults(&cfg);
-    char err[1024];
-    if (config && wt_config_load(&cfg, config, err, sizeof err) != 0) {
-        fprintf(stderr, "wiretag dead: %s\n", err);
-        wt_config_free(&cfg);
-        free(args);
-        return 2;
+    return -1;
+}
+
+static void s_list(const s_ctl_t *c, bool as_json)
+{
+    if (!as_json) printf("%zu dead letter(s)\n", c->n);
+    for (size_t i = 0; i < c->n; i++) {
+        if (as_json)
+            s_print_json(&c->v[i], false, stdout);
+        else
+            printf("  seq %-8llu %-24s attempts %-3u %s %s\n", (unsigned long long)c->v[i].seq,
+                   c->v[i].id, c->v[i].attempts, c->v[i].code, c->v[i].reason);
     }
-    if (wt_endpoint_pick(url, host, cfg.client_broker, WT_ROLE_REPLAY, ep, sizeof ep, err,
-                         sizeof err) != 0) {
-        fprintf(stderr, "wiretag dead: %s\n", err);
-        wt_config_free(&cfg);
-        free(args);
-        return 2;
+}
+
+static int s_export(const s_ctl_t *c, const char *out_path)
+{
+    FILE *out = out_path ? fopen(out_path, "w") : stdout;
+    if (!out) {
+        fprintf(stderr, "wiretag dead: cannot write %s: %s\n", out_path, strerror(errno));
+        return 1;
     }
-    c.ep = ep;
-    if (wt_endpoint_check(c.ep, false, NULL, 0, err, sizeof err) != 0) {
-        fprintf(stderr, "wiretag dead: --broker: %s\n", err);
-        wt_config_free(&cfg);
-        free(args);
-        return 2;
-    }
-    c.ctx = zmq_ctx_new();
-    c.sock = zmq_socket(c.ctx, ZMQ_DEALER);
-    int linger = 0;
-    zmq_setsockopt(c.sock, ZMQ_LINGER, &linger, sizeof linger);
     int status = 0;
-    int crc = wt_curve_setup_client(c.sock, &cfg, err, sizeof err);
-    wt_config_free(&cfg);
-    if (crc != 0) {
-        fprintf(stderr, "wiretag dead: CURVE: %s\n", err);
-        status = 2;
-        goto done;
-    }
-    c.watch = wt_peer_watch_new(c.ctx, c.sock);
-    if (zmq_connect(c.sock, c.ep) != 0) {
-        fprintf(stderr, "wiretag dead: cannot connect to %s: %s\n", c.ep,
-                zmq_strerror(zmq_errno()));
-        status = 2;
-        goto done;
-    }
-    int rc = s_fetch(&c);
-    if (rc < 0) {
-        status = s_status(rc);
-        goto done;
-    }
-    if (!strcmp(verb, "list")) {
-        if (!as_json) printf("%zu dead letter(s)\n", c.n);
-        for (size_t i = 0; i < c.n; i++) {
-            if (as_json)
-                s_print_json(&c.v[i], false, stdout);
-            else
-                printf("  seq %-8llu %-24s attempts %-3u %s %s\n", (unsigned long long)c.v[i].seq,
-                       c.v[i].id, c.v[i].attempts, c.v[i].code, c.v[i].reason);
+    size_t n = 0;
+    for (size_t i = 0; i < c->n; i++)
+        if (c->v[i].item) {
+            fputs(c->v[i].item, out);
+            fputc('\n', out);
+            n++;
         }
-    } else if (!strcmp(verb, "export")) {
-        FILE *out = out_path ? fopen(out_path, "w") : stdout;
-        if (!out) {
-            fprintf(stderr, "wiretag dead: cannot write %s: %s\n", out_path, strerror(errno));
+    if (out != stdout && fclose(out) != 0) status = 1;
+    fprintf(stderr, "wiretag dead: %zu item(s) exported%s%s\n", n, out_path ? " to " : "",
+            out_path ? out_path : "");
+    return status;
+}
+
+/* show or requeue the named dead letters (or all); the exit status. */
+static int s_each(s_ctl_t *c, const s_args_t *a)
+{
+    bool requeue = !strcmp(a->verb, "requeue");
+    char **names = a->args + 1;
+    size_t todo = a->all ? c->n : (size_t)a->nargs - 1;
+    int status = 0;
+    for (size_t i = 0; i < todo; i++) {
+        s_dead_t *d = a->all ? &c->v[i] : s_find(c, names[i]);
+        if (!d) {
+            fprintf(stderr, "wiretag dead: %s is not a dead letter (wiretag dead list)\n",
+                    names[i]);
             status = 1;
-            goto done;
+            continue;
         }
-        size_t n = 0;
-        for (size_t i = 0; i < c.n; i++)
-            if (c.v[i].item) {
-                fputs(c.v[i].item, out);
-                fputc('\n', out);
-                n++;
-            }
-        if (out != stdout && fclose(out) != 0) status = 1;
-        fprintf(stderr, "wiretag dead: %zu item(s) exported%s%s\n", n, out_path ? " to " : "",
-                out_path ? out_path : "");
-    } else {
-        bool requeue = !strcmp(verb, "requeue");
-        size_t todo = all ? c.n : (size_t)nargs;
-        for (size_t i = 0; i < todo; i++) {
-            s_dead_t *d = all ? &c.v[i] : s_find(&c, args[i]);
-            if (!d) {
-                fprintf(stderr, "wiretag dead: %s is not a dead letter (wiretag dead list)\n",
-                        args[i]);
-                status = 1;
-                continue;
-            }
-            if (!requeue) {
-                s_print_json(d, true, stdout);
-                continue;
-            }
-            rc = s_requeue(&c, d);
-            if (rc < 0) {
-                status = s_status(rc);
-                break;
-            }
-            if (rc) status = 1;
+        if (!requeue) {
+            s_print_json(d, true, stdout);
+            continue;
         }
+        int rc = s_requeue(c, d);
+        if (rc < 0) return s_status(rc);
+        if (rc) status = 1;
     }
-done:
+    return status;
+}
+
+int cmd_dead(int argc, char **argv)
+{
+    s_ctl_t c = {.cl = {.prog = "wiretag dead", .role = WT_ROLE_REPLAY}, .timeout = 3000};
+    s_args_t a = {0};
+    a.args = wt_calloc((size_t)argc + 1, sizeof *a.args);
+    int status = s_parse(&a, &c, argc, argv);
+    if (status >= 0) {
+        free(a.args);
+        return status;
+    }
+    status = wt_client_open(&c.cl, ZMQ_DEALER) == WT_CLIENT_OK ? 0 : 2;
+    if (status == 0) {
+        int rc = s_fetch(&c);
+        if (rc < 0)
+            status = s_status(rc);
+        else if (!strcmp(a.verb, "list"))
+            s_list(&c, a.as_json);
+        else if (!strcmp(a.verb, "export"))
+            status = s_export(&c, a.out_path);
+        else
+            status = s_each(&c, &a);
+    }
     for (size_t i = 0; i < c.n; i++) {
         free(c.v[i].id);
         free(c.v[i].code);
@@ -376,9 +368,7 @@ done:
         free(c.v[i].item);
     }
     free(c.v);
-    free(args);
-    wt_peer_watch_destroy(&c.watch);
-    zmq_close(c.sock);
-    zmq_ctx_term(c.ctx);
+    free(a.args);
+    wt_client_close(c.cl.ctx, c.cl.sock, &c.cl.watch);
     return status;
 }

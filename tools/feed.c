@@ -19,14 +19,15 @@
 #include "cmds.h"
 #include "input.h"
 #include "natscmd.h"
+#include "client.h"
 #include "progress.h"
+#include "wiretag/cli.h"
+#include "wiretag/signals.h"
 #include "wiretag/codec.h"
 #include "wiretag/config.h"
-#include "wiretag/curve.h"
 #include "wiretag/endpoint.h"
 #include "wiretag/proto.h"
 
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,13 +50,6 @@ typedef struct {
 } s_slot_t;
 
 typedef struct {
-    uint64_t order; /* position in the input, for the summary */
-    char *where;
-    char *code;
-    char *reason;
-} s_fail_t;
-
-typedef struct {
     const char *endpoint;
     size_t window;
     int64_t timeout_ms;
@@ -65,29 +59,20 @@ typedef struct {
     const wt_config_t *cfg;
     void *ctx, *sock;
     s_slot_t *slots; /* ring of 2 x window, indexed by corr */
-    size_t cap, inflight;
+    size_t cap;
     uint64_t next_corr;
-    uint64_t sent, acked, dups, retries, read_items;
+    wt_feed_figures_t fig; /* t0, acked, retries, read_items, inflight, total */
+    uint64_t sent, dups;
     uint64_t bad_dates; /* items whose `published` could not be read (sent without it) */
     uint64_t dead;      /* items the broker knows as dead letters (listed in fails) */
-    size_t total;       /* known item count for the progress bar (0 = unknown) */
-    s_fail_t *fails;
-    size_t nfails, fails_cap;
-    int64_t t0, last_draw, last_answer;
+    wt_feed_fails_t fails;
+    int64_t last_draw, last_answer;
     bool warned_silent;
     int64_t warned_limit_ms; /* last said why the broker refuses for now (once per 30 s) */
     bool streaming;          /* stdin is an input: report bad items as they come */
     wt_peer_watch_t *watch;
     char fatal[1024]; /* set: the endpoint is not a producers endpoint; stop (exit 2) */
 } s_feed_t;
-
-static volatile sig_atomic_t s_interrupted = 0;
-
-static void s_on_sigint(int sig)
-{
-    (void)sig;
-    s_interrupted = 1;
-}
 
 static void s_usage(FILE *f)
 {
@@ -112,30 +97,13 @@ static void s_usage(FILE *f)
                "passed, 130 interrupted.\n");
 }
 
-static void s_fail(s_feed_t *f, uint64_t order, const char *where, const char *code,
-                   const char *reason)
-{
-    wt_grow(&f->fails, &f->fails_cap, f->nfails + 1, sizeof *f->fails);
-    s_fail_t *x = &f->fails[f->nfails++];
-    x->order = order;
-    x->where = wt_strdup(where ? where : "?");
-    x->code = wt_strdup(code ? code : "?");
-    x->reason = wt_strdup(reason ? reason : "");
-}
-
-static int s_fail_cmp(const void *a, const void *b)
-{
-    uint64_t x = ((const s_fail_t *)a)->order, y = ((const s_fail_t *)b)->order;
-    return x < y ? -1 : x > y;
-}
-
 static void s_slot_free(s_feed_t *f, s_slot_t *s)
 {
     free(s->id);
     free(s->where);
     free(s->data);
     memset(s, 0, sizeof *s);
-    f->inflight--;
+    f->fig.inflight--;
 }
 
 static int s_send(s_feed_t *f, s_slot_t *s)
@@ -164,20 +132,16 @@ static int s_send(s_feed_t *f, s_slot_t *s)
    same ring position still waits for an old item). */
 static s_slot_t *s_next_slot(s_feed_t *f)
 {
-    if (f->inflight >= f->window) return NULL;
+    if (f->fig.inflight >= f->window) return NULL;
     s_slot_t *s = &f->slots[f->next_corr % f->cap];
     return s->used ? NULL : s;
 }
 
 static void s_handle_reply(s_feed_t *f)
 {
-    for (int budget = 0; budget < 1024; budget++) {
-        wt_proto_in_t in;
-        int rc = wt_proto_recv(f->sock, false, ZMQ_DONTWAIT, &in);
-        if (rc == -EAGAIN || rc == -EINTR) {
-            wt_proto_in_close(&in);
-            return;
-        }
+    wt_proto_in_t in;
+    int rc;
+    for (int budget = 0; budget < 1024 && wt_client_next(f->sock, false, &in, &rc); budget++) {
         f->last_answer = wt_clock_ms();
         f->warned_silent = false;
         if (rc < 0) {
@@ -199,11 +163,11 @@ static void s_handle_reply(s_feed_t *f)
             }
             if (m->cmd == WT_CMD_ACK && m->code && !strcmp(m->code, "EDEAD")) {
                 /* known, but dead-lettered: it will not be processed */
-                s_fail(f, s->order, s->where, "EDEAD", m->reason);
+                wt_feed_fail(&f->fails, s->order, s->where, "EDEAD", m->reason);
                 f->dead++;
                 s_slot_free(f, s);
             } else if (m->cmd == WT_CMD_ACK) {
-                f->acked++;
+                f->fig.acked++;
                 if (m->dup) f->dups++;
                 s_slot_free(f, s);
             } else if (m->code && (!strcmp(m->code, "EFULL") || !strcmp(m->code, "EJOURNAL"))) {
@@ -226,7 +190,7 @@ static void s_handle_reply(s_feed_t *f)
                     f->warned_limit_ms = now;
                 }
             } else {
-                s_fail(f, s->order, s->where, m->code, m->reason);
+                wt_feed_fail(&f->fails, s->order, s->where, m->code, m->reason);
                 s_slot_free(f, s);
             }
         } else if (m->cmd == WT_CMD_NAK) {
@@ -244,7 +208,7 @@ static void s_retry_due(s_feed_t *f)
     for (size_t i = 0; i < f->cap; i++) {
         s_slot_t *s = &f->slots[i];
         if (s->used && now >= s->retry_at) {
-            if (s->attempts > 1 || now - s->sent_at >= f->timeout_ms) f->retries++;
+            if (s->attempts > 1 || now - s->sent_at >= f->timeout_ms) f->fig.retries++;
             s_send(f, s);
             due++;
         }
@@ -259,14 +223,8 @@ static void s_retry_due(s_feed_t *f)
 
 static void s_draw(s_feed_t *f, bool final)
 {
-    wt_feed_figures_t fig = {.t0 = f->t0,
-                             .acked = f->acked,
-                             .retries = f->retries,
-                             .read_items = f->read_items,
-                             .nfails = f->nfails,
-                             .inflight = f->inflight,
-                             .total = f->total};
-    wt_feed_progress(&fig, &f->last_draw, final);
+    f->fig.nfails = f->fails.n;
+    wt_feed_progress(&f->fig, &f->last_draw, final);
 }
 
 /* Read what the input has (without blocking) into free window slots. */
@@ -283,14 +241,14 @@ static void s_read_input(s_feed_t *f, wt_input_reader_t *in, const wt_limits_t *
         int rc = wt_input_next(in, &item, &where, err, sizeof err);
         if (rc == -EAGAIN || rc == 0) break;
         if (rc < 0) {
-            f->read_items++;
-            s_fail(f, f->read_items, where, wt_errname(rc), err);
+            f->fig.read_items++;
+            wt_feed_fail(&f->fails, f->fig.read_items, where, wt_errname(rc), err);
             if (!f->quiet && (f->progress || f->streaming)) /* else the summary says it once */
                 fprintf(stderr, "%swiretag feed: %s: %s: %s\n", f->progress ? "\r\033[K" : "",
                         where, wt_errname(rc), err);
             continue;
         }
-        f->read_items++;
+        f->fig.read_items++;
         if (item.published_invalid) {
             f->bad_dates++; /* sent without it: the item matters more than its date */
             if (!f->quiet && (f->progress || f->streaming))
@@ -303,7 +261,7 @@ static void s_read_input(s_feed_t *f, wt_input_reader_t *in, const wt_limits_t *
             char reason[128];
             snprintf(reason, sizeof reason, "text is %zu bytes, over the limit of %zu",
                      item.text_len, limits->max_text);
-            s_fail(f, f->read_items, where, "ETOOBIG", reason);
+            wt_feed_fail(&f->fails, f->fig.read_items, where, "ETOOBIG", reason);
             wt_item_clear(&item);
             continue;
         }
@@ -317,257 +275,168 @@ static void s_read_input(s_feed_t *f, wt_input_reader_t *in, const wt_limits_t *
         memcpy(s->data, buf.data, buf.size);
         s->size = buf.size;
         s->attempts = 0;
-        s->order = f->read_items;
-        f->inflight++;
+        s->order = f->fig.read_items;
+        f->fig.inflight++;
         wt_item_clear(&item);
         s_send(f, s);
     }
     wt_buf_free(&buf);
 }
 
-/* An option we do not know, or one whose value is missing or wrong: say
-   which and what it wants. */
-static void s_bad_option(const char *opt, const char *value)
+typedef struct {
+    const char *config, *url, *host;
+    char **paths;
+    int npaths;
+    int progress; /* -1: when stderr is a terminal */
+    long long window, timeout, deadline;
+} s_args_t;
+
+/* The command line into a and f; -1 to go on, else the exit status. */
+static int s_parse(s_args_t *a, s_feed_t *f, int argc, char **argv)
 {
-    static const struct {
-        const char *name, *wants;
-    } vals[] = {
-        {"--broker", "an endpoint, e.g. tcp://127.0.0.1:5555"},
-        {"--host", "the broker's host name or address"},
-        {"-c", "a configuration file"},
-        {"--window", "a whole number of items from 1 to 100000"},
-        {"--timeout", "a whole number of milliseconds from 10 to 3600000"},
-        {"--deadline", "a whole number of seconds, 1 or more"},
+    const wt_opt_t opts[] = {
+        WT_OPT_STR_ROW("--broker", &a->url, "an endpoint, e.g. tcp://127.0.0.1:5555"),
+        WT_OPT_STR_ROW("--host", &a->host, "the broker's host name or address"),
+        WT_OPT_STR_ROW("-c", &a->config, "a configuration file"),
+        WT_FEED_OPT_ROWS(a, f),
     };
-    for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++)
-        if (!strcmp(opt, vals[i].name)) {
-            if (value)
-                fprintf(stderr, "wiretag feed: %s wants %s, not '%s'\n", opt, vals[i].wants, value);
-            else
-                fprintf(stderr, "wiretag feed: %s wants %s (the value is missing)\n", opt,
-                        vals[i].wants);
-            return;
+    const wt_cli_t cli = {.prog = "wiretag feed",
+                          .usage = s_usage,
+                          WT_CLI_TABLE(opts),
+                          .args = a->paths,
+                          .nargs = &a->npaths};
+    int rc = wt_cli_args(&cli, argc, argv);
+    if (rc >= 0) return rc;
+    if ((rc = wt_feed_inputs(a->paths, a->npaths, s_usage, &f->streaming)) != 0) return rc;
+    f->window = (size_t)a->window;
+    f->timeout_ms = a->timeout;
+    f->deadline_ms = a->deadline * 1000;
+    return -1;
+}
+
+/* The configuration, the endpoint and the connected socket; 0 or 2 after
+   saying why. */
+static int s_open(s_feed_t *f, const s_args_t *a, wt_config_t *cfg, char *endpoint, size_t eplen)
+{
+    char err[1024];
+    if (wt_cli_config("wiretag feed", a->config, cfg) != 0) return 2;
+    if (wt_endpoint_pick(a->url, a->host, cfg->client_broker, WT_ROLE_PRODUCERS, endpoint, eplen,
+                         err, sizeof err) != 0) {
+        fprintf(stderr, "wiretag feed: %s\n", err);
+        return 2;
+    }
+    f->endpoint = endpoint;
+    f->cfg = cfg;
+    f->progress = a->progress == 1 || (a->progress == -1 && !f->quiet && isatty(2));
+    if (f->quiet) f->progress = false;
+    f->cap = f->window * 2;
+    f->slots = wt_calloc(f->cap, sizeof *f->slots);
+    f->next_corr = 1;
+    if (f->progress) f->fig.total = wt_feed_count(a->paths, a->npaths);
+
+    f->ctx = zmq_ctx_new();
+    f->sock = wt_client_socket(f->ctx, ZMQ_DEALER);
+    int hwm = (int)(f->window * 2 + 16);
+    zmq_setsockopt(f->sock, ZMQ_SNDHWM, &hwm, sizeof hwm);
+    int step =
+        wt_client_connect(f->ctx, f->sock, f->endpoint, true, cfg, &f->watch, err, sizeof err);
+    wt_client_say("wiretag feed", step, f->endpoint, err);
+    return step == WT_CLIENT_OK ? 0 : 2;
+}
+
+/* Send, wait, resend until every item is answered; the exit status so far. */
+static int s_loop(s_feed_t *f, wt_input_reader_t *in, const wt_limits_t *limits)
+{
+    for (;;) {
+        if (wt_signals_stopping()) return 130;
+        s_read_input(f, in, limits);
+        if (wt_input_done(in) && f->fig.inflight == 0) return 0;
+        if (f->deadline_ms && wt_clock_ms() - f->fig.t0 > f->deadline_ms) return 3;
+        zmq_pollitem_t items[2] = {{.socket = f->sock, .events = ZMQ_POLLIN}};
+        int n = 1;
+        int fd = wt_input_fd(in);
+        if (fd >= 0 && s_next_slot(f)) {
+            items[1] = (zmq_pollitem_t){.fd = fd, .events = ZMQ_POLLIN};
+            n = 2;
         }
-    fprintf(stderr, "wiretag feed: unknown option '%s' (wiretag feed --help lists them)\n", opt);
+        long timeout = 100;
+        if (fd < 0 && !wt_input_done(in) && s_next_slot(f))
+            timeout = 0; /* a regular file: read on */
+        zmq_poll(items, n, timeout);
+        if (items[0].revents & ZMQ_POLLIN) s_handle_reply(f);
+        if (!f->fatal[0])
+            wt_peer_watch_failed(f->watch, 3, f->endpoint, WT_ROLE_PRODUCERS, f->fatal,
+                                 sizeof f->fatal);
+        if (f->fatal[0]) {
+            if (f->progress) fputs("\r\033[K", stderr);
+            fprintf(stderr, "wiretag feed: %s\n", f->fatal);
+            f->progress = false;
+            return 2;
+        }
+        s_retry_due(f);
+        if (f->progress) s_draw(f, false);
+    }
+}
+
+/* What happened, on stderr; the exit status. */
+static int s_report(s_feed_t *f, wt_input_reader_t *in, int status)
+{
+    if (f->progress) s_draw(f, true);
+    wt_input_say_skipped(in, "wiretag feed");
+    f->fig.nfails = f->fails.n;
+    wt_feed_summary(&f->fig, f->dups, f->quiet, status);
+    wt_input_say_repaired(in, "wiretag feed");
+    if (f->bad_dates)
+        fprintf(stderr,
+                "wiretag feed: %llu item(s) had a published date we could not read (ISO 8601 or "
+                "RFC 2822 expected): sent with published null\n",
+                (unsigned long long)f->bad_dates);
+    if (f->fails.n) {
+        wt_feed_fails_print(&f->fails, f->dead);
+        if (!status) status = 1;
+    }
+    wt_feed_unacked(status, f->fig.inflight);
+    return status;
+}
+
+static void s_close(s_feed_t *f)
+{
+    for (size_t i = 0; f->slots && i < f->cap; i++)
+        if (f->slots[i].used) s_slot_free(f, &f->slots[i]);
+    wt_feed_fails_free(&f->fails);
+    free(f->slots);
+    wt_client_close(f->ctx, f->sock, &f->watch);
 }
 
 int cmd_feed(int argc, char **argv)
 {
     if (wt_nats_wanted(argc, argv)) return cmd_feed_nats(argc, argv); /* tools/nats.c */
-    s_feed_t f = {.window = 256, .timeout_ms = 5000};
-    const char *config = NULL, *url = NULL, *host = NULL;
-    char endpoint[600];
-    char **paths = wt_calloc((size_t)argc + 1, sizeof *paths);
-    int npaths = 0;
-    int progress = -1;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        bool more = i + 1 < argc;
-        long long v;
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            s_usage(stdout);
-            free(paths);
-            return 0;
-        } else if (!strcmp(a, "--broker") && more)
-            url = argv[++i];
-        else if (!strcmp(a, "--host") && more)
-            host = argv[++i];
-        else if (!strcmp(a, "-c") && more)
-            config = argv[++i];
-        else if (!strcmp(a, "--window") && more && wt_int_arg(argv[i + 1], 1, 100000, &v)) {
-            f.window = (size_t)v;
-            i++;
-        } else if (!strcmp(a, "--timeout") && more && wt_int_arg(argv[i + 1], 10, 3600000, &v)) {
-            f.timeout_ms = v;
-            i++;
-        } else if (!strcmp(a, "--deadline") && more &&
-                   wt_int_arg(argv[i + 1], 1, 86400 * 365, &v)) {
-            f.deadline_ms = v * 1000;
-            i++;
-        } else if (!strcmp(a, "--progress"))
-            progress = 1;
-        else if (!strcmp(a, "--no-progress"))
-            progress = 0;
-        else if (!strcmp(a, "-q"))
-            f.quiet = true;
-        else if (a[0] == '-' && a[1] != 0) {
-            s_bad_option(a, more ? argv[i + 1] : NULL);
-            free(paths);
-            return 2;
-        } else {
-            paths[npaths++] = argv[i];
-            if (!strcmp(argv[i], "-")) f.streaming = true;
-        }
-    }
-    if (npaths == 0) {
-        fprintf(stderr, "wiretag feed: no INPUT (use - for stdin)\n\n");
-        s_usage(stderr);
-        free(paths);
-        return 2;
+    s_feed_t f = {0};
+    s_args_t a = {.progress = -1, .window = 256, .timeout = 5000};
+    a.paths = wt_calloc((size_t)argc + 1, sizeof *a.paths);
+    int status = s_parse(&a, &f, argc, argv);
+    if (status >= 0) {
+        free(a.paths);
+        return status;
     }
     wt_config_t cfg;
-    wt_config_defaults(&cfg);
-    char err[1024];
-    if (config && wt_config_load(&cfg, config, err, sizeof err) != 0) {
-        fprintf(stderr, "wiretag feed: %s\n", err);
+    char endpoint[600];
+    if ((status = s_open(&f, &a, &cfg, endpoint, sizeof endpoint)) != 0) {
+        s_close(&f);
         wt_config_free(&cfg);
-        free(paths);
-        return 2;
+        free(a.paths);
+        return status;
     }
-    if (wt_endpoint_pick(url, host, cfg.client_broker, WT_ROLE_PRODUCERS, endpoint, sizeof endpoint,
-                         err, sizeof err) != 0) {
-        fprintf(stderr, "wiretag feed: %s\n", err);
-        wt_config_free(&cfg);
-        free(paths);
-        return 2;
-    }
-    f.endpoint = endpoint;
+    wt_signals_catch(NULL, 0);
     wt_limits_t limits = wt_limits_default;
     if (cfg.max_text_bytes > 0) limits.max_text = (size_t)cfg.max_text_bytes;
-    f.progress = progress == 1 || (progress == -1 && !f.quiet && isatty(2));
-    if (f.quiet) f.progress = false;
-    f.cap = f.window * 2;
-    f.slots = wt_calloc(f.cap, sizeof *f.slots);
-    f.next_corr = 1;
-    if (f.progress) f.total = wt_feed_count(paths, npaths);
-
-    f.ctx = zmq_ctx_new();
-    f.sock = zmq_socket(f.ctx, ZMQ_DEALER);
-    int linger = 0, hwm = (int)(f.window * 2 + 16);
-    zmq_setsockopt(f.sock, ZMQ_LINGER, &linger, sizeof linger);
-    zmq_setsockopt(f.sock, ZMQ_SNDHWM, &hwm, sizeof hwm);
-    int rc = wt_endpoint_check(f.endpoint, false, NULL, 0, err, sizeof err);
-    if (rc != 0)
-        fprintf(stderr, "wiretag feed: --broker: %s\n", err);
-    else if ((rc = wt_curve_setup_client(f.sock, &cfg, err, sizeof err)) != 0)
-        fprintf(stderr, "wiretag feed: CURVE: %s\n", err);
-    else {
-        f.watch = wt_peer_watch_new(f.ctx, f.sock); /* tells a wrong port from a slow broker */
-        if ((rc = zmq_connect(f.sock, f.endpoint)) != 0)
-            fprintf(stderr, "wiretag feed: cannot connect to %s: %s\n", f.endpoint,
-                    zmq_strerror(zmq_errno()));
-    }
-    if (rc != 0) {
-        wt_peer_watch_destroy(&f.watch);
-        zmq_close(f.sock);
-        zmq_ctx_term(f.ctx);
-        wt_config_free(&cfg);
-        free(f.slots);
-        free(paths);
-        return 2;
-    }
-
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = s_on_sigint;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-
-    wt_input_reader_t *in = wt_input_open(paths, npaths, &limits);
+    wt_input_reader_t *in = wt_input_open(a.paths, a.npaths, &limits);
     wt_input_set_nonblocking(in, true);
-    f.t0 = f.last_answer = wt_clock_ms();
-    int status = 0;
-    for (;;) {
-        if (s_interrupted) {
-            status = 130;
-            break;
-        }
-        s_read_input(&f, in, &limits);
-        if (wt_input_done(in) && f.inflight == 0) break;
-        if (f.deadline_ms && wt_clock_ms() - f.t0 > f.deadline_ms) {
-            status = 3;
-            break;
-        }
-        zmq_pollitem_t items[2] = {{.socket = f.sock, .events = ZMQ_POLLIN}};
-        int n = 1;
-        int fd = wt_input_fd(in);
-        if (fd >= 0 && s_next_slot(&f)) {
-            items[1] = (zmq_pollitem_t){.fd = fd, .events = ZMQ_POLLIN};
-            n = 2;
-        }
-        long timeout = 100;
-        if (fd < 0 && !wt_input_done(in) && s_next_slot(&f))
-            timeout = 0; /* a regular file: read on */
-        zmq_poll(items, n, timeout);
-        if (items[0].revents & ZMQ_POLLIN) s_handle_reply(&f);
-        if (!f.fatal[0])
-            wt_peer_watch_failed(f.watch, 3, f.endpoint, WT_ROLE_PRODUCERS, f.fatal,
-                                 sizeof f.fatal);
-        if (f.fatal[0]) {
-            if (f.progress) fputs("\r\033[K", stderr);
-            fprintf(stderr, "wiretag feed: %s\n", f.fatal);
-            f.progress = false;
-            status = 2;
-            break;
-        }
-        s_retry_due(&f);
-        if (f.progress) s_draw(&f, false);
-    }
-    if (f.progress) s_draw(&f, true);
-    size_t repaired = wt_input_repaired(in);
-    const char *sample = NULL;
-    size_t skipped = wt_input_skipped(in, &sample);
-    if (skipped)
-        fprintf(stderr,
-                "wiretag feed: %zu file(s) in the folder(s) skipped as not news items (README, "
-                "LICENSE, binary), e.g. %s\n",
-                skipped, sample);
+    f.fig.t0 = f.last_answer = wt_clock_ms();
+    status = s_report(&f, in, s_loop(&f, in, &limits));
     wt_input_close(&in);
-
-    double el = (double)(wt_clock_ms() - f.t0) / 1000.0;
-    if (!f.quiet || f.nfails || status)
-        fprintf(stderr,
-                "wiretag feed: %llu acknowledged (%llu already known), %zu failed, %llu resent, in "
-                "%.1f s (%.0f items/s)\n",
-                (unsigned long long)f.acked, (unsigned long long)f.dups, f.nfails,
-                (unsigned long long)f.retries, el, el > 0 ? (double)f.acked / el : 0.0);
-    if (repaired)
-        fprintf(stderr,
-                "wiretag feed: %zu invalid UTF-8 byte(s) in plain-text input replaced by U+FFFD\n",
-                repaired);
-    if (f.bad_dates)
-        fprintf(stderr,
-                "wiretag feed: %llu item(s) had a published date we could not read (ISO 8601 or "
-                "RFC 2822 expected): sent with published null\n",
-                (unsigned long long)f.bad_dates);
-    if (f.nfails) {
-        qsort(f.fails, f.nfails, sizeof *f.fails, s_fail_cmp);
-        if (f.dead)
-            fprintf(stderr,
-                    "wiretag feed: %zu item(s) not accepted or, for %llu, dead letters "
-                    "that will not be processed (`wiretag dead`):\n",
-                    f.nfails, (unsigned long long)f.dead);
-        else
-            fprintf(stderr, "wiretag feed: %zu item(s) not accepted:\n", f.nfails);
-        for (size_t i = 0; i < f.nfails; i++) {
-            if (i == 100) {
-                fprintf(stderr, "  ... and %zu more\n", f.nfails - 100);
-                break;
-            }
-            fprintf(stderr, "  %s: %s: %s\n", f.fails[i].where, f.fails[i].code, f.fails[i].reason);
-        }
-        if (!status) status = 1;
-    }
-    if (status == 3 || status == 130 || (status == 2 && f.inflight))
-        fprintf(stderr, "wiretag feed: %s with %zu item(s) unacknowledged\n",
-                status == 3   ? "deadline passed"
-                : status == 2 ? "stopped"
-                              : "interrupted",
-                f.inflight);
-    for (size_t i = 0; i < f.cap; i++)
-        if (f.slots[i].used) s_slot_free(&f, &f.slots[i]);
-    for (size_t i = 0; i < f.nfails; i++) {
-        free(f.fails[i].where);
-        free(f.fails[i].code);
-        free(f.fails[i].reason);
-    }
-    free(f.fails);
-    free(f.slots);
-    wt_peer_watch_destroy(&f.watch);
-    zmq_close(f.sock);
-    zmq_ctx_term(f.ctx);
+    s_close(&f);
     wt_config_free(&cfg);
-    free(paths);
+    free(a.paths);
     return status;
 }

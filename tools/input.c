@@ -680,3 +680,22 @@ int wt_input_next(wt_input_reader_t *self, wt_item_t *item, const char **where, 
         return rc;
     }
 }
+
+void wt_input_say_skipped(const wt_input_reader_t *self, const char *prog)
+{
+    const char *sample = NULL;
+    size_t skipped = wt_input_skipped(self, &sample);
+    if (skipped)
+        fprintf(stderr,
+                "%s: %zu file(s) in the folder(s) skipped as not news items (README, LICENSE, "
+                "binary), e.g. %s\n",
+                prog, skipped, sample);
+}
+
+void wt_input_say_repaired(const wt_input_reader_t *self, const char *prog)
+{
+    size_t repaired = wt_input_repaired(self);
+    if (repaired)
+        fprintf(stderr, "%s: %zu invalid UTF-8 byte(s) in plain-text input replaced by U+FFFD\n",
+                prog, repaired);
+}

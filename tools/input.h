@@ -57,6 +57,12 @@ size_t wt_input_errors(const wt_input_reader_t *self);
 size_t wt_input_skipped(const wt_input_reader_t *self, const char **sample);
 /* Invalid UTF-8 bytes replaced by U+FFFD in plain-text files so far. */
 size_t wt_input_repaired(const wt_input_reader_t *self);
+/* "PROG: N file(s) in the folder(s) skipped as not news items (...), e.g.
+   NAME" on stderr, when some were. */
+void wt_input_say_skipped(const wt_input_reader_t *self, const char *prog);
+/* "PROG: N invalid UTF-8 byte(s) in plain-text input replaced by U+FFFD"
+   on stderr, when some were. */
+void wt_input_say_repaired(const wt_input_reader_t *self, const char *prog);
 /* True when every remaining source is finished (no more items). */
 bool wt_input_done(const wt_input_reader_t *self);
 

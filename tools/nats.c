@@ -23,35 +23,17 @@ bool wt_nats_wanted(int argc, char **argv)
 #ifdef WT_HAVE_NATS
 #include "input.h"
 #include "progress.h"
+#include "wiretag/cli.h"
+#include "wiretag/signals.h"
 #include "wiretag/codec.h"
 #include "wiretag/natsjs.h"
 
 #include <jansson.h>
 #include <poll.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
-
-static volatile sig_atomic_t s_interrupted = 0;
-
-static void s_on_sigint(int sig)
-{
-    (void)sig;
-    s_interrupted = 1;
-}
-
-static void s_catch_signals(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = s_on_sigint;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
-}
 
 /* "90s", "30m", "12h", "7d" -> ms; -1 when malformed. */
 static int64_t s_duration_ms(const char *s)
@@ -67,17 +49,6 @@ static int64_t s_duration_ms(const char *s)
                  : !strcmp(end, "d") ? 86400000
                                      : -1;
     return mul < 0 ? -1 : (int64_t)(v * mul);
-}
-
-static int s_load_config(const char *cmd, const char *path, wt_config_t *cfg)
-{
-    wt_config_defaults(cfg);
-    char err[1024];
-    if (path && wt_config_load(cfg, path, err, sizeof err) != 0) {
-        fprintf(stderr, "wiretag %s: %s\n", cmd, err);
-        return -1;
-    }
-    return 0;
 }
 
 /* Connect and create what is missing; NULL after saying why. */
@@ -110,40 +81,39 @@ static void s_init_usage(FILE *f)
                "  --storage S    file or memory (default nats.storage)\n");
 }
 
+static bool s_retention_arg(const char *value, void *out)
+{
+    return (*(int64_t *)out = s_duration_ms(value)) > 0;
+}
+
+static bool s_storage_arg(const char *value, void *out)
+{
+    if (strcmp(value, "file") && strcmp(value, "memory")) return false;
+    *(int *)out = !strcmp(value, "memory");
+    return true;
+}
+
 int cmd_nats_init(int argc, char **argv)
 {
     const char *urls = NULL, *config = NULL;
     long long replicas = 0;
     int64_t retention = 0;
     int storage = -1;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        bool more = i + 1 < argc;
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            s_init_usage(stdout);
-            return 0;
-        } else if (!strcmp(a, "--nats") && more)
-            urls = argv[++i];
-        else if (!strcmp(a, "-c") && more)
-            config = argv[++i];
-        else if (!strcmp(a, "--replicas") && more && wt_int_arg(argv[i + 1], 1, 5, &replicas))
-            i++;
-        else if (!strcmp(a, "--retention") && more && (retention = s_duration_ms(argv[i + 1])) > 0)
-            i++;
-        else if (!strcmp(a, "--storage") && more &&
-                 (!strcmp(argv[i + 1], "file") || !strcmp(argv[i + 1], "memory")))
-            storage = !strcmp(argv[++i], "memory");
-        else {
-            fprintf(stderr, "wiretag nats-init: unknown, incomplete or invalid option '%s'\n\n", a);
-            s_init_usage(stderr);
-            return 2;
-        }
-    }
+    const wt_opt_t opts[] = {
+        WT_OPT_STR_ROW("--nats", &urls, NULL),
+        WT_OPT_STR_ROW("-c", &config, NULL),
+        WT_OPT_INT_ROW("--replicas", &replicas, 1, 5, NULL),
+        WT_OPT_FN_ROW("--retention", &retention, s_retention_arg, NULL),
+        WT_OPT_FN_ROW("--storage", &storage, s_storage_arg, NULL),
+    };
+    const wt_cli_t cli = {.prog = "wiretag nats-init",
+                          .usage = s_init_usage,
+                          .say = WT_CLI_SAY_USAGE,
+                          WT_CLI_TABLE(opts)};
+    int rc = wt_cli_args(&cli, argc, argv);
+    if (rc >= 0) return rc;
     wt_config_t cfg;
-    if (s_load_config("nats-init", config, &cfg) != 0) {
-        wt_config_free(&cfg);
-        return 2;
-    }
+    if (wt_cli_config("wiretag nats-init", config, &cfg) != 0) return 2;
     char err[1024];
     wt_nats_t *n = wt_nats_connect(&cfg, urls && strcmp(urls, "-") ? urls : NULL,
                                    "wiretag nats-init", err, sizeof err);
@@ -177,31 +147,28 @@ typedef struct s_retry {
 } s_retry_t;
 
 typedef struct {
-    char *what, *code, *reason;
-} s_nfail_t;
-
-typedef struct {
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    size_t window, inflight;
-    uint64_t acked, dups, retries, sent, read_items;
-    size_t total;
+    size_t window;
+    wt_feed_figures_t fig; /* t0, acked, retries, read_items, inflight, total */
+    uint64_t dups, sent;
     s_retry_t *retry;
-    s_nfail_t *fails;
-    size_t nfails, fails_cap;
+    wt_feed_fails_t fails;
     bool progress, quiet, streaming;
-    int64_t t0, last_draw, last_ack;
+    int64_t last_draw, last_ack;
     int64_t backoff_ms; /* pause before a resend: doubles while publishes fail, to 2 s */
     const char *subject;
+    wt_nats_t *nats;
+    jsCtx *js;
+    jsPubOptions po;
+    wt_limits_t limits;
+    wt_buf_t buf;
 } s_nfeed_t;
 
+/* Under f->mu. The list keeps the order of arrival. */
 static void s_nfail(s_nfeed_t *f, const char *what, const char *code, const char *reason)
 {
-    wt_grow(&f->fails, &f->fails_cap, f->nfails + 1, sizeof *f->fails);
-    s_nfail_t *x = &f->fails[f->nfails++];
-    x->what = wt_strdup(what ? what : "?");
-    x->code = wt_strdup(code ? code : "?");
-    x->reason = wt_strdup(reason ? reason : "");
+    wt_feed_fail(&f->fails, f->fails.n + 1, what, code, reason);
 }
 
 /* Worth sending again: the cluster is electing, a node restarts, the queue
@@ -232,16 +199,16 @@ static void s_on_puback(jsCtx *js, natsMsg *msg, jsPubAck *pa, jsPubAckErr *pae,
     pthread_mutex_lock(&f->mu);
     f->last_ack = wt_clock_ms();
     if (pa) {
-        f->acked++;
+        f->fig.acked++;
         if (pa->Duplicate) f->dups++;
-        f->inflight--;
+        f->fig.inflight--;
         f->backoff_ms = 100;
         natsMsg_Destroy(msg);
     } else {
         natsStatus err = pae ? pae->Err : NATS_ERR;
         jsErrCode code = pae ? pae->ErrCode : 0;
         if (s_retryable(err, code)) {
-            f->retries++;
+            f->fig.retries++;
             s_push_retry(f, msg, f->backoff_ms);
             if (f->backoff_ms < 2000) f->backoff_ms *= 2;
         } else {
@@ -251,7 +218,7 @@ static void s_on_puback(jsCtx *js, natsMsg *msg, jsPubAck *pa, jsPubAckErr *pae,
             snprintf(what, sizeof what, "item %s", id ? id : "?");
             snprintf(cbuf, sizeof cbuf, "ENATS%d", (int)code);
             s_nfail(f, what, cbuf, pae && pae->ErrText ? pae->ErrText : natsStatus_GetText(err));
-            f->inflight--;
+            f->fig.inflight--;
             natsMsg_Destroy(msg);
         }
     }
@@ -262,14 +229,8 @@ static void s_on_puback(jsCtx *js, natsMsg *msg, jsPubAck *pa, jsPubAckErr *pae,
 /* Under f->mu. */
 static void s_ndraw(s_nfeed_t *f, bool final)
 {
-    wt_feed_figures_t fig = {.t0 = f->t0,
-                             .acked = f->acked,
-                             .retries = f->retries,
-                             .read_items = f->read_items,
-                             .nfails = f->nfails,
-                             .inflight = f->inflight,
-                             .total = f->total};
-    wt_feed_progress(&fig, &f->last_draw, final);
+    f->fig.nfails = f->fails.n;
+    wt_feed_progress(&f->fig, &f->last_draw, final);
 }
 
 static void s_feed_usage(FILE *f)
@@ -290,280 +251,268 @@ static void s_feed_usage(FILE *f)
                "3 deadline passed, 130 interrupted.\n");
 }
 
-int cmd_feed_nats(int argc, char **argv)
-{
-    const char *urls = NULL, *config = NULL;
-    long long window = 256, timeout = 5000, deadline_ms = 0;
-    int progress = -1;
-    bool quiet = false, streaming = false;
-    char **paths = wt_calloc((size_t)argc + 1, sizeof *paths);
-    int npaths = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        bool more = i + 1 < argc;
-        long long v;
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            s_feed_usage(stdout);
-            free(paths);
-            return 0;
-        } else if (!strcmp(a, "--nats") && more)
-            urls = argv[++i];
-        else if (!strcmp(a, "-c") && more)
-            config = argv[++i];
-        else if (!strcmp(a, "--window") && more && wt_int_arg(argv[i + 1], 1, 100000, &window))
-            i++;
-        else if (!strcmp(a, "--timeout") && more && wt_int_arg(argv[i + 1], 10, 3600000, &timeout))
-            i++;
-        else if (!strcmp(a, "--deadline") && more && wt_int_arg(argv[i + 1], 1, 86400 * 365, &v)) {
-            deadline_ms = v * 1000;
-            i++;
-        } else if (!strcmp(a, "--progress"))
-            progress = 1;
-        else if (!strcmp(a, "--no-progress"))
-            progress = 0;
-        else if (!strcmp(a, "-q"))
-            quiet = true;
-        else if (a[0] == '-' && a[1] != 0) {
-            fprintf(stderr, "wiretag feed: unknown, incomplete or invalid option '%s'\n\n", a);
-            s_feed_usage(stderr);
-            free(paths);
-            return 2;
-        } else {
-            paths[npaths++] = argv[i];
-            if (!strcmp(argv[i], "-")) streaming = true;
-        }
-    }
-    if (npaths == 0) {
-        fprintf(stderr, "wiretag feed: no INPUT (use - for stdin)\n\n");
-        s_feed_usage(stderr);
-        free(paths);
-        return 2;
-    }
-    wt_config_t cfg;
-    if (s_load_config("feed", config, &cfg) != 0) {
-        wt_config_free(&cfg);
-        free(paths);
-        return 2;
-    }
-    wt_limits_t limits = wt_limits_default;
-    if (cfg.max_text_bytes > 0) limits.max_text = (size_t)cfg.max_text_bytes;
-    wt_nats_t *n = s_open("feed", &cfg, urls);
-    if (!n) {
-        wt_config_free(&cfg);
-        free(paths);
-        wt_nats_shutdown();
-        return 2;
-    }
-    s_nfeed_t f = {
-        .window = (size_t)window, .quiet = quiet, .streaming = streaming, .backoff_ms = 100};
-    pthread_mutex_init(&f.mu, NULL);
-    pthread_cond_init(&f.cv, NULL);
-    f.progress = progress == 1 || (progress == -1 && !quiet && isatty(2));
-    if (quiet) f.progress = false;
-    if (f.progress) f.total = wt_feed_count(paths, npaths);
-    f.subject = wt_nats_names(n)->items_subject;
+typedef struct {
+    const char *urls, *config;
+    long long window, timeout, deadline;
+    int progress; /* -1: when stderr is a terminal */
+    char **paths;
+    int npaths;
+} s_nargs_t;
 
-    /* a JetStream context of our own for the asynchronous publishes */
+/* The command line into a and f; -1 to go on, else the exit status. */
+static int s_feed_parse(s_nargs_t *a, s_nfeed_t *f, int argc, char **argv)
+{
+    const wt_opt_t opts[] = {
+        WT_OPT_STR_ROW("--nats", &a->urls, NULL),
+        WT_OPT_STR_ROW("-c", &a->config, NULL),
+        WT_FEED_OPT_ROWS(a, f),
+    };
+    const wt_cli_t cli = {.prog = "wiretag feed",
+                          .usage = s_feed_usage,
+                          .say = WT_CLI_SAY_USAGE,
+                          WT_CLI_TABLE(opts),
+                          .args = a->paths,
+                          .nargs = &a->npaths};
+    int rc = wt_cli_args(&cli, argc, argv);
+    if (rc >= 0) return rc;
+    if ((rc = wt_feed_inputs(a->paths, a->npaths, s_feed_usage, &f->streaming)) != 0) return rc;
+    f->window = (size_t)a->window;
+    return -1;
+}
+
+/* Connect, and a JetStream context of our own for the asynchronous
+   publishes; 0 or 2 after saying why. */
+static int s_feed_open(s_nfeed_t *f, const s_nargs_t *a, const wt_config_t *cfg)
+{
+    f->limits = wt_limits_default;
+    if (cfg->max_text_bytes > 0) f->limits.max_text = (size_t)cfg->max_text_bytes;
+    if (!(f->nats = s_open("feed", cfg, a->urls))) return 2;
+    f->progress = a->progress == 1 || (a->progress == -1 && !f->quiet && isatty(2));
+    if (f->quiet) f->progress = false;
+    if (f->progress) f->fig.total = wt_feed_count(a->paths, a->npaths);
+    f->subject = wt_nats_names(f->nats)->items_subject;
     jsOptions jo;
     jsOptions_Init(&jo);
-    jo.Wait = timeout;
-    jo.PublishAsync.MaxPending = window + 64;
+    jo.Wait = a->timeout;
+    jo.PublishAsync.MaxPending = a->window + 64;
     jo.PublishAsync.AckHandler = s_on_puback;
-    jo.PublishAsync.AckHandlerClosure = &f;
+    jo.PublishAsync.AckHandlerClosure = f;
     jo.PublishAsync.StallWait = 50;
-    jsCtx *js = NULL;
-    natsStatus ns = natsConnection_JetStream(&js, wt_nats_conn(n), &jo);
+    natsStatus ns = natsConnection_JetStream(&f->js, wt_nats_conn(f->nats), &jo);
     if (ns != NATS_OK) {
         char b[256];
         fprintf(stderr, "wiretag feed: NATS: %s\n", wt_nats_strerror(ns, 0, b, sizeof b));
-        wt_nats_destroy(&n);
-        wt_config_free(&cfg);
-        free(paths);
-        wt_nats_shutdown();
         return 2;
     }
-    jsPubOptions po;
-    jsPubOptions_Init(&po);
-    po.MaxWait = timeout;
+    jsPubOptions_Init(&f->po);
+    f->po.MaxWait = a->timeout;
+    return 0;
+}
 
-    s_catch_signals();
-    wt_input_reader_t *in = wt_input_open(paths, npaths, &limits);
-    wt_input_set_nonblocking(in, true);
-    f.t0 = f.last_ack = wt_clock_ms();
-    wt_buf_t buf;
-    wt_buf_init(&buf);
-    int status = 0;
-    for (;;) {
-        if (s_interrupted) {
-            status = 130;
-            break;
-        }
-        if (deadline_ms && wt_clock_ms() - f.t0 > deadline_ms) {
-            status = 3;
-            break;
-        }
-        /* what failed transiently and is due goes out again, same id */
-        pthread_mutex_lock(&f.mu);
-        s_retry_t *due = NULL, **pp = &f.retry;
-        int64_t now = wt_clock_ms();
-        while (*pp) {
-            s_retry_t *r = *pp;
-            if (r->due <= now) {
-                *pp = r->next;
-                r->next = due;
-                due = r;
-            } else
-                pp = &r->next;
-        }
-        pthread_mutex_unlock(&f.mu);
-        while (due) {
-            s_retry_t *r = due;
-            due = r->next;
-            natsMsg *m = r->msg;
-            if (js_PublishMsgAsync(js, &m, &po) != NATS_OK) {
-                pthread_mutex_lock(&f.mu);
-                s_push_retry(&f, m, 250);
-                pthread_mutex_unlock(&f.mu);
-            }
-            free(r);
-        }
-        /* read on while the window has room */
-        for (;;) {
-            pthread_mutex_lock(&f.mu);
-            bool room = f.inflight < f.window;
-            pthread_mutex_unlock(&f.mu);
-            if (!room || wt_input_done(in)) break;
-            wt_item_t item = {0};
-            const char *where = NULL;
-            char err[512];
-            int rc = wt_input_next(in, &item, &where, err, sizeof err);
-            if (rc == -EAGAIN || rc == 0) break;
-            pthread_mutex_lock(&f.mu);
-            f.read_items++;
-            if (rc < 0) {
-                s_nfail(&f, where, wt_errname(rc), err);
-                if (!f.quiet && (f.progress || f.streaming))
-                    fprintf(stderr, "%swiretag feed: %s: %s: %s\n", f.progress ? "\r\033[K" : "",
-                            where, wt_errname(rc), err);
-                pthread_mutex_unlock(&f.mu);
-                continue;
-            }
-            if (item.text_len > limits.max_text) {
-                char reason[128];
-                snprintf(reason, sizeof reason, "text is %zu bytes, over the limit of %zu",
-                         item.text_len, limits.max_text);
-                s_nfail(&f, where, "ETOOBIG", reason);
-                pthread_mutex_unlock(&f.mu);
-                wt_item_clear(&item);
-                continue;
-            }
-            f.inflight++;
-            f.sent++;
-            pthread_mutex_unlock(&f.mu);
-            wt_buf_reset(&buf);
-            wt_item_encode(&item, &buf);
-            natsMsg *m = NULL;
-            ns = natsMsg_Create(&m, f.subject, NULL, (const char *)buf.data, (int)buf.size);
-            if (ns == NATS_OK) ns = natsMsgHeader_Set(m, "Nats-Msg-Id", item.id);
-            if (ns == NATS_OK) ns = js_PublishMsgAsync(js, &m, &po);
-            if (ns != NATS_OK && ns != NATS_MAX_PAYLOAD && m) {
-                pthread_mutex_lock(&f.mu);
-                s_push_retry(&f, m, 250); /* the window of libnats is full: later */
-                pthread_mutex_unlock(&f.mu);
-                m = NULL;
-            } else if (ns != NATS_OK) {
-                char b[256];
-                pthread_mutex_lock(&f.mu);
-                if (ns == NATS_MAX_PAYLOAD) {
-                    snprintf(b, sizeof b,
-                             "the encoded item is %zu bytes, over the server's max_payload of "
-                             "%lld",
-                             buf.size, (long long)natsConnection_GetMaxPayload(wt_nats_conn(n)));
-                    s_nfail(&f, where, "ETOOBIG", b);
-                } else
-                    s_nfail(&f, where, "ENATS", wt_nats_strerror(ns, 0, b, sizeof b));
-                f.inflight--;
-                pthread_mutex_unlock(&f.mu);
-            }
-            natsMsg_Destroy(m);
-            wt_item_clear(&item);
-        }
-        pthread_mutex_lock(&f.mu);
-        bool done = wt_input_done(in) && f.inflight == 0;
-        bool room = f.inflight < f.window;
-        if (f.progress) s_ndraw(&f, false);
-        pthread_mutex_unlock(&f.mu);
-        if (done) break;
-        int fd = wt_input_fd(in);
-        if (room && fd >= 0 && !wt_input_done(in)) {
-            struct pollfd pfd = {.fd = fd, .events = POLLIN};
-            poll(&pfd, 1, 50); /* a pipe: wait for its next line (acks arrive meanwhile) */
-        } else if (!room || wt_input_done(in)) {
-            pthread_mutex_lock(&f.mu);
-            struct timespec ts;
-            clock_gettime(CLOCK_REALTIME, &ts);
-            ts.tv_nsec += 50 * 1000000L;
-            if (ts.tv_nsec >= 1000000000L) {
-                ts.tv_sec++;
-                ts.tv_nsec -= 1000000000L;
-            }
-            pthread_cond_timedwait(&f.cv, &f.mu, &ts);
-            pthread_mutex_unlock(&f.mu);
-        }
+/* What failed transiently and is due goes out again, same id. */
+static void s_feed_resend(s_nfeed_t *f)
+{
+    pthread_mutex_lock(&f->mu);
+    s_retry_t *due = NULL, **pp = &f->retry;
+    int64_t now = wt_clock_ms();
+    while (*pp) {
+        s_retry_t *r = *pp;
+        if (r->due <= now) {
+            *pp = r->next;
+            r->next = due;
+            due = r;
+        } else
+            pp = &r->next;
     }
-    wt_buf_free(&buf);
-    wt_input_close(&in);
+    pthread_mutex_unlock(&f->mu);
+    while (due) {
+        s_retry_t *r = due;
+        due = r->next;
+        natsMsg *m = r->msg;
+        if (js_PublishMsgAsync(f->js, &m, &f->po) != NATS_OK) {
+            pthread_mutex_lock(&f->mu);
+            s_push_retry(f, m, 250);
+            pthread_mutex_unlock(&f->mu);
+        }
+        free(r);
+    }
+}
+
+/* Publish one item read from where. */
+static void s_feed_publish(s_nfeed_t *f, const wt_item_t *item, const char *where)
+{
+    wt_buf_reset(&f->buf);
+    wt_item_encode(item, &f->buf);
+    natsMsg *m = NULL;
+    natsStatus ns =
+        natsMsg_Create(&m, f->subject, NULL, (const char *)f->buf.data, (int)f->buf.size);
+    if (ns == NATS_OK) ns = natsMsgHeader_Set(m, "Nats-Msg-Id", item->id);
+    if (ns == NATS_OK) ns = js_PublishMsgAsync(f->js, &m, &f->po);
+    if (ns != NATS_OK && ns != NATS_MAX_PAYLOAD && m) {
+        pthread_mutex_lock(&f->mu);
+        s_push_retry(f, m, 250); /* the window of libnats is full: later */
+        pthread_mutex_unlock(&f->mu);
+        m = NULL;
+    } else if (ns != NATS_OK) {
+        char b[256];
+        pthread_mutex_lock(&f->mu);
+        if (ns == NATS_MAX_PAYLOAD) {
+            snprintf(b, sizeof b,
+                     "the encoded item is %zu bytes, over the server's max_payload of "
+                     "%lld",
+                     f->buf.size, (long long)natsConnection_GetMaxPayload(wt_nats_conn(f->nats)));
+            s_nfail(f, where, "ETOOBIG", b);
+        } else
+            s_nfail(f, where, "ENATS", wt_nats_strerror(ns, 0, b, sizeof b));
+        f->fig.inflight--;
+        pthread_mutex_unlock(&f->mu);
+    }
+    natsMsg_Destroy(m);
+}
+
+/* Read on while the window has room. */
+static void s_feed_read(s_nfeed_t *f, wt_input_reader_t *in)
+{
+    for (;;) {
+        pthread_mutex_lock(&f->mu);
+        bool room = f->fig.inflight < f->window;
+        pthread_mutex_unlock(&f->mu);
+        if (!room || wt_input_done(in)) break;
+        wt_item_t item = {0};
+        const char *where = NULL;
+        char err[512];
+        int rc = wt_input_next(in, &item, &where, err, sizeof err);
+        if (rc == -EAGAIN || rc == 0) break;
+        pthread_mutex_lock(&f->mu);
+        f->fig.read_items++;
+        if (rc < 0) {
+            s_nfail(f, where, wt_errname(rc), err);
+            if (!f->quiet && (f->progress || f->streaming))
+                fprintf(stderr, "%swiretag feed: %s: %s: %s\n", f->progress ? "\r\033[K" : "",
+                        where, wt_errname(rc), err);
+            pthread_mutex_unlock(&f->mu);
+            continue;
+        }
+        if (item.text_len > f->limits.max_text) {
+            char reason[128];
+            snprintf(reason, sizeof reason, "text is %zu bytes, over the limit of %zu",
+                     item.text_len, f->limits.max_text);
+            s_nfail(f, where, "ETOOBIG", reason);
+            pthread_mutex_unlock(&f->mu);
+            wt_item_clear(&item);
+            continue;
+        }
+        f->fig.inflight++;
+        f->sent++;
+        pthread_mutex_unlock(&f->mu);
+        s_feed_publish(f, &item, where);
+        wt_item_clear(&item);
+    }
+}
+
+/* Wait for the input (a pipe) or for acks (the window is full, or all is
+   read); true when everything is answered. */
+static bool s_feed_wait(s_nfeed_t *f, wt_input_reader_t *in)
+{
+    pthread_mutex_lock(&f->mu);
+    bool done = wt_input_done(in) && f->fig.inflight == 0;
+    bool room = f->fig.inflight < f->window;
+    if (f->progress) s_ndraw(f, false);
+    pthread_mutex_unlock(&f->mu);
+    if (done) return true;
+    int fd = wt_input_fd(in);
+    if (room && fd >= 0 && !wt_input_done(in)) {
+        struct pollfd pfd = {.fd = fd, .events = POLLIN};
+        poll(&pfd, 1, 50); /* a pipe: wait for its next line (acks arrive meanwhile) */
+    } else if (!room || wt_input_done(in)) {
+        pthread_mutex_lock(&f->mu);
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += 50 * 1000000L;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&f->cv, &f->mu, &ts);
+        pthread_mutex_unlock(&f->mu);
+    }
+    return false;
+}
+
+/* Publish until every item is answered; the exit status so far. */
+static int s_feed_loop(s_nfeed_t *f, wt_input_reader_t *in, int64_t deadline_ms)
+{
+    for (;;) {
+        if (wt_signals_stopping()) return 130;
+        if (deadline_ms && wt_clock_ms() - f->fig.t0 > deadline_ms) return 3;
+        s_feed_resend(f);
+        s_feed_read(f, in);
+        if (s_feed_wait(f, in)) return 0;
+    }
+}
+
+/* Let libnats finish, take back what is unacknowledged, say what happened;
+   the exit status. */
+static int s_feed_finish(s_nfeed_t *f, int status)
+{
     /* let libnats finish with the last acks before the context goes */
     jsPubOptions done;
     jsPubOptions_Init(&done);
     done.MaxWait = 1000;
-    if (status == 0) js_PublishAsyncComplete(js, &done);
+    if (status == 0) js_PublishAsyncComplete(f->js, &done);
     /* take back what is still unacknowledged (interrupt, deadline) */
     natsMsgList pending = {0};
-    if (js_PublishAsyncGetPendingList(&pending, js) == NATS_OK) natsMsgList_Destroy(&pending);
-    pthread_mutex_lock(&f.mu);
-    if (f.progress) s_ndraw(&f, true);
-    while (f.retry) {
-        s_retry_t *r = f.retry;
-        f.retry = r->next;
+    if (js_PublishAsyncGetPendingList(&pending, f->js) == NATS_OK) natsMsgList_Destroy(&pending);
+    pthread_mutex_lock(&f->mu);
+    if (f->progress) s_ndraw(f, true);
+    while (f->retry) {
+        s_retry_t *r = f->retry;
+        f->retry = r->next;
         natsMsg_Destroy(r->msg);
         free(r);
     }
-    double el = (double)(wt_clock_ms() - f.t0) / 1000.0;
-    if (!f.quiet || f.nfails || status)
-        fprintf(stderr,
-                "wiretag feed: %llu acknowledged (%llu already known), %zu failed, %llu resent, in "
-                "%.1f s (%.0f items/s)\n",
-                (unsigned long long)f.acked, (unsigned long long)f.dups, f.nfails,
-                (unsigned long long)f.retries, el, el > 0 ? (double)f.acked / el : 0.0);
-    if (f.nfails) {
-        fprintf(stderr, "wiretag feed: %zu item(s) not accepted:\n", f.nfails);
-        for (size_t i = 0; i < f.nfails; i++) {
-            if (i == 100) {
-                fprintf(stderr, "  ... and %zu more\n", f.nfails - 100);
-                break;
-            }
-            fprintf(stderr, "  %s: %s: %s\n", f.fails[i].what, f.fails[i].code, f.fails[i].reason);
-        }
+    f->fig.nfails = f->fails.n;
+    wt_feed_summary(&f->fig, f->dups, f->quiet, status);
+    if (f->fails.n) {
+        wt_feed_fails_print(&f->fails, 0);
         if (!status) status = 1;
     }
-    if (status == 3 || status == 130)
-        fprintf(stderr, "wiretag feed: %s with %zu item(s) unacknowledged\n",
-                status == 3 ? "deadline passed" : "interrupted", f.inflight);
-    pthread_mutex_unlock(&f.mu);
-    jsCtx_Destroy(js);
-    wt_nats_destroy(&n);
-    for (size_t i = 0; i < f.nfails; i++) {
-        free(f.fails[i].what);
-        free(f.fails[i].code);
-        free(f.fails[i].reason);
+    wt_feed_unacked(status, f->fig.inflight);
+    pthread_mutex_unlock(&f->mu);
+    return status;
+}
+
+int cmd_feed_nats(int argc, char **argv)
+{
+    s_nargs_t a = {.window = 256, .timeout = 5000, .progress = -1};
+    s_nfeed_t f = {.backoff_ms = 100};
+    a.paths = wt_calloc((size_t)argc + 1, sizeof *a.paths);
+    int status = s_feed_parse(&a, &f, argc, argv);
+    wt_config_t cfg;
+    if (status < 0 && (status = wt_cli_config("wiretag feed", a.config, &cfg)) == 0) {
+        pthread_mutex_init(&f.mu, NULL);
+        pthread_cond_init(&f.cv, NULL);
+        wt_buf_init(&f.buf);
+        status = s_feed_open(&f, &a, &cfg);
+        if (status == 0) {
+            wt_signals_catch(NULL, WT_SIG_NOPIPE);
+            wt_input_reader_t *in = wt_input_open(a.paths, a.npaths, &f.limits);
+            wt_input_set_nonblocking(in, true);
+            f.fig.t0 = f.last_ack = wt_clock_ms();
+            status = s_feed_loop(&f, in, a.deadline * 1000);
+            wt_input_close(&in);
+            status = s_feed_finish(&f, status);
+        }
+        jsCtx_Destroy(f.js);
+        wt_nats_destroy(&f.nats);
+        wt_buf_free(&f.buf);
+        wt_feed_fails_free(&f.fails);
+        pthread_cond_destroy(&f.cv);
+        pthread_mutex_destroy(&f.mu);
+        wt_config_free(&cfg);
+        wt_nats_shutdown();
     }
-    free(f.fails);
-    pthread_cond_destroy(&f.cv);
-    pthread_mutex_destroy(&f.mu);
-    wt_config_free(&cfg);
-    free(paths);
-    wt_nats_shutdown();
+    free(a.paths);
     return status;
 }
 
@@ -766,36 +715,34 @@ static void s_print_stream(const char *label, json_t *o)
     printf("\n");
 }
 
+static void s_stats_usage(FILE *f)
+{
+    fprintf(f, "usage: wiretag stats --nats URL[,URL...] [-c FILE] [--json] [--dead]\n\n"
+               "Show wiretag's JetStream streams (messages, sequences, replicas and their\n"
+               "state) and the workers' consumer (pending, ack pending, redelivered).\n"
+               "--dead also lists the dead letters (id, attempts, code, reason).\n");
+}
+
 int cmd_stats_nats(int argc, char **argv)
 {
     const char *urls = NULL, *config = NULL;
     bool as_json = false, with_dead = false;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            printf("usage: wiretag stats --nats URL[,URL...] [-c FILE] [--json] [--dead]\n\n"
-                   "Show wiretag's JetStream streams (messages, sequences, replicas and their\n"
-                   "state) and the workers' consumer (pending, ack pending, redelivered).\n"
-                   "--dead also lists the dead letters (id, attempts, code, reason).\n");
-            return 0;
-        } else if (!strcmp(a, "--nats") && i + 1 < argc)
-            urls = argv[++i];
-        else if (!strcmp(a, "-c") && i + 1 < argc)
-            config = argv[++i];
-        else if (!strcmp(a, "--json"))
-            as_json = true;
-        else if (!strcmp(a, "--dead"))
-            with_dead = true;
-        else {
-            fprintf(stderr, "wiretag stats: unknown or incomplete option '%s' (see --help)\n", a);
-            return 2;
-        }
-    }
-    wt_config_t cfg;
-    if (s_load_config("stats", config, &cfg) != 0) {
-        wt_config_free(&cfg);
+    const wt_opt_t opts[] = {
+        WT_OPT_STR_ROW("--nats", &urls, NULL),
+        WT_OPT_STR_ROW("-c", &config, NULL),
+        WT_OPT_FLAG_ROW("--json", &as_json),
+        WT_OPT_FLAG_ROW("--dead", &with_dead),
+    };
+    const wt_cli_t cli = {.prog = "wiretag stats", .usage = s_stats_usage, WT_CLI_TABLE(opts)};
+    wt_cli_res_t r;
+    int what = wt_cli_parse(&cli, argc, argv, &r);
+    if (what == WT_CLI_HELP) return 0;
+    if (what != WT_CLI_OK) {
+        fprintf(stderr, "wiretag stats: unknown or incomplete option '%s' (see --help)\n", r.arg);
         return 2;
     }
+    wt_config_t cfg;
+    if (wt_cli_config("wiretag stats", config, &cfg) != 0) return 2;
     wt_nats_t *n = s_open("stats", &cfg, urls);
     wt_config_free(&cfg);
     if (!n) {

@@ -8,9 +8,10 @@
     the ones a broker does not have.
 */
 #include "cmds.h"
+#include "client.h"
 #include "natscmd.h"
+#include "wiretag/cli.h"
 #include "wiretag/config.h"
-#include "wiretag/curve.h"
 #include "wiretag/endpoint.h"
 #include "wiretag/json.h"
 #include "wiretag/proto.h"
@@ -89,6 +90,19 @@ static void s_bytes(const char *label, json_t *o, const char *k)
     printf("  %-22s %.1f %s (%lld bytes)\n", label, d, u[i], v);
 }
 
+/* A titled block of every integer in o (unless o is empty and skip_empty). */
+static void s_int_map(const char *title, json_t *o, bool skip_empty)
+{
+    if (!json_is_object(o) || (skip_empty && json_object_size(o) == 0)) return;
+    printf("%s\n", title);
+    const char *k;
+    json_t *v;
+    json_object_foreach(o, k, v)
+    {
+        if (json_is_integer(v)) printf("  %-22s %lld\n", k, (long long)json_integer_value(v));
+    }
+}
+
 static void s_table(json_t *st, json_t *dead)
 {
     printf("broker");
@@ -122,26 +136,8 @@ static void s_table(json_t *st, json_t *dead)
         s_row("results", j, "results");
         s_row("recovered at start", j, "recovered");
     }
-    json_t *c = json_object_get(st, "counters");
-    if (json_is_object(c)) {
-        printf("counters\n");
-        const char *k;
-        json_t *v;
-        json_object_foreach(c, k, v)
-        {
-            if (json_is_integer(v)) printf("  %-22s %lld\n", k, (long long)json_integer_value(v));
-        }
-    }
-    json_t *e = json_object_get(st, "errors");
-    if (json_is_object(e) && json_object_size(e) > 0) {
-        printf("errors\n");
-        const char *k;
-        json_t *v;
-        json_object_foreach(e, k, v)
-        {
-            if (json_is_integer(v)) printf("  %-22s %lld\n", k, (long long)json_integer_value(v));
-        }
-    }
+    s_int_map("counters", json_object_get(st, "counters"), false);
+    s_int_map("errors", json_object_get(st, "errors"), true);
     json_t *w = json_object_get(st, "workers");
     if (json_is_array(w)) {
         printf("workers (%zu)\n", json_array_size(w));
@@ -233,87 +229,39 @@ static json_t *s_dead(void *sock, long timeout)
     return arr;
 }
 
-int cmd_stats(int argc, char **argv)
+static bool s_timeout_arg(const char *value, void *out)
 {
-    if (wt_nats_wanted(argc, argv)) return cmd_stats_nats(argc, argv); /* tools/nats.c */
-    const char *url = NULL, *host = NULL;
-    char ep[600];
-    bool as_json = false, dead = false;
-    long timeout = 3000;
-    const char *config = NULL;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            s_usage(stdout);
-            return 0;
-        } else if (!strcmp(a, "--broker") && i + 1 < argc)
-            url = argv[++i];
-        else if (!strcmp(a, "--host") && i + 1 < argc)
-            host = argv[++i];
-        else if (!strcmp(a, "-c") && i + 1 < argc)
-            config = argv[++i];
-        else if (!strcmp(a, "--json"))
-            as_json = true;
-        else if (!strcmp(a, "--dead"))
-            dead = true;
-        else if (!strcmp(a, "--timeout") && i + 1 < argc && atol(argv[i + 1]) > 0)
-            timeout = atol(argv[++i]);
-        else {
-            bool val = !strcmp(a, "--broker") || !strcmp(a, "--host") || !strcmp(a, "-c") ||
-                       !strcmp(a, "--timeout");
-            if (!val)
-                fprintf(stderr,
-                        "wiretag stats: unknown option '%s' (wiretag stats --help lists "
-                        "them)\n",
-                        a);
-            else
-                fprintf(stderr, "wiretag stats: %s wants %s%s%s%s\n", a,
-                        !strcmp(a, "--timeout") ? "a whole number of milliseconds, 1 or more"
-                        : !strcmp(a, "-c")      ? "a configuration file"
-                        : !strcmp(a, "--host")  ? "the broker's host name or address"
-                                                : "an endpoint, e.g. tcp://127.0.0.1:5558",
-                        i + 1 < argc ? ", not '" : " (the value is missing)",
-                        i + 1 < argc ? argv[i + 1] : "", i + 1 < argc ? "'" : "");
-            return 2;
-        }
-    }
-    wt_config_t cfg;
-    wt_config_defaults(&cfg);
-    char err[1024];
-    if (config && wt_config_load(&cfg, config, err, sizeof err) != 0) {
-        fprintf(stderr, "wiretag stats: %s\n", err);
-        wt_config_free(&cfg);
-        return 2;
-    }
-    if (wt_endpoint_pick(url, host, cfg.client_broker, WT_ROLE_REPLAY, ep, sizeof ep, err,
-                         sizeof err) != 0) {
-        fprintf(stderr, "wiretag stats: %s\n", err);
-        wt_config_free(&cfg);
-        return 2;
-    }
-    void *ctx = zmq_ctx_new();
-    void *sock = zmq_socket(ctx, ZMQ_DEALER);
-    int linger = 0;
-    zmq_setsockopt(sock, ZMQ_LINGER, &linger, sizeof linger);
-    int status = 1;
-    json_t *st = NULL, *dl = NULL;
-    wt_peer_watch_t *watch = NULL;
-    int crc = wt_curve_setup_client(sock, &cfg, err, sizeof err);
-    wt_config_free(&cfg);
-    if (crc != 0) {
-        fprintf(stderr, "wiretag stats: CURVE: %s\n", err);
-        goto done;
-    }
-    if (wt_endpoint_check(ep, false, NULL, 0, err, sizeof err) != 0) {
-        fprintf(stderr, "wiretag stats: --broker: %s\n", err);
-        status = 2;
-        goto done;
-    }
-    watch = wt_peer_watch_new(ctx, sock); /* tells a wrong port from a silent broker */
-    if (zmq_connect(sock, ep) != 0) {
-        fprintf(stderr, "wiretag stats: cannot connect to %s: %s\n", ep, zmq_strerror(zmq_errno()));
-        goto done;
-    }
+    if (atol(value) <= 0) return false;
+    *(long *)out = atol(value);
+    return true;
+}
+
+typedef struct {
+    wt_client_t cl; /* the control endpoint */
+    bool as_json, dead;
+    long timeout;
+} s_args_t;
+
+/* The command line into a; -1 to go on, else the exit status. */
+static int s_parse(s_args_t *a, int argc, char **argv)
+{
+    const wt_opt_t opts[] = {
+        WT_OPT_STR_ROW("--broker", &a->cl.url, "an endpoint, e.g. tcp://127.0.0.1:5558"),
+        WT_OPT_STR_ROW("--host", &a->cl.host, "the broker's host name or address"),
+        WT_OPT_STR_ROW("-c", &a->cl.config, "a configuration file"),
+        WT_OPT_FLAG_ROW("--json", &a->as_json),
+        WT_OPT_FLAG_ROW("--dead", &a->dead),
+        WT_OPT_FN_ROW("--timeout", &a->timeout, s_timeout_arg,
+                      "a whole number of milliseconds, 1 or more"),
+    };
+    const wt_cli_t cli = {.prog = "wiretag stats", .usage = s_usage, WT_CLI_TABLE(opts)};
+    return wt_cli_args(&cli, argc, argv);
+}
+
+/* STATS, and its answer as JSON into *st; 0 or the exit status after
+   saying why. */
+static int s_ask(void *sock, const char *ep, long timeout, wt_peer_watch_t *watch, json_t **st)
+{
     wt_proto_t m = {0};
     wt_proto_init(&m, WT_CMD_STATS);
     m.corr = 1;
@@ -327,50 +275,58 @@ int cmd_stats(int argc, char **argv)
         if (wt_peer_watch_failed(watch, 2, ep, WT_ROLE_REPLAY, why, sizeof why)) {
             if (rc != -ETIMEDOUT) wt_proto_in_close(&in);
             fprintf(stderr, "wiretag stats: %s\n", why);
-            status = 2;
-            goto done;
+            return 2;
         }
         if (rc == -ETIMEDOUT && wt_clock_ms() - t0 < timeout) continue;
         if (rc == -ETIMEDOUT) {
             fprintf(stderr, "wiretag stats: no answer from %s in %ld ms (is the broker running?)\n",
                     ep, timeout);
-            goto done;
+            return 1;
         }
         if (rc == 0 && wt_endpoint_refused(&in.msg, WT_ROLE_REPLAY, ep, why, sizeof why)) {
             fprintf(stderr, "wiretag stats: %s\n", why);
             wt_proto_in_close(&in);
-            status = 2;
-            goto done;
+            return 2;
         }
         if (rc < 0 || in.msg.cmd != WT_CMD_STATS) {
             fprintf(stderr, "wiretag stats: unexpected reply (%s %s)\n",
                     rc < 0 ? wt_errname(rc) : wt_proto_cmd_name(in.msg.cmd),
                     in.msg.reason ? in.msg.reason : "");
             wt_proto_in_close(&in);
-            goto done;
+            return 1;
         }
-        if (in.msg.stats) st = s_mp_json(in.msg.stats, in.msg.stats_len);
+        if (in.msg.stats) *st = s_mp_json(in.msg.stats, in.msg.stats_len);
         wt_proto_in_close(&in);
-        break;
-    }
-    if (!st) {
+        if (*st) return 0;
         fprintf(stderr, "wiretag stats: the broker sent no figures\n");
-        goto done;
+        return 1;
     }
-    if (dead && !(dl = s_dead(sock, timeout))) goto done;
-    if (as_json) {
+}
+
+int cmd_stats(int argc, char **argv)
+{
+    if (wt_nats_wanted(argc, argv)) return cmd_stats_nats(argc, argv); /* tools/nats.c */
+    s_args_t a = {.cl = {.prog = "wiretag stats", .role = WT_ROLE_REPLAY}, .timeout = 3000};
+    int status = s_parse(&a, argc, argv);
+    if (status >= 0) return status;
+    wt_client_t *c = &a.cl;
+    json_t *st = NULL, *dl = NULL;
+    int step = wt_client_open(c, ZMQ_DEALER);
+    /* 2: a usage error (file, endpoint); 1: CURVE or no connection */
+    status = step == WT_CLIENT_OK                                   ? 0
+             : step == WT_CLIENT_CURVE || step == WT_CLIENT_CONNECT ? 1
+                                                                    : 2;
+    if (status == 0) status = s_ask(c->sock, c->ep, a.timeout, c->watch, &st);
+    if (status == 0 && a.dead && !(dl = s_dead(c->sock, a.timeout))) status = 1;
+    if (status == 0 && a.as_json) {
         if (dl) json_object_set(st, "dead", dl);
         char *s = json_dumps(st, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         printf("%s\n", s);
         free(s);
-    } else
+    } else if (status == 0)
         s_table(st, dl);
-    status = 0;
-done:
-    wt_peer_watch_destroy(&watch);
     json_decref(st);
     json_decref(dl);
-    zmq_close(sock);
-    zmq_ctx_term(ctx);
+    wt_client_close(c->ctx, c->sock, &c->watch);
     return status;
 }

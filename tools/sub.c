@@ -17,17 +17,18 @@
 */
 #include "cmds.h"
 #include "natscmd.h"
+#include "client.h"
 #include "readable.h"
 #include "substate.h"
+#include "wiretag/cli.h"
 #include "wiretag/codec.h"
 #include "wiretag/config.h"
-#include "wiretag/curve.h"
 #include "wiretag/endpoint.h"
 #include "wiretag/json.h"
 #include "wiretag/proto.h"
+#include "wiretag/signals.h"
 #include "wiretag/vocab.h"
 
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,14 +83,6 @@ typedef struct {
     int64_t last_heard_ms; /* when it last did */
     char fatal[1024];      /* set: an endpoint is of the wrong kind; stop (exit 2) */
 } s_sub_t;
-
-static volatile sig_atomic_t s_interrupted = 0;
-
-static void s_on_sigint(int sig)
-{
-    (void)sig;
-    s_interrupted = 1;
-}
 
 static void s_usage(FILE *f)
 {
@@ -158,38 +151,33 @@ static const wt_actor_t *s_actor_by_id(const wt_result_t *r, const char *id)
     return NULL;
 }
 
+/* Which field of an actor or issue a filter looks at. */
+enum { S_ACTOR_ID_NAME, S_ACTOR_COUNTRY, S_ISSUE_ID, S_ISSUE_TOPIC };
+
+/* True when want is NULL (no such filter) or some actor / issue of r has
+   it in field (any case). */
+static bool s_any(const wt_result_t *r, int field, const char *want)
+{
+    if (!want) return true;
+    bool actors = field == S_ACTOR_ID_NAME || field == S_ACTOR_COUNTRY;
+    size_t n = actors ? r->actor_count : r->issue_count;
+    for (size_t i = 0; i < n; i++) {
+        const wt_actor_t *a = actors ? &r->actors[i] : NULL;
+        const wt_issue_t *is = actors ? NULL : &r->issues[i];
+        if (field == S_ACTOR_ID_NAME && (s_ieq(a->id, want) || s_ieq(a->name, want))) return true;
+        if (field == S_ACTOR_COUNTRY && s_ieq(a->country, want)) return true;
+        if (field == S_ISSUE_ID && s_ieq(is->id, want)) return true;
+        if (field == S_ISSUE_TOPIC && s_ieq(is->topic, want)) return true;
+    }
+    return false;
+}
+
 static bool s_match(const s_filter_t *f, const wt_result_t *r)
 {
-    if (f->actor) {
-        bool ok = false;
-        for (size_t i = 0; i < r->actor_count && !ok; i++)
-            ok = s_ieq(r->actors[i].id, f->actor) || s_ieq(r->actors[i].name, f->actor);
-        if (!ok) return false;
-    }
-    if (f->actor_name) {
-        bool ok = false;
-        for (size_t i = 0; i < r->actor_count && !ok; i++)
-            ok = s_ieq(r->actors[i].id, f->actor_name) || s_ieq(r->actors[i].name, f->actor_name);
-        if (!ok) return false;
-    }
-    if (f->country) {
-        bool ok = false;
-        for (size_t i = 0; i < r->actor_count && !ok; i++)
-            ok = s_ieq(r->actors[i].country, f->country);
-        if (!ok) return false;
-    }
-    if (f->issue) {
-        bool ok = false;
-        for (size_t i = 0; i < r->issue_count && !ok; i++)
-            ok = s_ieq(r->issues[i].id, f->issue);
-        if (!ok) return false;
-    }
-    if (f->topic) {
-        bool ok = false;
-        for (size_t i = 0; i < r->issue_count && !ok; i++)
-            ok = s_ieq(r->issues[i].topic, f->topic);
-        if (!ok) return false;
-    }
+    if (!s_any(r, S_ACTOR_ID_NAME, f->actor) || !s_any(r, S_ACTOR_ID_NAME, f->actor_name) ||
+        !s_any(r, S_ACTOR_COUNTRY, f->country) || !s_any(r, S_ISSUE_ID, f->issue) ||
+        !s_any(r, S_ISSUE_TOPIC, f->topic))
+        return false;
     if (f->quotes && r->quote_count == 0) return false;
     if (f->speaker) {
         bool ok = false;
@@ -356,13 +344,9 @@ static void s_check_epoch(s_sub_t *s, const wt_proto_t *m)
 
 static void s_on_live(s_sub_t *s)
 {
-    for (int budget = 0; budget < 1024; budget++) {
-        wt_proto_in_t in;
-        int rc = wt_proto_recv(s->sub, true, ZMQ_DONTWAIT, &in);
-        if (rc == -EAGAIN || rc == -EINTR) {
-            wt_proto_in_close(&in);
-            return;
-        }
+    wt_proto_in_t in;
+    int rc;
+    for (int budget = 0; budget < 1024 && wt_client_next(s->sub, true, &in, &rc); budget++) {
         if (rc == 0) {
             s->reached = true;
             s->last_heard_ms = wt_clock_ms();
@@ -382,13 +366,9 @@ static void s_on_live(s_sub_t *s)
 
 static void s_on_ctl(s_sub_t *s)
 {
-    for (int budget = 0; budget < 4096; budget++) {
-        wt_proto_in_t in;
-        int rc = wt_proto_recv(s->ctl, false, ZMQ_DONTWAIT, &in);
-        if (rc == -EAGAIN || rc == -EINTR) {
-            wt_proto_in_close(&in);
-            return;
-        }
+    wt_proto_in_t in;
+    int rc;
+    for (int budget = 0; budget < 4096 && wt_client_next(s->ctl, false, &in, &rc); budget++) {
         if (rc < 0) {
             fprintf(stderr, "wiretag sub: bad reply on the replay endpoint (%s)\n", wt_errname(rc));
             wt_proto_in_close(&in);
@@ -448,59 +428,19 @@ static bool s_nats_result(void *arg, uint64_t seq, const uint8_t *data, size_t n
 {
     s_sub_t *s = arg;
     if (data) s_emit(s, seq, data, n);
-    return !s_interrupted && !(s->count && s->printed >= s->count) && !ferror(stdout);
+    return !wt_signals_stopping() && !(s->count && s->printed >= s->count) && !ferror(stdout);
 }
 
 static int s_run_nats(s_sub_t *s, wt_config_t *cfg, const char *urls, uint64_t from)
 {
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = s_on_sigint;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    wt_signals_catch(NULL, WT_SIG_NOPIPE);
     int rc = wt_sub_nats(cfg, urls, from, s->idle_s, s->verbose, s_nats_result, s);
     wt_config_free(cfg);
     wt_buf_free(&s->out);
     if (s->verbose)
         fprintf(stderr, "wiretag sub: %llu printed, %llu filtered out\n",
                 (unsigned long long)s->printed, (unsigned long long)s->filtered);
-    return rc ? rc : s_interrupted ? 130 : ferror(stdout) ? 1 : 0;
-}
-
-/* An option we do not know, or one whose value is missing or wrong: say
-   which and what it wants. */
-static void s_bad_option(const char *opt, const char *value)
-{
-    static const struct {
-        const char *name, *wants;
-    } vals[] = {
-        {"--broker", "an endpoint, e.g. tcp://127.0.0.1:5557"},
-        {"--replay", "an endpoint, e.g. tcp://127.0.0.1:5558"},
-        {"--host", "the broker's host name or address"},
-        {"-c", "a configuration file"},
-        {"--from", "a result sequence number (a whole number, 1 = everything retained)"},
-        {"--count", "a whole number of results (0 = no limit)"},
-        {"--idle", "a number of seconds greater than 0 (e.g. 2 or 0.5)"},
-        {"--actor", "an actor id or name"},
-        {"--actor-name", "an actor name or id"},
-        {"--country", "an ISO 3166-1 alpha-3 code such as USA"},
-        {"--issue", "an issue id or label"},
-        {"--topic", "a CAP major topic id such as defense"},
-        {"--speaker", "a speaker's actor id, name or words"},
-        {"--rcvhwm", "a whole number of messages (0 = no limit)"},
-    };
-    for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++)
-        if (!strcmp(opt, vals[i].name)) {
-            if (value)
-                fprintf(stderr, "wiretag sub: %s wants %s, not '%s'\n", opt, vals[i].wants, value);
-            else
-                fprintf(stderr, "wiretag sub: %s wants %s (the value is missing)\n", opt,
-                        vals[i].wants);
-            return;
-        }
-    fprintf(stderr, "wiretag sub: unknown option '%s' (wiretag sub --help lists them)\n", opt);
+    return rc ? rc : wt_signals_stopping() ? 130 : ferror(stdout) ? 1 : 0;
 }
 
 /* Check --actor/--country/--issue/--topic against the dictionaries and
@@ -547,262 +487,258 @@ static int s_check_filters(s_filter_t *f, const wt_config_t *cfg)
     return rc;
 }
 
-static bool s_u64_arg(const char *str, uint64_t *out)
+static bool s_nonempty(const char *value, void *out)
 {
-    char *end = NULL;
-    errno = 0;
-    unsigned long long v = strtoull(str, &end, 10);
-    if (errno || !end || *end || end == str || str[0] == '-') return false;
-    *out = v;
-    return true;
+    *(const char **)out = value;
+    return *value != 0;
 }
 
-static bool s_seconds_arg(const char *str, double *out)
-{
-    char *end = NULL;
-    errno = 0;
-    double v = strtod(str, &end);
-    if (errno || !end || *end || end == str || !(v > 0) || v > 1e9) return false;
-    *out = v;
-    return true;
-}
+typedef struct {
+    const char *url_sub, *url_replay, *host, *config, *nats, *state;
+    bool have_from;
+    uint64_t from, saved, hwm;
+} s_args_t;
 
-int cmd_sub(int argc, char **argv)
+/* The command line into a and s; -1 to go on, else the exit status. */
+static int s_parse(s_args_t *a, s_sub_t *s, int argc, char **argv)
 {
-    s_sub_t s = {0};
-    const char *url_sub = NULL, *url_replay = NULL, *host = NULL;
-    char ep_sub[600], ep_replay[600];
-    bool have_from = false;
-    int hwm = 100000;
-    uint64_t hwm64 = 0;
-    const char *config = NULL, *nats = NULL;
-    uint64_t from = 0;
-    const char *state = NULL;
-    uint64_t saved = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        bool more = i + 1 < argc;
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            s_usage(stdout);
-            return 0;
-        } else if (!strcmp(a, "--broker") && more)
-            url_sub = argv[++i];
-        else if (!strcmp(a, "--replay") && more)
-            url_replay = argv[++i];
-        else if (!strcmp(a, "--host") && more)
-            host = argv[++i];
-        else if (!strcmp(a, "--nats") && more)
-            nats = argv[++i];
-        else if (!strcmp(a, "-c") && more)
-            config = argv[++i];
-        else if (!strcmp(a, "--from") && more && s_u64_arg(argv[i + 1], &from)) {
-            have_from = true;
-            i++;
-        } else if (!strcmp(a, "--count") && more && s_u64_arg(argv[i + 1], &s.count))
-            i++;
-        else if (!strcmp(a, "--idle") && more && s_seconds_arg(argv[i + 1], &s.idle_s))
-            i++;
-        else if (!strcmp(a, "--actor") && more)
-            s.filter.actor = argv[++i];
-        else if (!strcmp(a, "--actor-name") && more)
-            s.filter.actor_name = argv[++i];
-        else if (!strcmp(a, "--country") && more)
-            s.filter.country = argv[++i];
-        else if (!strcmp(a, "--issue") && more)
-            s.filter.issue = argv[++i];
-        else if (!strcmp(a, "--topic") && more)
-            s.filter.topic = argv[++i];
-        else if (!strcmp(a, "--speaker") && more)
-            s.filter.speaker = argv[++i];
-        else if (!strcmp(a, "--quotes"))
-            s.filter.quotes = true;
-        else if (!strcmp(a, "--json"))
-            s.mode = 0;
-        else if (!strcmp(a, "--readable"))
-            s.mode = 1;
-        else if (!strcmp(a, "--pretty"))
-            s.mode = 2; /* indented JSON, as for annotate */
-        else if (!strcmp(a, "-v"))
-            s.verbose = true;
-        else if (!strcmp(a, "--state") && more && *argv[i + 1])
-            state = argv[++i];
-        else if (!strcmp(a, "--rcvhwm") && more && s_u64_arg(argv[i + 1], &hwm64) &&
-                 hwm64 <= INT32_MAX)
-            hwm = (int)hwm64, i++;
-        else {
-            s_bad_option(a, more ? argv[i + 1] : NULL);
-            return 2;
-        }
-    }
-    if (state) {
+    s_filter_t *f = &s->filter;
+    const wt_opt_t opts[] = {
+        WT_OPT_STR_ROW("--broker", &a->url_sub, "an endpoint, e.g. tcp://127.0.0.1:5557"),
+        WT_OPT_STR_ROW("--replay", &a->url_replay, "an endpoint, e.g. tcp://127.0.0.1:5558"),
+        WT_OPT_STR_ROW("--host", &a->host, "the broker's host name or address"),
+        WT_OPT_STR_ROW("--nats", &a->nats, NULL),
+        WT_OPT_STR_ROW("-c", &a->config, "a configuration file"),
+        {.name = "--from",
+         .kind = WT_OPT_U64,
+         .out = &a->from,
+         .given = &a->have_from,
+         .wants = "a result sequence number (a whole number, 1 = everything retained)"},
+        {.name = "--count",
+         .kind = WT_OPT_U64,
+         .out = &s->count,
+         .wants = "a whole number of results (0 = no limit)"},
+        {.name = "--idle",
+         .kind = WT_OPT_SECONDS,
+         .out = &s->idle_s,
+         .wants = "a number of seconds greater than 0 (e.g. 2 or 0.5)"},
+        WT_OPT_STR_ROW("--actor", &f->actor, "an actor id or name"),
+        WT_OPT_STR_ROW("--actor-name", &f->actor_name, "an actor name or id"),
+        WT_OPT_STR_ROW("--country", &f->country, "an ISO 3166-1 alpha-3 code such as USA"),
+        WT_OPT_STR_ROW("--issue", &f->issue, "an issue id or label"),
+        WT_OPT_STR_ROW("--topic", &f->topic, "a CAP major topic id such as defense"),
+        WT_OPT_STR_ROW("--speaker", &f->speaker, "a speaker's actor id, name or words"),
+        WT_OPT_FLAG_ROW("--quotes", &f->quotes),
+        WT_OPT_SET_ROW("--json", &s->mode, 0),
+        WT_OPT_SET_ROW("--readable", &s->mode, 1),
+        WT_OPT_SET_ROW("--pretty", &s->mode, 2), /* indented JSON, as for annotate */
+        WT_OPT_FLAG_ROW("-v", &s->verbose),
+        WT_OPT_FN_ROW("--state", &a->state, s_nonempty, NULL),
+        {.name = "--rcvhwm",
+         .kind = WT_OPT_U64,
+         .out = &a->hwm,
+         .hi = INT32_MAX,
+         .wants = "a whole number of messages (0 = no limit)"},
+    };
+    const wt_cli_t cli = {.prog = "wiretag sub", .usage = s_usage, WT_CLI_TABLE(opts)};
+    int rc = wt_cli_args(&cli, argc, argv);
+    if (rc >= 0) return rc;
+    if (a->state) {
         char serr[1024];
-        int src = wt_sub_state_load(state, &saved, serr, sizeof serr);
+        int src = wt_sub_state_load(a->state, &a->saved, serr, sizeof serr);
         if (src < 0) {
             fprintf(stderr, "wiretag sub: --state: %s\n", serr);
             return 2;
         }
         if (src == 1) { /* resume after the saved position */
-            have_from = true;
-            from = saved + 1;
-            if (s.verbose)
+            a->have_from = true;
+            a->from = a->saved + 1;
+            if (s->verbose)
                 fprintf(stderr, "wiretag sub: resuming after result %llu (%s)\n",
-                        (unsigned long long)saved, state);
+                        (unsigned long long)a->saved, a->state);
         }
     }
-    wt_config_t cfg;
-    wt_config_defaults(&cfg);
-    char err[1024];
-    if (config && wt_config_load(&cfg, config, err, sizeof err) != 0) {
-        fprintf(stderr, "wiretag sub: %s\n", err);
-        wt_config_free(&cfg);
-        return 2;
-    }
-    if (wt_endpoint_pick(url_sub, host, cfg.client_broker, WT_ROLE_SUBSCRIBERS, ep_sub,
-                         sizeof ep_sub, err, sizeof err) != 0 ||
-        wt_endpoint_pick(url_replay, host, cfg.client_broker, WT_ROLE_REPLAY, ep_replay,
-                         sizeof ep_replay, err, sizeof err) != 0) {
-        fprintf(stderr, "wiretag sub: %s\n", err);
-        wt_config_free(&cfg);
-        return 2;
-    }
-    s.endpoint = ep_sub;
-    s.replay_ep = ep_replay;
-    if (s_check_filters(&s.filter, &cfg) != 0) {
-        wt_config_free(&cfg);
-        return 2;
-    }
-    s.color = s.mode == 1 && isatty(1);
-    wt_buf_init(&s.out);
-    if (nats) return s_run_nats(&s, &cfg, nats, have_from ? (from ? from : 1) : 0);
-    s.ctx = zmq_ctx_new();
-    s.sub = zmq_socket(s.ctx, ZMQ_SUB);
-    s.ctl = zmq_socket(s.ctx, ZMQ_DEALER);
-    int linger = 0;
-    zmq_setsockopt(s.sub, ZMQ_LINGER, &linger, sizeof linger);
-    zmq_setsockopt(s.sub, ZMQ_RCVHWM, &hwm, sizeof hwm);
-    zmq_setsockopt(s.ctl, ZMQ_LINGER, &linger, sizeof linger);
-    zmq_setsockopt(s.sub, ZMQ_SUBSCRIBE, WT_PROTO_TOPIC, strlen(WT_PROTO_TOPIC));
-    int erc = wt_endpoint_check(s.endpoint, false, NULL, 0, err, sizeof err);
-    if (erc == 0) erc = wt_endpoint_check(s.replay_ep, false, NULL, 0, err, sizeof err);
-    int crc = erc ? 0 : wt_curve_setup_client(s.sub, &cfg, err, sizeof err);
-    if (crc == 0 && erc == 0) crc = wt_curve_setup_client(s.ctl, &cfg, err, sizeof err);
-    wt_config_free(&cfg);
-    if (!erc && !crc) {
-        s.watch_sub = wt_peer_watch_new(s.ctx, s.sub);
-        s.watch_ctl = wt_peer_watch_new(s.ctx, s.ctl);
-    }
-    if (erc || crc != 0 || zmq_connect(s.sub, s.endpoint) != 0 ||
-        zmq_connect(s.ctl, s.replay_ep) != 0) {
-        fprintf(stderr, "wiretag sub: %s%s\n",
-                erc   ? ""
-                : crc ? "CURVE: "
-                      : "cannot connect: ",
-                erc || crc ? err : zmq_strerror(zmq_errno()));
-        wt_peer_watch_destroy(&s.watch_sub);
-        wt_peer_watch_destroy(&s.watch_ctl);
-        zmq_close(s.sub);
-        zmq_close(s.ctl);
-        zmq_ctx_term(s.ctx);
-        wt_buf_free(&s.out);
-        return 2;
-    }
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = s_on_sigint;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    return -1;
+}
 
-    /* one question at once, whatever the options: its answer proves that
-       the replay endpoint is a broker's (or its refusal says what it is) */
+/* The configuration, the endpoints and the filters; 0 or 2 after saying
+   why. */
+static int s_configure(s_sub_t *s, const s_args_t *a, wt_config_t *cfg, char *ep_sub,
+                       char *ep_replay, size_t eplen)
+{
+    char err[1024];
+    if (wt_cli_config("wiretag sub", a->config, cfg) != 0) return 2;
+    if (wt_endpoint_pick(a->url_sub, a->host, cfg->client_broker, WT_ROLE_SUBSCRIBERS, ep_sub,
+                         eplen, err, sizeof err) != 0 ||
+        wt_endpoint_pick(a->url_replay, a->host, cfg->client_broker, WT_ROLE_REPLAY, ep_replay,
+                         eplen, err, sizeof err) != 0) {
+        fprintf(stderr, "wiretag sub: %s\n", err);
+        return 2;
+    }
+    s->endpoint = ep_sub;
+    s->replay_ep = ep_replay;
+    if (s_check_filters(&s->filter, cfg) != 0) return 2;
+    s->color = s->mode == 1 && isatty(1);
+    return 0;
+}
+
+/* The two sockets, connected; 0 or 2 after saying why. */
+static int s_connect(s_sub_t *s, const wt_config_t *cfg, int hwm)
+{
+    s->ctx = zmq_ctx_new();
+    s->sub = wt_client_socket(s->ctx, ZMQ_SUB);
+    s->ctl = wt_client_socket(s->ctx, ZMQ_DEALER);
+    zmq_setsockopt(s->sub, ZMQ_RCVHWM, &hwm, sizeof hwm);
+    zmq_setsockopt(s->sub, ZMQ_SUBSCRIBE, WT_PROTO_TOPIC, strlen(WT_PROTO_TOPIC));
+    char err[1024];
+    int step =
+        wt_client_connect(s->ctx, s->sub, s->endpoint, true, cfg, &s->watch_sub, err, sizeof err);
+    if (step == WT_CLIENT_OK)
+        step = wt_client_connect(s->ctx, s->ctl, s->replay_ep, true, cfg, &s->watch_ctl, err,
+                                 sizeof err);
+    if (step == WT_CLIENT_OK) return 0;
+    fprintf(stderr, "wiretag sub: %s%s\n",
+            step == WT_CLIENT_CURVE     ? "CURVE: "
+            : step == WT_CLIENT_CONNECT ? "cannot connect: "
+                                        : "",
+            err);
+    return 2;
+}
+
+/* One question at once, whatever the options: its answer proves that the
+   replay endpoint is a broker's (or its refusal says what it is). Then,
+   subscribed first, the past. */
+static void s_start(s_sub_t *s, const s_args_t *a)
+{
     wt_proto_t hello = {0};
     wt_proto_init(&hello, WT_CMD_STATS);
     hello.corr = S_HELLO_CORR;
     hello.has |= WT_F_CORR;
-    wt_proto_send_to(s.ctl, NULL, 0, &hello, NULL, 0, ZMQ_DONTWAIT);
+    wt_proto_send_to(s->ctl, NULL, 0, &hello, NULL, 0, ZMQ_DONTWAIT);
     wt_proto_clear(&hello);
-    /* subscribed first; now the past */
-    if (have_from) {
-        s.started = true;
-        s.next = from > 0 ? from : 1;
-        s_request_replay(&s, false);
+    if (a->have_from) {
+        s->started = true;
+        s->next = a->from > 0 ? a->from : 1;
+        s_request_replay(s, false);
     }
-    int64_t t0 = wt_clock_ms();
-    s.last_new_ms = t0;
-    int status = 0;
-    bool warned = false;
-    while (!s_interrupted) {
-        if (state && s.next > saved + 1 && !ferror(stdout)) { /* output to next-1 flushed */
-            if (wt_sub_state_save(state, s.next - 1, err, sizeof err) != 0) {
-                fprintf(stderr, "wiretag sub: --state: %s\n", err);
-                status = 1;
-                break;
-            }
-            saved = s.next - 1;
-        }
-        if (s.count && s.printed >= s.count) break;
-        if (ferror(stdout)) {
-            status = 1; /* reader went away */
-            break;
-        }
-        int64_t now = wt_clock_ms();
-        if (!s.reached && !warned && now - t0 >= S_REPLAY_TIMEOUT_MS) {
+}
+
+/* Time-driven checks of one turn: -1 to go on, else the exit status. */
+static int s_tick(s_sub_t *s, int64_t t0, bool *warned)
+{
+    int64_t now = wt_clock_ms();
+    if (!s->reached && !*warned && now - t0 >= S_REPLAY_TIMEOUT_MS) {
+        fprintf(stderr,
+                "wiretag sub: no answer from %s yet; still trying (is the broker running? "
+                "is the address right?)\n",
+                s->replay_ep);
+        *warned = true;
+    }
+    if (s->idle_s > 0 && (double)(now - s->last_new_ms) / 1000.0 >= s->idle_s) {
+        if (!s->reached) {
             fprintf(stderr,
-                    "wiretag sub: no answer from %s yet; still trying (is the broker running? "
-                    "is the address right?)\n",
-                    s.replay_ep);
-            warned = true;
+                    "wiretag sub: no answer from the broker (%s, %s) in %g s: is it "
+                    "running? is the address right?\n",
+                    s->endpoint, s->replay_ep, s->idle_s);
+            return 3;
         }
-        if (s.idle_s > 0 && (double)(now - s.last_new_ms) / 1000.0 >= s.idle_s) {
-            if (!s.reached) {
-                fprintf(stderr,
-                        "wiretag sub: no answer from the broker (%s, %s) in %g s: is it "
-                        "running? is the address right?\n",
-                        s.endpoint, s.replay_ep, s.idle_s);
-                status = 3;
-                break;
-            }
-            if (!s.replaying) break;
-            if ((double)(now - s.last_heard_ms) / 1000.0 >= s.idle_s) {
-                fprintf(stderr,
-                        "wiretag sub: the broker stopped answering (%s); results from %llu on "
-                        "were not received\n",
-                        s.replay_ep, (unsigned long long)s.next);
-                status = 3;
-                break;
-            }
-        }
-        if (s.replaying && now - s.replay_sent_ms > S_REPLAY_TIMEOUT_MS) {
-            fprintf(stderr, "wiretag sub: no answer from %s, asking again\n", s.replay_ep);
-            s.replaying = false;
-            s.want_replay = true;
-        }
-        if (s.want_replay && !s.replaying) {
-            s.want_replay = false;
-            s_request_replay(&s, false);
-        } else if (!s.replaying && s.started && now - s.last_new_ms >= S_PROBE_IDLE_MS &&
-                   now - s.replay_sent_ms >= S_PROBE_IDLE_MS)
-            s_request_replay(&s, true); /* a lost tail shows up here */
-        zmq_pollitem_t items[2] = {{.socket = s.sub, .events = ZMQ_POLLIN},
-                                   {.socket = s.ctl, .events = ZMQ_POLLIN}};
-        zmq_poll(items, 2, 100);
-        if (items[1].revents & ZMQ_POLLIN) s_on_ctl(&s);
-        if (items[0].revents & ZMQ_POLLIN) s_on_live(&s);
-        if (!s.fatal[0])
-            wt_peer_watch_failed(s.watch_sub, 3, s.endpoint, WT_ROLE_SUBSCRIBERS, s.fatal,
-                                 sizeof s.fatal);
-        if (!s.fatal[0])
-            wt_peer_watch_failed(s.watch_ctl, 3, s.replay_ep, WT_ROLE_REPLAY, s.fatal,
-                                 sizeof s.fatal);
-        if (s.fatal[0]) {
-            fprintf(stderr, "wiretag sub: %s\n", s.fatal);
-            status = 2;
-            break;
+        if (!s->replaying) return 0;
+        if ((double)(now - s->last_heard_ms) / 1000.0 >= s->idle_s) {
+            fprintf(stderr,
+                    "wiretag sub: the broker stopped answering (%s); results from %llu on "
+                    "were not received\n",
+                    s->replay_ep, (unsigned long long)s->next);
+            return 3;
         }
     }
-    if (state && s.next > saved + 1 && !ferror(stdout) &&
-        wt_sub_state_save(state, s.next - 1, err, sizeof err) != 0) {
+    if (s->replaying && now - s->replay_sent_ms > S_REPLAY_TIMEOUT_MS) {
+        fprintf(stderr, "wiretag sub: no answer from %s, asking again\n", s->replay_ep);
+        s->replaying = false;
+        s->want_replay = true;
+    }
+    if (s->want_replay && !s->replaying) {
+        s->want_replay = false;
+        s_request_replay(s, false);
+    } else if (!s->replaying && s->started && now - s->last_new_ms >= S_PROBE_IDLE_MS &&
+               now - s->replay_sent_ms >= S_PROBE_IDLE_MS)
+        s_request_replay(s, true); /* a lost tail shows up here */
+    return -1;
+}
+
+/* Print until done; the exit status. */
+static int s_loop(s_sub_t *s, s_args_t *a)
+{
+    char err[1024];
+    int64_t t0 = wt_clock_ms();
+    s->last_new_ms = t0;
+    bool warned = false;
+    while (!wt_signals_stopping()) {
+        if (a->state && s->next > a->saved + 1 && !ferror(stdout)) { /* output to next-1 flushed */
+            if (wt_sub_state_save(a->state, s->next - 1, err, sizeof err) != 0) {
+                fprintf(stderr, "wiretag sub: --state: %s\n", err);
+                return 1;
+            }
+            a->saved = s->next - 1;
+        }
+        if (s->count && s->printed >= s->count) return 0;
+        if (ferror(stdout)) return 1; /* reader went away */
+        int status = s_tick(s, t0, &warned);
+        if (status >= 0) return status;
+        zmq_pollitem_t items[2] = {{.socket = s->sub, .events = ZMQ_POLLIN},
+                                   {.socket = s->ctl, .events = ZMQ_POLLIN}};
+        zmq_poll(items, 2, 100);
+        if (items[1].revents & ZMQ_POLLIN) s_on_ctl(s);
+        if (items[0].revents & ZMQ_POLLIN) s_on_live(s);
+        if (!s->fatal[0])
+            wt_peer_watch_failed(s->watch_sub, 3, s->endpoint, WT_ROLE_SUBSCRIBERS, s->fatal,
+                                 sizeof s->fatal);
+        if (!s->fatal[0])
+            wt_peer_watch_failed(s->watch_ctl, 3, s->replay_ep, WT_ROLE_REPLAY, s->fatal,
+                                 sizeof s->fatal);
+        if (s->fatal[0]) {
+            fprintf(stderr, "wiretag sub: %s\n", s->fatal);
+            return 2;
+        }
+    }
+    return 0;
+}
+
+static void s_close(s_sub_t *s)
+{
+    for (size_t i = 0; i < s->npending; i++)
+        free(s->pending[i].data);
+    free(s->pending);
+    wt_buf_free(&s->out);
+    wt_client_close(NULL, s->sub, &s->watch_sub);
+    wt_client_close(s->ctx, s->ctl, &s->watch_ctl);
+}
+
+int cmd_sub(int argc, char **argv)
+{
+    s_sub_t s = {0};
+    s_args_t a = {.hwm = 100000};
+    int status = s_parse(&a, &s, argc, argv);
+    if (status >= 0) return status;
+    wt_config_t cfg;
+    char ep_sub[600], ep_replay[600];
+    if (s_configure(&s, &a, &cfg, ep_sub, ep_replay, sizeof ep_sub) != 0) {
+        wt_config_free(&cfg);
+        return 2;
+    }
+    wt_buf_init(&s.out);
+    if (a.nats) return s_run_nats(&s, &cfg, a.nats, a.have_from ? (a.from ? a.from : 1) : 0);
+    status = s_connect(&s, &cfg, (int)a.hwm);
+    wt_config_free(&cfg);
+    if (status != 0) {
+        s_close(&s);
+        return status;
+    }
+    wt_signals_catch(NULL, WT_SIG_NOPIPE);
+    s_start(&s, &a);
+    status = s_loop(&s, &a);
+    char err[1024];
+    if (a.state && s.next > a.saved + 1 && !ferror(stdout) &&
+        wt_sub_state_save(a.state, s.next - 1, err, sizeof err) != 0) {
         fprintf(stderr, "wiretag sub: --state: %s\n", err);
         status = 1;
     }
@@ -813,14 +749,6 @@ int cmd_sub(int argc, char **argv)
                 (unsigned long long)s.printed, (unsigned long long)s.filtered,
                 (unsigned long long)s.dups, (unsigned long long)s.gaps,
                 (unsigned long long)s.replayed);
-    for (size_t i = 0; i < s.npending; i++)
-        free(s.pending[i].data);
-    free(s.pending);
-    wt_buf_free(&s.out);
-    wt_peer_watch_destroy(&s.watch_sub);
-    wt_peer_watch_destroy(&s.watch_ctl);
-    zmq_close(s.sub);
-    zmq_close(s.ctl);
-    zmq_ctx_term(s.ctx);
-    return s_interrupted ? 130 : status;
+    s_close(&s);
+    return wt_signals_stopping() ? 130 : status;
 }

@@ -21,18 +21,18 @@
     "health" events), /api/items (the history as a JSON array),
     /api/health (the last STATS as JSON).
 */
+#include "client.h"
 #include "cmds.h"
+#include "readable.h"
+#include "wiretag/cli.h"
 #include "wiretag/codec.h"
 #include "wiretag/config.h"
-#include "wiretag/curve.h"
+#include "wiretag/signals.h"
 #include "wiretag/httpd.h"
 #include "wiretag/json.h"
 #include "wiretag/proto.h"
 
-#include <assert.h>
 #include <jansson.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,14 +87,6 @@ typedef struct {
     uint64_t received, bad;
 } s_web_t;
 
-static volatile sig_atomic_t s_interrupted = 0;
-
-static void s_on_signal(int sig)
-{
-    (void)sig;
-    s_interrupted = 1;
-}
-
 static void s_usage(FILE *f)
 {
     fprintf(f,
@@ -114,20 +106,6 @@ static void s_usage(FILE *f)
 }
 
 /* ------------------------------------------------------------ history */
-
-static void s_printf_buf(wt_buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void s_printf_buf(wt_buf_t *b, const char *fmt, ...)
-{
-    char tmp[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n < 0) return;
-    assert((size_t)n < sizeof tmp); /* our own short formats only */
-    wt_buf_append(b, tmp, (size_t)n);
-}
 
 /* Add result seq; returns the entry, or NULL when it is known or too old. */
 static s_entry_t *s_insert(s_web_t *w, uint64_t seq, const uint8_t *data, size_t n)
@@ -157,10 +135,10 @@ static s_entry_t *s_insert(s_web_t *w, uint64_t seq, const uint8_t *data, size_t
     wt_buf_t ev;
     wt_buf_init(&ev);
     int64_t now = wt_time_ms();
-    s_printf_buf(&ev, "event: item\nid: %llu\ndata: ", (unsigned long long)seq);
+    wt_tools_printf(&ev, "event: item\nid: %llu\ndata: ", (unsigned long long)seq);
     size_t json_off = ev.size;
-    s_printf_buf(&ev, "{\"seq\":%llu,\"received_ms\":%lld,\"item\":", (unsigned long long)seq,
-                 (long long)now);
+    wt_tools_printf(&ev, "{\"seq\":%llu,\"received_ms\":%lld,\"item\":", (unsigned long long)seq,
+                    (long long)now);
     wt_result_to_json(&res, false, &ev); /* one line: newlines in strings are escaped */
     wt_buf_append(&ev, "}", 1);
     size_t json_len = ev.size - json_off;
@@ -234,7 +212,7 @@ static void s_set_health(s_web_t *w, const uint8_t *stats, size_t n, bool ok)
 {
     wt_buf_t b;
     wt_buf_init(&b);
-    s_printf_buf(
+    wt_tools_printf(
         &b, "event: health\ndata: {\"ok\":%s,\"received\":%llu,\"kept\":%zu,\"at_ms\":%lld",
         ok ? "true" : "false", (unsigned long long)w->received, w->nhist, (long long)wt_time_ms());
     wt_buf_t js;
@@ -286,13 +264,9 @@ static void s_catch_up(s_web_t *w, const uint8_t *stats, size_t n)
 
 static void s_on_ctl(s_web_t *w)
 {
-    for (int budget = 0; budget < 4096; budget++) {
-        wt_proto_in_t in;
-        int rc = wt_proto_recv(w->ctl, false, ZMQ_DONTWAIT, &in);
-        if (rc == -EAGAIN || rc == -EINTR) {
-            wt_proto_in_close(&in);
-            return;
-        }
+    wt_proto_in_t in;
+    int rc;
+    for (int budget = 0; budget < 4096 && wt_client_next(w->ctl, false, &in, &rc); budget++) {
         wt_proto_t *m = &in.msg;
         if (rc < 0) {
             fprintf(stderr, "wiretag web: bad reply on %s (%s), ignored\n", w->replay_ep,
@@ -326,13 +300,9 @@ static void s_on_ctl(s_web_t *w)
 
 static void s_on_live(s_web_t *w)
 {
-    for (int budget = 0; budget < 1024; budget++) {
-        wt_proto_in_t in;
-        int rc = wt_proto_recv(w->sub, true, ZMQ_DONTWAIT, &in);
-        if (rc == -EAGAIN || rc == -EINTR) {
-            wt_proto_in_close(&in);
-            return;
-        }
+    wt_proto_in_t in;
+    int rc;
+    for (int budget = 0; budget < 1024 && wt_client_next(w->sub, true, &in, &rc); budget++) {
         if (rc == 0 && in.msg.cmd == WT_CMD_RESULT) {
             size_t n = 0;
             const uint8_t *p = wt_proto_in_payload(&in, &n);
@@ -419,31 +389,25 @@ static void s_tick(s_web_t *w, int64_t now)
 static int s_setup(s_web_t *w, const char *config)
 {
     wt_config_t cfg;
-    wt_config_defaults(&cfg);
-    char err[1024];
-    if (config && wt_config_load(&cfg, config, err, sizeof err) != 0) {
-        fprintf(stderr, "wiretag web: %s\n", err);
-        wt_config_free(&cfg);
-        return 2;
-    }
+    if (wt_cli_config("wiretag web", config, &cfg) != 0) return 2;
     w->ctx = zmq_ctx_new();
-    w->sub = zmq_socket(w->ctx, ZMQ_SUB);
-    w->ctl = zmq_socket(w->ctx, ZMQ_DEALER);
-    int linger = 0, hwm = 100000;
-    zmq_setsockopt(w->sub, ZMQ_LINGER, &linger, sizeof linger);
+    w->sub = wt_client_socket(w->ctx, ZMQ_SUB);
+    w->ctl = wt_client_socket(w->ctx, ZMQ_DEALER);
+    int hwm = 100000;
     zmq_setsockopt(w->sub, ZMQ_RCVHWM, &hwm, sizeof hwm);
-    zmq_setsockopt(w->ctl, ZMQ_LINGER, &linger, sizeof linger);
     zmq_setsockopt(w->sub, ZMQ_SUBSCRIBE, WT_PROTO_TOPIC, strlen(WT_PROTO_TOPIC));
-    int crc = wt_curve_setup_client(w->sub, &cfg, err, sizeof err);
-    if (crc == 0) crc = wt_curve_setup_client(w->ctl, &cfg, err, sizeof err);
+    char err[1024];
+    int step = wt_client_connect(w->ctx, w->sub, w->sub_ep, false, &cfg, NULL, err, sizeof err);
+    if (step == WT_CLIENT_OK)
+        step = wt_client_connect(w->ctx, w->ctl, w->replay_ep, false, &cfg, NULL, err, sizeof err);
     wt_config_free(&cfg);
-    if (crc != 0) {
+    if (step == WT_CLIENT_CURVE) {
         fprintf(stderr, "wiretag web: CURVE: %s\n", err);
         return 2;
     }
-    if (zmq_connect(w->sub, w->sub_ep) != 0 || zmq_connect(w->ctl, w->replay_ep) != 0) {
+    if (step == WT_CLIENT_CONNECT) {
         fprintf(stderr, "wiretag web: cannot connect to %s / %s: %s\n", w->sub_ep, w->replay_ep,
-                zmq_strerror(zmq_errno()));
+                err);
         return 2;
     }
     w->httpd = wt_httpd_new(w->listen, s_on_http, w, err, sizeof err);
@@ -461,19 +425,37 @@ static void s_teardown(s_web_t *w)
         free(w->hist[i].event);
     free(w->hist);
     free(w->health);
-    if (w->sub) zmq_close(w->sub);
-    if (w->ctl) zmq_close(w->ctl);
-    if (w->ctx) zmq_ctx_term(w->ctx);
+    wt_client_close(NULL, w->sub, NULL);
+    wt_client_close(w->ctx, w->ctl, NULL);
 }
 
-static bool s_count_arg(const char *s, size_t *out)
+static bool s_count_arg(const char *s, void *out)
 {
     char *end = NULL;
     errno = 0;
     long v = strtol(s, &end, 10);
     if (errno || end == s || *end || v < 1 || v > S_MAX_HISTORY) return false;
-    *out = (size_t)v;
+    *(size_t *)out = (size_t)v;
     return true;
+}
+
+/* The command line into w; -1 to go on, else the exit status. */
+static int s_parse(s_web_t *w, const char **config, int argc, char **argv)
+{
+    const wt_opt_t opts[] = {
+        WT_OPT_STR_ROW("--broker", &w->sub_ep, NULL),
+        WT_OPT_STR_ROW("--replay", &w->replay_ep, NULL),
+        WT_OPT_STR_ROW("--listen", &w->listen, NULL),
+        WT_OPT_STR_ROW("-c", config, NULL),
+        WT_OPT_FN_ROW("--history", &w->history_max, s_count_arg, NULL),
+    };
+    const wt_cli_t cli = {.prog = "wiretag web", .usage = s_usage, WT_CLI_TABLE(opts)};
+    wt_cli_res_t r;
+    int what = wt_cli_parse(&cli, argc, argv, &r);
+    if (what == WT_CLI_HELP) return 0;
+    if (what == WT_CLI_OK) return -1;
+    wt_cli_complain_usage(&cli, &r, !strcmp(r.arg, "--history") ? " (1..20000)" : NULL);
+    return 2;
 }
 
 int cmd_web(int argc, char **argv)
@@ -483,47 +465,19 @@ int cmd_web(int argc, char **argv)
                  .listen = "127.0.0.1:8080",
                  .history_max = S_DEFAULT_HISTORY};
     const char *config = NULL;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        bool more = i + 1 < argc;
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            s_usage(stdout);
-            return 0;
-        } else if (!strcmp(a, "--broker") && more)
-            w.sub_ep = argv[++i];
-        else if (!strcmp(a, "--replay") && more)
-            w.replay_ep = argv[++i];
-        else if (!strcmp(a, "--listen") && more)
-            w.listen = argv[++i];
-        else if (!strcmp(a, "-c") && more)
-            config = argv[++i];
-        else if (!strcmp(a, "--history") && more && s_count_arg(argv[i + 1], &w.history_max))
-            i++;
-        else {
-            fprintf(stderr, "wiretag web: unknown, incomplete or invalid option '%s'%s\n\n", a,
-                    !strcmp(a, "--history") ? " (1..20000)" : "");
-            s_usage(stderr);
-            return 2;
-        }
-    }
+    int rc = s_parse(&w, &config, argc, argv);
+    if (rc >= 0) return rc;
     w.hist = wt_calloc(w.history_max, sizeof *w.hist);
-    int rc = s_setup(&w, config);
-    if (rc) {
+    if ((rc = s_setup(&w, config)) != 0) {
         s_teardown(&w);
         return rc;
     }
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = s_on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    wt_signals_catch(NULL, WT_SIG_NOPIPE);
     fprintf(stderr, "wiretag web: open http://%s/ (results from %s; Ctrl-C stops)\n",
             wt_httpd_address(w.httpd), w.sub_ep);
     w.keepalive_ms = wt_clock_ms();
     s_send_stats(&w);
-    while (!s_interrupted) {
+    while (!wt_signals_stopping()) {
         zmq_pollitem_t items[3] = {{.socket = w.sub, .events = ZMQ_POLLIN},
                                    {.socket = w.ctl, .events = ZMQ_POLLIN},
                                    {.fd = wt_httpd_fd(w.httpd), .events = ZMQ_POLLIN}};

@@ -11,10 +11,10 @@
 #include "wiretag/annotate.h"
 #include "wiretag/codec.h"
 #include "wiretag/natsjs.h"
+#include "wiretag/signals.h"
 
 #include <jansson.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -22,17 +22,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-static volatile sig_atomic_t s_stop = 0;
-static volatile sig_atomic_t s_reload = 0;
-
-static void s_on_signal(int sig)
-{
-    if (sig == SIGHUP)
-        s_reload = 1;
-    else
-        s_stop = 1;
-}
 
 static int s_level = 2;
 
@@ -124,7 +113,7 @@ static int s_publish(s_shared_t *sh, natsMsg *out, natsMsg *item)
         if (attempt == 0 || attempt % 10 == 0)
             s_log(1, "publish on %s failed (%s), trying again", natsMsg_GetSubject(out),
                   wt_nats_strerror(s, code, buf, sizeof buf));
-        if (s_stop) return S_PUB_STOPPED;
+        if (wt_signals_stopping()) return S_PUB_STOPPED;
         if (item && wt_clock_ms() - last_progress > sh->ack_wait_ms / 3) {
             natsMsg_InProgress(item, NULL); /* keep the item ours meanwhile */
             last_progress = wt_clock_ms();
@@ -272,6 +261,30 @@ static void s_handle(s_shared_t *sh, wt_annotator_t **ann, s_engine_t **mine, na
     wt_buf_free(&buf);
 }
 
+/* Bind *sub to the durable pull consumer of stream. On a failure say why
+   (at most every 5 s; who names the thread, whose consumer is then said
+   with its stream), wait 500 ms and return false. */
+static bool s_bind(s_shared_t *sh, natsSubscription **sub, const char *stream, const char *consumer,
+                   const char *subject, const char *who, int64_t *last_warn)
+{
+    jsSubOptions so;
+    jsSubOptions_Init(&so);
+    so.Stream = stream;
+    so.Consumer = consumer;
+    jsErrCode code = 0;
+    natsStatus s = js_PullSubscribe(sub, wt_nats_js(sh->nats), subject, consumer, NULL, &so, &code);
+    if (s == NATS_OK) return true;
+    *sub = NULL;
+    if (wt_clock_ms() - *last_warn > 5000) {
+        char buf[256];
+        s_log(1, "%scannot bind to consumer %s%s%s: %s; trying again", who ? who : "", consumer,
+              who ? " of " : "", who ? stream : "", wt_nats_strerror(s, code, buf, sizeof buf));
+        *last_warn = wt_clock_ms();
+    }
+    s_sleep_ms(500);
+    return false;
+}
+
 static void *s_thread_main(void *arg)
 {
     s_thread_t *t = arg;
@@ -281,33 +294,18 @@ static void *s_thread_main(void *arg)
     s_engine_t *mine = NULL;
     int64_t last_warn = 0;
     char buf[256];
-    while (!s_stop) {
-        if (!sub) {
-            jsSubOptions so;
-            jsSubOptions_Init(&so);
-            so.Stream = sh->names->items_stream;
-            so.Consumer = sh->names->workers;
-            jsErrCode code = 0;
-            natsStatus s = js_PullSubscribe(&sub, wt_nats_js(sh->nats), sh->names->items_subject,
-                                            sh->names->workers, NULL, &so, &code);
-            if (s != NATS_OK) {
-                sub = NULL;
-                if (wt_clock_ms() - last_warn > 5000) {
-                    s_log(1, "thread %d: cannot bind to consumer %s of %s: %s; trying again",
-                          t->index, sh->names->workers, sh->names->items_stream,
-                          wt_nats_strerror(s, code, buf, sizeof buf));
-                    last_warn = wt_clock_ms();
-                }
-                s_sleep_ms(500);
-                continue;
-            }
-        }
+    char who[32];
+    snprintf(who, sizeof who, "thread %d: ", t->index);
+    while (!wt_signals_stopping()) {
+        if (!sub && !s_bind(sh, &sub, sh->names->items_stream, sh->names->workers,
+                            sh->names->items_subject, who, &last_warn))
+            continue;
         natsMsgList list = {0};
         jsErrCode code = 0;
         natsStatus s = natsSubscription_Fetch(&list, sub, sh->batch, 1000, &code);
         if (s == NATS_OK) {
             for (int i = 0; i < list.Count; i++) {
-                if (s_stop) {
+                if (wt_signals_stopping()) {
                     natsMsg_Nak(list.Msgs[i], NULL); /* not started: someone else's now */
                     continue;
                 }
@@ -424,44 +422,42 @@ static void s_do_reload(s_shared_t *sh, const wt_worker_opts_t *opts)
     s_log(2, "dictionaries reloaded in %lld ms", (long long)(wt_clock_ms() - t0));
 }
 
-int wt_worker_nats_run(const wt_config_t *cfg, const wt_worker_opts_t *opts, const char *urls,
-                       bool noop)
+/* The settings every thread reads, and the engine (unless noop); 0 or 1
+   after saying why. */
+static int s_shared_init(s_shared_t *sh, const wt_config_t *cfg, bool noop)
 {
-    s_level = opts->log_level;
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = s_on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGHUP, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
-
-    s_shared_t sh = {.noop = noop};
-    pthread_mutex_init(&sh.mu, NULL);
-    sh.limits = wt_limits_default;
-    if (cfg->max_text_bytes > 0) sh.limits.max_text = (size_t)cfg->max_text_bytes;
+    sh->noop = noop;
+    pthread_mutex_init(&sh->mu, NULL);
+    sh->limits = wt_limits_default;
+    if (cfg->max_text_bytes > 0) sh->limits.max_text = (size_t)cfg->max_text_bytes;
     const char *poison = getenv("WT_TEST_POISON");
-    sh.poison = poison && *poison ? poison : NULL;
+    sh->poison = poison && *poison ? poison : NULL;
     const char *slow = getenv("WT_TEST_SLOW_MS");
-    sh.slow_ms = slow ? atol(slow) : 0;
+    sh->slow_ms = slow ? atol(slow) : 0;
     int threads = (int)cfg->worker_threads;
     /* one item per thread unless worker.credit says otherwise: an item
        fetched ahead by a worker that dies loses a delivery too */
     int64_t credit = cfg->worker_credit > 0 ? cfg->worker_credit : threads;
-    sh.batch = (int)(credit / threads > 0 ? credit / threads : 1);
-    sh.ack_wait_ms = cfg->nats_ack_wait_ms;
+    sh->batch = (int)(credit / threads > 0 ? credit / threads : 1);
+    sh->ack_wait_ms = cfg->nats_ack_wait_ms;
+    if (noop) return 0;
     char err[1024] = "";
-    if (!noop) {
-        int64_t t0 = wt_clock_ms();
-        sh.engine = s_load_engine(cfg, err, sizeof err);
-        if (!sh.engine) {
-            fprintf(stderr, "wiretag-worker: %s\n", err);
-            return 1;
-        }
-        s_log(2, "dictionaries loaded in %lld ms", (long long)(wt_clock_ms() - t0));
+    int64_t t0 = wt_clock_ms();
+    sh->engine = s_load_engine(cfg, err, sizeof err);
+    if (!sh->engine) {
+        fprintf(stderr, "wiretag-worker: %s\n", err);
+        return 1;
     }
-    char name[256];
+    s_log(2, "dictionaries loaded in %lld ms", (long long)(wt_clock_ms() - t0));
+    return 0;
+}
+
+/* Connect; a worker started before its servers (or its cluster's leader)
+   waits. 0 connected, 2 a configuration error (said), -1 stopped. */
+static int s_connect(s_shared_t *sh, const wt_config_t *cfg, const wt_worker_opts_t *opts,
+                     const char *urls)
+{
+    char name[256], err[1024] = "";
     if (opts->name)
         snprintf(name, sizeof name, "%s", opts->name);
     else {
@@ -469,73 +465,42 @@ int wt_worker_nats_run(const wt_config_t *cfg, const wt_worker_opts_t *opts, con
         gethostname(host, sizeof host - 1);
         snprintf(name, sizeof name, "wiretag-worker %s:%d", host, (int)getpid());
     }
-    /* a worker started before its servers (or its cluster's leader) waits */
     int64_t last_said = 0;
     for (;;) {
-        sh.nats = wt_nats_connect(cfg, urls, name, err, sizeof err);
-        if (sh.nats && wt_nats_ensure(sh.nats, false, NULL, err, sizeof err) == 0) break;
-        wt_nats_destroy(&sh.nats);
+        sh->nats = wt_nats_connect(cfg, urls, name, err, sizeof err);
+        if (sh->nats && wt_nats_ensure(sh->nats, false, NULL, err, sizeof err) == 0) return 0;
+        wt_nats_destroy(&sh->nats);
         if (strstr(err, "nats.") && !strstr(err, "cannot connect")) {
             fprintf(stderr, "wiretag-worker: %s\n", err); /* a configuration error */
-            s_engine_drop(&sh.engine);
-            wt_nats_shutdown();
             return 2;
         }
         if (wt_clock_ms() - last_said > 10000) {
             s_log(1, "%s; trying again every second", err);
             last_said = wt_clock_ms();
         }
-        for (int i = 0; i < 10 && !s_stop; i++)
+        for (int i = 0; i < 10 && !wt_signals_stopping(); i++)
             s_sleep_ms(100);
-        if (s_stop) {
-            s_engine_drop(&sh.engine);
-            wt_nats_shutdown();
-            return 0;
-        }
+        if (wt_signals_stopping()) return -1;
     }
-    sh.names = wt_nats_names(sh.nats);
-    s_thread_t *th = wt_calloc((size_t)threads, sizeof *th);
-    for (int i = 0; i < threads; i++) {
-        th[i] = (s_thread_t){.index = i, .sh = &sh};
-        th[i].started = pthread_create(&th[i].tid, NULL, s_thread_main, &th[i]) == 0;
-    }
-    s_log(2, "%d thread(s) on %s (consumer %s), results on %s", threads, sh.names->items_stream,
-          sh.names->workers, sh.names->results_subject);
+}
 
-    /* main thread: dead letters from the MAX_DELIVERIES advisories, reloads */
+/* The main thread: dead letters from the MAX_DELIVERIES advisories, and
+   reloads, until a stop. */
+static void s_main_loop(s_shared_t *sh, const wt_worker_opts_t *opts)
+{
     natsSubscription *adv = NULL;
     int64_t last_warn = 0;
-    char buf[256];
-    while (!s_stop) {
-        if (s_reload) {
-            s_reload = 0;
-            if (!noop) s_do_reload(&sh, opts);
-        }
-        if (!adv) {
-            jsSubOptions so;
-            jsSubOptions_Init(&so);
-            so.Stream = sh.names->adv_stream;
-            so.Consumer = sh.names->deadletter;
-            jsErrCode code = 0;
-            natsStatus s = js_PullSubscribe(&adv, wt_nats_js(sh.nats), sh.names->adv_subject,
-                                            sh.names->deadletter, NULL, &so, &code);
-            if (s != NATS_OK) {
-                adv = NULL;
-                if (wt_clock_ms() - last_warn > 5000) {
-                    s_log(1, "cannot bind to consumer %s: %s; trying again", sh.names->deadletter,
-                          wt_nats_strerror(s, code, buf, sizeof buf));
-                    last_warn = wt_clock_ms();
-                }
-                s_sleep_ms(500);
-                continue;
-            }
-        }
+    while (!wt_signals_stopping()) {
+        if (wt_signals_reload() && !sh->noop) s_do_reload(sh, opts);
+        if (!adv && !s_bind(sh, &adv, sh->names->adv_stream, sh->names->deadletter,
+                            sh->names->adv_subject, NULL, &last_warn))
+            continue;
         natsMsgList list = {0};
         jsErrCode code = 0;
         natsStatus s = natsSubscription_Fetch(&list, adv, 16, 1000, &code);
         if (s == NATS_OK)
-            for (int i = 0; i < list.Count && !s_stop; i++)
-                s_advisory(&sh, list.Msgs[i]);
+            for (int i = 0; i < list.Count && !wt_signals_stopping(); i++)
+                s_advisory(sh, list.Msgs[i]);
         else if (s != NATS_TIMEOUT) {
             if (s == NATS_INVALID_SUBSCRIPTION || s == NATS_CONNECTION_CLOSED) {
                 natsSubscription_Destroy(adv);
@@ -545,10 +510,35 @@ int wt_worker_nats_run(const wt_config_t *cfg, const wt_worker_opts_t *opts, con
         }
         natsMsgList_Destroy(&list);
     }
+    natsSubscription_Destroy(adv);
+}
+
+int wt_worker_nats_run(const wt_config_t *cfg, const wt_worker_opts_t *opts, const char *urls,
+                       bool noop)
+{
+    s_level = opts->log_level;
+    wt_signals_catch(NULL, WT_SIG_HUP | WT_SIG_NOPIPE);
+    s_shared_t sh = {0};
+    if (s_shared_init(&sh, cfg, noop) != 0) return 1;
+    int rc = s_connect(&sh, cfg, opts, urls);
+    if (rc != 0) {
+        s_engine_drop(&sh.engine);
+        wt_nats_shutdown();
+        return rc < 0 ? 0 : rc;
+    }
+    sh.names = wt_nats_names(sh.nats);
+    int threads = (int)cfg->worker_threads;
+    s_thread_t *th = wt_calloc((size_t)threads, sizeof *th);
+    for (int i = 0; i < threads; i++) {
+        th[i] = (s_thread_t){.index = i, .sh = &sh};
+        th[i].started = pthread_create(&th[i].tid, NULL, s_thread_main, &th[i]) == 0;
+    }
+    s_log(2, "%d thread(s) on %s (consumer %s), results on %s", threads, sh.names->items_stream,
+          sh.names->workers, sh.names->results_subject);
+    s_main_loop(&sh, opts);
     s_log(2, "stopping: finishing the running items");
     for (int i = 0; i < threads; i++)
         if (th[i].started) pthread_join(th[i].tid, NULL);
-    natsSubscription_Destroy(adv);
     s_log(2, "%llu item(s) annotated, %llu dead-lettered", (unsigned long long)sh.done,
           (unsigned long long)sh.dead);
     free(th);
