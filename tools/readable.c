@@ -8,26 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-void wt_tools_printf(wt_buf_t *out, const char *fmt, ...)
-{
-    char small[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(small, sizeof small, fmt, ap);
-    va_end(ap);
-    if (n < 0) return;
-    if ((size_t)n < sizeof small) {
-        wt_buf_append(out, small, (size_t)n);
-        return;
-    }
-    char *big = wt_malloc((size_t)n + 1);
-    va_start(ap, fmt);
-    vsnprintf(big, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    wt_buf_append(out, big, (size_t)n);
-    free(big);
-}
-
 /* Append text[start,end) with newlines flattened, cut at max bytes on a
    UTF-8 boundary. */
 static void s_slice(wt_buf_t *out, const wt_result_t *res, uint32_t start, uint32_t end, size_t max)
@@ -101,52 +81,52 @@ void wt_readable_format(const wt_result_t *res, bool color, wt_buf_t *out)
     const char *b = color ? "\033[1m" : "", *d = color ? "\033[2m" : "",
                *r = color ? "\033[0m" : "";
     const wt_item_t *it = &res->item;
-    wt_tools_printf(out, "%s", b);
-    if (res->has_seq) wt_tools_printf(out, "#%llu ", (unsigned long long)res->seq);
-    wt_tools_printf(out, "%s%s", it->id ? it->id : "?", r);
-    if (it->published) wt_tools_printf(out, "  %s", it->published);
-    if (it->title) wt_tools_printf(out, "  %s", it->title);
-    wt_tools_printf(out, "\n%s  %llu bytes, %llu tokens, %llu sentences, %llu us%s\n", d,
-                    (unsigned long long)res->stats.bytes, (unsigned long long)res->stats.tokens,
-                    (unsigned long long)res->stats.sentences,
-                    (unsigned long long)res->stats.elapsed_us, r);
-    wt_tools_printf(out, "  actors (%zu):\n", res->actor_count);
+    wt_buf_printf(out, "%s", b);
+    if (res->has_seq) wt_buf_printf(out, "#%llu ", (unsigned long long)res->seq);
+    wt_buf_printf(out, "%s%s", it->id ? it->id : "?", r);
+    if (it->published) wt_buf_printf(out, "  %s", it->published);
+    if (it->title) wt_buf_printf(out, "  %s", it->title);
+    wt_buf_printf(out, "\n%s  %llu bytes, %llu tokens, %llu sentences, %llu us%s\n", d,
+                  (unsigned long long)res->stats.bytes, (unsigned long long)res->stats.tokens,
+                  (unsigned long long)res->stats.sentences,
+                  (unsigned long long)res->stats.elapsed_us, r);
+    wt_buf_printf(out, "  actors (%zu):\n", res->actor_count);
     for (size_t i = 0; i < res->actor_count; i++) {
         const wt_actor_t *a = &res->actors[i];
-        wt_tools_printf(out, "    ");
+        wt_buf_printf(out, "    ");
         s_col(out, a->name ? a->name : "?", 28); /* columns by display width, not bytes */
-        wt_tools_printf(out, "%-12s %-3s %-9s %s%s x%zu\n", wt_actor_type_name(a->type),
-                        a->country[0] ? a->country : "-", a->code ? a->code : "-",
-                        a->role ? a->role : "", a->known ? "" : " (new)", a->mention_count);
+        wt_buf_printf(out, "%-12s %-3s %-9s %s%s x%zu\n", wt_actor_type_name(a->type),
+                      a->country[0] ? a->country : "-", a->code ? a->code : "-",
+                      a->role ? a->role : "", a->known ? "" : " (new)", a->mention_count);
     }
-    wt_tools_printf(out, "  issues (%zu):\n", res->issue_count);
+    wt_buf_printf(out, "  issues (%zu):\n", res->issue_count);
     for (size_t i = 0; i < res->issue_count; i++) {
         const wt_issue_t *is = &res->issues[i];
-        wt_tools_printf(out, "    ");
+        wt_buf_printf(out, "    ");
         s_col(out, is->label ? is->label : is->id, 28);
-        wt_tools_printf(out, "%-22s score %.2f\n", is->topic ? is->topic : "-", is->score);
+        wt_buf_printf(out, "%-22s score %.2f\n", is->topic ? is->topic : "-", is->score);
     }
-    wt_tools_printf(out, "  quotes (%zu):\n", res->quote_count);
+    wt_buf_printf(out, "  quotes (%zu):\n", res->quote_count);
     for (size_t i = 0; i < res->quote_count; i++) {
         const wt_quote_t *q = &res->quotes[i];
-        wt_tools_printf(out, "    [%s] ", wt_quote_kind_name(q->kind));
+        wt_buf_printf(out, "    [%s] ", wt_quote_kind_name(q->kind));
         const wt_actor_t *a = q->has_speaker ? s_actor(res, q->speaker_actor) : NULL;
         bool written = q->has_speaker && q->speaker.start < q->speaker.end &&
                        q->speaker.end <= res->item.text_len;
         if (!q->has_speaker)
-            wt_tools_printf(out, "(no speaker)");
+            wt_buf_printf(out, "(no speaker)");
         else if (written) { /* as the text writes it, the actor's name when it differs */
-            wt_tools_printf(out, "%s", b);
+            wt_buf_printf(out, "%s", b);
             s_slice(out, res, q->speaker.start, q->speaker.end, 60);
-            wt_tools_printf(out, "%s", r);
+            wt_buf_printf(out, "%s", r);
             size_t n = q->speaker.end - q->speaker.start;
             if (a && a->name &&
                 !(strlen(a->name) == n && !memcmp(a->name, res->item.text + q->speaker.start, n)))
-                wt_tools_printf(out, " %s(%s)%s", d, a->name, r);
+                wt_buf_printf(out, " %s(%s)%s", d, a->name, r);
         } else if (a)
-            wt_tools_printf(out, "%s%s%s", b, a->name, r);
-        wt_tools_printf(out, ": \"");
+            wt_buf_printf(out, "%s%s%s", b, a->name, r);
+        wt_buf_printf(out, ": \"");
         s_slice(out, res, q->span.start, q->span.end, 160);
-        wt_tools_printf(out, "\"\n");
+        wt_buf_printf(out, "\"\n");
     }
 }

@@ -11,8 +11,4 @@
    quotes with their speakers. color adds ANSI emphasis. */
 void wt_readable_format(const wt_result_t *res, bool color, wt_buf_t *out);
 
-/* Append printf-formatted text of any length to out (the commands' one
-   formatter into a buffer: readable.c, web.c). */
-void wt_tools_printf(wt_buf_t *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
 #endif

@@ -135,10 +135,10 @@ static s_entry_t *s_insert(s_web_t *w, uint64_t seq, const uint8_t *data, size_t
     wt_buf_t ev;
     wt_buf_init(&ev);
     int64_t now = wt_time_ms();
-    wt_tools_printf(&ev, "event: item\nid: %llu\ndata: ", (unsigned long long)seq);
+    wt_buf_printf(&ev, "event: item\nid: %llu\ndata: ", (unsigned long long)seq);
     size_t json_off = ev.size;
-    wt_tools_printf(&ev, "{\"seq\":%llu,\"received_ms\":%lld,\"item\":", (unsigned long long)seq,
-                    (long long)now);
+    wt_buf_printf(&ev, "{\"seq\":%llu,\"received_ms\":%lld,\"item\":", (unsigned long long)seq,
+                  (long long)now);
     wt_result_to_json(&res, false, &ev); /* one line: newlines in strings are escaped */
     wt_buf_append(&ev, "}", 1);
     size_t json_len = ev.size - json_off;
@@ -212,7 +212,7 @@ static void s_set_health(s_web_t *w, const uint8_t *stats, size_t n, bool ok)
 {
     wt_buf_t b;
     wt_buf_init(&b);
-    wt_tools_printf(
+    wt_buf_printf(
         &b, "event: health\ndata: {\"ok\":%s,\"received\":%llu,\"kept\":%zu,\"at_ms\":%lld",
         ok ? "true" : "false", (unsigned long long)w->received, w->nhist, (long long)wt_time_ms());
     wt_buf_t js;

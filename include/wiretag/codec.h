@@ -29,6 +29,8 @@ void wt_buf_init(wt_buf_t *b);
 void wt_buf_free(wt_buf_t *b);
 void wt_buf_reset(wt_buf_t *b);
 void wt_buf_append(wt_buf_t *b, const void *data, size_t n);
+/* Append printf-formatted text (no terminating NUL). */
+void wt_buf_printf(wt_buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Decode an input item from [data, data+n). On success *item (which must be
    clear) owns copies of every field, and the id is set (generated from the

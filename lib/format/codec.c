@@ -70,6 +70,25 @@ void wt_buf_append(wt_buf_t *b, const void *data, size_t n)
     b->size += n;
 }
 
+void wt_buf_printf(wt_buf_t *b, const char *fmt, ...)
+{
+    char small[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0) return;
+    if ((size_t)n < sizeof small) {
+        wt_buf_append(b, small, (size_t)n);
+        return;
+    }
+    wt_buf_reserve(b, (size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf((char *)b->data + b->size, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->size += (size_t)n;
+}
+
 /* ------------------------------------------------------------------ */
 /* Cursor reader (format_int.h) */
 

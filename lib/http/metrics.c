@@ -13,28 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void s_printf(wt_buf_t *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void s_printf(wt_buf_t *out, const char *fmt, ...)
-{
-    char small[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(small, sizeof small, fmt, ap);
-    va_end(ap);
-    if (n < 0) return;
-    if ((size_t)n < sizeof small) {
-        wt_buf_append(out, small, (size_t)n);
-        return;
-    }
-    char *big = wt_malloc((size_t)n + 1);
-    va_start(ap, fmt);
-    vsnprintf(big, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    wt_buf_append(out, big, (size_t)n);
-    free(big);
-}
-
 void wt_histogram_init(wt_histogram_t *h, const double *bounds, size_t n)
 {
     memset(h, 0, sizeof *h);
@@ -57,7 +35,7 @@ void wt_histogram_observe(wt_histogram_t *h, double v)
 void wt_metrics_family(wt_buf_t *out, const char *name, const char *type, const char *help)
 {
     /* HELP text escapes backslash and newline */
-    s_printf(out, "# HELP %s ", name);
+    wt_buf_printf(out, "# HELP %s ", name);
     for (const char *p = help; *p; p++) {
         if (*p == '\\')
             wt_buf_append(out, "\\\\", 2);
@@ -66,7 +44,7 @@ void wt_metrics_family(wt_buf_t *out, const char *name, const char *type, const 
         else
             wt_buf_append(out, p, 1);
     }
-    s_printf(out, "\n# TYPE %s %s\n", name, type);
+    wt_buf_printf(out, "\n# TYPE %s %s\n", name, type);
 }
 
 static void s_escaped(wt_buf_t *out, const char *v)
@@ -89,7 +67,7 @@ static void s_labels(wt_buf_t *out, const char *const *labels)
     wt_buf_append(out, "{", 1);
     for (size_t i = 0; labels[i]; i += 2) {
         if (i) wt_buf_append(out, ",", 1);
-        s_printf(out, "%s=\"", labels[i]);
+        wt_buf_printf(out, "%s=\"", labels[i]);
         s_escaped(out, labels[i + 1]);
         wt_buf_append(out, "\"", 1);
     }
@@ -100,17 +78,17 @@ void wt_metrics_u64(wt_buf_t *out, const char *name, const char *const *labels, 
 {
     wt_buf_append(out, name, strlen(name));
     s_labels(out, labels);
-    s_printf(out, " %llu\n", (unsigned long long)v);
+    wt_buf_printf(out, " %llu\n", (unsigned long long)v);
 }
 
 static void s_number(wt_buf_t *out, double v)
 {
     if (isnan(v))
-        s_printf(out, " NaN\n");
+        wt_buf_printf(out, " NaN\n");
     else if (isinf(v))
-        s_printf(out, " %s\n", v > 0 ? "+Inf" : "-Inf");
+        wt_buf_printf(out, " %s\n", v > 0 ? "+Inf" : "-Inf");
     else
-        s_printf(out, " %.15g\n", v);
+        wt_buf_printf(out, " %.15g\n", v);
 }
 
 void wt_metrics_double(wt_buf_t *out, const char *name, const char *const *labels, double v)
@@ -132,10 +110,10 @@ void wt_metrics_histogram(wt_buf_t *out, const char *name, const char *help,
             snprintf(le, sizeof le, "le=\"%.12g\"", h->bounds[i]);
         else
             snprintf(le, sizeof le, "le=\"+Inf\"");
-        s_printf(out, "%s_bucket{%s}", name, le);
-        s_printf(out, " %llu\n", (unsigned long long)cum);
+        wt_buf_printf(out, "%s_bucket{%s}", name, le);
+        wt_buf_printf(out, " %llu\n", (unsigned long long)cum);
     }
-    s_printf(out, "%s_sum", name);
+    wt_buf_printf(out, "%s_sum", name);
     s_number(out, h->sum);
-    s_printf(out, "%s_count %llu\n", name, (unsigned long long)h->count);
+    wt_buf_printf(out, "%s_count %llu\n", name, (unsigned long long)h->count);
 }
