@@ -95,7 +95,9 @@ if [ -n "$need" ]; then
 fi
 if ! docker info >/dev/null 2>&1; then
     say "starting dockerd (log: $TMP/dockerd.log)"
-    dockerd >"$TMP/dockerd.log" 2>&1 &
+    # fd 9 (the run lock) is closed for dockerd: a dockerd that outlives an
+    # interrupted run must not hold the lock and stall every later run
+    dockerd >"$TMP/dockerd.log" 2>&1 9>&- &
     DOCKERD_PID=$!
     for _ in $(seq 600); do
         docker info >/dev/null 2>&1 && break
