@@ -171,8 +171,9 @@ struct wt_quotes_ctx {
     uint32_t *gkey; /* surname hash -> gender / actor */
     uint8_t *gval;
     int *gactor;
-    int *gbest; /* surname -> index in men of its fullest form, or -1 */
-    size_t gcap;
+    int *gbest;    /* surname -> index in men of its fullest form, or -1 */
+    size_t gcap;   /* slots allocated */
+    size_t gmask;  /* slots in use for this item, minus one (cleared per item) */
     uint64_t *idh; /* ids of the actors we added to this item */
     size_t idcap, idn;
     const ql_entry_t **lxc; /* per token: its word class entry or NULL */
