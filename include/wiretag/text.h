@@ -113,8 +113,19 @@ static inline uint32_t wt_tok_len(const wt_token_t *t)
 {
     return t->end - t->start;
 }
-/* True when token t's text equals s (exact bytes) / equals s ignoring ASCII case. */
-bool wt_tok_is(const wt_doc_t *doc, const wt_token_t *t, const char *s);
+/* True when token t's text equals s (exact bytes) / equals s ignoring ASCII case.
+   wt_tok_is compares in one walk that stops at the first differing byte (most
+   calls test a word against a list and fail there) instead of a strlen of s
+   first; s[i] == 0 ends s, the token is never read past its end. Inline: the
+   quotes stage calls it a few times per token. */
+static inline bool wt_tok_is(const wt_doc_t *doc, const wt_token_t *t, const char *s)
+{
+    const char *p = doc->text + t->start;
+    uint32_t n = wt_tok_len(t);
+    for (uint32_t i = 0; i < n; i++)
+        if (!s[i] || p[i] != s[i]) return false;
+    return s[n] == 0;
+}
 bool wt_tok_ieq(const wt_doc_t *doc, const wt_token_t *t, const char *s);
 /* Hash of a lower-cased ASCII-folded string, as in wt_token_t.hash. */
 uint32_t wt_text_hash(const char *s, size_t n);

@@ -136,6 +136,22 @@ static void s_edge_put(wt_issuedb_t *db, uint64_t key, uint32_t val)
     db->edge_vals[h] = val;
 }
 
+/* The edges' filter: 16 bits per edge (at least 4096), one set per edge. */
+static void s_edge_filter(wt_issuedb_t *db)
+{
+    size_t bits = 4096;
+    while (bits < db->nedges * 16)
+        bits *= 2;
+    free(db->edge_filter);
+    db->edge_filter = wt_calloc(bits / 64, sizeof *db->edge_filter);
+    db->edge_filter_mask = bits - 1;
+    for (size_t i = 0; i < db->edge_cap; i++) {
+        if (!db->edge_keys[i]) continue;
+        uint64_t b = (wt_ix_mix64(db->edge_keys[i]) >> 32) & db->edge_filter_mask;
+        db->edge_filter[b >> 6] |= 1ULL << (b & 63);
+    }
+}
+
 static uint32_t s_child_add(wt_issuedb_t *db, uint32_t node, uint32_t vid)
 {
     uint32_t c = wt_ixdb_child(db, node, vid);
@@ -366,6 +382,8 @@ void wt_ixdb_compile(wt_issuedb_t *db)
     /* word groups */
     free(db->bloom);
     db->bloom = NULL;
+    free(db->edge_filter);
+    db->edge_filter = NULL;
     for (size_t i = 0; i < db->nphrases; i++) {
         struct ix_phrase *ph = &db->phrases[i];
         for (int k = 0; k < ph->nwords; k++) {
@@ -412,6 +430,7 @@ void wt_ixdb_compile(wt_issuedb_t *db)
         }
         ph->node = node;
     }
+    s_edge_filter(db);
     /* the root's children in a plain array: every walk starts there */
     free(db->root_child);
     db->root_child = wt_calloc(db->nvocab + 1, sizeof *db->root_child);
@@ -475,6 +494,7 @@ void wt_issuedb_destroy(wt_issuedb_t **self_p)
     free(db->nodes);
     free(db->edge_keys);
     free(db->edge_vals);
+    free(db->edge_filter);
     free(db->terms);
     if (db->stemmer) sb_stemmer_delete(db->stemmer);
     free(db);

@@ -74,6 +74,10 @@ struct wt_issuedb {
     uint64_t *edge_keys; /* (node << 32 | vid) + 1, 0 empty */
     uint32_t *edge_vals;
     size_t edge_cap, nedges;
+    uint64_t *edge_filter; /* one bit per edge key (high half of its mix): most
+                              words end a walk, and a miss in the table costs a
+                              cache miss; NULL while compiling */
+    uint64_t edge_filter_mask;
     uint8_t *form_starts; /* per form: 1 when it can start a phrase */
     uint32_t *root_child; /* per written word: its child of the root, 0 none */
     uint32_t *terms;      /* phrase ids grouped by terminal node */
@@ -176,7 +180,12 @@ static inline uint32_t wt_ixdb_child(const wt_issuedb_t *db, uint32_t node, uint
 {
     if (!db->edge_cap) return 0;
     uint64_t key = (((uint64_t)node << 32) | vid) + 1;
-    size_t h = wt_ixdb_edge_slot(db, key);
+    uint64_t m = wt_ix_mix64(key);
+    if (db->edge_filter) {
+        uint64_t b = (m >> 32) & db->edge_filter_mask;
+        if (!(db->edge_filter[b >> 6] & (1ULL << (b & 63)))) return 0;
+    }
+    size_t h = (size_t)m & (db->edge_cap - 1);
     while (db->edge_keys[h]) {
         if (db->edge_keys[h] == key) return db->edge_vals[h];
         h = (h + 1) & (db->edge_cap - 1);

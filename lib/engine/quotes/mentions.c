@@ -23,14 +23,17 @@ static void s_gmap_reset(wt_quotes_ctx_t *ctx, size_t want)
         ctx->gbest = wt_malloc(cap * sizeof *ctx->gbest);
         ctx->gcap = cap;
     }
-    memset(ctx->gval, 0xff, ctx->gcap);
+    /* this item's table: only its slots are cleared (the allocation keeps
+       the largest item's size) */
+    ctx->gmask = cap - 1;
+    memset(ctx->gval, 0xff, cap);
 }
 
 size_t wt_q_gslot(const wt_quotes_ctx_t *ctx, uint32_t key)
 {
-    size_t j = (key * 2654435761u) & (ctx->gcap - 1);
+    size_t j = (key * 2654435761u) & ctx->gmask;
     while (ctx->gval[j] != 0xff && ctx->gkey[j] != key)
-        j = (j + 1) & (ctx->gcap - 1);
+        j = (j + 1) & ctx->gmask;
     return j;
 }
 

@@ -92,8 +92,21 @@ typedef struct {
    reason in err. */
 int ql_lex_init(ql_lex_t *lx, const char *first_names_path, char *err, size_t errlen);
 void ql_lex_free(ql_lex_t *lx);
-/* Entry of the word with token hash h, or NULL. */
-const ql_entry_t *ql_lex_get(const ql_lex_t *lx, uint32_t h);
+static inline uint32_t ql_lex_slot(uint32_t h, size_t cap)
+{
+    return (uint32_t)((h * 2654435761u) & (cap - 1));
+}
+/* Entry of the word with token hash h, or NULL (inline: one per token). */
+static inline const ql_entry_t *ql_lex_get(const ql_lex_t *lx, uint32_t h)
+{
+    if (!lx->cap) return NULL;
+    uint32_t j = ql_lex_slot(h, lx->cap);
+    while (lx->vals[j].cls) {
+        if (lx->keys[j] == h) return &lx->vals[j];
+        j = (uint32_t)((j + 1) & (lx->cap - 1));
+    }
+    return NULL;
+}
 
 /* ================================================================ the stage's state */
 
@@ -171,8 +184,9 @@ struct wt_quotes_ctx {
     uint32_t *gkey; /* surname hash -> gender / actor */
     uint8_t *gval;
     int *gactor;
-    int *gbest; /* surname -> index in men of its fullest form, or -1 */
-    size_t gcap;
+    int *gbest;    /* surname -> index in men of its fullest form, or -1 */
+    size_t gcap;   /* slots allocated */
+    size_t gmask;  /* slots in use for this item, minus one (cleared per item) */
     uint64_t *idh; /* ids of the actors we added to this item */
     size_t idcap, idn;
     const ql_entry_t **lxc; /* per token: its word class entry or NULL */

@@ -268,7 +268,7 @@ static const s_list_t s_lists[] = {
 
 static uint32_t s_slot(uint32_t h, size_t cap)
 {
-    return (uint32_t)((h * 2654435761u) & (cap - 1));
+    return ql_lex_slot(h, cap);
 }
 
 static void s_put(ql_lex_t *lx, uint32_t h, const ql_entry_t *e)
@@ -313,17 +313,6 @@ static void s_put(ql_lex_t *lx, uint32_t h, const ql_entry_t *e)
 static void s_put_word(ql_lex_t *lx, const char *w, size_t n, const ql_entry_t *e)
 {
     s_put(lx, wt_text_hash(w, n), e);
-}
-
-const ql_entry_t *ql_lex_get(const ql_lex_t *lx, uint32_t h)
-{
-    if (!lx->cap) return NULL;
-    uint32_t j = s_slot(h, lx->cap);
-    while (lx->vals[j].cls) {
-        if (lx->keys[j] == h) return &lx->vals[j];
-        j = (uint32_t)((j + 1) & (lx->cap - 1));
-    }
-    return NULL;
 }
 
 static void s_add_lists(ql_lex_t *lx)

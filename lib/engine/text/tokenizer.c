@@ -165,18 +165,7 @@ uint32_t wt_text_hash(const char *s, size_t n)
     return s_hash_more(S_FNV_BASIS, s, n);
 }
 
-/* Both compare in one walk that stops at the first differing byte (most
-   calls test a word against a list and fail there) instead of a strlen
-   of s first. s[i] == 0 ends s; the token is never read past its end. */
-bool wt_tok_is(const wt_doc_t *doc, const wt_token_t *t, const char *s)
-{
-    const char *p = doc->text + t->start;
-    uint32_t n = wt_tok_len(t);
-    for (uint32_t i = 0; i < n; i++)
-        if (!s[i] || p[i] != s[i]) return false;
-    return s[n] == 0;
-}
-
+/* Compares like wt_tok_is (text.h), one walk, ignoring ASCII case. */
 bool wt_tok_ieq(const wt_doc_t *doc, const wt_token_t *t, const char *s)
 {
     const char *p = doc->text + t->start;
