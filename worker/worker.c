@@ -921,7 +921,8 @@ static void s_poll_once(wt_worker_t *self, long timeout)
             map[n++] = i;
         }
     int nt = n;
-    items[n++] = (zmq_pollitem_t){.socket = self->loader_pipe, .events = ZMQ_POLLIN};
+    bool loader = self->loading; /* only a running loader sends: idle, it costs a poll item */
+    if (loader) items[n++] = (zmq_pollitem_t){.socket = self->loader_pipe, .events = ZMQ_POLLIN};
     wt_httpd_t *http = self->metrics->httpd; /* --metrics: served here, between turns */
     if (http) {
         items[n++] = (zmq_pollitem_t){.fd = wt_httpd_fd(http), .events = ZMQ_POLLIN};
@@ -936,7 +937,7 @@ static void s_poll_once(wt_worker_t *self, long timeout)
         if (items[k].revents & ZMQ_POLLIN) s_thread_result(self, map[k]);
     for (int k = 0; k < nb; k++)
         if (items[k].revents & ZMQ_POLLIN) s_broker_recv(self, map[k]);
-    if (items[nt].revents & ZMQ_POLLIN) s_finish_reload(self);
+    if (loader && (items[nt].revents & ZMQ_POLLIN)) s_finish_reload(self);
 }
 
 /* SIGTERM: finish running items, hand back the rest with BYE. */
