@@ -763,10 +763,12 @@ def section_e2e(a, tmp, items, engine_items_s, noop_rate):
         wk = {r: us["worker 1"][r] + us["worker 2"][r] for r in us["broker"]}
         feed_us = 1e6 * float(f.get("cpu_s", 0)) / got
         eng_us = 1e6 / engine_items_s if engine_items_s else 0
-        row("e2e", "CPU per item: worker annotation thread", f"{wk['other']:.0f}", "us", "",
+        row("e2e", "CPU per item: worker, all threads", f"{sum(wk.values()):.0f}", "us", "",
             f"engine alone (bench-annotate, items back to back) {eng_us:.0f} us" if eng_us else "")
+        row("e2e", "CPU per item: worker annotation thread", f"{wk['other']:.0f}", "us", "",
+            "0 with --threads 1: small items are annotated on the main thread")
         row("e2e", "CPU per item: worker main + zmq io threads", f"{wk['main']:.0f} + {wk['zmq io']:.0f}", "us",
-            "", "decode, hand-over to the annotation thread, DONE, heartbeats")
+            "", "JOB, decode, annotate (--threads 1, small items), encode, DONE, heartbeats")
         row("e2e", "CPU per item: broker main + zmq io threads",
             f"{us['broker']['main']:.0f} + {us['broker']['zmq io']:.0f}", "us", "",
             "journal (LMDB, fsync always), validation, dispatch, publish")

@@ -10,7 +10,8 @@ double quote, a backslash and a newline (label escaping); N items through
 - the counters say N accepted, N done, one NAK by code, N latency and N
   annotate observations (the worker's annotate_us reached the broker), the
   worker's series carry its escaped name;
-- the worker says N jobs, N done, N annotate observations;
+- the worker says N jobs, N done, N annotate observations, N of them
+  annotated on its main thread (--threads 1, small items: no hand-over);
 - 404 for other paths, 405 for POST; a bad --metrics address is refused at
   start with exit 2; without --metrics the broker listens on no HTTP port.
 """
@@ -83,6 +84,7 @@ def test(tmp, procs, new_broker):
             "worker /metrics: %s %s" % (status, ctype))
     wf = M.parse(text)
     for name, v in {"wiretag_worker_jobs_received_total": N, "wiretag_worker_items_done_total": N,
+                    "wiretag_worker_items_inline_total": N,
                     "wiretag_worker_annotate_seconds_count": N, "wiretag_worker_threads": 1,
                     "wiretag_worker_threads_busy": 0, "wiretag_worker_brokers_connected": 1}.items():
         H.check(M.value(wf, name) == v, "%s = %s, expected %s" % (name, M.value(wf, name), v))

@@ -66,6 +66,9 @@ static void s_render(wt_wmetrics_t *self, wt_buf_t *out)
         const char *fl[] = {"code", self->fails[i].name, NULL};
         wt_metrics_u64(out, "wiretag_worker_items_failed_total", fl, self->fails[i].count);
     }
+    s_one(out, "wiretag_worker_items_inline_total", "counter",
+          "items annotated on the main thread between polls (--threads 1, small items)",
+          (double)self->inline_items);
     s_one(out, "wiretag_worker_results_dropped_total", "counter",
           "results not sent: their broker connection was reset meanwhile (re-done elsewhere)",
           (double)self->dropped);

@@ -18,6 +18,7 @@
 typedef struct {
     /* counters */
     uint64_t jobs, done, failed, dropped, reloads_ok, reloads_failed, resets;
+    uint64_t inline_items; /* annotated on the main thread (--threads 1) */
     struct {
         char name[24];
         uint64_t count;

@@ -9,6 +9,13 @@
     old engine, the next ones use the new one, and the old engine is freed
     by whoever drops the last reference.
 
+    With --threads 1 the main thread annotates small items itself between
+    two polls (no hand-over, no extra wake-up per item) while the thread is
+    idle; an item that could hold the loop for long (over 64 KB, or
+    WT_TEST_SLOW_MS over 50) goes to the thread, and one turn of inline
+    work ends after 50 ms (a quarter of the heartbeat at most) or on a
+    signal, so heartbeats, SIGTERM and SIGHUP are handled as before.
+
     Test hook: when the environment variable WT_TEST_POISON is set to a
     non-empty string, an annotation thread calls abort() on any item whose
     text contains it (to test dead-lettering of items that kill workers).
