@@ -71,6 +71,8 @@ static void test_item_ok(void)
 }
 
 /* n levels of [ ] inside meta: the item object is level 1, meta level 2. */
+#define S_APPEND(b, lit) wt_buf_append((b), (lit), sizeof(lit) - 1)
+
 static char *nested_meta(int levels)
 {
     size_t cap = 64 + 2 * (size_t)levels;
@@ -188,6 +190,33 @@ static void test_item_hostile(void)
     wt_item_t it;
     CHECK_EQ_INT(wt_item_from_json(js, 2 * deep, NULL, &it, NULL, 0), WT_EDEPTH);
     free(js);
+
+    /* the depth pre-scan skips strings to their closing quote: brackets in
+       a string (after an escaped quote, a run of backslashes) are text, and
+       a string ending in an even run of backslashes is closed */
+    wt_buf_t jb;
+    wt_buf_init(&jb);
+    S_APPEND(&jb, "{\"text\":\"a\\\\\\\"");
+    for (int k = 0; k < 40; k++)
+        wt_buf_append(&jb, "[{", 2);
+    S_APPEND(&jb, "\\\\\"}");
+    char err2[256] = "";
+    CHECK_EQ_INT(wt_item_from_json((char *)jb.data, jb.size, NULL, &it, err2, sizeof err2), 0);
+    CHECK(it.text && it.text_len == 2 + 1 + 80 + 1 && memcmp(it.text, "a\\\"[{", 5) == 0 &&
+          it.text[it.text_len - 1] == '\\');
+    wt_item_clear(&it);
+    for (int levels = 32; levels <= 33; levels++) {
+        char *nm = nested_meta(levels - 1);
+        wt_buf_reset(&jb);
+        S_APPEND(&jb, "{\"id\":\"x\\\\\",");
+        wt_buf_append(&jb, nm + 1, strlen(nm) - 1);
+        int r = wt_item_from_json((char *)jb.data, jb.size, NULL, &it, err2, sizeof err2);
+        CHECK_MSG(r == (levels <= 32 ? 0 : WT_EDEPTH), "after \\\\: depth %d: %s", levels,
+                  wt_errname(r));
+        if (r == 0) wt_item_clear(&it);
+        free(nm);
+    }
+    wt_buf_free(&jb);
 
     /* limits */
     const char *big = "{\"text\":\"seventeen bytes..\"}";
