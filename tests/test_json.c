@@ -7,6 +7,7 @@
 #include "wiretag/json.h"
 
 #include <jansson.h>
+#include <math.h>
 #include <msgpack.h>
 
 static const wt_limits_t small_limits = {
@@ -659,6 +660,54 @@ static void test_result_buffer_edges(void)
     }
 }
 
+/* The writer's doubles against printf itself: the shortest of %.15g,
+   %.16g, %.17g that reads back, ".0" added to integral values; random bit
+   patterns of every exponent and ratios of small integers (the engine's
+   salience values look like those). */
+static void s_ref_double(double v, char *out, size_t cap)
+{
+    int len = 0;
+    for (int prec = 15; prec <= 17; prec++) {
+        len = snprintf(out, cap, "%.*g", prec, v);
+        if (strtod(out, NULL) == v) break;
+    }
+    if (!strpbrk(out, ".eEn")) snprintf(out + len, cap - (size_t)len, ".0");
+}
+
+static void test_numbers_random(void)
+{
+    uint64_t st = 0x9E3779B97F4A7C15ULL;
+    wt_buf_t out;
+    wt_buf_init(&out);
+    int bad = 0;
+    for (int i = 0; i < 300000 && bad < 5; i++) {
+        st ^= st << 13, st ^= st >> 7, st ^= st << 17;
+        double v;
+        if (i % 2) {
+            memcpy(&v, &st, 8);
+            if (!isfinite(v)) continue; /* refused on the meta path */
+        } else {
+            v = (double)(st % 1000) / (double)(1 + (st >> 20) % 997);
+            if (i % 4 == 0) v = -v * 1e-3;
+        }
+        uint8_t b[9] = {0xcb};
+        uint64_t bits;
+        memcpy(&bits, &v, 8);
+        for (int k = 0; k < 8; k++)
+            b[1 + k] = (uint8_t)(bits >> (56 - 8 * k));
+        wt_buf_reset(&out);
+        CHECK_EQ_INT(wt_msgpack_to_json(b, 9, &out), 0);
+        wt_buf_append(&out, "", 1);
+        char want[64];
+        s_ref_double(v, want, sizeof want);
+        if (strcmp((const char *)out.data, want) != 0) {
+            CHECK_MSG(0, "%a: %s != %s", v, (const char *)out.data, want);
+            bad++;
+        }
+    }
+    wt_buf_free(&out);
+}
+
 int main(void)
 {
     test_item_ok();
@@ -667,6 +716,7 @@ int main(void)
     test_result_fields();
     test_result_buffer_edges();
     test_numbers();
+    test_numbers_random();
     test_result_hostile();
     test_convert();
     TEST_END();

@@ -412,6 +412,81 @@ static int s_fmt_decimal(double v, char *out)
     return len + nf;
 }
 
+/* %.*g of v's 17 significant digits d (exponent x) cut to prec digits,
+   as printf writes it: fixed notation for -4 <= x < prec, else d.ddde+XX;
+   trailing zeros dropped. */
+static int s_fmt_g(bool neg, const char *d, int x, int prec, char *out)
+{
+    int nd = prec, len = 0;
+    while (nd > 1 && d[nd - 1] == '0')
+        nd--;
+    if (neg) out[len++] = '-';
+    if (x < -4 || x >= prec) {
+        out[len++] = d[0];
+        if (nd > 1) {
+            out[len++] = '.';
+            memcpy(out + len, d + 1, (size_t)nd - 1);
+            len += nd - 1;
+        }
+        len += sprintf(out + len, "e%c%02d", x < 0 ? '-' : '+', x < 0 ? -x : x);
+    } else if (x >= 0) {
+        for (int i = 0; i <= x; i++)
+            out[len++] = i < nd ? d[i] : '0';
+        if (nd > x + 1) {
+            out[len++] = '.';
+            memcpy(out + len, d + x + 1, (size_t)(nd - x - 1));
+            len += nd - x - 1;
+        }
+    } else {
+        out[len++] = '0';
+        out[len++] = '.';
+        for (int i = -1; i > x; i--)
+            out[len++] = '0';
+        memcpy(out + len, d, (size_t)nd);
+        len += nd;
+    }
+    out[len] = 0;
+    return len;
+}
+
+/* The shortest of %.15g/%.16g/%.17g that reads back as v, with one printf
+   of 17 digits instead of up to three: the 15- and 16-digit forms are those
+   digits rounded, except when the cut digits are exactly "5" / "50", where
+   rounding the rounded digits may differ from rounding v itself (then -1:
+   the caller prints each precision). */
+static int s_fmt_shortest(double v, char *out)
+{
+    char e[40];
+    snprintf(e, sizeof e, "%.16e", v);
+    bool neg = e[0] == '-';
+    const char *p = e + neg;
+    char d17[17];
+    d17[0] = p[0];
+    memcpy(d17 + 1, p + 2, 16);
+    int x17 = atoi(p + 19);
+    for (int prec = 15; prec <= 16; prec++) {
+        if (d17[prec] == '5' && (prec == 16 || d17[16] == '0')) return -1;
+        char d[17];
+        int x = x17;
+        memcpy(d, d17, (size_t)prec);
+        if (d17[prec] > '5' || (d17[prec] == '5' && prec == 15)) {
+            int i = prec - 1;
+            while (i >= 0 && d[i] == '9')
+                d[i--] = '0';
+            if (i >= 0) {
+                d[i]++;
+            } else {
+                memmove(d + 1, d, (size_t)prec - 1);
+                d[0] = '1';
+                x++;
+            }
+        }
+        int len = s_fmt_g(neg, d, x, prec, out);
+        if (strtod(out, NULL) == v) return len;
+    }
+    return s_fmt_g(neg, d17, x17, 17, out);
+}
+
 static void s_jw_double(s_jw_t *w, double v)
 {
     char tmp[40];
@@ -426,9 +501,10 @@ static void s_jw_double(s_jw_t *w, double v)
         s_put(w->out, tmp, (size_t)len);
         return;
     }
-    for (int prec = 15; prec <= 17; prec++) {
-        len = snprintf(tmp, sizeof tmp, "%.*g", prec, v);
-        if (strtod(tmp, NULL) == v) break;
+    len = v != 0 ? s_fmt_shortest(v, tmp) : -1;
+    for (int prec = 15; len < 0 && prec <= 17; prec++) {
+        int l = snprintf(tmp, sizeof tmp, "%.*g", prec, v);
+        if (strtod(tmp, NULL) == v || prec == 17) len = l;
     }
     if (!strpbrk(tmp, ".eEn")) {
         tmp[len++] = '.';
