@@ -419,6 +419,16 @@ static void test_result_fields(void)
 }
 
 /* Doubles: shortest form that reads back exactly, always with '.' or 'e'. */
+/* v as a MessagePack float 64 */
+static void s_mp_double(double v, uint8_t b[9])
+{
+    uint64_t bits;
+    memcpy(&bits, &v, 8);
+    b[0] = 0xcb;
+    for (int k = 0; k < 8; k++)
+        b[1 + k] = (uint8_t)(bits >> (56 - 8 * k));
+}
+
 static void test_numbers(void)
 {
     static const struct {
@@ -440,11 +450,8 @@ static void test_numbers(void)
         /* through the meta path: msgpack double -> JSON */
         wt_buf_t mp, out;
         wt_buf_init(&mp), wt_buf_init(&out);
-        uint8_t b[9] = {0xcb};
-        uint64_t bits;
-        memcpy(&bits, &cases[i].v, 8);
-        for (int k = 0; k < 8; k++)
-            b[1 + k] = (uint8_t)(bits >> (56 - 8 * k));
+        uint8_t b[9];
+        s_mp_double(cases[i].v, b);
         CHECK_EQ_INT(wt_msgpack_to_json(b, 9, &out), 0);
         wt_buf_append(&out, "", 1);
         CHECK_MSG(!strcmp((const char *)out.data, cases[i].want), "%s != %s", out.data,
@@ -690,11 +697,8 @@ static void test_numbers_random(void)
             v = (double)(st % 1000) / (double)(1 + (st >> 20) % 997);
             if (i % 4 == 0) v = -v * 1e-3;
         }
-        uint8_t b[9] = {0xcb};
-        uint64_t bits;
-        memcpy(&bits, &v, 8);
-        for (int k = 0; k < 8; k++)
-            b[1 + k] = (uint8_t)(bits >> (56 - 8 * k));
+        uint8_t b[9];
+        s_mp_double(v, b);
         wt_buf_reset(&out);
         CHECK_EQ_INT(wt_msgpack_to_json(b, 9, &out), 0);
         wt_buf_append(&out, "", 1);
