@@ -6,6 +6,7 @@ counted on stderr."""
 import json
 import os
 import pty
+import select
 import signal
 import subprocess
 import sys
@@ -118,6 +119,29 @@ def main():
         p = subprocess.run([wt, "annotate"], input='{"text":"Rain."}\n', capture_output=True,
                            text=True, timeout=60)
         check("terminal" not in p.stderr and p.returncode == 0, "hint on a pipe: %r" % p.stderr)
+
+        # output is batched, but a pipe fed item by item gets each result
+        # before the next item is written (stdin stays open all along); a
+        # bad line in between is reported after the results before it
+        p = subprocess.Popen([wt, "annotate", "-q"], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        got_lines = []
+        for k in range(3):
+            p.stdin.write(b'{"id":"s%d","text":"Rain fell on Monday in Paris."}\n' % k)
+            if k == 1:
+                p.stdin.write(b'{"id": broken\n')
+            p.stdin.flush()
+            ready, _, _ = select.select([p.stdout], [], [], 60)
+            check(bool(ready), "no result for streamed item %d while stdin is open" % k)
+            if not ready:
+                break
+            got_lines.append(json.loads(p.stdout.readline()))
+        p.stdin.close()
+        rest, err = p.stdout.read(), p.stderr.read()
+        p.wait(timeout=60)
+        check([r.get("id") for r in got_lines] == ["s0", "s1", "s2"] and rest == b"",
+              "streamed results: %r %r" % (got_lines, rest))
+        check(p.returncode == 1 and err.count(b"\n") == 2, "streamed run: %r" % err)
     finally:
         subprocess.call(["rm", "-rf", tmp])
     print("PASS")

@@ -7,6 +7,7 @@
 #include "wiretag/json.h"
 
 #include <jansson.h>
+#include <math.h>
 #include <msgpack.h>
 
 static const wt_limits_t small_limits = {
@@ -71,6 +72,8 @@ static void test_item_ok(void)
 }
 
 /* n levels of [ ] inside meta: the item object is level 1, meta level 2. */
+#define S_APPEND(b, lit) wt_buf_append((b), (lit), sizeof(lit) - 1)
+
 static char *nested_meta(int levels)
 {
     size_t cap = 64 + 2 * (size_t)levels;
@@ -188,6 +191,33 @@ static void test_item_hostile(void)
     wt_item_t it;
     CHECK_EQ_INT(wt_item_from_json(js, 2 * deep, NULL, &it, NULL, 0), WT_EDEPTH);
     free(js);
+
+    /* the depth pre-scan skips strings to their closing quote: brackets in
+       a string (after an escaped quote, a run of backslashes) are text, and
+       a string ending in an even run of backslashes is closed */
+    wt_buf_t jb;
+    wt_buf_init(&jb);
+    S_APPEND(&jb, "{\"text\":\"a\\\\\\\"");
+    for (int k = 0; k < 40; k++)
+        wt_buf_append(&jb, "[{", 2);
+    S_APPEND(&jb, "\\\\\"}");
+    char err2[256] = "";
+    CHECK_EQ_INT(wt_item_from_json((char *)jb.data, jb.size, NULL, &it, err2, sizeof err2), 0);
+    CHECK(it.text && it.text_len == 2 + 1 + 80 + 1 && memcmp(it.text, "a\\\"[{", 5) == 0 &&
+          it.text[it.text_len - 1] == '\\');
+    wt_item_clear(&it);
+    for (int levels = 32; levels <= 33; levels++) {
+        char *nm = nested_meta(levels - 1);
+        wt_buf_reset(&jb);
+        S_APPEND(&jb, "{\"id\":\"x\\\\\",");
+        wt_buf_append(&jb, nm + 1, strlen(nm) - 1);
+        int r = wt_item_from_json((char *)jb.data, jb.size, NULL, &it, err2, sizeof err2);
+        CHECK_MSG(r == (levels <= 32 ? 0 : WT_EDEPTH), "after \\\\: depth %d: %s", levels,
+                  wt_errname(r));
+        if (r == 0) wt_item_clear(&it);
+        free(nm);
+    }
+    wt_buf_free(&jb);
 
     /* limits */
     const char *big = "{\"text\":\"seventeen bytes..\"}";
@@ -389,6 +419,16 @@ static void test_result_fields(void)
 }
 
 /* Doubles: shortest form that reads back exactly, always with '.' or 'e'. */
+/* v as a MessagePack float 64 */
+static void s_mp_double(double v, uint8_t b[9])
+{
+    uint64_t bits;
+    memcpy(&bits, &v, 8);
+    b[0] = 0xcb;
+    for (int k = 0; k < 8; k++)
+        b[1 + k] = (uint8_t)(bits >> (56 - 8 * k));
+}
+
 static void test_numbers(void)
 {
     static const struct {
@@ -410,11 +450,8 @@ static void test_numbers(void)
         /* through the meta path: msgpack double -> JSON */
         wt_buf_t mp, out;
         wt_buf_init(&mp), wt_buf_init(&out);
-        uint8_t b[9] = {0xcb};
-        uint64_t bits;
-        memcpy(&bits, &cases[i].v, 8);
-        for (int k = 0; k < 8; k++)
-            b[1 + k] = (uint8_t)(bits >> (56 - 8 * k));
+        uint8_t b[9];
+        s_mp_double(cases[i].v, b);
         CHECK_EQ_INT(wt_msgpack_to_json(b, 9, &out), 0);
         wt_buf_append(&out, "", 1);
         CHECK_MSG(!strcmp((const char *)out.data, cases[i].want), "%s != %s", out.data,
@@ -630,6 +667,51 @@ static void test_result_buffer_edges(void)
     }
 }
 
+/* The writer's doubles against printf itself: the shortest of %.15g,
+   %.16g, %.17g that reads back, ".0" added to integral values; random bit
+   patterns of every exponent and ratios of small integers (the engine's
+   salience values look like those). */
+static void s_ref_double(double v, char *out, size_t cap)
+{
+    int len = 0;
+    for (int prec = 15; prec <= 17; prec++) {
+        len = snprintf(out, cap, "%.*g", prec, v);
+        if (strtod(out, NULL) == v) break;
+    }
+    if (!strpbrk(out, ".eEn")) snprintf(out + len, cap - (size_t)len, ".0");
+}
+
+static void test_numbers_random(void)
+{
+    uint64_t st = 0x9E3779B97F4A7C15ULL;
+    wt_buf_t out;
+    wt_buf_init(&out);
+    int bad = 0;
+    for (int i = 0; i < 300000 && bad < 5; i++) {
+        st ^= st << 13, st ^= st >> 7, st ^= st << 17;
+        double v;
+        if (i % 2) {
+            memcpy(&v, &st, 8);
+            if (!isfinite(v)) continue; /* refused on the meta path */
+        } else {
+            v = (double)(st % 1000) / (double)(1 + (st >> 20) % 997);
+            if (i % 4 == 0) v = -v * 1e-3;
+        }
+        uint8_t b[9];
+        s_mp_double(v, b);
+        wt_buf_reset(&out);
+        CHECK_EQ_INT(wt_msgpack_to_json(b, 9, &out), 0);
+        wt_buf_append(&out, "", 1);
+        char want[64];
+        s_ref_double(v, want, sizeof want);
+        if (strcmp((const char *)out.data, want) != 0) {
+            CHECK_MSG(0, "%a: %s != %s", v, (const char *)out.data, want);
+            bad++;
+        }
+    }
+    wt_buf_free(&out);
+}
+
 int main(void)
 {
     test_item_ok();
@@ -638,6 +720,7 @@ int main(void)
     test_result_fields();
     test_result_buffer_edges();
     test_numbers();
+    test_numbers_random();
     test_result_hostile();
     test_convert();
     TEST_END();

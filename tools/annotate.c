@@ -90,13 +90,35 @@ static int s_parse(s_args_t *a, int argc, char **argv)
 
 typedef struct {
     size_t items, bytes, bad, bad_dates;
+    size_t pending, pending_bytes; /* annotated, in the output buffer */
 } s_counts_t;
 
-/* Annotate and write one item; false when the output cannot be written. */
-static bool s_one(wt_annotator_t *ann, const s_args_t *a, wt_item_t *item, const char *where,
+#define S_OUT_BATCH (64 * 1024)
+
+/* Write the buffered lines (whole lines only); false when the output
+   cannot be written. */
+static bool s_flush(wt_buf_t *out, s_counts_t *n)
+{
+    bool ok = out->size == 0 ||
+              (fwrite(out->data, 1, out->size, stdout) == out->size && fflush(stdout) == 0);
+    if (!ok) {
+        fprintf(stderr, "wiretag annotate: cannot write output\n");
+        n->bad += n->pending;
+    } else {
+        n->items += n->pending;
+        n->bytes += n->pending_bytes;
+    }
+    n->pending = n->pending_bytes = 0;
+    wt_buf_reset(out);
+    return ok;
+}
+
+/* Annotate one item and append its line to out. */
+static void s_one(wt_annotator_t *ann, const s_args_t *a, wt_item_t *item, const char *where,
                   wt_buf_t *out, s_counts_t *n)
 {
     if (item->published_invalid) {
+        s_flush(out, n); /* stdout and stderr stay in order on one terminal */
         fprintf(stderr,
                 "%s: item %s: published is not a date we read (ISO 8601, RFC 2822); "
                 "annotated with published null\n",
@@ -105,30 +127,22 @@ static bool s_one(wt_annotator_t *ann, const s_args_t *a, wt_item_t *item, const
     }
     wt_result_t res = {0};
     int rc = wt_annotate(ann, item, &res);
-    bool ok = true;
     if (rc != 0) {
+        s_flush(out, n);
         fprintf(stderr, "%s: cannot annotate item %s: %s (%s)\n", where ? where : "?",
                 item->id ? item->id : "?", wt_strerror(rc), wt_errname(rc));
         n->bad++;
     } else {
-        wt_buf_reset(out);
         if (a->readable) {
             wt_readable_format(&res, isatty(STDOUT_FILENO), out);
         } else {
             wt_result_to_json(&res, a->pretty, out);
             wt_buf_append(out, "\n", 1);
         }
-        if (fwrite(out->data, 1, out->size, stdout) != out->size || fflush(stdout) != 0) {
-            fprintf(stderr, "wiretag annotate: cannot write output\n");
-            n->bad++;
-            ok = false;
-        } else {
-            n->items++;
-            n->bytes += item->text_len;
-        }
+        n->pending++;
+        n->pending_bytes += item->text_len;
     }
     wt_result_clear(&res);
-    return ok;
 }
 
 /* Every item of in, in order, until the end, a signal or a write error. */
@@ -151,14 +165,17 @@ static void s_run(wt_annotator_t *ann, const s_args_t *a, wt_input_reader_t *in,
             break;
         }
         if (rc < 0) {
+            if (!s_flush(&out, n)) break;
             fprintf(stderr, "%s: %s (%s)\n", where ? where : "?", err[0] ? err : wt_strerror(rc),
                     wt_errname(rc));
             n->bad++;
             continue;
         }
-        bool ok = s_one(ann, a, &item, where, &out, n);
+        s_one(ann, a, &item, where, &out, n);
         wt_item_clear(&item);
-        if (!ok) break;
+        /* lines are written in batches, and before any wait for input, so
+           that a pipe fed item by item gets each result at once */
+        if ((out.size >= S_OUT_BATCH || wt_input_may_block(in)) && !s_flush(&out, n)) break;
         if (tty) {
             int64_t now = wt_clock_us();
             if (now - t0 > 1000000 && now - last > 200000) {
@@ -168,7 +185,7 @@ static void s_run(wt_annotator_t *ann, const s_args_t *a, wt_input_reader_t *in,
             }
         }
     }
-    fflush(stdout);
+    s_flush(&out, n);
     if (shown) s_progress(n->items, n->bytes, t0, true);
     wt_buf_free(&out);
 }
@@ -221,7 +238,7 @@ int cmd_annotate(int argc, char **argv)
         fprintf(stderr, "wiretag annotate: reading items from the terminal (JSON Lines, or plain "
                         "text ended by Ctrl-D); to annotate files: wiretag annotate FILE...\n");
     /* SIGINT/SIGTERM end the run between two items: what was written is
-       whole lines (the output is flushed item by item), never a cut one */
+       whole lines (the output is written in whole lines), never a cut one */
     wt_signals_catch(NULL, 0);
     s_counts_t n = {0};
     s_run(ann, &a, in, &n);

@@ -222,6 +222,19 @@ size_t wt_input_repaired(const wt_input_reader_t *self)
     return self->repaired;
 }
 
+bool wt_input_may_block(const wt_input_reader_t *self)
+{
+    bool more_sources = self->next < self->npaths; /* one may be a FIFO */
+    if (self->mode == S_LINES || self->mode == S_DETECT) {
+        if (self->scan < self->len && memchr(self->buf + self->scan, '\n', self->len - self->scan))
+            return false; /* a whole line is buffered */
+        if (!self->eof) return self->is_stream;
+        return self->pos >= self->len && more_sources;
+    }
+    if (self->mode == S_NONE || self->mode == S_ARRAY) return more_sources;
+    return true; /* S_SLURP: reading a stream to its end */
+}
+
 bool wt_input_done(const wt_input_reader_t *self)
 {
     return self->mode == S_NONE && self->next >= self->npaths;

@@ -65,6 +65,10 @@ void wt_input_say_skipped(const wt_input_reader_t *self, const char *prog);
 void wt_input_say_repaired(const wt_input_reader_t *self, const char *prog);
 /* True when every remaining source is finished (no more items). */
 bool wt_input_done(const wt_input_reader_t *self);
+/* True when the next wt_input_next may wait for data: the source is a pipe
+   or terminal and no whole line is buffered, or a new source is to be
+   opened. A writer that batches its output writes it out first. */
+bool wt_input_may_block(const wt_input_reader_t *self);
 
 /* If text starts with optional whitespace and `date YYYY-MM-DD`, copy the
    date into out[11] and return true. */

@@ -31,7 +31,10 @@
 /* ------------------------------------------------------------------ */
 /* Input */
 
-/* Raw NUL anywhere -> ENUL; [ { nested deeper than WT_MAX_DEPTH -> EDEPTH. */
+/* Raw NUL anywhere -> ENUL; [ { nested deeper than WT_MAX_DEPTH -> EDEPTH.
+   A string is skipped with memchr to its next '"' (the quote is escaped
+   when an odd number of backslashes stands before it): the article text,
+   most of an item's bytes, is not walked byte by byte twice. */
 static int s_scan(const char *s, size_t n)
 {
     if (n && memchr(s, 0, n)) return WT_ENUL;
@@ -40,13 +43,14 @@ static int s_scan(const char *s, size_t n)
     while (i < n) {
         char c = s[i++];
         if (c == '"') {
-            /* skip the string (an escaped character is skipped whole) */
-            while (i < n) {
-                char d = s[i++];
-                if (d == '\\')
-                    i++;
-                else if (d == '"')
-                    break;
+            for (;;) {
+                const char *q = memchr(s + i, '"', n - i);
+                if (!q) return 0; /* unterminated: jansson says where */
+                size_t end = (size_t)(q - s), k = end;
+                while (k > i && s[k - 1] == '\\')
+                    k--;
+                i = end + 1;
+                if ((end - k) % 2 == 0) break;
             }
         } else if (c == '[' || c == '{') {
             if (++depth > WT_MAX_DEPTH) return WT_EDEPTH;
@@ -105,11 +109,12 @@ static void s_pack(msgpack_packer *pk, const json_t *j)
     switch (json_typeof(j)) {
     case JSON_OBJECT: {
         const char *k;
+        size_t klen;
         json_t *v;
         msgpack_pack_map(pk, json_object_size(j));
-        json_object_foreach((json_t *)j, k, v)
+        json_object_keylen_foreach((json_t *)j, k, klen, v)
         {
-            msgpack_pack_str_with_body(pk, k, strlen(k));
+            msgpack_pack_str_with_body(pk, k, klen);
             s_pack(pk, v);
         }
         break;
@@ -153,6 +158,9 @@ static int s_json_to_mp(const char *json, size_t n, wt_buf_t *out, char *errbuf,
     json_error_t e;
     json_t *root = json_loadb(json, n, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &e);
     if (!root) return s_jerr(&e, errbuf, errlen);
+    /* an item's MessagePack is about as long as its JSON (the text
+       dominates): one reservation instead of a doubling realloc per item */
+    wt_buf_reserve(out, n + 64);
     msgpack_packer pk;
     msgpack_packer_init(&pk, out, s_write);
     s_pack(&pk, root);
@@ -404,6 +412,81 @@ static int s_fmt_decimal(double v, char *out)
     return len + nf;
 }
 
+/* %.*g of v's 17 significant digits d (exponent x) cut to prec digits,
+   as printf writes it: fixed notation for -4 <= x < prec, else d.ddde+XX;
+   trailing zeros dropped. */
+static int s_fmt_g(bool neg, const char *d, int x, int prec, char *out)
+{
+    int nd = prec, len = 0;
+    while (nd > 1 && d[nd - 1] == '0')
+        nd--;
+    if (neg) out[len++] = '-';
+    if (x < -4 || x >= prec) {
+        out[len++] = d[0];
+        if (nd > 1) {
+            out[len++] = '.';
+            memcpy(out + len, d + 1, (size_t)nd - 1);
+            len += nd - 1;
+        }
+        len += sprintf(out + len, "e%c%02d", x < 0 ? '-' : '+', x < 0 ? -x : x);
+    } else if (x >= 0) {
+        for (int i = 0; i <= x; i++)
+            out[len++] = i < nd ? d[i] : '0';
+        if (nd > x + 1) {
+            out[len++] = '.';
+            memcpy(out + len, d + x + 1, (size_t)(nd - x - 1));
+            len += nd - x - 1;
+        }
+    } else {
+        out[len++] = '0';
+        out[len++] = '.';
+        for (int i = -1; i > x; i--)
+            out[len++] = '0';
+        memcpy(out + len, d, (size_t)nd);
+        len += nd;
+    }
+    out[len] = 0;
+    return len;
+}
+
+/* The shortest of %.15g/%.16g/%.17g that reads back as v, with one printf
+   of 17 digits instead of up to three: the 15- and 16-digit forms are those
+   digits rounded, except when the cut digits are exactly "5" / "50", where
+   rounding the rounded digits may differ from rounding v itself (then -1:
+   the caller prints each precision). */
+static int s_fmt_shortest(double v, char *out)
+{
+    char e[40];
+    snprintf(e, sizeof e, "%.16e", v);
+    bool neg = e[0] == '-';
+    const char *p = e + neg;
+    char d17[17];
+    d17[0] = p[0];
+    memcpy(d17 + 1, p + 2, 16);
+    int x17 = atoi(p + 19);
+    for (int prec = 15; prec <= 16; prec++) {
+        if (d17[prec] == '5' && (prec == 16 || d17[16] == '0')) return -1;
+        char d[17];
+        int x = x17;
+        memcpy(d, d17, (size_t)prec);
+        if (d17[prec] > '5' || (d17[prec] == '5' && prec == 15)) {
+            int i = prec - 1;
+            while (i >= 0 && d[i] == '9')
+                d[i--] = '0';
+            if (i >= 0) {
+                d[i]++;
+            } else {
+                memmove(d + 1, d, (size_t)prec - 1);
+                d[0] = '1';
+                x++;
+            }
+        }
+        int len = s_fmt_g(neg, d, x, prec, out);
+        if (strtod(out, NULL) == v) return len;
+    }
+    return s_fmt_g(neg, d17, x17, 17, out);
+}
+
 static void s_jw_double(s_jw_t *w, double v)
 {
     char tmp[40];
@@ -418,9 +501,10 @@ static void s_jw_double(s_jw_t *w, double v)
         s_put(w->out, tmp, (size_t)len);
         return;
     }
-    for (int prec = 15; prec <= 17; prec++) {
-        len = snprintf(tmp, sizeof tmp, "%.*g", prec, v);
-        if (strtod(tmp, NULL) == v) break;
+    len = v != 0 ? s_fmt_shortest(v, tmp) : -1;
+    for (int prec = 15; len < 0 && prec <= 17; prec++) {
+        int l = snprintf(tmp, sizeof tmp, "%.*g", prec, v);
+        if (strtod(tmp, NULL) == v || prec == 17) len = l;
     }
     if (!strpbrk(tmp, ".eEn")) {
         tmp[len++] = '.';
