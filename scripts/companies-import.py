@@ -100,7 +100,7 @@ def sector(gics, sub):
 
 def load_known():
     """Every name, id and country of our own dictionaries."""
-    names, ids, countries, companies = set(), set(), {}, {}
+    names, ids, countries = set(), set(), {}
     for fn in sorted(os.listdir(ACTORS)):
         if not fn.endswith(".yaml") or fn == "companies-listed.yaml":
             continue
@@ -118,9 +118,7 @@ def load_known():
                     names.add(norm(x))
                     if fn == "countries.yaml" and cur_id:
                         countries.setdefault(x, cur_id)
-                    if fn == "companies.yaml" and cur_id:
-                        companies.setdefault(norm(x), cur_id)
-    return names, ids, countries, companies
+    return names, ids, countries
 
 
 def norm(s):
@@ -178,7 +176,7 @@ def yq(s):
 
 def main():
     src, commit = sys.argv[1], sys.argv[2]
-    known_names, known_ids, countries, companies = load_known()
+    known_names, known_ids, countries = load_known()
     common, words = english_words()
     given = first_names()
     out = [
