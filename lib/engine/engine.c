@@ -3,6 +3,7 @@
     stage contexts). wt_annotate() runs text -> actors -> issues -> quotes. */
 #include "wiretag/annotate.h"
 #include "engine/stages.h"
+#include "engine/words.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@ struct wt_engine {
     wt_actordb_t *actors;
     wt_issuedb_t *issues;
     wt_quotedb_t *quotes;
+    wt_words_t *words; /* every stage's answers per token hash (words.h) */
     int64_t max_text;
     char version[96];
 };
@@ -22,6 +24,8 @@ struct wt_annotator {
     wt_actors_ctx_t *actors;
     wt_issues_ctx_t *issues;
     wt_quotes_ctx_t *quotes;
+    const wt_word_t **words; /* per token of doc: its word-table entry */
+    size_t words_cap;
 };
 
 wt_engine_t *wt_engine_new(const wt_config_t *cfg, char *err, size_t errlen)
@@ -34,6 +38,7 @@ wt_engine_t *wt_engine_new(const wt_config_t *cfg, char *err, size_t errlen)
     if (!self->issues) goto fail;
     self->quotes = wt_quotedb_new(cfg, err, errlen);
     if (!self->quotes) goto fail;
+    self->words = wt_words_new(self->actors, self->issues, self->quotes);
     snprintf(self->version, sizeof self->version, "actors:%08llx;issues:%08llx",
              (unsigned long long)(wt_actordb_hash(self->actors) & 0xffffffffu),
              (unsigned long long)(wt_issuedb_hash(self->issues) & 0xffffffffu));
@@ -50,6 +55,7 @@ void wt_engine_destroy(wt_engine_t **self_p)
     wt_actordb_destroy(&self->actors);
     wt_issuedb_destroy(&self->issues);
     wt_quotedb_destroy(&self->quotes);
+    wt_words_destroy(&self->words);
     free(self);
     *self_p = NULL;
 }
@@ -83,6 +89,7 @@ void wt_annotator_destroy(wt_annotator_t **self_p)
     wt_actors_ctx_destroy(&self->actors);
     wt_issues_ctx_destroy(&self->issues);
     wt_quotes_ctx_destroy(&self->quotes);
+    free(self->words);
     free(self);
     *self_p = NULL;
 }
@@ -121,7 +128,12 @@ int wt_annotate(wt_annotator_t *self, const wt_item_t *item, wt_result_t *res)
     }
     wt_doc_analyze(&self->doc, res->item.text, res->item.text_len);
 
-    wt_input_t in = {.doc = &self->doc, .published = res->item.published};
+    /* one probe of the word table per token answers every stage */
+    const wt_doc_t *doc = &self->doc;
+    wt_grow(&self->words, &self->words_cap, doc->ntoks, sizeof *self->words);
+    wt_words_doc(self->engine->words, doc, self->words);
+
+    wt_input_t in = {.doc = &self->doc, .words = self->words, .published = res->item.published};
     if (in.published && strlen(in.published) >= 10)
         in.date =
             atoi(in.published) * 10000 + atoi(in.published + 5) * 100 + atoi(in.published + 8);

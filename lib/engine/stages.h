@@ -17,12 +17,15 @@
 #include "wiretag/item.h"
 #include "wiretag/text.h"
 
+typedef struct wt_word wt_word_t; /* words.h */
+
 /* The document as the stages see it. */
 typedef struct {
     const wt_doc_t *doc;
-    const char *published; /* "YYYY-MM-DD" or NULL */
-    int date;              /* published as YYYYMMDD, or 0 when unknown */
-    uint32_t title_end;    /* bytes [0, title_end) are the title/headline when known, else 0 */
+    const wt_word_t *const *words; /* per token of doc: its word-table entry (words.h) */
+    const char *published;         /* "YYYY-MM-DD" or NULL */
+    int date;                      /* published as YYYYMMDD, or 0 when unknown */
+    uint32_t title_end; /* bytes [0, title_end) are the title/headline when known, else 0 */
 } wt_input_t;
 
 /* ---- actors (actors.c) ---- */
@@ -55,5 +58,17 @@ void wt_quotedb_destroy(wt_quotedb_t **self_p);
 wt_quotes_ctx_t *wt_quotes_ctx_new(const wt_quotedb_t *db);
 void wt_quotes_ctx_destroy(wt_quotes_ctx_t **self_p);
 void wt_quotes_tag(wt_quotes_ctx_t *ctx, const wt_input_t *in, wt_result_t *res);
+
+/* ---- the word table (words.c) ----
+   Each stage lists every token hash it looks up per token (fn is called for
+   each, duplicates allowed) and answers for one hash as its own per-token
+   lookup would. */
+typedef void (*wt_word_fn)(void *ud, uint32_t h);
+void wt_actors_words(const wt_actordb_t *db, wt_word_fn fn, void *ud);
+void wt_actors_word(const wt_actordb_t *db, uint32_t h, uint32_t *root, uint32_t *cls);
+void wt_issues_words(const wt_issuedb_t *db, wt_word_fn fn, void *ud);
+int32_t wt_issues_word(const wt_issuedb_t *db, uint32_t h); /* form with hash h, -1, -2 several */
+void wt_quotes_words(const wt_quotedb_t *db, wt_word_fn fn, void *ud);
+uint32_t wt_quotes_word(const wt_quotedb_t *db, uint32_t h); /* 1 + lexicon index, or 0 */
 
 #endif

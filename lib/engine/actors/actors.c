@@ -25,11 +25,27 @@
     Every array lives in the context and is reused: no allocation per token.
 */
 #include "tag_int.h"
+#include "engine/words.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 /* ---------------------------------------------------------------- public */
+
+/* The hashes the per-token loop of wt_actors_tag() looks up: first words of
+   the trie and words with a built-in class (words.c). */
+void wt_actors_words(const wt_actordb_t *db, wt_word_fn fn, void *ud)
+{
+    for (size_t i = 0; i < db->root_cap; i++)
+        if (db->roots[i].child) fn(ud, db->roots[i].h);
+    wt_names_each(fn, ud);
+}
+
+void wt_actors_word(const wt_actordb_t *db, uint32_t h, uint32_t *root, uint32_t *cls)
+{
+    *root = db->rootbits && db->root_cap ? wt_adb_root_child(db, h) : WT_A_NONE;
+    *cls = wt_names_class(h);
+}
 
 wt_actors_ctx_t *wt_actors_ctx_new(const wt_actordb_t *db)
 {
@@ -94,7 +110,8 @@ void wt_actors_tag(wt_actors_ctx_t *ctx, const wt_input_t *in, wt_result_t *res)
         if (t->hash == ctx->h_copy ||
             (wt_tok_len(t) == 2 && memcmp(doc->text + t->start, "\xc2\xa9", 2) == 0))
             ctx->has_credit = true;
-        ti->root = wt_adb_root_child(ctx->db, t->hash);
+        const wt_word_t *w = in->words ? in->words[i] : NULL;
+        ti->root = w ? w->aroot : wt_adb_root_child(ctx->db, t->hash);
         ti->root_alt = 0;
         ti->alt_len = 0;
         if ((t->flags & WT_TF_HYPHEN) && wt_act_hyphen_modifier(ctx, (uint32_t)i, false)) {
@@ -107,7 +124,7 @@ void wt_actors_tag(wt_actors_ctx_t *ctx, const wt_input_t *in, wt_result_t *res)
             }
         }
         if (ti->root != WT_A_NONE) ti->memo[0] = ti->memo[1] = ti->memo[2] = WT_ACT_MEMO_UNSET;
-        ti->cls = wt_names_class(t->hash);
+        ti->cls = w ? w->acls : wt_names_class(t->hash);
         /* function words are tested through their class instead */
         if (t->kind == WT_TOK_WORD && (t->flags & WT_TF_LOWER) && !(ti->cls & WT_W_FUNC))
             wt_hmap_put(&ctx->lower, t->hash, 1);

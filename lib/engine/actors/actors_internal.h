@@ -305,5 +305,7 @@ enum {
 };
 void wt_names_init(void);
 unsigned wt_names_class(uint32_t h);
+/* Calls fn for the hash of every word with a built-in class. */
+void wt_names_each(wt_word_fn fn, void *ud);
 
 #endif

@@ -164,6 +164,13 @@ void wt_names_init(void)
     pthread_once(&s_once, s_build);
 }
 
+void wt_names_each(wt_word_fn fn, void *ud)
+{
+    wt_names_init();
+    for (size_t i = 0; i < S_CAP; i++)
+        if (s_tab[i].cls) fn(ud, s_tab[i].key);
+}
+
 unsigned wt_names_class(uint32_t h)
 {
     size_t i = (h * 2654435761u) & (S_CAP - 1);

@@ -14,6 +14,7 @@
     apart.
 */
 #include "issues_int.h"
+#include "engine/words.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -205,6 +206,42 @@ static inline int32_t s_word_vid(wt_issues_ctx_t *ctx, uint32_t h, const char *t
     return vid;
 }
 
+/* The hashes of the forms a phrase word can take, for the word table
+   (words.c); forms no phrase word takes answer -1 like a word of no form. */
+void wt_issues_words(const wt_issuedb_t *db, wt_word_fn fn, void *ud)
+{
+    for (size_t i = 0; i < db->nvocab; i++)
+        if (db->form_count[i]) fn(ud, db->vocab_hash[i]);
+}
+
+int32_t wt_issues_word(const wt_issuedb_t *db, uint32_t h)
+{
+    if (!db->vocab_tab_cap) return -1;
+    int32_t f = -1;
+    for (size_t slot = h & (db->vocab_tab_cap - 1); db->vocab_tab[slot];
+         slot = (slot + 1) & (db->vocab_tab_cap - 1)) {
+        uint64_t e = db->vocab_tab[slot];
+        if ((uint32_t)(e >> 32) != h) continue;
+        if (f >= 0) return -2; /* several forms share the hash: compare them all */
+        f = (int32_t)((uint32_t)e - 1);
+    }
+    return f >= 0 && db->form_count[f] ? f : -1;
+}
+
+/* Group id of the word text[0, n) of a token whose word-table entry is w:
+   the one form with its hash when the text is that form. */
+static inline int32_t s_word_vid_w(wt_issues_ctx_t *ctx, const wt_word_t *w, uint32_t h,
+                                   const char *text, size_t n)
+{
+    if (w->ivid == -1 || n >= WT_IX_MAX_WORD) return -1;
+    if (w->ivid == -2) return s_word_vid(ctx, h, text, n);
+    const char *v = ctx->db->vocab[w->ivid];
+    size_t i = 0;
+    while (i < n && v[i] && v[i] == wt_ix_lower(text[i]))
+        i++;
+    return i == n && v[n] == 0 ? w->ivid : -1;
+}
+
 /* Units: the word tokens (split at hyphens) that are forms of a phrase
    word. Possessives are skipped; a word that is no form, any other token
    (punctuation, quotes, dashes) and a sentence start break phrases. */
@@ -222,7 +259,7 @@ static inline void s_unit(wt_issues_ctx_t *ctx, size_t *n, int32_t vid, uint32_t
     *brk = 0;
 }
 
-static size_t s_units(wt_issues_ctx_t *ctx, const wt_doc_t *doc)
+static size_t s_units(wt_issues_ctx_t *ctx, const wt_doc_t *doc, const wt_word_t *const *words)
 {
     const uint64_t *bloom = ctx->db->bloom;
     size_t n = 0;
@@ -240,6 +277,10 @@ static size_t s_units(wt_issues_ctx_t *ctx, const wt_doc_t *doc)
         if (!(t->flags & WT_TF_HYPHEN)) {
             /* the common case: one word, its hash already computed */
             uint32_t h = t->hash;
+            if (words) {
+                s_unit(ctx, &n, s_word_vid_w(ctx, words[i], h, s, len), t->start, t->end, t, &brk);
+                continue;
+            }
             if (!(bloom[(h >> 6) & WT_IX_BLOOM_MASK] & (1ULL << (h & 63)))) {
                 brk = 1;
                 continue;
@@ -574,7 +615,7 @@ void wt_issues_tag(wt_issues_ctx_t *ctx, const wt_input_t *in, wt_result_t *res)
 
     uint32_t title_end = in->title_end, lead_para = UINT32_MAX;
     s_zones(doc, &title_end, &lead_para);
-    size_t nunits = s_units(ctx, doc);
+    size_t nunits = s_units(ctx, doc, in->words);
     s_match(ctx, doc, nunits, title_end, lead_para, false);
     s_cancel(ctx, 0);
     size_t text_hits = ctx->nhits;
@@ -585,7 +626,7 @@ void wt_issues_tag(wt_issues_ctx_t *ctx, const wt_input_t *in, wt_result_t *res)
         size_t tl = strnlen(title, 1024);
         if (wt_utf8_valid(title, tl)) {
             wt_doc_analyze(&ctx->title_doc, title, tl);
-            size_t nu = s_units(ctx, &ctx->title_doc);
+            size_t nu = s_units(ctx, &ctx->title_doc, NULL);
             s_match(ctx, &ctx->title_doc, nu, 0, UINT32_MAX, true);
             s_cancel(ctx, text_hits);
         }

@@ -31,6 +31,7 @@
     See docs/QUOTES.md for the rules and their limits.
 */
 #include "quotes_int.h"
+#include "engine/words.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,6 +92,19 @@ void wt_quotes_ctx_destroy(wt_quotes_ctx_t **self_p)
         free(c);
         *self_p = NULL;
     }
+}
+
+/* The lexicon's words for the word table (words.c). */
+void wt_quotes_words(const wt_quotedb_t *db, wt_word_fn fn, void *ud)
+{
+    for (size_t j = 0; j < db->lex.cap; j++)
+        if (db->lex.vals[j].cls) fn(ud, db->lex.keys[j]);
+}
+
+uint32_t wt_quotes_word(const wt_quotedb_t *db, uint32_t h)
+{
+    const ql_entry_t *e = ql_lex_get(&db->lex, h);
+    return e ? (uint32_t)(e - db->lex.vals) + 1 : 0;
 }
 
 /* ---------------------------------------------------------------- stage */
@@ -175,9 +189,14 @@ void wt_quotes_tag(wt_quotes_ctx_t *ctx, const wt_input_t *in, wt_result_t *res)
     wt_grow(&ctx->qid, &ctx->qid_cap, d->ntoks, sizeof *ctx->qid);
     memset(ctx->qid, 0, d->ntoks * sizeof *ctx->qid);
     wt_grow(&ctx->lxc, &ctx->lxc_cap, d->ntoks, sizeof *ctx->lxc);
-    for (size_t i = 0; i < d->ntoks; i++)
-        ctx->lxc[i] =
-            d->toks[i].kind == WT_TOK_WORD ? ql_lex_get(&ctx->db->lex, d->toks[i].hash) : NULL;
+    for (size_t i = 0; i < d->ntoks; i++) {
+        if (d->toks[i].kind != WT_TOK_WORD)
+            ctx->lxc[i] = NULL;
+        else if (in->words)
+            ctx->lxc[i] = in->words[i]->qlex ? &ctx->db->lex.vals[in->words[i]->qlex - 1] : NULL;
+        else
+            ctx->lxc[i] = ql_lex_get(&ctx->db->lex, d->toks[i].hash);
+    }
 
     /* 1. pairing and kinds */
     wt_q_pair(ctx);
