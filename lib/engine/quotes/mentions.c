@@ -62,10 +62,48 @@ uint8_t wt_q_gmap_gender(const wt_quotes_ctx_t *ctx, uint32_t key, int *actor)
     return ctx->gval[j];
 }
 
-static int s_men_cmp(const void *a, const void *b)
+/* Sorts a[0, n) by start, stable (the order glibc's merge-sorting qsort
+   gave): nearly sorted input (each actor's mentions come in text order)
+   costs one pass; else insertion sort of runs of 16, then merging rounds
+   through the context's buffer. No call per comparison, no allocation once
+   the buffer has grown. */
+static void s_sort_men(wt_quotes_ctx_t *ctx, q_men_t *a, size_t n)
 {
-    const q_men_t *x = a, *y = b;
-    return x->start < y->start ? -1 : x->start > y->start ? 1 : 0;
+    size_t i = 1;
+    while (i < n && a[i - 1].start <= a[i].start)
+        i++;
+    if (i >= n) return;
+    enum { RUN = 16 };
+    for (size_t lo = 0; lo < n; lo += RUN) {
+        size_t hi = lo + RUN < n ? lo + RUN : n;
+        for (size_t k = lo + 1; k < hi; k++) {
+            if (a[k - 1].start <= a[k].start) continue;
+            q_men_t x = a[k];
+            size_t j = k;
+            for (; j > lo && a[j - 1].start > x.start; j--)
+                a[j] = a[j - 1];
+            a[j] = x;
+        }
+    }
+    if (n <= RUN) return;
+    wt_grow(&ctx->mtmp, &ctx->mtmp_cap, n, sizeof *ctx->mtmp);
+    q_men_t *src = a, *dst = ctx->mtmp;
+    for (size_t w = RUN; w < n; w *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * w) {
+            size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+            size_t p = lo, q = mid, o = lo;
+            while (p < mid && q < hi)
+                dst[o++] = src[q].start < src[p].start ? src[q++] : src[p++];
+            while (p < mid)
+                dst[o++] = src[p++];
+            while (q < hi)
+                dst[o++] = src[q++];
+        }
+        q_men_t *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != a) memcpy(a, src, n * sizeof *a);
 }
 
 /* First token with start >= b (binary search). */
@@ -179,7 +217,7 @@ void wt_q_collect_mentions(wt_quotes_ctx_t *ctx)
             x->key = 0;
         }
     }
-    if (ctx->nam > 1) qsort(ctx->am, ctx->nam, sizeof *ctx->am, s_men_cmp);
+    s_sort_men(ctx, ctx->am, ctx->nam);
     /* person actors: mentions with gender, keyed by their last word */
     for (size_t k = 0; k < ctx->nam; k++) {
         q_men_t *x = &ctx->am[k];
@@ -252,7 +290,7 @@ void wt_q_collect_mentions(wt_quotes_ctx_t *ctx)
         ctx->men[ctx->nmen - 1].nominal = 1;
         ctx->men[ctx->nmen - 1].key = 0;
     }
-    if (ctx->nmen > 1) qsort(ctx->men, ctx->nmen, sizeof *ctx->men, s_men_cmp);
+    s_sort_men(ctx, ctx->men, ctx->nmen);
     /* entity-level gender: every mention of a surname takes what is known */
     for (size_t k = 0; k < ctx->nmen; k++) {
         int act;

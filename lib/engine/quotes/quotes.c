@@ -82,6 +82,7 @@ void wt_quotes_ctx_destroy(wt_quotes_ctx_t **self_p)
         free(c->qid);
         free(c->men);
         free(c->am);
+        free(c->mtmp);
         free(c->hist);
         free(c->gkey);
         free(c->gval);

@@ -179,6 +179,8 @@ struct wt_quotes_ctx {
     size_t nmen, men_cap;
     q_men_t *am; /* every actor mention, sorted by start */
     size_t nam, am_cap;
+    q_men_t *mtmp; /* merge buffer of the mention sort */
+    size_t mtmp_cap;
     q_hist_t *hist; /* speakers of the statements so far, in text order */
     size_t nhist, hist_cap;
     uint32_t *gkey; /* surname hash -> gender / actor */
