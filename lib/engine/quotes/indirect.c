@@ -421,6 +421,12 @@ void wt_q_indirect(wt_quotes_ctx_t *ctx)
             /* both cues below ("according", a speech verb) are words: skip
                the rest cheaply, most tokens are neither */
             if (TK(v)->kind != WT_TOK_WORD) continue;
+            /* every cue below is a verb of the lexicon, or one of "according"
+               (9 bytes), "expressed"/"expresses" (9), "pointed" (7), "points"
+               (6): any other word is no cue */
+            const ql_entry_t *lx = ctx->lxc[v];
+            uint32_t n = wt_tok_len(TK(v));
+            if ((!lx || !(lx->cls & QL_VERB)) && n != 9 && n != 7 && n != 6) continue;
             q_spk_t sp;
             memset(&sp, 0, sizeof sp);
             if (s_cue_according(ctx, s, v, &sp, &done) || s_cue_participle(ctx, s, v, &sp, &done) ||
