@@ -432,12 +432,26 @@ static void s_cancel(wt_issues_ctx_t *ctx, size_t first)
     }
 }
 
-static int s_cmp_order(const void *a, const void *b, void *arg)
+/* Whether issue a goes before issue b: higher score first, then lower index
+   (a total order, so any sort gives this one order). */
+static inline bool s_before(const ix_acc_t *acc, uint32_t a, uint32_t b)
 {
-    const ix_acc_t *acc = arg;
-    double x = acc[*(const uint32_t *)a].score, y = acc[*(const uint32_t *)b].score;
-    if (x != y) return x > y ? -1 : 1;
-    return *(const uint32_t *)a < *(const uint32_t *)b ? -1 : 1;
+    double x = acc[a].score, y = acc[b].score;
+    if (x != y) return x > y;
+    return a < b;
+}
+
+/* Sorts the few issues with hits of an item: insertion sort, inline
+   (qsort_r cost a call per comparison and its setup per item). */
+static void s_sort_order(uint32_t *order, size_t n, const ix_acc_t *acc)
+{
+    for (size_t k = 1; k < n; k++) {
+        uint32_t x = order[k];
+        size_t j = k;
+        for (; j > 0 && s_before(acc, x, order[j - 1]); j--)
+            order[j] = order[j - 1];
+        order[j] = x;
+    }
 }
 
 /* Distinct countries with enough mentions among the actors already tagged. */
@@ -558,7 +572,7 @@ static double s_score_topics(wt_issues_ctx_t *ctx, size_t norder)
         *ts += a->score;
         if (*ts > best_topic) best_topic = *ts;
     }
-    qsort_r(ctx->order, norder, sizeof *ctx->order, s_cmp_order, ctx->acc);
+    s_sort_order(ctx->order, norder, ctx->acc);
     return best_topic;
 }
 
