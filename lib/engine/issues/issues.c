@@ -369,7 +369,9 @@ static void s_walk(const wt_issuedb_t *db, const wt_doc_t *doc, const ix_unit_t 
             if (len > best->len) best->len = len, best->n = 0;
             if (len == best->len && best->n < 4) best->nodes[best->n++] = child;
         }
-        s_walk(db, doc, u, i, j + 1, nunits, child, best);
+        /* the tests s_walk() opens with, here: most walks end at this word */
+        if (j + 1 < nunits && j + 1 - i < WT_IX_MAX_WORDS && !u[j + 1].brk)
+            s_walk(db, doc, u, i, j + 1, nunits, child, best);
     }
 }
 
