@@ -30,6 +30,10 @@ static const char *const s_texts[] = {
     "According to the World Health Organization, vaccines will arrive next week.",
     "Opposition leaders in Caf\xc3\xa9-Town accused the Prime Minister of lying; the "
     "Labour Party's spokeswoman said voters deserved answers on immigration and housing.",
+    /* forms in capitals and in title case, longer than 8 bytes, and last in
+       the text (fewer than 8 bytes left to read) */
+    "INFLATION, Unemployment and IMMIGRATION: the Senate of France debated Healthcare, "
+    "said Senator Jean Dupont of the Greens. \"Voters want lower taxes,\" he said about taxes",
 };
 #define S_NTEXTS (sizeof s_texts / sizeof s_texts[0])
 

@@ -68,6 +68,7 @@ void wt_actors_words(const wt_actordb_t *db, wt_word_fn fn, void *ud);
 void wt_actors_word(const wt_actordb_t *db, uint32_t h, uint32_t *root, uint32_t *cls);
 void wt_issues_words(const wt_issuedb_t *db, wt_word_fn fn, void *ud);
 int32_t wt_issues_word(const wt_issuedb_t *db, uint32_t h); /* form with hash h, -1, -2 several */
+const char *wt_issues_form(const wt_issuedb_t *db, int32_t f); /* the text of form f */
 void wt_quotes_words(const wt_quotedb_t *db, wt_word_fn fn, void *ud);
 uint32_t wt_quotes_word(const wt_quotedb_t *db, uint32_t h); /* 1 + lexicon index, or 0 */
 

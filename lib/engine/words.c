@@ -65,6 +65,12 @@ wt_words_t *wt_words_new(const wt_actordb_t *actors, const wt_issuedb_t *issues,
         w->used = 1;
         if (actors) wt_actors_word(actors, h, &w->aroot, &w->acls);
         if (issues) w->ivid = wt_issues_word(issues, h);
+        if (w->ivid >= 0) {
+            const char *form = wt_issues_form(issues, w->ivid);
+            size_t n = strlen(form);
+            w->ilen = n <= 255 ? (uint8_t)n : 0;
+            memcpy(&w->ipre, form, n < 8 ? n : 8);
+        }
         if (quotes) w->qlex = wt_quotes_word(quotes, h);
         uint32_t b = s_bit(h);
         self->bits[b >> 6] |= 1ull << (b & 63);

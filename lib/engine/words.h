@@ -26,7 +26,10 @@ struct wt_word {
     uint32_t qlex;  /* quotes: 1 + index of the lexicon entry, 0 none */
     int32_t ivid;   /* issues: the one form with this hash, -1 none, -2 several (ask
                        the forms table) */
-    uint32_t used;
+    uint8_t ilen;   /* issues: that form's length in bytes (0 when over 255) */
+    uint8_t used;
+    uint16_t pad;
+    uint64_t ipre; /* issues: that form's first 8 bytes, zero-padded (native order) */
 };
 
 extern const wt_word_t wt_words_none;

@@ -228,15 +228,47 @@ int32_t wt_issues_word(const wt_issuedb_t *db, uint32_t h)
     return f >= 0 && db->form_count[f] ? f : -1;
 }
 
+const char *wt_issues_form(const wt_issuedb_t *db, int32_t f)
+{
+    return db->vocab[f];
+}
+
+/* x with the ASCII capitals of its 8 bytes lower-cased (wt_ix_lower on
+   each byte; bytes >= 0x80 stay). */
+static inline uint64_t s_lower8(uint64_t x)
+{
+    uint64_t h = x & 0x7f7f7f7f7f7f7f7full;
+    uint64_t ge_a = h + 0x3f3f3f3f3f3f3f3full; /* top bit: byte >= 'A' */
+    uint64_t gt_z = h + 0x2525252525252525ull; /* top bit: byte > 'Z' */
+    uint64_t upper = ge_a & ~gt_z & ~x & 0x8080808080808080ull;
+    return x | (upper >> 2);
+}
+
 /* Group id of the word text[0, n) of a token whose word-table entry is w:
-   the one form with its hash when the text is that form. */
+   the one form with its hash when the text is that form. `room` bytes of
+   the text are readable from text on: with 8 of them, the first 8 bytes
+   are compared at once with the form's (in the entry, no load of the
+   form's string for the usual short word). */
 static inline int32_t s_word_vid_w(wt_issues_ctx_t *ctx, const wt_word_t *w, uint32_t h,
-                                   const char *text, size_t n)
+                                   const char *text, size_t n, size_t room)
 {
     if (w->ivid == -1 || n >= WT_IX_MAX_WORD) return -1;
     if (w->ivid == -2) return s_word_vid(ctx, h, text, n);
-    const char *v = ctx->db->vocab[w->ivid];
+    if (n != w->ilen) return -1;
     size_t i = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (room >= 8) {
+        uint64_t x;
+        memcpy(&x, text, 8);
+        if (n < 8) x &= (1ull << (8 * n)) - 1;
+        if (s_lower8(x) != w->ipre) return -1;
+        if (n <= 8) return w->ivid;
+        i = 8;
+    }
+#else
+    (void)room;
+#endif
+    const char *v = ctx->db->vocab[w->ivid];
     while (i < n && v[i] && v[i] == wt_ix_lower(text[i]))
         i++;
     return i == n && v[n] == 0 ? w->ivid : -1;
@@ -278,7 +310,8 @@ static size_t s_units(wt_issues_ctx_t *ctx, const wt_doc_t *doc, const wt_word_t
             /* the common case: one word, its hash already computed */
             uint32_t h = t->hash;
             if (words) {
-                s_unit(ctx, &n, s_word_vid_w(ctx, words[i], h, s, len), t->start, t->end, t, &brk);
+                int32_t vid = s_word_vid_w(ctx, words[i], h, s, len, doc->len - t->start);
+                s_unit(ctx, &n, vid, t->start, t->end, t, &brk);
                 continue;
             }
             if (!(bloom[(h >> 6) & WT_IX_BLOOM_MASK] & (1ULL << (h & 63)))) {
