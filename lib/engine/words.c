@@ -1,13 +1,12 @@
 /*  words.c: the engine's word table (see words.h): every token hash some
     stage looks up per token, with the answers of all stages side by side in
-    one open-addressing table behind a bitmap (most words of a text are known
-    to no stage: one bit says so). */
+    one open-addressing table (load <= 1/2). Most tokens of a text are known
+    to some stage ("the", "said", names), so no filter goes in front: a
+    bitmap cost more than the probes it saved. */
 #include "engine/words.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-#define S_BITS (1u << 17) /* bitmap of known hashes: 16 KB */
 
 const wt_word_t wt_words_none = {.aroot = UINT32_MAX, .ivid = -1};
 
@@ -15,7 +14,6 @@ struct wt_words {
     wt_word_t *tab;
     size_t cap; /* power of two */
     size_t n;
-    uint64_t *bits;
 };
 
 typedef struct {
@@ -35,11 +33,6 @@ static inline size_t s_slot(uint32_t h, size_t cap)
     return (size_t)((h ^ (h >> 15)) * 2246822519u) & (cap - 1);
 }
 
-static inline uint32_t s_bit(uint32_t h)
-{
-    return (h ^ (h >> 17)) & (S_BITS - 1);
-}
-
 wt_words_t *wt_words_new(const wt_actordb_t *actors, const wt_issuedb_t *issues,
                          const wt_quotedb_t *quotes)
 {
@@ -52,7 +45,6 @@ wt_words_t *wt_words_new(const wt_actordb_t *actors, const wt_issuedb_t *issues,
     while (self->cap < k.n * 2)
         self->cap *= 2;
     self->tab = wt_calloc(self->cap, sizeof *self->tab);
-    self->bits = wt_calloc(S_BITS / 64, sizeof *self->bits);
     for (size_t i = 0; i < k.n; i++) {
         uint32_t h = k.h[i];
         size_t j = s_slot(h, self->cap);
@@ -72,8 +64,6 @@ wt_words_t *wt_words_new(const wt_actordb_t *actors, const wt_issuedb_t *issues,
             memcpy(&w->ipre, form, n < 8 ? n : 8);
         }
         if (quotes) w->qlex = wt_quotes_word(quotes, h);
-        uint32_t b = s_bit(h);
-        self->bits[b >> 6] |= 1ull << (b & 63);
         self->n++;
     }
     free(k.h);
@@ -84,7 +74,6 @@ void wt_words_destroy(wt_words_t **self_p)
 {
     if (!self_p || !*self_p) return;
     free((*self_p)->tab);
-    free((*self_p)->bits);
     free(*self_p);
     *self_p = NULL;
 }
@@ -96,8 +85,6 @@ size_t wt_words_count(const wt_words_t *self)
 
 static inline const wt_word_t *s_get(const wt_words_t *self, uint32_t h)
 {
-    uint32_t b = s_bit(h);
-    if (!(self->bits[b >> 6] & (1ull << (b & 63)))) return &wt_words_none;
     for (size_t j = s_slot(h, self->cap);; j = (j + 1) & (self->cap - 1)) {
         const wt_word_t *w = &self->tab[j];
         if (!w->used) return &wt_words_none;
