@@ -242,8 +242,14 @@ static inline void s_emit(wt_text_state_t *st, wt_token_t *tk)
     if (st->para_break || st->stop) wt_text_boundaries(st, tk); /* most tokens: nothing pending */
     tk->sent = (uint32_t)doc->nsents;
     tk->para = (uint32_t)doc->nparas;
-    if (tk->kind != WT_TOK_QUOTE && tk->kind != WT_TOK_WORD && tk->kind != WT_TOK_NUMBER)
-        tk->hash = wt_text_hash(st->t + tk->start, tk->end - tk->start);
+    if (tk->kind != WT_TOK_QUOTE && tk->kind != WT_TOK_WORD && tk->kind != WT_TOK_NUMBER) {
+        if (tk->end - tk->start == 1) { /* , . ( ): s_hash_more() of one byte, inline */
+            unsigned char c = (unsigned char)st->t[tk->start];
+            tk->hash = s_hash_byte(S_FNV_BASIS, c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c);
+        } else {
+            tk->hash = wt_text_hash(st->t + tk->start, tk->end - tk->start);
+        }
+    }
     if (doc->ntoks == doc->tok_cap)
         wt_grow(&doc->toks, &doc->tok_cap, doc->ntoks + 1, sizeof *doc->toks);
     doc->toks[doc->ntoks++] = *tk;
