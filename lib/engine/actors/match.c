@@ -189,14 +189,28 @@ bool wt_act_glued_words(const wt_actors_ctx_t *ctx, uint32_t i)
    ("Houston-based", "Awami-led"): not part of the name that follows. */
 bool wt_act_hyphen_modifier(const wt_actors_ctx_t *ctx, uint32_t i, bool born)
 {
-    static const char *const suf[] = {"-based",      "-led",      "-backed",  "-owned",
-                                      "-run",        "-funded",   "-linked",  "-headquartered",
-                                      "-controlled", "-allied",   "-aligned", "-sponsored",
-                                      "-supported",  "-brokered", NULL};
-    if (!(ctx->doc->toks[i].flags & WT_TF_HYPHEN)) return false;
-    for (int k = 0; suf[k]; k++)
-        if (wt_act_suffixed(ctx, i, suf[k])) return true;
-    return born && wt_act_suffixed(ctx, i, "-born"); /* "German-born": a nationality */
+    /* each suffix is its word's last hyphen and what follows it: the tail
+       after the token's last hyphen is compared with the suffixes of its
+       length only (was a strlen() and strncasecmp() per suffix) */
+    static const struct {
+        const char *s;
+        uint8_t n;
+    } suf[] = {{"-based", 6},       {"-led", 4},      {"-backed", 7},  {"-owned", 6},
+               {"-run", 4},         {"-funded", 7},   {"-linked", 7},  {"-headquartered", 14},
+               {"-controlled", 11}, {"-allied", 7},   {"-aligned", 8}, {"-sponsored", 10},
+               {"-supported", 10},  {"-brokered", 9}, {"-born", 5}};
+    const wt_token_t *t = &ctx->doc->toks[i];
+    if (!(t->flags & WT_TF_HYPHEN)) return false;
+    const char *s = ctx->text + t->start;
+    size_t n = wt_tok_len(t), h = n;
+    while (h > 1 && s[h - 1] != '-')
+        h--;
+    if (h <= 1) return false; /* no hyphen after the first byte: no suffix fits */
+    size_t m = n - (h - 1);   /* the tail, its hyphen included */
+    size_t nsuf = sizeof suf / sizeof suf[0] - (born ? 0 : 1); /* "German-born": a nationality */
+    for (size_t k = 0; k < nsuf; k++)
+        if (suf[k].n == m && strncasecmp(s + h - 1, suf[k].s, m) == 0) return true;
+    return false;
 }
 
 /* A place of countries.yaml (`places:`) written with capitals at token i,
