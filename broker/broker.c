@@ -437,8 +437,12 @@ int wt_broker_run(wt_broker_t *self)
             *self->stop_flag = 2;
             break;
         }
-        if (items[1].revents & ZMQ_POLLIN) /* results first: they free credit */
+        if (items[1].revents & ZMQ_POLLIN) { /* results first: they free credit */
             wt_broker_drain(self, self->workers, true, wt_workers_on_message);
+            /* the freed credit takes queued (already durable) items now, not
+               after this turn's fsync: a worker does not sit idle through it */
+            if (!*self->stop_flag) wt_workers_dispatch(self);
+        }
         if ((items[0].revents & ZMQ_POLLIN) && !*self->stop_flag) wt_broker_on_producers(self);
         wt_broker_flush_results(self); /* one commit and fsync for both */
         if (items[2].revents & ZMQ_POLLIN) s_on_subscribers(self);
