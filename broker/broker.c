@@ -1,9 +1,10 @@
 /*  broker.c: the broker's life and loop. One thread, one zmq_poll over
     the four sockets (and the CURVE monitors and /metrics): each turn takes
-    the workers' results first (they free credit), then the producers' PUTs,
-    ends with one durable commit for both (producers.c), serves the
-    subscriber and replay sockets, runs the timers and hands queued items
-    to workers. Which file does what (one way, no file calls back up):
+    the workers' results first (they free credit, which takes queued items
+    at once, before the fsync), then the producers' PUTs, ends with one
+    durable commit for both (producers.c), serves the subscriber and replay
+    sockets, runs the timers and hands queued items (those ACKed in this
+    turn too) to workers. Which file does what (one way, no file calls back up):
 
         broker.c -> producers.c, replay.c -> workers.c -> results.c -> core.c
                                             (metrics.c, bind.c: leaves)
