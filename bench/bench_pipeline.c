@@ -7,15 +7,19 @@
     journal, no acks and no redelivery. Prints items/s at the sink.
 
     wiretag-bench-pipeline --broker PRODUCERS_EP --results SUBSCRIBERS_EP
-                           [--window W] [--count K] FILE.jsonl
-    The same items, each with a unique id, through a running wiretag broker
+                           [--window W] [--rate R] [--id-prefix P] [--count K] FILE.jsonl
+    The same items, each with a unique id (P0, P1, ...; default b), through a running wiretag broker
     (whose workers are started separately): PUT with a window of W unacked
     items, count RESULTs on the subscriber socket. Prints items/s and this
-    process's CPU time while it was sending and receiving (cpu_s). */
+    process's CPU time while it was sending and receiving (cpu_s). With
+    --rate R, one PUT every 1/R s (paced, still within the window), and
+    the latency from each PUT to its RESULT: lat_p50_ms, lat_p99_ms,
+    lat_p999_ms (the e2e latency rows of bench/run.py). */
 #include "bench_util.h"
 #include "wiretag/proto.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,8 +69,31 @@ static double s_process_cpu_s(void)
 
 /* PUT count items (cycling through msgs, each re-encoded with a unique id)
    into a wiretag broker and count the RESULTs published. */
+static int s_cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The item index of a RESULT (its id is "<prefix><index>"), -1 for
+   another id, -2 when there is none waiting. */
+static long s_result_index(void *sub, long count, const char *prefix)
+{
+    wt_proto_in_t in;
+    int rc = wt_proto_recv(sub, true, ZMQ_DONTWAIT, &in);
+    long i = -1;
+    size_t pl = strlen(prefix);
+    if (rc == 0 && in.msg.id && strncmp(in.msg.id, prefix, pl) == 0 && in.msg.id[pl]) {
+        char *end = NULL;
+        i = strtol(in.msg.id + pl, &end, 10);
+        if (*end || i < 0 || i >= count) i = -1;
+    }
+    wt_proto_in_close(&in);
+    return rc == -EAGAIN || rc == -EINTR ? -2 : i;
+}
+
 static int s_through_broker(wt_buf_t *msgs, size_t n, long count, const char *producers,
-                            const char *results, long window)
+                            const char *results, long window, long rate, const char *prefix)
 {
     wt_buf_t *puts = wt_calloc((size_t)count, sizeof *puts);
     for (long i = 0; i < count; i++) {
@@ -74,8 +101,8 @@ static int s_through_broker(wt_buf_t *msgs, size_t n, long count, const char *pr
         wt_buf_t *src = &msgs[(size_t)i % n];
         if (wt_item_decode(src->data, src->size, NULL, &it) != 0) return 2;
         free(it.id);
-        char id[32];
-        snprintf(id, sizeof id, "b%ld", i);
+        char id[96];
+        snprintf(id, sizeof id, "%s%ld", prefix, i);
         it.id = wt_strdup(id);
         wt_buf_init(&puts[i]);
         wt_item_encode(&it, &puts[i]);
@@ -99,19 +126,32 @@ static int s_through_broker(wt_buf_t *msgs, size_t n, long count, const char *pr
     long *resend = wt_calloc((size_t)count, sizeof *resend);
     long nresend = 0;
     int64_t t0 = wt_clock_us(), deadline = t0 + 600 * 1000000LL;
+    int64_t *sent_us = wt_calloc((size_t)count, sizeof *sent_us); /* --rate: latency */
+    int64_t *lat_us = wt_calloc((size_t)count, sizeof *lat_us);
+    long nlat = 0;
     double cpu0 = s_process_cpu_s();
     wt_proto_t put = {0};
     wt_proto_init(&put, WT_CMD_PUT);
     put.has |= WT_F_CORR;
     while (got < count && wt_clock_us() < deadline) {
+        long timeout = 100;
         while (outstanding < window && (nresend > 0 || next < count)) {
+            if (rate > 0 && !nresend) { /* paced: item `next` is due at t0 + next / rate */
+                int64_t due = t0 + (int64_t)((double)next * 1e6 / (double)rate);
+                int64_t now = wt_clock_us();
+                if (now < due) {
+                    timeout = (long)((due - now + 999) / 1000);
+                    break;
+                }
+            }
             long i = nresend > 0 ? resend[--nresend] : next++;
             put.corr = (uint64_t)i;
+            sent_us[i] = wt_clock_us();
             wt_proto_send(prod, &put, puts[i].data, puts[i].size);
             outstanding++;
         }
         zmq_pollitem_t pi[] = {{prod, 0, ZMQ_POLLIN, 0}, {sub, 0, ZMQ_POLLIN, 0}};
-        zmq_poll(pi, 2, 100);
+        zmq_poll(pi, 2, timeout);
         while (pi[0].revents & ZMQ_POLLIN) {
             wt_proto_in_t in;
             int rc = wt_proto_recv(prod, false, ZMQ_DONTWAIT, &in);
@@ -134,21 +174,33 @@ static int s_through_broker(wt_buf_t *msgs, size_t n, long count, const char *pr
             struct timespec pause = {0, 20 * 1000000L};
             nanosleep(&pause, NULL);
         }
-        zmq_msg_t m;
         while (pi[1].revents & ZMQ_POLLIN) {
-            zmq_msg_init(&m);
-            if (zmq_msg_recv(&m, sub, ZMQ_DONTWAIT) < 0) {
-                zmq_msg_close(&m);
-                break;
+            long i = s_result_index(sub, count, prefix);
+            if (i == -2) break;
+            got++;
+            if (rate > 0 && i >= 0 && sent_us[i]) {
+                lat_us[nlat++] = wt_clock_us() - sent_us[i];
+                sent_us[i] = 0;
             }
-            if (!zmq_msg_more(&m)) got++;
-            zmq_msg_close(&m);
         }
     }
     free(resend);
     double secs = (double)(wt_clock_us() - t0) / 1e6;
-    printf("items=%ld acked=%ld naks=%ld secs=%.3f items_s=%.0f cpu_s=%.3f\n", got, acked, naks,
-           secs, (double)got / secs, s_process_cpu_s() - cpu0);
+    printf("items=%ld acked=%ld naks=%ld secs=%.3f items_s=%.0f cpu_s=%.3f", got, acked, naks, secs,
+           (double)got / secs, s_process_cpu_s() - cpu0);
+    if (rate > 0 && nlat > 0) {
+        qsort(lat_us, (size_t)nlat, sizeof *lat_us, s_cmp_i64);
+        const double ps[] = {0.5, 0.99, 0.999};
+        const char *names[] = {"lat_p50_ms", "lat_p99_ms", "lat_p999_ms"};
+        for (int k = 0; k < 3; k++) {
+            long at = (long)((double)nlat * ps[k]);
+            printf(" %s=%.2f", names[k], (double)lat_us[at < nlat ? at : nlat - 1] / 1000.0);
+        }
+        printf(" lat_n=%ld", nlat);
+    }
+    printf("\n");
+    free(sent_us);
+    free(lat_us);
     wt_proto_clear(&put);
     zmq_close(sub);
     zmq_close(prod);
@@ -162,16 +214,18 @@ static int s_through_broker(wt_buf_t *msgs, size_t n, long count, const char *pr
 int main(int argc, char **argv)
 {
     int workers = 2;
-    long count = 0, window = 2000;
-    const char *path = NULL, *broker = NULL, *results = NULL;
-    const bench_opt_t opts[] = {{"--workers", 'i', &workers}, {"--broker", 's', &broker},
-                                {"--results", 's', &results}, {"--window", 'l', &window},
-                                {"--count", 'l', &count},     {NULL, 0, NULL}};
+    long count = 0, window = 2000, rate = 0;
+    const char *path = NULL, *broker = NULL, *results = NULL, *prefix = "b";
+    const bench_opt_t opts[] = {{"--workers", 'i', &workers},  {"--broker", 's', &broker},
+                                {"--results", 's', &results},  {"--window", 'l', &window},
+                                {"--count", 'l', &count},      {"--rate", 'l', &rate},
+                                {"--id-prefix", 's', &prefix}, {NULL, 0, NULL}};
     int bad = bench_args(argc, argv, opts, &path);
     if (bad || !path || workers < 1) {
-        fprintf(stderr, "usage: wiretag-bench-pipeline [--workers N] [--count K] FILE.jsonl\n"
-                        "       wiretag-bench-pipeline --broker PRODUCERS_EP --results "
-                        "SUBSCRIBERS_EP [--window W] [--count K] FILE.jsonl\n");
+        fprintf(stderr,
+                "usage: wiretag-bench-pipeline [--workers N] [--count K] FILE.jsonl\n"
+                "       wiretag-bench-pipeline --broker PRODUCERS_EP --results "
+                "SUBSCRIBERS_EP [--window W] [--rate R] [--id-prefix P] [--count K] FILE.jsonl\n");
         return 2;
     }
     bench_corpus_t corpus;
@@ -185,7 +239,8 @@ int main(int argc, char **argv)
     bench_corpus_free(&corpus);
     if (count <= 0) count = (long)n;
     if (broker && results) {
-        int rc = s_through_broker(msgs, n, count, broker, results, window > 0 ? window : 2000);
+        int rc = s_through_broker(msgs, n, count, broker, results, window > 0 ? window : 2000, rate,
+                                  prefix);
         for (size_t i = 0; i < n; i++)
             wt_buf_free(&msgs[i]);
         free(msgs);

@@ -339,13 +339,6 @@ def pump(broker, payloads, rate=None, window=2000, timeout=600, subscribe=True, 
     return secs, lat, acked, results
 
 
-def pct(vals, p):
-    if not vals:
-        return float("nan")
-    v = sorted(vals)
-    return v[min(len(v) - 1, int(len(v) * p))]
-
-
 def encode_items(items, prefix="b"):
     """MessagePack items with unique ids prefix0, prefix1, ...; returns (payloads, ids)."""
     out, ids = [], []
@@ -631,12 +624,14 @@ def section_engine(a, sides, sections):
 TICK = os.sysconf("SC_CLK_TCK")
 
 
-def pipeline_through(b, corpus, count, window=2000):
+def pipeline_through(b, corpus, count, window=2000, rate=None, prefix=None):
     """wiretag-bench-pipeline (C producer + subscriber) through broker b:
-    its key=value figures, or {} when it failed."""
+    its key=value figures, or {} when it failed. rate: paced PUTs, and the
+    latency of each (lat_p50_ms ...); prefix: item ids (new to the broker)."""
+    extra = (["--rate", str(int(rate))] if rate else []) + (["--id-prefix", prefix] if prefix else [])
     r = subprocess.run([os.path.join(BIN, "wiretag-bench-pipeline"), "--broker", ep_of(b, "producers"),
                         "--results", ep_of(b, "subscribers"), "--count", str(count), "--window", str(window),
-                        corpus], capture_output=True, text=True, timeout=1800)
+                        *extra, corpus], capture_output=True, text=True, timeout=1800)
     return kv(r.stdout.strip().splitlines()[-1]) if r.stdout.strip() else {}
 
 
@@ -779,18 +774,20 @@ def section_e2e(a, tmp, items, engine_items_s, noop_rate):
         row("e2e", "CPU per item: all stages", f"{total:.0f}", "us", "",
             f"bound on {ncpu} cores: {ncpu * 1e6 / total:.0f} items/s; these processes used {util:.0f}% "
             f"of the machine during the run (the rest: waiting for a core or a message)")
-    say("e2e: latency runs (python3-zmq producer, paced)")
+    say("e2e: latency runs (C producer, paced)")
     lat_items = 0
     for frac in (0.25, 0.5, 0.9):
         rate = max(1.0, maxrate * frac)
         count = int(min(6000, rate * (8 if a.quick else 20)))
-        pl2, ids2 = encode_items([items[k % len(items)] for k in range(count)], prefix=f"r{int(frac * 100)}-")
-        secs2, lat, acked, res = pump(b, pl2, rate=rate, ids=ids2)
+        f2 = pipeline_through(b, a.corpus, count, rate=rate, prefix=f"r{int(frac * 100)}-")
+        res = int(f2.get("items", 0))
+        secs2 = float(f2.get("secs", 0) or 0)
         lat_items += res
         tgt = "p99 < 10 ms" if frac == 0.5 else ""
-        row("e2e", f"latency at {int(frac * 100)}% ({rate:.0f}/s) p50/p99/p99.9",
-            f"{pct(lat, .5):.1f}/{pct(lat, .99):.1f}/{pct(lat, .999):.1f}", "ms", tgt,
-            f"{len(lat)} samples, {res / secs2:.0f} results/s")
+        lat = "/".join(f"{float(f2[k]):.1f}" for k in ("lat_p50_ms", "lat_p99_ms", "lat_p999_ms")) \
+            if "lat_p50_ms" in f2 else "failed"
+        row("e2e", f"latency at {int(frac * 100)}% ({rate:.0f}/s) p50/p99/p99.9", lat, "ms", tgt,
+            f"{f2.get('lat_n', 0)} samples, {res / secs2 if secs2 else 0:.0f} results/s")
     hwm = [rss_mb(w.pid) for w in ws]
     done = got + lat_items
     row("memory", f"worker peak RSS after {done} items (2 workers)", f"{max(hwm):.1f}", "MB", "< 100 MB",

@@ -2,8 +2,9 @@
 """bench/smoke.py: the benchmark's instruments give sane figures (CTest
 bench_smoke; no timing is judged). On a small corpus written here:
 wiretag-bench-format prints its six steps with the right byte counts,
-wiretag-bench-annotate counts every item and byte, options are checked,
-and bench/run.py refuses a bad --sections or --baseline with a reason."""
+wiretag-bench-annotate counts every item and byte, wiretag-bench-pipeline
+--rate times every item through a broker, options are checked, and
+bench/run.py refuses a bad --sections or --baseline with a reason."""
 import json
 import os
 import shutil
@@ -76,12 +77,45 @@ def run_checks(tmp):
         check(r.returncode == 2 and ("unknown option" in r.stderr or "wants a value" in r.stderr),
               f"{prog} {args}: exit {r.returncode}, {r.stderr!r}")
 
+    paced_latency(tmp, corpus, len(texts))
+
     run = [sys.executable, os.path.join(ROOT, "bench", "run.py"), "--corpus", corpus]
     r = subprocess.run(run + ["--sections", "annotate,bogus"], capture_output=True, text=True, timeout=60)
     check(r.returncode != 0 and "unknown bogus" in r.stderr, f"--sections bogus: {r.stderr!r}")
     r = subprocess.run(run + ["--sections", "format", "--baseline", "no-such-revision-xyz"],
                        capture_output=True, text=True, timeout=60)
     check(r.returncode != 0 and "not a commit" in r.stderr, f"--baseline bad: {r.stderr!r}")
+
+
+def paced_latency(tmp, corpus, n):
+    """--rate: every item of a paced run through a broker and a no-op worker
+    gets a latency (lat_n), and the percentiles are ordered."""
+    ready = os.path.join(tmp, "ready.json")
+    ep = "tcp://127.0.0.1:*"
+    procs = [subprocess.Popen([os.path.join(BIN, "wiretag-broker"), "--producers", ep, "--workers", ep,
+                               "--subscribers", ep, "--replay", ep, "--journal", os.path.join(tmp, "journal"),
+                               "--ready-file", ready], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    try:
+        for _ in range(600):
+            if os.path.exists(ready) and os.path.getsize(ready) > 0:
+                break
+            check(procs[0].poll() is None, "the broker exited")
+            subprocess.run(["sleep", "0.1"])
+        eps = json.load(open(ready))
+        procs.append(subprocess.Popen([os.path.join(BIN, "wiretag-bench-noop-worker"), "--broker", eps["workers"]],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        r = subprocess.run([os.path.join(BIN, "wiretag-bench-pipeline"), "--broker", eps["producers"],
+                            "--results", eps["subscribers"], "--rate", "400", "--id-prefix", "paced-",
+                            "--count", str(n), corpus], capture_output=True, text=True, timeout=120)
+        check(r.returncode == 0, f"bench-pipeline --rate: exit {r.returncode} {r.stdout!r} {r.stderr!r}")
+        f = kv(r.stdout.strip().splitlines()[-1])
+        check(int(f["items"]) == n and int(f.get("lat_n", 0)) == n, f"--rate: {f}")
+        lat = [float(f[k]) for k in ("lat_p50_ms", "lat_p99_ms", "lat_p999_ms")]
+        check(0 < lat[0] <= lat[1] <= lat[2], f"--rate percentiles {lat}")
+    finally:
+        for p in procs:
+            p.terminate()
+            p.wait(30)
 
 
 if __name__ == "__main__":

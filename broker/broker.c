@@ -1,9 +1,10 @@
 /*  broker.c: the broker's life and loop. One thread, one zmq_poll over
     the four sockets (and the CURVE monitors and /metrics): each turn takes
-    the workers' results first (they free credit), then the producers' PUTs,
-    ends with one durable commit for both (producers.c), serves the
-    subscriber and replay sockets, runs the timers and hands queued items
-    to workers. Which file does what (one way, no file calls back up):
+    the workers' results first (they free credit, which takes queued items
+    at once, before the fsync), then the producers' PUTs, ends with one
+    durable commit for both (producers.c), serves the subscriber and replay
+    sockets, runs the timers and hands queued items (those ACKed in this
+    turn too) to workers. Which file does what (one way, no file calls back up):
 
         broker.c -> producers.c, replay.c -> workers.c -> results.c -> core.c
                                             (metrics.c, bind.c: leaves)
@@ -437,8 +438,12 @@ int wt_broker_run(wt_broker_t *self)
             *self->stop_flag = 2;
             break;
         }
-        if (items[1].revents & ZMQ_POLLIN) /* results first: they free credit */
+        if (items[1].revents & ZMQ_POLLIN) { /* results first: they free credit */
             wt_broker_drain(self, self->workers, true, wt_workers_on_message);
+            /* the freed credit takes queued (already durable) items now, not
+               after this turn's fsync: a worker does not sit idle through it */
+            if (!*self->stop_flag) wt_workers_dispatch(self);
+        }
         if ((items[0].revents & ZMQ_POLLIN) && !*self->stop_flag) wt_broker_on_producers(self);
         wt_broker_flush_results(self); /* one commit and fsync for both */
         if (items[2].revents & ZMQ_POLLIN) s_on_subscribers(self);

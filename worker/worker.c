@@ -7,9 +7,9 @@
     previous generation are dropped: the broker has re-queued those items
     already, and sending them again would only be refused.
 
-    Credit: each broker gets `credit` jobs at most (READY{credit}); every
-    DONE/FAIL returns one. Jobs wait in one local FIFO until an annotation
-    thread is idle, so no thread ever holds more than one item (with
+    Credit: each broker gets `credit` jobs at most (READY{credit}; by
+    default 2 x threads, at least 4); every DONE/FAIL returns one. Jobs wait in one local FIFO until
+   an annotation thread is idle, so no thread ever holds more than one item (with
     --threads 1, small items are annotated on the main thread instead:
     s_dispatch_inline).
 
@@ -305,6 +305,9 @@ struct wt_worker {
     wt_wmetrics_t *metrics;        /* figures for --metrics (metrics.h) */
     char fatal[1024];              /* set: a broker endpoint is not a workers endpoint; exit 2 */
 };
+
+/* the smallest default credit (worker.credit 0), whatever --threads */
+#define S_MIN_CREDIT 4
 
 static void s_broker_send(wt_worker_t *self, s_broker_t *b, const wt_proto_t *msg,
                           const void *payload, size_t n)
@@ -708,9 +711,14 @@ wt_worker_t *wt_worker_new(const wt_config_t *cfg, const wt_worker_opts_t *opts,
     self->config_path = opts->config_path ? wt_strdup(opts->config_path) : NULL;
     self->engine = s_engine_ref_new(&engine);
     self->nthreads = cfg->worker_threads > 0 ? (int)cfg->worker_threads : 1;
-    /* credit 0 = two items per thread: one running, one waiting */
+    /* credit 0 = two items per thread (one running, one waiting), at least
+       S_MIN_CREDIT: the next JOB is on its way while these are annotated, so
+       the worker does not wait a broker round trip (a loop turn, longer on
+       a loaded machine) between items. With 2, a single-thread worker's
+       rate was bound by 2 / round trip (docs/PERFORMANCE.md, issue 17). */
     self->credit =
         cfg->worker_credit > 0 ? (uint32_t)cfg->worker_credit : 2 * (uint32_t)self->nthreads;
+    if (cfg->worker_credit <= 0 && self->credit < S_MIN_CREDIT) self->credit = S_MIN_CREDIT;
     self->hb_ms = cfg->broker_heartbeat_ms > 0 ? cfg->broker_heartbeat_ms : 1000;
     if (cfg->worker_heartbeat_ms > 0) self->hb_ms = cfg->worker_heartbeat_ms;
     self->liveness = cfg->broker_liveness > 0 ? cfg->broker_liveness : 3;

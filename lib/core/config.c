@@ -145,7 +145,7 @@ static const s_key_t s_keys[] = {
     {"worker.threads", T_INT, "2", 1, 256, NULL, OFF(worker_threads), 0,
      "annotation threads per worker process"},
     {"worker.credit", T_INT, "0", 0, 100000, NULL, OFF(worker_credit), 0,
-     "items requested ahead (0 = 2 x worker.threads)"},
+     "items requested ahead (0 = 2 x worker.threads, at least 4)"},
     {"worker.heartbeat", T_DURATION, "1s", 10, 10 * MIN, NULL, OFF(worker_heartbeat_ms), 0,
      "heartbeat period towards brokers"},
     {"worker.reconnect_min", T_DURATION, "100ms", 1, MIN, NULL, OFF(worker_reconnect_min_ms), 0,
