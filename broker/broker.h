@@ -160,9 +160,13 @@ struct wt_broker {
     uint64_t rate_put_base, rate_done_base;
     double rate_put, rate_done;
     wt_buf_t scratch; /* payload reads */
-    /* results journaled in this turn, published after the commit (group commit) */
+    /* results journaled, published once their commit is durable (group
+       commit): base, the journal's generation when journaled (it is in the
+       open transaction while the generation has not moved); need, the
+       generation whose fsync makes it durable (0: not yet committed by a
+       loop turn's commit) */
     struct wt_pending {
-        uint64_t rseq, seq;
+        uint64_t rseq, seq, base, need;
         size_t id_off, pay_off, pay_len;
     } * pending;
     size_t pending_count, pending_cap;
@@ -189,10 +193,18 @@ int wt_broker_run(wt_broker_t *self);
 void wt_broker_on_producers(wt_broker_t *self);
 /* Reckon the room left in the journal for PUTs (each loop turn). */
 void wt_broker_room(wt_broker_t *self);
-/* End of a loop turn: commit the journal durably (results and PUTs of the
-   turn together), then send the ACKs / NAKs and publish the pending results
-   in order. */
+/* End of a loop turn: commit the journal (results and PUTs of the turn
+   together) and ask for its fsync; NAKs and PONGs go at once, the ACKs and
+   the results wait until their commit is durable (wt_broker_release). */
 void wt_broker_flush_results(wt_broker_t *self);
+/* Send the ACKs and publish the results whose commit is now durable (after
+   each fsync, and at the end of a turn). A failed fsync stops the broker:
+   the ACKs waiting are NAKed, the results waiting are not published. */
+void wt_broker_release(wt_broker_t *self);
+/* The broker stops: after the last commit and fsync (ok) the ACKs and
+   results waiting go out, else the ACKs are NAKed and nothing more is
+   published. */
+void wt_broker_release_all(wt_broker_t *self, bool ok);
 
 /* replay.c */
 /* Serve the requests waiting on the replay socket (one batch). */
@@ -218,16 +230,24 @@ const char *wt_wstate_name(wt_wstate_t s);
    by wt_broker_flush_results() once the commit is durable. */
 void wt_broker_publish(wt_broker_t *self, uint64_t rseq, uint64_t seq, const char *id,
                        const uint8_t *payload, size_t n);
-/* The pending results of the turn: published (the commit is durable) or
-   not, then forgotten. */
-void wt_broker_release_pending(wt_broker_t *self, bool publish);
+/* Publish the pending results whose generation is durable (<= durable),
+   in order; the rest wait. */
+void wt_broker_release_pending(wt_broker_t *self, uint64_t durable);
+/* Forget every pending result unpublished (the broker stops on a journal
+   failure: they are published after the restart, or their items redone). */
+void wt_broker_drop_pending(wt_broker_t *self);
+/* Are there pending results not yet given a generation to wait for? */
+bool wt_broker_pending_unassigned(wt_broker_t *self);
+/* They wait for generation gen (the loop turn's commit). */
+void wt_broker_assign_pending(wt_broker_t *self, uint64_t gen);
 /* A result that the journal has no room for: kept in memory (dispatch
    waits) and journaled again by wt_broker_retry_held() once retention made
    room. */
 void wt_broker_hold(wt_broker_t *self, uint64_t seq, uint64_t producer, const char *id,
                     const uint8_t *payload, size_t n);
 /* A journal write failed (full): the open transaction is gone, and with it
-   the results of the turn waiting in it: hold them (see wt_broker_hold). */
+   the results waiting in it (not yet committed): hold them (see
+   wt_broker_hold). */
 void wt_broker_hold_pending(wt_broker_t *self);
 /* Commit the open journal transaction; when that fails, the results of
    the turn waiting in it are held (a full journal) or the broker stops. */

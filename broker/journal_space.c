@@ -95,6 +95,12 @@ void wt_journal_stats(wt_journal_t *self, wt_journal_stats_t *st)
     st->next_seq = self->next_seq;
     st->next_rseq = self->next_rseq;
     st->syncs = self->syncs;
+    st->durable_next_rseq = self->next_rseq;
+    if (self->syncer) { /* fsynced by the thread: what its last fsync covered */
+        uint64_t syncs = 0;
+        wt_jsync_state(self, NULL, &st->durable_next_rseq, &syncs);
+        st->syncs += syncs;
+    }
     st->retained = self->retained;
     st->recovered = self->recovered;
     st->damaged = self->damaged;

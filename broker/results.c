@@ -1,10 +1,11 @@
 /*  results.c: results between the journal and the subscribers (group
     commit). A result journaled in a loop turn waits (pending) until the
-    turn's durable commit, then is published once on XPUB in result-seq
-    order. When the journal is full the open transaction is gone with the
-    results of the turn: they are held in memory (dispatch waits) and
-    journaled again by the tick once retention made room. Used by the
-    worker side (a DONE) and the loop (end of turn, tick).
+    turn's commit is durable (under fsync=always: until the journal's fsync
+    thread says an fsync covered it, see journal.h "generations"), then is
+    published once on XPUB in result-seq order. When the journal is full the open transaction is
+   gone with the results of the turn: they are held in memory (dispatch waits) and journaled again
+   by the tick once retention made room. Used by the worker side (a DONE) and the loop (end of turn,
+   tick).
 */
 #include "broker.h"
 
@@ -57,6 +58,8 @@ void wt_broker_publish(wt_broker_t *self, uint64_t rseq, uint64_t seq, const cha
     struct wt_pending *p = &self->pending[self->pending_count++];
     p->rseq = rseq;
     p->seq = seq;
+    p->base = wt_journal_generation(self->journal); /* in the open transaction */
+    p->need = 0;
     s_copy_in(&self->pending_data, id, payload, n, &p->id_off, &p->pay_off, &p->pay_len);
 }
 
@@ -71,12 +74,18 @@ void wt_broker_hold(wt_broker_t *self, uint64_t seq, uint64_t producer, const ch
     self->n_held_total++;
 }
 
-/* The results of this turn could not be committed (a full disk): keep
-   them for later instead of publishing them. Their items are still
-   unfinished in the journal. */
+/* The open transaction is gone (a full disk or map) and with it the
+   results journaled since the last commit (the newest pending ones: those
+   recorded at the current generation): keep them for later instead of
+   publishing them. Their items are still unfinished in the journal. The
+   older pending results were committed and wait for their fsync. */
 void wt_broker_hold_pending(wt_broker_t *self)
 {
-    for (size_t i = 0; i < self->pending_count; i++) {
+    uint64_t gen = wt_journal_generation(self->journal);
+    size_t first = self->pending_count;
+    while (first > 0 && self->pending[first - 1].need == 0 && self->pending[first - 1].base == gen)
+        first--;
+    for (size_t i = first; i < self->pending_count; i++) {
         struct wt_pending *p = &self->pending[i];
         uint64_t producer = 0;
         wt_jitem_t it;
@@ -84,8 +93,21 @@ void wt_broker_hold_pending(wt_broker_t *self)
         wt_broker_hold(self, p->seq, producer, (const char *)self->pending_data.data + p->id_off,
                        self->pending_data.data + p->pay_off, p->pay_len);
     }
-    self->pending_count = 0;
-    wt_buf_reset(&self->pending_data);
+    if (first < self->pending_count) {
+        self->pending_data.size = self->pending[first].id_off;
+        self->pending_count = first;
+    }
+}
+
+bool wt_broker_pending_unassigned(wt_broker_t *self)
+{
+    return self->pending_count && self->pending[self->pending_count - 1].need == 0;
+}
+
+void wt_broker_assign_pending(wt_broker_t *self, uint64_t gen)
+{
+    for (size_t i = self->pending_count; i > 0 && self->pending[i - 1].need == 0; i--)
+        self->pending[i - 1].need = gen;
 }
 
 int wt_broker_commit(wt_broker_t *self, bool durable)
@@ -123,6 +145,9 @@ void wt_broker_retry_held(wt_broker_t *self)
     if (!n) return;
     int rc = wt_journal_commit(self->journal, true);
     if (rc) return; /* still full: all of them wait */
+    /* durable now, with every result before them: those first (rseq order) */
+    wt_broker_assign_pending(self, wt_journal_generation(self->journal));
+    wt_broker_release_pending(self, wt_journal_generation(self->journal));
     for (size_t i = 0; i < n; i++) {
         struct wt_held *h = &self->held[i];
         if (!rseqs[i]) continue;
@@ -140,13 +165,33 @@ void wt_broker_retry_held(wt_broker_t *self)
     }
 }
 
-void wt_broker_release_pending(wt_broker_t *self, bool publish)
+void wt_broker_release_pending(wt_broker_t *self, uint64_t durable)
 {
-    for (size_t i = 0; publish && i < self->pending_count; i++) {
-        struct wt_pending *p = &self->pending[i];
+    size_t n = 0;
+    while (n < self->pending_count && self->pending[n].need && self->pending[n].need <= durable) {
+        struct wt_pending *p = &self->pending[n++];
         s_publish_now(self, p->rseq, p->seq, (const char *)self->pending_data.data + p->id_off,
                       self->pending_data.data + p->pay_off, p->pay_len);
     }
+    if (n == self->pending_count) {
+        self->pending_count = 0;
+        wt_buf_reset(&self->pending_data);
+    } else if (n) { /* the rest waits for a later fsync: move it to the front */
+        size_t off = self->pending[n].id_off;
+        memmove(self->pending_data.data, self->pending_data.data + off,
+                self->pending_data.size - off);
+        self->pending_data.size -= off;
+        self->pending_count -= n;
+        memmove(self->pending, self->pending + n, self->pending_count * sizeof *self->pending);
+        for (size_t i = 0; i < self->pending_count; i++) {
+            self->pending[i].id_off -= off;
+            self->pending[i].pay_off -= off;
+        }
+    }
+}
+
+void wt_broker_drop_pending(wt_broker_t *self)
+{
     self->pending_count = 0;
     wt_buf_reset(&self->pending_data);
 }
