@@ -149,6 +149,7 @@ wt_broker_t *wt_broker_new(const wt_config_t *cfg, volatile int *stop_flag, char
         wt_broker_destroy(&self);
         return NULL;
     }
+    wt_broker_results_init(self); /* ACKs and results follow the journal's commits */
     if ((rc = wt_journal_epoch(self->journal, &self->epoch)) != 0) {
         snprintf(err, errlen, "cannot read the journal's identity: %s", wt_strerror(rc));
         wt_broker_destroy(&self);
@@ -241,6 +242,7 @@ void wt_broker_destroy(wt_broker_t **self_p)
 {
     wt_broker_t *self = *self_p;
     if (!self) return;
+    if (self->journal) wt_journal_on_txn(self->journal, NULL, NULL); /* the sockets go first */
     for (int i = 0; i < 4; i++)
         if (self->monitors[i]) {
             int linger = 0;
@@ -270,6 +272,9 @@ void wt_broker_destroy(wt_broker_t **self_p)
     wt_buf_free(&self->scratch);
     wt_buf_free(&self->pending_data);
     free(self->pending);
+    for (size_t i = 0; i < self->ack_count; i++) /* never sent: the broker did not run */
+        wt_proto_clear(&self->acks[i].reply);
+    free(self->acks);
     wt_buf_free(&self->held_data);
     free(self->held);
     free(self);

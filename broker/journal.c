@@ -127,6 +127,7 @@ void wt_journal_abort(wt_journal_t *self)
         mdb_txn_abort(self->wtxn);
         self->wtxn = NULL;
         s_reload_counters(self);
+        if (self->on_txn) self->on_txn(self->on_txn_arg, false, 0);
     }
 }
 
@@ -175,6 +176,7 @@ static int s_commit_txn(wt_journal_t *self)
     self->wtxn = NULL;
     if (rc) {
         s_reload_counters(self);
+        if (self->on_txn) self->on_txn(self->on_txn_arg, false, 0);
         /* LMDB reports a short write as EIO: on a full filesystem that
            is the disk being full (nothing of the txn was committed) */
         struct statvfs vfs;
@@ -185,6 +187,7 @@ static int s_commit_txn(wt_journal_t *self)
     }
     self->commits++;
     self->dirty = true;
+    if (self->on_txn) self->on_txn(self->on_txn_arg, true, self->commits);
     return 0;
 }
 
@@ -223,21 +226,43 @@ int wt_journal_commit(wt_journal_t *self, bool durable)
     return 0;
 }
 
-int wt_journal_commit_async(wt_journal_t *self, uint64_t *gen)
+static int s_commit_async(wt_journal_t *self, bool wait, uint64_t *gen)
 {
+    *gen = 0;
     if (!self->syncer) {
         int rc = wt_journal_commit(self, true);
         *gen = self->commits;
         return rc;
     }
     bool deferred;
-    int rc = s_commit_locked(self, true, &deferred);
-    if (rc) return rc;
+    int rc = s_commit_locked(self, wait, &deferred);
+    if (rc || deferred) return rc;
     rc = wt_jsync_state(self, NULL, NULL, NULL);
     if (rc) return rc; /* an fsync failed: nothing more is durable */
     *gen = self->commits;
     wt_jsync_request(self, self->commits);
     return 0;
+}
+
+int wt_journal_commit_async(wt_journal_t *self, uint64_t *gen)
+{
+    return s_commit_async(self, true, gen);
+}
+
+int wt_journal_commit_lazy(wt_journal_t *self, uint64_t *gen)
+{
+    return s_commit_async(self, false, gen);
+}
+
+bool wt_journal_open_txn(wt_journal_t *self)
+{
+    return self->wtxn != NULL;
+}
+
+void wt_journal_on_txn(wt_journal_t *self, wt_journal_txn_fn fn, void *arg)
+{
+    self->on_txn = fn;
+    self->on_txn_arg = arg;
 }
 
 int wt_journal_durable(wt_journal_t *self, uint64_t *gen)

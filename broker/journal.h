@@ -135,11 +135,22 @@ int wt_journal_commit(wt_journal_t *self, bool durable);
    thread for an fsync; *gen: the generation to wait for (wt_journal_durable).
    Without the thread (interval, never): wt_journal_commit(durable). */
 int wt_journal_commit_async(wt_journal_t *self, uint64_t *gen);
+/* The same without waiting: when an fsync is under way, nothing is
+   committed (the transaction stays open) and *gen is 0. */
+int wt_journal_commit_lazy(wt_journal_t *self, uint64_t *gen);
 /* The highest durable generation; returns a failed fsync's error (-EIO,
    sticky: nothing is durable after it) or 0. */
 int wt_journal_durable(wt_journal_t *self, uint64_t *gen);
 /* The generation of the last commit. */
 uint64_t wt_journal_generation(wt_journal_t *self);
+/* Is a write transaction open (written to, not yet committed)? */
+bool wt_journal_open_txn(wt_journal_t *self);
+/* fn(arg, true, gen) after every commit (gen: its generation), fn(arg,
+   false, 0) after an open transaction was dropped (a failed write or
+   commit, wt_journal_abort): what was written since the last commit is
+   gone. Called at the end of the journal call that did it. */
+typedef void (*wt_journal_txn_fn)(void *arg, bool committed, uint64_t gen);
+void wt_journal_on_txn(wt_journal_t *self, wt_journal_txn_fn fn, void *arg);
 /* Readable after every fsync of the thread (poll it, then call
    wt_journal_wake_clear before wt_journal_durable); -1 without the thread. */
 int wt_journal_wake_fd(wt_journal_t *self);

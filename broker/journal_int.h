@@ -51,7 +51,9 @@ struct wt_journal_t {
     /* the last record decoded by wt_journal_item (its strings point here) */
     char *item_copy;
     size_t item_copy_cap;
-    uint64_t commits;        /* successful commits: the generation (journal.h) */
+    uint64_t commits;         /* successful commits: the generation (journal.h) */
+    wt_journal_txn_fn on_txn; /* told of every commit and dropped transaction */
+    void *on_txn_arg;
     struct wt_jsync *syncer; /* the fsync thread (fsync=always), or NULL */
 };
 

@@ -13,13 +13,13 @@
     commit running during an fsync could overwrite pages of the state that
     fsync is making durable.)
 
-    Wake-ups: the thread waits on the condition for `want` to pass
-    `synced`; the broker waits for results on an eventfd that this thread
-    writes after every fsync (the broker reads it, then reads `synced`, so
-    no wake-up is lost). Stopping: `stop` is set under the mutex and the
-    thread finishes what was asked before it leaves; wt_jsync_stop() joins
-    it. A failed fsync is sticky: nothing committed after it is ever said
-    to be durable.
+    Wake-ups: every commit asks for an fsync (`want`), so that nothing
+    committed waits for one that nobody asked for; the thread waits on the
+    condition for `want` to pass `synced`; the broker waits for results on an eventfd that this
+   thread writes after every fsync (the broker reads it, then reads `synced`, so no wake-up is
+   lost). Stopping: `stop` is set under the mutex and the thread finishes what was asked before it
+   leaves; wt_jsync_stop() joins it. A failed fsync is sticky: nothing committed after it is ever
+   said to be durable.
 */
 #include "journal_int.h"
 
@@ -136,9 +136,13 @@ bool wt_jsync_lock(wt_journal_t *self, bool wait)
 void wt_jsync_unlock(wt_journal_t *self, bool committed)
 {
     struct wt_jsync *s = self->syncer;
-    if (committed) {
+    if (committed) { /* every commit is fsynced soon (fsync=always) */
         s->committed = self->commits;
         s->committed_rseq = self->next_rseq;
+        if (s->want < s->committed) {
+            s->want = s->committed;
+            pthread_cond_broadcast(&s->cv);
+        }
     }
     pthread_mutex_unlock(&s->mu);
 }

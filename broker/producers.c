@@ -16,14 +16,7 @@
 
 /* ------------------------------------------------------------ producers */
 
-typedef struct {
-    uint8_t identity[WT_PROTO_MAX_ENVELOPE];
-    size_t identity_len;
-    wt_proto_t reply;
-    uint64_t tag;  /* producer tag of a new item (for rollback) */
-    bool fresh;    /* a new item journaled in this batch */
-    uint64_t need; /* an ACK: the journal generation that must be durable first */
-} s_reply_t;
+typedef wt_reply_t s_reply_t;
 
 static void s_nak(s_reply_t *r, const wt_proto_t *req, int code, const char *reason)
 {
@@ -169,7 +162,6 @@ static void s_put(wt_broker_t *self, wt_proto_in_t *in, s_reply_t *r, const char
         /* the open transaction is gone: every ACK of this batch so far too,
            and the results not yet committed */
         s_nak_acks(self, batch, batch_n, WT_EJOURNAL, "journal write failed; retry");
-        if (rc == -ENOSPC) wt_broker_hold_pending(self);
         wt_broker_count(self, wt_errname(rc));
         wt_broker_log(self, 0, "producers", peer, "PUT", rc, "id=%s journal write failed", item.id);
         s_nak(r, req, rc == -ENOSPC ? WT_EFULL : WT_EJOURNAL,
@@ -219,15 +211,12 @@ void wt_broker_on_producers(wt_broker_t *self)
     s_reply_t *batch = s_batch;
     size_t n = 0;
     /* results of this turn wait in the open transaction: commit them (not
-       yet fsynced) so that a failed PUT, which drops the transaction, cannot
-       take them along; the one fsync of the turn covers both. While an
-       fsync runs the commit waits in the transaction: a failed PUT then
-       holds them (s_put) */
-    if (wt_broker_pending_unassigned(self)) {
+       yet fsynced) unless an fsync is under way, so that their fsync can
+       begin. A failed PUT drops the transaction with whatever waits in it:
+       its ACKs are NAKed and its results held (results.c) */
+    if (self->pending_count && wt_journal_open_txn(self->journal)) {
         int rc = wt_journal_commit(self->journal, false);
-        if (rc == -ENOSPC) {
-            wt_broker_hold_pending(self);
-        } else if (rc) {
+        if (rc && rc != -ENOSPC) {
             wt_broker_fatal(self, "result", rc);
             return;
         }
@@ -270,120 +259,27 @@ void wt_broker_on_producers(wt_broker_t *self)
     s_batch_n = n;
 }
 
-/* ACKs waiting for their commit's fsync, oldest first (need ascending). */
-static s_reply_t *s_wait;
-static size_t s_wait_n, s_wait_cap;
-
-static void s_send(wt_broker_t *self, s_reply_t *r)
-{
-    if (r->identity_len)
-        wt_proto_send_to(self->producers, r->identity, r->identity_len, &r->reply, NULL, 0,
-                         ZMQ_DONTWAIT);
-    wt_proto_clear(&r->reply);
-}
-
-/* Send the waiting ACKs up to generation durable; nak: NAK them all instead
-   (a failed fsync: what they promise is not on disk). */
-static void s_release_acks(wt_broker_t *self, uint64_t durable, bool nak)
-{
-    size_t n = 0;
-    while (n < s_wait_n && (nak || s_wait[n].need <= durable)) {
-        s_reply_t *r = &s_wait[n++];
-        if (nak) {
-            self->n_ack--, self->n_nak++;
-            if (r->reply.dup) self->n_dup--;
-            s_nak_acks(self, r, 1, WT_EJOURNAL, "journal fsync failed; retry");
-            wt_bmetrics_nak(self, r->reply.code);
-        }
-        s_send(self, r);
-    }
-    s_wait_n -= n;
-    memmove(s_wait, s_wait + n, s_wait_n * sizeof *s_wait);
-    if (!s_wait_n && s_wait_cap > 4 * WT_BROKER_BATCH) { /* a burst is over */
-        free(s_wait);
-        s_wait = NULL;
-        s_wait_cap = 0;
-    }
-}
-
-void wt_broker_release(wt_broker_t *self)
-{
-    if (!s_wait_n && !self->pending_count) return;
-    uint64_t durable = 0;
-    int rc = wt_journal_durable(self->journal, &durable);
-    if (rc) {
-        if (*self->stop_flag != 2) wt_broker_fatal(self, "fsync", rc);
-        s_release_acks(self, 0, true);
-        wt_broker_drop_pending(self);
-        return;
-    }
-    s_release_acks(self, durable, false);
-    wt_broker_release_pending(self, durable);
-}
-
-void wt_broker_release_all(wt_broker_t *self, bool ok)
-{
-    if (ok && *self->stop_flag != 2) {
-        wt_broker_assign_pending(self, wt_journal_generation(self->journal));
-        wt_broker_release(self);
-    }
-    s_release_acks(self, 0, true); /* not durable: NAKed (none left when ok) */
-    wt_broker_drop_pending(self);
-    free(s_wait);
-    s_wait = NULL;
-    s_wait_cap = 0;
-}
-
-/* The end of a loop turn: one commit for the results and the PUTs of the
-   turn, and the fsync asked for; the NAKs (and PONGs) go at once, the ACKs
-   and the results once an fsync covered the commit (wt_broker_release:
-   here when it is done already, else after the fsync thread's wake-up).
-   Nothing is acknowledged or published before its commit is durable. */
+/* The end of a loop turn: the NAKs (and PONGs) go at once; the ACKs wait
+   for the fsync of the commit that holds their item (wt_broker_release
+   commits what waits unless an fsync is under way, then after it; the
+   results of the turn the same). Nothing is acknowledged or published
+   before its commit is durable. */
 void wt_broker_flush_results(wt_broker_t *self)
 {
-    s_reply_t *batch = s_batch;
-    size_t n = s_batch_n;
-    bool put = false;
-    uint64_t gen = 0;
-    for (size_t i = 0; i < n && !put; i++)
-        put = batch[i].reply.cmd == WT_CMD_ACK;
-    bool results = wt_broker_pending_unassigned(self);
-    if (!results && !put) goto answer;
-    int rc = *self->stop_flag == 2 ? WT_EJOURNAL : wt_journal_commit_async(self->journal, &gen);
-    if (rc == -ENOSPC && results) /* a full disk: the results wait for room */
-        wt_broker_hold_pending(self);
-    else if (rc && rc != -ENOSPC && *self->stop_flag != 2)
-        /* a write or fsync error (EIO): what reached the disk is unknown
-           (the kernel may have dropped the pages it could not write), so
-           nothing more is acknowledged: NAK the batch and stop */
-        wt_broker_fatal(self, results ? "result" : "PUT", rc);
-    if (rc && put) {
-        int code = rc == -ENOSPC ? WT_EFULL : WT_EJOURNAL;
-        wt_broker_count(self, wt_errname(code));
-        wt_broker_log(self, 0, "journal", "-", "PUT", rc, "commit failed: batch NAKed");
-        s_nak_acks(self, batch, n, code,
-                   code == WT_EFULL ? "journal full; retry later" : "journal write failed; retry");
-    }
-    if (rc == 0) wt_broker_assign_pending(self, gen);
-answer:
-    for (size_t i = 0; i < n; i++) {
-        s_reply_t *r = &batch[i];
+    for (size_t i = 0; i < s_batch_n; i++) {
+        s_reply_t *r = &s_batch[i];
         if (r->reply.cmd == WT_CMD_ACK) {
-            self->n_ack++;
-            if (r->reply.dup)
-                self->n_dup++;
-            else
-                wt_workers_queued(self, r->reply.seq); /* its result is durable after it */
-            r->need = gen;
-            wt_grow(&s_wait, &s_wait_cap, s_wait_n + 1, sizeof *s_wait);
-            s_wait[s_wait_n++] = *r;
+            wt_broker_wait_ack(self, r);
             continue;
         }
         if (r->reply.cmd == WT_CMD_NAK) {
             self->n_nak++;
             wt_bmetrics_nak(self, r->reply.code);
         }
-        s_send(self, r);
+        if (r->identity_len)
+            wt_proto_send_to(self->producers, r->identity, r->identity_len, &r->reply, NULL, 0,
+                             ZMQ_DONTWAIT);
+        wt_proto_clear(&r->reply);
     }
     s_batch_n = 0;
     wt_broker_release(self);

@@ -296,11 +296,12 @@ static void s_on_replay_msg(wt_broker_t *self, wt_proto_in_t *in, int rc)
     uint64_t next = from;
     switch (req->cmd) {
     case WT_CMD_REPLAY: {
-        /* replay serves durable results only; one committed and waiting
-           for its fsync is waited for (one fsync at most), so that a
-           client sees every result the broker has counted */
-        rc = wt_journal_sync(self->journal);
-        if (rc) wt_broker_fatal(self, "fsync", rc); /* still answered: the durable ones */
+        /* replay serves durable results only: what waits in the open
+           transaction or for its fsync is committed and waited for first (an
+           fsync or two), so that a client sees every result the broker has
+           counted (STATS reads the open transaction) */
+        rc = wt_journal_commit(self->journal, true);
+        if (rc && rc != -ENOSPC) wt_broker_fatal(self, "fsync", rc); /* answered all the same */
         rc = wt_journal_results(self->journal, from, count, s_replay_one, &c, &next);
         if (c.blocked) /* the one that could not be sent is sent again next time */
             next--;
