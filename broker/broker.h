@@ -277,6 +277,10 @@ void wt_broker_count(wt_broker_t *self, const char *name);
 /* Adjust the producer tag's count of unfinished items. */
 void wt_broker_producer_add(wt_broker_t *self, uint64_t tag, int64_t delta);
 uint64_t wt_broker_producer_count(wt_broker_t *self, uint64_t tag);
+/* A new item (committed) becomes visible to dispatch: into the window of
+   queued seqs when it is complete and has room, else read from the journal
+   later. */
+void wt_broker_window_add(wt_broker_t *self, uint64_t seq);
 /* Journal failure that leaves RAM and disk out of step: stop the broker. */
 void wt_broker_fatal(wt_broker_t *self, const char *what, int code);
 /* Receive up to WT_BROKER_BATCH messages waiting on a ROUTER socket and

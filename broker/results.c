@@ -182,7 +182,7 @@ static void s_queue_committed(wt_broker_t *self)
     for (; i < end; i++) {
         wt_reply_t *r = &self->acks[i];
         r->queued = true;
-        if (r->fresh && !r->reply.dup) wt_workers_queued(self, r->reply.seq);
+        if (r->fresh && !r->reply.dup) wt_broker_window_add(self, r->reply.seq);
     }
 }
 
