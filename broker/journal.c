@@ -207,6 +207,13 @@ static int s_commit_locked(wt_journal_t *self, bool wait, bool *deferred)
     return rc;
 }
 
+int wt_jcommit(wt_journal_t *self)
+{
+    if (!self->syncer) return wt_journal_commit(self, false);
+    bool deferred;
+    return s_commit_locked(self, true, &deferred);
+}
+
 int wt_journal_commit(wt_journal_t *self, bool durable)
 {
     if (self->syncer) {

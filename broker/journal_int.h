@@ -89,6 +89,9 @@ int wt_jtxn_write(wt_journal_t *self, MDB_txn **txn);
    end it with wt_jtxn_read_end(). */
 int wt_jtxn_read(wt_journal_t *self, MDB_txn **txn);
 void wt_jtxn_read_end(wt_journal_t *self, MDB_txn *txn);
+/* Commit the open transaction now (waiting for an fsync under way), not
+   durable; 0 when none is open. */
+int wt_jcommit(wt_journal_t *self);
 /* A failed write: drop the transaction and return the error. */
 int wt_jfail(wt_journal_t *self, int mdb_rc);
 
