@@ -150,6 +150,7 @@ wt_broker_t *wt_broker_new(const wt_config_t *cfg, volatile int *stop_flag, char
         wt_broker_destroy(&self);
         return NULL;
     }
+    wt_broker_results_init(self); /* ACKs and results follow the journal's commits */
     if ((rc = wt_journal_epoch(self->journal, &self->epoch)) != 0) {
         snprintf(err, errlen, "cannot read the journal's identity: %s", wt_strerror(rc));
         wt_broker_destroy(&self);
@@ -242,6 +243,7 @@ void wt_broker_destroy(wt_broker_t **self_p)
 {
     wt_broker_t *self = *self_p;
     if (!self) return;
+    if (self->journal) wt_journal_on_txn(self->journal, NULL, NULL); /* the sockets go first */
     for (int i = 0; i < 4; i++)
         if (self->monitors[i]) {
             int linger = 0;
@@ -271,6 +273,9 @@ void wt_broker_destroy(wt_broker_t **self_p)
     wt_buf_free(&self->scratch);
     wt_buf_free(&self->pending_data);
     free(self->pending);
+    for (size_t i = 0; i < self->ack_count; i++) /* never sent: the broker did not run */
+        wt_proto_clear(&self->acks[i].reply);
+    free(self->acks);
     wt_buf_free(&self->held_data);
     free(self->held);
     free(self);
@@ -409,25 +414,37 @@ static void s_on_monitor(wt_broker_t *self, void *monitor)
     }
 }
 
+/* The poll set: the four sockets, the CURVE monitors, /metrics and the
+   journal's fsync wake-up; *http and *wake: their places (-1: none). */
+static int s_poll_items(wt_broker_t *self, zmq_pollitem_t *items, int *http, int *wake)
+{
+    void *socks[4] = {self->producers, self->workers, self->subscribers, self->replay};
+    int n = 0;
+    for (int i = 0; i < 4; i++)
+        items[n++] = (zmq_pollitem_t){socks[i], 0, ZMQ_POLLIN, 0};
+    for (int i = 0; i < 4; i++)
+        if (self->monitors[i]) items[n++] = (zmq_pollitem_t){self->monitors[i], 0, ZMQ_POLLIN, 0};
+    *http = *wake = -1;
+    if (wt_bmetrics_fd(self) >= 0) { /* --metrics: served on this thread, between turns */
+        *http = n;
+        items[n++] = (zmq_pollitem_t){NULL, wt_bmetrics_fd(self), ZMQ_POLLIN, 0};
+    }
+    if (wt_journal_wake_fd(self->journal) >= 0) { /* an fsync ended: ACKs, results */
+        *wake = n;
+        items[n++] = (zmq_pollitem_t){NULL, wt_journal_wake_fd(self->journal), ZMQ_POLLIN, 0};
+    }
+    return n;
+}
+
 int wt_broker_run(wt_broker_t *self)
 {
     int64_t tick_every = self->cfg->broker_heartbeat_ms / 4;
     if (tick_every < 5) tick_every = 5;
     if (tick_every > 100) tick_every = 100;
     int64_t next_tick = wt_clock_ms();
-    zmq_pollitem_t items[10] = {{self->producers, 0, ZMQ_POLLIN, 0},
-                                {self->workers, 0, ZMQ_POLLIN, 0},
-                                {self->subscribers, 0, ZMQ_POLLIN, 0},
-                                {self->replay, 0, ZMQ_POLLIN, 0}};
-    int nitems = 4;
-    for (int i = 0; i < 4; i++)
-        if (self->monitors[i])
-            items[nitems++] = (zmq_pollitem_t){self->monitors[i], 0, ZMQ_POLLIN, 0};
-    int http = -1; /* --metrics: served on this thread, between turns */
-    if (wt_bmetrics_fd(self) >= 0) {
-        http = nitems;
-        items[nitems++] = (zmq_pollitem_t){NULL, wt_bmetrics_fd(self), ZMQ_POLLIN, 0};
-    }
+    zmq_pollitem_t items[12];
+    int http, wake;
+    int nitems = s_poll_items(self, items, &http, &wake);
     while (!*self->stop_flag) {
         int64_t now = wt_clock_ms();
         long timeout = next_tick > now ? (long)(next_tick - now) : 0;
@@ -438,9 +455,13 @@ int wt_broker_run(wt_broker_t *self)
             *self->stop_flag = 2;
             break;
         }
+        if (wake >= 0 && (items[wake].revents & ZMQ_POLLIN)) {
+            wt_journal_wake_clear(self->journal); /* then read what is durable: no wake-up lost */
+            wt_broker_release(self);
+        }
         if (items[1].revents & ZMQ_POLLIN) { /* results first: they free credit */
             wt_broker_drain(self, self->workers, true, wt_workers_on_message);
-            /* the freed credit takes queued (already durable) items now, not
+            /* the freed credit takes queued (committed) items now, not
                after this turn's fsync: a worker does not sit idle through it */
             if (!*self->stop_flag) wt_workers_dispatch(self);
         }
@@ -449,7 +470,8 @@ int wt_broker_run(wt_broker_t *self)
         if (items[2].revents & ZMQ_POLLIN) s_on_subscribers(self);
         if (items[3].revents & ZMQ_POLLIN) wt_broker_on_replay(self);
         for (int i = 4; i < nitems; i++)
-            if (i != http && (items[i].revents & ZMQ_POLLIN)) s_on_monitor(self, items[i].socket);
+            if (i != http && i != wake && (items[i].revents & ZMQ_POLLIN))
+                s_on_monitor(self, items[i].socket);
         if (http >= 0 && (items[http].revents & ZMQ_POLLIN)) wt_bmetrics_run(self);
         now = wt_clock_ms();
         if (now >= next_tick) {
@@ -458,17 +480,17 @@ int wt_broker_run(wt_broker_t *self)
         }
         if (self->sockets_changed && self->subscribers) { /* rebuilt after a revocation */
             self->sockets_changed = false;
-            items[2].socket = self->subscribers;
-            nitems = 4;
-            for (int i = 0; i < 4; i++)
-                if (self->monitors[i])
-                    items[nitems++] = (zmq_pollitem_t){self->monitors[i], 0, ZMQ_POLLIN, 0};
+            nitems = s_poll_items(self, items, &http, &wake);
         }
         if (!*self->stop_flag) wt_workers_dispatch(self);
     }
     int status = *self->stop_flag == 2 ? 1 : 0;
-    wt_journal_commit(self->journal, true);
-    int rc = wt_journal_sync(self->journal);
+    /* the last commit and fsync: the ACKs and results waiting for it go out
+       after it, or (it failed, or a journal failure stopped us) never */
+    int rc = wt_journal_commit(self->journal, true);
+    int src = wt_journal_sync(self->journal);
+    if (!rc) rc = src;
+    wt_broker_release_all(self, rc == 0);
     wt_broker_log(self, 2, "broker", "-", "STOP", rc,
                   "journal synced, %zu jobs in flight will be "
                   "re-dispatched after restart",

@@ -74,6 +74,19 @@ typedef struct {
     uint64_t isolate_seq; /* a suspect running alone here: no other job meanwhile (0: none) */
 } wt_worker_t;
 
+/* A reply to a producer: an ACK waits (in the broker's acks) until its
+   commit is durable. */
+typedef struct {
+    uint8_t identity[WT_PROTO_MAX_ENVELOPE];
+    size_t identity_len;
+    wt_proto_t reply;
+    uint64_t tag;  /* producer tag of a new item (for rollback) */
+    bool fresh;    /* a new item journaled in this batch */
+    bool queued;   /* fresh: handed to dispatch (once committed) */
+    uint64_t need; /* an ACK: the journal generation that must be durable first (0: not
+                      committed yet, in the open transaction) */
+} wt_reply_t;
+
 /* Error and event counters, by name, for stats. */
 typedef struct {
     const char *name;
@@ -160,13 +173,17 @@ struct wt_broker {
     uint64_t rate_put_base, rate_done_base;
     double rate_put, rate_done;
     wt_buf_t scratch; /* payload reads */
-    /* results journaled in this turn, published after the commit (group commit) */
+    /* results journaled, published once their commit is durable (group
+       commit): need, the generation whose fsync makes it durable (0: not
+       committed yet, in the open transaction) */
     struct wt_pending {
-        uint64_t rseq, seq;
+        uint64_t rseq, seq, need;
         size_t id_off, pay_off, pay_len;
     } * pending;
     size_t pending_count, pending_cap;
     wt_buf_t pending_data;
+    wt_reply_t *acks; /* ACKs waiting for their commit's fsync, oldest first */
+    size_t ack_count, ack_cap;
 
     struct wt_bmetrics *metrics; /* --metrics: HTTP /metrics (metrics.c), NULL = off */
 };
@@ -189,11 +206,11 @@ int wt_broker_run(wt_broker_t *self);
 void wt_broker_on_producers(wt_broker_t *self);
 /* Reckon the room left in the journal for PUTs (each loop turn). */
 void wt_broker_room(wt_broker_t *self);
-/* End of a loop turn: commit the journal durably (results and PUTs of the
-   turn together), then send the ACKs / NAKs and publish the pending results
-   in order. */
+/* End of a loop turn: commit the journal (results and PUTs of the turn
+   together, unless an fsync is under way: then they go with the next
+   commit) and ask for its fsync; NAKs and PONGs go at once, the ACKs and
+   the results wait until their commit is durable (wt_broker_release). */
 void wt_broker_flush_results(wt_broker_t *self);
-
 /* replay.c */
 /* Serve the requests waiting on the replay socket (one batch). */
 void wt_broker_on_replay(wt_broker_t *self);
@@ -218,16 +235,33 @@ const char *wt_wstate_name(wt_wstate_t s);
    by wt_broker_flush_results() once the commit is durable. */
 void wt_broker_publish(wt_broker_t *self, uint64_t rseq, uint64_t seq, const char *id,
                        const uint8_t *payload, size_t n);
-/* The pending results of the turn: published (the commit is durable) or
-   not, then forgotten. */
-void wt_broker_release_pending(wt_broker_t *self, bool publish);
+/* Follow the journal's commits (wt_journal_on_txn): what waits in the open
+   transaction gets its generation, or, when the transaction is dropped, the
+   ACKs waiting in it are NAKed and its results held. */
+void wt_broker_results_init(wt_broker_t *self);
+/* An ACK (r->reply) waits for its commit's fsync; taken over from r. */
+void wt_broker_wait_ack(wt_broker_t *self, wt_reply_t *r);
+/* After an fsync and at the end of a turn: commit what waits in the open
+   transaction when no fsync runs, then send the ACKs and publish the
+   results whose commit is durable, in order. A failed fsync stops the
+   broker: the ACKs waiting are NAKed, the results not published. */
+void wt_broker_release(wt_broker_t *self);
+/* The broker stops: after the last commit and fsync (ok) the ACKs and
+   results waiting go out; else the ACKs are NAKed, nothing is published. */
+void wt_broker_release_all(wt_broker_t *self, bool ok);
+/* Publish the pending results up to generation durable, in order. */
+void wt_broker_release_pending(wt_broker_t *self, uint64_t durable);
+/* Forget the pending results unpublished (the broker stops on a journal
+   failure: they are replayed after the restart, or their items redone). */
+void wt_broker_drop_pending(wt_broker_t *self);
 /* A result that the journal has no room for: kept in memory (dispatch
    waits) and journaled again by wt_broker_retry_held() once retention made
    room. */
 void wt_broker_hold(wt_broker_t *self, uint64_t seq, uint64_t producer, const char *id,
                     const uint8_t *payload, size_t n);
 /* A journal write failed (full): the open transaction is gone, and with it
-   the results of the turn waiting in it: hold them (see wt_broker_hold). */
+   the results waiting in it (not yet committed): hold them (see
+   wt_broker_hold). */
 void wt_broker_hold_pending(wt_broker_t *self);
 /* Commit the open journal transaction; when that fails, the results of
    the turn waiting in it are held (a full journal) or the broker stops. */
@@ -243,6 +277,10 @@ void wt_broker_count(wt_broker_t *self, const char *name);
 /* Adjust the producer tag's count of unfinished items. */
 void wt_broker_producer_add(wt_broker_t *self, uint64_t tag, int64_t delta);
 uint64_t wt_broker_producer_count(wt_broker_t *self, uint64_t tag);
+/* A new item (committed) becomes visible to dispatch: into the window of
+   queued seqs when it is complete and has room, else read from the journal
+   later. */
+void wt_broker_window_add(wt_broker_t *self, uint64_t seq);
 /* Journal failure that leaves RAM and disk out of step: stop the broker. */
 void wt_broker_fatal(wt_broker_t *self, const char *what, int code);
 /* Receive up to WT_BROKER_BATCH messages waiting on a ROUTER socket and

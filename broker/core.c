@@ -1,7 +1,8 @@
 /*  core.c: what every side of the broker uses, at the bottom of it: the
     one log line, the error counters of stats, the fatal stop (a journal
-    failure that leaves RAM and disk out of step) and the count of
-    unfinished items per producer (back-pressure). It calls nothing else
+    failure that leaves RAM and disk out of step), the count of
+    unfinished items per producer (back-pressure) and the dispatch window's
+    intake (a new item, once committed). It calls nothing else
     of the broker: the producer, worker, replay and result sides call it.
 */
 #include "broker.h"
@@ -118,6 +119,20 @@ void wt_broker_producer_add(wt_broker_t *self, uint64_t tag, int64_t delta)
             self->prods[j].count = 0;
             i = j;
         }
+    }
+}
+
+/* ------------------------------------------------------------ dispatch window */
+
+void wt_broker_window_add(wt_broker_t *self, uint64_t seq)
+{
+    if (seq <= self->loaded_upto) return;
+    if (self->window_complete && self->win_count < WT_BROKER_WINDOW) {
+        self->window[(self->win_head + self->win_count) % WT_BROKER_WINDOW] = seq;
+        self->win_count++;
+        self->loaded_upto = seq;
+    } else {
+        self->window_complete = false; /* read it from the journal later */
     }
 }
 

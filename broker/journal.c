@@ -127,6 +127,7 @@ void wt_journal_abort(wt_journal_t *self)
         mdb_txn_abort(self->wtxn);
         self->wtxn = NULL;
         s_reload_counters(self);
+        if (self->on_txn) self->on_txn(self->on_txn_arg, false, 0);
     }
 }
 
@@ -139,6 +140,11 @@ int wt_jfail(wt_journal_t *self, int mdb_rc)
 
 int wt_journal_sync(wt_journal_t *self)
 {
+    if (self->syncer) { /* the thread fsyncs: wait for one covering every commit */
+        int rc = wt_jsync_wait(self, self->commits);
+        if (rc == 0) self->last_sync_ms = wt_clock_ms();
+        return rc;
+    }
     int rc = mdb_env_sync(self->env, 1);
     /* a failed fsync is an I/O error whatever errno says: what it covered
        is committed but maybe not on disk (never a "full, retry later") */
@@ -155,30 +161,70 @@ int64_t wt_journal_now(wt_journal_t *self)
     return self->clock_base + (wt_clock_ms() - self->mono_base);
 }
 
+/* mdb_txn_commit of the open transaction, with the journal clock. */
+static int s_commit_txn(wt_journal_t *self)
+{
+    /* the journal clock goes with every commit, so that it resumes
+       where it stopped (time while the broker is down does not count) */
+    int rc =
+        wt_jmeta_put(self->wtxn, self->dbi[DB_META], "clock_ms", (uint64_t)wt_journal_now(self));
+    if (rc) {
+        wt_journal_abort(self);
+        return wt_jerr(rc);
+    }
+    rc = mdb_txn_commit(self->wtxn); /* frees the txn, also on failure */
+    self->wtxn = NULL;
+    if (rc) {
+        s_reload_counters(self);
+        if (self->on_txn) self->on_txn(self->on_txn_arg, false, 0);
+        /* LMDB reports a short write as EIO: on a full filesystem that
+           is the disk being full (nothing of the txn was committed) */
+        struct statvfs vfs;
+        if (rc == EIO && statvfs(self->dir, &vfs) == 0 &&
+            (int64_t)vfs.f_bavail * (int64_t)vfs.f_frsize < ((int64_t)4 << 20))
+            return -ENOSPC;
+        return wt_jerr(rc);
+    }
+    self->commits++;
+    self->dirty = true;
+    if (self->on_txn) self->on_txn(self->on_txn_arg, true, self->commits);
+    return 0;
+}
+
+/* Commit under the fsync thread's lock (no fsync runs meanwhile). wait:
+   for the fsync under way; else, when one is under way, the transaction
+   stays open and goes with a later commit (*deferred). */
+static int s_commit_locked(wt_journal_t *self, bool wait, bool *deferred)
+{
+    *deferred = false;
+    if (!self->wtxn) return 0;
+    if (!wt_jsync_lock(self, wait)) {
+        *deferred = true;
+        return 0;
+    }
+    int rc = s_commit_txn(self);
+    wt_jsync_unlock(self, rc == 0);
+    return rc;
+}
+
+int wt_jcommit(wt_journal_t *self)
+{
+    if (!self->syncer) return wt_journal_commit(self, false);
+    bool deferred;
+    return s_commit_locked(self, true, &deferred);
+}
+
 int wt_journal_commit(wt_journal_t *self, bool durable)
 {
+    if (self->syncer) {
+        bool deferred;
+        int rc = s_commit_locked(self, durable, &deferred);
+        if (rc || !durable) return rc;
+        return wt_journal_sync(self);
+    }
     if (self->wtxn) {
-        /* the journal clock goes with every commit, so that it resumes
-           where it stopped (time while the broker is down does not count) */
-        int rc = wt_jmeta_put(self->wtxn, self->dbi[DB_META], "clock_ms",
-                              (uint64_t)wt_journal_now(self));
-        if (rc) {
-            wt_journal_abort(self);
-            return wt_jerr(rc);
-        }
-        rc = mdb_txn_commit(self->wtxn); /* frees the txn, also on failure */
-        self->wtxn = NULL;
-        if (rc) {
-            s_reload_counters(self);
-            /* LMDB reports a short write as EIO: on a full filesystem that
-               is the disk being full (nothing of the txn was committed) */
-            struct statvfs vfs;
-            if (rc == EIO && statvfs(self->dir, &vfs) == 0 &&
-                (int64_t)vfs.f_bavail * (int64_t)vfs.f_frsize < ((int64_t)4 << 20))
-                return -ENOSPC;
-            return wt_jerr(rc);
-        }
-        self->dirty = true;
+        int rc = s_commit_txn(self);
+        if (rc) return rc;
     }
     if (durable && self->dirty) {
         if (self->opts.fsync == WT_FSYNC_ALWAYS) return wt_journal_sync(self);
@@ -187,8 +233,84 @@ int wt_journal_commit(wt_journal_t *self, bool durable)
     return 0;
 }
 
+static int s_commit_async(wt_journal_t *self, bool wait, uint64_t *gen)
+{
+    *gen = 0;
+    if (!self->syncer) {
+        int rc = wt_journal_commit(self, true);
+        *gen = self->commits;
+        return rc;
+    }
+    bool deferred;
+    int rc = s_commit_locked(self, wait, &deferred);
+    if (rc || deferred) return rc;
+    rc = wt_jsync_state(self, NULL, NULL, NULL);
+    if (rc) return rc; /* an fsync failed: nothing more is durable */
+    *gen = self->commits;
+    wt_jsync_request(self, self->commits);
+    return 0;
+}
+
+int wt_journal_commit_async(wt_journal_t *self, uint64_t *gen)
+{
+    return s_commit_async(self, true, gen);
+}
+
+int wt_journal_commit_lazy(wt_journal_t *self, uint64_t *gen)
+{
+    return s_commit_async(self, false, gen);
+}
+
+bool wt_journal_open_txn(wt_journal_t *self)
+{
+    return self->wtxn != NULL;
+}
+
+void wt_journal_on_txn(wt_journal_t *self, wt_journal_txn_fn fn, void *arg)
+{
+    self->on_txn = fn;
+    self->on_txn_arg = arg;
+}
+
+int wt_journal_durable(wt_journal_t *self, uint64_t *gen)
+{
+    if (!self->syncer) {
+        *gen = self->commits;
+        return 0;
+    }
+    return wt_jsync_state(self, gen, NULL, NULL);
+}
+
+uint64_t wt_journal_generation(wt_journal_t *self)
+{
+    return self->commits;
+}
+
+int wt_journal_wake_fd(wt_journal_t *self)
+{
+    return wt_jsync_fd(self);
+}
+
+void wt_journal_wake_clear(wt_journal_t *self)
+{
+    uint64_t n;
+    int fd = wt_jsync_fd(self);
+    if (fd >= 0 && read(fd, &n, sizeof n) != sizeof n) {
+        /* nothing was written: EAGAIN */
+    }
+}
+
 int wt_journal_tick(wt_journal_t *self, int64_t now_ms)
 {
+    if (self->syncer) {
+        /* a commit deferred while an fsync ran, then nothing more came:
+           commit it now if no fsync runs, and have it fsynced */
+        bool deferred;
+        int rc = s_commit_locked(self, false, &deferred);
+        if (rc) return rc;
+        wt_jsync_request(self, self->commits);
+        return wt_jsync_state(self, NULL, NULL, NULL);
+    }
     if (!self->dirty || self->opts.fsync == WT_FSYNC_NEVER) return 0;
     int64_t every = self->opts.fsync == WT_FSYNC_INTERVAL ? self->opts.fsync_interval_ms : 1000;
     if (now_ms - self->last_sync_ms < every) return 0;
@@ -375,6 +497,14 @@ wt_journal_t *wt_journal_new(const wt_journal_opts_t *opts, int *err, char *errm
         return NULL;
     }
     wt_jwrite_marker(self->dir); /* from now on, a missing data.mdb is an error */
+    if (self->opts.fsync == WT_FSYNC_ALWAYS && (rc = wt_jsync_start(self))) {
+        *err = rc;
+        if (errmsg)
+            snprintf(errmsg, errlen, "cannot start the journal's fsync thread: %s",
+                     wt_strerror(rc));
+        wt_journal_destroy(&self);
+        return NULL;
+    }
     *err = 0;
     return self;
 }
@@ -383,6 +513,7 @@ void wt_journal_destroy(wt_journal_t **self_p)
 {
     wt_journal_t *self = *self_p;
     if (!self) return;
+    wt_jsync_stop(self); /* after the fsyncs asked for */
     if (self->env) {
         if (self->wtxn) wt_journal_commit(self, true);
         if (self->rtxn) mdb_txn_abort(self->rtxn);
@@ -666,7 +797,7 @@ int wt_journal_item(wt_journal_t *self, uint64_t seq, wt_jitem_t *it)
    order (keys are big-endian sequence numbers), each shown to visit, which
    says whether it counted towards max (S_TAKE), ends the scan after
    counting (S_STOP) or was passed over (S_SKIP). */
-enum { S_SKIP, S_TAKE, S_STOP };
+enum { S_SKIP, S_TAKE, S_STOP, S_END };
 typedef int (*s_visit_fn)(wt_journal_t *self, MDB_txn *txn, MDB_val *k, MDB_val *v, void *ctx);
 
 static int s_scan(wt_journal_t *self, int db, uint64_t from, size_t max, s_visit_fn visit,
@@ -687,6 +818,7 @@ static int s_scan(wt_journal_t *self, int db, uint64_t from, size_t max, s_visit
     for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0 && seen < max;
          rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
         int what = visit(self, txn, &k, &v, ctx);
+        if (what == S_END) break; /* not counted */
         if (what == S_SKIP) continue;
         seen++;
         if (what == S_STOP) break;
@@ -721,6 +853,7 @@ typedef struct {
     wt_journal_dead_fn dead_fn;
     void *arg;
     uint64_t *next;
+    uint64_t end; /* results: the first rseq not durable */
 } s_list_ctx_t;
 
 static int s_result_visit(wt_journal_t *self, MDB_txn *txn, MDB_val *k, MDB_val *v, void *ctx)
@@ -730,6 +863,7 @@ static int s_result_visit(wt_journal_t *self, MDB_txn *txn, MDB_val *k, MDB_val 
     uint64_t r = wt_jget64(k->mv_data);
     const uint8_t *body;
     size_t n;
+    if (r >= c->end) return S_END; /* committed, not yet fsynced: not served */
     *c->next = r + 1;
     if (wt_junseal(k->mv_data, v, &body, &n) || n < 16) { /* never served */
         self->damaged++;
@@ -742,7 +876,8 @@ int wt_journal_results(wt_journal_t *self, uint64_t from, size_t max, wt_journal
                        void *arg, uint64_t *next)
 {
     *next = from;
-    s_list_ctx_t c = {.result_fn = fn, .arg = arg, .next = next};
+    s_list_ctx_t c = {.result_fn = fn, .arg = arg, .next = next, .end = UINT64_MAX};
+    if (self->syncer) wt_jsync_state(self, NULL, &c.end, NULL);
     return s_scan(self, DB_RESULTS, from, max, s_result_visit, &c);
 }
 

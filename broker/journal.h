@@ -14,8 +14,19 @@
     ends; `durable` commits are fsynced at once under WT_FSYNC_ALWAYS, on
     wt_journal_tick() under WT_FSYNC_INTERVAL, never under WT_FSYNC_NEVER
     (the environment runs with MDB_NOSYNC and we call mdb_env_sync).
+    Generations (group commit): every successful commit is one generation
+    (wt_journal_generation). Under WT_FSYNC_ALWAYS a thread of the journal
+    (journal_sync.c) does the fsyncs: wt_journal_commit_async() commits
+    and asks for an fsync without waiting for it, wt_journal_durable() says
+    which generation the last fsync covered, and the descriptor of
+    wt_journal_wake_fd() becomes readable after every fsync. A caller
+    acknowledges what it wrote only once its generation is durable. No
+    commit runs while an fsync does: a commit waits for it (durable, async)
+    or, not durable, leaves the transaction open for the next commit.
+    Under the other policies there is no thread and a generation counts as
+    durable once committed (the policy's own promise).
     Reopening recovers the next sequence numbers and turns every in-flight
-    item back into a queued one. Single-threaded: one owner.
+    item back into a queued one. One owner thread (plus the fsync thread).
     A failed write (a full map or disk: -ENOSPC) drops the whole open
     transaction, and so does a failed commit: the caller must treat
     everything since the last commit as not done (the broker holds the
@@ -75,12 +86,13 @@ typedef struct {
     uint64_t recovered;       /* in-flight items re-queued at open */
     /* space: the journal is full when the room left cannot take the
        results of what is unfinished (see the broker's PUT admission) */
-    int64_t payload_bytes;   /* pages of the payloads kept (unfinished and dead items) */
-    int64_t map_room_bytes;  /* map_bytes - live_bytes */
-    int64_t disk_free_bytes; /* free on the journal's filesystem (statvfs), -1 unknown */
-    int64_t disk_room_bytes; /* disk_free_bytes + free pages inside the file */
-    bool open_full;          /* opened on a full disk or map (nothing written at open) */
-    uint64_t damaged;        /* records whose checksum failed on read: skipped, never served */
+    int64_t payload_bytes;      /* pages of the payloads kept (unfinished and dead items) */
+    int64_t map_room_bytes;     /* map_bytes - live_bytes */
+    int64_t disk_free_bytes;    /* free on the journal's filesystem (statvfs), -1 unknown */
+    int64_t disk_room_bytes;    /* disk_free_bytes + free pages inside the file */
+    bool open_full;             /* opened on a full disk or map (nothing written at open) */
+    uint64_t damaged;           /* records whose checksum failed on read: skipped, never served */
+    uint64_t durable_next_rseq; /* results below this rseq are durable (replay serves only those) */
 } wt_journal_stats_t;
 
 /* Open (or create) the journal in opts->dir. Returns NULL and sets *err
@@ -119,6 +131,30 @@ int64_t wt_journal_now(wt_journal_t *self);
 /* End the open write transaction (no-op when none). durable: the data
    must reach the disk per the fsync policy before the caller acknowledges. */
 int wt_journal_commit(wt_journal_t *self, bool durable);
+/* Commit what is open (waiting for an fsync under way) and ask the fsync
+   thread for an fsync; *gen: the generation to wait for (wt_journal_durable).
+   Without the thread (interval, never): wt_journal_commit(durable). */
+int wt_journal_commit_async(wt_journal_t *self, uint64_t *gen);
+/* The same without waiting: when an fsync is under way, nothing is
+   committed (the transaction stays open) and *gen is 0. */
+int wt_journal_commit_lazy(wt_journal_t *self, uint64_t *gen);
+/* The highest durable generation; returns a failed fsync's error (-EIO,
+   sticky: nothing is durable after it) or 0. */
+int wt_journal_durable(wt_journal_t *self, uint64_t *gen);
+/* The generation of the last commit. */
+uint64_t wt_journal_generation(wt_journal_t *self);
+/* Is a write transaction open (written to, not yet committed)? */
+bool wt_journal_open_txn(wt_journal_t *self);
+/* fn(arg, true, gen) after every commit (gen: its generation), fn(arg,
+   false, 0) after an open transaction was dropped (a failed write or
+   commit, wt_journal_abort): what was written since the last commit is
+   gone. Called at the end of the journal call that did it. */
+typedef void (*wt_journal_txn_fn)(void *arg, bool committed, uint64_t gen);
+void wt_journal_on_txn(wt_journal_t *self, wt_journal_txn_fn fn, void *arg);
+/* Readable after every fsync of the thread (poll it, then call
+   wt_journal_wake_clear before wt_journal_durable); -1 without the thread. */
+int wt_journal_wake_fd(wt_journal_t *self);
+void wt_journal_wake_clear(wt_journal_t *self);
 /* Drop the open write transaction (after a failed step). */
 void wt_journal_abort(wt_journal_t *self);
 /* Timer: fsync pending data under the interval policy. Returns 0 or error. */
@@ -136,7 +172,8 @@ int wt_journal_queue_scan(wt_journal_t *self, uint64_t after, uint64_t *seqs, si
                           size_t *n);
 
 /* Results with rseq >= from, at most max; fn returns nonzero to stop.
- *next = the rseq after the last one visited (or from). */
+ *next = the rseq after the last one visited (or from). Only durable
+   results are visited (below stats' durable_next_rseq). */
 typedef int (*wt_journal_result_fn)(uint64_t rseq, uint64_t seq, const uint8_t *payload, size_t n,
                                     void *arg);
 int wt_journal_results(wt_journal_t *self, uint64_t from, size_t max, wt_journal_result_fn fn,

@@ -6,6 +6,7 @@
     journal_check.c    the offline check and salvage (--check, --recover)
     journal_format.c   the format on disk: keys, seals (CRC-32), item
                        records, and the check of data.mdb before LMDB maps it
+    journal_sync.c     the fsync thread under fsync=always (group commit)
     Each uses only those below it.
 */
 #ifndef WT_JOURNAL_INT_H
@@ -50,6 +51,10 @@ struct wt_journal_t {
     /* the last record decoded by wt_journal_item (its strings point here) */
     char *item_copy;
     size_t item_copy_cap;
+    uint64_t commits;         /* successful commits: the generation (journal.h) */
+    wt_journal_txn_fn on_txn; /* told of every commit and dropped transaction */
+    void *on_txn_arg;
+    struct wt_jsync *syncer; /* the fsync thread (fsync=always), or NULL */
 };
 
 /* journal_format.c */
@@ -84,8 +89,30 @@ int wt_jtxn_write(wt_journal_t *self, MDB_txn **txn);
    end it with wt_jtxn_read_end(). */
 int wt_jtxn_read(wt_journal_t *self, MDB_txn **txn);
 void wt_jtxn_read_end(wt_journal_t *self, MDB_txn *txn);
+/* Commit the open transaction now (waiting for an fsync under way), not
+   durable; 0 when none is open. */
+int wt_jcommit(wt_journal_t *self);
 /* A failed write: drop the transaction and return the error. */
 int wt_jfail(wt_journal_t *self, int mdb_rc);
+
+/* journal_sync.c: the fsync thread (see there). */
+int wt_jsync_start(wt_journal_t *self);
+/* Finish the fsyncs asked for, then end the thread. */
+void wt_jsync_stop(wt_journal_t *self);
+/* Take the lock that no fsync runs under. wait: until the fsync under way
+   ends; else false (not locked) when one is under way. */
+bool wt_jsync_lock(wt_journal_t *self, bool wait);
+/* Release it; committed: a commit was made under it (self->commits). */
+void wt_jsync_unlock(wt_journal_t *self, bool committed);
+/* Ask for an fsync covering generation gen (returns at once). */
+void wt_jsync_request(wt_journal_t *self, uint64_t gen);
+/* Ask and wait until gen is durable; 0 or the fsync error. */
+int wt_jsync_wait(wt_journal_t *self, uint64_t gen);
+/* The durable generation, next_rseq as of it and the fsyncs done; returns
+   the fsync error (sticky) or 0. Pointers may be NULL. */
+int wt_jsync_state(wt_journal_t *self, uint64_t *synced, uint64_t *synced_rseq, uint64_t *syncs);
+/* The eventfd written after every fsync, -1 without the thread. */
+int wt_jsync_fd(wt_journal_t *self);
 
 /* journal_space.c */
 /* Pages in use in every table x page size. */

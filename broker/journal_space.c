@@ -32,7 +32,10 @@ int wt_journal_retain(wt_journal_t *self, int64_t now_ms, size_t max_delete, siz
     int64_t cutoff =
         self->opts.retention_age_s > 0 ? now_ms - self->opts.retention_age_s * 1000 : INT64_MIN;
     if (limit <= 0 && cutoff == INT64_MIN) return 0;
-    int rc = wt_journal_commit(self, false);
+    /* what is open is committed first, waiting for an fsync under way (a
+       deferred commit would leave it in the transaction that the check
+       below may drop when there is nothing to delete) */
+    int rc = wt_jcommit(self);
     if (rc) return rc;
     MDB_txn *txn = NULL;
     if ((rc = wt_jtxn_write(self, &txn))) return rc;
@@ -95,6 +98,12 @@ void wt_journal_stats(wt_journal_t *self, wt_journal_stats_t *st)
     st->next_seq = self->next_seq;
     st->next_rseq = self->next_rseq;
     st->syncs = self->syncs;
+    st->durable_next_rseq = self->next_rseq;
+    if (self->syncer) { /* fsynced by the thread: what its last fsync covered */
+        uint64_t syncs = 0;
+        wt_jsync_state(self, NULL, &st->durable_next_rseq, &syncs);
+        st->syncs += syncs;
+    }
     st->retained = self->retained;
     st->recovered = self->recovered;
     st->damaged = self->damaged;

@@ -1,8 +1,10 @@
 /*  producers.c: the broker's producer side. PUT -> validate (wt_item_decode
     with our limits) -> journal -> ACK with the item seq (or NAK with an
     error name). PUTs that arrive together are journaled in one transaction
-    and one fsync (group commit) and acknowledged only after it, together
-    with the results of the turn (wt_broker_flush_results). Admission: a
+    (group commit) and acknowledged only once an fsync covered it, together
+    with the results of the turn (wt_broker_flush_results, then
+    wt_broker_release after the journal's fsync thread is done: the next
+    turn's PUTs are journaled meanwhile). Admission: a
     producer's unfinished items are bounded (EFULL), and so is the room left
     in the journal (EFULL, logged once a second).
 */
@@ -14,13 +16,7 @@
 
 /* ------------------------------------------------------------ producers */
 
-typedef struct {
-    uint8_t identity[WT_PROTO_MAX_ENVELOPE];
-    size_t identity_len;
-    wt_proto_t reply;
-    uint64_t tag; /* producer tag of a new item (for rollback) */
-    bool fresh;   /* a new item journaled in this batch */
-} s_reply_t;
+typedef wt_reply_t s_reply_t;
 
 static void s_nak(s_reply_t *r, const wt_proto_t *req, int code, const char *reason)
 {
@@ -163,7 +159,8 @@ static void s_put(wt_broker_t *self, wt_proto_in_t *in, s_reply_t *r, const char
     rc = wt_journal_put(self->journal, item.id, tag, payload, n, wt_journal_now(self->journal),
                         &seq, &dup);
     if (rc) {
-        /* the open transaction is gone: every ACK of this batch so far too */
+        /* the open transaction is gone: every ACK of this batch so far too,
+           and the results not yet committed */
         s_nak_acks(self, batch, batch_n, WT_EJOURNAL, "journal write failed; retry");
         wt_broker_count(self, wt_errname(rc));
         wt_broker_log(self, 0, "producers", peer, "PUT", rc, "id=%s journal write failed", item.id);
@@ -214,13 +211,12 @@ void wt_broker_on_producers(wt_broker_t *self)
     s_reply_t *batch = s_batch;
     size_t n = 0;
     /* results of this turn wait in the open transaction: commit them (not
-       yet fsynced) so that a failed PUT, which drops the transaction, cannot
-       take them along; the one fsync of the turn covers both */
-    if (self->pending_count) {
+       yet fsynced) unless an fsync is under way, so that their fsync can
+       begin. A failed PUT drops the transaction with whatever waits in it:
+       its ACKs are NAKed and its results held (results.c) */
+    if (self->pending_count && wt_journal_open_txn(self->journal)) {
         int rc = wt_journal_commit(self->journal, false);
-        if (rc == -ENOSPC) {
-            wt_broker_hold_pending(self);
-        } else if (rc) {
+        if (rc && rc != -ENOSPC) {
             wt_broker_fatal(self, "result", rc);
             return;
         }
@@ -263,44 +259,20 @@ void wt_broker_on_producers(wt_broker_t *self)
     s_batch_n = n;
 }
 
-/* The end of a loop turn: one durable commit (one fsync under
-   fsync=always) for the results and the PUTs of the turn, then the ACKs,
-   then the results in result-seq order. Nothing is answered or published
-   before the commit. */
+/* The end of a loop turn: the NAKs (and PONGs) go at once; the ACKs wait
+   for the fsync of the commit that holds their item (wt_broker_release
+   commits what waits unless an fsync is under way, then after it; the
+   results of the turn the same). Nothing is acknowledged or published
+   before its commit is durable. */
 void wt_broker_flush_results(wt_broker_t *self)
 {
-    s_reply_t *batch = s_batch;
-    size_t n = s_batch_n;
-    bool put = false;
-    for (size_t i = 0; i < n && !put; i++)
-        put = batch[i].reply.cmd == WT_CMD_ACK;
-    if (!self->pending_count && !put) goto answer;
-    int rc = *self->stop_flag == 2 ? WT_EJOURNAL : wt_journal_commit(self->journal, true);
-    if (rc == -ENOSPC && self->pending_count) /* a full disk: the results wait for room */
-        wt_broker_hold_pending(self);
-    else if (rc && rc != -ENOSPC && *self->stop_flag != 2)
-        /* a write or fsync error (EIO): what reached the disk is unknown
-           (the kernel may have dropped the pages it could not write), so
-           nothing more is acknowledged: NAK the batch and stop */
-        wt_broker_fatal(self, self->pending_count ? "result" : "PUT", rc);
-    if (rc && put) {
-        int code = rc == -ENOSPC ? WT_EFULL : WT_EJOURNAL;
-        wt_broker_count(self, wt_errname(code));
-        wt_broker_log(self, 0, "journal", "-", "PUT", rc, "commit failed: batch NAKed");
-        s_nak_acks(self, batch, n, code,
-                   code == WT_EFULL ? "journal full; retry later" : "journal write failed; retry");
-    }
-    wt_broker_release_pending(self, rc == 0);
-answer:
-    for (size_t i = 0; i < n; i++) {
-        s_reply_t *r = &batch[i];
+    for (size_t i = 0; i < s_batch_n; i++) {
+        s_reply_t *r = &s_batch[i];
         if (r->reply.cmd == WT_CMD_ACK) {
-            self->n_ack++;
-            if (r->reply.dup)
-                self->n_dup++;
-            else
-                wt_workers_queued(self, r->reply.seq);
-        } else if (r->reply.cmd == WT_CMD_NAK) {
+            wt_broker_wait_ack(self, r);
+            continue;
+        }
+        if (r->reply.cmd == WT_CMD_NAK) {
             self->n_nak++;
             wt_bmetrics_nak(self, r->reply.code);
         }
@@ -310,4 +282,5 @@ answer:
         wt_proto_clear(&r->reply);
     }
     s_batch_n = 0;
+    wt_broker_release(self);
 }

@@ -296,6 +296,12 @@ static void s_on_replay_msg(wt_broker_t *self, wt_proto_in_t *in, int rc)
     uint64_t next = from;
     switch (req->cmd) {
     case WT_CMD_REPLAY: {
+        /* replay serves durable results only: what waits in the open
+           transaction or for its fsync is committed and waited for first (an
+           fsync or two), so that a client sees every result the broker has
+           counted (STATS reads the open transaction) */
+        rc = wt_journal_commit(self->journal, true);
+        if (rc && rc != -ENOSPC) wt_broker_fatal(self, "fsync", rc); /* answered all the same */
         rc = wt_journal_results(self->journal, from, count, s_replay_one, &c, &next);
         if (c.blocked) /* the one that could not be sent is sent again next time */
             next--;
@@ -307,7 +313,7 @@ static void s_on_replay_msg(wt_broker_t *self, wt_proto_in_t *in, int rc)
         m.corr = c.corr;
         m.epoch = self->epoch;
         m.next = next;
-        m.last = js.next_rseq - 1;
+        m.last = js.durable_next_rseq - 1; /* what replay serves: the durable results */
         m.first = js.first_rseq;
         /* an idle subscriber probes for a lost tail every second: those
            empty answers are debug, real replays info */

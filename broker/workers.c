@@ -61,11 +61,7 @@ static void s_window_push(wt_broker_t *self, uint64_t seq)
 
 void wt_workers_queued(wt_broker_t *self, uint64_t seq)
 {
-    if (seq <= self->loaded_upto) return;
-    if (self->window_complete && self->win_count < WT_BROKER_WINDOW)
-        s_window_push(self, seq);
-    else
-        self->window_complete = false; /* read it from the journal later */
+    wt_broker_window_add(self, seq); /* core.c: the results side adds too */
 }
 
 void wt_workers_revived(wt_broker_t *self, uint64_t seq)

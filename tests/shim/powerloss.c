@@ -7,6 +7,10 @@
                                   moment until the next sync leaves on disk.
       WT_FSYNC_FAIL_AFTER=N       syncs after the first N fail with EIO (the
                                   disk reports a write error).
+      WT_FSYNC_HOLD=PATH          while the file PATH exists, a sync waits
+                                  (a slow disk held still by the test); the
+                                  shim creates PATH.held when one does (at
+                                  most 120 s, then it goes on).
 */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -17,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 typedef int (*sync_fn)(int);
@@ -54,6 +59,21 @@ static void s_snapshot(const char *from)
     }
 }
 
+/* WT_FSYNC_HOLD: wait while the file exists, saying so in PATH.held. */
+static void s_hold(void)
+{
+    const char *hold = getenv("WT_FSYNC_HOLD");
+    if (!hold || access(hold, F_OK) != 0) return;
+    char held[4200];
+    snprintf(held, sizeof held, "%s.held", hold);
+    int fd = open(held, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+    if (fd >= 0) close(fd);
+    for (int i = 0; i < 120000 && access(hold, F_OK) == 0; i++) {
+        struct timespec ts = {0, 1000000L};
+        nanosleep(&ts, NULL);
+    }
+}
+
 static int s_sync(int fd, const char *name)
 {
     sync_fn real = (sync_fn)dlsym(RTLD_NEXT, name);
@@ -64,6 +84,7 @@ static int s_sync(int fd, const char *name)
         errno = EIO;
         return -1;
     }
+    s_hold();
     int rc = real(fd);
     if (rc == 0) s_snapshot(path);
     return rc;
