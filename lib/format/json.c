@@ -215,6 +215,7 @@ typedef struct {
     s_frame_t fr[WT_MAX_DEPTH + 1];
     s_kref_t *keys;
     size_t nkeys, capkeys;
+    size_t end; /* after the top-level container, once closed */
     s_jerr_t *e;
 } s_sax_t;
 
@@ -413,6 +414,7 @@ static int s_close(void *ctx)
     if (hn < 5) memmove(d + hn, d + 5, body);
     memcpy(d, h, hn);
     x->out->size -= 5 - hn;
+    if (x->depth == 0) x->end = yajl_get_bytes_consumed(x->h);
     return 1;
 }
 
@@ -442,10 +444,17 @@ static void s_yajl_err(s_sax_t *x, bool at_end)
         s_fail(x->e, WT_ETRUNCATED, x->n,
                "the input ends inside a value (a string, array or object is not closed): "
                "is the item cut short?");
-    else if (!strncmp(msg, "trailing garbage", 16))
+    else if (!strncmp(msg, "trailing garbage", 16)) {
+        if (x->end) /* the first byte after the value that is not blank */
+            for (at = x->end; at < x->n && strchr(" \t\r\n", x->json[at]); at++) {
+            }
         s_fail(x->e, WT_ETRAILING, at,
                "more after the end of the JSON value: one item per line (JSON Lines), or one "
                "array of items in a .json file");
+    } else if (!strncmp(msg, "invalid character inside string", 31))
+        s_fail(x->e, WT_ESYNTAX, at,
+               "a raw control character inside a string (not well-formed JSON): write it "
+               "escaped, as \\n, \\t or \\u001f");
     else
         s_fail(x->e, WT_ESYNTAX, at, "%.*s (not well-formed JSON)", (int)len, msg);
     yajl_free_error(x->h, m);
