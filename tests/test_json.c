@@ -693,9 +693,15 @@ static void test_numbers_random(void)
         if (i % 2) {
             memcpy(&v, &st, 8);
             if (!isfinite(v)) continue; /* refused on the meta path */
-        } else {
+        } else if (i % 3) {
             v = (double)(st % 1000) / (double)(1 + (st >> 20) % 997);
             if (i % 4 == 0) v = -v * 1e-3;
+        } else {
+            /* every decade of the writer's exact 17-digit path (1e-5 to
+               1e15) and its edges, with random mantissas */
+            v = ldexp((double)(st >> 11), -53) * pow(10.0, (double)((int)(st % 23) - 6));
+            if (i % 5 == 0) v = nextafter(pow(10.0, (double)((int)(st % 23) - 6)), 0);
+            if (i % 7 == 0) v = -v;
         }
         uint8_t b[9];
         s_mp_double(v, b);

@@ -774,21 +774,102 @@ static int s_fmt_g(bool neg, const char *d, int x, int prec, char *out)
     return len;
 }
 
-/* The shortest of %.15g/%.16g/%.17g that reads back as v, with one printf
-   of 17 digits instead of up to three: the 15- and 16-digit forms are those
-   digits rounded, except when the cut digits are exactly "5" / "50", where
-   rounding the rounded digits may differ from rounding v itself (then -1:
-   the caller prints each precision). */
+__extension__ typedef unsigned __int128 s_u128;
+
+/* The 17 significant digits of a (1e-5 <= a < 1e15) as printf("%.16e")
+   writes them, rounded to nearest (ties to even) from the exact binary
+   value, and the decimal exponent; false outside that range (the caller
+   asks printf). With a = m * 2^e, e in [-69, -3]: N = m * 10^p / 2^-e for
+   p = 16 - x, where m * 10^p < 2^127 for p <= 22. */
+static bool s_digits17(double a, char d[17], int *x10)
+{
+    if (!(a >= 1e-5 && a < 1e15)) return false;
+    static const uint64_t p10[20] = {1ULL,
+                                     10ULL,
+                                     100ULL,
+                                     1000ULL,
+                                     10000ULL,
+                                     100000ULL,
+                                     1000000ULL,
+                                     10000000ULL,
+                                     100000000ULL,
+                                     1000000000ULL,
+                                     10000000000ULL,
+                                     100000000000ULL,
+                                     1000000000000ULL,
+                                     10000000000000ULL,
+                                     100000000000000ULL,
+                                     1000000000000000ULL,
+                                     10000000000000000ULL,
+                                     100000000000000000ULL,
+                                     1000000000000000000ULL,
+                                     10000000000000000000ULL};
+    int e2;
+    double f = frexp(a, &e2);
+    uint64_t m = (uint64_t)ldexp(f, 53);
+    int shift = 53 - e2; /* a = m / 2^shift */
+    int x = (int)floor(log10(a));
+    /* x from log10 may be one off; a carry to 10^17 also means x + 1 */
+    for (int tries = 0; tries < 4; tries++) {
+        int p = 16 - x;
+        if (p < 0 || p > 22) return false;
+        s_u128 t = p <= 19 ? (s_u128)p10[p] : (s_u128)p10[19] * p10[p - 19];
+        s_u128 num = t * m, mask = ((s_u128)1 << shift) - 1, half = (s_u128)1 << (shift - 1);
+        uint64_t n = (uint64_t)(num >> shift);
+        s_u128 rem = num & mask;
+        if (rem > half || (rem == half && (n & 1))) n++;
+        if (n >= p10[17]) {
+            x++;
+            continue;
+        }
+        if (n < p10[16]) {
+            x--;
+            continue;
+        }
+        for (int i = 16; i >= 0; i--, n /= 10)
+            d[i] = (char)('0' + n % 10);
+        *x10 = x;
+        return true;
+    }
+    return false; /* not reached */
+}
+
+/* Whether the decimal of the prec digits d, exponent x reads back as v:
+   exactly by one IEEE operation when the digits fit in 2^53 and the power
+   of ten is exact (Clinger's fast path: what strtod gives), else strtod
+   of the written form out. */
+static bool s_reads_back(double v, const char *d, int prec, int x, const char *out)
+{
+    static const double p10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                   1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                   1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    uint64_t n = 0;
+    for (int i = 0; i < prec; i++)
+        n = n * 10 + (uint64_t)(d[i] - '0');
+    int scale = x - prec + 1;
+    if (n > (1ULL << 53) || scale < -22 || scale > 22) return strtod(out, NULL) == v;
+    double r = scale < 0 ? (double)n / p10[-scale] : (double)n * p10[scale];
+    return (v < 0 ? -r : r) == v;
+}
+
+/* The shortest of %.15g/%.16g/%.17g that reads back as v, from one set of
+   17 digits instead of up to three printf: the 15- and 16-digit forms are
+   those digits rounded, except when the cut digits are exactly "5" / "50",
+   where rounding the rounded digits may differ from rounding v itself
+   (then -1: the caller prints each precision). */
 static int s_fmt_shortest(double v, char *out)
 {
-    char e[40];
-    snprintf(e, sizeof e, "%.16e", v);
-    bool neg = e[0] == '-';
-    const char *p = e + neg;
+    bool neg = v < 0;
     char d17[17];
-    d17[0] = p[0];
-    memcpy(d17 + 1, p + 2, 16);
-    int x17 = atoi(p + 19);
+    int x17;
+    if (!s_digits17(fabs(v), d17, &x17)) {
+        char e[40];
+        snprintf(e, sizeof e, "%.16e", v);
+        const char *p = e + neg;
+        d17[0] = p[0];
+        memcpy(d17 + 1, p + 2, 16);
+        x17 = atoi(p + 19);
+    }
     for (int prec = 15; prec <= 16; prec++) {
         if (d17[prec] == '5' && (prec == 16 || d17[16] == '0')) return -1;
         char d[17];
@@ -807,7 +888,7 @@ static int s_fmt_shortest(double v, char *out)
             }
         }
         int len = s_fmt_g(neg, d, x, prec, out);
-        if (strtod(out, NULL) == v) return len;
+        if (s_reads_back(v, d, prec, x, out)) return len;
     }
     return s_fmt_g(neg, d17, x17, 17, out);
 }
