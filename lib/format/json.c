@@ -24,6 +24,7 @@
 #include "format/format_int.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <msgpack.h>
 #include <stdarg.h>
@@ -598,15 +599,22 @@ static void s_escape(wt_buf_t *b, const char *str, size_t n)
     size_t i = 0, run = 0;
     while (i < n) {
         /* skip 8 plain bytes at a time: none below 0x20, none '"' or '\\',
-           none >= 0x80 (the usual SWAR tests; each "any byte" answer is exact) */
+           none >= 0x80 (the usual SWAR tests: each "any byte" answer is
+           exact, and so is the lowest flagged byte, as no borrow comes
+           before it: on a little-endian machine, go straight to it) */
         while (n - i >= 8) {
             const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
-            uint64_t x, q, bs;
+            uint64_t x, q, bs, hit;
             memcpy(&x, s + i, 8);
             q = x ^ (ones * '"');
             bs = x ^ (ones * '\\');
-            if ((((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((bs - ones) & ~bs) | x) & high)
+            hit = (((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((bs - ones) & ~bs) | x) & high;
+            if (hit) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+                i += (size_t)__builtin_ctzll(hit) / 8;
+#endif
                 break;
+            }
             i += 8;
         }
         if (i >= n) break;
@@ -776,57 +784,64 @@ static int s_fmt_g(bool neg, const char *d, int x, int prec, char *out)
 
 __extension__ typedef unsigned __int128 s_u128;
 
-/* The 17 significant digits of a (1e-5 <= a < 1e15) as printf("%.16e")
-   writes them, rounded to nearest (ties to even) from the exact binary
-   value, and the decimal exponent; false outside that range (the caller
-   asks printf). With a = m * 2^e, e in [-69, -3]: N = m * 10^p / 2^-e for
-   p = 16 - x, where m * 10^p < 2^127 for p <= 22. */
-static bool s_digits17(double a, char d[17], int *x10)
+static const uint64_t s_p10[20] = {1ULL,
+                                   10ULL,
+                                   100ULL,
+                                   1000ULL,
+                                   10000ULL,
+                                   100000ULL,
+                                   1000000ULL,
+                                   10000000ULL,
+                                   100000000ULL,
+                                   1000000000ULL,
+                                   10000000000ULL,
+                                   100000000000ULL,
+                                   1000000000000ULL,
+                                   10000000000000ULL,
+                                   100000000000000ULL,
+                                   1000000000000000ULL,
+                                   10000000000000000ULL,
+                                   100000000000000000ULL,
+                                   1000000000000000000ULL,
+                                   10000000000000000000ULL};
+
+/* The prec (15..17) significant digits of a (1e-5 <= a < 1e15) as
+   printf("%.*e", prec - 1) writes them: rounded to nearest, ties to even,
+   from the exact binary value; *x10 is the decimal exponent (on entry a
+   guess, or INT_MIN). False outside that range (the caller asks printf).
+   With a = m / 2^shift (shift in [3, 69]): N = m * 10^p / 2^shift for
+   p = prec - 1 - x, and m * 10^p < 2^127 for p <= 22. */
+static bool s_digits(double a, int prec, char *d, int *x10)
 {
     if (!(a >= 1e-5 && a < 1e15)) return false;
-    static const uint64_t p10[20] = {1ULL,
-                                     10ULL,
-                                     100ULL,
-                                     1000ULL,
-                                     10000ULL,
-                                     100000ULL,
-                                     1000000ULL,
-                                     10000000ULL,
-                                     100000000ULL,
-                                     1000000000ULL,
-                                     10000000000ULL,
-                                     100000000000ULL,
-                                     1000000000000ULL,
-                                     10000000000000ULL,
-                                     100000000000000ULL,
-                                     1000000000000000ULL,
-                                     10000000000000000ULL,
-                                     100000000000000000ULL,
-                                     1000000000000000000ULL,
-                                     10000000000000000000ULL};
     int e2;
-    double f = frexp(a, &e2);
-    uint64_t m = (uint64_t)ldexp(f, 53);
-    int shift = 53 - e2; /* a = m / 2^shift */
-    int x = (int)floor(log10(a));
-    /* x from log10 may be one off; a carry to 10^17 also means x + 1 */
+    uint64_t m = (uint64_t)ldexp(frexp(a, &e2), 53);
+    int shift = 53 - e2;
+    int x = *x10 != INT_MIN ? *x10 : (int)floor(log10(a));
+    /* x from log10 (or the caller's guess) may be one off: it is right
+       when the digits before rounding are prec digits; a carry to 10^prec
+       after rounding is 10^(prec-1) at x + 1, as printf writes it */
     for (int tries = 0; tries < 4; tries++) {
-        int p = 16 - x;
+        int p = prec - 1 - x;
         if (p < 0 || p > 22) return false;
-        s_u128 t = p <= 19 ? (s_u128)p10[p] : (s_u128)p10[19] * p10[p - 19];
+        s_u128 t = p <= 19 ? (s_u128)s_p10[p] : (s_u128)s_p10[19] * s_p10[p - 19];
         s_u128 num = t * m, mask = ((s_u128)1 << shift) - 1, half = (s_u128)1 << (shift - 1);
         uint64_t n = (uint64_t)(num >> shift);
-        s_u128 rem = num & mask;
-        if (rem > half || (rem == half && (n & 1))) n++;
-        if (n >= p10[17]) {
+        if (n >= s_p10[prec]) {
             x++;
             continue;
         }
-        if (n < p10[16]) {
+        if (n < s_p10[prec - 1]) {
             x--;
             continue;
         }
-        for (int i = 16; i >= 0; i--, n /= 10)
+        s_u128 rem = num & mask;
+        if (rem > half || (rem == half && (n & 1))) n++;
+        if (n == s_p10[prec]) {
+            n = s_p10[prec - 1];
+            x++;
+        }
+        for (int i = prec - 1; i >= 0; i--, n /= 10)
             d[i] = (char)('0' + n % 10);
         *x10 = x;
         return true;
@@ -852,28 +867,32 @@ static bool s_reads_back(double v, const char *d, int prec, int x, const char *o
     return (v < 0 ? -r : r) == v;
 }
 
-/* The shortest of %.15g/%.16g/%.17g that reads back as v, from one set of
-   17 digits instead of up to three printf: the 15- and 16-digit forms are
-   those digits rounded, except when the cut digits are exactly "5" / "50",
-   where rounding the rounded digits may differ from rounding v itself
-   (then -1: the caller prints each precision). */
+/* The shortest of %.15g/%.16g/%.17g that reads back as v. In the range of
+   s_digits each precision's digits are exact; elsewhere one printf of 17
+   digits, the 15- and 16-digit forms being those digits rounded, except
+   when the cut digits are exactly "5" / "50", where rounding the rounded
+   digits may differ from rounding v itself (then -1: the caller prints
+   each precision). */
 static int s_fmt_shortest(double v, char *out)
 {
     bool neg = v < 0;
-    char d17[17];
-    int x17;
-    if (!s_digits17(fabs(v), d17, &x17)) {
-        char e[40];
-        snprintf(e, sizeof e, "%.16e", v);
-        const char *p = e + neg;
-        d17[0] = p[0];
-        memcpy(d17 + 1, p + 2, 16);
-        x17 = atoi(p + 19);
+    char d[17], d17[17];
+    int x = INT_MIN;
+    for (int prec = 15; prec <= 17; prec++) {
+        if (!s_digits(fabs(v), prec, d, &x)) break;
+        int len = s_fmt_g(neg, d, x, prec, out);
+        if (prec == 17 || s_reads_back(v, d, prec, x, out)) return len;
     }
+    if (x != INT_MIN) return -1; /* not reached: s_digits is all or none */
+    char e[40];
+    snprintf(e, sizeof e, "%.16e", v);
+    const char *p = e + neg;
+    d17[0] = p[0];
+    memcpy(d17 + 1, p + 2, 16);
+    int x17 = atoi(p + 19);
     for (int prec = 15; prec <= 16; prec++) {
         if (d17[prec] == '5' && (prec == 16 || d17[16] == '0')) return -1;
-        char d[17];
-        int x = x17;
+        x = x17;
         memcpy(d, d17, (size_t)prec);
         if (d17[prec] > '5' || (d17[prec] == '5' && prec == 15)) {
             int i = prec - 1;
