@@ -5,6 +5,7 @@
     exact error code. Texts are sentences we wrote for the tests. */
 #include "testutil.h"
 #include "wiretag/json.h"
+#include "wiretag/utf8.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -906,6 +907,67 @@ static void test_sax_reader(void)
     }
 }
 
+/* The escaper's 16- and 8-byte skips against a byte-by-byte reference: one
+   byte of each kind at every offset of strings of every length to 40. */
+static void s_ref_escape(const char *s, size_t n, char *out)
+{
+    size_t o = 0;
+    out[o++] = '"';
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        uint32_t cp;
+        size_t k = c >= 0x80 ? wt_utf8_seq((const unsigned char *)s + i, n - i, &cp) : 0;
+        if (k) {
+            memcpy(out + o, s + i, k), o += k, i += k - 1;
+        } else if (c >= 0x80) {
+            memcpy(out + o, "\\ufffd", 6), o += 6;
+        } else if (c == '"' || c == '\\') {
+            out[o++] = '\\', out[o++] = (char)c;
+        } else if (c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f') {
+            out[o++] = '\\';
+            out[o++] = c == '\n' ? 'n' : c == '\r' ? 'r' : c == '\t' ? 't' : c == '\b' ? 'b' : 'f';
+        } else if (c < 0x20) {
+            o += (size_t)sprintf(out + o, "\\u%04x", c);
+        } else {
+            out[o++] = (char)c;
+        }
+    }
+    out[o++] = '"';
+    out[o] = 0;
+}
+
+static void test_escape_offsets(void)
+{
+    static const char *kinds[] = {"\"",           "\\",   "\x01", "\x1f",
+                                  "\n",           " ",    "\x7f", "\xc3\xa9",
+                                  "\xe2\x80\x9c", "\xff", "\xc3", "\xf0\x9f\x98\x80"};
+    char s[64], want[512];
+    wt_buf_t out;
+    wt_buf_init(&out);
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+        for (size_t len = 1; len <= 40; len++)
+            for (size_t at = 0; at < len; at++) {
+                size_t kl = strlen(kinds[k]), n = len + kl - 1;
+                memset(s, 'a', sizeof s);
+                memcpy(s + at, kinds[k], kl);
+                uint8_t mp[80];
+                mp[0] = 0xd9, mp[1] = (uint8_t)n; /* str 8 */
+                memcpy(mp + 2, s, n);
+                wt_buf_reset(&out);
+                /* invalid UTF-8 is refused on the MessagePack path: the
+                   writer's own U+FFFD is checked through a result's text */
+                if (wt_msgpack_to_json(mp, n + 2, &out) != 0) {
+                    CHECK(!wt_utf8_valid(s, n));
+                    continue;
+                }
+                wt_buf_append(&out, "", 1);
+                s_ref_escape(s, n, want);
+                CHECK_MSG(!strcmp((const char *)out.data, want), "kind %zu len %zu at %zu: %s", k,
+                          len, at, (const char *)out.data);
+            }
+    wt_buf_free(&out);
+}
+
 int main(void)
 {
     test_item_ok();
@@ -918,5 +980,6 @@ int main(void)
     test_result_hostile();
     test_convert();
     test_sax_reader();
+    test_escape_offsets();
     TEST_END();
 }
