@@ -603,9 +603,19 @@ static void s_escape(wt_buf_t *b, const char *str, size_t n)
     while (i < n) {
 #ifdef __SSE2__
         /* 16 bytes at a time: a byte needs a look when it is '"', '\\',
-           below 0x20 (max(x, 0x1f) == 0x1f) or >= 0x80 (its top bit) */
-        while (n - i >= 16) {
-            __m128i x = _mm_loadu_si128((const __m128i *)(s + i));
+           below 0x20 (max(x, 0x1f) == 0x1f) or >= 0x80 (its top bit). The
+           last piece, shorter, is copied into plain padding first. */
+        for (;;) {
+            size_t left = n - i;
+            __m128i x;
+            if (left >= 16) {
+                x = _mm_loadu_si128((const __m128i *)(s + i));
+            } else {
+                unsigned char pad[16];
+                memset(pad, 'a', sizeof pad);
+                memcpy(pad, s + i, left);
+                x = _mm_loadu_si128((const __m128i *)pad);
+            }
             const __m128i q = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\'),
                           ctl = _mm_set1_epi8(0x1f);
             __m128i look = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, q), _mm_cmpeq_epi8(x, bs)),
@@ -613,6 +623,10 @@ static void s_escape(wt_buf_t *b, const char *str, size_t n)
             unsigned hit = (unsigned)(_mm_movemask_epi8(look) | _mm_movemask_epi8(x));
             if (hit) {
                 i += (size_t)__builtin_ctz(hit); /* the 8-byte test stops there */
+                break;
+            }
+            if (left <= 16) {
+                i = n;
                 break;
             }
             i += 16;
