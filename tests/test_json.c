@@ -855,6 +855,12 @@ static void test_sax_reader(void)
         {"{\"k\":9223372036854775808}", WT_EVALUE, "number 9223372036854775808 is out of range"},
         {"{\"k\":-1e400}", WT_EVALUE, "column 6: number -1e400"},
         {"{\"k\":1} 2", WT_ETRAILING, "column 9: more after the end"},
+        /* a top-level value followed by an unclosed string: yajl alone says ok */
+        {"0\"x", WT_ETRAILING, "column 2: more after the end"},
+        {"{} \"x", WT_ETRAILING, "column 4: more after the end"},
+        {"true\"", WT_ETRAILING, "column 5: more after the end"},
+        {"\"a\\n\" \"b", WT_ETRAILING, "column 7: more after the end"},
+        {"\"a\"\"b", WT_ETRAILING, "column 4: more after the end"},
         {"{\"k\":[1,2}", WT_ESYNTAX, "line 1 column 10"},
         {"{\"k\":\"a\"", WT_ETRUNCATED, "column 9: the input ends inside a value"},
         {"", WT_ETRUNCATED, "line 1 column 1"},

@@ -219,7 +219,7 @@ typedef struct {
     s_frame_t fr[WT_MAX_DEPTH + 1];
     s_kref_t *keys;
     size_t nkeys, capkeys;
-    size_t end; /* after the top-level container, once closed */
+    size_t end; /* after the top-level value, once read */
     s_jerr_t *e;
 } s_sax_t;
 
@@ -239,6 +239,24 @@ static int s_elem(s_sax_t *x)
     return 1;
 }
 
+/* A scalar at the top level: where it ends (x->end) must be followed by
+   blanks only, which yajl does not check when the rest is an unclosed
+   string ("0\"x" passes there). A string or number whose text lies in the
+   input ends at its start plus len (and the closing quote); a number that
+   does not was buffered by yajl because it ran to the end of the input;
+   anything else ends where the parser is. */
+static void s_top(s_sax_t *x, const void *p, size_t len, size_t quotes)
+{
+    if (x->depth) return;
+    const char *c = p;
+    if (c && c >= x->json && c < x->json + x->n)
+        x->end = (size_t)(c - x->json) + len + quotes;
+    else if (c && !quotes)
+        x->end = x->n;
+    else
+        x->end = yajl_get_bytes_consumed(x->h);
+}
+
 static int s_text(s_sax_t *x, const unsigned char *s, size_t len)
 {
     size_t bad = s_utf8_bad(s, len);
@@ -256,6 +274,7 @@ static int s_null(void *ctx)
 {
     s_sax_t *x = ctx;
     s_elem(x);
+    s_top(x, NULL, 0, 0);
     msgpack_pack_nil(&x->pk);
     return 1;
 }
@@ -264,6 +283,7 @@ static int s_bool(void *ctx, int b)
 {
     s_sax_t *x = ctx;
     s_elem(x);
+    s_top(x, NULL, 0, 0);
     if (b)
         msgpack_pack_true(&x->pk);
     else
@@ -283,6 +303,7 @@ static int s_number(void *ctx, const char *s, size_t len)
     int ok = 1;
     errno = 0;
     s_elem(x);
+    s_top(x, s, len, 0);
     if (real) {
         double d = strtod(t, NULL);
         if ((d == HUGE_VAL || d == -HUGE_VAL) && errno == ERANGE)
@@ -309,6 +330,7 @@ static int s_string(void *ctx, const unsigned char *s, size_t len)
     s_sax_t *x = ctx;
     if (!s_text(x, s, len)) return 0;
     s_elem(x);
+    s_top(x, s, len, 1);
     msgpack_pack_str_with_body(&x->pk, s, len);
     return 1;
 }
@@ -434,6 +456,9 @@ static const yajl_callbacks s_yajl_cb = {
     .yajl_end_array = s_close,
 };
 
+static const char s_trailing[] = "more after the end of the JSON value: one item per line "
+                                 "(JSON Lines), or one array of items in a .json file";
+
 /* yajl's own errors (syntax, truncation, trailing bytes) in our terms. */
 static void s_yajl_err(s_sax_t *x, bool at_end)
 {
@@ -452,9 +477,7 @@ static void s_yajl_err(s_sax_t *x, bool at_end)
         if (x->end) /* the first byte after the value that is not blank */
             for (at = x->end; at < x->n && strchr(" \t\r\n", x->json[at]); at++) {
             }
-        s_fail(x->e, WT_ETRAILING, at,
-               "more after the end of the JSON value: one item per line (JSON Lines), or one "
-               "array of items in a .json file");
+        s_fail(x->e, WT_ETRAILING, at, "%s", s_trailing);
     } else if (!strncmp(msg, "invalid character inside string", 31))
         s_fail(x->e, WT_ESYNTAX, at,
                "a raw control character inside a string (not well-formed JSON): write it "
@@ -491,7 +514,13 @@ static int s_json_to_mp(const char *json, size_t n, wt_buf_t *out, char *errbuf,
     if (st == yajl_status_error) s_yajl_err(&x, at_end);
     yajl_free(x.h);
     free(x.keys);
-    if (st == yajl_status_ok && x.depth == 0) return 0;
+    if (st == yajl_status_ok && x.depth == 0) {
+        size_t i = x.end;
+        while (i < n && strchr(" \t\r\n", json[i]))
+            i++;
+        if (i == n) return 0;
+        s_fail(&e, WT_ETRAILING, i, "%s", s_trailing);
+    }
     if (!e.code) s_fail(&e, WT_ESYNTAX, n, "the parser stopped here"); /* not reached */
     s_report(&e, json, n, errbuf, errlen);
     return e.code;
