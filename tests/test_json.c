@@ -856,6 +856,10 @@ static void test_sax_reader(void)
         {"{\"k\":-1e400}", WT_EVALUE, "column 6: number -1e400"},
         {"{\"k\":1} 2", WT_ETRAILING, "column 9: more after the end"},
         /* a top-level value followed by an unclosed string: yajl alone says ok */
+        /* \f and \v are not JSON blanks (yajl alone takes them) */
+        {"{\"k\":\f1}", WT_ESYNTAX, "column 6: a form feed between values"},
+        {"\v{}", WT_ESYNTAX, "column 1: a vertical tab"},
+        {"{\"k\":\"a\fb\"}", WT_ESYNTAX, NULL}, /* raw, in a string */
         {"0\"x", WT_ETRAILING, "column 2: more after the end"},
         {"{} \"x", WT_ETRAILING, "column 4: more after the end"},
         {"true\"", WT_ETRAILING, "column 5: more after the end"},

@@ -115,7 +115,8 @@ static int s_uesc(const char *s, size_t n, size_t k, size_t *skip, s_jerr_t *e)
 }
 
 /* One pass before the parser: raw NUL anywhere -> ENUL; [ { nested deeper
-   than WT_MAX_DEPTH -> EDEPTH; \u escapes (s_uesc). A string is skipped
+   than WT_MAX_DEPTH -> EDEPTH; \u escapes (s_uesc); form feeds and
+   vertical tabs outside strings -> ESYNTAX. A string is skipped
    with memchr to its next '"' and its backslashes with memchr: the article
    text, most of an item's bytes, is not walked byte by byte. */
 static int s_scan(const char *s, size_t n, s_jerr_t *e)
@@ -144,6 +145,11 @@ static int s_scan(const char *s, size_t n, s_jerr_t *e)
                 i = end + 1;
                 break;
             }
+        } else if (c == '\f' || c == '\v') { /* yajl takes them for blanks */
+            s_fail(e, WT_ESYNTAX, i - 1,
+                   "a %s between values: JSON separates with spaces, tabs and newlines only",
+                   c == '\f' ? "form feed" : "vertical tab");
+            return WT_ESYNTAX;
         } else if (c == '[' || c == '{') {
             if (++depth > WT_MAX_DEPTH) {
                 s_fail(e, WT_EDEPTH, i - 1, "arrays and objects nested deeper than %d levels",
