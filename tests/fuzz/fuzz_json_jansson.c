@@ -3,7 +3,8 @@
     same documents, and an accepted one gives the MessagePack of jansson's
     tree packed by msgpack-c, byte for byte; a refused one leaves the
     output buffer as it was. (Within the limits that come first: input
-    nested deeper than WT_MAX_DEPTH is refused before either parser.) */
+    nested deeper than WT_MAX_DEPTH, and raw NUL bytes, are refused before
+    either parser.) */
 #include "fuzz_util.h"
 
 #include <jansson.h>
@@ -71,7 +72,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int r = wt_json_to_msgpack((const char *)data, size, &mp);
     FUZZ_ASSERT(r <= 0, "a code");
     if (r) FUZZ_ASSERT(mp.size == 1, "nothing appended on failure");
-    if (max > WT_MAX_DEPTH) { /* (brackets in strings count here: an upper bound) */
+    /* a raw NUL byte is refused before either parser (jansson would take
+       one after the value for the end of the input) */
+    if (size && memchr(data, 0, size)) FUZZ_ASSERT(r == WT_ENUL, "raw NUL refused");
+    if (max > WT_MAX_DEPTH || (size && memchr(data, 0, size))) {
+        /* (brackets in strings count here: an upper bound) */
         wt_buf_free(&mp);
         return 0;
     }
