@@ -18,6 +18,7 @@ RUN apt-get update \
       libmicrohttpd-dev \
       libnats-dev \
       zlib1g-dev \
+      libyajl-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Only what the build reads, least changed first: a change to the docs or
@@ -44,6 +45,7 @@ RUN apt-get update \
       libzmq5 libmsgpackc2 libyaml-0-2 libjansson4 liblmdb0 libstemmer0d \
       libmicrohttpd12 \
       libnats3.4 zlib1g \
+      libyajl2 \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 wiretag \
  && useradd --system --uid 10001 --gid 10001 --no-create-home --home-dir /nonexistent \

@@ -27,6 +27,8 @@ fi
 # NATS JetStream transport (docs/NATS.md): the C client is linked, the server is for tests
 pkgs="$pkgs libnats-dev"
 if [ "$mode" = test ]; then pkgs="$pkgs nats-server openssl"; fi
+# JSON input (lib/format/json.c, docs/FORMATS.md "Why these libraries")
+pkgs="$pkgs libyajl-dev"
 missing=""
 for p in $pkgs; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

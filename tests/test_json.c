@@ -5,6 +5,7 @@
     exact error code. Texts are sentences we wrote for the tests. */
 #include "testutil.h"
 #include "wiretag/json.h"
+#include "wiretag/utf8.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -693,9 +694,15 @@ static void test_numbers_random(void)
         if (i % 2) {
             memcpy(&v, &st, 8);
             if (!isfinite(v)) continue; /* refused on the meta path */
-        } else {
+        } else if (i % 3) {
             v = (double)(st % 1000) / (double)(1 + (st >> 20) % 997);
             if (i % 4 == 0) v = -v * 1e-3;
+        } else {
+            /* every decade of the writer's exact 17-digit path (1e-5 to
+               1e15) and its edges, with random mantissas */
+            v = ldexp((double)(st >> 11), -53) * pow(10.0, (double)((int)(st % 23) - 6));
+            if (i % 5 == 0) v = nextafter(pow(10.0, (double)((int)(st % 23) - 6)), 0);
+            if (i % 7 == 0) v = -v;
         }
         uint8_t b[9];
         s_mp_double(v, b);
@@ -712,6 +719,265 @@ static void test_numbers_random(void)
     wt_buf_free(&out);
 }
 
+/* ------------------------------------------------------------------ */
+/* The SAX reader (yajl) against jansson's tree packed by msgpack-c, the
+   reader it replaced: the same MessagePack bytes (container headers in
+   their shortest form once the count is known), and the checks yajl does
+   not do itself, with the place and the wording of each error. */
+
+static int s_ref_write(void *data, const char *buf, size_t len)
+{
+    wt_buf_append(data, buf, len);
+    return 0;
+}
+
+static void s_ref_pack(msgpack_packer *pk, json_t *j)
+{
+    const char *k;
+    size_t klen, i;
+    json_t *v;
+    switch (json_typeof(j)) {
+    case JSON_OBJECT:
+        msgpack_pack_map(pk, json_object_size(j));
+        json_object_keylen_foreach(j, k, klen, v)
+        {
+            msgpack_pack_str_with_body(pk, k, klen);
+            s_ref_pack(pk, v);
+        }
+        break;
+    case JSON_ARRAY:
+        msgpack_pack_array(pk, json_array_size(j));
+        json_array_foreach(j, i, v) s_ref_pack(pk, v);
+        break;
+    case JSON_STRING:
+        msgpack_pack_str_with_body(pk, json_string_value(j), json_string_length(j));
+        break;
+    case JSON_INTEGER:
+        msgpack_pack_int64(pk, json_integer_value(j));
+        break;
+    case JSON_REAL:
+        msgpack_pack_double(pk, json_real_value(j));
+        break;
+    case JSON_TRUE:
+        msgpack_pack_true(pk);
+        break;
+    case JSON_FALSE:
+        msgpack_pack_false(pk);
+        break;
+    case JSON_NULL:
+        msgpack_pack_nil(pk);
+        break;
+    }
+}
+
+/* JSON of a container of n elements ("[0,1,...]" or {"k0":0,...}) nested
+   inside another container of n + 1 elements. */
+static void s_sized(wt_buf_t *b, size_t n, bool map)
+{
+    char tmp[32];
+    S_APPEND(b, "{\"outer\":");
+    wt_buf_append(b, map ? "{" : "[", 1);
+    for (size_t i = 0; i < n; i++) {
+        int l = map ? snprintf(tmp, sizeof tmp, "%s\"k%zu\":%zu", i ? "," : "", i, i)
+                    : snprintf(tmp, sizeof tmp, "%s%zu", i ? "," : "", i);
+        wt_buf_append(b, tmp, (size_t)l);
+    }
+    wt_buf_append(b, map ? "}" : "]", 1);
+    for (size_t i = 0; i < n; i++) {
+        int l = snprintf(tmp, sizeof tmp, ",\"x%zu\":[]", i);
+        wt_buf_append(b, tmp, (size_t)l);
+    }
+    wt_buf_append(b, "}", 1);
+}
+
+static void s_same_as_jansson(const char *js, size_t n)
+{
+    json_error_t e;
+    json_t *j = json_loadb(js, n, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &e);
+    CHECK_MSG(j != NULL, "jansson refuses %.40s: %s", js, e.text);
+    if (!j) return;
+    wt_buf_t ref, mp;
+    wt_buf_init(&ref), wt_buf_init(&mp);
+    wt_buf_append(&mp, "keep", 4); /* appended after what is there */
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, &ref, s_ref_write);
+    s_ref_pack(&pk, j);
+    json_decref(j);
+    CHECK_EQ_INT(wt_json_to_msgpack(js, n, &mp), 0);
+    CHECK_MSG(mp.size == ref.size + 4 && !memcmp(mp.data + 4, ref.data, ref.size),
+              "MessagePack of %.40s... differs (%zu bytes, jansson %zu)", js, mp.size - 4,
+              ref.size);
+    wt_buf_free(&ref), wt_buf_free(&mp);
+}
+
+static void test_sax_reader(void)
+{
+    static const char *docs[] = {
+        "{\"text\":\"Rain fell on the \\\"old\\\" town.\\nThen it stopped.\",\"id\":\"a\"}",
+        "{\"a\":[1,-1,0,-0,127,128,-32,-33,255,256,65535,65536,4294967296,-4294967297],"
+        "\"b\":[0.5,-0.0,1e300,1e-320,1E2,2.5e-3],\"c\":[true,false,null,\"\",{}],\"d\":{}}",
+        "{\"k\":\"\\u00e9\\ud83d\\ude00\\/\\b\\f\\r\\t\\\\\",\"\\u00e9\":1}",
+        "[9223372036854775807,-9223372036854775808,1e-400]",
+        "\"top\"",
+        "[[[[{\"a\":[[{}]]}]]]]",
+        " \t\r\n{ \"a\" : [ 1 , 2 ] } \n",
+    };
+    for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++)
+        s_same_as_jansson(docs[i], strlen(docs[i]));
+    /* header forms: fix (< 16), 16-bit (< 65536), 32-bit */
+    static const size_t sizes[] = {0, 1, 15, 16, 17, 255, 256, 65535, 65536, 70000};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++)
+        for (int map = 0; map < 2; map++) {
+            wt_buf_t b;
+            wt_buf_init(&b);
+            s_sized(&b, sizes[i], map);
+            s_same_as_jansson((const char *)b.data, b.size);
+            wt_buf_free(&b);
+        }
+
+    /* what yajl lets through, refused with code, place and wording */
+    static const struct {
+        const char *json;
+        int expect;
+        const char *reason;
+    } bad[] = {
+        {"{\"k\":\"a\\ud800\"}", WT_EUTF8, "line 1 column 8: invalid Unicode '\\ud800'"},
+        {"{\"k\":\"a\\udc00\"}", WT_EUTF8, "column 8: invalid Unicode '\\udc00'"},
+        {"{\"k\":\"\\uD800\\u0041\"}", WT_EUTF8, "invalid Unicode '\\uD800'"},
+        {"{\"k\":\"\\ud800\\\\udc00\"}", WT_EUTF8, "lone UTF-16 surrogate"},
+        {"{\"k\":\"\\\\\\\"\\u0000\"}", WT_ENUL, "column 11: \\u0000"},
+        {"{\"k\":\"\\\\u0000\"}", 0, NULL}, /* an escaped backslash, then text */
+        {"{\"k\":\"a\xc0\xaf\"}", WT_EUTF8, "column 8: invalid UTF-8 (byte 0xc0)"},
+        {"{\"k\":\"\\n\xed\xa0\x80\"}", WT_EUTF8, "byte 0xed"},
+        {"{\"k\":{\"\xf4\x90\x80\x80\":1}}", WT_EUTF8, "byte 0xf4"},
+        {"{\"k\":1,\n\"k\":2}", WT_EDUPKEY, "line 2 column 2: duplicate key \"k\""},
+        {"{\"a\":{\"k\":1},\"b\":{\"k\":1},\"a\":2}", WT_EDUPKEY, "duplicate key \"a\""},
+        {"{\"k\":9223372036854775808}", WT_EVALUE, "number 9223372036854775808 is out of range"},
+        {"{\"k\":-1e400}", WT_EVALUE, "column 6: number -1e400"},
+        {"{\"k\":1} 2", WT_ETRAILING, "column 9: more after the end"},
+        /* a top-level value followed by an unclosed string: yajl alone says ok */
+        /* \f and \v are not JSON blanks (yajl alone takes them) */
+        {"{\"k\":\f1}", WT_ESYNTAX, "column 6: a form feed between values"},
+        {"\v{}", WT_ESYNTAX, "column 1: a vertical tab"},
+        {"{\"k\":\"a\fb\"}", WT_ESYNTAX, NULL}, /* raw, in a string */
+        {"0\"x", WT_ETRAILING, "column 2: more after the end"},
+        {"{} \"x", WT_ETRAILING, "column 4: more after the end"},
+        {"true\"", WT_ETRAILING, "column 5: more after the end"},
+        {"\"a\\n\" \"b", WT_ETRAILING, "column 7: more after the end"},
+        {"\"a\"\"b", WT_ETRAILING, "column 4: more after the end"},
+        {"{\"k\":[1,2}", WT_ESYNTAX, "line 1 column 10"},
+        {"{\"k\":\"a\"", WT_ETRUNCATED, "column 9: the input ends inside a value"},
+        {"", WT_ETRUNCATED, "line 1 column 1"},
+        {"{\"k\":1}\0", WT_ENUL, "column 8: a NUL byte"},
+        {"{\"k\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}", WT_EDEPTH,
+         "column 37: arrays and objects nested deeper than 32"},
+        {"{\"k\":/* no */1}", WT_ESYNTAX, NULL},
+        {"{\"k\":1,}", WT_ESYNTAX, NULL},
+        {"[1] [2]", WT_ETRAILING, NULL},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        size_t n = strlen(bad[i].json) + (bad[i].expect == WT_ENUL && !strstr(bad[i].json, "u0"));
+        wt_result_t res;
+        char err[256] = "";
+        wt_buf_t mp;
+        wt_buf_init(&mp);
+        int r = wt_json_to_msgpack(bad[i].json, n, &mp);
+        CHECK_MSG(r == bad[i].expect, "sax %zu (%s): got %s want %s", i, bad[i].json, wt_errname(r),
+                  wt_errname(bad[i].expect));
+        CHECK(r == 0 || mp.size == 0);
+        wt_buf_free(&mp);
+        if (!bad[i].reason) continue;
+        wt_result_from_json(bad[i].json, n, &res, err, sizeof err);
+        CHECK_MSG(strstr(err, bad[i].reason) != NULL, "sax %zu: \"%s\" lacks \"%s\"", i, err,
+                  bad[i].reason);
+        wt_result_clear(&res);
+    }
+
+    /* a map of more than 16 keys: a repeat among the first 16 is found
+       where it occurs, a later one when the map closes (its keys sorted) */
+    for (int late = 0; late < 2; late++) {
+        wt_buf_t b;
+        wt_buf_init(&b);
+        S_APPEND(&b, "{");
+        char tmp[32];
+        for (int i = 0; i < 40; i++) {
+            int k = (late ? i == 30 : i == 10) ? 3 : i;
+            int l = snprintf(tmp, sizeof tmp, "%s\"k%d\":[%d]", i ? "," : "", k, i);
+            wt_buf_append(&b, tmp, (size_t)l);
+        }
+        S_APPEND(&b, "}");
+        char err[256] = "";
+        wt_result_t res;
+        CHECK_EQ_INT(wt_result_from_json((const char *)b.data, b.size, &res, err, sizeof err),
+                     WT_EDUPKEY);
+        CHECK_MSG(strstr(err, "duplicate key \"k3\"") != NULL, "%s", err);
+        CHECK_MSG(strstr(err, late ? "in the object that ends here" : "column 93:") != NULL, "%s",
+                  err);
+        wt_buf_free(&b);
+    }
+}
+
+/* The escaper's 16- and 8-byte skips against a byte-by-byte reference: one
+   byte of each kind at every offset of strings of every length to 40. */
+static void s_ref_escape(const char *s, size_t n, char *out)
+{
+    size_t o = 0;
+    out[o++] = '"';
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        uint32_t cp;
+        size_t k = c >= 0x80 ? wt_utf8_seq((const unsigned char *)s + i, n - i, &cp) : 0;
+        if (k) {
+            memcpy(out + o, s + i, k), o += k, i += k - 1;
+        } else if (c >= 0x80) {
+            memcpy(out + o, "\\ufffd", 6), o += 6;
+        } else if (c == '"' || c == '\\') {
+            out[o++] = '\\', out[o++] = (char)c;
+        } else if (c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f') {
+            out[o++] = '\\';
+            out[o++] = c == '\n' ? 'n' : c == '\r' ? 'r' : c == '\t' ? 't' : c == '\b' ? 'b' : 'f';
+        } else if (c < 0x20) {
+            o += (size_t)sprintf(out + o, "\\u%04x", c);
+        } else {
+            out[o++] = (char)c;
+        }
+    }
+    out[o++] = '"';
+    out[o] = 0;
+}
+
+static void test_escape_offsets(void)
+{
+    static const char *kinds[] = {"\"",           "\\",   "\x01", "\x1f",
+                                  "\n",           " ",    "\x7f", "\xc3\xa9",
+                                  "\xe2\x80\x9c", "\xff", "\xc3", "\xf0\x9f\x98\x80"};
+    char s[64], want[512];
+    wt_buf_t out;
+    wt_buf_init(&out);
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+        for (size_t len = 1; len <= 40; len++)
+            for (size_t at = 0; at < len; at++) {
+                size_t kl = strlen(kinds[k]), n = len + kl - 1;
+                memset(s, 'a', sizeof s);
+                memcpy(s + at, kinds[k], kl);
+                uint8_t mp[80];
+                mp[0] = 0xd9, mp[1] = (uint8_t)n; /* str 8 */
+                memcpy(mp + 2, s, n);
+                wt_buf_reset(&out);
+                /* invalid UTF-8 is refused on the MessagePack path: the
+                   writer's own U+FFFD is checked through a result's text */
+                if (wt_msgpack_to_json(mp, n + 2, &out) != 0) {
+                    CHECK(!wt_utf8_valid(s, n));
+                    continue;
+                }
+                wt_buf_append(&out, "", 1);
+                s_ref_escape(s, n, want);
+                CHECK_MSG(!strcmp((const char *)out.data, want), "kind %zu len %zu at %zu: %s", k,
+                          len, at, (const char *)out.data);
+            }
+    wt_buf_free(&out);
+}
+
 int main(void)
 {
     test_item_ok();
@@ -723,5 +989,7 @@ int main(void)
     test_numbers_random();
     test_result_hostile();
     test_convert();
+    test_sax_reader();
+    test_escape_offsets();
     TEST_END();
 }

@@ -1,5 +1,6 @@
-/*  json.h: JSON in (one input item per object / line) and out (the annotated
-    item with byte-exact field names), through jansson (libjansson-dev).
+/*  json.h: JSON in (one input item per object / line; parsed by yajl,
+    libyajl-dev) and out (the annotated item with byte-exact field names,
+    written by our own writer).
 
     Input is strict: an object with a non-empty string `text`; optional string
     fields; `published` as YYYY-MM-DD or ISO 8601; `meta` any JSON value,

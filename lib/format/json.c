@@ -1,11 +1,7 @@
-/*  json.c: JSON in and out.
+/*  json.c: JSON out.
 
-    In: jansson parses (strict UTF-8, duplicate keys rejected, \u0000
-    refused, line/column in errors); before that a one-pass scan refuses raw
-    NUL bytes and nesting deeper than WT_MAX_DEPTH, so jansson never recurses
-    deep. The parsed tree is packed into MessagePack and decoded by the
-    MessagePack decoder of codec.c: the JSON and MessagePack decoders share
-    one set of checks and one set of error codes.
+    In: json_read.c (yajl's SAX parser into MessagePack, then the
+    MessagePack decoder).
 
     Out: a small hand-written writer, not jansson objects: the annotated item
     is written field by field from the schema tables of schema.c (the
@@ -21,196 +17,14 @@
 
 #include "format/format_int.h"
 
-#include <jansson.h>
+#include <limits.h>
 #include <math.h>
-#include <msgpack.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ------------------------------------------------------------------ */
-/* Input */
-
-/* Raw NUL anywhere -> ENUL; [ { nested deeper than WT_MAX_DEPTH -> EDEPTH.
-   A string is skipped with memchr to its next '"' (the quote is escaped
-   when an odd number of backslashes stands before it): the article text,
-   most of an item's bytes, is not walked byte by byte twice. */
-static int s_scan(const char *s, size_t n)
-{
-    if (n && memchr(s, 0, n)) return WT_ENUL;
-    int depth = 0;
-    size_t i = 0;
-    while (i < n) {
-        char c = s[i++];
-        if (c == '"') {
-            for (;;) {
-                const char *q = memchr(s + i, '"', n - i);
-                if (!q) return 0; /* unterminated: jansson says where */
-                size_t end = (size_t)(q - s), k = end;
-                while (k > i && s[k - 1] == '\\')
-                    k--;
-                i = end + 1;
-                if ((end - k) % 2 == 0) break;
-            }
-        } else if (c == '[' || c == '{') {
-            if (++depth > WT_MAX_DEPTH) return WT_EDEPTH;
-        } else if (c == ']' || c == '}') {
-            depth--;
-        }
-    }
-    return 0;
-}
-
-static int s_jerr(const json_error_t *e, char *errbuf, size_t errlen)
-{
-    int code;
-    switch (json_error_code(e)) {
-    case json_error_invalid_utf8:
-        code = WT_EUTF8;
-        break;
-    case json_error_premature_end_of_input:
-        code = WT_ETRUNCATED;
-        break;
-    case json_error_end_of_input_expected:
-        code = WT_ETRAILING;
-        break;
-    case json_error_null_character:
-    case json_error_null_byte_in_key:
-        code = WT_ENUL;
-        break;
-    case json_error_duplicate_key:
-        code = WT_EDUPKEY;
-        break;
-    case json_error_numeric_overflow:
-        code = WT_EVALUE;
-        break;
-    case json_error_stack_overflow:
-        code = WT_EDEPTH;
-        break;
-    default:
-        /* lone surrogates in \u escapes are a UTF-8 problem, not syntax */
-        code = strncmp(e->text, "invalid Unicode", 15) == 0 ? WT_EUTF8 : WT_ESYNTAX;
-        break;
-    }
-    if (errbuf && errlen)
-        snprintf(errbuf, errlen, "line %d column %d: %s", e->line, e->column, e->text);
-    return code;
-}
-
-static int s_write(void *data, const char *buf, size_t len)
-{
-    wt_buf_append(data, buf, len);
-    return 0;
-}
-
-/* Pack a jansson tree (depth already bounded by s_scan). */
-static void s_pack(msgpack_packer *pk, const json_t *j)
-{
-    switch (json_typeof(j)) {
-    case JSON_OBJECT: {
-        const char *k;
-        size_t klen;
-        json_t *v;
-        msgpack_pack_map(pk, json_object_size(j));
-        json_object_keylen_foreach((json_t *)j, k, klen, v)
-        {
-            msgpack_pack_str_with_body(pk, k, klen);
-            s_pack(pk, v);
-        }
-        break;
-    }
-    case JSON_ARRAY: {
-        size_t i;
-        json_t *v;
-        msgpack_pack_array(pk, json_array_size(j));
-        json_array_foreach(j, i, v) s_pack(pk, v);
-        break;
-    }
-    case JSON_STRING:
-        msgpack_pack_str_with_body(pk, json_string_value(j), json_string_length(j));
-        break;
-    case JSON_INTEGER:
-        msgpack_pack_int64(pk, json_integer_value(j));
-        break;
-    case JSON_REAL:
-        msgpack_pack_double(pk, json_real_value(j));
-        break;
-    case JSON_TRUE:
-        msgpack_pack_true(pk);
-        break;
-    case JSON_FALSE:
-        msgpack_pack_false(pk);
-        break;
-    case JSON_NULL:
-        msgpack_pack_nil(pk);
-        break;
-    }
-}
-
-/* Parse JSON text into MessagePack. */
-static int s_json_to_mp(const char *json, size_t n, wt_buf_t *out, char *errbuf, size_t errlen)
-{
-    int r = s_scan(json, n);
-    if (r) {
-        if (errbuf && errlen) snprintf(errbuf, errlen, "%s", wt_strerror(r));
-        return r;
-    }
-    json_error_t e;
-    json_t *root = json_loadb(json, n, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &e);
-    if (!root) return s_jerr(&e, errbuf, errlen);
-    /* an item's MessagePack is about as long as its JSON (the text
-       dominates): one reservation instead of a doubling realloc per item */
-    wt_buf_reserve(out, n + 64);
-    msgpack_packer pk;
-    msgpack_packer_init(&pk, out, s_write);
-    s_pack(&pk, root);
-    json_decref(root);
-    return 0;
-}
-
-/* Upper bound on the JSON size of an item within the limits (every byte of
-   the text escaped as \u00XX, meta, other fields). Longer input is refused
-   before jansson spends time and memory on it. */
-static size_t s_max_json(const wt_limits_t *lim)
-{
-    return 6 * lim->max_text + 8 * lim->max_meta + 64 * lim->max_field + 4096;
-}
-
-int wt_item_from_json(const char *json, size_t n, const wt_limits_t *limits, wt_item_t *item,
-                      char *errbuf, size_t errlen)
-{
-    const wt_limits_t *lim = limits ? limits : &wt_limits_default;
-    memset(item, 0, sizeof *item);
-    if (n > s_max_json(lim)) {
-        if (errbuf && errlen) snprintf(errbuf, errlen, "%s", wt_strerror(WT_ETOOBIG));
-        return WT_ETOOBIG;
-    }
-    wt_buf_t mp;
-    wt_buf_init(&mp);
-    int r = s_json_to_mp(json, n, &mp, errbuf, errlen);
-    if (!r) r = wt_item_decode_ex(mp.data, mp.size, lim, item, errbuf, errlen);
-    wt_buf_free(&mp);
-    return r;
-}
-
-int wt_result_from_json(const char *json, size_t n, wt_result_t *res, char *errbuf, size_t errlen)
-{
-    memset(res, 0, sizeof *res);
-    wt_buf_t mp;
-    wt_buf_init(&mp);
-    int r = s_json_to_mp(json, n, &mp, errbuf, errlen);
-    if (!r) r = wt_result_decode_ex(mp.data, mp.size, NULL, res, errbuf, errlen);
-    wt_buf_free(&mp);
-    return r;
-}
-
-int wt_json_to_msgpack(const char *json, size_t n, wt_buf_t *out)
-{
-    size_t mark = out->size;
-    int r = s_json_to_mp(json, n, out, NULL, 0);
-    if (r) out->size = mark;
-    return r;
-}
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* ------------------------------------------------------------------ */
 /* Output writer */
@@ -272,16 +86,54 @@ static void s_escape(wt_buf_t *b, const char *str, size_t n)
     s_putc(b, '"');
     size_t i = 0, run = 0;
     while (i < n) {
+#ifdef __SSE2__
+        /* 16 bytes at a time: a byte needs a look when it is '"', '\\',
+           below 0x20 (max(x, 0x1f) == 0x1f) or >= 0x80 (its top bit). The
+           last piece, shorter, is copied into plain padding first. */
+        for (;;) {
+            size_t left = n - i;
+            __m128i x;
+            if (left >= 16) {
+                x = _mm_loadu_si128((const __m128i *)(s + i));
+            } else {
+                unsigned char pad[16];
+                memset(pad, 'a', sizeof pad);
+                memcpy(pad, s + i, left);
+                x = _mm_loadu_si128((const __m128i *)pad);
+            }
+            const __m128i q = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\'),
+                          ctl = _mm_set1_epi8(0x1f);
+            __m128i look = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, q), _mm_cmpeq_epi8(x, bs)),
+                                        _mm_cmpeq_epi8(_mm_max_epu8(x, ctl), ctl));
+            unsigned hit = (unsigned)(_mm_movemask_epi8(look) | _mm_movemask_epi8(x));
+            if (hit) {
+                i += (size_t)__builtin_ctz(hit); /* the 8-byte test stops there */
+                break;
+            }
+            if (left <= 16) {
+                i = n;
+                break;
+            }
+            i += 16;
+        }
+#endif
         /* skip 8 plain bytes at a time: none below 0x20, none '"' or '\\',
-           none >= 0x80 (the usual SWAR tests; each "any byte" answer is exact) */
+           none >= 0x80 (the usual SWAR tests: each "any byte" answer is
+           exact, and so is the lowest flagged byte, as no borrow comes
+           before it: on a little-endian machine, go straight to it) */
         while (n - i >= 8) {
             const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
-            uint64_t x, q, bs;
+            uint64_t x, q, bs, hit;
             memcpy(&x, s + i, 8);
             q = x ^ (ones * '"');
             bs = x ^ (ones * '\\');
-            if ((((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((bs - ones) & ~bs) | x) & high)
+            hit = (((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((bs - ones) & ~bs) | x) & high;
+            if (hit) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+                i += (size_t)__builtin_ctzll(hit) / 8;
+#endif
                 break;
+            }
             i += 8;
         }
         if (i >= n) break;
@@ -449,25 +301,117 @@ static int s_fmt_g(bool neg, const char *d, int x, int prec, char *out)
     return len;
 }
 
-/* The shortest of %.15g/%.16g/%.17g that reads back as v, with one printf
-   of 17 digits instead of up to three: the 15- and 16-digit forms are those
-   digits rounded, except when the cut digits are exactly "5" / "50", where
-   rounding the rounded digits may differ from rounding v itself (then -1:
-   the caller prints each precision). */
+__extension__ typedef unsigned __int128 s_u128;
+
+static const uint64_t s_p10[20] = {1ULL,
+                                   10ULL,
+                                   100ULL,
+                                   1000ULL,
+                                   10000ULL,
+                                   100000ULL,
+                                   1000000ULL,
+                                   10000000ULL,
+                                   100000000ULL,
+                                   1000000000ULL,
+                                   10000000000ULL,
+                                   100000000000ULL,
+                                   1000000000000ULL,
+                                   10000000000000ULL,
+                                   100000000000000ULL,
+                                   1000000000000000ULL,
+                                   10000000000000000ULL,
+                                   100000000000000000ULL,
+                                   1000000000000000000ULL,
+                                   10000000000000000000ULL};
+
+/* The prec (15..17) significant digits of a (1e-5 <= a < 1e15) as
+   printf("%.*e", prec - 1) writes them: rounded to nearest, ties to even,
+   from the exact binary value; *x10 is the decimal exponent (on entry a
+   guess, or INT_MIN). False outside that range (the caller asks printf).
+   With a = m / 2^shift (shift in [3, 69]): N = m * 10^p / 2^shift for
+   p = prec - 1 - x, and m * 10^p < 2^127 for p <= 22. */
+static bool s_digits(double a, int prec, char *d, int *x10)
+{
+    if (!(a >= 1e-5 && a < 1e15)) return false;
+    int e2;
+    uint64_t m = (uint64_t)ldexp(frexp(a, &e2), 53);
+    int shift = 53 - e2;
+    int x = *x10 != INT_MIN ? *x10 : (int)floor(log10(a));
+    /* x from log10 (or the caller's guess) may be one off: it is right
+       when the digits before rounding are prec digits; a carry to 10^prec
+       after rounding is 10^(prec-1) at x + 1, as printf writes it */
+    for (int tries = 0; tries < 4; tries++) {
+        int p = prec - 1 - x;
+        if (p < 0 || p > 22) return false;
+        s_u128 t = p <= 19 ? (s_u128)s_p10[p] : (s_u128)s_p10[19] * s_p10[p - 19];
+        s_u128 num = t * m, mask = ((s_u128)1 << shift) - 1, half = (s_u128)1 << (shift - 1);
+        uint64_t n = (uint64_t)(num >> shift);
+        if (n >= s_p10[prec]) {
+            x++;
+            continue;
+        }
+        if (n < s_p10[prec - 1]) {
+            x--;
+            continue;
+        }
+        s_u128 rem = num & mask;
+        if (rem > half || (rem == half && (n & 1))) n++;
+        if (n == s_p10[prec]) {
+            n = s_p10[prec - 1];
+            x++;
+        }
+        for (int i = prec - 1; i >= 0; i--, n /= 10)
+            d[i] = (char)('0' + n % 10);
+        *x10 = x;
+        return true;
+    }
+    return false; /* not reached */
+}
+
+/* Whether the decimal of the prec digits d, exponent x reads back as v:
+   exactly by one IEEE operation when the digits fit in 2^53 and the power
+   of ten is exact (Clinger's fast path: what strtod gives), else strtod
+   of the written form out. */
+static bool s_reads_back(double v, const char *d, int prec, int x, const char *out)
+{
+    static const double p10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                   1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                   1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    uint64_t n = 0;
+    for (int i = 0; i < prec; i++)
+        n = n * 10 + (uint64_t)(d[i] - '0');
+    int scale = x - prec + 1;
+    if (n > (1ULL << 53) || scale < -22 || scale > 22) return strtod(out, NULL) == v;
+    double r = scale < 0 ? (double)n / p10[-scale] : (double)n * p10[scale];
+    return (v < 0 ? -r : r) == v;
+}
+
+/* The shortest of %.15g/%.16g/%.17g that reads back as v. In the range of
+   s_digits each precision's digits are exact; elsewhere one printf of 17
+   digits, the 15- and 16-digit forms being those digits rounded, except
+   when the cut digits are exactly "5" / "50", where rounding the rounded
+   digits may differ from rounding v itself (then -1: the caller prints
+   each precision). */
 static int s_fmt_shortest(double v, char *out)
 {
+    bool neg = v < 0;
+    char d[17], d17[17];
+    int x = INT_MIN;
+    for (int prec = 15; prec <= 17; prec++) {
+        if (!s_digits(fabs(v), prec, d, &x)) break;
+        int len = s_fmt_g(neg, d, x, prec, out);
+        if (prec == 17 || s_reads_back(v, d, prec, x, out)) return len;
+    }
+    if (x != INT_MIN) return -1; /* not reached: s_digits is all or none */
     char e[40];
     snprintf(e, sizeof e, "%.16e", v);
-    bool neg = e[0] == '-';
     const char *p = e + neg;
-    char d17[17];
     d17[0] = p[0];
     memcpy(d17 + 1, p + 2, 16);
     int x17 = atoi(p + 19);
     for (int prec = 15; prec <= 16; prec++) {
         if (d17[prec] == '5' && (prec == 16 || d17[16] == '0')) return -1;
-        char d[17];
-        int x = x17;
+        x = x17;
         memcpy(d, d17, (size_t)prec);
         if (d17[prec] > '5' || (d17[prec] == '5' && prec == 15)) {
             int i = prec - 1;
@@ -482,7 +426,7 @@ static int s_fmt_shortest(double v, char *out)
             }
         }
         int len = s_fmt_g(neg, d, x, prec, out);
-        if (strtod(out, NULL) == v) return len;
+        if (s_reads_back(v, d, prec, x, out)) return len;
     }
     return s_fmt_g(neg, d17, x17, 17, out);
 }

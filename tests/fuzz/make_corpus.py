@@ -88,7 +88,7 @@ def write(target, name, data):
 
 def main():
     # only this script's targets: other targets keep their own seeds
-    for target in ("fuzz_item_msgpack", "fuzz_item_json", "fuzz_result_msgpack"):
+    for target in ("fuzz_item_msgpack", "fuzz_item_json", "fuzz_result_msgpack", "fuzz_json_jansson"):
         d = os.path.join(OUT, target)
         if os.path.isdir(d):
             shutil.rmtree(d)
@@ -107,6 +107,7 @@ def main():
     for i, it in enumerate(ITEMS):
         write("fuzz_item_msgpack", "item%d" % i, pack(it))
         write("fuzz_item_json", "item%d.json" % i, json.dumps(it, ensure_ascii=(i % 2 == 1)).encode())
+        write("fuzz_json_jansson", "item%d.json" % i, json.dumps(it, ensure_ascii=(i % 2 == 1)).encode())
     for k, v in hostile.items():
         write("fuzz_item_msgpack", k, v)
         write("fuzz_result_msgpack", k, v)
@@ -123,6 +124,11 @@ def main():
     }
     for k, v in json_hostile.items():
         write("fuzz_item_json", k, v)
+        write("fuzz_json_jansson", k, v)
+    # the JSON reader against jansson: escapes, every scalar, a 17-element array
+    write("fuzz_json_jansson", "escapes.json",
+          b'{"a":"x\\u00e9\\ud83d\\ude00\\n\\"","b":[1,-2,3.5e-7,true,null,{}],"c":{"d":[[]]}}')
+    write("fuzz_json_jansson", "array17.json", json.dumps(list(range(18)), separators=(",", ":")).encode())
 
 
 if __name__ == "__main__":
