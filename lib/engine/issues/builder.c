@@ -384,13 +384,26 @@ void wt_ixdb_compile(wt_issuedb_t *db)
     db->bloom = NULL;
     free(db->edge_filter);
     db->edge_filter = NULL;
+    /* a word is inflected once, however many phrases it is in: its forms
+       are the same every time (most of the load's time went to repeats) */
+    uint8_t *inflected = NULL;
+    size_t inflected_cap = 0;
     for (size_t i = 0; i < db->nphrases; i++) {
         struct ix_phrase *ph = &db->phrases[i];
         for (int k = 0; k < ph->nwords; k++) {
-            s_vocab_id(db, ph->words[k], strlen(ph->words[k]));
-            if (!ph->cons[k]) s_inflect(db, ph->words[k]);
+            uint32_t w = s_vocab_id(db, ph->words[k], strlen(ph->words[k]));
+            if (ph->cons[k]) continue;
+            if (w >= inflected_cap) {
+                size_t old_cap = inflected_cap;
+                wt_grow(&inflected, &inflected_cap, (size_t)w + 1, 1);
+                memset(inflected + old_cap, 0, inflected_cap - old_cap);
+            }
+            if (inflected[w]) continue;
+            inflected[w] = 1;
+            s_inflect(db, ph->words[k]);
         }
     }
+    free(inflected);
     /* every form -> the written words it stands for (usually one) */
     for (size_t i = 0; i < db->nphrases; i++) {
         struct ix_phrase *ph = &db->phrases[i];
