@@ -13,6 +13,7 @@
 #include "actors_internal.h"
 #include "wiretag/petrarch.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -224,22 +225,65 @@ static int s_add_phrase(wt_actordb_t *db, wt_doc_t *doc, const char *phrase, uin
 /* ---------------------------------------------------------------- YAML tree */
 
 enum { YN_SCALAR, YN_SEQ, YN_MAP };
+/* The nodes and scalars of one file come from blocks that are freed
+   together with the tree: a dictionary has hundreds of thousands of small
+   scalars, and one malloc and free each was a fifth of the start-up. */
+typedef struct yblock {
+    struct yblock *next;
+    size_t used, cap;
+    max_align_t data[];
+} yblock_t;
+
 typedef struct ynode {
     int type;
     int line;
     char *s;
     struct ynode **kids; /* maps: key, value, key, value ... */
     size_t n, cap;
+    yblock_t *blocks; /* the root only: where every node of the tree lives */
 } ynode_t;
 
-static void s_yfree(ynode_t *y)
+/* n zeroed bytes from the tree's blocks, aligned for any type. */
+static void *s_yalloc(yblock_t **blocks, size_t n)
 {
-    if (!y) return;
+    size_t need = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+    yblock_t *b = *blocks;
+    if (!b || b->cap - b->used < need) {
+        size_t cap = need > 65536 ? need : 65536;
+        b = wt_malloc(sizeof *b + cap);
+        b->next = *blocks;
+        b->used = 0;
+        b->cap = cap;
+        *blocks = b;
+    }
+    void *p = (char *)b->data + b->used;
+    b->used += need;
+    memset(p, 0, n);
+    return p;
+}
+
+static void s_yfree_blocks(yblock_t *b)
+{
+    while (b) {
+        yblock_t *next = b->next;
+        free(b);
+        b = next;
+    }
+}
+
+/* Free the kids arrays below y (the nodes themselves live in blocks). */
+static void s_yfree_kids(ynode_t *y)
+{
     for (size_t i = 0; i < y->n; i++)
-        s_yfree(y->kids[i]);
+        if (y->kids[i]->kids) s_yfree_kids(y->kids[i]);
     free(y->kids);
-    free(y->s);
-    free(y);
+}
+
+static void s_yfree(ynode_t *root)
+{
+    if (!root) return;
+    s_yfree_kids(root);
+    s_yfree_blocks(root->blocks);
 }
 
 static void s_ykid(ynode_t *p, ynode_t *k)
@@ -262,6 +306,7 @@ static ynode_t *s_yload(const char *path, char *err, size_t errlen)
     ynode_t *stack[64];
     int depth = 0;
     ynode_t *root = NULL;
+    yblock_t *blocks = NULL;
     bool ok = true, done = false;
     while (!done) {
         yaml_event_t ev;
@@ -283,18 +328,17 @@ static ynode_t *s_yload(const char *path, char *err, size_t errlen)
             done = true;
             break;
         case YAML_SCALAR_EVENT:
-            nn = wt_calloc(1, sizeof *nn);
+            nn = s_yalloc(&blocks, sizeof *nn);
             nn->type = YN_SCALAR;
-            nn->s = wt_strndup((const char *)ev.data.scalar.value, ev.data.scalar.length);
+            nn->s = s_yalloc(&blocks, ev.data.scalar.length + 1);
+            memcpy(nn->s, ev.data.scalar.value, ev.data.scalar.length);
             if (ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
-                (strcmp(nn->s, "null") == 0 || strcmp(nn->s, "~") == 0 || nn->s[0] == 0)) {
-                free(nn->s);
-                nn->s = NULL;
-            }
+                (strcmp(nn->s, "null") == 0 || strcmp(nn->s, "~") == 0 || nn->s[0] == 0))
+                nn->s = NULL; /* its bytes stay in the block */
             break;
         case YAML_SEQUENCE_START_EVENT:
         case YAML_MAPPING_START_EVENT:
-            nn = wt_calloc(1, sizeof *nn);
+            nn = s_yalloc(&blocks, sizeof *nn);
             nn->type = ev.type == YAML_SEQUENCE_START_EVENT ? YN_SEQ : YN_MAP;
             break;
         case YAML_SEQUENCE_END_EVENT:
@@ -311,7 +355,6 @@ static ynode_t *s_yload(const char *path, char *err, size_t errlen)
             else if (!root)
                 root = nn;
             else { /* a second document: refused, as the config loader does */
-                s_yfree(nn);
                 snprintf(err, errlen, "%s:%d: more than one YAML document in the file", path, line);
                 ok = false;
                 yaml_event_delete(&ev);
@@ -332,13 +375,15 @@ static ynode_t *s_yload(const char *path, char *err, size_t errlen)
     yaml_parser_delete(&ps);
     fclose(f);
     if (!ok) {
-        s_yfree(root);
+        if (root) s_yfree_kids(root);
+        s_yfree_blocks(blocks);
         return NULL;
     }
     if (!root) {
-        root = wt_calloc(1, sizeof *root);
+        root = s_yalloc(&blocks, sizeof *root);
         root->type = YN_MAP;
     }
+    root->blocks = blocks;
     return root;
 }
 
