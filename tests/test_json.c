@@ -3,13 +3,13 @@
     struct -> JSON byte-identical, field names and order of the output,
     escaping and numbers, and hostile input for each JSON decoder with the
     exact error code. Texts are sentences we wrote for the tests. */
+#include "jansson_ref.h"
 #include "testutil.h"
 #include "wiretag/json.h"
 #include "wiretag/utf8.h"
 
 #include <jansson.h>
 #include <math.h>
-#include <msgpack.h>
 
 static const wt_limits_t small_limits = {
     .max_text = 16, .max_field = 4096, .max_meta = 64, .max_elements = 100};
@@ -725,51 +725,6 @@ static void test_numbers_random(void)
    their shortest form once the count is known), and the checks yajl does
    not do itself, with the place and the wording of each error. */
 
-static int s_ref_write(void *data, const char *buf, size_t len)
-{
-    wt_buf_append(data, buf, len);
-    return 0;
-}
-
-static void s_ref_pack(msgpack_packer *pk, json_t *j)
-{
-    const char *k;
-    size_t klen, i;
-    json_t *v;
-    switch (json_typeof(j)) {
-    case JSON_OBJECT:
-        msgpack_pack_map(pk, json_object_size(j));
-        json_object_keylen_foreach(j, k, klen, v)
-        {
-            msgpack_pack_str_with_body(pk, k, klen);
-            s_ref_pack(pk, v);
-        }
-        break;
-    case JSON_ARRAY:
-        msgpack_pack_array(pk, json_array_size(j));
-        json_array_foreach(j, i, v) s_ref_pack(pk, v);
-        break;
-    case JSON_STRING:
-        msgpack_pack_str_with_body(pk, json_string_value(j), json_string_length(j));
-        break;
-    case JSON_INTEGER:
-        msgpack_pack_int64(pk, json_integer_value(j));
-        break;
-    case JSON_REAL:
-        msgpack_pack_double(pk, json_real_value(j));
-        break;
-    case JSON_TRUE:
-        msgpack_pack_true(pk);
-        break;
-    case JSON_FALSE:
-        msgpack_pack_false(pk);
-        break;
-    case JSON_NULL:
-        msgpack_pack_nil(pk);
-        break;
-    }
-}
-
 /* JSON of a container of n elements ("[0,1,...]" or {"k0":0,...}) nested
    inside another container of n + 1 elements. */
 static void s_sized(wt_buf_t *b, size_t n, bool map)
@@ -799,9 +754,7 @@ static void s_same_as_jansson(const char *js, size_t n)
     wt_buf_t ref, mp;
     wt_buf_init(&ref), wt_buf_init(&mp);
     wt_buf_append(&mp, "keep", 4); /* appended after what is there */
-    msgpack_packer pk;
-    msgpack_packer_init(&pk, &ref, s_ref_write);
-    s_ref_pack(&pk, j);
+    wt_jansson_ref_msgpack(j, &ref);
     json_decref(j);
     CHECK_EQ_INT(wt_json_to_msgpack(js, n, &mp), 0);
     CHECK_MSG(mp.size == ref.size + 4 && !memcmp(mp.data + 4, ref.data, ref.size),

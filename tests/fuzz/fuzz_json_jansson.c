@@ -5,57 +5,10 @@
     output buffer as it was. (Within the limits that come first: input
     nested deeper than WT_MAX_DEPTH, and raw NUL bytes, are refused before
     either parser.) */
+#include "../jansson_ref.h"
 #include "fuzz_util.h"
 
-#include <jansson.h>
-#include <msgpack.h>
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static int s_write(void *data, const char *buf, size_t len)
-{
-    wt_buf_append(data, buf, len);
-    return 0;
-}
-
-static void s_pack(msgpack_packer *pk, json_t *j)
-{
-    const char *k;
-    size_t klen, i;
-    json_t *v;
-    switch (json_typeof(j)) {
-    case JSON_OBJECT:
-        msgpack_pack_map(pk, json_object_size(j));
-        json_object_keylen_foreach(j, k, klen, v)
-        {
-            msgpack_pack_str_with_body(pk, k, klen);
-            s_pack(pk, v);
-        }
-        break;
-    case JSON_ARRAY:
-        msgpack_pack_array(pk, json_array_size(j));
-        json_array_foreach(j, i, v) s_pack(pk, v);
-        break;
-    case JSON_STRING:
-        msgpack_pack_str_with_body(pk, json_string_value(j), json_string_length(j));
-        break;
-    case JSON_INTEGER:
-        msgpack_pack_int64(pk, json_integer_value(j));
-        break;
-    case JSON_REAL:
-        msgpack_pack_double(pk, json_real_value(j));
-        break;
-    case JSON_TRUE:
-        msgpack_pack_true(pk);
-        break;
-    case JSON_FALSE:
-        msgpack_pack_false(pk);
-        break;
-    case JSON_NULL:
-        msgpack_pack_nil(pk);
-        break;
-    }
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -86,9 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (j) {
         wt_buf_t ref;
         wt_buf_init(&ref);
-        msgpack_packer pk;
-        msgpack_packer_init(&pk, &ref, s_write);
-        s_pack(&pk, j);
+        wt_jansson_ref_msgpack(j, &ref);
         FUZZ_ASSERT(ref.size + 1 == mp.size && !memcmp(ref.data, mp.data + 1, ref.size),
                     "the same MessagePack as jansson's tree");
         wt_buf_free(&ref);
