@@ -15,11 +15,12 @@
 
     Wake-ups: every commit asks for an fsync (`want`), so that nothing
     committed waits for one that nobody asked for; the thread waits on the
-    condition for `want` to pass `synced`; the broker waits for results on an eventfd that this
-   thread writes after every fsync (the broker reads it, then reads `synced`, so no wake-up is
-   lost). Stopping: `stop` is set under the mutex and the thread finishes what was asked before it
-   leaves; wt_jsync_stop() joins it. A failed fsync is sticky: nothing committed after it is ever
-   said to be durable.
+    condition for `want` to pass `synced`; the broker waits for results on
+    an eventfd that this thread writes after every fsync (the broker reads
+    it, then reads `synced`, so no wake-up is lost). Stopping: `stop` is set
+    under the mutex and the thread finishes what was asked before it
+    leaves; wt_jsync_stop() joins it. A failed fsync is sticky: nothing
+    committed after it is ever said to be durable.
 */
 #include "journal_int.h"
 
@@ -120,6 +121,15 @@ void wt_jsync_stop(wt_journal_t *self)
     self->syncer = NULL;
 }
 
+/* Ask for generation gen to be made durable (under the mutex). */
+static void s_want(struct wt_jsync *s, uint64_t gen)
+{
+    if (gen > s->want) {
+        s->want = gen;
+        pthread_cond_broadcast(&s->cv);
+    }
+}
+
 bool wt_jsync_lock(wt_journal_t *self, bool wait)
 {
     struct wt_jsync *s = self->syncer;
@@ -139,10 +149,7 @@ void wt_jsync_unlock(wt_journal_t *self, bool committed)
     if (committed) { /* every commit is fsynced soon (fsync=always) */
         s->committed = self->commits;
         s->committed_rseq = self->next_rseq;
-        if (s->want < s->committed) {
-            s->want = s->committed;
-            pthread_cond_broadcast(&s->cv);
-        }
+        s_want(s, s->committed);
     }
     pthread_mutex_unlock(&s->mu);
 }
@@ -151,10 +158,7 @@ void wt_jsync_request(wt_journal_t *self, uint64_t gen)
 {
     struct wt_jsync *s = self->syncer;
     pthread_mutex_lock(&s->mu);
-    if (gen > s->want) {
-        s->want = gen;
-        pthread_cond_broadcast(&s->cv);
-    }
+    s_want(s, gen);
     pthread_mutex_unlock(&s->mu);
 }
 
@@ -162,10 +166,7 @@ int wt_jsync_wait(wt_journal_t *self, uint64_t gen)
 {
     struct wt_jsync *s = self->syncer;
     pthread_mutex_lock(&s->mu);
-    if (gen > s->want) {
-        s->want = gen;
-        pthread_cond_broadcast(&s->cv);
-    }
+    s_want(s, gen);
     while (!s->err && s->synced < gen)
         pthread_cond_wait(&s->cv, &s->mu);
     int rc = s->err;
