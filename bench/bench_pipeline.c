@@ -8,8 +8,9 @@
 
     wiretag-bench-pipeline --broker PRODUCERS_EP --results SUBSCRIBERS_EP
                            [--window W] [--rate R] [--id-prefix P] [--count K] FILE.jsonl
-    The same items, each with a unique id (P0, P1, ...; default b), through a running wiretag broker
-    (whose workers are started separately): PUT with a window of W unacked
+    The same items, each with a unique id (P0, P1, ...; default b), through
+    a running wiretag broker (whose workers are started separately): PUT
+    with a window of W unacked
     items, count RESULTs on the subscriber socket. Prints items/s and this
     process's CPU time while it was sending and receiving (cpu_s). With
     --rate R, one PUT every 1/R s (paced, still within the window), and

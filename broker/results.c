@@ -2,10 +2,11 @@
     commit). A result journaled in a loop turn waits (pending) until the
     turn's commit is durable (under fsync=always: until the journal's fsync
     thread says an fsync covered it, see journal.h "generations"), then is
-    published once on XPUB in result-seq order. When the journal is full the open transaction is
-   gone with the results of the turn: they are held in memory (dispatch waits) and journaled again
-   by the tick once retention made room. Used by the worker side (a DONE) and the loop (end of turn,
-   tick).
+    published once on XPUB in result-seq order. When the journal is full
+    the open transaction is gone with the results of the turn: they are
+    held in memory (dispatch waits) and journaled again by the tick once
+    retention made room. Used by the worker side (a DONE) and the loop (end
+    of turn, tick).
 */
 #include "broker.h"
 
