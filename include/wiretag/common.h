@@ -84,6 +84,9 @@ int64_t wt_time_ms(void);
 
 /* UTF-8: true when [s, s+n) is valid UTF-8 (no overlongs, no surrogates). */
 bool wt_utf8_valid(const char *s, size_t n);
+/* UTF-8: the offset of the first byte of [s, s+n) that does not start a
+   well-formed sequence (wt_utf8_seq), or n when it is all valid. */
+size_t wt_utf8_bad(const char *s, size_t n);
 
 /* 64-bit FNV-1a hash. */
 uint64_t wt_hash64(const void *data, size_t n);

@@ -1,6 +1,7 @@
 /*  common.c: allocation that aborts on out-of-memory, error names, clocks,
     UTF-8 validation and hashing shared by every module. */
 #include "wiretag/common.h"
+#include "wiretag/utf8.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,44 +78,35 @@ int64_t wt_time_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-bool wt_utf8_valid(const char *str, size_t n)
+size_t wt_utf8_bad(const char *str, size_t n)
 {
-    const unsigned char *s = (const unsigned char *)str, *e = s + n;
-    while (s < e) {
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0;
+    while (i < n) {
         /* News text is mostly ASCII: skip it eight bytes at a time (memcpy
            is the portable unaligned load; compilers make it one move). */
-        while (e - s >= 8) {
+        while (n - i >= 8) {
             uint64_t w;
-            memcpy(&w, s, 8);
+            memcpy(&w, s + i, 8);
             if (w & 0x8080808080808080ull) break;
-            s += 8;
+            i += 8;
         }
-        if (s >= e) break;
-        unsigned c = *s;
-        if (c < 0x80) {
-            s++;
+        if (i >= n) break;
+        if (s[i] < 0x80) {
+            i++;
             continue;
         }
-        size_t len;
-        uint32_t cp, min;
-        if (c >= 0xC2 && c <= 0xDF) {
-            len = 2, cp = c & 0x1F, min = 0x80;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            len = 3, cp = c & 0x0F, min = 0x800;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            len = 4, cp = c & 0x07, min = 0x10000;
-        } else {
-            return false;
-        }
-        if ((size_t)(e - s) < len) return false;
-        for (size_t i = 1; i < len; i++) {
-            if ((s[i] & 0xC0) != 0x80) return false;
-            cp = (cp << 6) | (s[i] & 0x3F);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-        s += len;
+        uint32_t cp;
+        size_t k = wt_utf8_seq(s + i, n - i, &cp);
+        if (!k) return i;
+        i += k;
     }
-    return true;
+    return n;
+}
+
+bool wt_utf8_valid(const char *str, size_t n)
+{
+    return wt_utf8_bad(str, n) == n;
 }
 
 uint64_t wt_hash64(const void *data, size_t n)

@@ -13,7 +13,6 @@
     json.c.
 */
 #include "wiretag/json.h"
-#include "wiretag/utf8.h"
 
 #include "format/format_int.h"
 
@@ -163,31 +162,6 @@ static int s_scan(const char *s, size_t n, s_jerr_t *e)
     return 0;
 }
 
-/* The offset of the first byte of s[0..n) that does not start a well-formed
-   UTF-8 sequence, or n. */
-static size_t s_utf8_bad(const unsigned char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        while (n - i >= 8) {
-            uint64_t w;
-            memcpy(&w, s + i, 8);
-            if (w & 0x8080808080808080ull) break;
-            i += 8;
-        }
-        if (i >= n) break;
-        if (s[i] < 0x80) {
-            i++;
-            continue;
-        }
-        uint32_t cp;
-        size_t k = wt_utf8_seq(s + i, n - i, &cp);
-        if (!k) return i;
-        i += k;
-    }
-    return n;
-}
-
 typedef struct {
     size_t hdr;     /* offset of the 5 bytes kept for the header */
     uint32_t count; /* elements (arrays) or pairs (maps) so far */
@@ -254,7 +228,7 @@ static void s_top(s_sax_t *x, const void *p, size_t len, size_t quotes)
 
 static int s_text(s_sax_t *x, const unsigned char *s, size_t len)
 {
-    size_t bad = s_utf8_bad(s, len);
+    size_t bad = wt_utf8_bad((const char *)s, len);
     if (bad == len) return 1;
     size_t at = s_where(x, s);
     if (at < x->n && (const char *)s == x->json + at) at += bad;
