@@ -222,8 +222,6 @@ void wt_workers_on_message(wt_broker_t *self, wt_proto_in_t *in, int rc);
 void wt_workers_tick(wt_broker_t *self, int64_t now_ms);
 /* Hand queued items to workers with credit. */
 void wt_workers_dispatch(wt_broker_t *self);
-/* A new item was accepted: make it visible to dispatch. */
-void wt_workers_queued(wt_broker_t *self, uint64_t seq);
 /* A dead letter was put back in the queue (REQUEUE): dispatch it again. */
 void wt_workers_revived(wt_broker_t *self, uint64_t seq);
 /* Remove every worker (shutdown). */
@@ -281,6 +279,8 @@ uint64_t wt_broker_producer_count(wt_broker_t *self, uint64_t tag);
    queued seqs when it is complete and has room, else read from the journal
    later. */
 void wt_broker_window_add(wt_broker_t *self, uint64_t seq);
+/* Append seq to the window (which has room), behind what it holds. */
+void wt_broker_window_push(wt_broker_t *self, uint64_t seq);
 /* Journal failure that leaves RAM and disk out of step: stop the broker. */
 void wt_broker_fatal(wt_broker_t *self, const char *what, int code);
 /* Receive up to WT_BROKER_BATCH messages waiting on a ROUTER socket and

@@ -124,16 +124,20 @@ void wt_broker_producer_add(wt_broker_t *self, uint64_t tag, int64_t delta)
 
 /* ------------------------------------------------------------ dispatch window */
 
+void wt_broker_window_push(wt_broker_t *self, uint64_t seq)
+{
+    self->window[(self->win_head + self->win_count) % WT_BROKER_WINDOW] = seq;
+    self->win_count++;
+    if (seq > self->loaded_upto) self->loaded_upto = seq;
+}
+
 void wt_broker_window_add(wt_broker_t *self, uint64_t seq)
 {
     if (seq <= self->loaded_upto) return;
-    if (self->window_complete && self->win_count < WT_BROKER_WINDOW) {
-        self->window[(self->win_head + self->win_count) % WT_BROKER_WINDOW] = seq;
-        self->win_count++;
-        self->loaded_upto = seq;
-    } else {
+    if (self->window_complete && self->win_count < WT_BROKER_WINDOW)
+        wt_broker_window_push(self, seq);
+    else
         self->window_complete = false; /* read it from the journal later */
-    }
 }
 
 /* ------------------------------------------------------------ sockets */

@@ -52,22 +52,10 @@ static void s_retry_push(wt_broker_t *self, uint64_t seq, bool front)
     self->retry_count++;
 }
 
-static void s_window_push(wt_broker_t *self, uint64_t seq)
-{
-    self->window[(self->win_head + self->win_count) % WT_BROKER_WINDOW] = seq;
-    self->win_count++;
-    if (seq > self->loaded_upto) self->loaded_upto = seq;
-}
-
-void wt_workers_queued(wt_broker_t *self, uint64_t seq)
-{
-    wt_broker_window_add(self, seq); /* core.c: the results side adds too */
-}
-
 void wt_workers_revived(wt_broker_t *self, uint64_t seq)
 {
     if (seq > self->loaded_upto) {
-        wt_workers_queued(self, seq); /* not read from the queue yet: found there */
+        wt_broker_window_add(self, seq); /* not read from the queue yet: found there */
         return;
     }
     s_retry_push(self, seq, false); /* behind the window's reading point */
@@ -96,7 +84,7 @@ static bool s_next_seq(wt_broker_t *self, uint64_t *seq, bool *retried)
         }
         self->win_head = 0;
         for (size_t i = 0; i < n; i++)
-            s_window_push(self, seqs[i]);
+            wt_broker_window_push(self, seqs[i]);
         self->window_complete = n < WT_BROKER_WINDOW;
     }
     if (!self->win_count) return false;

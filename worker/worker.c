@@ -8,10 +8,10 @@
     already, and sending them again would only be refused.
 
     Credit: each broker gets `credit` jobs at most (READY{credit}; by
-    default 2 x threads, at least 4); every DONE/FAIL returns one. Jobs wait in one local FIFO until
-   an annotation thread is idle, so no thread ever holds more than one item (with
-    --threads 1, small items are annotated on the main thread instead:
-    s_dispatch_inline).
+    default 2 x threads, at least 4); every DONE/FAIL returns one. Jobs
+    wait in one local FIFO until an annotation thread is idle, so no thread
+    ever holds more than one item (with --threads 1, small items are
+    annotated on the main thread instead: s_dispatch_inline).
 
     Stop (SIGTERM/SIGINT): items that were not started are kept aside, items
     being annotated are finished and sent (up to drain_ms), then each broker
