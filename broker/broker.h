@@ -239,6 +239,8 @@ void wt_broker_publish(wt_broker_t *self, uint64_t rseq, uint64_t seq, const cha
 void wt_broker_results_init(wt_broker_t *self);
 /* An ACK (r->reply) waits for its commit's fsync; taken over from r. */
 void wt_broker_wait_ack(wt_broker_t *self, wt_reply_t *r);
+/* Send a producer its reply (when it has an identity) and clear it. */
+void wt_broker_send_reply(wt_broker_t *self, wt_reply_t *r);
 /* After an fsync and at the end of a turn: commit what waits in the open
    transaction when no fsync runs, then send the ACKs and publish the
    results whose commit is durable, in order. A failed fsync stops the

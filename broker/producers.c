@@ -16,9 +16,7 @@
 
 /* ------------------------------------------------------------ producers */
 
-typedef wt_reply_t s_reply_t;
-
-static void s_nak(s_reply_t *r, const wt_proto_t *req, int code, const char *reason)
+static void s_nak(wt_reply_t *r, const wt_proto_t *req, int code, const char *reason)
 {
     wt_proto_init(&r->reply, WT_CMD_NAK);
     if (req && (req->has & WT_F_CORR)) {
@@ -32,7 +30,7 @@ static void s_nak(s_reply_t *r, const wt_proto_t *req, int code, const char *rea
 
 /* The ACKs of a batch whose journal transaction is gone become NAKs (their
    items are not unfinished any more). */
-static void s_nak_acks(wt_broker_t *self, s_reply_t *batch, size_t n, int code, const char *reason)
+static void s_nak_acks(wt_broker_t *self, wt_reply_t *batch, size_t n, int code, const char *reason)
 {
     for (size_t i = 0; i < n; i++)
         if (batch[i].reply.cmd == WT_CMD_ACK) {
@@ -108,8 +106,8 @@ static void s_log_efull(wt_broker_t *self, const char *peer, uint64_t corr, uint
     self->efull_quiet = 0;
 }
 
-static void s_put(wt_broker_t *self, wt_proto_in_t *in, s_reply_t *r, const char *peer,
-                  s_reply_t *batch, size_t batch_n)
+static void s_put(wt_broker_t *self, wt_proto_in_t *in, wt_reply_t *r, const char *peer,
+                  wt_reply_t *batch, size_t batch_n)
 {
     const wt_proto_t *req = &in->msg;
     size_t n = 0;
@@ -203,12 +201,12 @@ static void s_put(wt_broker_t *self, wt_proto_in_t *in, s_reply_t *r, const char
 
 /* The PUT batch of this loop turn: journaled (not yet committed) by
    wt_broker_on_producers(), answered by wt_broker_flush_results() after the commit. */
-static s_reply_t s_batch[WT_BROKER_BATCH];
+static wt_reply_t s_batch[WT_BROKER_BATCH];
 static size_t s_batch_n;
 
 void wt_broker_on_producers(wt_broker_t *self)
 {
-    s_reply_t *batch = s_batch;
+    wt_reply_t *batch = s_batch;
     size_t n = 0;
     /* results of this turn wait in the open transaction: commit them (not
        yet fsynced) unless an fsync is under way, so that their fsync can
@@ -232,7 +230,7 @@ void wt_broker_on_producers(wt_broker_t *self)
         char peer[24];
         snprintf(peer, sizeof peer, "%08llx",
                  (unsigned long long)(wt_hash64(in.envelope, in.envelope_len) & 0xffffffffu));
-        s_reply_t *r = &batch[n++];
+        wt_reply_t *r = &batch[n++];
         memset(r, 0, sizeof *r);
         memcpy(r->identity, in.envelope, in.envelope_len);
         r->identity_len = in.envelope_len;
@@ -267,7 +265,7 @@ void wt_broker_on_producers(wt_broker_t *self)
 void wt_broker_flush_results(wt_broker_t *self)
 {
     for (size_t i = 0; i < s_batch_n; i++) {
-        s_reply_t *r = &s_batch[i];
+        wt_reply_t *r = &s_batch[i];
         if (r->reply.cmd == WT_CMD_ACK) {
             wt_broker_wait_ack(self, r);
             continue;
@@ -276,10 +274,7 @@ void wt_broker_flush_results(wt_broker_t *self)
             self->n_nak++;
             wt_bmetrics_nak(self, r->reply.code);
         }
-        if (r->identity_len)
-            wt_proto_send_to(self->producers, r->identity, r->identity_len, &r->reply, NULL, 0,
-                             ZMQ_DONTWAIT);
-        wt_proto_clear(&r->reply);
+        wt_broker_send_reply(self, r);
     }
     s_batch_n = 0;
     wt_broker_release(self);

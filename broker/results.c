@@ -100,7 +100,7 @@ void wt_broker_hold_pending(wt_broker_t *self)
 
 /* ------------------------------------------------------------ waiting for the fsync */
 
-static void s_send_reply(wt_broker_t *self, wt_reply_t *r)
+void wt_broker_send_reply(wt_broker_t *self, wt_reply_t *r)
 {
     if (r->identity_len)
         wt_proto_send_to(self->producers, r->identity, r->identity_len, &r->reply, NULL, 0,
@@ -124,7 +124,7 @@ static void s_nak_ack(wt_broker_t *self, wt_reply_t *r, const char *reason)
     self->n_nak++;
     wt_broker_count(self, wt_errname(WT_EJOURNAL));
     wt_bmetrics_nak(self, r->reply.code);
-    s_send_reply(self, r);
+    wt_broker_send_reply(self, r);
 }
 
 /* The journal committed (gen) or dropped its open transaction. */
@@ -195,7 +195,7 @@ static void s_send_acks(wt_broker_t *self, uint64_t durable)
         wt_reply_t *r = &self->acks[n++];
         self->n_ack++;
         if (r->reply.dup) self->n_dup++;
-        s_send_reply(self, r);
+        wt_broker_send_reply(self, r);
     }
     if (!n) return;
     self->ack_count -= n;
