@@ -65,16 +65,29 @@ def test(tmp, procs, new_broker):
     H.check(seqs(o2) == list(range(26, 46)), "sub2 did not resume at 26: %r" % seqs(o2)[:10])
     H.check(saved(state) == 45, "state after sub2 is %d" % saved(state))
 
-    # 3. SIGKILL mid-stream while new items arrive, then restart
+    # 3. SIGKILL mid-stream while new items arrive, then restart. The feed
+    # reads stdin and gets the items in two parts: sub3 is killed after 40
+    # results, when at most 60 exist, and the other 240 arrive afterwards
+    # (one 300-item file can be annotated and printed in full before the
+    # kill lands, and then nothing would be left for the restart to do).
     more = os.path.join(tmp, "b.jsonl")
     H.write_items(more, 300, prefix="b")
+    with open(more, "rb") as f:
+        lines = f.readlines()
     o3 = os.path.join(tmp, "o3.jsonl")
+    feed = procs.start([H.binary("wiretag"), "feed", "--broker", b.ep["producers"],
+                        "--no-progress", "-"], "feed2", stdin=subprocess.PIPE)
     with open(o3, "w") as o:
         p = sub(procs, b, state, "sub3", o, [])
-        H.feed(procs, b, [more], name="feed2", wait=False)
+        feed.stdin.write(b"".join(lines[:60]))
+        feed.stdin.flush()
         H.wait_for(lambda: len(seqs(o3)) >= 40, 60, "sub3 to print 40 results")
         p.send_signal(signal.SIGKILL)
         p.wait(10)
+    feed.stdin.write(b"".join(lines[60:]))
+    feed.stdin.close()
+    feed.wait(60)
+    H.check(feed.returncode == 0, "feed2 exit %s:\n%s" % (feed.returncode, procs.log("feed2")))
     first = seqs(o3)
     H.check(first and first[0] == 46, "sub3 did not start at 46: %r" % first[:5])
     H.check(first == list(range(46, 46 + len(first))), "sub3 out of order or with a gap")
