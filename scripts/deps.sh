@@ -27,6 +27,8 @@ fi
 # NATS JetStream transport (docs/NATS.md): the C client is linked, the server is for tests
 pkgs="$pkgs libnats-dev"
 if [ "$mode" = test ]; then pkgs="$pkgs nats-server openssl"; fi
+# tests/it_nats_nkey.py makes ed25519 nkeys and signs JWTs with it
+if [ "$mode" = test ]; then pkgs="$pkgs python3-cryptography"; fi
 # JSON input (lib/format/json.c, docs/FORMATS.md "Why these libraries")
 pkgs="$pkgs libyajl-dev"
 missing=""

@@ -61,19 +61,21 @@ def test(tmp, procs, new_broker):
     tls = "  tls: true\n  tls_ca: %s/ca.pem\n  tls_cert: %s/client.pem\n  tls_key: %s/client.key\n" % (
         certs, certs, certs)
     good = cfg("good", "  user: wt\n  password: s3cret-Pw\n" + tls)
+    refused = "refuses the credentials (nats.user/nats.password)"
     bad = {
-        "no password": cfg("nopw", "  user: wt\n" + tls),
-        "wrong password": cfg("wrongpw", "  user: wt\n  password: nope\n" + tls),
-        "no client certificate": cfg("nocert", "  user: wt\n  password: s3cret-Pw\n  tls: true\n"
-                                     "  tls_ca: %s/ca.pem\n" % certs),
-        "no CA": cfg("noca", "  user: wt\n  password: s3cret-Pw\n  tls: true\n  tls_cert: "
-                     "%s/client.pem\n  tls_key: %s/client.key\n" % (certs, certs)),
+        "no password": (cfg("nopw", "  user: wt\n" + tls), refused),
+        "wrong password": (cfg("wrongpw", "  user: wt\n  password: nope\n" + tls), refused),
+        "no client certificate": (cfg("nocert", "  user: wt\n  password: s3cret-Pw\n  tls: true\n"
+                                      "  tls_ca: %s/ca.pem\n" % certs), "cannot connect to NATS"),
+        "no CA": (cfg("noca", "  user: wt\n  password: s3cret-Pw\n  tls: true\n  tls_cert: "
+                      "%s/client.pem\n  tls_key: %s/client.key\n" % (certs, certs)),
+                  "cannot connect to NATS"),
     }
-    for what, c in bad.items():
+    for what, (c, says) in bad.items():
         r = N.run([H.binary("wiretag"), "stats", "--nats", url, "-c", c], timeout=30)
         print("%s: exit %d: %s" % (what, r.returncode, r.stderr.strip()))
-        H.check(r.returncode == 2 and "cannot connect to NATS" in r.stderr,
-                "%s: exit %d, stderr %r" % (what, r.returncode, r.stderr))
+        H.check(r.returncode == 2 and says in r.stderr,
+                "%s: exit %d, stderr %r (want %r)" % (what, r.returncode, r.stderr, says))
 
     out = N.nats_init(url, good)
     H.check("WTAUTH_ITEMS: created" in out, out)

@@ -53,7 +53,9 @@ typedef struct wt_nats wt_nats_t;
 /* Connect to urls (comma-separated; NULL: nats.servers of cfg) with the
    auth and TLS of cfg. client_name is shown by the server (monitoring).
    Reconnects forever in the background once connected. NULL with a reason
-   (and what to do) in err. */
+   (and what to do) in err: "cannot connect ..." when trying again may help
+   (no server, TLS), else a mistake in the settings or credentials the
+   server refuses. */
 wt_nats_t *wt_nats_connect(const wt_config_t *cfg, const char *urls, const char *client_name,
                            char *err, size_t errlen);
 void wt_nats_destroy(wt_nats_t **self_p);

@@ -194,7 +194,7 @@ static const s_key_t s_keys[] = {
      "user name (with nats.password)"},
     {"nats.password", T_STRING, NULL, 0, 0, NULL, OFF(nats_password), F_NULLABLE, "password"},
     {"nats.creds", T_PATH, NULL, 0, 0, NULL, OFF(nats_creds), F_NULLABLE,
-     "credentials file (user JWT and nkey seed)"},
+     "credentials file (user JWT and nkey seed); not with nats.nkey"},
     {"nats.nkey", T_STRING, NULL, 0, 0, NULL, OFF(nats_nkey), F_NULLABLE,
      "nkey public key (with nats.nkey_seed)"},
     {"nats.nkey_seed", T_PATH, NULL, 0, 0, NULL, OFF(nats_nkey_seed), F_NULLABLE,

@@ -4,6 +4,7 @@
 #include "wiretag/natsjs.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -74,6 +75,19 @@ static void s_on_async_error(natsConnection *nc, natsSubscription *sub, natsStat
     fprintf(stderr, "wiretag: NATS: %s\n", natsStatus_GetText(err));
 }
 
+/* true (said in err) when path is set and cannot be opened for reading */
+static bool s_unreadable(const char *path, const char *key, char *err, size_t errlen)
+{
+    if (!path) return false;
+    FILE *f = fopen(path, "r");
+    if (f) {
+        fclose(f);
+        return false;
+    }
+    snprintf(err, errlen, "NATS %s: cannot read %s: %s", key, path, strerror(errno));
+    return true;
+}
+
 wt_nats_t *wt_nats_connect(const wt_config_t *cfg, const char *urls, const char *client_name,
                            char *err, size_t errlen)
 {
@@ -93,6 +107,27 @@ wt_nats_t *wt_nats_connect(const wt_config_t *cfg, const char *urls, const char 
         free(copy);
         return NULL;
     }
+    /* Local mistakes in the credentials are said here, without "cannot
+       connect" (which a worker takes for "try again"): libnats would only
+       find them at connect time. */
+    bool bad = true;
+    if (cfg->nats_creds && (cfg->nats_nkey || cfg->nats_nkey_seed))
+        snprintf(err, errlen,
+                 "nats.creds and nats.nkey/nats.nkey_seed exclude each other "
+                 "(a credentials file holds its own nkey seed)");
+    else if (!cfg->nats_nkey != !cfg->nats_nkey_seed)
+        snprintf(err, errlen, "nats.nkey and nats.nkey_seed go together (public key, seed file)");
+    else
+        bad = s_unreadable(cfg->nats_creds, "nats.creds", err, errlen) ||
+              s_unreadable(cfg->nats_nkey_seed, "nats.nkey_seed", err, errlen);
+    if (bad) {
+        free(copy);
+        return NULL;
+    }
+    const char *auth = cfg->nats_creds  ? "nats.creds"
+                       : cfg->nats_nkey ? "nats.nkey/nats.nkey_seed"
+                       : cfg->nats_user ? "nats.user/nats.password"
+                                        : "none set: nats.user, nats.creds or nats.nkey";
     wt_nats_t *self = wt_calloc(1, sizeof *self);
     natsOptions *o = NULL;
     natsStatus s = natsOptions_Create(&o);
@@ -114,16 +149,8 @@ wt_nats_t *wt_nats_connect(const wt_config_t *cfg, const char *urls, const char 
         what = "nats.creds";
         s = natsOptions_SetUserCredentialsFromFiles(o, cfg->nats_creds, NULL);
     }
-    if (s == NATS_OK && (cfg->nats_nkey || cfg->nats_nkey_seed)) {
+    if (s == NATS_OK && cfg->nats_nkey) {
         what = "nats.nkey/nats.nkey_seed";
-        if (!cfg->nats_nkey || !cfg->nats_nkey_seed) {
-            snprintf(err, errlen,
-                     "nats.nkey and nats.nkey_seed go together (public key, seed file)");
-            natsOptions_Destroy(o);
-            free(copy);
-            free(self);
-            return NULL;
-        }
         s = natsOptions_SetNKeyFromSeed(o, cfg->nats_nkey, cfg->nats_nkey_seed);
     }
     if (s == NATS_OK && (cfg->nats_tls || cfg->nats_tls_ca || cfg->nats_tls_cert)) {
@@ -150,11 +177,15 @@ wt_nats_t *wt_nats_connect(const wt_config_t *cfg, const char *urls, const char 
     }
     s = natsConnection_Connect(&self->nc, o);
     natsOptions_Destroy(o);
-    if (s != NATS_OK) {
+    if (s == NATS_CONNECTION_AUTH_FAILED)
+        snprintf(err, errlen, "NATS at %s%s refuses the credentials (%s): %s", servers[0],
+                 nservers > 1 ? ",..." : "", auth, wt_nats_strerror(s, 0, buf, sizeof buf));
+    else if (s != NATS_OK)
         snprintf(err, errlen,
                  "cannot connect to NATS at %s%s: %s (is nats-server running with JetStream, "
                  "-js? are the URL, credentials and TLS settings right?)",
                  servers[0], nservers > 1 ? ",..." : "", wt_nats_strerror(s, 0, buf, sizeof buf));
+    if (s != NATS_OK) {
         free(copy);
         free(self);
         return NULL;
