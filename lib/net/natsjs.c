@@ -88,6 +88,34 @@ static bool s_unreadable(const char *path, const char *key, char *err, size_t er
     return true;
 }
 
+/* Local mistakes in the credentials, said in err without "cannot connect"
+   (which a worker takes for "try again"): libnats would only find them at
+   connect time. */
+static bool s_bad_credentials(const wt_config_t *cfg, char *err, size_t errlen)
+{
+    if (cfg->nats_creds && (cfg->nats_nkey || cfg->nats_nkey_seed)) {
+        snprintf(err, errlen,
+                 "nats.creds and nats.nkey/nats.nkey_seed exclude each other "
+                 "(a credentials file holds its own nkey seed)");
+        return true;
+    }
+    if (!cfg->nats_nkey != !cfg->nats_nkey_seed) {
+        snprintf(err, errlen, "nats.nkey and nats.nkey_seed go together (public key, seed file)");
+        return true;
+    }
+    return s_unreadable(cfg->nats_creds, "nats.creds", err, errlen) ||
+           s_unreadable(cfg->nats_nkey_seed, "nats.nkey_seed", err, errlen);
+}
+
+/* the settings a refusal of the server is about */
+static const char *s_auth_name(const wt_config_t *cfg)
+{
+    return cfg->nats_creds  ? "nats.creds"
+           : cfg->nats_nkey ? "nats.nkey/nats.nkey_seed"
+           : cfg->nats_user ? "nats.user/nats.password"
+                            : "none set: nats.user, nats.creds or nats.nkey";
+}
+
 wt_nats_t *wt_nats_connect(const wt_config_t *cfg, const char *urls, const char *client_name,
                            char *err, size_t errlen)
 {
@@ -107,27 +135,11 @@ wt_nats_t *wt_nats_connect(const wt_config_t *cfg, const char *urls, const char 
         free(copy);
         return NULL;
     }
-    /* Local mistakes in the credentials are said here, without "cannot
-       connect" (which a worker takes for "try again"): libnats would only
-       find them at connect time. */
-    bool bad = true;
-    if (cfg->nats_creds && (cfg->nats_nkey || cfg->nats_nkey_seed))
-        snprintf(err, errlen,
-                 "nats.creds and nats.nkey/nats.nkey_seed exclude each other "
-                 "(a credentials file holds its own nkey seed)");
-    else if (!cfg->nats_nkey != !cfg->nats_nkey_seed)
-        snprintf(err, errlen, "nats.nkey and nats.nkey_seed go together (public key, seed file)");
-    else
-        bad = s_unreadable(cfg->nats_creds, "nats.creds", err, errlen) ||
-              s_unreadable(cfg->nats_nkey_seed, "nats.nkey_seed", err, errlen);
-    if (bad) {
+    if (s_bad_credentials(cfg, err, errlen)) {
         free(copy);
         return NULL;
     }
-    const char *auth = cfg->nats_creds  ? "nats.creds"
-                       : cfg->nats_nkey ? "nats.nkey/nats.nkey_seed"
-                       : cfg->nats_user ? "nats.user/nats.password"
-                                        : "none set: nats.user, nats.creds or nats.nkey";
+    const char *auth = s_auth_name(cfg);
     wt_nats_t *self = wt_calloc(1, sizeof *self);
     natsOptions *o = NULL;
     natsStatus s = natsOptions_Create(&o);
