@@ -187,8 +187,9 @@ static void s_render(wt_broker_t *self, wt_buf_t *out)
     s_gauge(out, "wiretag_broker_retained_results", "results kept for replay", (double)js.results);
     s_gauge(out, "wiretag_broker_retained_first_result_seq",
             "oldest result seq still retained (0 = none)", (double)js.first_rseq);
-    s_gauge(out, "wiretag_broker_retained_last_result_seq", "newest result seq (0 = none)",
-            (double)(js.next_rseq - 1));
+    s_gauge(out, "wiretag_broker_retained_last_result_seq",
+            "newest durable result seq, the last REPLAY serves (0 = none)",
+            (double)(js.durable_next_rseq - 1));
     s_gauge(out, "wiretag_broker_last_item_seq", "highest item seq assigned",
             (double)(js.next_seq - 1));
 

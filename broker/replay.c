@@ -141,7 +141,7 @@ static void s_stats(wt_broker_t *self, wt_buf_t *out)
     s_mp_kv_u(&pk, "unfinished", js.unfinished);
     s_mp_kv_u(&pk, "items_accepted", js.next_seq - 1);
     s_mp_kv_u(&pk, "last_seq", js.next_seq - 1);
-    s_mp_kv_u(&pk, "last_rseq", js.next_rseq - 1);
+    s_mp_kv_u(&pk, "last_rseq", js.durable_next_rseq - 1); /* published, replayable */
     s_mp_kv_u(&pk, "first_rseq", js.first_rseq);
     s_mp_kv_u(&pk, "dead_letters", js.dead);
     s_mp_kv_i(&pk, "subscriptions", self->subscriptions);

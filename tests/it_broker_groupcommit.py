@@ -11,7 +11,8 @@ says when one does). While the fsync of a PUT is held:
 Then SIGTERM with that ACK and a second one still waiting: once the disk
 moves, both ACKs are sent after the last fsync and the broker exits 0; after
 a restart both items are in the journal. Last, a REPLAY while a result
-waits for its fsync: it is served once durable, never before.
+waits for its fsync: it is served once durable, never before, and STATS
+counts it in last_rseq only then.
 """
 import os
 import signal
@@ -75,11 +76,17 @@ def test(make):
     job, att, iid = w.got[0]
     w.send("DONE", H.result_for(item(int(iid.split("-")[1])), job), job=job)
     check(poll_until(lambda: os.path.exists(held), 30), "the result's fsync did not reach the shim")
+    st = ctl.stats()
+    check(st["last_rseq"] == 0, "STATS counts a result before its fsync: last_rseq %r" %
+          st["last_rseq"])
     ctl.send("REPLAY", **{"from": 1})
     check(ctl.recv(0.3) is None, "REPLAY served a result before its fsync")
     os.unlink(hold)
     r = ctl.recv(30)
     check(r is not None and r[0]["cmd"] == "RESULT" and r[0]["seq"] == 1, "REPLAY: %r" % (r,))
+    r = ctl.recv(10)
+    check(r is not None and r[0]["cmd"] == "REPLAY_END", "after the RESULT: %r" % (r,))
+    check(ctl.stats()["last_rseq"] == 1, "STATS after the fsync: %r" % ctl.stats()["last_rseq"])
     w.close()
     ctl.close()
     ctx.term()
