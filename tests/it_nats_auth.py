@@ -6,7 +6,8 @@ with openssl for this test only). wiretag reads nats.user, nats.password,
 nats.tls, nats.tls_ca, nats.tls_cert and nats.tls_key:
 
 - without the password, or without the client certificate, or without the
-  CA, every command is refused with exit 2 and says why (no hang);
+  CA, every command is refused with exit 2 and says why (no hang); without
+  the CA a worker stops too (exit 2) instead of trying again;
 - with the whole configuration, nats-init, feed, a worker and sub run the
   pipeline: 5 items, 5 results.
 """
@@ -69,13 +70,23 @@ def test(tmp, procs, new_broker):
                                       "  tls_ca: %s/ca.pem\n" % certs), "cannot connect to NATS"),
         "no CA": (cfg("noca", "  user: wt\n  password: s3cret-Pw\n  tls: true\n  tls_cert: "
                       "%s/client.pem\n  tls_key: %s/client.key\n" % (certs, certs)),
-                  "cannot connect to NATS"),
+                  "the connection's set-up failed"),
     }
     for what, (c, says) in bad.items():
         r = N.run([H.binary("wiretag"), "stats", "--nats", url, "-c", c], timeout=30)
         print("%s: exit %d: %s" % (what, r.returncode, r.stderr.strip()))
         H.check(r.returncode == 2 and says in r.stderr,
                 "%s: exit %d, stderr %r (want %r)" % (what, r.returncode, r.stderr, says))
+    # a worker stops too (exit 2) rather than trying again forever when its
+    # TLS settings cannot work; a missing client certificate looks like a
+    # server going away mid-handshake, so there it keeps trying
+    try:
+        r = N.run([H.binary("wiretag-worker"), "--threads", "1", "--nats", url, "-c",
+                   bad["no CA"][0]], timeout=20)
+    except subprocess.TimeoutExpired:
+        H.fail("no CA: the worker still runs after 20 s (tries again instead of stopping)")
+    H.check(r.returncode == 2 and "set-up failed" in r.stderr, "no CA: worker exit %d, %r" %
+            (r.returncode, r.stderr))
 
     out = N.nats_init(url, good)
     H.check("WTAUTH_ITEMS: created" in out, out)

@@ -9,9 +9,10 @@ nkey: a nats-server with JetStream whose only user is an nkey. wiretag
 reads nats.nkey and nats.nkey_seed (a file):
 - with the seed of that key, nats-init, a worker, feed and sub run the
   pipeline: 5 items, 5 results, each once;
-- with the seed of another key, a missing seed file, no credentials, nkey
-  without nkey_seed, nkey_seed without nkey, or nats.creds beside them,
-  nats-init, stats, feed, sub and the worker exit 2 at once and say why.
+- with the seed of another key, a seed file with no seed in it, a missing
+  seed file, no credentials, nkey without nkey_seed, nkey_seed without
+  nkey, or nats.creds beside them, nats-init, stats, feed, sub and the
+  worker exit 2 at once and say why.
 
 creds: a nats-server in operator mode: an operator JWT, the JWTs of a
 system account and of account "wt" (JetStream enabled by its limits)
@@ -173,6 +174,8 @@ def test(tmp, procs, new_broker):
     bad = [
         ("another key's seed", cfg("wrongseed", nk + "  nkey_seed: %s\n" % other_seed),
          "refuses the credentials (nats.nkey/nats.nkey_seed)"),
+        ("garbage seed file", cfg("junkseed", nk + "  nkey_seed: %s\n" % secret(
+            os.path.join(tmp, "junk.nk"), "not a seed\n")), "nats.nkey_seed"),
         ("no seed file", cfg("noseedfile", nk + "  nkey_seed: %s/absent.nk\n" % tmp),
          "nats.nkey_seed: cannot read"),
         ("no credentials", cfg("none", ""), "refuses the credentials (none set"),

@@ -107,6 +107,27 @@ static bool s_bad_credentials(const wt_config_t *cfg, char *err, size_t errlen)
            s_unreadable(cfg->nats_nkey_seed, "nats.nkey_seed", err, errlen);
 }
 
+/* A connect status that trying again may cure (no server yet, a network
+   fault, a server going away mid-handshake); the others come from this
+   side's settings (TLS, a seed or creds file libnats cannot use). */
+static bool s_connect_transient(natsStatus s)
+{
+    switch (s) {
+    case NATS_NO_SERVER:
+    case NATS_IO_ERROR:
+    case NATS_TIMEOUT:
+    case NATS_PROTOCOL_ERROR: /* also a server closing before its PONG: a restart */
+    case NATS_CONNECTION_CLOSED:
+    case NATS_CONNECTION_DISCONNECTED:
+    case NATS_STALE_CONNECTION:
+    case NATS_NOT_YET_CONNECTED:
+    case NATS_NO_MEMORY:
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* the settings a refusal of the server is about */
 static const char *s_auth_name(const wt_config_t *cfg)
 {
@@ -192,6 +213,11 @@ wt_nats_t *wt_nats_connect(const wt_config_t *cfg, const char *urls, const char 
     if (s == NATS_CONNECTION_AUTH_FAILED)
         snprintf(err, errlen, "NATS at %s%s refuses the credentials (%s): %s", servers[0],
                  nservers > 1 ? ",..." : "", auth, wt_nats_strerror(s, 0, buf, sizeof buf));
+    else if (s != NATS_OK && !s_connect_transient(s))
+        snprintf(err, errlen,
+                 "NATS at %s%s: the connection's set-up failed: %s (check nats.tls, nats.tls_ca, "
+                 "nats.tls_cert, nats.tls_key, nats.nkey_seed, nats.creds)",
+                 servers[0], nservers > 1 ? ",..." : "", wt_nats_strerror(s, 0, buf, sizeof buf));
     else if (s != NATS_OK)
         snprintf(err, errlen,
                  "cannot connect to NATS at %s%s: %s (is nats-server running with JetStream, "
