@@ -13,6 +13,19 @@
     commit running during an fsync could overwrite pages of the state that
     fsync is making durable.)
 
+    One commit per fsync: a commit is also only made once the one before
+    it is durable. With MDB_NOSYNC, LMDB writes a commit's pages and then
+    its meta page without an fsync between them, and commit T reuses pages
+    that were part of the state T-3 (freed by commit T-2). Were three
+    commits made before the next fsync ends (the thread slow to wake on a
+    loaded machine), a page of the last durable state could be rewritten in
+    the page cache and reach the disk before a power loss, under a meta
+    page that still points at it. With at most one commit not yet durable,
+    the writes that can reach the disk early only touch pages of no state
+    the disk's meta pages name, except that commit's own, and the state
+    before it stays whole (tests/shim/powerloss.c counts commits per fsync:
+    it_broker_onecommit).
+
     Wake-ups: every commit asks for an fsync (`want`), so that nothing
     committed waits for one that nobody asked for; the thread waits on the
     condition for `want` to pass `synced`; the broker waits for results on
@@ -130,16 +143,24 @@ static void s_want(struct wt_jsync *s, uint64_t gen)
     }
 }
 
+/* May a commit be made now? Not while an fsync runs, and not while the
+   last commit is not durable yet (see "one commit per fsync" above). */
+static bool s_may_commit(const struct wt_jsync *s)
+{
+    return !s->busy && (s->err || s->committed <= s->synced);
+}
+
 bool wt_jsync_lock(wt_journal_t *self, bool wait)
 {
     struct wt_jsync *s = self->syncer;
     pthread_mutex_lock(&s->mu);
-    if (s->busy && !wait) {
-        pthread_mutex_unlock(&s->mu);
-        return false;
-    }
-    while (s->busy)
+    while (!s_may_commit(s)) {
+        if (!wait) {
+            pthread_mutex_unlock(&s->mu);
+            return false;
+        }
         pthread_cond_wait(&s->cv, &s->mu);
+    }
     return true;
 }
 

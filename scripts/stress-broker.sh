@@ -36,7 +36,7 @@ dir=$(cd "$dir" && pwd)
 logs=$dir/stress-broker
 mkdir -p "$logs"
 rm -f "$logs"/*.log "$logs"/*.txt
-TESTS=${WT_STRESS_TESTS:-"it_broker_groupcommit it_broker_powerloss it_broker_restart it_broker_full it_broker_map_full it_broker_lock it_e2e_broker_kill it_broker_redispatch"}
+TESTS=${WT_STRESS_TESTS:-"it_broker_groupcommit it_broker_onecommit it_broker_powerloss it_broker_restart it_broker_full it_broker_map_full it_broker_lock it_e2e_broker_kill it_broker_redispatch"}
 
 busy=""
 runners=""
