@@ -16,6 +16,13 @@
 #    the broker's process when N/3 results are out, mid-feed: the
 #    restart policy brings it back, the feed finishes (exit 0), and the
 #    subscriber service prints every result exactly once, in order;
+# 3b. scales the workers 3 -> 6 -> 3 (`up -d --scale worker=N`) while a
+#    third feeder streams new items at 100/s: the broker lists 6 workers,
+#    each new one annotates items; the 3 new ones (given WT_TEST_SLOW_MS
+#    through an override file, so that each holds an item for a second)
+#    are stopped with items in hand, finish them and say BYE; the broker
+#    then lists 3; the feed ends (exit 0) and the subscriber has printed
+#    every result so far once, in order;
 # 4. `down` and `up` again: the journal is still there and the subscriber
 #    resumes from its saved position (prints nothing again);
 # 5. CURVE the documented way: keys made with the image into a config
@@ -24,8 +31,8 @@
 # Skips (77, saying why) when not root, in the sanitizer build (the image
 # does not depend on it: once per CI), or where Docker cannot run (a chroot
 # without cgroups, no network for apt). WT_COMPOSE_ITEMS sets N (1200);
-# WT_COMPOSE=0 skips it. Time: about 3 min with the images cached; from
-# nothing (debootstrap, apt in the build stage) about 6-12 min.
+# WT_COMPOSE=0 skips it. Time: about 2.5 min with the images cached (3b:
+# about 15 s); from nothing (debootstrap, apt in the build stage) 4-12 min.
 set -u
 SRC=$(cd "${WT_SOURCE:-.}" && pwd -P)
 BIN=${WT_BIN:-$SRC/build/bin}
@@ -241,8 +248,10 @@ scid=$(cid subscriber)
 sub_lines() { docker logs "$scid" 2>/dev/null | grep -c '^{'; }
 sub_all() { [ "$(sub_lines)" -ge "$N" ]; }
 wait_for 120 "the subscriber service to print $N results" sub_all
-docker logs "$scid" 2>/dev/null >"$TMP/sub.jsonl"
-/usr/bin/python3 - "$TMP/sub.jsonl" "$N" <<'PY' || fail "subscriber output is not every result once"
+# the subscriber printed items dc-00000 .. dc-(n-1), each once, seq 1..n in order
+sub_exactly_once() {
+    docker logs "$scid" 2>/dev/null >"$TMP/sub.jsonl"
+    /usr/bin/python3 - "$TMP/sub.jsonl" "$1" <<'PY' || fail "subscriber output is not every result once"
 import json, sys
 n = int(sys.argv[2])
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
@@ -255,20 +264,99 @@ assert seqs == list(range(1, n + 1)), "not in sequence order"
 assert sum(1 for r in rows if r["actors"]) == n, "results without actors"
 print("subscriber: %d results, each item once, seq 1..%d in order" % (n, n))
 PY
+}
+sub_exactly_once "$N"
 say "every result once through a broker crash (stdin feeder: $(grep -o '[0-9]* acknowledged.*resent' "$TMP/feed.log"))"
+
+# ---- 3b. scale 3 -> 6 -> 3 while items flow
+# A third feeder streams new items (dc-N, dc-N+1, ...) at 100/s until told
+# to stop. The 3 new workers get WT_TEST_SLOW_MS (an override file;
+# --no-recreate leaves the running containers as they are, which plain
+# `up -d --scale` also does when nothing changed) so that each holds an
+# item for a second: they are scaled away with work in hand.
+rm -f "$TMP/feed.fifo" "$TMP/stream.stop"
+mkfifo "$TMP/feed.fifo"
+dc run --rm -T feeder "exec wiretag feed -c /etc/wiretag/client.yaml --broker tcp://broker:5555 --no-progress -" \
+    <"$TMP/feed.fifo" >"$TMP/feed-scale.log" 2>&1 &
+FEED=$!
+/usr/bin/python3 -c '
+import json, os, sys, time
+out, stop, first = open(sys.argv[1], "w"), sys.argv[2], int(sys.argv[3])
+n = 0
+while not os.path.exists(stop) and n < 20000:
+    for _ in range(10):
+        out.write(json.dumps({"id": "dc-%05d" % (first + n), "published": "2024-05-01",
+                              "text": "Item %d. Officials in Lima said on Tuesday that the United "
+                                      "Nations would send observers." % (first + n)}) + "\n")
+        n += 1
+    out.flush()
+    time.sleep(0.1)
+out.close()
+open(stop + ".count", "w").write("%d\n" % n)' "$TMP/feed.fifo" "$TMP/stream.stop" "$N" &
+WRITER=$!
+old_workers=$(dc ps -q worker | sort)
+printf 'services:\n  worker:\n    environment:\n      WT_TEST_SLOW_MS: "1000"\n' >"$TMP/slow-workers.yml"
+t0=$SECONDS
+(cd "$SRC" && docker-compose -f docker-compose.yml -f "$TMP/slow-workers.yml" up -d --no-recreate --scale worker=6) \
+    >"$TMP/up-scale6.log" 2>&1 || { cat "$TMP/up-scale6.log"; fail "up --scale worker=6"; }
+new_workers=$(dc ps -q worker | sort | comm -13 <(echo "$old_workers") -)
+[ "$(echo "$new_workers" | grep -c .)" = 3 ] || fail "scale to 6: new worker containers: '$new_workers'"
+# the broker names a worker host:pid, and a container's host name is its short id
+new_hosts=$(for c in $new_workers; do docker inspect -f '{{.Config.Hostname}}' "$c"; done | tr '\n' ' ')
+pyhosts="[$(printf '"%s",' $new_hosts)]"
+n_ready() { stats | jget 'sum(1 for w in d.get("workers", []) if w.get("state") in ("ready", "busy"))'; }
+six_ready() { [ "$(n_ready)" -ge 6 ]; }
+wait_for 120 "6 workers ready at the broker" six_ready
+new_busy() { [ "$(stats | jget "min([w['done'] for w in d.get('workers', []) if w['name'].split(':')[0] in $pyhosts] or [0])")" -ge 1 ]; }
+wait_for 60 "each new worker to finish an item" new_busy
+say "scaled to 6 in $((SECONDS - t0))s: the broker lists 6 workers, each new one has annotated items"
+holding() { [ "$(stats | jget "sum(w['in_flight'] for w in d.get('workers', []) if w['name'].split(':')[0] in $pyhosts)")" -ge 2 ]; }
+wait_for 30 "the new workers to hold items" holding
+# their logs, read to the end while compose stops and removes them
+logpids=""
+for c in $new_workers; do docker logs -f "$c" >"$TMP/worker-$c.log" 2>&1 & logpids="$logpids $!"; done
+t0=$SECONDS
+(cd "$SRC" && docker-compose -f docker-compose.yml -f "$TMP/slow-workers.yml" up -d --no-recreate --scale worker=3) \
+    >"$TMP/up-scale3.log" 2>&1 || { cat "$TMP/up-scale3.log"; fail "up --scale worker=3"; }
+[ "$(dc ps -q worker | sort)" = "$old_workers" ] || fail "scaling down to 3 did not keep the first 3 workers"
+three_left() { [ "$(stats | jget 'len(d.get("workers", []))')" = 3 ]; }
+wait_for 60 "the broker to list 3 workers" three_left
+blog=$(docker logs "$(cid broker)" 2>&1)
+for h in $new_hosts; do
+    echo "$blog" | grep -q "cmd=BYE OK worker \"$h:[0-9]*\" left" || fail "no BYE from the scaled-away worker $h"
+done
+for p in $logpids; do wait "$p"; done # each ends with its container
+# SIGTERM reached them with items in hand: they finished those, then left
+stopping=$(cat "$TMP"/worker-*.log | grep -o 'stopping: finishing [0-9]* running item(s), handing back [0-9]* queued')
+echo "$stopping" | grep -q 'finishing [1-9]' ||
+    fail "no scaled-away worker was annotating when stopped: ${stopping:-no 'stopping' line in $(ls "$TMP"/worker-*.log)}"
+say "scaled back to 3 in $((SECONDS - t0))s: the 3 removed workers said BYE ($(echo "$stopping" |
+    sed 's/stopping: finishing \([0-9]*\) running item(s), handing back \([0-9]*\) queued/\1 finished + \2 handed back/' |
+    tr '\n' ',' | sed 's/,/, /g; s/, $//'))"
+sleep 1 # items keep flowing to the remaining 3
+touch "$TMP/stream.stop"
+wait "$WRITER" || fail "the stdin writer failed"
+wait "$FEED"; rc=$?
+[ $rc -eq 0 ] || { cat "$TMP/feed-scale.log"; fail "the stdin feeder exited $rc across the scaling"; }
+TOTAL=$((N + $(cat "$TMP/stream.stop.count")))
+wait_for 120 "all $TOTAL results at the broker" results_at_least "$TOTAL"
+total_printed() { [ "$(sub_lines)" -ge "$TOTAL" ]; }
+wait_for 60 "the subscriber service to print $TOTAL results" total_printed
+sub_exactly_once "$TOTAL"
+say "scaling 3 -> 6 -> 3 mid-stream: every one of $TOTAL results once, in order"
 
 # ---- 4. down and up: journal kept, subscriber resumes
 dc down >"$TMP/down.log" 2>&1 || fail "docker-compose down"
 dc up -d --scale worker=3 >"$TMP/up2.log" 2>&1 || { cat "$TMP/up2.log"; fail "second up"; }
-wait_for 180 "the broker after down/up" results_at_least "$N"
+wait_for 180 "the broker after down/up" results_at_least "$TOTAL"
 scid=$(cid subscriber)
-resumed() { docker logs "$scid" 2>&1 | grep -q "resuming after result $N "; }
-wait_for 120 "the subscriber to resume after result $N" resumed
+resumed() { docker logs "$scid" 2>&1 | grep -q "resuming after result $TOTAL "; }
+wait_for 120 "the subscriber to resume after result $TOTAL" resumed
 subscribed() { [ "$(stats | jget 'd.get("subscriptions", 0)')" -ge 1 ]; }
 wait_for 60 "the subscriber to subscribe" subscribed
 sleep 3 # a subscriber that replays everything prints within a second
 [ "$(sub_lines)" = 0 ] || fail "after down/up the subscriber printed $(sub_lines) results again"
-say "down/up: journal kept ($N results), subscriber resumed after $N and printed nothing again"
+say "down/up: journal kept ($TOTAL results), subscriber resumed after $TOTAL and printed nothing again"
 
 # ---- 5. CURVE as docs/CLIENTS.md says: keys made with the image, the
 # configuration from another directory (WIRETAG_ETC), fresh volumes
@@ -307,4 +395,4 @@ dc down -v --remove-orphans >/dev/null 2>&1 || fail "docker-compose down -v"
 UP=0
 left=$(docker volume ls -q --filter "label=com.docker.compose.project=$PROJ")
 [ -z "$left" ] || fail "volumes left after down -v: $left"
-echo "OK: image built once, 3 workers, $N items once through a broker SIGKILL, journal and subscriber position survive down/up"
+echo "OK: image built once, 3 workers, $N items once through a broker SIGKILL, $TOTAL once through scaling 3 -> 6 -> 3, journal and subscriber position survive down/up"
