@@ -1,7 +1,8 @@
 """it_nats_single.py: the pipeline on one NATS JetStream node.
 
 A real nats-server (JetStream, file storage in the test folder) on a
-kernel-picked port; `wiretag nats-init`, two `wiretag-worker --nats` with
+kernel-picked port; `wiretag nats-init`; an empty file fed (exit 0, 0
+items: it used to crash in libnats); two `wiretag-worker --nats` with
 the test hook WT_TEST_POISON (a worker abort()s on an item holding the
 marker; a small supervisor here restarts dead workers, as systemd would),
 `wiretag feed --nats` with 150 items of our own, one poisoned:
@@ -38,6 +39,14 @@ def test(tmp, procs, new_broker):
     H.check("stream WTSINGLE_ITEMS: created" in out, "nats-init said:\n" + out)
     again = N.nats_init(url, cfg)
     H.check("WTSINGLE_RESULTS: exists, settings as configured" in again, "second nats-init:\n" + again)
+
+    # nothing to send is not a crash (libnats 3.4.1 segfaulted when asked for
+    # the pending publishes of a context that never published)
+    empty = os.path.join(tmp, "empty.jsonl")
+    open(empty, "w").close()
+    f0 = N.run([H.binary("wiretag"), "feed", "--nats", url, "-c", cfg, "--no-progress", empty])
+    H.check(f0.returncode == 0 and "0 acknowledged" in f0.stderr,
+            "feed of an empty file: exit %d: %s" % (f0.returncode, f0.stderr))
 
     env = {"WT_TEST_POISON": MARK}
     # one thread each: an item in flight on a worker that dies loses a delivery too

@@ -460,9 +460,11 @@ static int s_feed_finish(s_nfeed_t *f, int status)
     jsPubOptions_Init(&done);
     done.MaxWait = 1000;
     if (status == 0) js_PublishAsyncComplete(f->js, &done);
-    /* take back what is still unacknowledged (interrupt, deadline) */
+    /* take back what is still unacknowledged (interrupt, deadline); libnats
+       3.4.1 crashes here when nothing was ever published (an empty input) */
     natsMsgList pending = {0};
-    if (js_PublishAsyncGetPendingList(&pending, f->js) == NATS_OK) natsMsgList_Destroy(&pending);
+    if (f->sent > 0 && js_PublishAsyncGetPendingList(&pending, f->js) == NATS_OK)
+        natsMsgList_Destroy(&pending);
     pthread_mutex_lock(&f->mu);
     if (f->progress) s_ndraw(f, true);
     while (f->retry) {
