@@ -2,7 +2,9 @@
 
 A real nats-server (JetStream, file storage in the test folder) on a
 kernel-picked port; `wiretag nats-init`; an empty file fed (exit 0, 0
-items: it used to crash in libnats); two `wiretag-worker --nats` with
+items: it used to crash in libnats); a subscriber started then with
+`--from 3` (its first result is 3, though the server starts the consumer
+at 1 on an empty stream); two `wiretag-worker --nats` with
 the test hook WT_TEST_POISON (a worker abort()s on an item holding the
 marker; a small supervisor here restarts dead workers, as systemd would),
 `wiretag feed --nats` with 150 items of our own, one poisoned:
@@ -21,7 +23,9 @@ marker; a small supervisor here restarts dead workers, as systemd would),
   client, are dead-lettered at once with the decoder's code (the workers
   go on: a second sentinel gets its result).
 """
+import json
 import os
+import subprocess
 
 import harness as H
 import harness.nats as N
@@ -48,6 +52,11 @@ def test(tmp, procs, new_broker):
     H.check(f0.returncode == 0 and "0 acknowledged" in f0.stderr,
             "feed of an empty file: exit %d: %s" % (f0.returncode, f0.stderr))
 
+    # a subscriber asking for result 3 of a stream still empty (the server
+    # starts such a consumer at 1): it must print 3 first, not 1
+    early = subprocess.Popen([H.binary("wiretag"), "sub", "--nats", url, "-c", cfg, "--from", "3",
+                              "--count", "1", "--json"], stdout=subprocess.PIPE, text=True)
+
     env = {"WT_TEST_POISON": MARK}
     # one thread each: an item in flight on a worker that dies loses a delivery too
     sup = H.Supervisor(("w1", "w2"), lambda n: N.start_worker(procs, url, cfg, n, threads=1, env=env))
@@ -70,6 +79,10 @@ def test(tmp, procs, new_broker):
     # to the pull request a dead worker left behind (it counts as a delivery)
     H.check(1 <= len(sup.deaths) <= 3, "expected 1..3 worker deaths, got %r" % sup.deaths)
 
+    out, _ = early.communicate(timeout=30)
+    H.check(early.returncode == 0 and json.loads(out)["seq"] == 3,
+            "sub --from 3 started on an empty stream printed %r" % out[:120])
+
     good = [i for i in ids if i != "n-70"]
     pairs = N.sub_all(url, cfg, 149)
     N.check_exactly_once(pairs, good, "late subscriber:")
@@ -79,7 +92,6 @@ def test(tmp, procs, new_broker):
     st = N.stats(url, cfg)
     r = N.run([H.binary("wiretag"), "stats", "--nats", url, "-c", cfg, "--dead", "--json"])
     H.check(r.returncode == 0, "stats --dead: " + r.stderr)
-    import json
     dead = json.loads(r.stdout)["dead"]
     print("dead letters:", dead)
     H.check(len(dead) == 1 and dead[0]["id"] == "n-70", "dead letters %r" % dead)

@@ -565,7 +565,11 @@ int wt_sub_nats(const wt_config_t *cfg, const char *urls, uint64_t from, double 
         bool go = true;
         if (s == NATS_OK) {
             jsMsgMetaData *meta = NULL;
-            if (natsMsg_GetMetaData(&meta, m) == NATS_OK) {
+            if (natsMsg_GetMetaData(&meta, m) == NATS_OK && meta->Sequence.Stream < from) {
+                /* the server starts a consumer asked for a sequence past the
+                   stream's end at that end (at 1 when it is empty) */
+                jsMsgMetaData_Destroy(meta);
+            } else if (meta) {
                 uint64_t seq = meta->Sequence.Stream;
                 if (verbose && expect && seq > expect)
                     fprintf(stderr, "wiretag sub: results %llu..%llu are not in %s (removed)\n",
