@@ -27,12 +27,22 @@
 #    resumes from its saved position (prints nothing again);
 # 5. CURVE the documented way: keys made with the image into a config
 #    directory passed as WIRETAG_ETC, curve=on, a keyless client refused;
-# 6. `down -v` (this test's own project only).
+# 6. `down -v` (this test's own project only);
+# 7. docker-compose.nats.yml as docs/NATS.md runs it, in its own project
+#    (same daemon, base image and wiretag image): `up --build` (3 nodes,
+#    nats-init, 2 workers, subscriber), R3 streams, nats1's port on
+#    127.0.0.1 only; the feeder sends M/4 items from its input folder, a
+#    second one streams 3M/4 from stdin at 100/s while the node leading the
+#    items stream is SIGKILLed (the restart policy brings it back); the feed
+#    exits 0, the subscriber prints every result once, in order, nothing is
+#    left queued or dead; `down -v` of that project only.
 # Skips (77, saying why) when not root, in the sanitizer build (the image
 # does not depend on it: once per CI), or where Docker cannot run (a chroot
 # without cgroups, no network for apt). WT_COMPOSE_ITEMS sets N (1200);
-# WT_COMPOSE=0 skips it. Time: about 2.5 min with the images cached (3b:
-# about 15 s); from nothing (debootstrap, apt in the build stage) 4-12 min.
+# WT_COMPOSE=0 skips it. WT_COMPOSE_NATS_ITEMS sets M (600);
+# WT_COMPOSE_NATS=0 leaves part 7 out, =only runs parts 1 and 7 alone.
+# Time: about 3 min with the images cached (3b: about 15 s, 7: about 45 s);
+# from nothing (debootstrap, apt in the build stages) 5-12 min.
 set -u
 SRC=$(cd "${WT_SOURCE:-.}" && pwd -P)
 BIN=${WT_BIN:-$SRC/build/bin}
@@ -58,16 +68,41 @@ export WIRETAG_PRODUCERS_PORT= WIRETAG_WORKERS_PORT= WIRETAG_SUBSCRIBERS_PORT= W
 export COMPOSE_HTTP_TIMEOUT=300
 DOCKERD_PID=""
 UP=0
+UPN=0
+NPROJ="${PROJ}nats"
 dc() { (cd "$SRC" && docker-compose "$@"); }
+# the NATS deployment: its own project, its own input folder, any free port
+dn() {
+    (cd "$SRC" && COMPOSE_PROJECT_NAME=$NPROJ WIRETAG_INPUT=$TMP/ninput WIRETAG_NATS_PORT= \
+        docker-compose -f docker-compose.nats.yml --profile nats "$@")
+}
 dump() {
-    [ "$UP" = 1 ] || return 0
-    echo "--- docker-compose ps"; dc ps 2>&1 | tail -n 20
-    for s in broker worker subscriber; do
-        echo "--- logs $s (last 15 lines)"; dc logs --no-color --tail=15 "$s" 2>&1 | cut -c1-300
-    done
+    if [ "$UP" = 1 ]; then
+        echo "--- docker-compose ps"; dc ps 2>&1 | tail -n 20
+        for s in broker worker subscriber; do
+            echo "--- logs $s (last 15 lines)"; dc logs --no-color --tail=15 "$s" 2>&1 | cut -c1-300
+        done
+    fi
+    if [ "$UPN" = 1 ]; then
+        echo "--- docker-compose -f docker-compose.nats.yml ps"; dn ps 2>&1 | tail -n 20
+        for s in nats1 nats2 nats3 nats-init nats-worker nats-subscriber; do
+            echo "--- logs $s (last 10 lines)"; dn logs --no-color --tail=10 "$s" 2>&1 | cut -c1-300
+        done
+    fi
+}
+jget() { /usr/bin/python3 -c 'import json,sys
+try: d = json.load(sys.stdin)
+except Exception: print(-1); sys.exit()
+print(eval(sys.argv[1], {"d": d}))' "$1"; }
+wait_for() { # seconds, what, command...
+    local t=$1 what=$2; shift 2
+    local end=$((SECONDS + t))
+    while [ $SECONDS -lt $end ]; do "$@" && return 0; sleep 0.5; done
+    fail "timed out after ${t}s waiting for $what"
 }
 cleanup() {
     if [ "$UP" = 1 ]; then dc down -v --remove-orphans >/dev/null 2>&1; fi
+    if [ "$UPN" = 1 ]; then dn down -v --remove-orphans >/dev/null 2>&1; fi
     if [ -n "$DOCKERD_PID" ]; then
         say "stopping the dockerd this test started (pid $DOCKERD_PID)"
         kill "$DOCKERD_PID" 2>/dev/null
@@ -138,6 +173,111 @@ docker run --rm debian:bookworm-slim true >"$TMP/runcheck.log" 2>&1 ||
 docker run --rm --network bridge debian:bookworm-slim apt-get update >"$TMP/netcheck.log" 2>&1 ||
     skip "containers cannot reach the Debian mirror (apt-get update in a container failed: $(tail -n 1 "$TMP/netcheck.log"))"
 
+# ---- 7. the NATS JetStream deployment (docker-compose.nats.yml), as
+# docs/NATS.md runs it, in its own project
+nats_part() {
+    local urls=nats://nats1:4222,nats://nats2:4222,nats://nats3:4222 M=$NATS_ITEMS
+    dn config -q || fail "docker-compose config refuses docker-compose.nats.yml"
+    say "NATS: up --build (3 nodes, nats-init, 2 workers, subscriber)"
+    UPN=1
+    local t0=$SECONDS
+    dn up --build -d >"$TMP/nats-up.log" 2>&1 || { tail -n 30 "$TMP/nats-up.log"; fail "NATS: up --build"; }
+    # `up` returns once nats-init has exited 0 (the workers depend on it)
+    dn logs --no-color nats-init >"$TMP/nats-init.log" 2>&1
+    grep -q 'consumer workers on WIRETAG_ITEMS: \(created\|exists\)' "$TMP/nats-init.log" ||
+        fail "NATS: nats-init did not make the consumer: $(tail -n 5 "$TMP/nats-init.log")"
+    [ "$(dn ps -q nats-worker | grep -c .)" = 2 ] || fail "NATS: not 2 nats-worker containers"
+    local hp
+    hp=$(dn port nats1 4222 | tail -n 1)
+    case "$hp" in 127.0.0.1:*) ;; *) fail "NATS: nats1's client port published on '$hp', not 127.0.0.1" ;; esac
+    local scid
+    scid=$(dn ps -q nats-subscriber | head -n 1)
+    nstats() { docker exec "$scid" wiretag stats --nats "$urls" --json 2>/dev/null; }
+    r3() { [ "$(nstats | jget 'min(len(d[k]["peers"]) + 1 for k in ("items", "results"))')" = 3 ]; }
+    wait_for 60 "NATS: R3 streams" r3
+    say "NATS: cluster up, nats-init done, 2 workers, R3 streams ($((SECONDS - t0))s)"
+
+    /usr/bin/python3 - "$TMP/nitems.jsonl" "$M" <<'PY'
+import json, sys
+with open(sys.argv[1], "w") as f:
+    for i in range(int(sys.argv[2])):
+        f.write(json.dumps({"id": "nt-%05d" % i, "published": "2024-05-01",
+                            "text": "Item %d. Officials in Nairobi said on Monday that the United "
+                                    "Nations would send observers." % i}) + "\n")
+PY
+    mkdir -p "$TMP/ninput"
+    local q=$((M / 4))
+    head -n "$q" "$TMP/nitems.jsonl" >"$TMP/ninput/first-quarter.jsonl"
+    dn run --rm -T nats-feeder >"$TMP/nfeed1.log" 2>&1 || { cat "$TMP/nfeed1.log"; fail "NATS: the feeder exited $?"; }
+    grep -q "$q acknowledged (0 already known)" "$TMP/nfeed1.log" || fail "NATS feeder: $(cat "$TMP/nfeed1.log")"
+    say "NATS: the documented feeder sent $q items from ./input; the other $((M - q)) stream from stdin at 100/s"
+    rm -f "$TMP/nfeed.fifo"
+    mkfifo "$TMP/nfeed.fifo"
+    dn run --rm -T nats-feeder "exec wiretag feed --no-progress --nats $urls -" \
+        <"$TMP/nfeed.fifo" >"$TMP/nfeed.log" 2>&1 &
+    local feed=$!
+    /usr/bin/python3 -c '
+import sys, time
+out = open(sys.argv[1], "w")
+for i, line in enumerate(open(sys.argv[2]).readlines()[int(sys.argv[3]):]):
+    out.write(line)
+    if i % 20 == 19:
+        out.flush()
+        time.sleep(0.2)
+out.close()' "$TMP/nfeed.fifo" "$TMP/nitems.jsonl" "$q" &
+    local writer=$!
+    nresults_at_least() { [ "$(nstats | jget 'd["results"]["last_seq"]')" -ge "$1" ]; }
+    wait_for 120 "NATS: $((q + q / 2)) results" nresults_at_least "$((q + q / 2))"
+    # SIGKILL the server leading the items stream (its process: a `docker
+    # kill` would count as stopped by hand, and the restart policy holds off)
+    local leader ncid restarts npid
+    leader=$(nstats | jget 'd["items"]["leader"]')
+    case "$leader" in nats[123]) ;; *) fail "NATS: no leader for WIRETAG_ITEMS: '$leader'" ;; esac
+    ncid=$(dn ps -q "$leader" | head -n 1)
+    restarts=$(docker inspect -f '{{.RestartCount}}' "$ncid")
+    npid=$(docker inspect -f '{{.State.Pid}}' "$ncid")
+    kill -KILL "$npid" || fail "NATS: cannot kill $leader's process $npid"
+    say "NATS: $leader (leader of WIRETAG_ITEMS) SIGKILLed mid-feed"
+    wait "$writer" || fail "NATS: the stdin writer failed"
+    nrestarted() { [ "$(docker inspect -f '{{.RestartCount}} {{.State.Running}}' "$ncid")" = "$((restarts + 1)) true" ]; }
+    wait_for 60 "NATS: the restart policy to bring $leader back" nrestarted
+    wait "$feed"; local rc=$?
+    [ $rc -eq 0 ] || { cat "$TMP/nfeed.log"; fail "NATS: the stdin feeder exited $rc across the node's death"; }
+    wait_for 120 "NATS: all $M results in the stream" nresults_at_least "$M"
+    nsub_all() { [ "$(docker logs "$scid" 2>/dev/null | grep -c '^{')" -ge "$M" ]; }
+    wait_for 60 "NATS: the subscriber to print $M results" nsub_all
+    sleep 1 # a result printed twice would show now
+    docker logs "$scid" 2>/dev/null >"$TMP/nsub.jsonl"
+    /usr/bin/python3 - "$TMP/nsub.jsonl" "$M" <<'PY' || fail "NATS: subscriber output is not every result once"
+import json, sys
+n = int(sys.argv[2])
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+ids = [r["id"] for r in rows]
+want = {"nt-%05d" % i for i in range(n)}
+assert len(rows) == n, "%d results printed for %d items" % (len(rows), n)
+assert set(ids) == want, "missing %s" % sorted(want - set(ids))[:5]
+assert [r["seq"] for r in rows] == list(range(1, n + 1)), "not in sequence order"
+assert sum(1 for r in rows if r["actors"]) == n, "results without actors"
+print("NATS subscriber: %d results, each item once, seq 1..%d in order" % (n, n))
+PY
+    local st
+    st=$(nstats | jget '"%d items left, %d dead letters" % (d["items"]["messages"], d["dead_letters"])')
+    [ "$st" = "0 items left, 0 dead letters" ] || fail "NATS: after the feed: $st"
+    say "NATS: every result once through the loss of $leader (stdin feeder: $(grep -o '[0-9]* acknowledged.*resent' "$TMP/nfeed.log"))"
+    dn down -v --remove-orphans >"$TMP/nats-down.log" 2>&1 || fail "NATS: down -v"
+    UPN=0
+    local left
+    left=$(docker volume ls -q --filter "label=com.docker.compose.project=$NPROJ")
+    [ -z "$left" ] || fail "NATS: volumes left after down -v: $left"
+    say "NATS part: $((SECONDS - t0))s"
+}
+NATS_ITEMS=${WT_COMPOSE_NATS_ITEMS:-600}
+if [ "${WT_COMPOSE_NATS:-1}" = only ]; then
+    nats_part
+    echo "OK: (WT_COMPOSE_NATS=only) the NATS deployment: $NATS_ITEMS items once through the loss of a node"
+    exit 0
+fi
+
 # ---- 2. build once, up with 3 workers
 dc config -q || fail "docker-compose config refuses docker-compose.yml"
 if docker compose version >/dev/null 2>&1; then
@@ -168,16 +308,6 @@ stats() {
     ep="tcp://$(port 5558)"
     echo "$ep" >"$TMP/ctl"
     "$BIN/wiretag" stats --broker "$ep" --json --timeout 2000 2>/dev/null
-}
-jget() { /usr/bin/python3 -c 'import json,sys
-try: d = json.load(sys.stdin)
-except Exception: print(-1); sys.exit()
-print(eval(sys.argv[1], {"d": d}))' "$1"; }
-wait_for() { # seconds, what, command...
-    local t=$1 what=$2; shift 2
-    local end=$((SECONDS + t))
-    while [ $SECONDS -lt $end ]; do "$@" && return 0; sleep 0.5; done
-    fail "timed out after ${t}s waiting for $what"
 }
 workers_ready() { [ "$(stats | jget 'sum(1 for w in d.get("workers", []) if w.get("state") in ("ready", "busy"))')" -ge 3 ]; }
 wait_for 180 "3 workers ready at the broker" workers_ready
@@ -395,4 +525,9 @@ dc down -v --remove-orphans >/dev/null 2>&1 || fail "docker-compose down -v"
 UP=0
 left=$(docker volume ls -q --filter "label=com.docker.compose.project=$PROJ")
 [ -z "$left" ] || fail "volumes left after down -v: $left"
-echo "OK: image built once, 3 workers, $N items once through a broker SIGKILL, $TOTAL once through scaling 3 -> 6 -> 3, journal and subscriber position survive down/up"
+if [ "${WT_COMPOSE_NATS:-1}" = 0 ]; then
+    say "the NATS part skipped (WT_COMPOSE_NATS=0)"
+else
+    nats_part
+fi
+echo "OK: image built once, 3 workers, $N items once through a broker SIGKILL, $TOTAL once through scaling 3 -> 6 -> 3, journal and subscriber position survive down/up$([ "${WT_COMPOSE_NATS:-1}" = 0 ] || echo "; on NATS $NATS_ITEMS items once through the loss of a node")"
