@@ -15,6 +15,7 @@ marker; a small supervisor here restarts dead workers, as systemd would),
   payload kept (`wiretag stats --nats --dead` decodes its id);
 - the 149 others each have exactly one result; a late subscriber
   (`sub --from 1`) replays them with seq = results stream sequence 1..149;
+- `sub --state FILE` keeps the position: a second run resumes after it;
 - filters work as on the broker (--actor);
 - re-feeding the same file inside the dedup window: every item is
   "already known", nothing is annotated twice (a sentinel fed after it is
@@ -86,6 +87,22 @@ def test(tmp, procs, new_broker):
     good = [i for i in ids if i != "n-70"]
     pairs = N.sub_all(url, cfg, 149)
     N.check_exactly_once(pairs, good, "late subscriber:")
+
+    # --state: the position is kept; the next run resumes after it
+    pos = os.path.join(tmp, "sub.position")
+    first = N.run([H.binary("wiretag"), "sub", "--nats", url, "-c", cfg, "--from", "1", "--count",
+                   "5", "--state", pos, "--json"])
+    H.check(first.returncode == 0 and [json.loads(x)["seq"] for x in first.stdout.splitlines()] ==
+            [1, 2, 3, 4, 5], "sub --state, first run: %s %r" % (first.stderr, first.stdout[:200]))
+    def saved():
+        return open(pos).read().strip() if os.path.exists(pos) else "(no file)"
+    H.check(saved() == "5", "--state file after 5 results: %r" % saved())
+    rest = N.run([H.binary("wiretag"), "sub", "--nats", url, "-c", cfg, "--from", "1", "--idle", "2",
+                  "--state", pos, "--json", "-v"])
+    seqs = [json.loads(x)["seq"] for x in rest.stdout.splitlines()]
+    H.check(rest.returncode == 0 and seqs == list(range(6, 150)) and "resuming after result 5" in
+            rest.stderr, "sub --state, second run: %s %r" % (rest.stderr, seqs[:5]))
+    H.check(saved() == "149", "--state file at the end: %r" % saved())
     H.check(all(d.get("actors") is not None for _, d in pairs), "results lack actors")
 
     # the dead letter keeps the payload and says why
