@@ -34,8 +34,9 @@
 #    127.0.0.1 only; the feeder sends M/4 items from its input folder, a
 #    second one streams 3M/4 from stdin at 100/s while the node leading the
 #    items stream is SIGKILLed (the restart policy brings it back); the feed
-#    exits 0, the subscriber prints every result once, in order, nothing is
-#    left queued or dead; `down -v` of that project only.
+#    exits 0, the subscriber prints every result once, in order; restarted,
+#    it resumes after the last one (its --state volume) and prints nothing
+#    again; nothing is left queued or dead; `down -v` of that project only.
 # Skips (77, saying why) when not root, in the sanitizer build (the image
 # does not depend on it: once per CI), or where Docker cannot run (a chroot
 # without cgroups, no network for apt). WT_COMPOSE_ITEMS sets N (1200);
@@ -260,6 +261,14 @@ assert [r["seq"] for r in rows] == list(range(1, n + 1)), "not in sequence order
 assert sum(1 for r in rows if r["actors"]) == n, "results without actors"
 print("NATS subscriber: %d results, each item once, seq 1..%d in order" % (n, n))
 PY
+    # restarted, the subscriber resumes from its volume and prints nothing again
+    dn restart nats-subscriber >"$TMP/nsub-restart.log" 2>&1 || fail "NATS: restart nats-subscriber"
+    nresumed() { docker logs "$scid" 2>&1 | grep -q "resuming after result $M "; }
+    wait_for 60 "NATS: the subscriber to resume after result $M" nresumed
+    sleep 3 # a subscriber that replays everything prints within a second
+    [ "$(docker logs "$scid" 2>/dev/null | grep -c '^{')" = "$M" ] ||
+        fail "NATS: restarted, the subscriber printed $(($(docker logs "$scid" 2>/dev/null | grep -c '^{') - M)) results again"
+    say "NATS: the subscriber, restarted, resumed after result $M and printed nothing again"
     local st
     st=$(nstats | jget '"%d items left, %d dead letters" % (d["items"]["messages"], d["dead_letters"])')
     [ "$st" = "0 items left, 0 dead letters" ] || fail "NATS: after the feed: $st"
