@@ -179,6 +179,10 @@ docker run --rm --network bridge debian:bookworm-slim apt-get update >"$TMP/netc
 nats_part() {
     local urls=nats://nats1:4222,nats://nats2:4222,nats://nats3:4222 M=$NATS_ITEMS
     dn config -q || fail "docker-compose config refuses docker-compose.nats.yml"
+    if docker compose version >/dev/null 2>&1; then
+        (cd "$SRC" && docker compose -f docker-compose.nats.yml --profile nats config -q) ||
+            fail "Compose v2 refuses docker-compose.nats.yml"
+    fi
     say "NATS: up --build (3 nodes, nats-init, 2 workers, subscriber)"
     UPN=1
     local t0=$SECONDS
