@@ -265,6 +265,7 @@ assert [r["seq"] for r in rows] == list(range(1, n + 1)), "not in sequence order
 assert sum(1 for r in rows if r["actors"]) == n, "results without actors"
 print("NATS subscriber: %d results, each item once, seq 1..%d in order" % (n, n))
 PY
+    say "NATS: every result once through the loss of $leader (stdin feeder: $(grep -o '[0-9]* acknowledged.*resent' "$TMP/nfeed.log"))"
     # restarted, the subscriber resumes from its volume and prints nothing again
     dn restart nats-subscriber >"$TMP/nsub-restart.log" 2>&1 || fail "NATS: restart nats-subscriber"
     nresumed() { docker logs "$scid" 2>&1 | grep -q "resuming after result $M "; }
@@ -277,7 +278,6 @@ PY
     # its result is a duplicate the stream drops; then it is acked
     nsettled() { [ "$(nstats | jget '"%d %d" % (d["items"]["messages"], d["dead_letters"])')" = "0 0" ]; }
     wait_for 90 "NATS: no item left queued, no dead letter" nsettled
-    say "NATS: every result once through the loss of $leader (stdin feeder: $(grep -o '[0-9]* acknowledged.*resent' "$TMP/nfeed.log"))"
     dn down -v --remove-orphans >"$TMP/nats-down.log" 2>&1 || fail "NATS: down -v"
     UPN=0
     local left
