@@ -1,7 +1,10 @@
 """it_nats_single.py: the pipeline on one NATS JetStream node.
 
 A real nats-server (JetStream, file storage in the test folder) on a
-kernel-picked port; `wiretag nats-init`, two `wiretag-worker --nats` with
+kernel-picked port; `wiretag nats-init`; an empty file fed (exit 0, 0
+items: it used to crash in libnats); a subscriber started then with
+`--from 3` (its first result is 3, though the server starts the consumer
+at 1 on an empty stream); two `wiretag-worker --nats` with
 the test hook WT_TEST_POISON (a worker abort()s on an item holding the
 marker; a small supervisor here restarts dead workers, as systemd would),
 `wiretag feed --nats` with 150 items of our own, one poisoned:
@@ -12,6 +15,7 @@ marker; a small supervisor here restarts dead workers, as systemd would),
   payload kept (`wiretag stats --nats --dead` decodes its id);
 - the 149 others each have exactly one result; a late subscriber
   (`sub --from 1`) replays them with seq = results stream sequence 1..149;
+- `sub --state FILE` keeps the position: a second run resumes after it;
 - filters work as on the broker (--actor);
 - re-feeding the same file inside the dedup window: every item is
   "already known", nothing is annotated twice (a sentinel fed after it is
@@ -20,7 +24,9 @@ marker; a small supervisor here restarts dead workers, as systemd would),
   client, are dead-lettered at once with the decoder's code (the workers
   go on: a second sentinel gets its result).
 """
+import json
 import os
+import subprocess
 
 import harness as H
 import harness.nats as N
@@ -38,6 +44,19 @@ def test(tmp, procs, new_broker):
     H.check("stream WTSINGLE_ITEMS: created" in out, "nats-init said:\n" + out)
     again = N.nats_init(url, cfg)
     H.check("WTSINGLE_RESULTS: exists, settings as configured" in again, "second nats-init:\n" + again)
+
+    # nothing to send is not a crash (libnats 3.4.1 segfaulted when asked for
+    # the pending publishes of a context that never published)
+    empty = os.path.join(tmp, "empty.jsonl")
+    open(empty, "w").close()
+    f0 = N.run([H.binary("wiretag"), "feed", "--nats", url, "-c", cfg, "--no-progress", empty])
+    H.check(f0.returncode == 0 and "0 acknowledged" in f0.stderr,
+            "feed of an empty file: exit %d: %s" % (f0.returncode, f0.stderr))
+
+    # a subscriber asking for result 3 of a stream still empty (the server
+    # starts such a consumer at 1): it must print 3 first, not 1
+    early = subprocess.Popen([H.binary("wiretag"), "sub", "--nats", url, "-c", cfg, "--from", "3",
+                              "--count", "1", "--json"], stdout=subprocess.PIPE, text=True)
 
     env = {"WT_TEST_POISON": MARK}
     # one thread each: an item in flight on a worker that dies loses a delivery too
@@ -61,16 +80,35 @@ def test(tmp, procs, new_broker):
     # to the pull request a dead worker left behind (it counts as a delivery)
     H.check(1 <= len(sup.deaths) <= 3, "expected 1..3 worker deaths, got %r" % sup.deaths)
 
+    out, _ = early.communicate(timeout=30)
+    H.check(early.returncode == 0 and json.loads(out)["seq"] == 3,
+            "sub --from 3 started on an empty stream printed %r" % out[:120])
+
     good = [i for i in ids if i != "n-70"]
     pairs = N.sub_all(url, cfg, 149)
     N.check_exactly_once(pairs, good, "late subscriber:")
+
+    # --state: the position is kept; the next run resumes after it
+    pos = os.path.join(tmp, "sub.position")
+    first = N.run([H.binary("wiretag"), "sub", "--nats", url, "-c", cfg, "--from", "1", "--count",
+                   "5", "--state", pos, "--json"])
+    H.check(first.returncode == 0 and [json.loads(x)["seq"] for x in first.stdout.splitlines()] ==
+            [1, 2, 3, 4, 5], "sub --state, first run: %s %r" % (first.stderr, first.stdout[:200]))
+    def saved():
+        return open(pos).read().strip() if os.path.exists(pos) else "(no file)"
+    H.check(saved() == "5", "--state file after 5 results: %r" % saved())
+    rest = N.run([H.binary("wiretag"), "sub", "--nats", url, "-c", cfg, "--from", "1", "--idle", "2",
+                  "--state", pos, "--json", "-v"])
+    seqs = [json.loads(x)["seq"] for x in rest.stdout.splitlines()]
+    H.check(rest.returncode == 0 and seqs == list(range(6, 150)) and "resuming after result 5" in
+            rest.stderr, "sub --state, second run: %s %r" % (rest.stderr, seqs[:5]))
+    H.check(saved() == "149", "--state file at the end: %r" % saved())
     H.check(all(d.get("actors") is not None for _, d in pairs), "results lack actors")
 
     # the dead letter keeps the payload and says why
     st = N.stats(url, cfg)
     r = N.run([H.binary("wiretag"), "stats", "--nats", url, "-c", cfg, "--dead", "--json"])
     H.check(r.returncode == 0, "stats --dead: " + r.stderr)
-    import json
     dead = json.loads(r.stdout)["dead"]
     print("dead letters:", dead)
     H.check(len(dead) == 1 and dead[0]["id"] == "n-70", "dead letters %r" % dead)

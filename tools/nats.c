@@ -460,9 +460,11 @@ static int s_feed_finish(s_nfeed_t *f, int status)
     jsPubOptions_Init(&done);
     done.MaxWait = 1000;
     if (status == 0) js_PublishAsyncComplete(f->js, &done);
-    /* take back what is still unacknowledged (interrupt, deadline) */
+    /* take back what is still unacknowledged (interrupt, deadline); libnats
+       3.4.1 crashes here when nothing was ever published (an empty input) */
     natsMsgList pending = {0};
-    if (js_PublishAsyncGetPendingList(&pending, f->js) == NATS_OK) natsMsgList_Destroy(&pending);
+    if (f->sent > 0 && js_PublishAsyncGetPendingList(&pending, f->js) == NATS_OK)
+        natsMsgList_Destroy(&pending);
     pthread_mutex_lock(&f->mu);
     if (f->progress) s_ndraw(f, true);
     while (f->retry) {
@@ -563,7 +565,11 @@ int wt_sub_nats(const wt_config_t *cfg, const char *urls, uint64_t from, double 
         bool go = true;
         if (s == NATS_OK) {
             jsMsgMetaData *meta = NULL;
-            if (natsMsg_GetMetaData(&meta, m) == NATS_OK) {
+            if (natsMsg_GetMetaData(&meta, m) == NATS_OK && meta->Sequence.Stream < from) {
+                /* the server starts a consumer asked for a sequence past the
+                   stream's end at that end (at 1 when it is empty) */
+                jsMsgMetaData_Destroy(meta);
+            } else if (meta) {
                 uint64_t seq = meta->Sequence.Stream;
                 if (verbose && expect && seq > expect)
                     fprintf(stderr, "wiretag sub: results %llu..%llu are not in %s (removed)\n",

@@ -82,6 +82,10 @@ typedef struct {
     uint64_t epoch;        /* the broker's journal identity (0 = not known yet) */
     int64_t last_heard_ms; /* when it last did */
     char fatal[1024];      /* set: an endpoint is of the wrong kind; stop (exit 2) */
+    const char *state;     /* --nats: --state FILE (the broker loop has its own) */
+    uint64_t saved;        /* --nats: the position FILE holds */
+    int64_t saved_ms;      /* --nats: when it was written */
+    bool state_failed;     /* --nats: FILE could not be written (exit 1) */
 } s_sub_t;
 
 static void s_usage(FILE *f)
@@ -423,11 +427,31 @@ static void s_on_ctl(s_sub_t *s)
     }
 }
 
+/* --nats --state: write the position of what is printed (and flushed) at
+   most every 200 ms while results flow, at once when they pause; false
+   when FILE cannot be written */
+static bool s_nats_save(s_sub_t *s, bool now)
+{
+    if (!s->state || s->next <= s->saved + 1 || ferror(stdout)) return true;
+    int64_t t = wt_clock_ms();
+    if (!now && t - s->saved_ms < 200) return true;
+    char err[1024];
+    if (wt_sub_state_save(s->state, s->next - 1, err, sizeof err) != 0) {
+        fprintf(stderr, "wiretag sub: --state: %s\n", err);
+        s->state_failed = true;
+        return false;
+    }
+    s->saved = s->next - 1;
+    s->saved_ms = t;
+    return true;
+}
+
 /* --nats: results arrive in stream order, each once (tools/nats.c) */
 static bool s_nats_result(void *arg, uint64_t seq, const uint8_t *data, size_t n)
 {
     s_sub_t *s = arg;
     if (data) s_emit(s, seq, data, n);
+    if (!s_nats_save(s, !data)) return false;
     return !wt_signals_stopping() && !(s->count && s->printed >= s->count) && !ferror(stdout);
 }
 
@@ -435,11 +459,13 @@ static int s_run_nats(s_sub_t *s, wt_config_t *cfg, const char *urls, uint64_t f
 {
     wt_signals_catch(NULL, WT_SIG_NOPIPE);
     int rc = wt_sub_nats(cfg, urls, from, s->idle_s, s->verbose, s_nats_result, s);
+    if (!s->state_failed) s_nats_save(s, true);
     wt_config_free(cfg);
     wt_buf_free(&s->out);
     if (s->verbose)
         fprintf(stderr, "wiretag sub: %llu printed, %llu filtered out\n",
                 (unsigned long long)s->printed, (unsigned long long)s->filtered);
+    if (s->state_failed) return 1;
     return rc ? rc : wt_signals_stopping() ? 130 : ferror(stdout) ? 1 : 0;
 }
 
@@ -726,7 +752,11 @@ int cmd_sub(int argc, char **argv)
         return 2;
     }
     wt_buf_init(&s.out);
-    if (a.nats) return s_run_nats(&s, &cfg, a.nats, a.have_from ? (a.from ? a.from : 1) : 0);
+    if (a.nats) {
+        s.state = a.state;
+        s.saved = a.saved;
+        return s_run_nats(&s, &cfg, a.nats, a.have_from ? (a.from ? a.from : 1) : 0);
+    }
     status = s_connect(&s, &cfg, (int)a.hwm);
     wt_config_free(&cfg);
     if (status != 0) {
