@@ -5,8 +5,9 @@
 # programs), share/wiretag/ (dictionaries, default config, samples), the
 # man pages wiretag(1), wiretag-broker(8), wiretag-worker(8) (rendered
 # without warnings, every option of --help documented), the systemd units
-# (sandboxed; `systemd-analyze verify` where it can run), etc/wiretag.
-# Then it MOVES the prefix elsewhere, copies the default config to a third
+# (sandboxed; `systemd-analyze verify` where it can run), etc/wiretag; and
+# a package-style install (DESTDIR staging, --prefix /usr: the config in
+# /etc/wiretag, DESTDIR applied once). Then it MOVES the prefix elsewhere, copies the default config to a third
 # place and runs `annotate` and a whole broker -> worker -> sub pipeline from
 # the moved tree with that copy: the programs must find their data relative
 # to themselves. No path of the source tree may be compiled in (checked on
@@ -42,6 +43,18 @@ for f in bin/wiretag bin/wiretag-broker bin/wiretag-worker \
 done
 for b in wiretag wiretag-broker wiretag-worker; do [ -x "$P/bin/$b" ] || fail "bin/$b not executable"; done
 ok "bin/, share/wiretag/, man pages, systemd units, etc/wiretag installed"
+
+# 1b. a package build: DESTDIR staging with the /usr prefix (/etc for the config)
+S="$TMP/stage"
+DESTDIR="$S" cmake --install "$BUILD" --prefix /usr >"$TMP/stage.log" 2>&1 ||
+    { cat "$TMP/stage.log"; fail "DESTDIR=$S cmake --install --prefix /usr failed"; }
+for f in usr/bin/wiretag etc/wiretag/wiretag.yaml usr/lib/systemd/system/wiretag-broker.service; do
+    [ -e "$S/$f" ] || fail "DESTDIR staging: $f missing under $S"
+done
+[ -e "$S$S" ] && fail "DESTDIR staging: files under $S$S (DESTDIR added twice)"
+grep -q "ExecStart=/usr/bin/wiretag-broker" "$S/usr/lib/systemd/system/wiretag-broker.service" ||
+    fail "DESTDIR staging: the broker unit does not run /usr/bin/wiretag-broker"
+ok "DESTDIR staging with --prefix /usr: /usr/bin, /etc/wiretag, the units, DESTDIR once"
 
 # 2. no source path compiled in (debug info aside: checked on a stripped copy)
 if command -v strip >/dev/null; then
