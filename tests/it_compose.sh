@@ -95,6 +95,19 @@ jget() { /usr/bin/python3 -c 'import json,sys
 try: d = json.load(sys.stdin)
 except Exception: print(-1); sys.exit()
 print(eval(sys.argv[1], {"d": d}))' "$1"; }
+# paced_writer FIFO FILE SKIP: the lines of FILE after the first SKIP into
+# FIFO at 100 per second (20 every 0.2 s), as a live feed would send them
+paced_writer() {
+    /usr/bin/python3 -c '
+import sys, time
+out = open(sys.argv[1], "w")
+for i, line in enumerate(open(sys.argv[2]).readlines()[int(sys.argv[3]):]):
+    out.write(line)
+    if i % 20 == 19:
+        out.flush()
+        time.sleep(0.2)
+out.close()' "$@"
+}
 wait_for() { # seconds, what, command...
     local t=$1 what=$2; shift 2
     local end=$((SECONDS + t))
@@ -221,15 +234,7 @@ PY
     dn run --rm -T nats-feeder "exec wiretag feed --no-progress --nats $urls -" \
         <"$TMP/nfeed.fifo" >"$TMP/nfeed.log" 2>&1 &
     local feed=$!
-    /usr/bin/python3 -c '
-import sys, time
-out = open(sys.argv[1], "w")
-for i, line in enumerate(open(sys.argv[2]).readlines()[int(sys.argv[3]):]):
-    out.write(line)
-    if i % 20 == 19:
-        out.flush()
-        time.sleep(0.2)
-out.close()' "$TMP/nfeed.fifo" "$TMP/nitems.jsonl" "$q" &
+    paced_writer "$TMP/nfeed.fifo" "$TMP/nitems.jsonl" "$q" &
     local writer=$!
     nresults_at_least() { [ "$(nstats | jget 'd["results"]["last_seq"]')" -ge "$1" ]; }
     wait_for 120 "NATS: $((q + q / 2)) results" nresults_at_least "$((q + q / 2))"
@@ -364,15 +369,7 @@ dc run --rm -T feeder "exec wiretag feed -c /etc/wiretag/client.yaml --broker tc
     <"$TMP/feed.fifo" >"$TMP/feed.log" 2>&1 &
 FEED=$!
 # the other 3N/4 items at 100 per second: the kill lands mid-feed and mid-work
-/usr/bin/python3 -c '
-import sys, time
-out = open(sys.argv[1], "w")
-for i, line in enumerate(open(sys.argv[2]).readlines()[int(sys.argv[3]):]):
-    out.write(line)
-    if i % 20 == 19:
-        out.flush()
-        time.sleep(0.2)
-out.close()' "$TMP/feed.fifo" "$TMP/items.jsonl" "$q" &
+paced_writer "$TMP/feed.fifo" "$TMP/items.jsonl" "$q" &
 WRITER=$!
 results_at_least() { [ "$(stats | jget 'd["last_rseq"]')" -ge "$1" ]; }
 wait_for 300 "$((q + q / 3)) results" results_at_least "$((q + q / 3))"
