@@ -82,8 +82,8 @@ typedef struct {
     uint64_t epoch;        /* the broker's journal identity (0 = not known yet) */
     int64_t last_heard_ms; /* when it last did */
     char fatal[1024];      /* set: an endpoint is of the wrong kind; stop (exit 2) */
-    const char *state;     /* --nats: --state FILE (the broker loop has its own) */
-    uint64_t saved;        /* --nats: the position FILE holds */
+    const char *state;     /* --state FILE, or NULL */
+    uint64_t saved;        /* the position FILE holds */
     int64_t saved_ms;      /* --nats: when it was written */
     bool state_failed;     /* --nats: FILE could not be written (exit 1) */
 } s_sub_t;
@@ -427,21 +427,31 @@ static void s_on_ctl(s_sub_t *s)
     }
 }
 
-/* --nats --state: write the position of what is printed (and flushed) at
-   most every 200 ms while results flow, at once when they pause; false
-   when FILE cannot be written */
-static bool s_nats_save(s_sub_t *s, bool now)
+/* --state: write the position of what is printed (output to next-1 is
+   flushed) when it moved; false (said on stderr) when FILE cannot be
+   written */
+static bool s_save_position(s_sub_t *s)
 {
     if (!s->state || s->next <= s->saved + 1 || ferror(stdout)) return true;
-    int64_t t = wt_clock_ms();
-    if (!now && t - s->saved_ms < 200) return true;
     char err[1024];
     if (wt_sub_state_save(s->state, s->next - 1, err, sizeof err) != 0) {
         fprintf(stderr, "wiretag sub: --state: %s\n", err);
-        s->state_failed = true;
         return false;
     }
     s->saved = s->next - 1;
+    return true;
+}
+
+/* --nats --state: the position at most every 200 ms while results flow, at
+   once when they pause */
+static bool s_nats_save(s_sub_t *s, bool now)
+{
+    int64_t t = wt_clock_ms();
+    if (!now && t - s->saved_ms < 200) return true;
+    if (!s_save_position(s)) {
+        s->state_failed = true;
+        return false;
+    }
     s->saved_ms = t;
     return true;
 }
@@ -692,20 +702,13 @@ static int s_tick(s_sub_t *s, int64_t t0, bool *warned)
 }
 
 /* Print until done; the exit status. */
-static int s_loop(s_sub_t *s, s_args_t *a)
+static int s_loop(s_sub_t *s)
 {
-    char err[1024];
     int64_t t0 = wt_clock_ms();
     s->last_new_ms = t0;
     bool warned = false;
     while (!wt_signals_stopping()) {
-        if (a->state && s->next > a->saved + 1 && !ferror(stdout)) { /* output to next-1 flushed */
-            if (wt_sub_state_save(a->state, s->next - 1, err, sizeof err) != 0) {
-                fprintf(stderr, "wiretag sub: --state: %s\n", err);
-                return 1;
-            }
-            a->saved = s->next - 1;
-        }
+        if (!s_save_position(s)) return 1;
         if (s->count && s->printed >= s->count) return 0;
         if (ferror(stdout)) return 1; /* reader went away */
         int status = s_tick(s, t0, &warned);
@@ -752,11 +755,9 @@ int cmd_sub(int argc, char **argv)
         return 2;
     }
     wt_buf_init(&s.out);
-    if (a.nats) {
-        s.state = a.state;
-        s.saved = a.saved;
-        return s_run_nats(&s, &cfg, a.nats, a.have_from ? (a.from ? a.from : 1) : 0);
-    }
+    s.state = a.state;
+    s.saved = a.saved;
+    if (a.nats) return s_run_nats(&s, &cfg, a.nats, a.have_from ? (a.from ? a.from : 1) : 0);
     status = s_connect(&s, &cfg, (int)a.hwm);
     wt_config_free(&cfg);
     if (status != 0) {
@@ -765,13 +766,8 @@ int cmd_sub(int argc, char **argv)
     }
     wt_signals_catch(NULL, WT_SIG_NOPIPE);
     s_start(&s, &a);
-    status = s_loop(&s, &a);
-    char err[1024];
-    if (a.state && s.next > a.saved + 1 && !ferror(stdout) &&
-        wt_sub_state_save(a.state, s.next - 1, err, sizeof err) != 0) {
-        fprintf(stderr, "wiretag sub: --state: %s\n", err);
-        status = 1;
-    }
+    status = s_loop(&s);
+    if (!s_save_position(&s)) status = 1;
     if (s.verbose)
         fprintf(stderr,
                 "wiretag sub: %llu printed, %llu filtered out, %llu duplicates dropped, %llu gaps, "
